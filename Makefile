@@ -1,0 +1,51 @@
+# Thin wrapper: the verbs users type.  The build itself is CMake (presets in
+# CMakePresets.json); this file only sequences steps.
+SHELL := /bin/bash
+PRESET ?= release
+BUILD := build/$(PRESET)
+SCENARIO ?= scenarios/mmc.yaml
+DEBIAN_PACKAGES := build-essential cmake pkg-config libgsl-dev libhdf5-dev libyaml-dev \
+                   libcriterion-dev librandom123-dev gnuplot-nox hdf5-tools valgrind
+
+.PHONY: all build deps run test test-asan bench clean
+
+all: build
+
+$(BUILD)/CMakeCache.txt:
+	cmake --preset $(PRESET) >/dev/null
+
+build: $(BUILD)/CMakeCache.txt
+	cmake --build $(BUILD) -j$$(nproc)
+	@if [ "$(PRESET)" = release ]; then \
+	  ln -sf $(BUILD)/mwrasp-sim mwrasp-sim; \
+	  ln -sf ../$(BUILD)/bench_phold bench/phold; \
+	  ln -sf ../$(BUILD)/bench_mm1 bench/mm1; fi
+
+# Installs the Debian packages that are missing (root, non-interactive).
+deps:
+	@missing=""; for p in $(DEBIAN_PACKAGES); do \
+	  dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -z "$$missing" ]; then echo "deps: all Debian packages present"; exit 0; fi; \
+	echo "deps: installing$$missing"; \
+	if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; else SUDO=; fi; \
+	$$SUDO apt-get update -qq && \
+	DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing
+
+run: deps build
+	./mwrasp-sim $(SCENARIO)
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure
+
+test-asan:
+	$(MAKE) PRESET=asan build
+	ctest --test-dir build/asan --output-on-failure
+
+bench: build
+	bench/phold --lps 1024 --population 1 --remote 0.25 --mean 1 --lookahead 0.1 --end 20000
+	bench/phold --lps 16384 --population 1 --remote 0.25 --mean 1 --lookahead 0.1 --end 2000
+	bench/phold --lps 1048576 --population 1 --remote 0.25 --mean 1 --lookahead 0.1 --end 30
+	bench/mm1 --customers 10000000
+
+clean:
+	rm -rf build mwrasp-sim bench/phold bench/mm1

@@ -1,0 +1,181 @@
+/* mmc.c - FIFO multi-server queue (see mmc.h).
+ *
+ * Invariants: busy <= servers; the waiting line holds arrival times of the
+ * customers not yet in service, oldest first, in a ring buffer; a customer
+ * enters service only when a server frees or on arrival to an idle server.
+ */
+#include "mmc.h"
+
+#include <gsl/gsl_randist.h>
+
+#include "rng.h"
+#include <math.h>
+#include <stdlib.h>
+
+enum { MMC_ARRIVAL = 1, MMC_DEPARTURE = 2 };
+
+typedef struct mmc_state {
+    const mmc_params *p;
+    int self;
+    gsl_rng *arrivals, *service;
+    double mean_gap_ns;
+    int64_t busy;
+    int64_t *line;         /* ring buffer of arrival times */
+    size_t head, len, cap;
+    int m_wait, m_response, m_waited, m_queue, m_util, m_throughput, m_rejected;
+} mmc_state;
+
+static int mmc_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    mmc_params *p = params;
+    int bad = 0;
+    dist_t def = dist_exponential(1e9);
+    bad |= cfg_int(c, sec, "servers", 1, 1, 1000000, &p->servers);
+    bad |= cfg_require(c, sec, "arrival_rate");
+    bad |= cfg_rate(c, sec, "arrival_rate", 1.0, 1e-9, 1e9, &p->arrival_rate_per_s);
+    bad |= cfg_dist(c, sec, "service", &def, 1, &p->service);
+    bad |= cfg_int(c, sec, "capacity", 0, 0, INT64_C(1) << 40, &p->capacity);
+    return bad ? -1 : 0;
+}
+
+static void mmc_next_arrival(sim_t *sim, mmc_state *s)
+{
+    double gap = rng_exponential(s->arrivals, s->mean_gap_ns);
+    sim_schedule_in(sim, (int64_t)llround(gap), s->self, MMC_ARRIVAL, 0);
+}
+
+static void mmc_start_service(sim_t *sim, mmc_state *s, int64_t arrived_ns)
+{
+    s->busy++;
+    sim_level(sim, s->m_util, (double)s->busy);
+    int64_t wait = sim_now(sim) - arrived_ns;
+    sim_tally(sim, s->m_wait, (double)wait);
+    sim_tally(sim, s->m_waited, wait > 0 ? 1.0 : 0.0);
+    sim_event *ev = sim_schedule_in(sim, dist_sample_ns(&s->p->service, s->service),
+                                    s->self, MMC_DEPARTURE, 0);
+    ev->data.i64[0] = arrived_ns;
+}
+
+static int mmc_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    mmc_state *s = state;
+    s->p = params;
+    s->self = sim_self(sim);
+    s->arrivals = sim_stream(sim, "arrivals");
+    s->service = sim_stream(sim, "service");
+    s->mean_gap_ns = 1e9 / s->p->arrival_rate_per_s;
+    s->cap = 1024;
+    s->line = malloc(s->cap * sizeof *s->line);
+    if (!s->line)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    s->m_wait = sim_metric(sim, "wait", "ms", 1e-6, STATS_TALLY,
+                           "time in queue before service");
+    s->m_response = sim_metric(sim, "response", "ms", 1e-6, STATS_TALLY,
+                               "time in system (queue + service)");
+    s->m_waited = sim_metric(sim, "waited", "1", 1.0, STATS_TALLY,
+                             "fraction of customers who had to wait (Erlang C)");
+    s->m_queue = sim_metric(sim, "queue_length", "customers", 1.0, STATS_LEVEL,
+                            "time-average number waiting");
+    s->m_util = sim_metric(sim, "utilisation", "1", 1.0 / (double)s->p->servers,
+                           STATS_LEVEL, "time-average busy fraction of servers");
+    s->m_throughput = sim_metric(sim, "throughput", "1/s", 1.0, STATS_RATE,
+                                 "customers served per second");
+    s->m_rejected = sim_metric(sim, "rejected", "customers", 1.0, STATS_COUNT,
+                               "arrivals turned away by a full line");
+    mmc_next_arrival(sim, s);
+    return 0;
+}
+
+static int mmc_enqueue(mmc_state *s, int64_t t)
+{
+    if (s->len == s->cap) {
+        size_t cap = s->cap * 2;
+        int64_t *l = malloc(cap * sizeof *l);
+        if (!l)
+            return -1;
+        /* Unwrap the ring into the new buffer, oldest first. */
+        for (size_t i = 0; i < s->len; i++)
+            l[i] = s->line[(s->head + i) % s->cap];
+        free(s->line);
+        s->line = l;
+        s->head = 0;
+        s->cap = cap;
+    }
+    s->line[(s->head + s->len) % s->cap] = t;
+    s->len++;
+    return 0;
+}
+
+static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    mmc_state *s = state;
+    int64_t now = sim_now(sim);
+    switch (ev->kind) {
+    case MMC_ARRIVAL:
+        mmc_next_arrival(sim, s);
+        if (s->busy < s->p->servers) {
+            mmc_start_service(sim, s, now);
+        } else if (s->p->capacity && (int64_t)s->len >= s->p->capacity) {
+            sim_count(sim, s->m_rejected, 1);
+        } else {
+            if (mmc_enqueue(s, now) != 0) {
+                sim_fail(sim, "mmc: out of memory for the waiting line");
+                return;
+            }
+            sim_level(sim, s->m_queue, (double)s->len);
+        }
+        break;
+    case MMC_DEPARTURE:
+        sim_tally(sim, s->m_response, (double)(now - ev->data.i64[0]));
+        sim_count(sim, s->m_throughput, 1);
+        s->busy--;
+        if (s->len) {
+            int64_t t = s->line[s->head];
+            s->head = (s->head + 1) % s->cap;
+            s->len--;
+            sim_level(sim, s->m_queue, (double)s->len);
+            mmc_start_service(sim, s, t);
+        } else {
+            sim_level(sim, s->m_util, (double)s->busy);
+        }
+        break;
+    default:
+        sim_fail(sim, "mmc: unknown event kind %u", ev->kind);
+    }
+}
+
+static void mmc_release(void *state)
+{
+    mmc_state *s = state;
+    free(s->line);
+}
+
+const sim_model mmc_model = {
+    .name = "mmc",
+    .summary = "M/M/c FIFO queue (validation model; c = 1 gives M/M/1)",
+    .params_size = sizeof(mmc_params),
+    .state_size = sizeof(mmc_state),
+    .configure = mmc_configure,
+    .init = mmc_init,
+    .event = mmc_event,
+    .finish = NULL,
+    .release = mmc_release,
+};
+
+double mmc_erlang_c(int c, double lambda, double mu)
+{
+    double a = lambda / mu; /* offered load in Erlangs */
+    double rho = a / c;
+    if (rho >= 1.0)
+        return 1.0;
+    /* Erlang B by its stable recursion, then C from B. */
+    double b = 1.0;
+    for (int k = 1; k <= c; k++)
+        b = a * b / (k + a * b);
+    return b / (1.0 - rho + rho * b);
+}
+
+double mmc_mean_wait_s(int c, double lambda, double mu)
+{
+    return mmc_erlang_c(c, lambda, mu) / (c * mu - lambda);
+}

@@ -1,0 +1,31 @@
+/* mmc.h - M/M/c (and G/G/c) FIFO queue, the engine's validation model.
+ *
+ * Scenario section `mmc`:
+ *   servers       c, integer >= 1                      (default 1)
+ *   arrival_rate  Poisson arrival rate, e.g. 0.9/s      (required)
+ *   service       service-time distribution             (default exponential 1s)
+ *   capacity      max customers waiting, 0 = unbounded  (default 0)
+ * Metrics (times in ms): mmc.wait, mmc.response, mmc.waited (P(wait > 0),
+ * Erlang C for exponential service), mmc.queue_length, mmc.utilisation,
+ * mmc.throughput, mmc.rejected.
+ */
+#ifndef MWRASP_MMC_H
+#define MWRASP_MMC_H
+
+#include "sim.h"
+
+extern const sim_model mmc_model;
+
+typedef struct mmc_params {
+    int64_t servers;
+    double arrival_rate_per_s;
+    dist_t service;   /* ns */
+    int64_t capacity; /* 0 = unbounded */
+} mmc_params;
+
+/* Closed forms for checks: Erlang C probability of waiting and mean wait
+ * in queue (seconds) for c servers, arrival rate lambda, service rate mu. */
+double mmc_erlang_c(int c, double lambda, double mu);
+double mmc_mean_wait_s(int c, double lambda, double mu);
+
+#endif

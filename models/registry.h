@@ -1,0 +1,19 @@
+/* registry.h - the one list of models (rule 2).
+ *
+ * A model's registry index is its id in every replication; events carry
+ * it.  To add a model: write models/<name>.c/.h exposing a const sim_model,
+ * add it to the array in registry.c, and add its .c to CMakeLists.txt.
+ */
+#ifndef MWRASP_REGISTRY_H
+#define MWRASP_REGISTRY_H
+
+#include <stddef.h>
+
+#include "sim.h"
+
+/* The registry array and its length. */
+const sim_model *const *registry_models(size_t *count);
+/* Index of the model called name, or -1. */
+int registry_find(const char *name);
+
+#endif

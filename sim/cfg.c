@@ -1,0 +1,1985 @@
+/* cfg.c - scenario documents: loading, --set, typed access, diagnostics.
+ *
+ * Invariants kept here:
+ *  - A cfg_doc's tree is complete or absent: loading stops at the first
+ *    problem, frees everything it built and returns one positioned error.
+ *  - Every node carries a 1-based position in the file it came from (or in
+ *    the --set assignment that created it).
+ *  - Within one mapping keys are unique; that is checked at load time with a
+ *    hash table so that a mapping with 100k keys still loads in linear time.
+ *  - Hostile input is bounded before and while parsing: size is checked
+ *    before libyaml sees a byte, depth and node count while events arrive,
+ *    and any alias aborts at once (no alias can ever be expanded).
+ *  - Getters never stop at the first error; each one records its diagnostic
+ *    in the cfg_ctx and hands back the default so the walk can go on.
+ */
+#include "cfg.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <float.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+
+#include <yaml.h>
+
+#define CFG_SET_FILE "--set"
+/* Longest user text quoted back in a message; more only buries the point. */
+#define CFG_CLIP 60
+
+/* ------------------------------------------------------------------------
+ * Nodes
+ */
+
+static cfg_node *cfg_node_new(cfg_kind kind, const char *file, int line,
+                              int col)
+{
+    cfg_node *n = calloc(1, sizeof *n);
+    if (!n)
+        return NULL;
+    n->kind = kind;
+    n->file = file;
+    n->line = line;
+    n->col = col;
+    return n;
+}
+
+static void cfg_node_free(cfg_node *n)
+{
+    if (!n)
+        return;
+    free(n->text);
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->keys)
+            free(n->keys[i]);
+        cfg_node_free(n->items[i]);
+    }
+    for (size_t i = 0; i < n->nasked; i++)
+        free((char *)n->asked[i]);
+    free(n->keys);
+    free(n->key_line);
+    free(n->key_col);
+    free(n->items);
+    free(n->used);
+    free(n->asked);
+    free(n);
+}
+
+/* Arrays grow by doubling from 4; the capacity is implied by n, which
+ * saves a field per array in the public struct. */
+static int cfg_needs_grow(size_t n)
+{
+    return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
+}
+
+static int cfg_seq_append(cfg_node *s, cfg_node *item)
+{
+    if (cfg_needs_grow(s->n)) {
+        size_t cap = s->n ? 2 * s->n : 4;
+        cfg_node **items = realloc(s->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        s->items = items;
+    }
+    s->items[s->n++] = item;
+    return 0;
+}
+
+/* Takes ownership of key and value on success only. */
+static int cfg_map_append(cfg_node *m, char *key, int key_line, int key_col,
+                          cfg_node *value)
+{
+    if (cfg_needs_grow(m->n)) {
+        size_t cap = m->n ? 2 * m->n : 4;
+        char **keys = realloc(m->keys, cap * sizeof *keys);
+        if (!keys)
+            return -1;
+        m->keys = keys;
+        int *kl = realloc(m->key_line, cap * sizeof *kl);
+        if (!kl)
+            return -1;
+        m->key_line = kl;
+        int *kc = realloc(m->key_col, cap * sizeof *kc);
+        if (!kc)
+            return -1;
+        m->key_col = kc;
+        cfg_node **items = realloc(m->items, cap * sizeof *items);
+        if (!items)
+            return -1;
+        m->items = items;
+        unsigned char *used = realloc(m->used, cap * sizeof *used);
+        if (!used)
+            return -1;
+        m->used = used;
+    }
+    m->keys[m->n] = key;
+    m->key_line[m->n] = key_line;
+    m->key_col[m->n] = key_col;
+    m->items[m->n] = value;
+    m->used[m->n] = 0;
+    m->n++;
+    return 0;
+}
+
+static long cfg_map_find(const cfg_node *m, const char *key, size_t len)
+{
+    for (size_t i = 0; i < m->n; i++)
+        if (strlen(m->keys[i]) == len && memcmp(m->keys[i], key, len) == 0)
+            return (long)i;
+    return -1;
+}
+
+static const char *cfg_kind_word(const cfg_node *n)
+{
+    switch (n->kind) {
+    case CFG_MAP:
+        return "a mapping";
+    case CFG_SEQ:
+        return "a list";
+    case CFG_SCALAR:
+        break;
+    }
+    return "a single value";
+}
+
+/* Null as YAML writes it: nothing at all, ~ or null, unquoted. */
+static int cfg_is_null(const cfg_node *n)
+{
+    if (n->kind != CFG_SCALAR || n->quoted)
+        return 0;
+    const char *t = n->text;
+    return !t[0] || strcmp(t, "~") == 0 || strcmp(t, "null") == 0 ||
+           strcmp(t, "Null") == 0 || strcmp(t, "NULL") == 0;
+}
+
+/* Copies s into buf for quoting in a message, cut short when long. */
+static const char *cfg_clip(const char *s, char *buf, size_t size)
+{
+    size_t len = strlen(s);
+    if (len <= CFG_CLIP)
+        snprintf(buf, size, "%s", s);
+    else
+        snprintf(buf, size, "%.*s...", CFG_CLIP, s);
+    return buf;
+}
+
+/* ------------------------------------------------------------------------
+ * Positions
+ */
+
+/* 1-based line and column of byte offset off, columns counted in code
+ * points as libyaml counts them. */
+static void cfg_offset_pos(const char *text, size_t len, size_t off,
+                           int *line, int *col)
+{
+    int l = 1, c = 1;
+    if (off > len)
+        off = len;
+    for (size_t i = 0; i < off; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch == '\n' || (ch == '\r' && (i + 1 >= len || text[i + 1] != '\n'))) {
+            l++;
+            c = 1;
+        } else if (ch == '\r' || (ch & 0xC0) == 0x80) {
+            continue;
+        } else {
+            c++;
+        }
+    }
+    *line = l;
+    *col = c;
+}
+
+/* ------------------------------------------------------------------------
+ * Duplicate-key detection: one open-addressing table for a whole load,
+ * keyed by (mapping, key), so each insertion costs O(key length).
+ */
+
+typedef struct cfg_dup_slot {
+    const cfg_node *map;
+    size_t index_plus_1; /* 0: empty slot */
+} cfg_dup_slot;
+
+typedef struct cfg_dups {
+    cfg_dup_slot *slots;
+    size_t cap, count;
+} cfg_dups;
+
+static uint64_t cfg_hash(const cfg_node *map, const char *key)
+{
+    uint64_t h = 1469598103934665603ull ^ (uint64_t)(uintptr_t)map;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) {
+        h ^= *p;
+        h *= 1099511628211ull;
+    }
+    return h ^ (h >> 29);
+}
+
+static void cfg_dups_place(cfg_dup_slot *slots, size_t cap, const cfg_node *map,
+                           const char *key, size_t index_plus_1)
+{
+    size_t i = (size_t)cfg_hash(map, key) & (cap - 1);
+    while (slots[i].index_plus_1)
+        i = (i + 1) & (cap - 1);
+    slots[i].map = map;
+    slots[i].index_plus_1 = index_plus_1;
+}
+
+/* Returns 1 and *first when key already exists in map, 0 after recording
+ * key as map's entry number index, -1 when out of memory. */
+static int cfg_dups_check(cfg_dups *t, const cfg_node *map, const char *key,
+                          size_t index, size_t *first)
+{
+    if (t->cap) {
+        size_t i = (size_t)cfg_hash(map, key) & (t->cap - 1);
+        while (t->slots[i].index_plus_1) {
+            const cfg_dup_slot *s = &t->slots[i];
+            if (s->map == map && strcmp(map->keys[s->index_plus_1 - 1], key) == 0) {
+                *first = s->index_plus_1 - 1;
+                return 1;
+            }
+            i = (i + 1) & (t->cap - 1);
+        }
+    }
+    if (2 * (t->count + 1) > t->cap) {
+        size_t cap = t->cap ? 2 * t->cap : 64;
+        cfg_dup_slot *slots = calloc(cap, sizeof *slots);
+        if (!slots)
+            return -1;
+        for (size_t i = 0; i < t->cap; i++)
+            if (t->slots[i].index_plus_1) {
+                const cfg_dup_slot *s = &t->slots[i];
+                cfg_dups_place(slots, cap, s->map,
+                               s->map->keys[s->index_plus_1 - 1],
+                               s->index_plus_1);
+            }
+        free(t->slots);
+        t->slots = slots;
+        t->cap = cap;
+    }
+    /* The key is not in map->keys yet; hash the caller's copy. */
+    cfg_dups_place(t->slots, t->cap, map, key, index + 1);
+    t->count++;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Tree building from libyaml events
+ */
+
+typedef struct cfg_frame {
+    cfg_node *node;
+    char *key; /* CFG_MAP: key waiting for its value, else NULL */
+    int key_line, key_col;
+} cfg_frame;
+
+typedef struct cfg_build {
+    const char *name;      /* file name in messages */
+    const char *node_file; /* stored in nodes */
+    const char *text;
+    size_t len;
+    int col_offset; /* --set: where the value starts in the assignment */
+    int code;       /* ERR_DATA for files, ERR_USAGE for --set */
+    int want_map;
+    err_t *e;
+    size_t nodes;
+    cfg_dups dups;
+    cfg_frame stack[CFG_MAX_DEPTH];
+    int depth;
+    cfg_node *root;
+} cfg_build;
+
+static int cfg_build_fail(cfg_build *b, int line, int col, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+static int cfg_build_fail(cfg_build *b, int line, int col, const char *fmt, ...)
+{
+    char msg[512];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return err_set(b->e, b->code, b->name, line, col, "%s", msg);
+}
+
+static void cfg_mark_pos(const cfg_build *b, yaml_mark_t m, int *line, int *col)
+{
+    *line = (int)m.line + 1;
+    *col = (int)m.column + 1 + (m.line == 0 ? b->col_offset : 0);
+}
+
+static int cfg_build_parser_error(cfg_build *b, const yaml_parser_t *p)
+{
+    int line, col;
+    const char *problem = p->problem ? p->problem : "unknown problem";
+    switch (p->error) {
+    case YAML_MEMORY_ERROR:
+        return cfg_build_fail(b, 0, 0, "out of memory while parsing");
+    case YAML_READER_ERROR:
+    {
+        /* The reader reports a byte offset, not a mark, and for a bad
+         * trailing byte the offset of that byte: point at the character's
+         * first byte instead, which is where an editor shows the damage. */
+        size_t off = p->problem_offset;
+        int utf8 = strstr(problem, "UTF-8") != NULL;
+        if (strstr(problem, "trailing") && off > 0 && off <= b->len) {
+            off--;
+            while (off > 0 && ((unsigned char)b->text[off] & 0xC0) == 0x80)
+                off--;
+        }
+        cfg_offset_pos(b->text, b->len, off, &line, &col);
+        if (line == 1)
+            col += b->col_offset;
+        if (utf8) {
+            unsigned byte = off < b->len ? (unsigned char)b->text[off] : 0;
+            return cfg_build_fail(b, line, col,
+                                  "YAML syntax error: %s (byte 0x%02X); save "
+                                  "the file as UTF-8", problem, byte);
+        }
+        if (p->problem_value != -1)
+            return cfg_build_fail(b, line, col, "YAML syntax error: %s (U+%04X)",
+                                  problem, (unsigned)p->problem_value);
+        return cfg_build_fail(b, line, col, "YAML syntax error: %s", problem);
+    }
+    default:
+        cfg_mark_pos(b, p->problem_mark, &line, &col);
+        /* libyaml's words for a tab say nothing about tabs. */
+        if (p->problem_mark.index < b->len &&
+            b->text[p->problem_mark.index] == '\t')
+            return cfg_build_fail(b, line, col,
+                                  "YAML syntax error: %s (%s); indent with "
+                                  "spaces, YAML does not allow tabs", problem,
+                                  p->context ? p->context : "tab");
+        if (p->context)
+            return cfg_build_fail(b, line, col, "YAML syntax error: %s (%s)",
+                                  problem, p->context);
+        return cfg_build_fail(b, line, col, "YAML syntax error: %s", problem);
+    }
+}
+
+/* Hangs a freshly made node into the tree.  On failure n is freed. */
+static int cfg_build_attach(cfg_build *b, cfg_node *n)
+{
+    if (b->depth == 0) {
+        if (b->want_map && n->kind != CFG_MAP) {
+            int empty = cfg_is_null(n);
+            int line = n->line, col = n->col;
+            cfg_node_free(n);
+            if (empty)
+                return err_set(b->e, b->code, b->name, 0, 0, "empty scenario");
+            return cfg_build_fail(b, line, col,
+                                  "the top level must be a mapping of keys "
+                                  "(name:, seed:, ...)");
+        }
+        b->root = n;
+        return 0;
+    }
+    cfg_frame *f = &b->stack[b->depth - 1];
+    if (f->node->kind == CFG_SEQ) {
+        if (cfg_seq_append(f->node, n) < 0) {
+            cfg_node_free(n);
+            return cfg_build_fail(b, 0, 0, "out of memory");
+        }
+        return 0;
+    }
+    if (!f->key) {
+        if (n->kind != CFG_SCALAR) {
+            int line = n->line, col = n->col;
+            const char *what = cfg_kind_word(n);
+            cfg_node_free(n);
+            return cfg_build_fail(b, line, col,
+                                  "a key must be a plain name, not %s", what);
+        }
+        size_t first;
+        int dup = cfg_dups_check(&b->dups, f->node, n->text, f->node->n, &first);
+        if (dup != 0) {
+            int line = n->line, col = n->col;
+            char clip[CFG_CLIP + 8];
+            cfg_clip(n->text, clip, sizeof clip);
+            cfg_node_free(n);
+            if (dup < 0)
+                return cfg_build_fail(b, 0, 0, "out of memory");
+            return cfg_build_fail(b, line, col,
+                                  "duplicate key '%s' (first defined at line %d)",
+                                  clip, f->node->key_line[first]);
+        }
+        f->key = n->text;
+        f->key_line = n->line;
+        f->key_col = n->col;
+        n->text = NULL;
+        cfg_node_free(n);
+        return 0;
+    }
+    if (cfg_map_append(f->node, f->key, f->key_line, f->key_col, n) < 0) {
+        cfg_node_free(n);
+        return cfg_build_fail(b, 0, 0, "out of memory");
+    }
+    f->key = NULL;
+    return 0;
+}
+
+/* Makes the node an event starts; NULL after recording the error. */
+static cfg_node *cfg_build_node(cfg_build *b, cfg_kind kind, yaml_mark_t m)
+{
+    int line, col;
+    cfg_mark_pos(b, m, &line, &col);
+    if (++b->nodes > CFG_MAX_NODES) {
+        cfg_build_fail(b, line, col,
+                       "more than %d values; scenarios are limited to %d",
+                       CFG_MAX_NODES, CFG_MAX_NODES);
+        return NULL;
+    }
+    cfg_node *n = cfg_node_new(kind, b->node_file, line, col);
+    if (!n)
+        cfg_build_fail(b, line, col, "out of memory");
+    return n;
+}
+
+static int cfg_build_event(cfg_build *b, yaml_event_t *ev, int *ndocs, int *done)
+{
+    int line, col;
+    cfg_node *n;
+    switch (ev->type) {
+    case YAML_NO_EVENT:
+    case YAML_STREAM_START_EVENT:
+    case YAML_DOCUMENT_END_EVENT:
+        return 0;
+    case YAML_STREAM_END_EVENT:
+        *done = 1;
+        return 0;
+    case YAML_DOCUMENT_START_EVENT:
+        if (++*ndocs > 1) {
+            cfg_mark_pos(b, ev->start_mark, &line, &col);
+            return cfg_build_fail(b, line, col,
+                                  "a second document starts here; a scenario "
+                                  "is one document (remove the extra ---)");
+        }
+        return 0;
+    case YAML_ALIAS_EVENT:
+        cfg_mark_pos(b, ev->start_mark, &line, &col);
+        return cfg_build_fail(b, line, col,
+                              "aliases (*%s) are not supported; repeat the "
+                              "value instead",
+                              (const char *)ev->data.alias.anchor);
+    case YAML_SCALAR_EVENT: {
+        n = cfg_build_node(b, CFG_SCALAR, ev->start_mark);
+        if (!n)
+            return -1;
+        size_t len = ev->data.scalar.length;
+        n->text = malloc(len + 1);
+        if (!n->text) {
+            cfg_node_free(n);
+            return cfg_build_fail(b, 0, 0, "out of memory");
+        }
+        memcpy(n->text, ev->data.scalar.value, len);
+        n->text[len] = '\0';
+        /* An explicit !!str tag means text, just as quotes do. */
+        const char *tag = (const char *)ev->data.scalar.tag;
+        n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE ||
+                    (tag && strcmp(tag, YAML_STR_TAG) == 0);
+        return cfg_build_attach(b, n) ? -1 : 0;
+    }
+    case YAML_SEQUENCE_START_EVENT:
+    case YAML_MAPPING_START_EVENT:
+        if (b->depth >= CFG_MAX_DEPTH) {
+            cfg_mark_pos(b, ev->start_mark, &line, &col);
+            return cfg_build_fail(b, line, col, "nesting deeper than %d levels",
+                                  CFG_MAX_DEPTH);
+        }
+        n = cfg_build_node(b, ev->type == YAML_MAPPING_START_EVENT ? CFG_MAP
+                                                                   : CFG_SEQ,
+                           ev->start_mark);
+        if (!n || cfg_build_attach(b, n))
+            return -1;
+        b->stack[b->depth].node = n;
+        b->stack[b->depth].key = NULL;
+        b->depth++;
+        return 0;
+    case YAML_SEQUENCE_END_EVENT:
+    case YAML_MAPPING_END_EVENT:
+        if (b->depth > 0)
+            b->depth--;
+        return 0;
+    }
+    return 0;
+}
+
+/* Parses text into a tree.  want_map: the top level must be a non-empty
+ * mapping (a scenario); otherwise any node, and empty input gives an empty
+ * scalar (a --set value). */
+static int cfg_build_tree(const char *name, const char *node_file,
+                          const char *text, size_t len, int col_offset,
+                          int code, int want_map, cfg_node **out, err_t *e)
+{
+    cfg_build b;
+    memset(&b, 0, sizeof b);
+    b.name = name;
+    b.node_file = node_file;
+    b.text = text;
+    b.len = len;
+    b.col_offset = col_offset;
+    b.code = code;
+    b.want_map = want_map;
+    b.e = e;
+    *out = NULL;
+
+    yaml_parser_t parser;
+    if (!yaml_parser_initialize(&parser))
+        return err_set(e, code, name, 0, 0, "out of memory");
+    yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+    /* Never guess UTF-16 from a BOM: a scenario is UTF-8 text. */
+    yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
+
+    int ndocs = 0, done = 0, failed = 0;
+    while (!done && !failed) {
+        yaml_event_t ev;
+        if (!yaml_parser_parse(&parser, &ev)) {
+            cfg_build_parser_error(&b, &parser);
+            failed = 1;
+            break;
+        }
+        failed = cfg_build_event(&b, &ev, &ndocs, &done) != 0;
+        yaml_event_delete(&ev);
+    }
+    yaml_parser_delete(&parser);
+    free(b.dups.slots);
+    for (int i = 0; i < CFG_MAX_DEPTH; i++)
+        free(b.stack[i].key);
+
+    if (!failed && !b.root) {
+        if (want_map) {
+            err_set(e, code, name, 0, 0, "empty scenario");
+            failed = 1;
+        } else {
+            b.root = cfg_node_new(CFG_SCALAR, node_file, 1, col_offset + 1);
+            if (b.root)
+                b.root->text = calloc(1, 1);
+            if (!b.root || !b.root->text) {
+                err_set(e, code, name, 0, 0, "out of memory");
+                failed = 1;
+            }
+        }
+    }
+    if (failed) {
+        cfg_node_free(b.root);
+        return e && e->code ? e->code : code;
+    }
+    *out = b.root;
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Documents
+ */
+
+static int cfg_too_big(const char *name, unsigned long long bytes, err_t *e)
+{
+    return err_set(e, ERR_DATA, name, 0, 0,
+                   "file is %.1f MB; scenarios are limited to %u MB",
+                   (double)bytes / (1024.0 * 1024.0),
+                   CFG_MAX_FILE_BYTES >> 20);
+}
+
+int cfg_load_string(const char *name, const char *text, size_t len,
+                    cfg_doc **out, err_t *e)
+{
+    *out = NULL;
+    if (len > CFG_MAX_FILE_BYTES)
+        return cfg_too_big(name, len, e);
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        int line, col;
+        cfg_offset_pos(text, len, (size_t)(nul - text), &line, &col);
+        return err_set(e, ERR_DATA, name, line, col,
+                       "NUL byte in file (is this a binary file?)");
+    }
+    cfg_doc *doc = calloc(1, sizeof *doc);
+    if (!doc)
+        goto oom;
+    doc->file = strdup(name);
+    doc->text = malloc(len + 1);
+    if (!doc->file || !doc->text)
+        goto oom;
+    memcpy(doc->text, text, len);
+    doc->text[len] = '\0';
+    doc->text_len = len;
+    int rc = cfg_build_tree(doc->file, doc->file, doc->text, len, 0, ERR_DATA,
+                            1, &doc->root, e);
+    if (rc) {
+        cfg_doc_free(doc);
+        return rc;
+    }
+    *out = doc;
+    return 0;
+oom:
+    cfg_doc_free(doc);
+    return err_set(e, ERR_SOFTWARE, name, 0, 0, "out of memory");
+}
+
+int cfg_load_file(const char *path, cfg_doc **out, err_t *e)
+{
+    *out = NULL;
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return err_set(e, ERR_NOINPUT, "", 0, 0, "cannot open '%s': %s", path,
+                       strerror(errno));
+    struct stat st;
+    /* Refuse a huge regular file before reading any of it. */
+    if (fstat(fileno(f), &st) == 0 && S_ISREG(st.st_mode) &&
+        (unsigned long long)st.st_size > CFG_MAX_FILE_BYTES) {
+        fclose(f);
+        return cfg_too_big(path, (unsigned long long)st.st_size, e);
+    }
+    /* One byte more than the limit tells a pipe that is too long. */
+    size_t cap = CFG_MAX_FILE_BYTES + 1, len = 0;
+    char *buf = malloc(cap);
+    if (!buf) {
+        fclose(f);
+        return err_set(e, ERR_SOFTWARE, path, 0, 0, "out of memory");
+    }
+    while (len < cap) {
+        size_t got = fread(buf + len, 1, cap - len, f);
+        if (got == 0)
+            break;
+        len += got;
+    }
+    int read_errno = ferror(f) ? errno : 0;
+    fclose(f);
+    int rc;
+    if (read_errno)
+        rc = err_set(e, ERR_NOINPUT, "", 0, 0, "cannot read '%s': %s", path,
+                     strerror(read_errno));
+    else if (len > CFG_MAX_FILE_BYTES)
+        rc = err_set(e, ERR_DATA, path, 0, 0,
+                     "file is over %u MB; scenarios are limited to %u MB",
+                     CFG_MAX_FILE_BYTES >> 20, CFG_MAX_FILE_BYTES >> 20);
+    else
+        rc = cfg_load_string(path, buf, len, out, e);
+    free(buf);
+    return rc;
+}
+
+void cfg_doc_free(cfg_doc *doc)
+{
+    if (!doc)
+        return;
+    cfg_node_free(doc->root);
+    free(doc->file);
+    free(doc->text);
+    free(doc);
+}
+
+int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
+{
+    char clip[CFG_CLIP + 8];
+    const char *eq = strchr(assignment, '=');
+    if (!eq)
+        return err_set(e, ERR_USAGE, CFG_SET_FILE, 1, 1,
+                       "'%s' has no '='; write path.to.key=value",
+                       cfg_clip(assignment, clip, sizeof clip));
+    if (eq == assignment)
+        return err_set(e, ERR_USAGE, CFG_SET_FILE, 1, 1,
+                       "no key before '='; write path.to.key=value");
+
+    /* First pass: the path is well formed and does not run through a
+     * scalar or list, so that nothing is changed on failure. */
+    const char *seg = assignment;
+    cfg_node *map = doc->root;
+    int nseg = 0;
+    for (;;) {
+        const char *dot = memchr(seg, '.', (size_t)(eq - seg));
+        size_t len = (size_t)((dot ? dot : eq) - seg);
+        int col = (int)(seg - assignment) + 1;
+        if (len == 0)
+            return err_set(e, ERR_USAGE, CFG_SET_FILE, 1, col,
+                           "empty key in path '%.*s'", (int)(eq - assignment),
+                           assignment);
+        if (++nseg > CFG_MAX_DEPTH)
+            return err_set(e, ERR_USAGE, CFG_SET_FILE, 1, col,
+                           "path nests deeper than %d levels", CFG_MAX_DEPTH);
+        if (map) {
+            long i = cfg_map_find(map, seg, len);
+            cfg_node *child = i >= 0 ? map->items[i] : NULL;
+            if (dot && child && child->kind != CFG_MAP)
+                return err_set(e, ERR_USAGE, CFG_SET_FILE, 1, col,
+                               "'%.*s' is %s (%s:%d:%d), not a mapping; "
+                               "cannot set a key inside it",
+                               (int)(dot - assignment), assignment,
+                               cfg_kind_word(child), child->file, child->line,
+                               child->col);
+            map = child;
+        }
+        if (!dot)
+            break;
+        seg = dot + 1;
+    }
+
+    cfg_node *value;
+    int rc = cfg_build_tree(CFG_SET_FILE, CFG_SET_FILE, eq + 1, strlen(eq + 1),
+                            (int)(eq + 1 - assignment), ERR_USAGE, 0, &value, e);
+    if (rc)
+        return rc;
+
+    seg = assignment;
+    map = doc->root;
+    for (;;) {
+        const char *dot = memchr(seg, '.', (size_t)(eq - seg));
+        size_t len = (size_t)((dot ? dot : eq) - seg);
+        int col = (int)(seg - assignment) + 1;
+        long i = cfg_map_find(map, seg, len);
+        if (!dot && i >= 0) {
+            cfg_node_free(map->items[i]);
+            map->items[i] = value;
+            return 0;
+        }
+        if (dot && i >= 0) {
+            map = map->items[i];
+            seg = dot + 1;
+            continue;
+        }
+        cfg_node *child = dot ? cfg_node_new(CFG_MAP, CFG_SET_FILE, 1, col)
+                              : value;
+        char *key = strndup(seg, len);
+        if (!child || !key || cfg_map_append(map, key, 1, col, child) < 0) {
+            free(key);
+            if (child != value)
+                cfg_node_free(child);
+            cfg_node_free(value);
+            return err_set(e, ERR_SOFTWARE, CFG_SET_FILE, 1, col,
+                           "out of memory");
+        }
+        if (!dot)
+            return 0;
+        map = child;
+        seg = dot + 1;
+    }
+}
+
+/* ------------------------------------------------------------------------
+ * Context: diagnostics and resolved values
+ */
+
+static void cfg_push(char ***arr, size_t *n, size_t *cap, char *s)
+{
+    if (!s)
+        return;
+    if (*n == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 16;
+        char **grown = realloc(*arr, ncap * sizeof *grown);
+        if (!grown) {
+            /* Nowhere to report running out of memory; drop the line. */
+            free(s);
+            return;
+        }
+        *arr = grown;
+        *cap = ncap;
+    }
+    (*arr)[(*n)++] = s;
+}
+
+void cfg_ctx_init(cfg_ctx *c)
+{
+    memset(c, 0, sizeof *c);
+}
+
+void cfg_ctx_free(cfg_ctx *c)
+{
+    if (!c)
+        return;
+    for (size_t i = 0; i < c->ndiags; i++)
+        free(c->diags[i]);
+    for (size_t i = 0; i < c->nresolved; i++)
+        free(c->resolved[i]);
+    free(c->diags);
+    free(c->resolved);
+    cfg_ctx_init(c);
+}
+
+void cfg_set_prefix(cfg_ctx *c, const char *prefix)
+{
+    snprintf(c->prefix, sizeof c->prefix, "%s", prefix ? prefix : "");
+}
+
+static void cfg_verror_at(cfg_ctx *c, const char *file, int line, int col,
+                          const char *fmt, va_list ap)
+{
+    char msg[1024], full[1400];
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    if (file && line > 0)
+        snprintf(full, sizeof full, "%s:%d:%d: %s", file, line, col, msg);
+    else if (file)
+        snprintf(full, sizeof full, "%s: %s", file, msg);
+    else
+        snprintf(full, sizeof full, "%s", msg);
+    cfg_push(&c->diags, &c->ndiags, &c->diags_cap, strdup(full));
+}
+
+static void cfg_error_at(cfg_ctx *c, const char *file, int line, int col,
+                         const char *fmt, ...)
+    __attribute__((format(printf, 5, 6)));
+static void cfg_error_at(cfg_ctx *c, const char *file, int line, int col,
+                         const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    cfg_verror_at(c, file, line, col, fmt, ap);
+    va_end(ap);
+}
+
+void cfg_error(cfg_ctx *c, const cfg_node *n, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (n)
+        cfg_verror_at(c, n->file, n->line, n->col, fmt, ap);
+    else
+        cfg_verror_at(c, NULL, 0, 0, fmt, ap);
+    va_end(ap);
+}
+
+static void cfg_resolve(cfg_ctx *c, const char *name, const char *value,
+                        int is_default)
+{
+    size_t size = strlen(name) + strlen(value) + 16;
+    char *line = malloc(size);
+    if (line)
+        snprintf(line, size, "%s = %s%s", name, value,
+                 is_default ? " (default)" : "");
+    cfg_push(&c->resolved, &c->nresolved, &c->resolved_cap, line);
+}
+
+/* ------------------------------------------------------------------------
+ * Lookup
+ */
+
+static void cfg_note_asked(cfg_node *map, const char *key)
+{
+    for (size_t i = 0; i < map->nasked; i++)
+        if (strcmp(map->asked[i], key) == 0)
+            return;
+    if (map->nasked == map->asked_cap) {
+        size_t cap = map->asked_cap ? 2 * map->asked_cap : 8;
+        const char **grown = realloc(map->asked, cap * sizeof *grown);
+        if (!grown)
+            return; /* only costs a hint */
+        map->asked = grown;
+        map->asked_cap = cap;
+    }
+    /* Copied: callers may build key names in temporary buffers. */
+    char *copy = strdup(key);
+    if (copy)
+        map->asked[map->nasked++] = copy;
+}
+
+cfg_node *cfg_get(cfg_node *map, const char *key)
+{
+    if (!map || map->kind != CFG_MAP)
+        return NULL;
+    cfg_note_asked(map, key);
+    long i = cfg_map_find(map, key, strlen(key));
+    if (i < 0)
+        return NULL;
+    map->used[i] = 1;
+    return map->items[i];
+}
+
+static void cfg_name(const cfg_ctx *c, const char *key, char *buf, size_t size)
+{
+    snprintf(buf, size, "%s%s", c->prefix, key);
+}
+
+cfg_node *cfg_section(cfg_ctx *c, cfg_node *map, const char *key)
+{
+    cfg_node *n = cfg_get(map, key);
+    /* "consensus:" with nothing under it reads as an empty section. */
+    if (!n || cfg_is_null(n))
+        return NULL;
+    if (n->kind != CFG_MAP) {
+        char name[320];
+        cfg_name(c, key, name, sizeof name);
+        cfg_error(c, n, "%s: expected a mapping of keys (key: value lines), "
+                        "found %s", name, cfg_kind_word(n));
+        return NULL;
+    }
+    return n;
+}
+
+cfg_node *cfg_list(cfg_ctx *c, cfg_node *map, const char *key)
+{
+    cfg_node *n = cfg_get(map, key);
+    if (!n || cfg_is_null(n))
+        return NULL;
+    if (n->kind != CFG_SEQ) {
+        char name[320];
+        cfg_name(c, key, name, sizeof name);
+        cfg_error(c, n, "%s: expected a list (lines starting with '- ' or "
+                        "[a, b]), found %s", name, cfg_kind_word(n));
+        return NULL;
+    }
+    return n;
+}
+
+int cfg_require(cfg_ctx *c, cfg_node *map, const char *key)
+{
+    if (cfg_get(map, key))
+        return 0;
+    char name[320];
+    cfg_name(c, key, name, sizeof name);
+    cfg_error(c, map && map->kind == CFG_MAP ? map : NULL,
+              "missing required key '%s'", name);
+    return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Scalar parsers
+ */
+
+static int cfg_why(char *why, size_t wsz, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static int cfg_why(char *why, size_t wsz, const char *fmt, ...)
+{
+    if (why && wsz) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(why, wsz, fmt, ap);
+        va_end(ap);
+    }
+    return -1;
+}
+
+/* Length of the longest prefix of s shaped like a decimal number
+ * ([+-]digits[.digits][e[+-]digits]); 0 when there is none. */
+static size_t cfg_scan_number(const char *s)
+{
+    size_t i = 0, digits = 0;
+    if (s[i] == '+' || s[i] == '-')
+        i++;
+    while (isdigit((unsigned char)s[i]))
+        i++, digits++;
+    if (s[i] == '.') {
+        i++;
+        while (isdigit((unsigned char)s[i]))
+            i++, digits++;
+    }
+    if (!digits)
+        return 0;
+    if (s[i] == 'e' || s[i] == 'E') {
+        size_t j = i + 1;
+        if (s[j] == '+' || s[j] == '-')
+            j++;
+        if (isdigit((unsigned char)s[j])) {
+            while (isdigit((unsigned char)s[j]))
+                j++;
+            i = j;
+        }
+    }
+    return i;
+}
+
+/* nan, inf, infinity, .nan, .inf and -.inf in any case. */
+static int cfg_is_nonfinite(const char *s)
+{
+    if (*s == '+' || *s == '-')
+        s++;
+    if (*s == '.')
+        s++;
+    return strncasecmp(s, "nan", 3) == 0 || strncasecmp(s, "inf", 3) == 0;
+}
+
+static int cfg_is_hex(const char *s)
+{
+    if (*s == '+' || *s == '-')
+        s++;
+    return s[0] == '0' && (s[1] == 'x' || s[1] == 'X');
+}
+
+/* Reads the number at the start of s (the whole value, for messages);
+ * *used is its length.  what/example describe the expected value. */
+static int cfg_number_prefix(const char *s, const char *example, double *v,
+                             size_t *used, char *why, size_t wsz)
+{
+    char clip[CFG_CLIP + 8];
+    cfg_clip(s, clip, sizeof clip);
+    if (!*s)
+        return cfg_why(why, wsz, "the value is empty; write %s", example);
+    if (cfg_is_nonfinite(s))
+        return cfg_why(why, wsz, "'%s' is not a finite number; write %s", clip,
+                       example);
+    if (cfg_is_hex(s))
+        return cfg_why(why, wsz, "'%s' is hexadecimal; write the decimal "
+                                 "value, e.g. %s", clip, example);
+    size_t n = cfg_scan_number(s);
+    if (n == 0)
+        return cfg_why(why, wsz, "'%s' is not a number; write %s", clip,
+                       example);
+    char *end;
+    errno = 0;
+    double d = strtod(s, &end);
+    if (errno == ERANGE) {
+        if (fabs(d) > 1.0)
+            return cfg_why(why, wsz, "'%s' is too large to represent", clip);
+        return cfg_why(why, wsz, "'%s' is too close to zero to represent; "
+                                 "write 0 if you mean zero", clip);
+    }
+    /* strtod may read more than our grammar allows (it knows hex and
+     * infinities), so trust the scanner for the length. */
+    *v = d;
+    *used = n;
+    return 0;
+}
+
+int cfg_parse_double(const char *s, double *v, char *why, size_t wsz)
+{
+    double d;
+    size_t n;
+    char clip[CFG_CLIP + 8];
+    if (cfg_number_prefix(s, "a number like 0.5", &d, &n, why, wsz))
+        return -1;
+    if (s[n])
+        return cfg_why(why, wsz, "'%s' is not a number (unexpected '%c'); "
+                                 "write a number like 0.5",
+                       cfg_clip(s, clip, sizeof clip), s[n]);
+    *v = d;
+    return 0;
+}
+
+int cfg_parse_int(const char *s, int64_t *v, char *why, size_t wsz)
+{
+    char clip[CFG_CLIP + 8];
+    cfg_clip(s, clip, sizeof clip);
+    if (!*s)
+        return cfg_why(why, wsz, "the value is empty; write a whole number "
+                                 "like 42");
+    if (cfg_is_hex(s))
+        return cfg_why(why, wsz, "'%s' is hexadecimal; write the decimal "
+                                 "value", clip);
+    const char *p = s + (*s == '+' || *s == '-');
+    size_t digits = strspn(p, "0123456789");
+    if (digits == 0 || p[digits])
+        return cfg_why(why, wsz, "'%s' is not a whole number; write a whole "
+                                 "number like 42", clip);
+    if (p[0] == '0' && digits > 1)
+        return cfg_why(why, wsz, "'%s' has a leading zero (YAML 1.1 reads "
+                                 "that as octal); remove the zero", clip);
+    errno = 0;
+    char *end;
+    long long x = strtoll(s, &end, 10);
+    if (errno == ERANGE || *end)
+        return cfg_why(why, wsz, "'%s' does not fit in a 64-bit integer",
+                       clip);
+    *v = (int64_t)x;
+    return 0;
+}
+
+typedef struct cfg_unit {
+    const char *name;
+    double scale;
+} cfg_unit;
+
+static const cfg_unit cfg_time_units[] = {
+    {"ns", 1.0},     {"us", 1e3},     {"\xc2\xb5s", 1e3}, {"ms", 1e6},
+    {"s", 1e9},      {"min", 60e9},   {"h", 3600e9},      {"d", 86400e9},
+};
+#define CFG_TIME_UNITS "ns, us, ms, s, min, h or d"
+
+static const cfg_unit cfg_size_units[] = {
+    {"B", 1.0},     {"KB", 1e3},    {"kB", 1e3},         {"MB", 1e6},
+    {"GB", 1e9},    {"TB", 1e12},   {"KiB", 1024.0},     {"MiB", 1048576.0},
+    {"GiB", 1073741824.0},          {"TiB", 1099511627776.0},
+};
+#define CFG_SIZE_UNITS "B, KB, MB, GB, TB, KiB, MiB, GiB or TiB"
+
+static const cfg_unit *cfg_find_unit(const cfg_unit *units, size_t n,
+                                     const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(units[i].name, name) == 0)
+            return &units[i];
+    return NULL;
+}
+
+/* Explains why unit is not one of units[] (with a hint when close). */
+static int cfg_bad_unit(const char *s, const char *unit, const cfg_unit *units,
+                        size_t n, const char *list, char *why, size_t wsz)
+{
+    char clip[CFG_CLIP + 8], uclip[CFG_CLIP + 8];
+    const char *names[16];
+    for (size_t i = 0; i < n && i < 16; i++)
+        names[i] = units[i].name;
+    const char *hint = cfg_suggest(unit, names, n < 16 ? n : 16);
+    cfg_clip(s, clip, sizeof clip);
+    cfg_clip(unit, uclip, sizeof uclip);
+    if (hint)
+        return cfg_why(why, wsz, "'%s' has unknown unit '%s' (did you mean "
+                                 "'%s'?); use %s", clip, uclip, hint, list);
+    return cfg_why(why, wsz, "'%s' has unknown unit '%s'; use %s", clip, uclip,
+                   list);
+}
+
+/* Splits s into number and unit; *unit points into s.  A space before the
+ * unit is refused with the exact fix, since "5 ms" is a common slip. */
+static int cfg_number_unit(const char *s, const char *example,
+                           const cfg_unit *units, size_t nunits,
+                           const char *list, double *v, const cfg_unit **unit,
+                           char *why, size_t wsz)
+{
+    char clip[CFG_CLIP + 8];
+    size_t n;
+    if (cfg_number_prefix(s, example, v, &n, why, wsz))
+        return -1;
+    cfg_clip(s, clip, sizeof clip);
+    const char *u = s + n;
+    if (!*u)
+        return cfg_why(why, wsz, "'%s' has no unit; write %s", clip, example);
+    if (*u == ' ' || *u == '\t') {
+        const char *t = u + strspn(u, " \t");
+        if (cfg_find_unit(units, nunits, t))
+            return cfg_why(why, wsz, "'%s' has a space before the unit; "
+                                     "write %.*s%s", clip, (int)n, s, t);
+        return cfg_bad_unit(s, t, units, nunits, list, why, wsz);
+    }
+    *unit = cfg_find_unit(units, nunits, u);
+    if (!*unit)
+        return cfg_bad_unit(s, u, units, nunits, list, why, wsz);
+    return 0;
+}
+
+int cfg_parse_duration(const char *s, int64_t *ns, char *why, size_t wsz)
+{
+    char example[96], clip[CFG_CLIP + 8];
+    size_t n = cfg_scan_number(s);
+    if (n > 0 && n <= 20 && !s[n])
+        snprintf(example, sizeof example, "a duration like %sms or 2s", s);
+    else
+        snprintf(example, sizeof example, "a duration like 500ms or 2s");
+    if (s[n] == 'm' && !s[n + 1] && n > 0)
+        return cfg_why(why, wsz, "'%s' is ambiguous; write %.*smin for "
+                                 "minutes or %.*sms for milliseconds",
+                       cfg_clip(s, clip, sizeof clip), (int)n, s, (int)n, s);
+    double v;
+    const cfg_unit *unit;
+    if (cfg_number_unit(s, example, cfg_time_units,
+                        sizeof cfg_time_units / sizeof cfg_time_units[0],
+                        CFG_TIME_UNITS, &v, &unit, why, wsz))
+        return -1;
+    cfg_clip(s, clip, sizeof clip);
+    double x = v * unit->scale;
+    if (!(fabs(x) < 9223372036854775807.0))
+        return cfg_why(why, wsz, "'%s' is too long; durations are limited to "
+                                 "about 292 years", clip);
+    double r = nearbyint(x);
+    /* Past 2^53 ns a double cannot hold fractions, and any error left is
+     * in the parsing of the decimal, not in what the user wrote. */
+    if (fabs(x) < 9007199254740992.0 && fabs(x - r) > 1e-6)
+        return cfg_why(why, wsz, "'%s' is not a whole number of nanoseconds",
+                       clip);
+    *ns = (int64_t)r;
+    return 0;
+}
+
+int cfg_parse_rate(const char *s, double *per_s, char *why, size_t wsz)
+{
+    static const char example[] = "a rate like 200/s or 5/min";
+    char clip[CFG_CLIP + 8];
+    double v;
+    size_t n;
+    if (cfg_number_prefix(s, example, &v, &n, why, wsz))
+        return -1;
+    cfg_clip(s, clip, sizeof clip);
+    if (!s[n])
+        return cfg_why(why, wsz, "'%s' has no unit; write a rate like %s/s or "
+                                 "%s/min", clip, n <= 20 ? s : "200",
+                       n <= 20 ? s : "5");
+    if (s[n] != '/')
+        return cfg_why(why, wsz, "'%s' is not a rate; write %s", clip, example);
+    const char *u = s + n + 1;
+    const cfg_unit *unit = cfg_find_unit(
+        cfg_time_units, sizeof cfg_time_units / sizeof cfg_time_units[0], u);
+    if (!unit)
+        return cfg_bad_unit(s, u, cfg_time_units,
+                            sizeof cfg_time_units / sizeof cfg_time_units[0],
+                            CFG_TIME_UNITS, why, wsz);
+    if (v < 0)
+        return cfg_why(why, wsz, "'%s' is negative; a rate is 0 or more",
+                       clip);
+    double r = v / (unit->scale * 1e-9);
+    if (!isfinite(r))
+        return cfg_why(why, wsz, "'%s' is too large to represent", clip);
+    *per_s = r;
+    return 0;
+}
+
+int cfg_parse_size(const char *s, uint64_t *bytes, char *why, size_t wsz)
+{
+    char example[96], clip[CFG_CLIP + 8];
+    size_t n = cfg_scan_number(s);
+    if (n > 0 && n <= 20 && !s[n])
+        snprintf(example, sizeof example, "a size like %sB or 4KiB", s);
+    else
+        snprintf(example, sizeof example, "a size like 64KB or 4GiB");
+    double v;
+    const cfg_unit *unit;
+    if (cfg_number_unit(s, example, cfg_size_units,
+                        sizeof cfg_size_units / sizeof cfg_size_units[0],
+                        CFG_SIZE_UNITS, &v, &unit, why, wsz))
+        return -1;
+    cfg_clip(s, clip, sizeof clip);
+    if (v < 0)
+        return cfg_why(why, wsz, "'%s' is negative; a size is 0 or more", clip);
+    double x = v * unit->scale;
+    if (!(x < 18446744073709551616.0))
+        return cfg_why(why, wsz, "'%s' is too large; sizes are limited to "
+                                 "16 EiB", clip);
+    double r = nearbyint(x);
+    if (x < 9007199254740992.0 && fabs(x - r) > 1e-6)
+        return cfg_why(why, wsz, "'%s' is not a whole number of bytes", clip);
+    *bytes = (uint64_t)r;
+    return 0;
+}
+
+int cfg_parse_fraction(const char *s, double *f, char *why, size_t wsz)
+{
+    static const char example[] = "a fraction like 0.15 or 15%";
+    char clip[CFG_CLIP + 8];
+    double v;
+    size_t n;
+    if (cfg_number_prefix(s, example, &v, &n, why, wsz))
+        return -1;
+    cfg_clip(s, clip, sizeof clip);
+    if (!s[n]) {
+        *f = v;
+        return 0;
+    }
+    if (strcmp(s + n, "%") == 0) {
+        *f = v / 100.0;
+        return 0;
+    }
+    if (s[n] == ' ' && strcmp(s + n + strspn(s + n, " "), "%") == 0)
+        return cfg_why(why, wsz, "'%s' has a space before '%%'; write %.*s%%",
+                       clip, (int)n, s);
+    return cfg_why(why, wsz, "'%s' is not a fraction; write %s", clip, example);
+}
+
+void cfg_format_duration(int64_t ns, char *buf, size_t size)
+{
+    static const struct { const char *name; uint64_t ns; int decimal; } units[] = {
+        {"d", 86400000000000ull, 0}, {"h", 3600000000000ull, 0},
+        {"min", 60000000000ull, 0},  {"s", 1000000000ull, 1},
+        {"ms", 1000000ull, 1},       {"us", 1000ull, 1},
+        {"ns", 1ull, 1},
+    };
+    if (ns == 0) {
+        snprintf(buf, size, "0s");
+        return;
+    }
+    uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    const char *sign = ns < 0 ? "-" : "";
+    char best[64] = "";
+    /* Units run from large to small and only a strictly shorter spelling
+     * wins, so ties go to the larger unit ("2min", not "120s"). */
+    for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+        uint64_t q = mag / units[i].ns, rem = mag % units[i].ns;
+        char cand[64];
+        if (rem == 0) {
+            snprintf(cand, sizeof cand, "%s%llu%s", sign,
+                     (unsigned long long)q, units[i].name);
+        } else if (units[i].decimal) {
+            int digits = 0;
+            for (uint64_t u = units[i].ns; u > 1; u /= 10)
+                digits++;
+            char frac[24];
+            if (snprintf(frac, sizeof frac, "%0*llu", digits,
+                         (unsigned long long)rem) >= (int)sizeof frac)
+                continue;
+            for (int k = digits - 1; k > 0 && frac[k] == '0'; k--)
+                frac[k] = '\0';
+            snprintf(cand, sizeof cand, "%s%llu.%s%s", sign,
+                     (unsigned long long)q, frac, units[i].name);
+        } else {
+            continue;
+        }
+        if (!best[0] || strlen(cand) < strlen(best))
+            snprintf(best, sizeof best, "%s", cand);
+    }
+    snprintf(buf, size, "%s", best);
+}
+
+/* Shortest %g spelling that reads back as the same double. */
+static void cfg_format_double(double v, char *buf, size_t size)
+{
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, size, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            return;
+    }
+}
+
+static void cfg_format_size(uint64_t bytes, char *buf, size_t size)
+{
+    /* Largest unit that divides exactly, binary units first on ties. */
+    static const struct { const char *name; uint64_t mult; } units[] = {
+        {"TiB", 1ull << 40}, {"TB", 1000000000000ull}, {"GiB", 1ull << 30},
+        {"GB", 1000000000ull}, {"MiB", 1ull << 20},    {"MB", 1000000ull},
+        {"KiB", 1024},         {"KB", 1000},
+    };
+    for (size_t i = 0; bytes && i < sizeof units / sizeof units[0]; i++)
+        if (bytes % units[i].mult == 0) {
+            snprintf(buf, size, "%llu%s",
+                     (unsigned long long)(bytes / units[i].mult), units[i].name);
+            return;
+        }
+    snprintf(buf, size, "%lluB", (unsigned long long)bytes);
+}
+
+/* ------------------------------------------------------------------------
+ * Getters
+ *
+ * Each cfg_fetch_* looks key up, checks kind, parses and range-checks.
+ * Returns 1 with the value, 0 when absent, -1 after recording an error.
+ * name is the dotted name used in messages.
+ */
+
+static int cfg_fetch(cfg_ctx *c, cfg_node *map, const char *key,
+                     const char *name, const char *example, int allow_quoted,
+                     cfg_node **out)
+{
+    cfg_node *n = cfg_get(map, key);
+    *out = n;
+    if (!n)
+        return 0;
+    if (n->kind != CFG_SCALAR) {
+        cfg_error(c, n, "%s: expected %s, found %s", name, example,
+                  cfg_kind_word(n));
+        return -1;
+    }
+    if (cfg_is_null(n)) {
+        cfg_error(c, n, "%s has no value; write %s, or remove the key to use "
+                        "the default", name, example);
+        return -1;
+    }
+    if (n->quoted && !allow_quoted) {
+        char clip[CFG_CLIP + 8];
+        cfg_error(c, n, "%s: \"%s\" is in quotes, so it is text; write %s "
+                        "without quotes", name,
+                  cfg_clip(n->text, clip, sizeof clip), example);
+        return -1;
+    }
+    return 1;
+}
+
+/* Range messages, with one-sided wording when a bound is open. */
+static void cfg_range_error(cfg_ctx *c, const cfg_node *n, const char *name,
+                            const char *value, const char *lo, const char *hi)
+{
+    if (lo && hi)
+        cfg_error(c, n, "%s: %s is out of range [%s, %s]", name, value, lo, hi);
+    else if (lo)
+        cfg_error(c, n, "%s: %s is below the minimum %s", name, value, lo);
+    else
+        cfg_error(c, n, "%s: %s is above the maximum %s", name, value, hi);
+}
+
+static int cfg_fetch_int(cfg_ctx *c, cfg_node *map, const char *key,
+                         const char *name, int64_t min, int64_t max,
+                         int64_t *out)
+{
+    cfg_node *n;
+    int st = cfg_fetch(c, map, key, name, "a whole number like 42", 0, &n);
+    if (st <= 0)
+        return st;
+    char why[256];
+    int64_t v;
+    if (cfg_parse_int(n->text, &v, why, sizeof why)) {
+        cfg_error(c, n, "%s: %s", name, why);
+        return -1;
+    }
+    if (v < min || v > max) {
+        char val[32], lo[32], hi[32];
+        snprintf(val, sizeof val, "%lld", (long long)v);
+        snprintf(lo, sizeof lo, "%lld", (long long)min);
+        snprintf(hi, sizeof hi, "%lld", (long long)max);
+        cfg_range_error(c, n, name, val, min == INT64_MIN ? NULL : lo,
+                        max == INT64_MAX ? NULL : hi);
+        return -1;
+    }
+    *out = v;
+    return 1;
+}
+
+static int cfg_double_in(cfg_ctx *c, const cfg_node *n, const char *name,
+                         double v, double min, double max, const char *suffix)
+{
+    if (v >= min && v <= max)
+        return 0;
+    char val[40], lo[40], hi[40];
+    cfg_format_double(v, val, sizeof val);
+    cfg_format_double(min, lo, sizeof lo);
+    cfg_format_double(max, hi, sizeof hi);
+    strncat(val, suffix, sizeof val - strlen(val) - 1);
+    strncat(lo, suffix, sizeof lo - strlen(lo) - 1);
+    strncat(hi, suffix, sizeof hi - strlen(hi) - 1);
+    cfg_range_error(c, n, name, val, min <= -DBL_MAX ? NULL : lo,
+                    max >= DBL_MAX ? NULL : hi);
+    return -1;
+}
+
+static int cfg_fetch_double(cfg_ctx *c, cfg_node *map, const char *key,
+                            const char *name, double min, double max,
+                            double *out)
+{
+    cfg_node *n;
+    int st = cfg_fetch(c, map, key, name, "a number like 0.5", 0, &n);
+    if (st <= 0)
+        return st;
+    char why[256];
+    double v;
+    if (cfg_parse_double(n->text, &v, why, sizeof why)) {
+        cfg_error(c, n, "%s: %s", name, why);
+        return -1;
+    }
+    if (cfg_double_in(c, n, name, v, min, max, ""))
+        return -1;
+    *out = v;
+    return 1;
+}
+
+static int cfg_fetch_duration(cfg_ctx *c, cfg_node *map, const char *key,
+                              const char *name, int64_t min, int64_t max,
+                              int64_t *out)
+{
+    cfg_node *n;
+    int st = cfg_fetch(c, map, key, name, "a duration like 500ms or 2s", 1, &n);
+    if (st <= 0)
+        return st;
+    char why[256];
+    int64_t v;
+    if (cfg_parse_duration(n->text, &v, why, sizeof why)) {
+        cfg_error(c, n, "%s: %s", name, why);
+        return -1;
+    }
+    if (v < min || v > max) {
+        char val[64], lo[64], hi[64];
+        cfg_format_duration(v, val, sizeof val);
+        cfg_format_duration(min, lo, sizeof lo);
+        cfg_format_duration(max, hi, sizeof hi);
+        cfg_range_error(c, n, name, val, min == INT64_MIN ? NULL : lo,
+                        max == INT64_MAX ? NULL : hi);
+        return -1;
+    }
+    *out = v;
+    return 1;
+}
+
+int cfg_int(cfg_ctx *c, cfg_node *map, const char *key, int64_t def,
+            int64_t min, int64_t max, int64_t *out)
+{
+    char name[320], buf[32];
+    cfg_name(c, key, name, sizeof name);
+    *out = def;
+    int64_t v;
+    int st = cfg_fetch_int(c, map, key, name, min, max, &v);
+    if (st < 0)
+        return -1;
+    if (st > 0)
+        *out = v;
+    snprintf(buf, sizeof buf, "%lld", (long long)*out);
+    cfg_resolve(c, name, buf, st == 0);
+    return 0;
+}
+
+int cfg_double(cfg_ctx *c, cfg_node *map, const char *key, double def,
+               double min, double max, double *out)
+{
+    char name[320], buf[40];
+    cfg_name(c, key, name, sizeof name);
+    *out = def;
+    double v;
+    int st = cfg_fetch_double(c, map, key, name, min, max, &v);
+    if (st < 0)
+        return -1;
+    if (st > 0)
+        *out = v;
+    cfg_format_double(*out, buf, sizeof buf);
+    cfg_resolve(c, name, buf, st == 0);
+    return 0;
+}
+
+int cfg_bool(cfg_ctx *c, cfg_node *map, const char *key, int def, int *out)
+{
+    char name[320], clip[CFG_CLIP + 8];
+    cfg_name(c, key, name, sizeof name);
+    *out = def;
+    cfg_node *n;
+    int st = cfg_fetch(c, map, key, name, "true or false", 0, &n);
+    if (st < 0)
+        return -1;
+    if (st > 0) {
+        const char *t = n->text;
+        if (!strcmp(t, "true") || !strcmp(t, "True") || !strcmp(t, "TRUE")) {
+            *out = 1;
+        } else if (!strcmp(t, "false") || !strcmp(t, "False") ||
+                   !strcmp(t, "FALSE")) {
+            *out = 0;
+        } else {
+            cfg_error(c, n, "%s: '%s' is not true or false; write true or "
+                            "false", name, cfg_clip(t, clip, sizeof clip));
+            *out = def;
+            return -1;
+        }
+    }
+    cfg_resolve(c, name, *out ? "true" : "false", st == 0);
+    return 0;
+}
+
+int cfg_fraction(cfg_ctx *c, cfg_node *map, const char *key, double def,
+                 double min, double max, double *out)
+{
+    char name[320], why[256], buf[40];
+    cfg_name(c, key, name, sizeof name);
+    *out = def;
+    cfg_node *n;
+    int st = cfg_fetch(c, map, key, name, "a fraction like 0.15 or 15%", 1, &n);
+    if (st < 0)
+        return -1;
+    if (st > 0) {
+        double v;
+        if (cfg_parse_fraction(n->text, &v, why, sizeof why)) {
+            cfg_error(c, n, "%s: %s", name, why);
+            return -1;
+        }
+        if (v >= min && v <= max) {
+            *out = v;
+        } else if (v > 1 && v <= 100 && !strchr(n->text, '%') &&
+                   v / 100.0 >= min && v / 100.0 <= max) {
+            cfg_error(c, n, "%s: %s is out of range [%g, %g] (did you mean "
+                            "%s%%?)", name, n->text, min, max, n->text);
+            return -1;
+        } else {
+            cfg_double_in(c, n, name, v, min, max, "");
+            return -1;
+        }
+    }
+    cfg_format_double(*out, buf, sizeof buf);
+    cfg_resolve(c, name, buf, st == 0);
+    return 0;
+}
+
+int cfg_duration(cfg_ctx *c, cfg_node *map, const char *key, int64_t def_ns,
+                 int64_t min_ns, int64_t max_ns, int64_t *out_ns)
+{
+    char name[320], buf[64];
+    cfg_name(c, key, name, sizeof name);
+    *out_ns = def_ns;
+    int64_t v;
+    int st = cfg_fetch_duration(c, map, key, name, min_ns, max_ns, &v);
+    if (st < 0)
+        return -1;
+    if (st > 0)
+        *out_ns = v;
+    cfg_format_duration(*out_ns, buf, sizeof buf);
+    cfg_resolve(c, name, buf, st == 0);
+    return 0;
+}
+
+int cfg_rate(cfg_ctx *c, cfg_node *map, const char *key, double def_per_s,
+             double min_per_s, double max_per_s, double *out_per_s)
+{
+    char name[320], why[256], buf[48];
+    cfg_name(c, key, name, sizeof name);
+    *out_per_s = def_per_s;
+    cfg_node *n;
+    int st = cfg_fetch(c, map, key, name, "a rate like 200/s or 5/min", 1, &n);
+    if (st < 0)
+        return -1;
+    if (st > 0) {
+        double v;
+        if (cfg_parse_rate(n->text, &v, why, sizeof why)) {
+            cfg_error(c, n, "%s: %s", name, why);
+            return -1;
+        }
+        if (cfg_double_in(c, n, name, v, min_per_s, max_per_s, "/s"))
+            return -1;
+        *out_per_s = v;
+    }
+    cfg_format_double(*out_per_s, buf, sizeof buf);
+    strcat(buf, "/s");
+    cfg_resolve(c, name, buf, st == 0);
+    return 0;
+}
+
+int cfg_size(cfg_ctx *c, cfg_node *map, const char *key, uint64_t def_bytes,
+             uint64_t min_bytes, uint64_t max_bytes, uint64_t *out_bytes)
+{
+    char name[320], why[256], buf[48];
+    cfg_name(c, key, name, sizeof name);
+    *out_bytes = def_bytes;
+    cfg_node *n;
+    int st = cfg_fetch(c, map, key, name, "a size like 64KB or 4GiB", 1, &n);
+    if (st < 0)
+        return -1;
+    if (st > 0) {
+        uint64_t v;
+        if (cfg_parse_size(n->text, &v, why, sizeof why)) {
+            cfg_error(c, n, "%s: %s", name, why);
+            return -1;
+        }
+        if (v < min_bytes || v > max_bytes) {
+            char val[48], lo[48], hi[48];
+            cfg_format_size(v, val, sizeof val);
+            cfg_format_size(min_bytes, lo, sizeof lo);
+            cfg_format_size(max_bytes, hi, sizeof hi);
+            cfg_range_error(c, n, name, val, min_bytes == 0 ? NULL : lo,
+                            max_bytes == UINT64_MAX ? NULL : hi);
+            return -1;
+        }
+        *out_bytes = v;
+    }
+    cfg_format_size(*out_bytes, buf, sizeof buf);
+    cfg_resolve(c, name, buf, st == 0);
+    return 0;
+}
+
+int cfg_string(cfg_ctx *c, cfg_node *map, const char *key, const char *def,
+               const char **out)
+{
+    char name[320];
+    cfg_name(c, key, name, sizeof name);
+    *out = def;
+    cfg_node *n = cfg_get(map, key);
+    if (n && n->kind != CFG_SCALAR) {
+        cfg_error(c, n, "%s: expected text, found %s", name, cfg_kind_word(n));
+        return -1;
+    }
+    if (n)
+        *out = n->text;
+    cfg_resolve(c, name, *out ? *out : "(none)", !n);
+    return 0;
+}
+
+/* "a, b or c" into buf. */
+static void cfg_join(const char *const *names, size_t n, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+        size_t len = strlen(buf);
+        snprintf(buf + len, size - len, "%s%s", sep, names[i]);
+    }
+}
+
+int cfg_enum(cfg_ctx *c, cfg_node *map, const char *key,
+             const char *const *names, int def, int *out)
+{
+    char name[320], list[512], clip[CFG_CLIP + 8];
+    cfg_name(c, key, name, sizeof name);
+    *out = def;
+    size_t count = 0;
+    while (names[count])
+        count++;
+    cfg_join(names, count, list, sizeof list);
+    char example[600];
+    snprintf(example, sizeof example, "one of %s", list);
+    cfg_node *n;
+    int st = cfg_fetch(c, map, key, name, example, 1, &n);
+    if (st < 0)
+        return -1;
+    if (st > 0) {
+        size_t i = 0;
+        while (i < count && strcmp(names[i], n->text) != 0)
+            i++;
+        if (i == count) {
+            const char *hint = cfg_suggest(n->text, names, count);
+            cfg_clip(n->text, clip, sizeof clip);
+            if (hint)
+                cfg_error(c, n, "%s: '%s' is not one of %s (did you mean "
+                                "'%s'?)", name, clip, list, hint);
+            else
+                cfg_error(c, n, "%s: '%s' is not one of %s", name, clip, list);
+            return -1;
+        }
+        *out = (int)i;
+    }
+    if (*out >= 0 && (size_t)*out < count)
+        cfg_resolve(c, name, names[*out], st == 0);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Distributions
+ */
+
+typedef struct cfg_dist_spec {
+    const char *name;
+    const char *param[2]; /* NULL when the kind has one parameter */
+    int plain[2];         /* 1: dimensionless even in a time dist */
+} cfg_dist_spec;
+
+/* Indexed by dist_kind. */
+static const cfg_dist_spec cfg_dist_specs[] = {
+    {"constant", {"value", NULL}, {0, 0}},
+    {"exponential", {"mean", NULL}, {0, 0}},
+    {"uniform", {"min", "max"}, {0, 0}},
+    {"normal", {"mean", "sd"}, {0, 0}},
+    {"lognormal", {"median", "sigma"}, {0, 1}},
+    {"gamma", {"shape", "scale"}, {1, 0}},
+    {"weibull", {"shape", "scale"}, {1, 0}},
+    {"pareto", {"shape", "scale"}, {1, 0}},
+};
+#define CFG_NDISTS (sizeof cfg_dist_specs / sizeof cfg_dist_specs[0])
+
+/* Which parameters must be > 0 (else >= 0 for times, any for numbers). */
+static int cfg_dist_positive(dist_kind k, int which)
+{
+    switch (k) {
+    case DIST_EXPONENTIAL:
+    case DIST_LOGNORMAL:
+        return which == 0;
+    case DIST_GAMMA:
+    case DIST_WEIBULL:
+    case DIST_PARETO:
+        return 1;
+    default:
+        return 0;
+    }
+}
+
+int cfg_dist(cfg_ctx *c, cfg_node *map, const char *key, const dist_t *def,
+             int is_time, dist_t *out)
+{
+    char name[320], pname[400], list[256], desc[256], clip[CFG_CLIP + 8];
+    const char *dnames[CFG_NDISTS + 1];
+    for (size_t i = 0; i < CFG_NDISTS; i++)
+        dnames[i] = cfg_dist_specs[i].name;
+    dnames[CFG_NDISTS] = NULL;
+    cfg_join(dnames, CFG_NDISTS, list, sizeof list);
+    cfg_name(c, key, name, sizeof name);
+    if (def)
+        *out = *def;
+
+    cfg_node *n = cfg_get(map, key);
+    if (!n) {
+        if (def) {
+            dist_describe(def, is_time, desc, sizeof desc);
+            cfg_resolve(c, name, desc, 1);
+        }
+        return 0;
+    }
+    const char *example = is_time ? "{dist: exponential, mean: 2ms}"
+                                  : "{dist: exponential, mean: 2.5}";
+    if (n->kind != CFG_MAP) {
+        if (n->kind == CFG_SCALAR)
+            cfg_error(c, n, "%s: expected a distribution like %s, found '%s' "
+                            "(for a fixed value write {dist: constant, "
+                            "value: %s})", name, example,
+                      cfg_clip(n->text, clip, sizeof clip), clip);
+        else
+            cfg_error(c, n, "%s: expected a distribution like %s, found %s",
+                      name, example, cfg_kind_word(n));
+        return -1;
+    }
+
+    cfg_node *kn = cfg_get(n, "dist");
+    if (!kn) {
+        cfg_error(c, n, "%s: missing 'dist:' (one of %s), e.g. %s", name, list,
+                  example);
+        return -1;
+    }
+    if (kn->kind != CFG_SCALAR) {
+        cfg_error(c, kn, "%s.dist: expected one of %s, found %s", name, list,
+                  cfg_kind_word(kn));
+        return -1;
+    }
+    size_t k = 0;
+    while (k < CFG_NDISTS && strcmp(cfg_dist_specs[k].name, kn->text) != 0)
+        k++;
+    if (k == CFG_NDISTS) {
+        const char *hint = cfg_suggest(kn->text, dnames, CFG_NDISTS);
+        cfg_clip(kn->text, clip, sizeof clip);
+        if (hint)
+            cfg_error(c, kn, "%s.dist: '%s' is not a distribution (did you "
+                             "mean '%s'?); use %s", name, clip, hint, list);
+        else
+            cfg_error(c, kn, "%s.dist: '%s' is not a distribution; use %s",
+                      name, clip, list);
+        return -1;
+    }
+    const cfg_dist_spec *spec = &cfg_dist_specs[k];
+    int nparams = spec->param[1] ? 2 : 1;
+    char takes[64];
+    if (nparams == 2)
+        snprintf(takes, sizeof takes, "%s and %s", spec->param[0],
+                 spec->param[1]);
+    else
+        snprintf(takes, sizeof takes, "%s", spec->param[0]);
+
+    int bad = 0;
+    double p[2] = {0.0, 0.0};
+    for (int i = 0; i < nparams; i++) {
+        snprintf(pname, sizeof pname, "%s.%s", name, spec->param[i]);
+        int st;
+        if (is_time && !spec->plain[i]) {
+            int64_t ns = 0;
+            st = cfg_fetch_duration(c, n, spec->param[i], pname, 0, INT64_MAX,
+                                    &ns);
+            p[i] = (double)ns;
+        } else {
+            st = cfg_fetch_double(c, n, spec->param[i], pname, -DBL_MAX,
+                                  DBL_MAX, &p[i]);
+        }
+        if (st == 0) {
+            cfg_error(c, n, "%s: %s needs %s; missing '%s'", name, spec->name,
+                      takes, spec->param[i]);
+            bad = 1;
+        } else if (st < 0) {
+            bad = 1;
+        } else if (cfg_dist_positive((dist_kind)k, i) && !(p[i] > 0.0)) {
+            cfg_error(c, cfg_get(n, spec->param[i]),
+                      "%s: must be greater than 0", pname);
+            bad = 1;
+        } else if ((k == DIST_NORMAL || k == DIST_LOGNORMAL) && i == 1 &&
+                   p[i] < 0.0) {
+            cfg_error(c, cfg_get(n, spec->param[i]),
+                      "%s: must not be negative", pname);
+            bad = 1;
+        }
+    }
+    /* Extra keys are reported here, with the parameter list, and marked
+     * used so that cfg_check_unused does not report them a second time. */
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->used[i])
+            continue;
+        n->used[i] = 1;
+        const char *hint = cfg_suggest(n->keys[i], spec->param, (size_t)nparams);
+        cfg_clip(n->keys[i], clip, sizeof clip);
+        if (hint)
+            cfg_error_at(c, n->file, n->key_line[i], n->key_col[i],
+                         "%s: '%s' is not a parameter of %s (did you mean "
+                         "'%s'?); it takes %s", name, clip, spec->name, hint,
+                         takes);
+        else
+            cfg_error_at(c, n->file, n->key_line[i], n->key_col[i],
+                         "%s: '%s' is not a parameter of %s; it takes %s",
+                         name, clip, spec->name, takes);
+        bad = 1;
+    }
+    if (!bad && k == DIST_UNIFORM && p[0] > p[1]) {
+        cfg_error(c, n, "%s: uniform needs min <= max", name);
+        bad = 1;
+    }
+    if (bad)
+        return -1;
+    out->kind = (dist_kind)k;
+    out->a = p[0];
+    out->b = nparams == 2 ? p[1] : 0.0;
+    dist_describe(out, is_time, desc, sizeof desc);
+    cfg_resolve(c, name, desc, 0);
+    return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Unknown keys and suggestions
+ */
+
+static void cfg_unused_walk(cfg_ctx *c, const cfg_node *n, const char *path)
+{
+    char child[512];
+    if (n->kind == CFG_SEQ) {
+        for (size_t i = 0; i < n->n; i++) {
+            snprintf(child, sizeof child, "%s[%zu]", path, i);
+            cfg_unused_walk(c, n->items[i], child);
+        }
+        return;
+    }
+    /* A mapping nobody asked anything of was not read as a section (the
+     * caller took it whole through cfg_get), so its keys are not ours to
+     * judge.  The root is always a section. */
+    if (n->kind != CFG_MAP || (path[0] && n->nasked == 0))
+        return;
+    for (size_t i = 0; i < n->n; i++) {
+        if (n->used[i]) {
+            snprintf(child, sizeof child, "%s%s%s", path, path[0] ? "." : "",
+                     n->keys[i]);
+            cfg_unused_walk(c, n->items[i], child);
+            continue;
+        }
+        char clip[CFG_CLIP + 8], where[560];
+        cfg_clip(n->keys[i], clip, sizeof clip);
+        if (path[0])
+            snprintf(where, sizeof where, "in %s", path);
+        else
+            snprintf(where, sizeof where, "at top level");
+        const char *hint = cfg_suggest(n->keys[i], n->asked, n->nasked);
+        if (hint)
+            cfg_error_at(c, n->file, n->key_line[i], n->key_col[i],
+                         "unknown key '%s' %s (did you mean '%s'?)", clip,
+                         where, hint);
+        else
+            cfg_error_at(c, n->file, n->key_line[i], n->key_col[i],
+                         "unknown key '%s' %s", clip, where);
+    }
+}
+
+void cfg_check_unused(cfg_ctx *c, cfg_node *node)
+{
+    if (node)
+        cfg_unused_walk(c, node, "");
+}
+
+#define CFG_SUGGEST_MAX 64
+
+/* Optimal string alignment distance: Levenshtein plus adjacent swaps,
+ * since "nodse" for "nodes" is the commonest slip.  Case differences
+ * cost nothing, so "Seed" finds "seed". */
+static size_t cfg_distance(const char *a, size_t la, const char *b, size_t lb)
+{
+    size_t d[CFG_SUGGEST_MAX + 1][CFG_SUGGEST_MAX + 1];
+    for (size_t i = 0; i <= la; i++)
+        d[i][0] = i;
+    for (size_t j = 0; j <= lb; j++)
+        d[0][j] = j;
+    for (size_t i = 1; i <= la; i++)
+        for (size_t j = 1; j <= lb; j++) {
+            size_t cost = tolower((unsigned char)a[i - 1]) !=
+                          tolower((unsigned char)b[j - 1]);
+            size_t best = d[i - 1][j] + 1;
+            if (d[i][j - 1] + 1 < best)
+                best = d[i][j - 1] + 1;
+            if (d[i - 1][j - 1] + cost < best)
+                best = d[i - 1][j - 1] + cost;
+            if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] &&
+                d[i - 2][j - 2] + 1 < best)
+                best = d[i - 2][j - 2] + 1;
+            d[i][j] = best;
+        }
+    return d[la][lb];
+}
+
+const char *cfg_suggest(const char *word, const char *const *candidates,
+                        size_t n)
+{
+    size_t lw = strlen(word);
+    if (lw == 0 || lw > CFG_SUGGEST_MAX)
+        return NULL;
+    /* Allow about one slip per three letters, at least one. */
+    size_t limit = lw <= 3 ? 1 : lw <= 6 ? 2 : 3;
+    const char *best = NULL;
+    size_t best_d = limit + 1;
+    for (size_t i = 0; i < n; i++) {
+        if (!candidates[i])
+            continue;
+        size_t lc = strlen(candidates[i]);
+        if (lc > CFG_SUGGEST_MAX)
+            continue;
+        size_t d = cfg_distance(word, lw, candidates[i], lc);
+        /* A distance as long as the word means nothing in common. */
+        if (d < best_d && d < lw && d < lc) {
+            best = candidates[i];
+            best_d = d;
+        }
+    }
+    return best;
+}

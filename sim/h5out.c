@@ -1,0 +1,289 @@
+/* h5out.c - atomic HDF5 results files (see h5out.h).
+ *
+ * Every HDF5 call's status is checked; the first failure aborts the write,
+ * closes what was opened and removes the temporary file.  Automatic HDF5
+ * error printing is silenced: errors reach the user once, through err_t.
+ */
+#include "h5out.h"
+#include "version.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <hdf5.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+typedef struct h5out_summary_row {
+    double mean, ci95_low, ci95_high, p50, p95, p99, n;
+    uint64_t replications;
+} h5out_summary_row;
+
+typedef struct h5out_rep_row {
+    double value, n, sd, min, max, p50, p90, p95, p99;
+} h5out_rep_row;
+
+static int h5out_attr_str(hid_t obj, const char *name, const char *value)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    if (type < 0)
+        return -1;
+    int rc = -1;
+    hid_t space = -1, attr = -1;
+    if (H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0)
+        goto done;
+    space = H5Screate(H5S_SCALAR);
+    if (space < 0)
+        goto done;
+    attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr < 0)
+        goto done;
+    const char *v = value ? value : "";
+    rc = H5Awrite(attr, type, &v) < 0 ? -1 : 0;
+done:
+    if (attr >= 0)
+        H5Aclose(attr);
+    if (space >= 0)
+        H5Sclose(space);
+    H5Tclose(type);
+    return rc;
+}
+
+static int h5out_attr_num(hid_t obj, const char *name, hid_t type, const void *v)
+{
+    hid_t space = H5Screate(H5S_SCALAR);
+    if (space < 0)
+        return -1;
+    hid_t attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = attr >= 0 && H5Awrite(attr, type, v) >= 0 ? 0 : -1;
+    if (attr >= 0)
+        H5Aclose(attr);
+    H5Sclose(space);
+    return rc;
+}
+
+static int h5out_describe(hid_t ds, const char *units, const char *what)
+{
+    if (h5out_attr_str(ds, "units", units) != 0)
+        return -1;
+    return h5out_attr_str(ds, "description", what);
+}
+
+/* A dataset of rank 1 or 2 with unlimited first dimension, chunked and
+ * deflated, so later appends (sweeps, resume) can extend it. */
+static hid_t h5out_extendible(hid_t group, const char *name, hid_t type,
+                              hsize_t rows, hsize_t cols)
+{
+    int rank = cols ? 2 : 1;
+    hsize_t dims[2] = { rows, cols };
+    hsize_t maxdims[2] = { H5S_UNLIMITED, cols };
+    hsize_t chunk[2] = { rows ? (rows < 1024 ? rows : 1024) : 1, cols };
+    hid_t space = H5Screate_simple(rank, dims, maxdims);
+    hid_t dcpl = H5Pcreate(H5P_DATASET_CREATE);
+    hid_t ds = -1;
+    if (space >= 0 && dcpl >= 0 && H5Pset_chunk(dcpl, rank, chunk) >= 0 &&
+        H5Pset_shuffle(dcpl) >= 0 && H5Pset_deflate(dcpl, 4) >= 0)
+        ds = H5Dcreate2(group, name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT);
+    if (dcpl >= 0)
+        H5Pclose(dcpl);
+    if (space >= 0)
+        H5Sclose(space);
+    return ds;
+}
+
+static hid_t h5out_summary_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(h5out_summary_row));
+    H5Tinsert(t, "mean", HOFFSET(h5out_summary_row, mean), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "ci95_low", HOFFSET(h5out_summary_row, ci95_low), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "ci95_high", HOFFSET(h5out_summary_row, ci95_high), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p50", HOFFSET(h5out_summary_row, p50), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p95", HOFFSET(h5out_summary_row, p95), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p99", HOFFSET(h5out_summary_row, p99), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "n", HOFFSET(h5out_summary_row, n), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "replications", HOFFSET(h5out_summary_row, replications), H5T_NATIVE_UINT64);
+    return t;
+}
+
+static hid_t h5out_rep_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(h5out_rep_row));
+    H5Tinsert(t, "value", HOFFSET(h5out_rep_row, value), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "n", HOFFSET(h5out_rep_row, n), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "sd", HOFFSET(h5out_rep_row, sd), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "min", HOFFSET(h5out_rep_row, min), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "max", HOFFSET(h5out_rep_row, max), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p50", HOFFSET(h5out_rep_row, p50), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p90", HOFFSET(h5out_rep_row, p90), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p95", HOFFSET(h5out_rep_row, p95), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p99", HOFFSET(h5out_rep_row, p99), H5T_NATIVE_DOUBLE);
+    return t;
+}
+
+static int h5out_write_metrics(hid_t file, const runner_result *r)
+{
+    int rc = -1;
+    hid_t gsum = -1, grep = -1, gcdf = -1, gtim = -1;
+    hid_t tsum = h5out_summary_type(), trep = h5out_rep_type();
+    h5out_rep_row *rows = malloc((r->nreps ? r->nreps : 1) * sizeof *rows);
+    double *cdf = malloc((r->nreps ? r->nreps : 1) * STATS_CDF_POINTS * sizeof *cdf);
+    if (!rows || !cdf || tsum < 0 || trep < 0)
+        goto done;
+    gsum = H5Gcreate2(file, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    grep = H5Gcreate2(file, "replications", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    gcdf = H5Gcreate2(file, "cdf", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    gtim = H5Gcreate2(file, "timing", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (gsum < 0 || grep < 0 || gcdf < 0 || gtim < 0)
+        goto done;
+    for (size_t k = 0; k < r->nmetrics; k++) {
+        const stats_def *d = &r->defs[k];
+        const stats_summary *s = &r->summary[k];
+        h5out_summary_row row = { s->mean, s->ci_low, s->ci_high, s->p50,
+                                  s->p95, s->p99, s->n, (uint64_t)s->reps };
+        hid_t space = H5Screate(H5S_SCALAR);
+        hid_t ds = H5Dcreate2(gsum, d->name, tsum, space, H5P_DEFAULT,
+                              H5P_DEFAULT, H5P_DEFAULT);
+        int ok = ds >= 0 && H5Dwrite(ds, tsum, H5S_ALL, H5S_ALL, H5P_DEFAULT, &row) >= 0 &&
+                 h5out_describe(ds, d->unit, d->what) == 0;
+        if (ds >= 0)
+            H5Dclose(ds);
+        H5Sclose(space);
+        if (!ok)
+            goto done;
+
+        for (size_t i = 0; i < r->nreps; i++) {
+            const stats_rep *x = &r->reps[i * r->nmetrics + k];
+            h5out_rep_row rr = { x->value, x->n, x->sd, x->min, x->max,
+                                 x->p50, x->p90, x->p95, x->p99 };
+            rows[i] = rr;
+            memcpy(&cdf[i * STATS_CDF_POINTS], x->cdf, sizeof x->cdf);
+        }
+        ds = h5out_extendible(grep, d->name, trep, r->nreps, 0);
+        ok = ds >= 0 && H5Dwrite(ds, trep, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0 &&
+             h5out_describe(ds, d->unit, d->what) == 0;
+        if (ds >= 0)
+            H5Dclose(ds);
+        if (!ok)
+            goto done;
+        if (d->kind == STATS_TALLY) {
+            ds = h5out_extendible(gcdf, d->name, H5T_NATIVE_DOUBLE, r->nreps,
+                                  STATS_CDF_POINTS);
+            ok = ds >= 0 &&
+                 H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, cdf) >= 0 &&
+                 h5out_describe(ds, d->unit, "percentiles 0..100 of each replication") == 0;
+            if (ds >= 0)
+                H5Dclose(ds);
+            if (!ok)
+                goto done;
+        }
+    }
+    hid_t ds = h5out_extendible(grep, "events", H5T_NATIVE_UINT64, r->nreps, 0);
+    int ok = ds >= 0 &&
+             H5Dwrite(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->events) >= 0 &&
+             h5out_describe(ds, "events", "events processed per replication") == 0;
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (!ok)
+        goto done;
+    ds = h5out_extendible(gtim, "wall_s", H5T_NATIVE_DOUBLE, r->nreps, 0);
+    ok = ds >= 0 &&
+         H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->wall_s) >= 0 &&
+         h5out_describe(ds, "s", "wall time per replication (not reproducible)") == 0;
+    if (ds >= 0)
+        H5Dclose(ds);
+    if (!ok)
+        goto done;
+    rc = 0;
+done:
+    if (gsum >= 0) H5Gclose(gsum);
+    if (grep >= 0) H5Gclose(grep);
+    if (gcdf >= 0) H5Gclose(gcdf);
+    if (gtim >= 0) H5Gclose(gtim);
+    if (tsum >= 0) H5Tclose(tsum);
+    if (trep >= 0) H5Tclose(trep);
+    free(rows);
+    free(cdf);
+    return rc;
+}
+
+static int h5out_write_root(hid_t file, const scenario_t *sc,
+                            const runner_result *r, const h5out_meta *m)
+{
+    uint64_t seed = sc->seed, reps = r->nreps;
+    int64_t threads = m->threads;
+    if (h5out_attr_str(file, "code_version", MWRASP_VERSION) ||
+        h5out_attr_str(file, "git_revision", MWRASP_GIT_REV) ||
+        h5out_attr_str(file, "scenario", sc->name) ||
+        h5out_attr_str(file, "scenario_file", m->scenario_file) ||
+        h5out_attr_str(file, "scenario_text", sc->doc->text) ||
+        h5out_attr_str(file, "command_line", m->command_line) ||
+        h5out_attr_str(file, "start_time", m->start_time) ||
+        h5out_attr_num(file, "seed", H5T_NATIVE_UINT64, &seed) ||
+        h5out_attr_num(file, "replications", H5T_NATIVE_UINT64, &reps) ||
+        h5out_attr_num(file, "threads", H5T_NATIVE_INT64, &threads) ||
+        h5out_attr_num(file, "wall_time_s", H5T_NATIVE_DOUBLE, &m->wall_time_s))
+        return -1;
+    return 0;
+}
+
+/* mkdir -p for the parent directory of path. */
+static int h5out_make_parent(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    if (dir[0] && mkdir(dir, 0777) != 0 && errno != EEXIST)
+        return -1;
+    return 0;
+}
+
+int h5out_write(const char *path, const scenario_t *sc, const runner_result *r,
+                const h5out_meta *meta, err_t *e)
+{
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    if (h5out_make_parent(path) != 0)
+        return err_set(e, ERR_CANTCREAT, path, 0, 0,
+                       "cannot create the directory for the results file: %s",
+                       strerror(errno));
+    char tmp[4200];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
+    hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    if (file < 0)
+        return err_set(e, ERR_CANTCREAT, path, 0, 0,
+                       "cannot create the results file (check the directory "
+                       "exists and is writable, or choose another --out)");
+    int bad = h5out_write_root(file, sc, r, meta) != 0 ||
+              h5out_write_metrics(file, r) != 0;
+    if (H5Fclose(file) < 0)
+        bad = 1;
+    if (!bad) {
+        int fd = open(tmp, O_RDONLY);
+        if (fd < 0 || fsync(fd) != 0)
+            bad = 1;
+        if (fd >= 0)
+            close(fd);
+    }
+    if (bad) {
+        unlink(tmp);
+        return err_set(e, ERR_IO, path, 0, 0, "writing the results file failed");
+    }
+    if (rename(tmp, path) != 0) {
+        int saved = errno;
+        unlink(tmp);
+        return err_set(e, ERR_CANTCREAT, path, 0, 0, "cannot rename the results file into place: %s",
+                       strerror(saved));
+    }
+    return 0;
+}

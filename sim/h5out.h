@@ -1,0 +1,40 @@
+/* h5out.h - results files (HDF5).
+ *
+ * Layout (every dataset carries a `units` and a `description` attribute):
+ *   /                      attributes: code_version, git_revision, scenario,
+ *                          scenario_file, scenario_text, seed, replications,
+ *                          threads, command_line, start_time, wall_time_s
+ *   /summary/<metric>      compound scalar: mean, ci95_low, ci95_high,
+ *                          p50, p95, p99, n, replications
+ *   /replications/<metric> compound [R]: value, n, sd, min, max, p50, p90,
+ *                          p95, p99 (chunked, deflated, extendible)
+ *   /replications/events   uint64 [R]: events processed per replication
+ *   /cdf/<metric>          double [R][101]: percentiles 0..100 (tallies)
+ *   /timing/wall_s         double [R]: wall time per replication (varies
+ *                          from run to run; everything else is determined
+ *                          by the scenario and seed)
+ * The file is written under a temporary name in the same directory,
+ * closed, fsync'd and renamed, so a reader never sees a partial file.
+ */
+#ifndef MWRASP_H5OUT_H
+#define MWRASP_H5OUT_H
+
+#include "err.h"
+#include "runner.h"
+#include "scenario.h"
+
+typedef struct h5out_meta {
+    const char *scenario_file;
+    const char *command_line;
+    const char *start_time;  /* ISO 8601 */
+    double wall_time_s;
+    int threads;
+} h5out_meta;
+
+/* Writes path atomically.  ERR_CANTCREAT when the directory or temporary
+ * file cannot be created, ERR_IO on a write failure; no file is left at
+ * path (nor a temporary) on failure. */
+int h5out_write(const char *path, const scenario_t *sc, const runner_result *r,
+                const h5out_meta *meta, err_t *e);
+
+#endif

@@ -1,0 +1,53 @@
+/* report.c - results table (see report.h). */
+#include "report.h"
+
+#include <math.h>
+#include <string.h>
+
+void report_number(double v, char *buf, size_t size)
+{
+    if (isnan(v))
+        snprintf(buf, size, "-");
+    else if (v != 0 && (fabs(v) >= 1e6 || fabs(v) < 1e-3))
+        snprintf(buf, size, "%.3e", v);
+    else
+        snprintf(buf, size, "%.4g", v);
+}
+
+void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
+                  int threads, double wall_s)
+{
+    char dur[32], warm[32];
+    cfg_format_duration(sc->duration_ns, dur, sizeof dur);
+    cfg_format_duration(sc->warmup_ns, warm, sizeof warm);
+    uint64_t events = 0;
+    for (size_t i = 0; i < r->nreps; i++)
+        events += r->events[i];
+    fprintf(out, "scenario  %s%s%s\n", sc->name, sc->description[0] ? " - " : "",
+            sc->description);
+    fprintf(out, "run       seed %llu, %zu replications x %s simulated (after %s warmup), "
+                 "%d threads, %.2f s wall, %llu events\n",
+            (unsigned long long)sc->seed, r->nreps, dur, warm, threads, wall_s,
+            (unsigned long long)events);
+    fprintf(out, "figures   mean over replications with Student-t 95%% CI; "
+                 "p50/p95/p99 are means of per-replication quantiles\n\n");
+    fprintf(out, "%-28s %-10s %11s  %-25s %10s %10s %10s  %s\n", "metric", "unit",
+            "mean", "95% CI", "p50", "p95", "p99", "what it measures");
+    for (size_t k = 0; k < r->nmetrics; k++) {
+        const stats_def *d = &r->defs[k];
+        const stats_summary *s = &r->summary[k];
+        char mean[24], lo[24], hi[24], p50[24], p95[24], p99[24], ci[56];
+        report_number(s->mean, mean, sizeof mean);
+        report_number(s->ci_low, lo, sizeof lo);
+        report_number(s->ci_high, hi, sizeof hi);
+        report_number(s->p50, p50, sizeof p50);
+        report_number(s->p95, p95, sizeof p95);
+        report_number(s->p99, p99, sizeof p99);
+        if (isnan(s->half_width))
+            snprintf(ci, sizeof ci, "(needs >= 2 replications)");
+        else
+            snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
+        fprintf(out, "%-28s %-10s %11s  %-25s %10s %10s %10s  %s\n", d->name, d->unit,
+                mean, ci, p50, p95, p99, d->what);
+    }
+}

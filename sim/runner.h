@@ -1,0 +1,40 @@
+/* runner.h - runs replications of one scenario point, in parallel with
+ * OpenMP, and combines them in replication order.
+ *
+ * Replication r of point p always uses the streams keyed by (seed, p, r),
+ * and results are stored at index r, so the output is bit-identical for
+ * any thread count (and for any split of replications across processes).
+ */
+#ifndef MWRASP_RUNNER_H
+#define MWRASP_RUNNER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "scenario.h"
+#include "stats.h"
+
+typedef struct runner_result {
+    size_t nmetrics;
+    stats_def *defs;        /* [nmetrics] */
+    size_t nreps;
+    stats_rep *reps;        /* [nreps][nmetrics] */
+    uint64_t *events;       /* [nreps] events processed */
+    double *wall_s;         /* [nreps] wall time (information only) */
+    stats_summary *summary; /* [nmetrics], over all nreps */
+} runner_result;
+
+/* Runs replications first .. first+count-1 of point using up to threads
+ * OpenMP threads (0 = OpenMP default).  On error, returns the code of the
+ * lowest-numbered failing replication with its message in e. */
+int runner_run(const scenario_t *sc, uint64_t point, size_t first,
+               size_t count, int threads, runner_result *out, err_t *e);
+/* Recomputes out->summary from out->reps (after reps were filled or
+ * merged by another means). */
+int runner_summarise(runner_result *out);
+void runner_result_free(runner_result *r);
+
+/* Index of metric name in r, or -1. */
+int runner_metric_index(const runner_result *r, const char *name);
+
+#endif

@@ -1,0 +1,129 @@
+/* scenario.c - top-level scenario keys and model sections (see scenario.h).
+ *
+ * Every key is pulled through the cfg getters, so every one is type- and
+ * range-checked and shows up in --validate's resolved list; keys nobody
+ * pulled are then reported as unknown with a hint.
+ */
+#include "scenario.h"
+#include "registry.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int scenario_configure(scenario_t *sc, cfg_ctx *c)
+{
+    cfg_node *root = sc->doc->root;
+    int bad = 0;
+    cfg_set_prefix(c, "");
+    bad |= cfg_require(c, root, "name");
+    bad |= cfg_string(c, root, "name", "scenario", &sc->name);
+    bad |= cfg_string(c, root, "description", "", &sc->description);
+    int64_t seed;
+    bad |= cfg_int(c, root, "seed", 1, 0, INT64_MAX, &seed);
+    sc->seed = (uint64_t)seed;
+    bad |= cfg_require(c, root, "duration");
+    bad |= cfg_duration(c, root, "duration", SIM_NS_PER_S, 1, INT64_MAX / 2,
+                        &sc->duration_ns);
+    bad |= cfg_duration(c, root, "warmup", 0, 0, INT64_MAX / 2, &sc->warmup_ns);
+    bad |= cfg_int(c, root, "replications", 10, 1, 1000000, &sc->replications);
+    cfg_node *stats = cfg_section(c, root, "stats");
+    cfg_set_prefix(c, "stats.");
+    bad |= cfg_int(c, stats, "quantile_samples", 100000, 0, 100000000,
+                   &sc->quantile_samples);
+    /* A scenario's name becomes a file name: keep it portable. */
+    for (const char *p = sc->name; *p; p++)
+        if (!(((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') ||
+              *p == '_' || *p == '-' || *p == '.')) {
+            cfg_set_prefix(c, "");
+            cfg_error(c, cfg_get(root, "name"),
+                      "name '%s' may hold only letters, digits, '_', '-' and '.' "
+                      "(it names the results file)", sc->name);
+            bad = -1;
+            break;
+        }
+
+    int active = 0;
+    for (size_t i = 0; i < sc->nmodels; i++) {
+        const sim_model *m = sc->models[i];
+        cfg_node *sec = cfg_section(c, root, m->name);
+        if (!sec)
+            continue;
+        char prefix[80];
+        snprintf(prefix, sizeof prefix, "%s.", m->name);
+        cfg_set_prefix(c, prefix);
+        sc->params[i] = calloc(1, m->params_size ? m->params_size : 1);
+        if (!sc->params[i]) {
+            cfg_error(c, NULL, "out of memory");
+            return -1;
+        }
+        if (m->configure(c, sec, sc->params[i]) != 0)
+            bad = -1;
+        active++;
+    }
+    cfg_set_prefix(c, "");
+    if (!active && c->ndiags == 0) {
+        char names[512] = "";
+        for (size_t i = 0; i < sc->nmodels; i++) {
+            strncat(names, i ? ", " : "", sizeof names - strlen(names) - 1);
+            strncat(names, sc->models[i]->name, sizeof names - strlen(names) - 1);
+        }
+        cfg_error(c, root, "no model section: add at least one of %s", names);
+        bad = -1;
+    }
+    cfg_check_unused(c, root);
+    return bad || c->ndiags ? -1 : 0;
+}
+
+int scenario_load(const char *path, const char *const *sets, size_t nsets,
+                  cfg_ctx *diags, scenario_t **out, err_t *e)
+{
+    *out = NULL;
+    scenario_t *sc = calloc(1, sizeof *sc);
+    if (!sc)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    sc->models = registry_models(&sc->nmodels);
+    int rc = cfg_load_file(path, &sc->doc, e);
+    if (rc)
+        goto fail;
+    for (size_t i = 0; i < nsets; i++) {
+        rc = cfg_doc_set(sc->doc, sets[i], e);
+        if (rc)
+            goto fail;
+    }
+    if (scenario_configure(sc, diags) != 0) {
+        rc = err_set(e, ERR_DATA, path, 0, 0, "%zu problem%s in the scenario",
+                     diags->ndiags, diags->ndiags == 1 ? "" : "s");
+        goto fail;
+    }
+    *out = sc;
+    return 0;
+fail:
+    scenario_free(sc);
+    return rc;
+}
+
+void scenario_free(scenario_t *sc)
+{
+    if (!sc)
+        return;
+    for (size_t i = 0; i < SCENARIO_MAX_MODELS; i++)
+        free(sc->params[i]);
+    cfg_doc_free(sc->doc);
+    free(sc);
+}
+
+void scenario_sim_config(const scenario_t *sc, uint64_t point,
+                         uint64_t replication, sim_config *out)
+{
+    memset(out, 0, sizeof *out);
+    out->seed = sc->seed;
+    out->point = point;
+    out->replication = replication;
+    out->duration_ns = sc->duration_ns;
+    out->warmup_ns = sc->warmup_ns;
+    out->quantile_samples = (size_t)sc->quantile_samples;
+    out->models = sc->models;
+    out->nmodels = sc->nmodels;
+    out->params = sc->params;
+}

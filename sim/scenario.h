@@ -1,0 +1,45 @@
+/* scenario.h - a checked, resolved scenario: the common top-level keys and
+ * each active model's parameters.
+ *
+ * Top-level keys: name, description, seed, duration, warmup, replications,
+ * stats: {quantile_samples}, then one section per model (see models/).
+ * A model is active when its section is present.
+ */
+#ifndef MWRASP_SCENARIO_H
+#define MWRASP_SCENARIO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "cfg.h"
+#include "err.h"
+#include "sim.h"
+
+#define SCENARIO_MAX_MODELS 32
+
+typedef struct scenario {
+    cfg_doc *doc;
+    const char *name;
+    const char *description;
+    uint64_t seed;
+    int64_t duration_ns, warmup_ns;
+    int64_t replications;
+    int64_t quantile_samples;
+    const sim_model *const *models;
+    size_t nmodels;
+    void *params[SCENARIO_MAX_MODELS]; /* NULL when inactive */
+} scenario_t;
+
+/* Loads path, applies the --set assignments in order, then checks and
+ * resolves every key.  Diagnostics (all of them) go to diags, which the
+ * caller owns and prints.  Returns 0, ERR_NOINPUT, ERR_USAGE (bad --set) or
+ * ERR_DATA; on failure *out is NULL. */
+int scenario_load(const char *path, const char *const *sets, size_t nsets,
+                  cfg_ctx *diags, scenario_t **out, err_t *e);
+void scenario_free(scenario_t *sc);
+
+/* The engine configuration for (point, replication) of sc. */
+void scenario_sim_config(const scenario_t *sc, uint64_t point,
+                         uint64_t replication, sim_config *out);
+
+#endif

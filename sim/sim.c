@@ -1,0 +1,450 @@
+/* sim.c - one replication: clock, pooled events, calendar, dispatch,
+ * streams and metrics (see sim.h).
+ *
+ * Invariants:
+ *  - every pending or cancelled event has exactly one calendar entry;
+ *  - a slot is on the free list iff its state is SIM_EV_FREE;
+ *  - while a handler runs, the calendar root is the handled event
+ *    (removal is deferred so that the handler's first sim_schedule can
+ *    replace the root with one sift-down instead of a pop and a push).
+ */
+#include "sim.h"
+#include "rng.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { SIM_EV_FREE = 0, SIM_EV_PENDING = 1, SIM_EV_CANCELLED = 2 };
+
+#define SIM_BLOCK_SHIFT 8
+#define SIM_BLOCK_EVENTS (1u << SIM_BLOCK_SHIFT)
+
+typedef struct sim_stream_entry {
+    uint64_t id;
+    gsl_rng *rng;
+} sim_stream_entry;
+
+struct sim {
+    sim_head head;            /* must stay first: see sim_now() */
+    sim_config cfg;
+    int64_t end_ns;
+    evq queue;
+    sim_event **blocks;       /* pool: blocks of SIM_BLOCK_EVENTS events */
+    size_t nblocks, blocks_cap;
+    uint32_t free_head;       /* free list through data.u32[0]; UINT32_MAX */
+    uint32_t nslots;          /* slots handed out so far (high-water mark) */
+    int root_pending_removal; /* see invariants */
+    int stopped;
+    int self;                 /* model being run */
+    int warmup_done;
+    uint64_t events;
+    void **states;            /* per model, NULL if inactive */
+    sim_stream_entry *streams;
+    size_t nstreams, streams_cap;
+    stats_def *defs;
+    stats_acc *accs;
+    stats_rep *results;
+    size_t nmetrics, metrics_cap;
+    sim_event scratch;        /* returned by sim_schedule after OOM */
+    err_t error;
+};
+
+static inline sim_event *sim_slot(const sim_t *sim, uint32_t slot)
+{
+    return &sim->blocks[slot >> SIM_BLOCK_SHIFT][slot & (SIM_BLOCK_EVENTS - 1)];
+}
+
+static int sim_grow_pool(sim_t *sim)
+{
+    if (sim->nblocks == sim->blocks_cap) {
+        size_t cap = sim->blocks_cap ? sim->blocks_cap * 2 : 16;
+        sim_event **b = realloc(sim->blocks, cap * sizeof *b);
+        if (!b)
+            return -1;
+        sim->blocks = b;
+        sim->blocks_cap = cap;
+    }
+    if ((uint64_t)(sim->nblocks + 1) * SIM_BLOCK_EVENTS > UINT32_MAX)
+        return -1;
+    sim_event *blk = calloc(SIM_BLOCK_EVENTS, sizeof *blk);
+    if (!blk)
+        return -1;
+    sim->blocks[sim->nblocks++] = blk;
+    return 0;
+}
+
+static sim_event *sim_alloc_event(sim_t *sim)
+{
+    sim_event *ev;
+    if (sim->free_head != UINT32_MAX) {
+        ev = sim_slot(sim, sim->free_head);
+        sim->free_head = ev->data.u32[0];
+    } else {
+        if (sim->nslots == sim->nblocks * SIM_BLOCK_EVENTS &&
+            sim_grow_pool(sim) != 0)
+            return NULL;
+        uint32_t slot = sim->nslots++;
+        ev = sim_slot(sim, slot);
+        ev->slot = slot;
+    }
+    return ev;
+}
+
+static inline void sim_release_event(sim_t *sim, sim_event *ev)
+{
+    ev->state = SIM_EV_FREE;
+    ev->gen++;
+    ev->data.u32[0] = sim->free_head;
+    sim->free_head = ev->slot;
+}
+
+void sim_fail(sim_t *sim, const char *fmt, ...)
+{
+    if (!sim->error.code) {
+        char msg[512];
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(msg, sizeof msg, fmt, ap);
+        va_end(ap);
+        err_set(&sim->error, ERR_SOFTWARE, NULL, 0, 0, "%s", msg);
+    }
+    sim->stopped = 1;
+}
+
+sim_event *sim_schedule(sim_t *sim, int64_t at, int model, uint16_t kind,
+                        uint32_t target)
+{
+    if (at < sim->head.now_ns) {
+        sim_fail(sim, "model %s scheduled an event in the past (%lld < %lld ns)",
+                 sim->self >= 0 ? sim->cfg.models[sim->self]->name : "?",
+                 (long long)at, (long long)sim->head.now_ns);
+        return &sim->scratch;
+    }
+    sim_event *ev = sim_alloc_event(sim);
+    if (!ev) {
+        sim_fail(sim, "out of memory for events");
+        return &sim->scratch;
+    }
+    ev->target = target;
+    ev->kind = kind;
+    ev->model = (uint8_t)model;
+    ev->state = SIM_EV_PENDING;
+    if (sim->root_pending_removal) {
+        sim->root_pending_removal = 0;
+        evq_replace_top(&sim->queue, at, ev->slot);
+    } else if (evq_push(&sim->queue, at, ev->slot) != 0) {
+        sim_release_event(sim, ev);
+        sim_fail(sim, "out of memory for the calendar");
+        return &sim->scratch;
+    }
+    return ev;
+}
+
+sim_handle sim_handle_of(const sim_event *ev)
+{
+    sim_handle h = { ev->slot, ev->gen };
+    return h;
+}
+
+int sim_cancel(sim_t *sim, sim_handle h)
+{
+    if (h.slot >= sim->nslots)
+        return 0;
+    sim_event *ev = sim_slot(sim, h.slot);
+    if (ev->gen != h.gen || ev->state != SIM_EV_PENDING)
+        return 0;
+    ev->state = SIM_EV_CANCELLED;
+    return 1;
+}
+
+static void sim_reset_metrics(sim_t *sim)
+{
+    for (size_t i = 0; i < sim->nmetrics; i++)
+        stats_acc_reset(&sim->accs[i], sim->head.now_ns);
+    sim->warmup_done = 1;
+}
+
+int sim_run(sim_t *sim, err_t *e)
+{
+    const sim_model *const *models = sim->cfg.models;
+    void **states = sim->states;
+    evq *q = &sim->queue;
+    int64_t warmup = sim->cfg.warmup_ns;
+    if (warmup <= sim->head.now_ns && !sim->warmup_done)
+        sim_reset_metrics(sim);
+    while (q->n && !sim->stopped) {
+        const evq_entry *top = &q->heap[0];
+        int64_t t = top->time;
+        if (t >= sim->end_ns)
+            break;
+        if (!sim->warmup_done && t >= warmup) {
+            sim->head.now_ns = warmup;
+            sim_reset_metrics(sim);
+        }
+        sim_event *ev = sim_slot(sim, top->slot);
+        sim->head.now_ns = t;
+        if (ev->state == SIM_EV_PENDING) {
+            sim_event fired = *ev;
+            sim_release_event(sim, ev);
+            sim->root_pending_removal = 1;
+            sim->self = fired.model;
+            models[fired.model]->event(sim, states[fired.model], &fired);
+            sim->events++;
+            if (sim->root_pending_removal) {
+                sim->root_pending_removal = 0;
+                evq_pop(q);
+            }
+        } else {
+            evq_pop(q);
+            sim_release_event(sim, ev);
+        }
+    }
+    /* The measured window ends at the end time unless the run stopped early
+     * or ran dry, in which case it ends at the last event. */
+    int64_t end = sim->end_ns;
+    if (sim->stopped || !q->n)
+        end = sim->head.now_ns;
+    if (end < warmup)
+        end = warmup;
+    if (!sim->warmup_done) {
+        sim->head.now_ns = warmup;
+        sim_reset_metrics(sim);
+    }
+    sim->head.now_ns = end;
+    for (size_t i = 0; i < sim->cfg.nmodels; i++) {
+        if (states[i] && models[i]->finish) {
+            sim->self = (int)i;
+            models[i]->finish(sim, states[i]);
+        }
+    }
+    sim->self = -1;
+    if (sim->error.code) {
+        if (e)
+            *e = sim->error;
+        return sim->error.code;
+    }
+    double measured_s = (double)(end - warmup) / 1e9;
+    sim->results = calloc(sim->nmetrics ? sim->nmetrics : 1, sizeof *sim->results);
+    if (!sim->results)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory for results");
+    for (size_t i = 0; i < sim->nmetrics; i++) {
+        stats_acc_finish(&sim->accs[i], end, measured_s, &sim->results[i]);
+        double s = sim->defs[i].scale;
+        stats_rep *r = &sim->results[i];
+        /* Accumulators hold raw values: convert once here, not per sample. */
+        if (s != 1.0 && sim->defs[i].kind != STATS_COUNT && sim->defs[i].kind != STATS_RATE) {
+            r->value *= s;
+            r->sd *= s;
+            r->min *= s;
+            r->max *= s;
+            r->p50 *= s;
+            r->p90 *= s;
+            r->p95 *= s;
+            r->p99 *= s;
+            for (size_t k = 0; k < STATS_CDF_POINTS; k++)
+                r->cdf[k] *= s;
+        }
+    }
+    return 0;
+}
+
+void sim_stop(sim_t *sim)
+{
+    sim->stopped = 1;
+}
+
+sim_t *sim_new(const sim_config *cfg, err_t *e)
+{
+    sim_t *sim = calloc(1, sizeof *sim);
+    if (!sim) {
+        err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    sim->cfg = *cfg;
+    sim->free_head = UINT32_MAX;
+    sim->self = -1;
+    sim->end_ns = cfg->duration_ns > SIM_TIME_MAX - cfg->warmup_ns
+                      ? SIM_TIME_MAX
+                      : cfg->warmup_ns + cfg->duration_ns;
+    if (evq_init(&sim->queue, 1024) != 0)
+        goto oom;
+    sim->states = calloc(cfg->nmodels ? cfg->nmodels : 1, sizeof *sim->states);
+    if (!sim->states)
+        goto oom;
+    for (size_t i = 0; i < cfg->nmodels; i++) {
+        if (!cfg->params[i])
+            continue;
+        sim->states[i] = calloc(1, cfg->models[i]->state_size ? cfg->models[i]->state_size : 1);
+        if (!sim->states[i])
+            goto oom;
+    }
+    /* init in registry order, after all states exist, so that a model may
+     * look up another's id (sim_model_id) in its init. */
+    for (size_t i = 0; i < cfg->nmodels; i++) {
+        if (!sim->states[i])
+            continue;
+        sim->self = (int)i;
+        if (cfg->models[i]->init(sim, sim->states[i], cfg->params[i], &sim->error) != 0 ||
+            sim->error.code) {
+            if (!sim->error.code)
+                err_set(&sim->error, ERR_SOFTWARE, NULL, 0, 0,
+                        "model %s failed to initialise", cfg->models[i]->name);
+            if (e)
+                *e = sim->error;
+            sim_free(sim);
+            return NULL;
+        }
+    }
+    sim->self = -1;
+    return sim;
+oom:
+    err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    sim_free(sim);
+    return NULL;
+}
+
+void sim_free(sim_t *sim)
+{
+    if (!sim)
+        return;
+    if (sim->states) {
+        for (size_t i = 0; i < sim->cfg.nmodels; i++) {
+            if (sim->states[i] && sim->cfg.models[i]->release)
+                sim->cfg.models[i]->release(sim->states[i]);
+            free(sim->states[i]);
+        }
+        free(sim->states);
+    }
+    for (size_t i = 0; i < sim->nblocks; i++)
+        free(sim->blocks[i]);
+    free(sim->blocks);
+    evq_free(&sim->queue);
+    for (size_t i = 0; i < sim->nstreams; i++)
+        gsl_rng_free(sim->streams[i].rng);
+    free(sim->streams);
+    for (size_t i = 0; i < sim->nmetrics; i++)
+        stats_acc_free(&sim->accs[i]);
+    free(sim->accs);
+    free(sim->defs);
+    free(sim->results);
+    free(sim);
+}
+
+int64_t sim_end_time(const sim_t *sim) { return sim->end_ns; }
+uint64_t sim_events_processed(const sim_t *sim) { return sim->events; }
+size_t sim_events_pending(const sim_t *sim) { return sim->queue.n; }
+
+size_t sim_queue_bytes(const sim_t *sim)
+{
+    return sim->queue.cap * sizeof(evq_entry) +
+           sim->nblocks * SIM_BLOCK_EVENTS * sizeof(sim_event) +
+           sim->blocks_cap * sizeof(sim_event *);
+}
+
+int sim_model_id(const sim_t *sim, const char *name)
+{
+    for (size_t i = 0; i < sim->cfg.nmodels; i++)
+        if (sim->states[i] && strcmp(sim->cfg.models[i]->name, name) == 0)
+            return (int)i;
+    return -1;
+}
+
+int sim_self(const sim_t *sim)
+{
+    return sim->self;
+}
+
+gsl_rng *sim_stream(sim_t *sim, const char *purpose)
+{
+    char full[160];
+    snprintf(full, sizeof full, "%s.%s",
+             sim->self >= 0 ? sim->cfg.models[sim->self]->name : "engine", purpose);
+    uint64_t id = rng_name_id(full);
+    for (size_t i = 0; i < sim->nstreams; i++)
+        if (sim->streams[i].id == id)
+            return sim->streams[i].rng;
+    if (sim->nstreams == sim->streams_cap) {
+        size_t cap = sim->streams_cap ? sim->streams_cap * 2 : 8;
+        sim_stream_entry *s = realloc(sim->streams, cap * sizeof *s);
+        if (!s)
+            goto oom;
+        sim->streams = s;
+        sim->streams_cap = cap;
+    }
+    gsl_rng *r = rng_stream_new(rng_key(sim->cfg.seed, sim->cfg.point,
+                                        sim->cfg.replication, id));
+    if (!r)
+        goto oom;
+    sim->streams[sim->nstreams].id = id;
+    sim->streams[sim->nstreams].rng = r;
+    sim->nstreams++;
+    return r;
+oom:
+    sim_fail(sim, "out of memory for random streams");
+    /* A run that failed still needs a usable stream until it stops. */
+    return sim->nstreams ? sim->streams[0].rng : NULL;
+}
+
+int sim_metric(sim_t *sim, const char *name, const char *unit, double scale,
+               stats_kind kind, const char *what)
+{
+    if (sim->nmetrics == sim->metrics_cap) {
+        size_t cap = sim->metrics_cap ? sim->metrics_cap * 2 : 16;
+        stats_def *d = realloc(sim->defs, cap * sizeof *d);
+        if (!d) {
+            sim_fail(sim, "out of memory for metrics");
+            return 0;
+        }
+        sim->defs = d;
+        stats_acc *a = realloc(sim->accs, cap * sizeof *a);
+        if (!a) {
+            sim_fail(sim, "out of memory for metrics");
+            return 0;
+        }
+        sim->accs = a;
+        sim->metrics_cap = cap;
+    }
+    size_t i = sim->nmetrics++;
+    stats_def *d = &sim->defs[i];
+    memset(d, 0, sizeof *d);
+    snprintf(d->name, sizeof d->name, "%s.%s",
+             sim->self >= 0 ? sim->cfg.models[sim->self]->name : "engine", name);
+    snprintf(d->unit, sizeof d->unit, "%s", unit);
+    snprintf(d->what, sizeof d->what, "%s", what ? what : "");
+    d->kind = kind;
+    d->scale = scale;
+    uint64_t key = rng_key(sim->cfg.seed, sim->cfg.point, sim->cfg.replication,
+                           rng_name_id(d->name) ^ 0x5e5e5e5eULL);
+    stats_acc_init(&sim->accs[i], kind, sim->cfg.quantile_samples, key);
+    return (int)i;
+}
+
+void sim_tally(sim_t *sim, int metric, double raw)
+{
+    if (!sim->warmup_done)
+        return;
+    if (stats_tally_add(&sim->accs[metric], raw) != 0)
+        sim_fail(sim, "out of memory for samples");
+}
+
+void sim_level(sim_t *sim, int metric, double level)
+{
+    stats_level_set(&sim->accs[metric], sim->head.now_ns, level);
+}
+
+void sim_count(sim_t *sim, int metric, double increment)
+{
+    if (sim->warmup_done)
+        sim->accs[metric].total += increment;
+}
+
+void sim_set_value(sim_t *sim, int metric, double value)
+{
+    sim->accs[metric].total = value;
+}
+
+size_t sim_metric_count(const sim_t *sim) { return sim->nmetrics; }
+const stats_def *sim_metric_def(const sim_t *sim, size_t i) { return &sim->defs[i]; }
+const stats_rep *sim_results(const sim_t *sim) { return sim->results; }

@@ -1,0 +1,168 @@
+/* sim.h - the simulation context, events, models and metrics.
+ *
+ * One sim_t is one replication: its clock, calendar, event pool, model
+ * states, random streams and metrics.  Nothing is global, so replications
+ * run on different threads without locks (rule 4).
+ *
+ * Time is int64_t nanoseconds.  The engine owns every event: a model asks
+ * for one with sim_schedule(), fills its payload, and receives a copy of
+ * it in its event handler (the slot is back in the pool by then, so the
+ * handler's first new event reuses a cache-hot slot).  Slots live in
+ * fixed blocks that never move, so the pointer sim_schedule() returns stays
+ * valid until the event fires or is cancelled.  Cancellation is lazy: a cancelled event stays
+ * in the calendar and is dropped when it reaches the top.
+ */
+#ifndef MWRASP_SIM_H
+#define MWRASP_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "cfg.h"
+#include "err.h"
+#include "evq.h"
+#include "stats.h"
+
+#define SIM_NS_PER_US INT64_C(1000)
+#define SIM_NS_PER_MS INT64_C(1000000)
+#define SIM_NS_PER_S INT64_C(1000000000)
+#define SIM_TIME_MAX INT64_MAX
+
+typedef struct sim sim_t;
+
+/* An event: 40 bytes (plus its 16-byte calendar entry).  data is the
+ * model's to define. */
+typedef struct sim_event {
+    uint32_t target;  /* entity index inside the model (model-defined) */
+    uint16_t kind;    /* model-defined event kind */
+    uint8_t model;    /* registry id of the receiving model */
+    uint8_t state;    /* engine-private: free / pending / cancelled */
+    uint32_t gen;     /* engine-private: generation for handles */
+    uint32_t slot;    /* engine-private: own pool slot */
+    union {
+        uint64_t u64[3];
+        int64_t i64[3];
+        double f64[3];
+        uint32_t u32[6];
+        void *ptr[3];
+    } data;
+} sim_event;
+
+/* Names a scheduled event for cancellation; stale handles are harmless. */
+typedef struct sim_handle {
+    uint32_t slot, gen;
+} sim_handle;
+
+/* A model: one const table of callbacks with exact prototypes (rule 2).
+ *   configure  pulls the model's parameters from its scenario section
+ *              (NULL when the section is absent and the model is not
+ *              required) into params (params_size bytes, zeroed first);
+ *              returns 0 or -1 after recording diagnostics in c.  Called
+ *              once per scenario, params are then shared read-only.
+ *   init       sets up state (state_size bytes, zeroed) for a replication:
+ *              declares metrics, opens streams, schedules first events.
+ *   event      handles one event addressed to this model.
+ *   finish     at the end of a replication: set STATS_VALUE metrics.
+ *   release    frees what init allocated (may be NULL). */
+typedef struct sim_model {
+    const char *name;          /* also the scenario section key */
+    const char *summary;       /* one line for --help */
+    size_t params_size;
+    size_t state_size;
+    int (*configure)(cfg_ctx *c, cfg_node *section, void *params);
+    int (*init)(sim_t *sim, void *state, const void *params, err_t *e);
+    void (*event)(sim_t *sim, void *state, const sim_event *ev);
+    void (*finish)(sim_t *sim, void *state);
+    void (*release)(void *state);
+} sim_model;
+
+/* Replication settings, fixed for one run of one scenario point. */
+typedef struct sim_config {
+    uint64_t seed;
+    uint64_t point;          /* sweep point index (0 without a sweep) */
+    uint64_t replication;
+    int64_t duration_ns;     /* events at time >= warmup+duration are not run */
+    int64_t warmup_ns;       /* statistics reset at this time */
+    size_t quantile_samples; /* per-tally cap, see stats.h */
+    const sim_model *const *models; /* registry */
+    size_t nmodels;
+    void *const *params;     /* params[i] for model i, NULL if inactive */
+} sim_config;
+
+/* Creates a replication and runs every active model's init in registry
+ * order.  NULL with e set on failure. */
+sim_t *sim_new(const sim_config *cfg, err_t *e);
+void sim_free(sim_t *sim);
+
+/* Runs until the calendar is empty, the end time is reached or
+ * sim_stop() is called; then finishes models.  0 or an ERR_* code. */
+int sim_run(sim_t *sim, err_t *e);
+/* Ends the run after the current event. */
+void sim_stop(sim_t *sim);
+/* Records a fatal model error (first one wins) and stops the run. */
+void sim_fail(sim_t *sim, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* The public head of struct sim: its first member, so a sim_t pointer
+ * converts to a sim_head pointer (C11 6.7.2.1p15) and the clock can be
+ * read inline on hot paths. */
+typedef struct sim_head {
+    int64_t now_ns;
+} sim_head;
+
+/* Current simulated time, ns. */
+static inline int64_t sim_now(const sim_t *sim)
+{
+    return ((const sim_head *)(const void *)sim)->now_ns;
+}
+int64_t sim_end_time(const sim_t *sim);
+uint64_t sim_events_processed(const sim_t *sim);
+size_t sim_events_pending(const sim_t *sim);
+/* Bytes held by the calendar and the event pool. */
+size_t sim_queue_bytes(const sim_t *sim);
+
+/* Schedules an event of kind for (model, target) at absolute time at
+ * (>= now).  Returns the event so the caller can fill data; never NULL
+ * (out of memory stops the run and returns a scratch event). */
+sim_event *sim_schedule(sim_t *sim, int64_t at, int model, uint16_t kind,
+                        uint32_t target);
+/* Same, at now + delay. */
+static inline sim_event *sim_schedule_in(sim_t *sim, int64_t delay, int model,
+                                         uint16_t kind, uint32_t target)
+{
+    return sim_schedule(sim, sim_now(sim) + delay, model, kind, target);
+}
+sim_handle sim_handle_of(const sim_event *ev);
+/* Cancels a pending event; returns 1 if it was pending, 0 if stale. */
+int sim_cancel(sim_t *sim, sim_handle h);
+
+/* Registry id of the model called name, or -1 when it is not active in
+ * this scenario.  Models use it to address events to each other. */
+int sim_model_id(const sim_t *sim, const char *name);
+/* The id of the model currently being initialised or handling an event. */
+int sim_self(const sim_t *sim);
+
+/* A stream keyed by (seed, point, replication, model name + purpose).
+ * Owned by the sim; the same purpose string returns the same stream. */
+gsl_rng *sim_stream(sim_t *sim, const char *purpose);
+
+/* Metrics.  Declare in init; the name gets the model's name as prefix
+ * ("wait" in model "mmc" becomes "mmc.wait").  scale converts recorded raw
+ * values (ns for durations) to unit.  Returns the metric id. */
+int sim_metric(sim_t *sim, const char *name, const char *unit, double scale,
+               stats_kind kind, const char *what);
+/* Observations before the warmup time are ignored (levels still track
+ * their value). */
+void sim_tally(sim_t *sim, int metric, double raw);
+void sim_level(sim_t *sim, int metric, double level);
+void sim_count(sim_t *sim, int metric, double increment);
+void sim_set_value(sim_t *sim, int metric, double value);
+
+size_t sim_metric_count(const sim_t *sim);
+const stats_def *sim_metric_def(const sim_t *sim, size_t i);
+/* After sim_run: the replication's results, one per metric (owned by sim). */
+const stats_rep *sim_results(const sim_t *sim);
+
+#endif

@@ -1,0 +1,372 @@
+/* test_engine.c - calendar, streams, statistics and the event loop,
+ * checked against simple references and closed forms. */
+#include <criterion/criterion.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "evq.h"
+#include "rng.h"
+#include "sim.h"
+#include "stats.h"
+
+/* ---- evq: random push/pop sequences against a linear-scan reference ---- */
+
+typedef struct ref_entry {
+    int64_t time;
+    uint64_t seq;
+    uint32_t slot;
+} ref_entry;
+
+Test(evq, matches_reference_under_random_ops)
+{
+    gsl_rng *r = rng_stream_new(rng_key(7, 0, 0, 1));
+    evq q;
+    cr_assert_eq(evq_init(&q, 4), 0);
+    ref_entry *ref = malloc(200000 * sizeof *ref);
+    size_t nref = 0;
+    uint64_t seq = 0;
+    uint32_t next_slot = 0;
+    for (int step = 0; step < 200000; step++) {
+        double u = gsl_rng_uniform(r);
+        if (nref == 0 || u < 0.55) {
+            /* Few distinct times so that ties are common. */
+            int64_t t = (int64_t)gsl_rng_uniform_int(r, 50);
+            uint32_t slot = next_slot++;
+            if (nref && u < 0.1) {
+                /* replace_top path: pop the root, insert a new one */
+                size_t m = 0;
+                for (size_t i = 1; i < nref; i++)
+                    if (ref[i].time < ref[m].time ||
+                        (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
+                        m = i;
+                cr_assert_eq(evq_top(&q)->slot, ref[m].slot);
+                ref[m] = ref[--nref];
+                evq_replace_top(&q, t, slot);
+            } else {
+                cr_assert_eq(evq_push(&q, t, slot), 0);
+            }
+            ref[nref].time = t;
+            ref[nref].seq = seq++;
+            ref[nref].slot = slot;
+            nref++;
+        } else {
+            size_t m = 0;
+            for (size_t i = 1; i < nref; i++)
+                if (ref[i].time < ref[m].time ||
+                    (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
+                    m = i;
+            const evq_entry *top = evq_top(&q);
+            cr_assert_eq(top->time, ref[m].time);
+            cr_assert_eq(top->slot, ref[m].slot, "step %d", step);
+            evq_pop(&q);
+            ref[m] = ref[--nref];
+        }
+        cr_assert_eq(q.n, nref);
+        if (nref > 2000) /* keep the reference scan cheap */
+            while (nref > 100) {
+                size_t m = 0;
+                for (size_t i = 1; i < nref; i++)
+                    if (ref[i].time < ref[m].time ||
+                        (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
+                        m = i;
+                cr_assert_eq(evq_top(&q)->slot, ref[m].slot);
+                evq_pop(&q);
+                ref[m] = ref[--nref];
+            }
+    }
+    free(ref);
+    evq_free(&q);
+    gsl_rng_free(r);
+}
+
+Test(evq, ties_pop_in_insertion_order)
+{
+    evq q;
+    cr_assert_eq(evq_init(&q, 2), 0);
+    for (uint32_t i = 0; i < 1000; i++)
+        evq_push(&q, 42, i);
+    for (uint32_t i = 0; i < 1000; i++) {
+        cr_assert_eq(evq_top(&q)->slot, i);
+        evq_pop(&q);
+    }
+    cr_assert_null(evq_top(&q));
+    evq_free(&q);
+}
+
+Test(evq, sequence_wraparound_keeps_fifo)
+{
+    evq q;
+    cr_assert_eq(evq_init(&q, 2), 0);
+    q.next_seq = UINT32_MAX - 5;
+    for (uint32_t i = 0; i < 12; i++)
+        evq_push(&q, 1, i);
+    for (uint32_t i = 0; i < 12; i++) {
+        cr_assert_eq(evq_top(&q)->slot, i);
+        evq_pop(&q);
+    }
+    evq_free(&q);
+}
+
+/* ---- rng ---- */
+
+Test(rng, same_key_same_sequence_distinct_keys_differ)
+{
+    gsl_rng *a = rng_stream_new(rng_key(1, 2, 3, 4));
+    gsl_rng *b = rng_stream_new(rng_key(1, 2, 3, 4));
+    gsl_rng *c = rng_stream_new(rng_key(1, 2, 4, 3));
+    int differ = 0;
+    for (int i = 0; i < 1000; i++) {
+        unsigned long x = gsl_rng_get(a), y = gsl_rng_get(b), z = gsl_rng_get(c);
+        cr_assert_eq(x, y);
+        differ += x != z;
+    }
+    cr_assert_gt(differ, 990);
+    gsl_rng_free(a);
+    gsl_rng_free(b);
+    gsl_rng_free(c);
+}
+
+Test(rng, uniform_moments)
+{
+    gsl_rng *r = rng_stream_new(rng_key(99, 0, 0, 0));
+    const int n = 1000000;
+    double s = 0, s2 = 0;
+    for (int i = 0; i < n; i++) {
+        double u = gsl_rng_uniform(r);
+        cr_assert(u >= 0 && u < 1);
+        s += u;
+        s2 += u * u;
+    }
+    double mean = s / n, var = s2 / n - mean * mean;
+    /* 6 standard errors: a failure means a broken generator, not bad luck. */
+    cr_assert_lt(fabs(mean - 0.5), 6 * sqrt(1.0 / 12 / n));
+    cr_assert_lt(fabs(var - 1.0 / 12), 6 * sqrt(1.0 / 180 / n));
+    gsl_rng_free(r);
+}
+
+/* ---- stats ---- */
+
+Test(stats, tally_exact_quantiles_below_cap)
+{
+    stats_acc a;
+    stats_acc_init(&a, STATS_TALLY, 1000, 1);
+    for (int i = 100; i >= 0; i--)
+        stats_tally_add(&a, i);
+    stats_rep r;
+    stats_acc_finish(&a, 0, 1, &r);
+    cr_assert_float_eq(r.value, 50.0, 1e-12);
+    cr_assert_float_eq(r.p50, 50.0, 1e-12);
+    cr_assert_float_eq(r.p90, 90.0, 1e-12);
+    cr_assert_float_eq(r.p99, 99.0, 1e-12);
+    cr_assert_float_eq(r.min, 0.0, 0);
+    cr_assert_float_eq(r.max, 100.0, 0);
+    cr_assert_float_eq(r.sd, sqrt(101.0 * 102.0 / 12.0), 1e-9);
+    stats_acc_free(&a);
+}
+
+Test(stats, reservoir_beyond_cap_keeps_moments_exact)
+{
+    stats_acc a;
+    stats_acc_init(&a, STATS_TALLY, 10000, 5);
+    const int n = 1000000;
+    for (int i = 0; i < n; i++)
+        stats_tally_add(&a, (double)(i % 1000));
+    stats_rep r;
+    stats_acc_finish(&a, 0, 1, &r);
+    cr_assert_float_eq(r.value, 499.5, 1e-9);
+    cr_assert_eq(r.n, n);
+    /* Reservoir of 10,000 from a uniform 0..999: p50 within a few %. */
+    cr_assert_lt(fabs(r.p50 - 499.5), 25);
+    cr_assert_lt(fabs(r.p99 - 989.0), 8);
+    stats_acc_free(&a);
+}
+
+Test(stats, level_time_average)
+{
+    stats_acc a;
+    stats_acc_init(&a, STATS_LEVEL, 0, 0);
+    stats_level_set(&a, 0, 2.0);
+    stats_level_set(&a, 10, 4.0);
+    stats_rep r;
+    stats_acc_finish(&a, 20, 20e-9, &r);
+    cr_assert_float_eq(r.value, 3.0, 1e-12);
+    cr_assert_float_eq(r.max, 4.0, 0);
+    stats_acc_free(&a);
+}
+
+Test(stats, t_interval)
+{
+    /* t(0.975, 9) = 2.262157 */
+    cr_assert_float_eq(stats_ci95_half_width(1.0, 10), 2.262157 / sqrt(10.0), 1e-6);
+    stats_rep reps[3];
+    memset(reps, 0, sizeof reps);
+    reps[0].value = 1; reps[1].value = 2; reps[2].value = 3;
+    for (int i = 0; i < 3; i++)
+        reps[i].p50 = reps[i].p95 = reps[i].p99 = NAN;
+    stats_summary s;
+    stats_summarise(reps, 3, 1, STATS_VALUE, &s);
+    cr_assert_float_eq(s.mean, 2.0, 1e-12);
+    cr_assert_float_eq(s.half_width, 4.302653 * 1.0 / sqrt(3.0), 1e-5);
+}
+
+/* ---- engine: a test model that schedules, cancels and checks order ---- */
+
+typedef struct tm_pending {
+    int64_t time;
+    uint64_t order; /* scheduling order */
+    sim_handle h;
+    int live;
+} tm_pending;
+
+typedef struct tm_state {
+    gsl_rng *r;
+    tm_pending *p;
+    size_t n, cap;
+    uint64_t order;
+    size_t fired, cancelled;
+    int64_t last_time;
+    int bad;
+} tm_state;
+
+static void tm_add(sim_t *sim, tm_state *s, int64_t at)
+{
+    if (s->n == s->cap) {
+        s->cap = s->cap ? s->cap * 2 : 256;
+        s->p = realloc(s->p, s->cap * sizeof *s->p);
+    }
+    sim_event *ev = sim_schedule(sim, at, sim_self(sim), 1, 0);
+    ev->data.u64[0] = s->n;
+    s->p[s->n].time = at;
+    s->p[s->n].order = s->order++;
+    s->p[s->n].h = sim_handle_of(ev);
+    s->p[s->n].live = 1;
+    s->n++;
+}
+
+static int tm_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    (void)params;
+    (void)e;
+    tm_state *s = state;
+    s->r = sim_stream(sim, "test");
+    for (int i = 0; i < 500; i++)
+        tm_add(sim, s, (int64_t)gsl_rng_uniform_int(s->r, 100));
+    return 0;
+}
+
+static void tm_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    tm_state *s = state;
+    size_t id = (size_t)ev->data.u64[0];
+    /* The fired event must be the earliest live one by (time, order). */
+    size_t best = SIZE_MAX;
+    for (size_t i = 0; i < s->n; i++)
+        if (s->p[i].live && (best == SIZE_MAX || s->p[i].time < s->p[best].time ||
+                             (s->p[i].time == s->p[best].time &&
+                              s->p[i].order < s->p[best].order)))
+            best = i;
+    if (best != id || sim_now(sim) != s->p[id].time)
+        s->bad++;
+    s->p[id].live = 0;
+    s->fired++;
+    int children = (int)gsl_rng_uniform_int(s->r, 3);
+    for (int k = 0; k < children && s->n < 20000; k++)
+        tm_add(sim, s, sim_now(sim) + (int64_t)gsl_rng_uniform_int(s->r, 20));
+    if (gsl_rng_uniform(s->r) < 0.3 && s->n) {
+        size_t victim = (size_t)gsl_rng_uniform_int(s->r, s->n);
+        int was = sim_cancel(sim, s->p[victim].h);
+        if (was != s->p[victim].live)
+            s->bad++;
+        if (was) {
+            s->p[victim].live = 0;
+            s->cancelled++;
+        }
+    }
+}
+
+static void tm_release(void *state)
+{
+    free(((tm_state *)state)->p);
+}
+
+static const sim_model tm_model = {
+    .name = "tm", .summary = "test", .params_size = 1, .state_size = sizeof(tm_state),
+    .configure = NULL, .init = tm_init, .event = tm_event, .finish = NULL,
+    .release = tm_release,
+};
+
+Test(engine, schedule_cancel_order_matches_reference)
+{
+    const sim_model *models[] = { &tm_model };
+    char dummy = 0;
+    void *params[] = { &dummy };
+    sim_config cfg = { .seed = 3, .duration_ns = INT64_C(1) << 40,
+                       .quantile_samples = 10, .models = models, .nmodels = 1,
+                       .params = params };
+    err_t e;
+    err_clear(&e);
+    sim_t *sim = sim_new(&cfg, &e);
+    cr_assert_not_null(sim);
+    cr_assert_eq(sim_run(sim, &e), 0);
+    cr_assert_gt(sim_events_processed(sim), 10000);
+    sim_free(sim);
+}
+
+/* Constant-delay chain: exact event times, and the end time is exclusive. */
+typedef struct chain_state {
+    int64_t n;
+    int m_error;
+} chain_state;
+
+static int chain_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    (void)params; (void)e;
+    chain_state *s = state;
+    s->m_error = sim_metric(sim, "error", "ns", 1.0, STATS_TALLY, "timing error");
+    sim_schedule(sim, 0, sim_self(sim), 1, 0);
+    return 0;
+}
+
+static void chain_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    (void)ev;
+    chain_state *s = state;
+    sim_tally(sim, s->m_error, (double)llabs(sim_now(sim) - s->n * 7 * SIM_NS_PER_MS));
+    s->n++;
+    sim_schedule_in(sim, 7 * SIM_NS_PER_MS, sim_self(sim), 1, 0);
+}
+
+static const sim_model chain_model = {
+    .name = "chain", .summary = "test", .params_size = 1,
+    .state_size = sizeof(chain_state), .init = chain_init, .event = chain_event,
+};
+
+Test(engine, constant_delay_exact_times)
+{
+    const sim_model *models[] = { &chain_model };
+    char dummy = 0;
+    void *params[] = { &dummy };
+    sim_config cfg = { .seed = 1, .duration_ns = 70 * SIM_NS_PER_MS,
+                       .models = models, .nmodels = 1, .params = params };
+    err_t e;
+    err_clear(&e);
+    sim_t *sim = sim_new(&cfg, &e);
+    cr_assert_not_null(sim);
+    cr_assert_eq(sim_run(sim, &e), 0);
+    /* Events at 0, 7, ..., 63 ms run; the one at 70 ms (= end) does not. */
+    cr_assert_eq(sim_events_processed(sim), 10);
+    cr_assert_eq(sim_events_pending(sim), 1);
+    const stats_rep *r = sim_results(sim);
+    cr_assert_eq(r[0].n, 10);
+    cr_assert_eq(r[0].max, 0.0);
+    sim_free(sim);
+}
+
+Test(engine, event_is_40_bytes)
+{
+    /* 40-byte events + 16-byte calendar entries: 56 B per pending event. */
+    cr_assert_eq(sizeof(sim_event), 40);
+    cr_assert_eq(sizeof(evq_entry), 16);
+}
