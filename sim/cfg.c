@@ -28,7 +28,10 @@
 
 #include <yaml.h>
 
-#define CFG_SET_FILE "--set"
+/* Nodes made by --set point at this one array, so that a key can tell
+ * whether it came from the command line or from the file. */
+static const char cfg_set_file[] = "--set";
+#define CFG_SET_FILE cfg_set_file
 /* Longest user text quoted back in a message; more only buries the point. */
 #define CFG_CLIP 60
 
@@ -124,6 +127,13 @@ static int cfg_map_append(cfg_node *m, char *key, int key_line, int key_col,
     m->used[m->n] = 0;
     m->n++;
     return 0;
+}
+
+/* File a key's position refers to: keys that --set added or replaced
+ * carry their --set position, whatever file holds the mapping. */
+static const char *cfg_key_file(const cfg_node *m, size_t i)
+{
+    return m->items[i]->file == cfg_set_file ? cfg_set_file : m->file;
 }
 
 static long cfg_map_find(const cfg_node *m, const char *key, size_t len)
@@ -308,8 +318,16 @@ static int cfg_build_fail(cfg_build *b, int line, int col, const char *fmt, ...)
 
 static void cfg_mark_pos(const cfg_build *b, yaml_mark_t m, int *line, int *col)
 {
+    if (b->col_offset > 0) {
+        /* A --set value: libyaml puts the end of input on a line of its
+         * own, which the user never typed; count from the byte offset. */
+        cfg_offset_pos(b->text, b->len, m.index, line, col);
+        if (*line == 1)
+            *col += b->col_offset;
+        return;
+    }
     *line = (int)m.line + 1;
-    *col = (int)m.column + 1 + (m.line == 0 ? b->col_offset : 0);
+    *col = (int)m.column + 1;
 }
 
 static int cfg_build_parser_error(cfg_build *b, const yaml_parser_t *p)
@@ -732,8 +750,12 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
         int col = (int)(seg - assignment) + 1;
         long i = cfg_map_find(map, seg, len);
         if (!dot && i >= 0) {
+            /* The key now takes its value from the command line, so point
+             * any later message about it there. */
             cfg_node_free(map->items[i]);
             map->items[i] = value;
+            map->key_line[i] = 1;
+            map->key_col[i] = col;
             return 0;
         }
         if (dot && i >= 0) {
@@ -1287,7 +1309,8 @@ void cfg_format_duration(int64_t ns, char *buf, size_t size)
         if (rem == 0) {
             snprintf(cand, sizeof cand, "%s%llu%s", sign,
                      (unsigned long long)q, units[i].name);
-        } else if (units[i].decimal) {
+        } else if (units[i].decimal && q > 0) {
+            /* "250ms" reads better than "0.25s", so no leading "0.". */
             int digits = 0;
             for (uint64_t u = units[i].ns; u > 1; u /= 10)
                 digits++;
@@ -1311,6 +1334,11 @@ void cfg_format_duration(int64_t ns, char *buf, size_t size)
 /* Shortest %g spelling that reads back as the same double. */
 static void cfg_format_double(double v, char *buf, size_t size)
 {
+    /* Whole numbers as people write them: 1000, not 1e+03. */
+    if (v == nearbyint(v) && fabs(v) < 1e15) {
+        snprintf(buf, size, "%.0f", v);
+        return;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, size, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
@@ -1747,6 +1775,12 @@ static int cfg_dist_positive(dist_kind k, int which)
     }
 }
 
+static void cfg_mark_all_used(cfg_node *map)
+{
+    for (size_t i = 0; i < map->n; i++)
+        map->used[i] = 1;
+}
+
 int cfg_dist(cfg_ctx *c, cfg_node *map, const char *key, const dist_t *def,
              int is_time, dist_t *out)
 {
@@ -1783,6 +1817,10 @@ int cfg_dist(cfg_ctx *c, cfg_node *map, const char *key, const dist_t *def,
     }
 
     cfg_node *kn = cfg_get(n, "dist");
+    if (!kn || kn->kind != CFG_SCALAR)
+        /* Without a kind the parameters cannot be judged; one message
+         * about the kind is enough. */
+        cfg_mark_all_used(n);
     if (!kn) {
         cfg_error(c, n, "%s: missing 'dist:' (one of %s), e.g. %s", name, list,
                   example);
@@ -1797,6 +1835,7 @@ int cfg_dist(cfg_ctx *c, cfg_node *map, const char *key, const dist_t *def,
     while (k < CFG_NDISTS && strcmp(cfg_dist_specs[k].name, kn->text) != 0)
         k++;
     if (k == CFG_NDISTS) {
+        cfg_mark_all_used(n);
         const char *hint = cfg_suggest(kn->text, dnames, CFG_NDISTS);
         cfg_clip(kn->text, clip, sizeof clip);
         if (hint)
@@ -1856,12 +1895,12 @@ int cfg_dist(cfg_ctx *c, cfg_node *map, const char *key, const dist_t *def,
         const char *hint = cfg_suggest(n->keys[i], spec->param, (size_t)nparams);
         cfg_clip(n->keys[i], clip, sizeof clip);
         if (hint)
-            cfg_error_at(c, n->file, n->key_line[i], n->key_col[i],
+            cfg_error_at(c, cfg_key_file(n, i), n->key_line[i], n->key_col[i],
                          "%s: '%s' is not a parameter of %s (did you mean "
                          "'%s'?); it takes %s", name, clip, spec->name, hint,
                          takes);
         else
-            cfg_error_at(c, n->file, n->key_line[i], n->key_col[i],
+            cfg_error_at(c, cfg_key_file(n, i), n->key_line[i], n->key_col[i],
                          "%s: '%s' is not a parameter of %s; it takes %s",
                          name, clip, spec->name, takes);
         bad = 1;
@@ -1913,12 +1952,13 @@ static void cfg_unused_walk(cfg_ctx *c, const cfg_node *n, const char *path)
         else
             snprintf(where, sizeof where, "at top level");
         const char *hint = cfg_suggest(n->keys[i], n->asked, n->nasked);
+        const char *file = cfg_key_file(n, i);
         if (hint)
-            cfg_error_at(c, n->file, n->key_line[i], n->key_col[i],
+            cfg_error_at(c, file, n->key_line[i], n->key_col[i],
                          "unknown key '%s' %s (did you mean '%s'?)", clip,
                          where, hint);
         else
-            cfg_error_at(c, n->file, n->key_line[i], n->key_col[i],
+            cfg_error_at(c, file, n->key_line[i], n->key_col[i],
                          "unknown key '%s' %s", clip, where);
     }
 }
@@ -1976,7 +2016,7 @@ const char *cfg_suggest(const char *word, const char *const *candidates,
             continue;
         size_t d = cfg_distance(word, lw, candidates[i], lc);
         /* A distance as long as the word means nothing in common. */
-        if (d < best_d && d < lw && d < lc) {
+        if (d < best_d && d < lw) {
             best = candidates[i];
             best_d = d;
         }

@@ -129,7 +129,7 @@ static void dist_format_ns(double value_ns, char *buf, size_t size)
         if (rem == 0) {
             snprintf(cand, sizeof cand, "%s%llu%s", ns < 0 ? "-" : "",
                      (unsigned long long)q, units[i].name);
-        } else if (units[i].decimal) {
+        } else if (units[i].decimal && q > 0) {
             int digits = 0;
             for (uint64_t u = units[i].ns; u > 1; u /= 10)
                 digits++;

@@ -57,9 +57,19 @@ void evq_pop(evq *q);
 /* Replaces the root by (time, slot) with the next sequence number: the
  * cost of one sift-down instead of a pop plus a push.  q non-empty. */
 void evq_replace_top(evq *q, int64_t time, uint32_t slot);
+/* The earliest entry, or NULL when empty. */
 static inline const evq_entry *evq_top(const evq *q)
 {
     return q->n ? &q->heap[0] : NULL;
+}
+static inline size_t evq_size(const evq *q)
+{
+    return q->n;
+}
+/* Bytes allocated by the calendar. */
+static inline size_t evq_bytes(const evq *q)
+{
+    return q->cap * sizeof(evq_entry);
 }
 
 #endif

@@ -55,11 +55,13 @@ static void main_usage(FILE *out)
         fprintf(out, "  %-12s %s\n", models[i]->name, models[i]->summary);
 }
 
+/* Positioned errors print compiler-style ("file:line:col: message") so
+ * editors can jump to them; others carry the program's name. */
 static void main_print_error(const err_t *e)
 {
     char buf[1024];
     err_format(e, buf, sizeof buf);
-    fprintf(stderr, "mwrasp-sim: %s\n", buf);
+    fprintf(stderr, "%s%s\n", e->line > 0 ? "" : "mwrasp-sim: ", buf);
 }
 
 typedef struct main_opts {

@@ -174,8 +174,8 @@ int sim_run(sim_t *sim, err_t *e)
     int64_t warmup = sim->cfg.warmup_ns;
     if (warmup <= sim->head.now_ns && !sim->warmup_done)
         sim_reset_metrics(sim);
-    while (q->n && !sim->stopped) {
-        const evq_entry *top = &q->heap[0];
+    const evq_entry *top;
+    while (!sim->stopped && (top = evq_top(q)) != NULL) {
         int64_t t = top->time;
         if (t >= sim->end_ns)
             break;
@@ -204,7 +204,7 @@ int sim_run(sim_t *sim, err_t *e)
     /* The measured window ends at the end time unless the run stopped early
      * or ran dry, in which case it ends at the last event. */
     int64_t end = sim->end_ns;
-    if (sim->stopped || !q->n)
+    if (sim->stopped || evq_size(q) == 0)
         end = sim->head.now_ns;
     if (end < warmup)
         end = warmup;
@@ -334,11 +334,11 @@ void sim_free(sim_t *sim)
 
 int64_t sim_end_time(const sim_t *sim) { return sim->end_ns; }
 uint64_t sim_events_processed(const sim_t *sim) { return sim->events; }
-size_t sim_events_pending(const sim_t *sim) { return sim->queue.n; }
+size_t sim_events_pending(const sim_t *sim) { return evq_size(&sim->queue); }
 
 size_t sim_queue_bytes(const sim_t *sim)
 {
-    return sim->queue.cap * sizeof(evq_entry) +
+    return evq_bytes(&sim->queue) +
            sim->nblocks * SIM_BLOCK_EVENTS * sizeof(sim_event) +
            sim->blocks_cap * sizeof(sim_event *);
 }
