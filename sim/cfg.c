@@ -533,6 +533,12 @@ static int cfg_build_tree(const char *name, const char *node_file,
                           const char *text, size_t len, int col_offset,
                           int code, int want_map, cfg_node **out, err_t *e)
 {
+    /* With the encoding fixed, libyaml no longer skips a UTF-8 byte order
+     * mark itself; editors on Windows like to write one. */
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0) {
+        text += 3;
+        len -= 3;
+    }
     cfg_build b;
     memset(&b, 0, sizeof b);
     b.name = name;

@@ -17,7 +17,8 @@ enum {
     ERR_NOINPUT = 66,  /* missing / unreadable input */
     ERR_SOFTWARE = 70, /* internal error */
     ERR_CANTCREAT = 73,/* cannot create output */
-    ERR_IO = 74        /* I/O error while writing */
+    ERR_IO = 74,       /* I/O error while writing */
+    ERR_INTERRUPTED = 130 /* stopped by SIGINT/SIGTERM (128 + 2) */
 };
 
 typedef struct err {

@@ -5,11 +5,13 @@
  * error printing is silenced: errors reach the user once, through err_t.
  */
 #include "h5out.h"
+#include "campaign.h"
 #include "version.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <hdf5.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -249,8 +251,190 @@ static int h5out_make_parent(const char *path)
     return 0;
 }
 
+typedef struct h5out_sweep_row {
+    uint64_t point, replication;
+    double value, n, sd, min, max, p50, p90, p95, p99;
+} h5out_sweep_row;
+
+static hid_t h5out_sweep_rep_type(void)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(h5out_sweep_row));
+    H5Tinsert(t, "point", HOFFSET(h5out_sweep_row, point), H5T_NATIVE_UINT64);
+    H5Tinsert(t, "replication", HOFFSET(h5out_sweep_row, replication), H5T_NATIVE_UINT64);
+    H5Tinsert(t, "value", HOFFSET(h5out_sweep_row, value), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "n", HOFFSET(h5out_sweep_row, n), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "sd", HOFFSET(h5out_sweep_row, sd), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "min", HOFFSET(h5out_sweep_row, min), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "max", HOFFSET(h5out_sweep_row, max), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p50", HOFFSET(h5out_sweep_row, p50), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p90", HOFFSET(h5out_sweep_row, p90), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p95", HOFFSET(h5out_sweep_row, p95), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p99", HOFFSET(h5out_sweep_row, p99), H5T_NATIVE_DOUBLE);
+    return t;
+}
+
+/* A 1-D dataset of variable-length UTF-8 strings. */
+static int h5out_strings(hid_t group, const char *name, const char *const *v, size_t n,
+                         const char *what)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    hsize_t dims[1] = { n };
+    hid_t space = H5Screate_simple(1, dims, NULL);
+    hid_t ds = H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = ds >= 0 && H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
+             h5out_describe(ds, "text", what) == 0;
+    if (ds >= 0)
+        H5Dclose(ds);
+    H5Sclose(space);
+    H5Tclose(type);
+    return ok ? 0 : -1;
+}
+
+static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_result *c)
+{
+    const sweep_spec *sw = &base->sweep;
+    const runner_result *r0 = &c->points[0];
+    size_t np = c->npoints, nm = r0->nmetrics;
+    int rc = -1;
+    hid_t g = -1, gax = -1, gpt = -1, gsum = -1, grep = -1;
+    hid_t tsum = h5out_summary_type(), trep = h5out_sweep_rep_type();
+    const char **vals = malloc((np ? np : 1) * sizeof *vals);
+    h5out_summary_row *sum = malloc((np ? np : 1) * sizeof *sum);
+    uint64_t *per = malloc((np ? np : 1) * sizeof *per);
+    size_t total = 0;
+    for (size_t p = 0; p < np; p++)
+        total += c->points[p].nreps;
+    h5out_sweep_row *rows = malloc((total ? total : 1) * sizeof *rows);
+    if (!vals || !sum || !per || !rows)
+        goto done;
+    g = H5Gcreate2(file, "sweep", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    gax = H5Gcreate2(g, "axes", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    gpt = H5Gcreate2(g, "points", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    gsum = H5Gcreate2(g, "summary", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    grep = H5Gcreate2(g, "replications", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0 || gax < 0 || gpt < 0 || gsum < 0 || grep < 0)
+        goto done;
+    if (h5out_attr_str(g, "mode", sw->zip ? "zip" : "grid") != 0)
+        goto done;
+    for (size_t a = 0; a < sw->naxes; a++) {
+        if (h5out_strings(gax, sw->axes[a].path, (const char *const *)sw->axes[a].values,
+                          sw->axes[a].nvalues, "values of this sweep axis") != 0)
+            goto done;
+        for (size_t p = 0; p < np; p++)
+            vals[p] = sw->axes[a].values[sweep_value_index(sw, p, a)];
+        if (h5out_strings(gpt, sw->axes[a].path, vals, np, "axis value at each point") != 0)
+            goto done;
+    }
+    for (size_t p = 0; p < np; p++)
+        per[p] = c->points[p].nreps;
+    hsize_t pdims[1] = { np };
+    hid_t sp = H5Screate_simple(1, pdims, NULL);
+    hid_t ds = H5Dcreate2(g, "replications_per_point", H5T_NATIVE_UINT64, sp, H5P_DEFAULT,
+                          H5P_DEFAULT, H5P_DEFAULT);
+    int ok = ds >= 0 && H5Dwrite(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, per) >= 0 &&
+             h5out_describe(ds, "replications", "replications run at each point") == 0;
+    if (ds >= 0)
+        H5Dclose(ds);
+    H5Sclose(sp);
+    if (!ok)
+        goto done;
+    /* Grid shape: one dimension per axis (grid) or one (zip). */
+    hsize_t gdims[32];
+    int rank = 1;
+    gdims[0] = np;
+    if (!sw->zip && sw->naxes > 0 && sw->naxes <= 32) {
+        rank = (int)sw->naxes;
+        for (size_t a = 0; a < sw->naxes; a++)
+            gdims[a] = sw->axes[a].nvalues;
+    }
+    for (size_t k = 0; k < nm; k++) {
+        const stats_def *d = &r0->defs[k];
+        size_t row = 0;
+        for (size_t p = 0; p < np; p++) {
+            const runner_result *r = &c->points[p];
+            int kk = runner_metric_index(r, d->name);
+            const stats_summary *s = kk >= 0 ? &r->summary[kk] : NULL;
+            h5out_summary_row sr = { NAN, NAN, NAN, NAN, NAN, NAN, 0, 0 };
+            if (s) {
+                h5out_summary_row full = { s->mean, s->ci_low, s->ci_high, s->p50, s->p95,
+                                           s->p99, s->n, (uint64_t)s->reps };
+                sr = full;
+            }
+            sum[p] = sr;
+            for (size_t i = 0; i < r->nreps; i++) {
+                h5out_sweep_row x = { p, i, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
+                if (kk >= 0) {
+                    const stats_rep *q = &r->reps[i * r->nmetrics + (size_t)kk];
+                    x.value = q->value; x.n = q->n; x.sd = q->sd; x.min = q->min;
+                    x.max = q->max; x.p50 = q->p50; x.p90 = q->p90; x.p95 = q->p95;
+                    x.p99 = q->p99;
+                }
+                rows[row++] = x;
+            }
+        }
+        sp = H5Screate_simple(rank, gdims, NULL);
+        ds = H5Dcreate2(gsum, d->name, tsum, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+        ok = ds >= 0 && H5Dwrite(ds, tsum, H5S_ALL, H5S_ALL, H5P_DEFAULT, sum) >= 0 &&
+             h5out_describe(ds, d->unit, d->what) == 0;
+        if (ds >= 0)
+            H5Dclose(ds);
+        H5Sclose(sp);
+        if (!ok)
+            goto done;
+        ds = h5out_extendible(grep, d->name, trep, row, 0);
+        ok = ds >= 0 && H5Dwrite(ds, trep, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0 &&
+             h5out_describe(ds, d->unit, d->what) == 0;
+        if (ds >= 0)
+            H5Dclose(ds);
+        if (!ok)
+            goto done;
+    }
+    rc = 0;
+done:
+    if (grep >= 0) H5Gclose(grep);
+    if (gsum >= 0) H5Gclose(gsum);
+    if (gpt >= 0) H5Gclose(gpt);
+    if (gax >= 0) H5Gclose(gax);
+    if (g >= 0) H5Gclose(g);
+    H5Tclose(tsum);
+    H5Tclose(trep);
+    free(vals);
+    free(sum);
+    free(per);
+    free(rows);
+    return rc;
+}
+
+typedef struct h5out_job {
+    const scenario_t *sc;
+    const runner_result *single;   /* classic layout */
+    const campaign_result *sweep;  /* sweep layout */
+    const h5out_meta *meta;
+} h5out_job;
+
+static int h5out_write_job(const char *path, const h5out_job *job, err_t *e);
+
 int h5out_write(const char *path, const scenario_t *sc, const runner_result *r,
                 const h5out_meta *meta, err_t *e)
+{
+    h5out_job job = { sc, r, NULL, meta };
+    return h5out_write_job(path, &job, e);
+}
+
+int h5out_write_campaign(const char *path, const scenario_t *base,
+                         const campaign_result *c, const h5out_meta *meta, err_t *e)
+{
+    h5out_job job = { base, NULL, NULL, meta };
+    if (base->sweep.naxes == 0 && c->npoints == 1)
+        job.single = &c->points[0];
+    else
+        job.sweep = c;
+    return h5out_write_job(path, &job, e);
+}
+
+static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
     if (h5out_make_parent(path) != 0)
@@ -264,8 +448,10 @@ int h5out_write(const char *path, const scenario_t *sc, const runner_result *r,
         return err_set(e, ERR_CANTCREAT, path, 0, 0,
                        "cannot create the results file (check the directory "
                        "exists and is writable, or choose another --out)");
-    int bad = h5out_write_root(file, sc, r, meta) != 0 ||
-              h5out_write_metrics(file, r) != 0;
+    const runner_result *first = job->single ? job->single : &job->sweep->points[0];
+    int bad = h5out_write_root(file, job->sc, first, job->meta) != 0 ||
+              (job->single ? h5out_write_metrics(file, job->single)
+                           : h5out_write_sweep(file, job->sc, job->sweep)) != 0;
     if (H5Fclose(file) < 0)
         bad = 1;
     if (!bad) {

@@ -13,6 +13,14 @@
  *   /timing/wall_s         double [R]: wall time per replication (varies
  *                          from run to run; everything else is determined
  *                          by the scenario and seed)
+ * A sweep (a scenario with sweep axes) writes instead:
+ *   /sweep/axes/<path>          string [n values] of that axis
+ *   /sweep/points/<path>        string [points]: the axis value of each point
+ *   /sweep/replications_per_point uint64 [points] (precision targets vary it)
+ *   /sweep/summary/<metric>     compound (as /summary) shaped by the grid:
+ *                               [n1][n2]... (grid) or [points] (zip)
+ *   /sweep/replications/<metric> compound [total reps]: point, replication,
+ *                               then the /replications fields
  * The file is written under a temporary name in the same directory,
  * closed, fsync'd and renamed, so a reader never sees a partial file.
  */
@@ -30,6 +38,13 @@ typedef struct h5out_meta {
     double wall_time_s;
     int threads;
 } h5out_meta;
+
+/* Writes a campaign's results (one point without a sweep, or a sweep)
+ * atomically, like h5out_write. */
+struct campaign_result;
+int h5out_write_campaign(const char *path, const scenario_t *base,
+                         const struct campaign_result *c, const h5out_meta *meta,
+                         err_t *e);
 
 /* Writes path atomically.  ERR_CANTCREAT when the directory or temporary
  * file cannot be created, ERR_IO on a write failure; no file is left at

@@ -4,16 +4,21 @@
  * (rule 6): 0 ok, 64 usage, 65 bad scenario data, 66 missing input,
  * 70 internal error, 73/74 cannot write output.
  */
+#include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #ifdef _OPENMP
 #include <omp.h>
 #endif
 
+#include "campaign.h"
 #include "cfg.h"
 #include "err.h"
 #include "h5out.h"
@@ -22,6 +27,10 @@
 #include "runner.h"
 #include "scenario.h"
 #include "version.h"
+
+#ifdef MWRASP_HAVE_MPI
+#include <mpi.h>
+#endif
 
 #define MAIN_MAX_SETS 256
 
@@ -43,13 +52,19 @@ static void main_usage(FILE *out)
             "  --out FILE.h5       results file (default results/<name>.h5)\n"
             "  --set PATH=VALUE    override any scenario key, e.g. --set mmc.servers=4\n"
             "                      (repeatable; checked like the file)\n"
+            "  --sweep PATH=V1,V2  sweep a key over values (repeatable; grid of all axes)\n"
+            "  --ci-target PCT     add replications until each tally's 95%% CI half-width\n"
+            "                      is within PCT of its mean (e.g. 2%%), up to\n"
+            "                      precision.max_replications\n"
+            "  --resume            continue an interrupted run from its journal\n"
             "  --validate          check the scenario, print resolved parameters, run nothing\n"
             "  --quiet             print nothing but errors\n"
             "  --version           print the version\n"
             "  --help              this text\n"
             "\n"
             "exit status: 0 ok, 64 usage, 65 bad scenario, 66 missing input,\n"
-            "             70 internal error, 73/74 cannot write results\n"
+            "             70 internal error, 73/74 cannot write results, 130 interrupted\n"
+            "MPI: mpirun -np K mwrasp-sim ... splits replications across K processes\n"
             "\nmodels (scenario sections):\n");
     for (size_t i = 0; i < n; i++)
         fprintf(out, "  %-12s %s\n", models[i]->name, models[i]->summary);
@@ -68,9 +83,12 @@ typedef struct main_opts {
     const char *sets[MAIN_MAX_SETS];
     char *owned[MAIN_MAX_SETS];
     size_t nsets;
+    const char *sweeps[MAIN_MAX_SETS];
+    size_t nsweeps;
     const char *out;
     const char *scenario;
-    int threads, validate, quiet;
+    int threads, validate, quiet, resume;
+    double ci_target;
 } main_opts;
 
 static int main_add_set(main_opts *o, const char *key, const char *value)
@@ -96,7 +114,7 @@ static int main_add_set(main_opts *o, const char *key, const char *value)
 static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
-           O_VALIDATE, O_QUIET, O_VERSION, O_HELP };
+           O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED },
         { "replications", required_argument, NULL, O_REPS },
@@ -108,6 +126,9 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         { "quiet", no_argument, NULL, O_QUIET },
         { "version", no_argument, NULL, O_VERSION },
         { "help", no_argument, NULL, O_HELP },
+        { "sweep", required_argument, NULL, O_SWEEP },
+        { "resume", no_argument, NULL, O_RESUME },
+        { "ci-target", required_argument, NULL, O_CI },
         { NULL, 0, NULL, 0 }
     };
     opterr = 0;
@@ -120,6 +141,22 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         case O_DURATION: bad = main_add_set(o, "duration", optarg); break;
         case O_SET: bad = main_add_set(o, NULL, optarg); break;
         case O_OUT: o->out = optarg; break;
+        case O_RESUME: o->resume = 1; break;
+        case O_SWEEP:
+            if (o->nsweeps == MAIN_MAX_SETS)
+                bad = 1;
+            else
+                o->sweeps[o->nsweeps++] = optarg;
+            break;
+        case O_CI: {
+            char why[160];
+            if (cfg_parse_fraction(optarg, &o->ci_target, why, sizeof why) != 0 ||
+                o->ci_target <= 0 || o->ci_target >= 1)
+                return err_set(e, ERR_USAGE, NULL, 0, 0,
+                               "--ci-target wants a relative half-width like 2%% or 0.02, not '%s'",
+                               optarg);
+            break;
+        }
         case O_VALIDATE: o->validate = 1; break;
         case O_QUIET: o->quiet = 1; break;
         case O_THREADS: {
@@ -182,8 +219,72 @@ static double main_clock(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
+/* Set by SIGINT/SIGTERM; workers poll it (see campaign.h). */
+static volatile sig_atomic_t main_interrupted;
+
+static void main_on_signal(int sig)
+{
+    (void)sig;
+    main_interrupted = 1;
+}
+
+/* 1234567 -> "1,234,567" */
+static void main_thousands(size_t v, char *buf, size_t size)
+{
+    char digits[32];
+    int n = snprintf(digits, sizeof digits, "%zu", v);
+    size_t j = 0;
+    for (int i = 0; i < n && j + 2 < size; i++) {
+        if (i && (n - i) % 3 == 0)
+            buf[j++] = ',';
+        buf[j++] = digits[i];
+    }
+    buf[j] = '\0';
+}
+
+/* mkdir -p of path's directory.  0 or -1. */
+static int main_make_parent(const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    char *slash = strrchr(dir, '/');
+    if (!slash)
+        return 0;
+    *slash = '\0';
+    for (char *p = dir + 1; *p; p++)
+        if (*p == '/') {
+            *p = '\0';
+            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
+                return -1;
+            *p = '/';
+        }
+    return dir[0] && mkdir(dir, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
+#ifdef MWRASP_HAVE_MPI
+/* MPI is initialised only under a launcher, so a plain run needs no MPI
+ * runtime (OpenMPI's singleton start is slow and noisy in containers). */
+static int main_mpi_launched(void)
+{
+    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK");
+}
+#endif
+
 int main(int argc, char **argv)
 {
+    int mpi_rank = 0, mpi_size = 1;
+#ifdef MWRASP_HAVE_MPI
+    if (main_mpi_launched()) {
+        int provided;
+        MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+        MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
+        MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
+    }
+#endif
+    scenario_t **points = NULL;
+    size_t npoints = 0;
+    campaign_result camp;
+    memset(&camp, 0, sizeof camp);
     main_opts o;
     memset(&o, 0, sizeof o);
     err_t e;
@@ -191,8 +292,6 @@ int main(int argc, char **argv)
     cfg_ctx diags;
     cfg_ctx_init(&diags);
     scenario_t *sc = NULL;
-    runner_result res;
-    memset(&res, 0, sizeof res);
     char *cmdline = NULL;
     int rc = main_parse(argc, argv, &o, &e);
     if (rc == -1) {
@@ -213,11 +312,44 @@ int main(int argc, char **argv)
                     diags.ndiags, diags.ndiags == 1 ? "" : "s", o.scenario);
         goto done;
     }
+    for (size_t i = 0; i < o.nsweeps; i++) {
+        rc = sweep_add_cli(&sc->sweep, o.sweeps[i], &e);
+        if (rc)
+            goto fail;
+    }
+    npoints = sweep_points(&sc->sweep, &e);
+    if (!npoints) {
+        rc = e.code;
+        goto fail;
+    }
+    points = calloc(npoints, sizeof *points);
+    if (!points) {
+        rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    if (sc->sweep.naxes == 0) {
+        points[0] = sc;
+    } else {
+        for (size_t p = 0; p < npoints; p++) {
+            cfg_ctx pd;
+            cfg_ctx_init(&pd);
+            rc = scenario_point(sc, p, &pd, &points[p], &e);
+            if (rc) {
+                for (size_t i = 0; i < pd.ndiags; i++)
+                    fprintf(stderr, "%s\n", pd.diags[i]);
+                cfg_ctx_free(&pd);
+                goto fail;
+            }
+            cfg_ctx_free(&pd);
+        }
+    }
     if (o.validate) {
         if (!o.quiet) {
             printf("%s: valid\n", o.scenario);
             for (size_t i = 0; i < diags.nresolved; i++)
                 printf("  %s\n", diags.resolved[i]);
+            if (sc->sweep.naxes)
+                printf("  sweep: %zu points (%s)\n", npoints, sc->sweep.zip ? "zip" : "grid");
         }
         goto done;
     }
@@ -229,38 +361,86 @@ int main(int argc, char **argv)
 #else
     threads = 1;
 #endif
-    char start[64];
-    time_t now = time(NULL);
-    strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    double t0 = main_clock();
-    rc = runner_run(sc, 0, 0, (size_t)sc->replications, threads, &res, &e);
-    if (rc)
-        goto fail;
-    double wall = main_clock() - t0;
-
-    char outpath[4096];
+    char outpath[4096], journal[4200];
     if (o.out)
         snprintf(outpath, sizeof outpath, "%s", o.out);
     else
         snprintf(outpath, sizeof outpath, "results/%s.h5", sc->name);
-    cmdline = main_join(argc, argv);
-    h5out_meta meta = { o.scenario, cmdline ? cmdline : "", start, wall, threads };
-    rc = h5out_write(outpath, sc, &res, &meta, &e);
+    snprintf(journal, sizeof journal, "%s.journal", outpath);
+    if (mpi_rank == 0 && main_make_parent(outpath) != 0) {
+        rc = err_set(&e, ERR_CANTCREAT, outpath, 0, 0,
+                     "cannot create the directory for the results file");
+        goto fail;
+    }
+    /* The journal key covers everything that decides the results. */
+    uint64_t key = campaign_hash(0, sc->doc->text);
+    for (size_t i = 0; i < sc->nsets; i++)
+        key = campaign_hash(key, sc->sets[i]);
+    for (size_t i = 0; i < o.nsweeps; i++)
+        key = campaign_hash(key, o.sweeps[i]);
+    char start[64];
+    time_t now = time(NULL);
+    strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = main_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    campaign_opts copts = { threads, journal, key, o.resume, &main_interrupted,
+                            CAMPAIGN_PROGRESS_NONE, o.ci_target, mpi_rank, mpi_size };
+    if (!o.quiet)
+        copts.progress = isatty(2) ? CAMPAIGN_PROGRESS_TTY : CAMPAIGN_PROGRESS_PLAIN;
+    double t0 = main_clock();
+    rc = campaign_run(sc, points, npoints, &copts, &camp, &e);
+    if (rc == ERR_INTERRUPTED) {
+        if (mpi_rank == 0) {
+            char saved[32], planned[32];
+            main_thousands(camp.saved, saved, sizeof saved);
+            main_thousands(camp.planned, planned, sizeof planned);
+            fprintf(stderr, "interrupted: %s of %s replications saved; "
+                            "rerun with --resume to continue\n", saved, planned);
+        }
+        goto done;
+    }
     if (rc)
         goto fail;
-    if (!o.quiet) {
-        report_table(stdout, sc, &res, threads, wall);
-        printf("\nresults   %s\n", outpath);
+    double wall = main_clock() - t0;
+    if (mpi_rank == 0) {
+        cmdline = main_join(argc, argv);
+        h5out_meta meta = { o.scenario, cmdline ? cmdline : "", start, wall, threads };
+        rc = h5out_write_campaign(outpath, sc, &camp, &meta, &e);
+        if (rc)
+            goto fail;
+        unlink(journal);
+        if (!o.quiet) {
+            if (sc->sweep.naxes)
+                report_sweep(stdout, sc, &camp, threads, wall);
+            else
+                report_table(stdout, sc, &camp.points[0], threads, wall);
+            if (mpi_size > 1)
+                printf("mpi       %d ranks x %d threads\n", mpi_size, threads);
+            printf("\nresults   %s\n", outpath);
+        }
     }
     goto done;
 fail:
-    main_print_error(&e);
+    if (mpi_rank == 0 || e.code != ERR_SOFTWARE)
+        main_print_error(&e);
 done:
     free(cmdline);
-    runner_result_free(&res);
+    campaign_result_free(&camp);
+    if (points && points[0] != sc)
+        for (size_t p = 0; p < npoints; p++)
+            scenario_free(points[p]);
+    free(points);
     scenario_free(sc);
     cfg_ctx_free(&diags);
     for (size_t i = 0; i < o.nsets; i++)
         free(o.owned[i]);
+#ifdef MWRASP_HAVE_MPI
+    if (mpi_size > 1 || main_mpi_launched())
+        MPI_Finalize();
+#endif
     return rc;
 }

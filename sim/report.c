@@ -1,5 +1,6 @@
 /* report.c - results table (see report.h). */
 #include "report.h"
+#include "campaign.h"
 
 #include <math.h>
 #include <string.h>
@@ -49,5 +50,55 @@ void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
             snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
         fprintf(out, "%-28s %-10s %11s  %-25s %10s %10s %10s  %s\n", d->name, d->unit,
                 mean, ci, p50, p95, p99, d->what);
+    }
+}
+
+void report_sweep(FILE *out, const scenario_t *base, const campaign_result *c,
+                  int threads, double wall_s)
+{
+    const sweep_spec *sw = &base->sweep;
+    char dur[32], warm[32];
+    cfg_format_duration(base->duration_ns, dur, sizeof dur);
+    cfg_format_duration(base->warmup_ns, warm, sizeof warm);
+    size_t reps = 0;
+    for (size_t p = 0; p < c->npoints; p++)
+        reps += c->points[p].nreps;
+    fprintf(out, "scenario  %s%s%s\n", base->name, base->description[0] ? " - " : "",
+            base->description);
+    fprintf(out, "sweep     %zu points (%s) x replications, %zu replications in all; "
+                 "seed %llu, %s simulated after %s warmup, %d threads, %.2f s wall\n",
+            c->npoints, sw->zip ? "zip" : "grid", reps, (unsigned long long)base->seed, dur,
+            warm, threads, wall_s);
+    fprintf(out, "figures   mean over replications with Student-t 95%% CI\n");
+    const runner_result *r0 = &c->points[0];
+    for (size_t k = 0; k < r0->nmetrics; k++) {
+        const stats_def *d = &r0->defs[k];
+        fprintf(out, "\n%s [%s]: %s\n", d->name, d->unit, d->what);
+        for (size_t a = 0; a < sw->naxes; a++)
+            fprintf(out, "  %-22s", sw->axes[a].path);
+        fprintf(out, "  %5s %11s  %-25s %10s %10s %10s\n", "reps", "mean", "95% CI", "p50",
+                "p95", "p99");
+        for (size_t p = 0; p < c->npoints; p++) {
+            const runner_result *r = &c->points[p];
+            int kk = runner_metric_index(r, d->name);
+            if (kk < 0)
+                continue;
+            const stats_summary *s = &r->summary[kk];
+            for (size_t a = 0; a < sw->naxes; a++)
+                fprintf(out, "  %-22s", sw->axes[a].values[sweep_value_index(sw, p, a)]);
+            char mean[24], lo[24], hi[24], p50[24], p95[24], p99[24], ci[56];
+            report_number(s->mean, mean, sizeof mean);
+            report_number(s->ci_low, lo, sizeof lo);
+            report_number(s->ci_high, hi, sizeof hi);
+            report_number(s->p50, p50, sizeof p50);
+            report_number(s->p95, p95, sizeof p95);
+            report_number(s->p99, p99, sizeof p99);
+            if (isnan(s->half_width))
+                snprintf(ci, sizeof ci, "-");
+            else
+                snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
+            fprintf(out, "  %5zu %11s  %-25s %10s %10s %10s\n", r->nreps, mean, ci, p50, p95,
+                    p99);
+        }
     }
 }

@@ -16,11 +16,7 @@
 
 typedef struct runner_slot {
     err_t error;
-    size_t nmetrics;
-    stats_def *defs;
-    stats_rep *reps;
-    uint64_t events;
-    double wall_s;
+    runner_rep rep;
 } runner_slot;
 
 static double runner_clock(void)
@@ -30,31 +26,48 @@ static double runner_clock(void)
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
 }
 
-static void runner_one(const scenario_t *sc, uint64_t point, uint64_t rep,
-                       runner_slot *slot)
+int runner_replicate(const scenario_t *sc, uint64_t point, uint64_t rep,
+                     volatile sig_atomic_t *interrupt, runner_rep *out,
+                     err_t *e)
 {
+    memset(out, 0, sizeof *out);
     sim_config cfg;
     scenario_sim_config(sc, point, rep, &cfg);
+    cfg.interrupt = interrupt;
     double t0 = runner_clock();
-    sim_t *sim = sim_new(&cfg, &slot->error);
+    sim_t *sim = sim_new(&cfg, e);
     if (!sim)
-        return;
-    if (sim_run(sim, &slot->error) == 0) {
+        return e->code ? e->code : ERR_SOFTWARE;
+    int rc = sim_run(sim, e);
+    if (rc == 0) {
         size_t n = sim_metric_count(sim);
-        slot->nmetrics = n;
-        slot->defs = malloc((n ? n : 1) * sizeof *slot->defs);
-        slot->reps = malloc((n ? n : 1) * sizeof *slot->reps);
-        if (!slot->defs || !slot->reps) {
-            err_set(&slot->error, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        out->nmetrics = n;
+        out->defs = malloc((n ? n : 1) * sizeof *out->defs);
+        out->reps = malloc((n ? n : 1) * sizeof *out->reps);
+        if (!out->defs || !out->reps) {
+            rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         } else {
             for (size_t i = 0; i < n; i++)
-                slot->defs[i] = *sim_metric_def(sim, i);
-            memcpy(slot->reps, sim_results(sim), n * sizeof *slot->reps);
+                out->defs[i] = *sim_metric_def(sim, i);
+            memcpy(out->reps, sim_results(sim), n * sizeof *out->reps);
         }
-        slot->events = sim_events_processed(sim);
+        out->events = sim_events_processed(sim);
     }
     sim_free(sim);
-    slot->wall_s = runner_clock() - t0;
+    out->wall_s = runner_clock() - t0;
+    if (rc)
+        runner_rep_free(out);
+    return rc;
+}
+
+void runner_rep_free(runner_rep *r)
+{
+    if (!r)
+        return;
+    free(r->defs);
+    free(r->reps);
+    r->defs = NULL;
+    r->reps = NULL;
 }
 
 int runner_run(const scenario_t *sc, uint64_t point, size_t first,
@@ -74,7 +87,7 @@ int runner_run(const scenario_t *sc, uint64_t point, size_t first,
     (void)threads;
 #endif
     for (long i = 0; i < (long)count; i++)
-        runner_one(sc, point, first + (size_t)i, &slots[i]);
+        runner_replicate(sc, point, first + (size_t)i, NULL, &slots[i].rep, &slots[i].error);
 
     int rc = 0;
     for (size_t i = 0; i < count && !rc; i++)
@@ -82,11 +95,11 @@ int runner_run(const scenario_t *sc, uint64_t point, size_t first,
             *e = slots[i].error;
             rc = slots[i].error.code;
         }
-    size_t n = slots[0].nmetrics;
+    size_t n = slots[0].rep.nmetrics;
     for (size_t i = 1; i < count && !rc; i++) {
-        int same = slots[i].nmetrics == n;
+        int same = slots[i].rep.nmetrics == n;
         for (size_t k = 0; same && k < n; k++)
-            same = strcmp(slots[i].defs[k].name, slots[0].defs[k].name) == 0;
+            same = strcmp(slots[i].rep.defs[k].name, slots[0].rep.defs[k].name) == 0;
         if (!same)
             rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0,
                          "replication %zu declared different metrics", first + i);
@@ -101,20 +114,18 @@ int runner_run(const scenario_t *sc, uint64_t point, size_t first,
         if (!out->defs || !out->reps || !out->events || !out->wall_s) {
             rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         } else {
-            memcpy(out->defs, slots[0].defs, n * sizeof *out->defs);
+            memcpy(out->defs, slots[0].rep.defs, n * sizeof *out->defs);
             for (size_t i = 0; i < count; i++) {
-                memcpy(&out->reps[i * n], slots[i].reps, n * sizeof *out->reps);
-                out->events[i] = slots[i].events;
-                out->wall_s[i] = slots[i].wall_s;
+                memcpy(&out->reps[i * n], slots[i].rep.reps, n * sizeof *out->reps);
+                out->events[i] = slots[i].rep.events;
+                out->wall_s[i] = slots[i].rep.wall_s;
             }
             if (runner_summarise(out) != 0)
                 rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         }
     }
-    for (size_t i = 0; i < count; i++) {
-        free(slots[i].defs);
-        free(slots[i].reps);
-    }
+    for (size_t i = 0; i < count; i++)
+        runner_rep_free(&slots[i].rep);
     free(slots);
     if (rc)
         runner_result_free(out);

@@ -8,6 +8,7 @@
 #ifndef MWRASP_RUNNER_H
 #define MWRASP_RUNNER_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,6 +24,22 @@ typedef struct runner_result {
     double *wall_s;         /* [nreps] wall time (information only) */
     stats_summary *summary; /* [nmetrics], over all nreps */
 } runner_result;
+
+/* One replication's raw output. */
+typedef struct runner_rep {
+    size_t nmetrics;
+    stats_def *defs;   /* [nmetrics] */
+    stats_rep *reps;   /* [nmetrics] */
+    uint64_t events;
+    double wall_s;
+} runner_rep;
+
+/* Runs replication rep of point (one sim_t, on the calling thread).
+ * Returns 0 or an ERR_* code (ERR_INTERRUPTED when *interrupt was set). */
+int runner_replicate(const scenario_t *sc, uint64_t point, uint64_t rep,
+                     volatile sig_atomic_t *interrupt, runner_rep *out,
+                     err_t *e);
+void runner_rep_free(runner_rep *r);
 
 /* Runs replications first .. first+count-1 of point using up to threads
  * OpenMP threads (0 = OpenMP default).  On error, returns the code of the

@@ -11,6 +11,37 @@
 #include <stdlib.h>
 #include <string.h>
 
+static char *scenario_strdup(const char *s)
+{
+    size_t n = strlen(s) + 1;
+    char *d = malloc(n);
+    if (d)
+        memcpy(d, s, n);
+    return d;
+}
+
+static int scenario_precision_configure(scenario_t *sc, cfg_ctx *c, cfg_node *sec)
+{
+    scenario_precision *p = &sc->precision;
+    cfg_set_prefix(c, "precision.");
+    int bad = cfg_fraction(c, sec, "target", 0.0, 0.0, 1.0, &p->target);
+    bad |= cfg_int(c, sec, "max_replications", 1000, 1, 1000000, &p->max_replications);
+    cfg_node *list = cfg_list(c, sec, "metrics");
+    if (list) {
+        p->metrics = calloc(list->n ? list->n : 1, sizeof *p->metrics);
+        for (size_t i = 0; p->metrics && i < list->n; i++) {
+            if (list->items[i]->kind != CFG_SCALAR) {
+                cfg_error(c, list->items[i], "precision.metrics: give metric names like mmc.wait");
+                bad = -1;
+                continue;
+            }
+            p->metrics[p->nmetrics++] = scenario_strdup(list->items[i]->text);
+        }
+    }
+    cfg_set_prefix(c, "");
+    return bad;
+}
+
 static int scenario_configure(scenario_t *sc, cfg_ctx *c)
 {
     cfg_node *root = sc->doc->root;
@@ -31,6 +62,11 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
     cfg_set_prefix(c, "stats.");
     bad |= cfg_int(c, stats, "quantile_samples", 100000, 0, 100000000,
                    &sc->quantile_samples);
+    cfg_set_prefix(c, "");
+    cfg_node *sweep = cfg_section(c, root, "sweep");
+    if (sweep_parse(c, sweep, &sc->sweep) != 0)
+        bad = -1;
+    bad |= scenario_precision_configure(sc, c, cfg_section(c, root, "precision"));
     /* A scenario's name becomes a file name: keep it portable. */
     for (const char *p = sc->name; *p; p++)
         if (!(((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') ||
@@ -75,6 +111,28 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
     return bad || c->ndiags ? -1 : 0;
 }
 
+/* Applies sets to sc->doc and keeps copies of them. */
+static int scenario_apply_sets(scenario_t *sc, const char *const *sets, size_t nsets,
+                               err_t *e)
+{
+    if (!nsets)
+        return 0;
+    char **all = realloc(sc->sets, (sc->nsets + nsets) * sizeof *all);
+    if (!all)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    sc->sets = all;
+    for (size_t i = 0; i < nsets; i++) {
+        int rc = cfg_doc_set(sc->doc, sets[i], e);
+        if (rc)
+            return rc;
+        sc->sets[sc->nsets] = scenario_strdup(sets[i]);
+        if (!sc->sets[sc->nsets])
+            return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        sc->nsets++;
+    }
+    return 0;
+}
+
 int scenario_load(const char *path, const char *const *sets, size_t nsets,
                   cfg_ctx *diags, scenario_t **out, err_t *e)
 {
@@ -86,11 +144,9 @@ int scenario_load(const char *path, const char *const *sets, size_t nsets,
     int rc = cfg_load_file(path, &sc->doc, e);
     if (rc)
         goto fail;
-    for (size_t i = 0; i < nsets; i++) {
-        rc = cfg_doc_set(sc->doc, sets[i], e);
-        if (rc)
-            goto fail;
-    }
+    rc = scenario_apply_sets(sc, sets, nsets, e);
+    if (rc)
+        goto fail;
     if (scenario_configure(sc, diags) != 0) {
         rc = err_set(e, ERR_DATA, path, 0, 0, "%zu problem%s in the scenario",
                      diags->ndiags, diags->ndiags == 1 ? "" : "s");
@@ -103,10 +159,52 @@ fail:
     return rc;
 }
 
+int scenario_point(const scenario_t *base, size_t point, cfg_ctx *diags,
+                   scenario_t **out, err_t *e)
+{
+    *out = NULL;
+    scenario_t *sc = calloc(1, sizeof *sc);
+    if (!sc)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    sc->models = registry_models(&sc->nmodels);
+    int rc = cfg_load_string(base->doc->file, base->doc->text, base->doc->text_len,
+                             &sc->doc, e);
+    if (!rc)
+        rc = scenario_apply_sets(sc, (const char *const *)base->sets, base->nsets, e);
+    for (size_t a = 0; !rc && a < base->sweep.naxes; a++) {
+        char assignment[1024];
+        sweep_assignment(&base->sweep, point, a, assignment, sizeof assignment);
+        const char *one[] = { assignment };
+        rc = scenario_apply_sets(sc, one, 1, e);
+    }
+    if (rc)
+        goto fail;
+    if (scenario_configure(sc, diags) != 0) {
+        rc = err_set(e, ERR_DATA, base->doc->file, 0, 0,
+                     "sweep point %zu: %zu problem%s", point, diags->ndiags,
+                     diags->ndiags == 1 ? "" : "s");
+        goto fail;
+    }
+    /* A point is one point: its own sweep section describes the grid, not it. */
+    sweep_free(&sc->sweep);
+    *out = sc;
+    return 0;
+fail:
+    scenario_free(sc);
+    return rc;
+}
+
 void scenario_free(scenario_t *sc)
 {
     if (!sc)
         return;
+    sweep_free(&sc->sweep);
+    for (size_t i = 0; i < sc->precision.nmetrics; i++)
+        free(sc->precision.metrics[i]);
+    free(sc->precision.metrics);
+    for (size_t i = 0; i < sc->nsets; i++)
+        free(sc->sets[i]);
+    free(sc->sets);
     for (size_t i = 0; i < SCENARIO_MAX_MODELS; i++)
         free(sc->params[i]);
     cfg_doc_free(sc->doc);

@@ -14,8 +14,18 @@
 #include "cfg.h"
 #include "err.h"
 #include "sim.h"
+#include "sweep.h"
 
 #define SCENARIO_MAX_MODELS 32
+
+/* Precision target: add replications until the 95 % CI half-width of each
+ * named metric is within target * |mean|, up to max_replications. */
+typedef struct scenario_precision {
+    char **metrics;          /* NULL-terminated-free list, nmetrics long */
+    size_t nmetrics;         /* 0: every tally metric */
+    double target;           /* relative half-width; 0 = off */
+    int64_t max_replications;
+} scenario_precision;
 
 typedef struct scenario {
     cfg_doc *doc;
@@ -28,6 +38,10 @@ typedef struct scenario {
     const sim_model *const *models;
     size_t nmodels;
     void *params[SCENARIO_MAX_MODELS]; /* NULL when inactive */
+    sweep_spec sweep;        /* `sweep:` section, plus --sweep axes */
+    scenario_precision precision;
+    char **sets;             /* copies of the --set assignments applied */
+    size_t nsets;
 } scenario_t;
 
 /* Loads path, applies the --set assignments in order, then checks and
@@ -37,6 +51,13 @@ typedef struct scenario {
 int scenario_load(const char *path, const char *const *sets, size_t nsets,
                   cfg_ctx *diags, scenario_t **out, err_t *e);
 void scenario_free(scenario_t *sc);
+
+/* The scenario of one sweep point: base's file text with base's --set
+ * assignments, then the point's axis values, checked again by every
+ * model's schema.  ERR_DATA with diagnostics in diags when a point's
+ * values are invalid. */
+int scenario_point(const scenario_t *base, size_t point, cfg_ctx *diags,
+                   scenario_t **out, err_t *e);
 
 /* The engine configuration for (point, replication) of sc. */
 void scenario_sim_config(const scenario_t *sc, uint64_t point,

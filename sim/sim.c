@@ -191,7 +191,11 @@ int sim_run(sim_t *sim, err_t *e)
             sim->root_pending_removal = 1;
             sim->self = fired.model;
             models[fired.model]->event(sim, states[fired.model], &fired);
-            sim->events++;
+            if ((++sim->events & 0xffff) == 0 && sim->cfg.interrupt && *sim->cfg.interrupt &&
+                !sim->error.code) {
+                err_set(&sim->error, ERR_INTERRUPTED, NULL, 0, 0, "interrupted");
+                sim->stopped = 1;
+            }
             if (sim->root_pending_removal) {
                 sim->root_pending_removal = 0;
                 evq_pop(q);

@@ -15,6 +15,7 @@
 #ifndef MWRASP_SIM_H
 #define MWRASP_SIM_H
 
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -89,6 +90,9 @@ typedef struct sim_config {
     const sim_model *const *models; /* registry */
     size_t nmodels;
     void *const *params;     /* params[i] for model i, NULL if inactive */
+    /* When non-NULL and set (by a signal handler), the run stops within
+     * 65,536 events and sim_run returns ERR_INTERRUPTED. */
+    volatile sig_atomic_t *interrupt;
 } sim_config;
 
 /* Creates a replication and runs every active model's init in registry

@@ -1,0 +1,60 @@
+/* campaign.h - every replication of every sweep point: OpenMP inside a
+ * process, MPI across processes, precision targets, progress, a journal
+ * that survives interruption, and --resume.
+ *
+ * Determinism: task (point p, replication r) always runs the streams keyed
+ * by (seed, p, r); results are stored at (p, r) and combined in that
+ * order; the precision rule looks only at results.  So the output is the
+ * same for any thread count, rank count, or interruption history.
+ *
+ * Journal (<results>.journal): a header with a key identifying the
+ * scenario and its overrides, then one checksummed record per finished
+ * replication (flushed as written; a torn last record is ignored).  It is
+ * deleted once the results file is complete.
+ */
+#ifndef MWRASP_CAMPAIGN_H
+#define MWRASP_CAMPAIGN_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "runner.h"
+#include "scenario.h"
+
+typedef enum campaign_progress {
+    CAMPAIGN_PROGRESS_NONE,
+    CAMPAIGN_PROGRESS_TTY,   /* one stderr line redrawn in place */
+    CAMPAIGN_PROGRESS_PLAIN  /* a plain stderr line every 10 s */
+} campaign_progress;
+
+typedef struct campaign_opts {
+    int threads;                      /* OpenMP threads per process */
+    const char *journal;              /* path, or NULL for none */
+    uint64_t journal_key;             /* identifies scenario + overrides */
+    int resume;                       /* reuse the journal's replications */
+    volatile sig_atomic_t *interrupt; /* set by SIGINT/SIGTERM handlers */
+    campaign_progress progress;
+    double ci_target;                 /* > 0 overrides precision.target */
+    int mpi_rank, mpi_size;           /* 0 and 1 without MPI */
+} campaign_opts;
+
+typedef struct campaign_result {
+    size_t npoints;
+    runner_result *points;   /* [npoints], reps in order */
+    size_t saved, planned;   /* replications finished / planned so far */
+    size_t resumed;          /* replications taken from the journal */
+} campaign_result;
+
+/* Runs all replications of points[0..npoints).  base supplies the
+ * replication count and precision rule.  Returns 0, ERR_INTERRUPTED (with
+ * out->saved/planned set and the journal kept), or another ERR_*. */
+int campaign_run(const scenario_t *base, scenario_t *const *points,
+                 size_t npoints, const campaign_opts *opts,
+                 campaign_result *out, err_t *e);
+void campaign_result_free(campaign_result *r);
+
+/* FNV-1a over a string, chained from h (for journal keys). */
+uint64_t campaign_hash(uint64_t h, const char *s);
+
+#endif
