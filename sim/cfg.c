@@ -388,7 +388,7 @@ static int cfg_build_attach(cfg_build *b, cfg_node *n)
             int line = n->line, col = n->col;
             cfg_node_free(n);
             if (empty)
-                return err_set(b->e, b->code, b->name, 0, 0, "empty scenario");
+                return err_set(b->e, b->code, b->name, 1, 1, "empty scenario (write at least name:, duration: and a model section)");
             return cfg_build_fail(b, line, col,
                                   "the top level must be a mapping of keys "
                                   "(name:, seed:, ...)");
@@ -576,7 +576,7 @@ static int cfg_build_tree(const char *name, const char *node_file,
 
     if (!failed && !b.root) {
         if (want_map) {
-            err_set(e, code, name, 0, 0, "empty scenario");
+            err_set(e, code, name, 1, 1, "empty scenario (write at least name:, duration: and a model section)");
             failed = 1;
         } else {
             b.root = cfg_node_new(CFG_SCALAR, node_file, 1, col_offset + 1);
@@ -602,7 +602,7 @@ static int cfg_build_tree(const char *name, const char *node_file,
 
 static int cfg_too_big(const char *name, unsigned long long bytes, err_t *e)
 {
-    return err_set(e, ERR_DATA, name, 0, 0,
+    return err_set(e, ERR_DATA, name, 1, 1,
                    "file is %.1f MB; scenarios are limited to %u MB",
                    (double)bytes / (1024.0 * 1024.0),
                    CFG_MAX_FILE_BYTES >> 20);
@@ -678,7 +678,7 @@ int cfg_load_file(const char *path, cfg_doc **out, err_t *e)
         rc = err_set(e, ERR_NOINPUT, "", 0, 0, "cannot read '%s': %s", path,
                      strerror(read_errno));
     else if (len > CFG_MAX_FILE_BYTES)
-        rc = err_set(e, ERR_DATA, path, 0, 0,
+        rc = err_set(e, ERR_DATA, path, 1, 1,
                      "file is over %u MB; scenarios are limited to %u MB",
                      CFG_MAX_FILE_BYTES >> 20, CFG_MAX_FILE_BYTES >> 20);
     else
@@ -1188,7 +1188,7 @@ int cfg_parse_duration(const char *s, int64_t *ns, char *why, size_t wsz)
         return cfg_why(why, wsz, "'%s' is ambiguous; write %.*smin for "
                                  "minutes or %.*sms for milliseconds",
                        cfg_clip(s, clip, sizeof clip), (int)n, s, (int)n, s);
-    double v;
+    double v = 0;
     const cfg_unit *unit;
     if (cfg_number_unit(s, example, cfg_time_units,
                         sizeof cfg_time_units / sizeof cfg_time_units[0],
@@ -1213,7 +1213,7 @@ int cfg_parse_rate(const char *s, double *per_s, char *why, size_t wsz)
 {
     static const char example[] = "a rate like 200/s or 5/min";
     char clip[CFG_CLIP + 8];
-    double v;
+    double v = 0;
     size_t n;
     if (cfg_number_prefix(s, example, &v, &n, why, wsz))
         return -1;
@@ -1249,7 +1249,7 @@ int cfg_parse_size(const char *s, uint64_t *bytes, char *why, size_t wsz)
         snprintf(example, sizeof example, "a size like %sB or 4KiB", s);
     else
         snprintf(example, sizeof example, "a size like 64KB or 4GiB");
-    double v;
+    double v = 0;
     const cfg_unit *unit;
     if (cfg_number_unit(s, example, cfg_size_units,
                         sizeof cfg_size_units / sizeof cfg_size_units[0],
@@ -1273,7 +1273,7 @@ int cfg_parse_fraction(const char *s, double *f, char *why, size_t wsz)
 {
     static const char example[] = "a fraction like 0.15 or 15%";
     char clip[CFG_CLIP + 8];
-    double v;
+    double v = 0;
     size_t n;
     if (cfg_number_prefix(s, example, &v, &n, why, wsz))
         return -1;
@@ -1470,7 +1470,7 @@ static int cfg_fetch_double(cfg_ctx *c, cfg_node *map, const char *key,
     if (st <= 0)
         return st;
     char why[256];
-    double v;
+    double v = 0;
     if (cfg_parse_double(n->text, &v, why, sizeof why)) {
         cfg_error(c, n, "%s: %s", name, why);
         return -1;
@@ -1531,7 +1531,7 @@ int cfg_double(cfg_ctx *c, cfg_node *map, const char *key, double def,
     char name[320], buf[40];
     cfg_name(c, key, name, sizeof name);
     *out = def;
-    double v;
+    double v = 0;
     int st = cfg_fetch_double(c, map, key, name, min, max, &v);
     if (st < 0)
         return -1;

@@ -3,7 +3,7 @@
  * Suites: "units" (scalar parsers and formatting), "yaml" (loading, limits,
  * hostile input, --set) and "getters" (typed access, diagnostics, unknown
  * keys, distributions).  Run from the repository root: the bad-file corpus
- * is read from tests/data/bad/, each NAME.yaml beside NAME.expect holding
+ * is read from tests/data/cfg/, each NAME.yaml beside NAME.expect holding
  * the exact first diagnostic line.  Big hostile inputs are generated here,
  * never committed.
  *
@@ -427,7 +427,7 @@ static int ends_with(const char *s, const char *suffix)
 
 Test(yaml, bad_corpus)
 {
-    const char *dir = "tests/data/bad";
+    const char *dir = "tests/data/cfg";
     DIR *d = opendir(dir);
     cr_assert_not_null(d, "run the tests from the repository root (%s: %s)",
                        dir, strerror(errno));
@@ -500,7 +500,7 @@ Test(yaml, oversized_string_is_refused_before_parsing)
     memset(text, 'a', len);
     char buf[512];
     load_fail(text, len, buf, sizeof buf);
-    cr_expect_str_eq(buf, "t.yaml: file is 4.0 MB; scenarios are limited to 4 MB");
+    cr_expect_str_eq(buf, "t.yaml:1:1: file is 4.0 MB; scenarios are limited to 4 MB");
     free(text);
 }
 
@@ -677,13 +677,13 @@ Test(yaml, empty_and_trivial_documents)
 {
     char buf[512];
     load_fail("", 0, buf, sizeof buf);
-    cr_expect_str_eq(buf, "t.yaml: empty scenario");
+    cr_expect_str_eq(buf, "t.yaml:1:1: empty scenario (write at least name:, duration: and a model section)");
     load_fail("---\n", 4, buf, sizeof buf);
-    cr_expect_str_eq(buf, "t.yaml: empty scenario");
+    cr_expect_str_eq(buf, "t.yaml:1:1: empty scenario (write at least name:, duration: and a model section)");
     load_fail("---\n...\n", 8, buf, sizeof buf);
-    cr_expect_str_eq(buf, "t.yaml: empty scenario");
+    cr_expect_str_eq(buf, "t.yaml:1:1: empty scenario (write at least name:, duration: and a model section)");
     load_fail("# only\n# comments\n", 18, buf, sizeof buf);
-    cr_expect_str_eq(buf, "t.yaml: empty scenario");
+    cr_expect_str_eq(buf, "t.yaml:1:1: empty scenario (write at least name:, duration: and a model section)");
     load_fail("42\n", 3, buf, sizeof buf);
     cr_expect_str_eq(buf, "t.yaml:1:1: the top level must be a mapping of keys "
                           "(name:, seed:, ...)");
@@ -773,6 +773,27 @@ Test(yaml, positions_and_quoting)
     cr_expect_eq(cons->items[2]->quoted, 1);
     cr_expect_str_eq(cons->items[0]->file, "t.yaml");
     cfg_doc_free(doc);
+}
+
+Test(yaml, bom_and_crlf)
+{
+    cfg_doc *doc = load_ok("\xef\xbb\xbf" "name: demo\r\nseed: 1\r\nsede: 2\r\n");
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    int64_t seed;
+    cfg_int(&c, doc->root, "seed", 0, 0, 10, &seed);
+    cr_expect_eq(seed, 1);
+    cfg_check_unused(&c, doc->root);
+    expect_diag(&c, 0, "t.yaml:1:1: unknown key 'name' at top level");
+    expect_diag(&c, 1, "t.yaml:3:1: unknown key 'sede' at top level (did you "
+                       "mean 'seed'?)");
+    cfg_ctx_free(&c);
+    cfg_doc_free(doc);
+    char buf[512];
+    const char *t = "\xef\xbb\xbf" "a: 1\r\nb: caf\xe9\r\n";
+    load_fail(t, strlen(t), buf, sizeof buf);
+    cr_expect_str_eq(buf, "t.yaml:2:7: YAML syntax error: invalid trailing "
+                          "UTF-8 octet (byte 0xE9); save the file as UTF-8");
 }
 
 Test(yaml, missing_file_and_directory)

@@ -3,6 +3,8 @@
  * across runs and thread counts.  The binary comes from $MWRASP_SIM
  * (CTest sets it), else ./mwrasp-sim. */
 #include <criterion/criterion.h>
+
+#include "testutil.h"
 #include <dirent.h>
 #include <fcntl.h>
 #include <hdf5.h>
@@ -14,70 +16,6 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
-
-#if defined(__SANITIZE_ADDRESS__)
-#define UNDER_ASAN 1
-#else
-#define UNDER_ASAN 0
-#endif
-
-static const char *sim_binary(void)
-{
-    const char *p = getenv("MWRASP_SIM");
-    return p && *p ? p : "./mwrasp-sim";
-}
-
-typedef struct run_out {
-    int status;        /* exit code, or 128 + signal */
-    char err[8192];    /* stderr (truncated) */
-    char out[16384];   /* stdout (truncated) */
-} run_out;
-
-static void slurp(const char *path, char *buf, size_t size)
-{
-    FILE *f = fopen(path, "r");
-    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
-    buf[n] = '\0';
-    if (f)
-        fclose(f);
-}
-
-/* Runs the simulator with args (NULL-terminated), 1 GB address-space limit
- * (not under ASan, which reserves more) and a 20 s alarm. */
-static void run_sim(const char *const *args, run_out *o)
-{
-    char outp[] = "/tmp/mwrasp-out-XXXXXX", errp[] = "/tmp/mwrasp-err-XXXXXX";
-    int fo = mkstemp(outp), fe = mkstemp(errp);
-    cr_assert(fo >= 0 && fe >= 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fe, 2);
-        if (!UNDER_ASAN) {
-            struct rlimit rl = { 1UL << 30, 1UL << 30 };
-            setrlimit(RLIMIT_AS, &rl);
-        }
-        alarm(20);
-        const char *argv[64];
-        int n = 0;
-        argv[n++] = sim_binary();
-        for (const char *const *a = args; *a && n < 63; a++)
-            argv[n++] = *a;
-        argv[n] = NULL;
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    close(fo);
-    close(fe);
-    slurp(outp, o->out, sizeof o->out);
-    slurp(errp, o->err, sizeof o->err);
-    unlink(outp);
-    unlink(errp);
-}
 
 /* ---- corpus: every tests/data/bad/X.yaml with X.expect ---- */
 
@@ -134,6 +72,22 @@ Test(corpus, huge_line_is_rejected_quickly)
     unlink(path);
     cr_assert_eq(o.status, 65, "stderr: %s", o.err);
     cr_assert(strstr(o.err, "limited to") != NULL, "%s", o.err);
+}
+
+Test(corpus, every_problem_in_a_file_is_reported)
+{
+    const char *args[] = { "--validate", "tests/data/bad/many_errors.yaml", NULL };
+    run_out o;
+    run_sim(args, &o);
+    cr_assert_eq(o.status, 65);
+    const char *want[] = { ":2:11: duration: '10 seconds' has unknown unit",
+                           ":3:15: replications: -3 is out of range",
+                           ":5:12: mmc.servers: 0 is out of range",
+                           "missing required key 'mmc.arrival_rate'",
+                           ":6:3: unknown key 'arival_rate' in mmc (did you mean 'arrival_rate'?)",
+                           "5 problems in tests/data/bad/many_errors.yaml; nothing was run" };
+    for (size_t i = 0; i < sizeof want / sizeof want[0]; i++)
+        cr_expect(strstr(o.err, want[i]) != NULL, "missing '%s' in:\n%s", want[i], o.err);
 }
 
 Test(corpus, missing_file_is_66)
@@ -199,69 +153,7 @@ Test(cli, unwritable_output_is_73_and_leaves_nothing)
     cr_assert_neq(stat("/proc/mwrasp-cannot-write/x.h5", &sb), 0);
 }
 
-/* ---- determinism: identical /summary and /replications datasets ---- */
-
-typedef struct cmp_ctx {
-    hid_t other;
-    int differ, compared;
-    char first[256];
-} cmp_ctx;
-
-static herr_t cmp_one(hid_t loc, const char *name, const H5L_info2_t *info, void *data)
-{
-    (void)info;
-    cmp_ctx *c = data;
-    hid_t a = H5Dopen2(loc, name, H5P_DEFAULT);
-    char full[512];
-    ssize_t len = H5Iget_name(a, full, sizeof full);
-    (void)len;
-    hid_t b = H5Dopen2(c->other, full, H5P_DEFAULT);
-    if (a < 0 || b < 0) {
-        c->differ++;
-        snprintf(c->first, sizeof c->first, "%s missing", full);
-    } else {
-        hid_t ta = H5Dget_type(a);
-        size_t sa = (size_t)H5Dget_storage_size(a), n = (size_t)H5Sget_simple_extent_npoints(H5Dget_space(a));
-        size_t sz = H5Tget_size(ta) * n;
-        (void)sa;
-        char *ba = malloc(sz ? sz : 1), *bb = malloc(sz ? sz : 1);
-        hsize_t nb = (hsize_t)H5Sget_simple_extent_npoints(H5Dget_space(b));
-        if (nb != n || H5Dread(a, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, ba) < 0 ||
-            H5Dread(b, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, bb) < 0 || memcmp(ba, bb, sz) != 0) {
-            c->differ++;
-            snprintf(c->first, sizeof c->first, "%s differs", full);
-        }
-        c->compared++;
-        free(ba);
-        free(bb);
-        H5Tclose(ta);
-    }
-    if (a >= 0)
-        H5Dclose(a);
-    if (b >= 0)
-        H5Dclose(b);
-    return 0;
-}
-
-/* Compares every dataset of groups /summary and /replications bit for bit. */
-static void expect_same_results(const char *pa, const char *pb)
-{
-    hid_t fa = H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT);
-    hid_t fb = H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT);
-    cr_assert(fa >= 0 && fb >= 0);
-    const char *groups[] = { "/summary", "/replications", "/cdf" };
-    for (size_t g = 0; g < 3; g++) {
-        cmp_ctx c = { fb, 0, 0, "" };
-        hid_t ga = H5Gopen2(fa, groups[g], H5P_DEFAULT);
-        cr_assert_geq(ga, 0);
-        H5Literate2(ga, H5_INDEX_NAME, H5_ITER_INC, NULL, cmp_one, &c);
-        H5Gclose(ga);
-        cr_expect_eq(c.differ, 0, "%s vs %s: %s", pa, pb, c.first);
-        cr_expect_gt(c.compared, 0);
-    }
-    H5Fclose(fa);
-    H5Fclose(fb);
-}
+/* ---- determinism ---- */
 
 Test(determinism, same_seed_same_bits_any_thread_count)
 {
@@ -278,8 +170,9 @@ Test(determinism, same_seed_same_bits_any_thread_count)
     cr_assert_eq(o.status, 0, "%s", o.err);
     run_sim(a3, &o);
     cr_assert_eq(o.status, 0, "%s", o.err);
-    expect_same_results("/tmp/mwrasp-det-1.h5", "/tmp/mwrasp-det-2.h5");
-    expect_same_results("/tmp/mwrasp-det-1.h5", "/tmp/mwrasp-det-3.h5");
+    const char *groups[] = { "/summary", "/replications", "/cdf", NULL };
+    expect_same_datasets("/tmp/mwrasp-det-1.h5", "/tmp/mwrasp-det-2.h5", groups);
+    expect_same_datasets("/tmp/mwrasp-det-1.h5", "/tmp/mwrasp-det-3.h5", groups);
     /* A different seed must change the results (the check can fail). */
     const char *a4[] = { "--quiet", "--seed", "99", "--replications", "6", "--duration",
                          "2000s", "--out", "/tmp/mwrasp-det-4.h5", "scenarios/mmc.yaml", NULL };

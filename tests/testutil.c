@@ -1,0 +1,157 @@
+/* testutil.c - see testutil.h. */
+#include "testutil.h"
+
+#include <criterion/criterion.h>
+#include <fcntl.h>
+#include <hdf5.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+
+const char *sim_binary(void)
+{
+    const char *p = getenv("MWRASP_SIM");
+    return p && *p ? p : "./mwrasp-sim";
+}
+
+
+void slurp(const char *path, char *buf, size_t size)
+{
+    FILE *f = fopen(path, "r");
+    size_t n = f ? fread(buf, 1, size - 1, f) : 0;
+    buf[n] = '\0';
+    if (f)
+        fclose(f);
+}
+
+void run_sim(const char *const *args, run_out *o)
+{
+    char outp[] = "/tmp/mwrasp-out-XXXXXX", errp[] = "/tmp/mwrasp-err-XXXXXX";
+    int fo = mkstemp(outp), fe = mkstemp(errp);
+    cr_assert(fo >= 0 && fe >= 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fe, 2);
+        if (!UNDER_ASAN) {
+            struct rlimit rl = { 1UL << 30, 1UL << 30 };
+            setrlimit(RLIMIT_AS, &rl);
+        }
+        alarm(60);
+        const char *argv[64];
+        int n = 0;
+        argv[n++] = sim_binary();
+        for (const char *const *a = args; *a && n < 63; a++)
+            argv[n++] = *a;
+        argv[n] = NULL;
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    int st;
+    waitpid(pid, &st, 0);
+    o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    close(fo);
+    close(fe);
+    slurp(outp, o->out, sizeof o->out);
+    slurp(errp, o->err, sizeof o->err);
+    unlink(outp);
+    unlink(errp);
+}
+
+
+/* ---- determinism: identical /summary and /replications datasets ---- */
+
+typedef struct cmp_ctx {
+    hid_t other;
+    int differ, compared;
+    char first[600];
+} cmp_ctx;
+
+static herr_t cmp_one(hid_t loc, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)info;
+    cmp_ctx *c = data;
+    hid_t a = H5Dopen2(loc, name, H5P_DEFAULT);
+    char full[512];
+    ssize_t len = H5Iget_name(a, full, sizeof full);
+    (void)len;
+    hid_t b = H5Dopen2(c->other, full, H5P_DEFAULT);
+    if (a < 0 || b < 0) {
+        c->differ++;
+        snprintf(c->first, sizeof c->first, "%s missing", full);
+    } else {
+        hid_t ta = H5Dget_type(a);
+        hid_t sa = H5Dget_space(a), sb = H5Dget_space(b);
+        size_t n = (size_t)H5Sget_simple_extent_npoints(sa);
+        size_t nb = (size_t)H5Sget_simple_extent_npoints(sb);
+        H5Sclose(sa);
+        H5Sclose(sb);
+        size_t sz = H5Tget_size(ta) * n;
+        char *ba = malloc(sz ? sz : 1), *bb = malloc(sz ? sz : 1);
+        if (nb != n || H5Dread(a, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, ba) < 0 ||
+            H5Dread(b, ta, H5S_ALL, H5S_ALL, H5P_DEFAULT, bb) < 0 || memcmp(ba, bb, sz) != 0) {
+            c->differ++;
+            snprintf(c->first, sizeof c->first, "%s differs", full);
+        }
+        c->compared++;
+        free(ba);
+        free(bb);
+        H5Tclose(ta);
+    }
+    if (a >= 0)
+        H5Dclose(a);
+    if (b >= 0)
+        H5Dclose(b);
+    return 0;
+}
+
+void expect_same_datasets(const char *pa, const char *pb, const char *const *groups)
+{
+    hid_t fa = H5Fopen(pa, H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t fb = H5Fopen(pb, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert(fa >= 0 && fb >= 0, "cannot open %s or %s", pa, pb);
+    for (size_t g = 0; groups[g]; g++) {
+        cmp_ctx c = { fb, 0, 0, "" };
+        hid_t ga = H5Gopen2(fa, groups[g], H5P_DEFAULT);
+        cr_assert_geq(ga, 0, "%s has no %s", pa, groups[g]);
+        H5Literate(ga, H5_INDEX_NAME, H5_ITER_INC, NULL, cmp_one, &c);
+        H5Gclose(ga);
+        cr_expect_eq(c.differ, 0, "%s vs %s: %s", pa, pb, c.first);
+        cr_expect_gt(c.compared, 0, "%s: nothing compared in %s", pa, groups[g]);
+    }
+    H5Fclose(fa);
+    H5Fclose(fb);
+}
+
+pid_t spawn_sim(const char *const *args)
+{
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int null = open("/dev/null", O_WRONLY);
+        dup2(null, 1);
+        dup2(null, 2);
+        const char *argv[64];
+        int n = 0;
+        argv[n++] = sim_binary();
+        for (const char *const *a = args; *a && n < 63; a++)
+            argv[n++] = *a;
+        argv[n] = NULL;
+        execv(argv[0], (char *const *)argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+int wait_sim(pid_t pid)
+{
+    int st;
+    waitpid(pid, &st, 0);
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}

@@ -1,0 +1,37 @@
+/* testutil.h - shared helpers for tests that run the mwrasp-sim program
+ * and compare results files. */
+#ifndef MWRASP_TESTUTIL_H
+#define MWRASP_TESTUTIL_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#if defined(__SANITIZE_ADDRESS__)
+#define UNDER_ASAN 1
+#else
+#define UNDER_ASAN 0
+#endif
+
+typedef struct run_out {
+    int status;        /* exit code, or 128 + signal */
+    char err[8192];    /* stderr (truncated) */
+    char out[16384];   /* stdout (truncated) */
+} run_out;
+
+/* The simulator: $MWRASP_SIM (set by CTest) or ./mwrasp-sim. */
+const char *sim_binary(void);
+/* Reads at most size-1 bytes of path into buf ("" when unreadable). */
+void slurp(const char *path, char *buf, size_t size);
+/* Runs the simulator with args (NULL-terminated) to completion, with a
+ * 1 GB address-space limit (not under ASan) and a 60 s alarm. */
+void run_sim(const char *const *args, run_out *o);
+/* Starts the simulator in the background (stdout/stderr to /dev/null);
+ * returns its pid. */
+pid_t spawn_sim(const char *const *args);
+/* Waits for pid; returns its exit code or 128 + signal. */
+int wait_sim(pid_t pid);
+/* Criterion-expects that every dataset under each of groups (NULL-
+ * terminated, e.g. "/summary") is bit-identical in files a and b. */
+void expect_same_datasets(const char *a, const char *b, const char *const *groups);
+
+#endif
