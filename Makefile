@@ -5,9 +5,10 @@ PRESET ?= release
 BUILD := build/$(PRESET)
 SCENARIO ?= scenarios/mmc.yaml
 DEBIAN_PACKAGES := build-essential cmake pkg-config libgsl-dev libhdf5-dev libyaml-dev \
-                   libcriterion-dev librandom123-dev gnuplot-nox hdf5-tools valgrind
+                   libcriterion-dev librandom123-dev gnuplot-nox hdf5-tools valgrind \
+                   python3-h5py python3-yaml
 
-.PHONY: all build deps run test test-asan bench clean
+.PHONY: all build deps run test test-asan bench bench-check bench-rebaseline clean
 
 all: build
 
@@ -46,6 +47,16 @@ bench: build
 	bench/phold --lps 16384 --population 1 --remote 0.25 --mean 1 --lookahead 0.1 --end 2000
 	bench/phold --lps 1048576 --population 1 --remote 0.25 --mean 1 --lookahead 0.1 --end 30
 	bench/mm1 --customers 10000000
+
+# Regression gate (bench/REGRESS.md): exact /summary results and callgrind
+# instruction counts against results/baselines/.  REGRESS_FLAGS passes
+# options through, e.g. REGRESS_FLAGS='--threshold 5% --history bench.csv'.
+bench-check: build
+	bench/regress --build $(BUILD) $(REGRESS_FLAGS)
+
+# Rewrites the baselines on purpose; the commit must say why.
+bench-rebaseline: build
+	bench/regress --build $(BUILD) --rebaseline $(REGRESS_FLAGS)
 
 clean:
 	rm -rf build mwrasp-sim bench/phold bench/mm1

@@ -4,12 +4,18 @@
 
 #include <string.h>
 
+#include "agents.h"
+#include "auth.h"
+#include "consensus.h"
 #include "mmc.h"
 #include "phold.h"
 
 static const sim_model *const registry[] = {
     &mmc_model,
     &phold_model,
+    &agents_model,
+    &auth_model,
+    &consensus_model,
 };
 
 const sim_model *const *registry_models(size_t *count)

@@ -1,33 +1,49 @@
-/* evq.c - 4-ary min-heap calendar (see evq.h).
+/* evq.c - two-tier calendar: 4-ary heap for the near future, bucketed
+ * linked lists for the far future (see evq.h).
  *
- * Invariant: for every i > 0, !evq_before(&heap[i], &heap[(i-1)/4]).
- * Sifts move a "hole" instead of swapping, one write per level.  Removal
- * sifts bottom-up (Wegener): the hole goes down to a leaf along the
- * smallest children without comparing against the moving entry, which
- * then sifts up from there.  A new event usually belongs near the bottom,
- * so this saves one unpredictable compare per level.
+ * Invariants:
+ *  1. Every heap entry is earlier (by time, then seq) than every far entry:
+ *     heap times are <= split <= far times, and a heap entry whose time
+ *     equals split has a lower seq than any far entry at that time.
+ *     Routing by time alone keeps this: a new entry has the highest seq,
+ *     so sending time < split to the heap and the rest to the far tier
+ *     puts it after everything it ties with.
+ *  2. The heap is a 4-ary min-heap: !evq_before(&heap[i], &heap[(i-1)/4]).
+ *  3. heap_n > 0 whenever n > 0, so evq_top is a plain load.
+ *  4. Bucket b in [cur, nbuckets) holds only times in
+ *     [rung_start + b*2^shift, rung_start + (b+1)*2^shift); buckets below
+ *     cur are empty; the overflow holds only times at or after the rung's
+ *     end; rung_start <= split.
+ *  5. split == EVQ_SMALL: the far tier is empty (a small calendar is just
+ *     the heap; it spills into the far tier at EVQ_SPILL entries).
+ *  6. node_cap >= n, so moving an entry into the far tier (replace_top,
+ *     renumbering) never allocates.
+ * Each entry enters the overflow at most once, is moved into a bucket by
+ * at most one rebuild, and is poured into the heap once: O(1) amortised,
+ * plus heap steps on a heap the size of one bucket.
+ *
+ * Heap sifts move a "hole" instead of swapping, one write per level.
+ * Removal sifts bottom-up (Wegener): the hole goes down to a leaf along
+ * the smallest children without comparing against the moving entry, which
+ * then sifts up from there.
  */
 #include "evq.h"
 
+#include <assert.h>
 #include <stdlib.h>
 
-int evq_init(evq *q, size_t initial_cap)
-{
-    q->n = 0;
-    q->next_seq = 0;
-    q->cap = initial_cap ? initial_cap : 64;
-    q->heap = malloc(q->cap * sizeof *q->heap);
-    return q->heap ? 0 : -1;
-}
+#define EVQ_NIL UINT32_MAX
+#define EVQ_SMALL UINT64_MAX /* split of a calendar that is only a heap */
+/* Heap size at which a small calendar starts using the far tier. */
+#ifndef EVQ_SPILL
+#define EVQ_SPILL 64
+#endif
+/* Mean entries per bucket when a rung is built (memory: 4 B per bucket). */
+#ifndef EVQ_BUCKET_FILL
+#define EVQ_BUCKET_FILL 2
+#endif
 
-void evq_free(evq *q)
-{
-    if (!q)
-        return;
-    free(q->heap);
-    q->heap = NULL;
-    q->n = q->cap = 0;
-}
+/* ---- the near tier: 4-ary heap ---- */
 
 static void evq_sift_up(evq_entry *h, size_t i, evq_entry e)
 {
@@ -65,11 +81,175 @@ static void evq_sift_down(evq_entry *h, size_t n, size_t i, evq_entry e)
     evq_sift_up(h, i, e);
 }
 
+static int evq_grow_heap(evq *q)
+{
+    size_t cap = q->heap_cap * 2;
+    evq_entry *h = realloc(q->heap, cap * sizeof *h);
+    if (!h)
+        return -1;
+    q->heap = h;
+    q->heap_cap = cap;
+    return 0;
+}
+
+/* ---- the far tier ---- */
+
+static void evq_reset(evq *q)
+{
+    q->split = EVQ_SMALL;
+    q->rung_start = 0;
+    q->shift = 0;
+    q->cur = q->nbuckets = 0;
+    q->overflow = EVQ_NIL;
+    q->overflow_n = 0;
+    q->overflow_min = INT64_MAX;
+    q->overflow_max = 0;
+}
+
+/* Links e into its bucket or the overflow; e.time >= split (invariant 1).
+ * A free node exists by invariant 6. */
+static inline void evq_far_insert(evq *q, evq_entry e)
+{
+    uint32_t i = q->free_node;
+    if (i != EVQ_NIL)
+        q->free_node = q->next[i];
+    else
+        i = q->node_used++;
+    q->node[i] = e;
+    uint64_t b = ((uint64_t)e.time - q->rung_start) >> q->shift;
+    uint32_t *head;
+    if (b < q->nbuckets) {
+        head = &q->bucket[b];
+    } else {
+        head = &q->overflow;
+        q->overflow_n++;
+        if (e.time < q->overflow_min)
+            q->overflow_min = e.time;
+        if (e.time > q->overflow_max)
+            q->overflow_max = e.time;
+    }
+    q->next[i] = *head;
+    *head = i;
+}
+
+static inline void evq_free_node(evq *q, uint32_t i)
+{
+    q->next[i] = q->free_node;
+    q->free_node = i;
+}
+
+/* Small calendar grown to EVQ_SPILL: keep the root's time in the heap and
+ * move later times to the overflow, from which the first rung is built. */
+static void evq_spill(evq *q)
+{
+    int64_t t0 = q->heap[0].time;
+    q->split = q->rung_start = (uint64_t)t0 + 1;
+    q->cur = q->nbuckets = 0;
+    size_t kept = 0;
+    for (size_t i = 0; i < q->heap_n; i++) {
+        evq_entry e = q->heap[i];
+        if (e.time == t0)
+            evq_sift_up(q->heap, kept++, e); /* writes only below i */
+        else
+            evq_far_insert(q, e);
+    }
+    q->heap_n = kept;
+}
+
+/* The rung is used up: spread the overflow over a new rung that covers
+ * its whole time range with about EVQ_BUCKET_FILL entries per bucket.
+ * Nodes are relinked, not copied. */
+static void evq_rebuild(evq *q)
+{
+    assert(q->overflow_n > 0);
+    uint64_t range = (uint64_t)q->overflow_max - (uint64_t)q->overflow_min;
+    size_t want = q->overflow_n / EVQ_BUCKET_FILL;
+    if (want < 1)
+        want = 1;
+    if (want > UINT32_MAX / 2)
+        want = UINT32_MAX / 2;
+    if (want > q->bucket_cap) {
+        uint32_t *b = realloc(q->bucket, want * sizeof *b);
+        if (b) {
+            q->bucket = b;
+            q->bucket_cap = (uint32_t)want;
+        } else {
+            want = q->bucket_cap; /* out of memory: wider buckets, same order */
+        }
+    }
+    unsigned shift = 0;
+    while ((range >> shift) >= want)
+        shift++;
+    uint32_t nb = (uint32_t)(range >> shift) + 1;
+    for (uint32_t b = 0; b < nb; b++)
+        q->bucket[b] = EVQ_NIL;
+    q->rung_start = (uint64_t)q->overflow_min;
+    q->split = q->rung_start;
+    q->shift = shift;
+    q->nbuckets = nb;
+    q->cur = 0;
+    for (uint32_t i = q->overflow, nx; i != EVQ_NIL; i = nx) {
+        nx = q->next[i];
+        uint64_t b = ((uint64_t)q->node[i].time - q->rung_start) >> shift;
+        q->next[i] = q->bucket[b];
+        q->bucket[b] = i;
+    }
+    q->overflow = EVQ_NIL;
+    q->overflow_n = 0;
+    q->overflow_min = INT64_MAX;
+    q->overflow_max = 0;
+}
+
+/* Out of memory while pouring bucket cur: put back what was poured, then
+ * move only the bucket's earliest entry.  Slow (a scan per pop) but exact;
+ * split = its time is allowed by invariant 1. */
+static void evq_refill_min_only(evq *q)
+{
+    for (size_t k = 0; k < q->heap_n; k++)
+        evq_far_insert(q, q->heap[k]); /* back into bucket cur */
+    uint32_t *link = &q->bucket[q->cur], *best = link;
+    for (; *link != EVQ_NIL; link = &q->next[*link])
+        if (evq_before(&q->node[*link], &q->node[*best]))
+            best = link;
+    uint32_t i = *best;
+    *best = q->next[i];
+    q->heap[0] = q->node[i];
+    q->heap_n = 1;
+    q->split = (uint64_t)q->heap[0].time;
+    evq_free_node(q, i);
+}
+
+/* The heap ran dry and n > 0: pour the next non-empty bucket into it. */
+static void evq_refill(evq *q)
+{
+    for (;;) {
+        while (q->cur < q->nbuckets && q->bucket[q->cur] == EVQ_NIL)
+            q->cur++;
+        if (q->cur < q->nbuckets)
+            break;
+        evq_rebuild(q);
+    }
+    for (uint32_t i = q->bucket[q->cur], nx; i != EVQ_NIL; i = nx) {
+        if (q->heap_n == q->heap_cap && evq_grow_heap(q) != 0) {
+            q->bucket[q->cur] = i;
+            evq_refill_min_only(q);
+            return;
+        }
+        nx = q->next[i];
+        evq_sift_up(q->heap, q->heap_n++, q->node[i]);
+        evq_free_node(q, i);
+    }
+    q->bucket[q->cur++] = EVQ_NIL;
+    q->split = q->rung_start + ((uint64_t)q->cur << q->shift);
+}
+
+/* ---- sequence numbers ---- */
+
 /* Renumbers pending entries 0..n-1 in calendar order when the sequence
- * counter is about to wrap, so ties keep their insertion order. */
+ * counter is about to wrap, so ties keep their insertion order.  The
+ * earliest entry stays at heap[0] (replace_top relies on it). */
 static void evq_renumber(evq *q)
 {
-    /* Popping everything in order and re-pushing preserves the order. */
     size_t n = q->n;
     evq_entry *sorted = malloc((n ? n : 1) * sizeof *sorted);
     if (!sorted)
@@ -78,52 +258,128 @@ static void evq_renumber(evq *q)
         sorted[i] = q->heap[0];
         evq_pop(q);
     }
-    for (size_t i = 0; i < n; i++) {
-        sorted[i].seq = (uint32_t)i;
-        q->heap[i] = sorted[i]; /* already sorted: a valid heap */
+    evq_reset(q);
+    if (n) {
+        sorted[0].seq = 0;
+        q->heap[0] = sorted[0];
+        q->heap_n = 1;
+        q->split = q->rung_start = (uint64_t)sorted[0].time;
+        for (size_t i = 1; i < n; i++) {
+            sorted[i].seq = (uint32_t)i;
+            evq_far_insert(q, sorted[i]); /* nodes exist: invariant 6 */
+        }
     }
     q->n = n;
     q->next_seq = (uint32_t)n;
     free(sorted);
 }
 
-static inline uint32_t evq_next_seq(evq *q)
+static inline evq_entry evq_make(evq *q, int64_t time, uint32_t slot)
 {
     if (q->next_seq == UINT32_MAX)
         evq_renumber(q);
-    return q->next_seq++;
+    evq_entry e;
+    e.slot = slot;
+    e.seq = q->next_seq++;
+    e.time = time;
+    return e;
+}
+
+/* ---- API ---- */
+
+int evq_init(evq *q, size_t initial_cap)
+{
+    *q = (evq){ 0 };
+    evq_reset(q);
+    q->free_node = EVQ_NIL;
+    q->heap_cap = 2 * EVQ_SPILL;
+    q->node_cap = initial_cap ? initial_cap : 64;
+    if (q->node_cap > UINT32_MAX)
+        q->node_cap = UINT32_MAX;
+    q->bucket_cap = 64;
+    q->heap = malloc(q->heap_cap * sizeof *q->heap);
+    q->node = malloc(q->node_cap * sizeof *q->node);
+    q->next = malloc(q->node_cap * sizeof *q->next);
+    q->bucket = malloc(q->bucket_cap * sizeof *q->bucket);
+    if (!q->heap || !q->node || !q->next || !q->bucket)
+        goto oom;
+    return 0;
+oom:
+    evq_free(q);
+    return -1;
+}
+
+void evq_free(evq *q)
+{
+    if (!q)
+        return;
+    free(q->heap);
+    free(q->node);
+    free(q->next);
+    free(q->bucket);
+    *q = (evq){ 0 };
+}
+
+static int evq_grow_nodes(evq *q)
+{
+    if (q->node_cap >= UINT32_MAX)
+        return -1; /* node indices are 32-bit, EVQ_NIL excluded */
+    size_t cap = q->node_cap * 2;
+    if (cap > UINT32_MAX)
+        cap = UINT32_MAX;
+    evq_entry *node = realloc(q->node, cap * sizeof *node);
+    if (!node)
+        return -1;
+    q->node = node;
+    uint32_t *next = realloc(q->next, cap * sizeof *next);
+    if (!next)
+        return -1; /* node[] is merely larger than needed */
+    q->next = next;
+    q->node_cap = cap;
+    return 0;
 }
 
 int evq_push(evq *q, int64_t time, uint32_t slot)
 {
-    if (q->n == q->cap) {
-        size_t cap = q->cap * 2;
-        evq_entry *h = realloc(q->heap, cap * sizeof *h);
-        if (!h)
-            return -1;
-        q->heap = h;
-        q->cap = cap;
+    if (q->n == q->node_cap && evq_grow_nodes(q) != 0)
+        return -1;
+    /* First, as renumbering may reshape the calendar. */
+    evq_entry e = evq_make(q, time, slot);
+    if (q->n == 0)
+        evq_reset(q);
+    else if (q->split == EVQ_SMALL && q->heap_n >= EVQ_SPILL)
+        evq_spill(q);
+    if ((uint64_t)time < q->split) {
+        if (q->heap_n == q->heap_cap && evq_grow_heap(q) != 0)
+            return -1; /* a sequence number is skipped: harmless */
+        evq_sift_up(q->heap, q->heap_n++, e);
+    } else {
+        evq_far_insert(q, e);
     }
-    evq_entry e;
-    e.slot = slot;
-    e.seq = evq_next_seq(q);
-    e.time = time;
-    evq_sift_up(q->heap, q->n++, e);
+    q->n++;
     return 0;
 }
 
 void evq_pop(evq *q)
 {
-    evq_entry last = q->heap[--q->n];
-    if (q->n)
-        evq_sift_down(q->heap, q->n, 0, last);
+    evq_entry last = q->heap[--q->heap_n];
+    if (q->heap_n)
+        evq_sift_down(q->heap, q->heap_n, 0, last);
+    if (--q->n && !q->heap_n)
+        evq_refill(q);
 }
 
 void evq_replace_top(evq *q, int64_t time, uint32_t slot)
 {
-    evq_entry e;
-    e.slot = slot;
-    e.seq = evq_next_seq(q);
-    e.time = time;
-    evq_sift_down(q->heap, q->n, 0, e);
+    evq_entry e = evq_make(q, time, slot);
+    if ((uint64_t)time < q->split) {
+        evq_sift_down(q->heap, q->heap_n, 0, e);
+        return;
+    }
+    evq_far_insert(q, e); /* far entries <= n - 1 before this: a node is free */
+    evq_entry last = q->heap[--q->heap_n];
+    if (q->heap_n)
+        evq_sift_down(q->heap, q->heap_n, 0, last);
+    else
+        evq_refill(q);
 }

@@ -407,6 +407,111 @@ done:
     return rc;
 }
 
+typedef struct h5out_claim_row {
+    const char *name, *metric, *statistic, *bound, *source, *verdict, *unit, *note;
+    double estimate, ci95_low, ci95_high, bound_low, bound_high;
+    uint64_t replications;
+    int64_t more_replications;
+} h5out_claim_row;
+
+static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
+                              const claims_result *res)
+{
+    const claims_list *l = &sc->claims;
+    if (!l->n || !res)
+        return 0;
+    hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, H5T_VARIABLE);
+    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(h5out_claim_row));
+    H5Tinsert(t, "name", HOFFSET(h5out_claim_row, name), str);
+    H5Tinsert(t, "metric", HOFFSET(h5out_claim_row, metric), str);
+    H5Tinsert(t, "statistic", HOFFSET(h5out_claim_row, statistic), str);
+    H5Tinsert(t, "bound", HOFFSET(h5out_claim_row, bound), str);
+    H5Tinsert(t, "source", HOFFSET(h5out_claim_row, source), str);
+    H5Tinsert(t, "verdict", HOFFSET(h5out_claim_row, verdict), str);
+    H5Tinsert(t, "unit", HOFFSET(h5out_claim_row, unit), str);
+    H5Tinsert(t, "note", HOFFSET(h5out_claim_row, note), str);
+    H5Tinsert(t, "estimate", HOFFSET(h5out_claim_row, estimate), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "ci95_low", HOFFSET(h5out_claim_row, ci95_low), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "ci95_high", HOFFSET(h5out_claim_row, ci95_high), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "bound_low", HOFFSET(h5out_claim_row, bound_low), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "bound_high", HOFFSET(h5out_claim_row, bound_high), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "replications", HOFFSET(h5out_claim_row, replications), H5T_NATIVE_UINT64);
+    H5Tinsert(t, "more_replications", HOFFSET(h5out_claim_row, more_replications),
+              H5T_NATIVE_INT64);
+    size_t n = l->n * npoints;
+    h5out_claim_row *rows = calloc(n, sizeof *rows);
+    int rc = -1;
+    hid_t g = -1;
+    if (!rows)
+        goto done;
+    for (size_t c = 0; c < l->n; c++)
+        for (size_t p = 0; p < npoints; p++) {
+            const claims_claim *cl = &l->items[c];
+            const claims_result *r = &res[c * npoints + p];
+            h5out_claim_row *w = &rows[c * npoints + p];
+            w->name = cl->name;
+            w->metric = cl->metric;
+            w->statistic = claims_stat_name(cl->stat);
+            w->bound = cl->bound_text;
+            w->source = cl->source;
+            w->verdict = claims_verdict_name(r->verdict);
+            w->unit = r->unit;
+            w->note = r->note;
+            w->estimate = r->estimate;
+            w->ci95_low = r->ci_low;
+            w->ci95_high = r->ci_high;
+            w->bound_low = r->bound_lo;
+            w->bound_high = r->bound_hi;
+            w->replications = r->replications;
+            w->more_replications = r->more_replications;
+        }
+    g = H5Gcreate2(file, "claims", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        goto done;
+    int sweep = sc->sweep.naxes > 0;
+    hsize_t dims[2] = { l->n, npoints };
+    hid_t sp = H5Screate_simple(sweep ? 2 : 1, dims, NULL);
+    hid_t ds = H5Dcreate2(g, "table", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = ds >= 0 && H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0 &&
+             h5out_describe(ds, "see unit field",
+                            "claims audit: verdict HOLDS/FAILS/INCONCLUSIVE from the 95% CI") == 0;
+    if (ds >= 0)
+        H5Dclose(ds);
+    H5Sclose(sp);
+    if (!ok)
+        goto done;
+    if (sweep) {
+        char **regions = calloc(l->n, sizeof *regions);
+        ok = regions != NULL;
+        for (size_t c = 0; ok && c < l->n; c++) {
+            regions[c] = malloc(1024);
+            if (!regions[c]) {
+                ok = 0;
+                break;
+            }
+            claims_region(l, c, &sc->sweep, npoints, res, regions[c], 1024);
+        }
+        if (ok)
+            ok = h5out_strings(g, "regions", (const char *const *)regions, l->n,
+                               "where in the sweep each claim holds") == 0;
+        for (size_t c = 0; regions && c < l->n; c++)
+            free(regions[c]);
+        free(regions);
+        if (!ok)
+            goto done;
+    }
+    rc = 0;
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    free(rows);
+    H5Tclose(t);
+    H5Tclose(str);
+    return rc;
+}
+
 typedef struct h5out_job {
     const scenario_t *sc;
     const runner_result *single;   /* classic layout */
@@ -451,7 +556,9 @@ static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
     const runner_result *first = job->single ? job->single : &job->sweep->points[0];
     int bad = h5out_write_root(file, job->sc, first, job->meta) != 0 ||
               (job->single ? h5out_write_metrics(file, job->single)
-                           : h5out_write_sweep(file, job->sc, job->sweep)) != 0;
+                           : h5out_write_sweep(file, job->sc, job->sweep)) != 0 ||
+              h5out_write_claims(file, job->sc, job->sweep ? job->sweep->npoints : 1,
+                                 job->meta->claims) != 0;
     if (H5Fclose(file) < 0)
         bad = 1;
     if (!bad) {

@@ -21,6 +21,14 @@
  *                               [n1][n2]... (grid) or [points] (zip)
  *   /sweep/replications/<metric> compound [total reps]: point, replication,
  *                               then the /replications fields
+ * Claims (when the scenario has a claims: section):
+ *   /claims/table               compound [claims] (one point) or
+ *                               [claims][points] (sweep): name, metric,
+ *                               statistic, bound, source, verdict, unit,
+ *                               note, estimate, ci95_low, ci95_high,
+ *                               bound_low, bound_high, replications,
+ *                               more_replications
+ *   /claims/regions             string [claims] (sweep): where each holds
  * The file is written under a temporary name in the same directory,
  * closed, fsync'd and renamed, so a reader never sees a partial file.
  */
@@ -31,12 +39,15 @@
 #include "runner.h"
 #include "scenario.h"
 
+struct claims_result;
 typedef struct h5out_meta {
     const char *scenario_file;
     const char *command_line;
     const char *start_time;  /* ISO 8601 */
     double wall_time_s;
     int threads;
+    /* Claim verdicts, [claim][point] (NULL when the scenario has none). */
+    const struct claims_result *claims;
 } h5out_meta;
 
 /* Writes a campaign's results (one point without a sweep, or a sweep)

@@ -57,6 +57,7 @@ static void main_usage(FILE *out)
             "                      is within PCT of its mean (e.g. 2%%), up to\n"
             "                      precision.max_replications\n"
             "  --resume            continue an interrupted run from its journal\n"
+            "  --strict            exit 3 when any claim in the claims: section FAILS\n"
             "  --validate          check the scenario, print resolved parameters, run nothing\n"
             "  --quiet             print nothing but errors\n"
             "  --version           print the version\n"
@@ -87,7 +88,7 @@ typedef struct main_opts {
     size_t nsweeps;
     const char *out;
     const char *scenario;
-    int threads, validate, quiet, resume;
+    int threads, validate, quiet, resume, strict;
     double ci_target;
 } main_opts;
 
@@ -114,7 +115,7 @@ static int main_add_set(main_opts *o, const char *key, const char *value)
 static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
-           O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI };
+           O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED },
         { "replications", required_argument, NULL, O_REPS },
@@ -128,6 +129,7 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         { "help", no_argument, NULL, O_HELP },
         { "sweep", required_argument, NULL, O_SWEEP },
         { "resume", no_argument, NULL, O_RESUME },
+        { "strict", no_argument, NULL, O_STRICT },
         { "ci-target", required_argument, NULL, O_CI },
         { NULL, 0, NULL, 0 }
     };
@@ -142,6 +144,7 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         case O_SET: bad = main_add_set(o, NULL, optarg); break;
         case O_OUT: o->out = optarg; break;
         case O_RESUME: o->resume = 1; break;
+        case O_STRICT: o->strict = 1; break;
         case O_SWEEP:
             if (o->nsweeps == MAIN_MAX_SETS)
                 bad = 1;
@@ -283,6 +286,7 @@ int main(int argc, char **argv)
 #endif
     scenario_t **points = NULL;
     size_t npoints = 0;
+    claims_result *claim_results = NULL;
     campaign_result camp;
     memset(&camp, 0, sizeof camp);
     main_opts o;
@@ -406,22 +410,45 @@ int main(int argc, char **argv)
     if (rc)
         goto fail;
     double wall = main_clock() - t0;
+    /* Claims: [claim][point]. */
+    size_t nclaims = sc->claims.n;
+    claim_results = calloc(nclaims * npoints + 1, sizeof *claim_results);
+    if (!claim_results) {
+        rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    int failed_claims = 0;
+    for (size_t c = 0; c < nclaims; c++)
+        for (size_t p = 0; p < npoints; p++) {
+            claims_evaluate(&sc->claims.items[c], &camp.points[p], &claim_results[c * npoints + p]);
+            failed_claims += claim_results[c * npoints + p].verdict == CLAIMS_FAILS;
+        }
     if (mpi_rank == 0) {
         cmdline = main_join(argc, argv);
-        h5out_meta meta = { o.scenario, cmdline ? cmdline : "", start, wall, threads };
+        h5out_meta meta = { o.scenario, cmdline ? cmdline : "", start, wall, threads,
+                            nclaims ? claim_results : NULL };
         rc = h5out_write_campaign(outpath, sc, &camp, &meta, &e);
         if (rc)
             goto fail;
         unlink(journal);
         if (!o.quiet) {
-            if (sc->sweep.naxes)
+            if (sc->sweep.naxes) {
                 report_sweep(stdout, sc, &camp, threads, wall);
-            else
+                claims_print_sweep(stdout, &sc->claims, &sc->sweep, npoints, claim_results);
+            } else {
                 report_table(stdout, sc, &camp.points[0], threads, wall);
+                claims_print(stdout, &sc->claims, claim_results);
+            }
             if (mpi_size > 1)
                 printf("mpi       %d ranks x %d threads\n", mpi_size, threads);
             printf("\nresults   %s\n", outpath);
         }
+    }
+    if (o.strict && failed_claims) {
+        if (mpi_rank == 0)
+            fprintf(stderr, "mwrasp-sim: %d claim verdict%s FAILS (--strict)\n", failed_claims,
+                    failed_claims == 1 ? "" : "s");
+        rc = 3;
     }
     goto done;
 fail:
@@ -429,6 +456,7 @@ fail:
         main_print_error(&e);
 done:
     free(cmdline);
+    free(claim_results);
     campaign_result_free(&camp);
     if (points && points[0] != sc)
         for (size_t p = 0; p < npoints; p++)

@@ -32,7 +32,11 @@ void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
             (unsigned long long)events);
     fprintf(out, "figures   mean over replications with Student-t 95%% CI; "
                  "p50/p95/p99 are means of per-replication quantiles\n\n");
-    fprintf(out, "%-28s %-10s %11s  %-25s %10s %10s %10s  %s\n", "metric", "unit",
+    int w = 28;
+    for (size_t k = 0; k < r->nmetrics; k++)
+        if ((int)strlen(r->defs[k].name) > w)
+            w = (int)strlen(r->defs[k].name);
+    fprintf(out, "%-*s %-10s %11s  %-25s %10s %10s %10s  %s\n", w, "metric", "unit",
             "mean", "95% CI", "p50", "p95", "p99", "what it measures");
     for (size_t k = 0; k < r->nmetrics; k++) {
         const stats_def *d = &r->defs[k];
@@ -48,7 +52,7 @@ void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
             snprintf(ci, sizeof ci, "(needs >= 2 replications)");
         else
             snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
-        fprintf(out, "%-28s %-10s %11s  %-25s %10s %10s %10s  %s\n", d->name, d->unit,
+        fprintf(out, "%-*s %-10s %11s  %-25s %10s %10s %10s  %s\n", w, d->name, d->unit,
                 mean, ci, p50, p95, p99, d->what);
     }
 }

@@ -67,6 +67,8 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
     if (sweep_parse(c, sweep, &sc->sweep) != 0)
         bad = -1;
     bad |= scenario_precision_configure(sc, c, cfg_section(c, root, "precision"));
+    if (claims_parse(c, cfg_list(c, root, "claims"), &sc->claims) != 0)
+        bad = -1;
     /* A scenario's name becomes a file name: keep it portable. */
     for (const char *p = sc->name; *p; p++)
         if (!(((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') ||
@@ -199,6 +201,7 @@ void scenario_free(scenario_t *sc)
     if (!sc)
         return;
     sweep_free(&sc->sweep);
+    claims_free(&sc->claims);
     for (size_t i = 0; i < sc->precision.nmetrics; i++)
         free(sc->precision.metrics[i]);
     free(sc->precision.metrics);

@@ -15,6 +15,7 @@
 #include "err.h"
 #include "sim.h"
 #include "sweep.h"
+#include "claims.h"
 
 #define SCENARIO_MAX_MODELS 32
 
@@ -40,6 +41,7 @@ typedef struct scenario {
     void *params[SCENARIO_MAX_MODELS]; /* NULL when inactive */
     sweep_spec sweep;        /* `sweep:` section, plus --sweep axes */
     scenario_precision precision;
+    claims_list claims;      /* `claims:` section */
     char **sets;             /* copies of the --set assignments applied */
     size_t nsets;
 } scenario_t;

@@ -337,6 +337,7 @@ void sim_free(sim_t *sim)
 }
 
 int64_t sim_end_time(const sim_t *sim) { return sim->end_ns; }
+int64_t sim_warmup_time(const sim_t *sim) { return sim->cfg.warmup_ns; }
 uint64_t sim_events_processed(const sim_t *sim) { return sim->events; }
 size_t sim_events_pending(const sim_t *sim) { return evq_size(&sim->queue); }
 

@@ -122,6 +122,8 @@ static inline int64_t sim_now(const sim_t *sim)
     return ((const sim_head *)(const void *)sim)->now_ns;
 }
 int64_t sim_end_time(const sim_t *sim);
+/* The warmup time (statistics reset there), ns. */
+int64_t sim_warmup_time(const sim_t *sim);
 uint64_t sim_events_processed(const sim_t *sim);
 size_t sim_events_pending(const sim_t *sim);
 /* Bytes held by the calendar and the event pool. */

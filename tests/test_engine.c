@@ -109,6 +109,146 @@ Test(evq, sequence_wraparound_keeps_fifo)
     evq_free(&q);
 }
 
+/* Increments for the hold tests: exponential, 1% 500x longer, exact ties
+ * (0 or whole milliseconds), by mode. */
+static int64_t evq_test_increment(gsl_rng *r, int mode)
+{
+    switch (mode) {
+    case 0: return (int64_t)gsl_ran_exponential(r, 1e6);
+    case 1: return (int64_t)gsl_ran_exponential(r, gsl_rng_uniform(r) < 0.01 ? 5e8 : 1e6);
+    default: return (int64_t)gsl_rng_uniform_int(r, 4) * 1000000;
+    }
+}
+
+/* Hold model (the engine's pattern) big enough to use buckets, rebuilds and
+ * the overflow.  Slots are insertion numbers, and every push is at or after
+ * the current time, so the popped (time, slot) pairs must never decrease. */
+Test(evq, hold_model_pops_in_time_then_insertion_order)
+{
+    for (int mode = 0; mode < 3; mode++) {
+        gsl_rng *r = rng_stream_new(rng_key(11, 0, 0, (uint64_t)mode));
+        evq q;
+        cr_assert_eq(evq_init(&q, 16), 0);
+        uint32_t next_slot = 0;
+        for (int i = 0; i < 5000; i++)
+            cr_assert_eq(evq_push(&q, evq_test_increment(r, mode), next_slot++), 0);
+        int64_t last_time = -1;
+        uint32_t last_slot = 0;
+        for (int step = 0; step < 300000; step++) {
+            const evq_entry *top = evq_top(&q);
+            cr_assert(top->time > last_time ||
+                      (top->time == last_time && top->slot > last_slot),
+                      "mode %d step %d", mode, step);
+            last_time = top->time;
+            last_slot = top->slot;
+            double u = gsl_rng_uniform(r);
+            int64_t t = last_time + evq_test_increment(r, mode);
+            if (u < 0.8) {
+                evq_replace_top(&q, t, next_slot++);
+            } else if (u < 0.9 || evq_size(&q) < 100) {
+                evq_pop(&q);
+                cr_assert_eq(evq_push(&q, t, next_slot++), 0);
+                cr_assert_eq(evq_push(&q, t + evq_test_increment(r, mode), next_slot++), 0);
+            } else {
+                evq_pop(&q);
+            }
+        }
+        while (evq_size(&q)) {
+            const evq_entry *top = evq_top(&q);
+            cr_assert(top->time > last_time ||
+                      (top->time == last_time && top->slot > last_slot));
+            last_time = top->time;
+            last_slot = top->slot;
+            evq_pop(&q);
+        }
+        cr_assert_null(evq_top(&q));
+        evq_free(&q);
+        gsl_rng_free(r);
+    }
+}
+
+/* Arbitrary push times (earlier than the current minimum too) over a wide
+ * range, against the linear-scan reference. */
+Test(evq, wide_random_times_match_reference)
+{
+    gsl_rng *r = rng_stream_new(rng_key(13, 0, 0, 1));
+    evq q;
+    cr_assert_eq(evq_init(&q, 4), 0);
+    ref_entry *ref = malloc(4000 * sizeof *ref);
+    size_t nref = 0;
+    uint64_t seq = 0;
+    uint32_t next_slot = 0;
+    for (int step = 0; step < 100000; step++) {
+        double u = gsl_rng_uniform(r);
+        /* The queue size drifts up and down between 0 and 3000. */
+        double push_p = (step / 10000) % 2 ? 0.45 : 0.6;
+        if (nref < 3000 && (nref == 0 || u < push_p)) {
+            int64_t t = gsl_rng_uniform(r) < 0.3 ? (int64_t)gsl_rng_uniform_int(r, 8)
+                                                 : (int64_t)(gsl_rng_uniform(r) * 1e12);
+            uint32_t slot = next_slot++;
+            if (nref && u < 0.2) {
+                size_t m = 0;
+                for (size_t i = 1; i < nref; i++)
+                    if (ref[i].time < ref[m].time ||
+                        (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
+                        m = i;
+                cr_assert_eq(evq_top(&q)->slot, ref[m].slot);
+                ref[m] = ref[--nref];
+                evq_replace_top(&q, t, slot);
+            } else {
+                cr_assert_eq(evq_push(&q, t, slot), 0);
+            }
+            ref[nref].time = t;
+            ref[nref].seq = seq++;
+            ref[nref].slot = slot;
+            nref++;
+        } else if (nref) {
+            size_t m = 0;
+            for (size_t i = 1; i < nref; i++)
+                if (ref[i].time < ref[m].time ||
+                    (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
+                    m = i;
+            cr_assert_eq(evq_top(&q)->slot, ref[m].slot, "step %d", step);
+            evq_pop(&q);
+            ref[m] = ref[--nref];
+        }
+        cr_assert_eq(evq_size(&q), nref);
+    }
+    free(ref);
+    evq_free(&q);
+    gsl_rng_free(r);
+}
+
+/* The wrap renumbers entries that sit in buckets and the overflow too, in
+ * the middle of replace_top. */
+Test(evq, wraparound_with_far_entries_keeps_order)
+{
+    evq q;
+    cr_assert_eq(evq_init(&q, 2), 0);
+    uint32_t slot = 0;
+    for (int i = 0; i < 3000; i++)
+        cr_assert_eq(evq_push(&q, (int64_t)(i % 7) * 10, slot++), 0);
+    q.next_seq = UINT32_MAX - 50;
+    int64_t last_time = -1;
+    uint32_t last_slot = 0;
+    for (int step = 0; step < 6000; step++) {
+        const evq_entry *top = evq_top(&q);
+        cr_assert(top->time > last_time || (top->time == last_time && top->slot > last_slot));
+        last_time = top->time;
+        last_slot = top->slot;
+        evq_replace_top(&q, last_time + (step % 3) * 10, slot++);
+    }
+    cr_assert_lt(q.next_seq, 10000u);
+    while (evq_size(&q)) {
+        const evq_entry *top = evq_top(&q);
+        cr_assert(top->time > last_time || (top->time == last_time && top->slot > last_slot));
+        last_time = top->time;
+        last_slot = top->slot;
+        evq_pop(&q);
+    }
+    evq_free(&q);
+}
+
 /* ---- rng ---- */
 
 Test(rng, same_key_same_sequence_distinct_keys_differ)

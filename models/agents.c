@@ -1,0 +1,554 @@
+/* agents.c - agent population, drift, detection, recalibration, review and
+ * coordination requests (see agents.h).
+ *
+ * Invariants:
+ *  - agents[i].observed_ns <= now, and agents[i].behaviour is the exact
+ *    state at that time: it is advanced only by agents_advance(), with the
+ *    closed-form OU / Brownian transition over the whole gap, so the law of
+ *    x(t) does not depend on how often an agent is observed;
+ *  - each superposed stream (auth, check, compromise, coordination) has
+ *    exactly one pending tick while it is active;
+ *  - an agent is AGENTS_IN_REVIEW iff it is in the review line or with a
+ *    reviewer; reviewers_busy <= reviewers;
+ *  - per-day figures are RATE metrics incremented by 86400 per occurrence,
+ *    so the engine's count / measured second comes out per day.
+ */
+#include "agents.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "auth.h"
+#include "rng.h"
+
+/* The interface agreed with the consensus model (models/consensus.h):
+ * a client request is kind 100 with data.u64[0] = request id, data.u32[2] =
+ * origin model, data.u32[3] = origin entity; the commit comes back as kind
+ * 101 with data.u64[0] = request id, data.i64[1] = submit time.  Private
+ * names, so this file builds whether or not consensus.h defines them yet
+ * and however it spells them (macro or enum). */
+enum { AGENTS_CONSENSUS_CLIENT_REQUEST = 100, AGENTS_CONSENSUS_COMMITTED = 101 };
+
+enum {
+    AGENTS_EV_AUTH_TICK = 1,
+    AGENTS_EV_CHECK_TICK = 2,
+    AGENTS_EV_COMPROMISE_TICK = 3,
+    AGENTS_EV_COORD_TICK = 4,
+    AGENTS_EV_RECALIBRATED = 5,
+    AGENTS_EV_REVIEW_DONE = 6
+};
+
+#define AGENTS_PER_DAY 86400.0
+
+typedef struct agents_review_item {
+    uint32_t agent;
+    int64_t flagged_ns;
+} agents_review_item;
+
+typedef struct agents_state {
+    const agents_params *p;
+    int self, auth, consensus;
+    agents_agent *agents;
+    uint32_t count, dims;
+    gsl_rng *auth_rng, *check_rng, *compromise_rng, *coord_rng, *behaviour_rng,
+        *route_rng, *recal_rng, *review_rng;
+    double auth_gap_ns, check_gap_ns, compromise_gap_ns, coord_gap_ns;
+    int64_t auth_until_ns;
+    uint64_t coord_next_id;
+    /* review line (ring) */
+    agents_review_item *line;
+    size_t head, len, cap;
+    int64_t reviewers_busy;
+    int m_score, m_checks, m_flagged, m_flagged_per_day, m_flagged_percent, m_auto, m_manual,
+        m_false_positive, m_compromises, m_caught, m_missed, m_undetected, m_ttd,
+        m_delay_checks, m_backlog, m_review_time, m_coord, m_auth_requests, m_bytes_per_agent,
+        m_state_mb;
+} agents_state;
+
+static const char *const agents_drift_names[] = { "ou", "brownian", NULL };
+static const char *const agents_start_names[] = { "stationary", "profile", NULL };
+static const char *const agents_norm_names[] = { "rms", "max", NULL };
+static const char *const agents_detector_names[] = { "threshold", "ewma", "cusum", NULL };
+static const char *const agents_action_names[] = { "respond", "count", NULL };
+static const char *const agents_rule_names[] = { "fraction", "score", NULL };
+
+static int agents_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    agents_params *p = params;
+    int bad = 0;
+    bad |= cfg_require(c, sec, "count");
+    bad |= cfg_int(c, sec, "count", 1, 1, INT64_C(4000000000), &p->count);
+    bad |= cfg_int(c, sec, "dimensions", 1, 1, AGENTS_MAX_DIMENSIONS, &p->dimensions);
+    bad |= cfg_rate(c, sec, "auth_rate", 1.0, 0.0, 1e9, &p->auth_rate_per_s);
+    bad |= cfg_duration(c, sec, "auth_traffic_for", 0, 0, INT64_MAX / 2,
+                        &p->auth_traffic_for_ns);
+    bad |= cfg_rate(c, sec, "coordination_rate", 0.0, 0.0, 1e9, &p->coordination_rate_per_s);
+
+    cfg_node *drift = cfg_section(c, sec, "drift");
+    cfg_set_prefix(c, "agents.drift.");
+    bad |= cfg_enum(c, drift, "model", agents_drift_names, AGENTS_DRIFT_OU, &p->drift_model);
+    bad |= cfg_rate(c, drift, "theta", 1.0 / 3600.0, 1e-12, 1e12, &p->theta_per_s);
+    int has_sigma = cfg_get(drift, "sigma") != NULL;
+    int has_sd = cfg_get(drift, "stationary_sd") != NULL;
+    if (has_sigma && has_sd) {
+        cfg_error(c, cfg_get(drift, "stationary_sd"),
+                  "agents.drift: give sigma or stationary_sd, not both");
+        bad = -1;
+    }
+    if (has_sd && p->drift_model != AGENTS_DRIFT_OU) {
+        cfg_error(c, cfg_get(drift, "stationary_sd"),
+                  "agents.drift.stationary_sd exists only for model ou (use sigma)");
+        bad = -1;
+    }
+    if (has_sigma || p->drift_model != AGENTS_DRIFT_OU) {
+        bad |= cfg_double(c, drift, "sigma", 0.05 * sqrt(2.0 / 3600.0), 0.0, 1e6,
+                          &p->sigma_per_sqrt_s);
+        p->stationary_sd = p->sigma_per_sqrt_s / sqrt(2.0 * p->theta_per_s);
+    } else {
+        bad |= cfg_double(c, drift, "stationary_sd", 0.05, 0.0, 1e6, &p->stationary_sd);
+        p->sigma_per_sqrt_s = p->stationary_sd * sqrt(2.0 * p->theta_per_s);
+    }
+    bad |= cfg_enum(c, drift, "start", agents_start_names, 0, &p->start_at_profile);
+
+    cfg_set_prefix(c, "agents.");
+    cfg_node *comp = cfg_section(c, sec, "compromise");
+    cfg_set_prefix(c, "agents.compromise.");
+    bad |= cfg_rate(c, comp, "rate", 0.0, 0.0, 1e9, &p->compromise_rate_per_s);
+    bad |= cfg_double(c, comp, "shift", 0.5, 0.0, 1e6, &p->compromise_shift);
+
+    cfg_set_prefix(c, "agents.");
+    cfg_node *det = cfg_section(c, sec, "detect");
+    cfg_set_prefix(c, "agents.detect.");
+    bad |= cfg_rate(c, det, "check_rate", 1.0 / 86400.0, 0.0, 1e9, &p->check_rate_per_s);
+    bad |= cfg_enum(c, det, "norm", agents_norm_names, AGENTS_NORM_RMS, &p->norm);
+    bad |= cfg_enum(c, det, "method", agents_detector_names, AGENTS_DETECT_THRESHOLD,
+                    &p->detector);
+    bad |= cfg_double(c, det, "threshold", 0.15, 0.0, 1e9, &p->threshold);
+    bad |= cfg_fraction(c, det, "ewma_lambda", 0.2, 1e-9, 1.0, &p->ewma_lambda);
+    bad |= cfg_double(c, det, "cusum_k", 0.1, 0.0, 1e9, &p->cusum_k);
+    bad |= cfg_enum(c, det, "action", agents_action_names, 0, &p->count_only);
+    dist_t recal = dist_constant(300e9);
+    bad |= cfg_dist(c, det, "recalibration", &recal, 1, &p->recalibration);
+
+    cfg_set_prefix(c, "agents.");
+    cfg_node *rev = cfg_section(c, sec, "review");
+    cfg_set_prefix(c, "agents.review.");
+    bad |= cfg_enum(c, rev, "rule", agents_rule_names, AGENTS_REVIEW_FRACTION, &p->review_rule);
+    bad |= cfg_fraction(c, rev, "fraction", 0.13, 0.0, 1.0, &p->review_fraction);
+    bad |= cfg_double(c, rev, "score_above", 0.3, 0.0, 1e9, &p->review_score_above);
+    bad |= cfg_int(c, rev, "reviewers", 2, 1, 1000000, &p->reviewers);
+    dist_t review = dist_constant(7200e9);
+    bad |= cfg_dist(c, rev, "time", &review, 1, &p->review_time);
+    cfg_set_prefix(c, "agents.");
+    return bad ? -1 : 0;
+}
+
+/* --- behaviour ---------------------------------------------------------- */
+
+/* Brings a's behaviour to now with the exact transition over the gap. */
+static void agents_advance(agents_state *s, agents_agent *a, int64_t now)
+{
+    int64_t gap = now - a->observed_ns;
+    if (gap <= 0)
+        return;
+    const agents_params *p = s->p;
+    double dt = (double)gap * 1e-9;
+    if (p->drift_model == AGENTS_DRIFT_OU) {
+        /* x(t+dt) = m + (x - m) e^{-theta dt} + sd sqrt(1 - e^{-2 theta dt}) Z */
+        double decay = exp(-p->theta_per_s * dt);
+        double noise = p->stationary_sd * sqrt(-expm1(-2.0 * p->theta_per_s * dt));
+        double mean = a->shift;
+        for (uint32_t i = 0; i < s->dims; i++) {
+            double x = mean + ((double)a->behaviour[i] - mean) * decay +
+                       noise * gsl_ran_gaussian_ziggurat(s->behaviour_rng, 1.0);
+            a->behaviour[i] = (float)x;
+        }
+    } else {
+        double noise = p->sigma_per_sqrt_s * sqrt(dt);
+        for (uint32_t i = 0; i < s->dims; i++)
+            a->behaviour[i] = (float)((double)a->behaviour[i] +
+                                      noise * gsl_ran_gaussian_ziggurat(s->behaviour_rng, 1.0));
+    }
+    a->observed_ns = now;
+}
+
+static double agents_score(const agents_state *s, const agents_agent *a)
+{
+    double acc = 0;
+    for (uint32_t i = 0; i < s->dims; i++) {
+        double d = (double)a->behaviour[i] - (double)a->profile[i];
+        if (s->p->norm == AGENTS_NORM_MAX)
+            acc = fmax(acc, fabs(d));
+        else
+            acc += d * d;
+    }
+    return s->p->norm == AGENTS_NORM_MAX ? acc : sqrt(acc / s->dims);
+}
+
+/* Feeds score to a's detector; 1 on an alarm. */
+static int agents_detect(const agents_params *p, agents_agent *a, double score)
+{
+    switch (p->detector) {
+    case AGENTS_DETECT_EWMA:
+        a->detector = (float)(p->ewma_lambda * score + (1.0 - p->ewma_lambda) * a->detector);
+        return a->detector > p->threshold;
+    case AGENTS_DETECT_CUSUM: {
+        double st = (double)a->detector + score - p->cusum_k;
+        a->detector = (float)(st > 0 ? st : 0);
+        if (a->detector > p->threshold) {
+            a->detector = 0; /* restart after an alarm */
+            return 1;
+        }
+        return 0;
+    }
+    default:
+        return score > p->threshold;
+    }
+}
+
+/* --- flags, recalibration, review --------------------------------------- */
+
+static void agents_review_start(sim_t *sim, agents_state *s)
+{
+    while (s->len && s->reviewers_busy < s->p->reviewers) {
+        agents_review_item it = s->line[s->head];
+        s->head = s->head + 1 == s->cap ? 0 : s->head + 1;
+        s->len--;
+        s->reviewers_busy++;
+        sim_event *ev = sim_schedule_in(sim, dist_sample_ns(&s->p->review_time, s->review_rng),
+                                        s->self, AGENTS_EV_REVIEW_DONE, it.agent);
+        ev->data.i64[0] = it.flagged_ns;
+    }
+    sim_level(sim, s->m_backlog, (double)s->len);
+}
+
+static int agents_review_enqueue(agents_state *s, uint32_t agent, int64_t now)
+{
+    if (s->len == s->cap) {
+        size_t cap = s->cap ? s->cap * 2 : 64;
+        agents_review_item *l = malloc(cap * sizeof *l);
+        if (!l)
+            return -1;
+        for (size_t i = 0; i < s->len; i++)
+            l[i] = s->line[(s->head + i) % s->cap];
+        free(s->line);
+        s->line = l;
+        s->head = 0;
+        s->cap = cap;
+    }
+    s->line[(s->head + s->len) % s->cap] = (agents_review_item){ agent, now };
+    s->len++;
+    return 0;
+}
+
+static void agents_flag(sim_t *sim, agents_state *s, uint32_t id, agents_agent *a, double score)
+{
+    const agents_params *p = s->p;
+    int64_t now = sim_now(sim);
+    sim_count(sim, s->m_flagged, 1);
+    sim_count(sim, s->m_flagged_per_day, AGENTS_PER_DAY);
+    sim_count(sim, s->m_flagged_percent, AGENTS_PER_DAY * 100.0 / (double)s->count);
+    if (a->compromise == AGENTS_CLEAN) {
+        sim_count(sim, s->m_false_positive, AGENTS_PER_DAY);
+    } else if (a->compromise == AGENTS_COMPROMISED) {
+        a->compromise = AGENTS_DETECTED;
+        sim_tally(sim, s->m_ttd, (double)(now - a->compromised_ns));
+        sim_tally(sim, s->m_delay_checks, (double)a->checks_since_compromise);
+    }
+    if (p->count_only)
+        return;
+    int manual = p->review_rule == AGENTS_REVIEW_SCORE
+                     ? score >= p->review_score_above
+                     : (p->review_fraction >= 1.0 ||
+                        (p->review_fraction > 0 &&
+                         gsl_rng_uniform(s->route_rng) < p->review_fraction));
+    if (manual) {
+        sim_count(sim, s->m_manual, AGENTS_PER_DAY);
+        a->status = AGENTS_IN_REVIEW;
+        if (agents_review_enqueue(s, id, now) != 0) {
+            sim_fail(sim, "agents: out of memory for the review queue");
+            return;
+        }
+        agents_review_start(sim, s);
+    } else {
+        sim_count(sim, s->m_auto, AGENTS_PER_DAY);
+        a->status = AGENTS_RECALIBRATING;
+        sim_schedule_in(sim, dist_sample_ns(&p->recalibration, s->recal_rng), s->self,
+                        AGENTS_EV_RECALIBRATED, id);
+    }
+}
+
+static void agents_check(sim_t *sim, agents_state *s, uint32_t id)
+{
+    agents_agent *a = &s->agents[id];
+    agents_advance(s, a, sim_now(sim));
+    double score = agents_score(s, a);
+    sim_tally(sim, s->m_score, score);
+    sim_count(sim, s->m_checks, 1);
+    if (a->compromise != AGENTS_CLEAN && a->checks_since_compromise < UINT16_MAX)
+        a->checks_since_compromise++;
+    if (a->status != AGENTS_ACTIVE)
+        return;
+    if (agents_detect(s->p, a, score))
+        agents_flag(sim, s, id, a, score);
+}
+
+static void agents_recalibrate(agents_state *s, agents_agent *a, int64_t now)
+{
+    agents_advance(s, a, now);
+    memcpy(a->profile, a->behaviour, sizeof a->profile);
+    a->detector = 0;
+    a->status = AGENTS_ACTIVE;
+}
+
+static void agents_compromise_agent(sim_t *sim, agents_state *s, uint32_t id, double shift)
+{
+    agents_agent *a = &s->agents[id];
+    if (a->compromise != AGENTS_CLEAN)
+        return;
+    int64_t now = sim_now(sim);
+    agents_advance(s, a, now);
+    for (uint32_t i = 0; i < s->dims; i++)
+        a->behaviour[i] = (float)((double)a->behaviour[i] + shift);
+    /* Under OU the mean moves too, so the shift persists; a random walk
+     * keeps the jump by itself. */
+    a->shift = s->p->drift_model == AGENTS_DRIFT_OU ? (float)shift : 0.0f;
+    a->compromise = AGENTS_COMPROMISED;
+    a->compromised_ns = now;
+    a->checks_since_compromise = 0;
+    sim_count(sim, s->m_compromises, AGENTS_PER_DAY);
+}
+
+/* --- streams ------------------------------------------------------------ */
+
+static inline uint32_t agents_pick(const agents_state *s, gsl_rng *r)
+{
+    /* floor(U * n) with U in [0, 1): uniform over 0..n-1 to within 2^-32
+     * per agent, and one draw instead of gsl_rng_uniform_int's rejection. */
+    uint32_t i = (uint32_t)(gsl_rng_uniform(r) * (double)s->count);
+    return i < s->count ? i : s->count - 1;
+}
+
+static void agents_tick(sim_t *sim, agents_state *s, uint16_t kind, gsl_rng *r, double gap_ns)
+{
+    sim_schedule_in(sim, (int64_t)llround(rng_exponential(r, gap_ns)), s->self, kind, 0);
+}
+
+static void agents_auth_tick(sim_t *sim, agents_state *s)
+{
+    int64_t now = sim_now(sim);
+    int64_t next = now + (int64_t)(rng_exponential(s->auth_rng, s->auth_gap_ns) + 0.5);
+    if (next < s->auth_until_ns)
+        sim_schedule(sim, next, s->self, AGENTS_EV_AUTH_TICK, 0);
+    uint32_t id = agents_pick(s, s->auth_rng);
+    sim_schedule(sim, now, s->auth, AUTH_EV_REQUEST, id);
+    sim_count(sim, s->m_auth_requests, 1);
+}
+
+static void agents_coord_tick(sim_t *sim, agents_state *s)
+{
+    agents_tick(sim, s, AGENTS_EV_COORD_TICK, s->coord_rng, s->coord_gap_ns);
+    uint32_t id = agents_pick(s, s->coord_rng);
+    sim_event *ev = sim_schedule(sim, sim_now(sim), s->consensus, AGENTS_CONSENSUS_CLIENT_REQUEST, 0);
+    ev->data.u64[0] = s->coord_next_id++;
+    ev->data.u32[2] = (uint32_t)s->self;
+    ev->data.u32[3] = id;
+}
+
+static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    agents_state *s = state;
+    const agents_params *p = params;
+    s->p = p;
+    s->self = sim_self(sim);
+    s->auth = sim_model_id(sim, "auth");
+    s->consensus = sim_model_id(sim, "consensus");
+    s->count = (uint32_t)p->count;
+    s->dims = (uint32_t)p->dimensions;
+    s->auth_rng = sim_stream(sim, "auth_requests");
+    s->check_rng = sim_stream(sim, "checks");
+    s->compromise_rng = sim_stream(sim, "compromises");
+    s->coord_rng = sim_stream(sim, "coordination");
+    s->behaviour_rng = sim_stream(sim, "behaviour");
+    s->route_rng = sim_stream(sim, "routing");
+    s->recal_rng = sim_stream(sim, "recalibration");
+    s->review_rng = sim_stream(sim, "review");
+    /* calloc: pages of a large population are touched only once written. */
+    s->agents = calloc(s->count, sizeof *s->agents);
+    if (!s->agents)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0,
+                       "agents: out of memory for %u agents (%zu bytes each)", s->count,
+                       sizeof *s->agents);
+    if (!p->start_at_profile && p->drift_model == AGENTS_DRIFT_OU) {
+        for (uint32_t i = 0; i < s->count; i++)
+            for (uint32_t k = 0; k < s->dims; k++)
+                s->agents[i].behaviour[k] = (float)(p->stationary_sd *
+                                                    gsl_ran_gaussian_ziggurat(s->behaviour_rng, 1.0));
+    }
+
+    s->m_score = sim_metric(sim, "score", "1", 1.0, STATS_TALLY,
+                            "drift score per check (runbook: mean 0.034)");
+    s->m_checks = sim_metric(sim, "checks", "checks", 1.0, STATS_COUNT, "drift checks made");
+    s->m_flagged = sim_metric(sim, "flagged", "agents", 1.0, STATS_COUNT,
+                              "alarms raised (agents flagged)");
+    s->m_flagged_per_day = sim_metric(sim, "flagged_per_day", "1/d", 1.0, STATS_RATE,
+                                      "agents flagged per day (runbook: 23 of 10,547)");
+    s->m_flagged_percent = sim_metric(sim, "flagged_percent_per_day", "%/d", 1.0, STATS_RATE,
+                                      "flagged per day as % of agents (runbook: 0.218 %)");
+    s->m_auto = sim_metric(sim, "auto_recalibrated_per_day", "1/d", 1.0, STATS_RATE,
+                           "flags recalibrated automatically per day (runbook: 20)");
+    s->m_manual = sim_metric(sim, "manual_review_per_day", "1/d", 1.0, STATS_RATE,
+                             "flags sent to manual review per day (runbook: 3)");
+    s->m_false_positive = sim_metric(sim, "false_positives_per_day", "1/d", 1.0, STATS_RATE,
+                                     "flags of agents that were not compromised, per day");
+    s->m_compromises = sim_metric(sim, "compromises_per_day", "1/d", 1.0, STATS_RATE,
+                                  "agents compromised per day");
+    s->m_caught = sim_metric(sim, "compromises_removed", "agents", 1.0, STATS_COUNT,
+                             "compromises found and removed by manual review");
+    s->m_missed = sim_metric(sim, "missed_compromises", "agents", 1.0, STATS_COUNT,
+                             "compromises absorbed into a profile by auto recalibration");
+    s->m_undetected = sim_metric(sim, "undetected_at_end", "agents", 1.0, STATS_VALUE,
+                                 "agents compromised and never flagged at the end");
+    s->m_ttd = sim_metric(sim, "time_to_detection", "h", 1.0 / 3.6e12, STATS_TALLY,
+                          "time from compromise to first flag");
+    s->m_delay_checks = sim_metric(sim, "detection_delay_checks", "checks", 1.0, STATS_TALLY,
+                                   "checks from compromise to first flag (incl. the flag)");
+    s->m_backlog = sim_metric(sim, "review_backlog", "agents", 1.0, STATS_LEVEL,
+                              "time-average agents waiting for a reviewer");
+    s->m_review_time = sim_metric(sim, "review_turnaround", "h", 1.0 / 3.6e12, STATS_TALLY,
+                                  "time from flag to review complete");
+    s->m_coord = sim_metric(sim, "coordination_latency", "ms", 1e-6, STATS_TALLY,
+                            s->consensus >= 0
+                                ? "coordination request to commit (runbook: 63-78 ms)"
+                                : "none: needs the consensus model (runbook: 63-78 ms)");
+    s->m_auth_requests = sim_metric(sim, "auth_requests", "requests", 1.0, STATS_COUNT,
+                                    s->auth >= 0 ? "auth requests sent"
+                                                 : "none: needs the auth model");
+    s->m_bytes_per_agent = sim_metric(sim, "bytes_per_agent", "B", 1.0, STATS_VALUE,
+                                      "model state per agent (issue target <= 128 B)");
+    s->m_state_mb = sim_metric(sim, "state_mb", "MB", 1e-6, STATS_VALUE,
+                               "agents model state, bytes (population + review line)");
+
+    s->auth_gap_ns = 1e9 / (p->auth_rate_per_s * (double)s->count);
+    s->check_gap_ns = 1e9 / (p->check_rate_per_s * (double)s->count);
+    s->compromise_gap_ns = 1e9 / (p->compromise_rate_per_s * (double)s->count);
+    s->coord_gap_ns = 1e9 / (p->coordination_rate_per_s * (double)s->count);
+    s->auth_until_ns = p->auth_traffic_for_ns ? p->auth_traffic_for_ns : SIM_TIME_MAX;
+    if (s->auth >= 0) {
+        sim_event *ev = sim_schedule(sim, 0, s->auth, AUTH_EV_POPULATION, 0);
+        ev->data.u64[0] = s->count;
+        if (p->auth_rate_per_s > 0)
+            agents_tick(sim, s, AGENTS_EV_AUTH_TICK, s->auth_rng, s->auth_gap_ns);
+    }
+    if (p->check_rate_per_s > 0)
+        agents_tick(sim, s, AGENTS_EV_CHECK_TICK, s->check_rng, s->check_gap_ns);
+    if (p->compromise_rate_per_s > 0)
+        agents_tick(sim, s, AGENTS_EV_COMPROMISE_TICK, s->compromise_rng, s->compromise_gap_ns);
+    if (s->consensus >= 0 && p->coordination_rate_per_s > 0)
+        agents_tick(sim, s, AGENTS_EV_COORD_TICK, s->coord_rng, s->coord_gap_ns);
+    return 0;
+}
+
+static void agents_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    agents_state *s = state;
+    int64_t now = sim_now(sim);
+    switch (ev->kind) {
+    case AGENTS_EV_AUTH_TICK:
+        agents_auth_tick(sim, s);
+        break;
+    case AGENTS_EV_CHECK_TICK:
+        agents_tick(sim, s, AGENTS_EV_CHECK_TICK, s->check_rng, s->check_gap_ns);
+        agents_check(sim, s, agents_pick(s, s->check_rng));
+        break;
+    case AGENTS_EV_COMPROMISE_TICK:
+        agents_tick(sim, s, AGENTS_EV_COMPROMISE_TICK, s->compromise_rng, s->compromise_gap_ns);
+        agents_compromise_agent(sim, s, agents_pick(s, s->compromise_rng),
+                                s->p->compromise_shift);
+        break;
+    case AGENTS_EV_COORD_TICK:
+        agents_coord_tick(sim, s);
+        break;
+    case AGENTS_EV_RECALIBRATED: {
+        agents_agent *a = &s->agents[ev->target];
+        agents_recalibrate(s, a, now);
+        if (a->compromise == AGENTS_COMPROMISED || a->compromise == AGENTS_DETECTED) {
+            a->compromise = AGENTS_ABSORBED;
+            sim_count(sim, s->m_missed, 1);
+        }
+        break;
+    }
+    case AGENTS_EV_REVIEW_DONE: {
+        agents_agent *a = &s->agents[ev->target];
+        s->reviewers_busy--;
+        sim_tally(sim, s->m_review_time, (double)(now - ev->data.i64[0]));
+        if (a->compromise != AGENTS_CLEAN) {
+            /* The reviewer finds the compromise and removes it. */
+            agents_advance(s, a, now);
+            for (uint32_t i = 0; i < s->dims; i++)
+                a->behaviour[i] = (float)((double)a->behaviour[i] - (double)a->shift);
+            a->shift = 0;
+            a->compromise = AGENTS_CLEAN;
+            a->detector = 0;
+            a->status = AGENTS_ACTIVE;
+            sim_count(sim, s->m_caught, 1);
+        } else {
+            agents_recalibrate(s, a, now);
+        }
+        agents_review_start(sim, s);
+        break;
+    }
+    case AGENTS_EV_COMPROMISE:
+        if (ev->target < s->count)
+            agents_compromise_agent(sim, s, ev->target,
+                                    ev->data.f64[0] > 0 ? ev->data.f64[0] : s->p->compromise_shift);
+        break;
+    case AGENTS_CONSENSUS_COMMITTED:
+        sim_tally(sim, s->m_coord, (double)(now - ev->data.i64[1]));
+        break;
+    default:
+        sim_fail(sim, "agents: unknown event kind %u", ev->kind);
+    }
+}
+
+static void agents_finish(sim_t *sim, void *state)
+{
+    agents_state *s = state;
+    uint64_t undetected = 0;
+    for (uint32_t i = 0; i < s->count; i++)
+        undetected += s->agents[i].compromise == AGENTS_COMPROMISED;
+    sim_set_value(sim, s->m_undetected, (double)undetected);
+    sim_set_value(sim, s->m_bytes_per_agent, (double)sizeof(agents_agent));
+    sim_set_value(sim, s->m_state_mb,
+                  (double)s->count * sizeof(agents_agent) + (double)s->cap * sizeof *s->line);
+}
+
+static void agents_release(void *state)
+{
+    agents_state *s = state;
+    free(s->agents);
+    free(s->line);
+}
+
+const sim_model agents_model = {
+    .name = "agents",
+    .summary = "agent population: OU/Brownian drift, auth traffic, drift detection, review",
+    .params_size = sizeof(agents_params),
+    .state_size = sizeof(agents_state),
+    .configure = agents_configure,
+    .init = agents_init,
+    .event = agents_event,
+    .finish = agents_finish,
+    .release = agents_release,
+};
+
+double agents_cusum_arl_siegmund(double mean, double sd, double k, double h)
+{
+    double d = (mean - k) / sd, b = h / sd + 1.166;
+    if (fabs(d) < 1e-9)
+        return b * b;
+    return (exp(-2.0 * d * b) + 2.0 * d * b - 1.0) / (2.0 * d * d);
+}

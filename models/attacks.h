@@ -1,0 +1,129 @@
+/* attacks.h - the adversary: a timeline of attacks injected into the other
+ * models by events, plus the Grover key-search race.
+ *
+ * Scenario section `attacks`, key `timeline`: a list of attacks, each
+ *   type         grover | harvest_now_decrypt_later | agent_compromise |
+ *                byzantine_takeover | fragment_theft | recon | auth_flood
+ *   name         label (default: the type)
+ *   at           start time of one attack, or instead
+ *   rate         Poisson starts, with from (0), until (end of run), max (0 = no cap)
+ *   incident     incident type reported for it (default by type: grover and
+ *                hndl quantum_attack, agent_compromise and auth_flood
+ *                ai_agent_compromise, byzantine_takeover consensus_failure,
+ *                fragment_theft and recon data_breach)
+ *   confidence   detection confidence, distribution of numbers (constant 0.9)
+ *   detect       {probability: p, latency: dist}: a monitor (e.g. the
+ *                runbook's grover-defense, L141-L147) notices the attack
+ *                with probability p, latency after its start (absent: none)
+ *   probe_rate   canary touches per second while probing (0: no probing)
+ *   probe_for    probing time (0: until a canary trips)
+ * and by type:
+ *   grover       key_bits (128), iteration_rate (logical Grover iterations
+ *                per second, required), measure_at (fraction of the optimal
+ *                iteration count, 1), key_lifetime (scheduled rotation of
+ *                the target key, 0 = never), restart (true: a new search on
+ *                the current key after each measurement)
+ *   harvest_now_decrypt_later   keys (classical | pqc, pqc: the runbook's
+ *                generate_pqc_key, L812), break_after (time until a
+ *                cryptographically relevant quantum computer, 10y... as a
+ *                duration), secrecy (how long the data must stay secret)
+ *   agent_compromise   count (1), population (10547, L654), shift (0:
+ *                the agents model's compromise.shift)
+ *   byzantine_takeover count (1), population (127, L657), behaviour
+ *                (crash|silent|equivocate|delay|drop, equivocate),
+ *                placement (first|random, random), drop (0.5), hold (10ms mean)
+ *   fragment_theft     capture_rate (per node, required), length (0 = rest of run)
+ *   recon        probing only (probe_rate required)
+ *   auth_flood   flood_rate (required), length (required), identities
+ *                (10000), first_identity (0)
+ *
+ * Grover (Boyer-Brassard-Hoyer-Tapp): with sin^2 theta = 2^-k, after j
+ * iterations a measurement finds the key with probability
+ * sin^2((2j+1) theta); the optimum is j* = round(pi/(4 theta) - 1/2)
+ * ~ (pi/4) 2^(k/2).  The attacker measures after measure_at * j*
+ * iterations.  A rotation of the key (emergency rotation from response, or
+ * key_lifetime) while it searches makes the measured key dead; a key-space
+ * expansion applies to the next search.  Expected time to break a key:
+ * (j / rate) / P(j) per search, all in doubles via logs, so 2^64 is harmless.
+ *
+ * Metrics (attacks.*): launched, detected (per attack, 0/1), time_to_detect,
+ * time_to_contain (s, from the attack's start), grover_won (per Grover
+ * attack, 0/1: recovered a live key), grover_time_to_win (s),
+ * grover_measurements, grover_dead_keys, grover_years_to_break (value: the
+ * first Grover attack's key_bits and rate), grover_years_to_break_expanded
+ * (same rate, response.expanded_bits... given here as expanded_bits, 256),
+ * grover_log2_iterations, hndl_won, agents_compromised, nodes_taken,
+ * flood_requests.
+ */
+#ifndef MWRASP_ATTACKS_H
+#define MWRASP_ATTACKS_H
+
+#include <stdint.h>
+
+#include "sim.h"
+
+extern const sim_model attacks_model;
+
+#define ATTACKS_MAX_TIMELINE 32
+
+/* Events accepted from the response model (target = attack id): */
+#define ATTACKS_EV_DETECTED 50   /* data.u32[0] = response_source, u32[1] = entity */
+#define ATTACKS_EV_CONTAINED 51  /* containment finished */
+#define ATTACKS_EV_KEYS_ROTATED 52   /* target ignored: every live key rotated */
+#define ATTACKS_EV_KEYS_EXPANDED 53  /* target ignored: data.u32[0] = new key bits */
+
+typedef enum attacks_type {
+    ATTACKS_GROVER = 0, ATTACKS_HNDL, ATTACKS_AGENT_COMPROMISE,
+    ATTACKS_BYZANTINE_TAKEOVER, ATTACKS_FRAGMENT_THEFT, ATTACKS_RECON,
+    ATTACKS_AUTH_FLOOD, ATTACKS_NTYPES
+} attacks_type;
+
+typedef struct attacks_item {
+    int type;                   /* attacks_type */
+    const char *name;
+    int poisson;
+    int64_t at_ns, from_ns, until_ns, max;
+    double rate_per_s;
+    int incident;               /* response_type */
+    dist_t confidence;
+    int has_detect;
+    double detect_probability;
+    dist_t detect_latency;      /* ns */
+    double probe_rate_per_s;
+    int64_t probe_for_ns;
+    /* grover */
+    int64_t key_bits;
+    double iteration_rate_per_s, measure_at;
+    int64_t key_lifetime_ns;
+    int restart;
+    int64_t expanded_bits;
+    /* hndl */
+    int classical;
+    int64_t break_after_ns, secrecy_ns;
+    /* agent_compromise / byzantine_takeover */
+    int64_t count, population;
+    double shift;
+    int behaviour, random_placement;
+    double drop;
+    double hold_mean_ns;
+    /* fragment_theft / auth_flood */
+    double capture_rate_per_s;
+    int64_t length_ns;
+    double flood_rate_per_s;
+    int64_t identities, first_identity;
+} attacks_item;
+
+typedef struct attacks_params {
+    int nitems;
+    attacks_item items[ATTACKS_MAX_TIMELINE];
+} attacks_params;
+
+/* log2 of the optimal Grover iteration count for a k-bit key. */
+double attacks_grover_log2_optimal(double key_bits);
+/* P(success) after j iterations on a k-bit key: sin^2((2j+1) theta). */
+double attacks_grover_success(double key_bits, double iterations);
+/* Expected years to recover a k-bit key at `rate` iterations per second,
+ * measuring after fraction * j* iterations and restarting on failure. */
+double attacks_grover_years_to_break(double key_bits, double rate_per_s, double fraction);
+
+#endif

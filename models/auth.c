@@ -1,0 +1,470 @@
+/* auth.c - behavioural-authentication service (see auth.h).
+ *
+ * Invariants:
+ *  - 0 <= idle <= workers; the line holds the requests not yet dispatched,
+ *    oldest first, in a ring of exactly queue_capacity slots;
+ *  - a batch leaves the line only when a worker is idle and either the line
+ *    holds batch.max requests or its oldest request has waited
+ *    batch.timeout (so with a timeout of 0 a free worker takes whatever is
+ *    waiting);
+ *  - at most one timeout event is pending; it is never later than the
+ *    oldest request's deadline, because deadlines only grow along a FIFO
+ *    line and the timer is re-armed after every dispatch;
+ *  - a request's latency is known when its batch starts (the batch's
+ *    service time is drawn then), so it is recorded at dispatch and the
+ *    completion event carries nothing per request;
+ *  - LRU: the cached profiles form one doubly linked list through
+ *    lru_prev/lru_next (indices = agent ids), most recent at lru_head.
+ */
+#include "auth.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "rng.h"
+
+enum { AUTH_EV_BATCH_DONE = 3, AUTH_EV_TIMEOUT = 4 };
+
+#define AUTH_NIL UINT32_MAX
+
+/* Latency histogram: exact below 128 ns, then 64 linear sub-buckets per
+ * power of two (relative resolution 1/64), so the whole int64 range fits in
+ * a few thousand counters and quantiles are good to about 1 %. */
+#define AUTH_HIST_SUB_BITS 6
+#define AUTH_HIST_SUB (1u << AUTH_HIST_SUB_BITS)
+#define AUTH_HIST_BUCKETS ((64u - AUTH_HIST_SUB_BITS) * AUTH_HIST_SUB + AUTH_HIST_SUB)
+
+typedef struct auth_state {
+    const auth_params *p;
+    int self;
+    gsl_rng *service_rng, *cache_rng;
+    /* the line */
+    int64_t *line_arrival_ns;
+    uint32_t *line_agent;
+    size_t head, len, cap;
+    int64_t idle;
+    int timer_pending;
+    /* profile cache (lru) */
+    uint32_t *lru_prev, *lru_next;
+    uint8_t *lru_cached;
+    size_t lru_ids;             /* agent ids the arrays cover */
+    size_t lru_count;           /* profiles cached */
+    uint32_t lru_head, lru_tail;
+    /* whole-run counters for the VALUE metrics */
+    uint64_t *hist;
+    uint64_t arrivals, dispatched, rejected, hits, misses;
+    double busy_ns;
+    double line_area;           /* integral of the line length, ns */
+    int64_t line_changed_ns;
+    int64_t first_arrival_ns, last_done_ns;
+    int m_latency, m_p50, m_p99, m_wait, m_served, m_waited, m_batch, m_throughput, m_rejected,
+        m_rejected_fraction, m_util, m_hit_rate, m_queue;
+} auth_state;
+
+static const char *const auth_cache_names[] = { "lru", "hit_rate", NULL };
+static const char *const auth_start_names[] = { "cold", "warm", NULL };
+
+static int auth_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    auth_params *p = params;
+    int bad = 0;
+    bad |= cfg_int(c, sec, "workers", 32, 1, 1000000, &p->workers);
+    bad |= cfg_int(c, sec, "queue", 10000, 1, 100000000, &p->queue_capacity);
+
+    cfg_node *batch = cfg_section(c, sec, "batch");
+    cfg_set_prefix(c, "auth.batch.");
+    bad |= cfg_int(c, batch, "max", 1, 1, 1000000, &p->batch_max);
+    bad |= cfg_duration(c, batch, "timeout", 0, 0, INT64_C(1) << 50, &p->batch_timeout_ns);
+
+    cfg_set_prefix(c, "auth.");
+    cfg_node *service = cfg_section(c, sec, "service");
+    cfg_set_prefix(c, "auth.service.");
+    dist_t zero = dist_constant(0), item = dist_constant(10e3);
+    bad |= cfg_dist(c, service, "overhead", &zero, 1, &p->overhead);
+    bad |= cfg_dist(c, service, "per_item", &item, 1, &p->per_item);
+
+    cfg_set_prefix(c, "auth.");
+    cfg_node *cache = cfg_section(c, sec, "cache");
+    cfg_set_prefix(c, "auth.cache.");
+    bad |= cfg_enum(c, cache, "model", auth_cache_names, AUTH_CACHE_LRU, &p->cache_model);
+    bad |= cfg_size(c, cache, "size", UINT64_C(4000000000), 0, UINT64_C(1) << 50,
+                    &p->cache_bytes);
+    bad |= cfg_size(c, cache, "profile_size", UINT64_C(131072), 1, UINT64_C(1) << 40,
+                    &p->profile_bytes);
+    bad |= cfg_enum(c, cache, "start", auth_start_names, 1, &p->cache_warm);
+    bad |= cfg_fraction(c, cache, "hit_rate", 1.0, 0.0, 1.0, &p->hit_rate);
+    dist_t penalty = dist_constant(1e6);
+    bad |= cfg_dist(c, cache, "miss_penalty", &penalty, 1, &p->miss_penalty);
+    cfg_set_prefix(c, "auth.");
+    uint64_t profiles = p->profile_bytes ? p->cache_bytes / p->profile_bytes : 0;
+    p->cache_profiles = profiles > UINT32_MAX - 1 ? (int64_t)UINT32_MAX - 1 : (int64_t)profiles;
+    return bad ? -1 : 0;
+}
+
+/* --- latency histogram ------------------------------------------------- */
+
+static inline size_t auth_hist_index(uint64_t v)
+{
+    if (v < 2 * AUTH_HIST_SUB)
+        return (size_t)v;
+    int shift = 63 - __builtin_clzll(v) - (int)AUTH_HIST_SUB_BITS;
+    return (size_t)shift * AUTH_HIST_SUB + (size_t)(v >> shift);
+}
+
+/* The q-quantile (0..1) of the recorded values, interpolated linearly
+ * inside its bucket; NaN when nothing was recorded. */
+static double auth_hist_quantile(const uint64_t *hist, uint64_t n, double q)
+{
+    if (n == 0)
+        return NAN;
+    double rank = q * (double)n, cum = 0;
+    for (size_t i = 0; i < AUTH_HIST_BUCKETS; i++) {
+        if (!hist[i])
+            continue;
+        double next = cum + (double)hist[i];
+        if (next >= rank) {
+            double lo, width;
+            if (i < 2 * AUTH_HIST_SUB) {
+                lo = (double)i;
+                width = 1;
+            } else {
+                size_t shift = i / AUTH_HIST_SUB - 1;
+                lo = ldexp((double)(i - shift * AUTH_HIST_SUB), (int)shift);
+                width = ldexp(1.0, (int)shift);
+            }
+            return lo + width * (rank - cum) / (double)hist[i];
+        }
+        cum = next;
+    }
+    return NAN;
+}
+
+/* --- profile cache ----------------------------------------------------- */
+
+static int auth_lru_reserve(auth_state *s, size_t ids)
+{
+    if (ids <= s->lru_ids)
+        return 0;
+    size_t n = s->lru_ids ? s->lru_ids : 1024;
+    while (n < ids)
+        n *= 2;
+    uint32_t *prev = realloc(s->lru_prev, n * sizeof *prev);
+    if (!prev)
+        return -1;
+    s->lru_prev = prev;
+    uint32_t *next = realloc(s->lru_next, n * sizeof *next);
+    if (!next)
+        return -1;
+    s->lru_next = next;
+    uint8_t *cached = realloc(s->lru_cached, n);
+    if (!cached)
+        return -1;
+    s->lru_cached = cached;
+    memset(s->lru_cached + s->lru_ids, 0, n - s->lru_ids);
+    s->lru_ids = n;
+    return 0;
+}
+
+static inline void auth_lru_unlink(auth_state *s, uint32_t a)
+{
+    uint32_t pr = s->lru_prev[a], nx = s->lru_next[a];
+    if (pr != AUTH_NIL)
+        s->lru_next[pr] = nx;
+    else
+        s->lru_head = nx;
+    if (nx != AUTH_NIL)
+        s->lru_prev[nx] = pr;
+    else
+        s->lru_tail = pr;
+}
+
+static inline void auth_lru_push_front(auth_state *s, uint32_t a)
+{
+    s->lru_prev[a] = AUTH_NIL;
+    s->lru_next[a] = s->lru_head;
+    if (s->lru_head != AUTH_NIL)
+        s->lru_prev[s->lru_head] = a;
+    else
+        s->lru_tail = a;
+    s->lru_head = a;
+}
+
+/* 1 when agent's profile is cached (and marks it most recent), 0 on a miss
+ * (and loads it, evicting the least recent), -1 on out of memory. */
+static int auth_cache_lookup(auth_state *s, uint32_t agent)
+{
+    if (s->p->cache_model == AUTH_CACHE_HIT_RATE)
+        return s->p->hit_rate >= 1.0 || gsl_rng_uniform(s->cache_rng) < s->p->hit_rate;
+    if (s->p->cache_profiles == 0)
+        return 0;
+    if (agent >= s->lru_ids && auth_lru_reserve(s, (size_t)agent + 1) != 0)
+        return -1;
+    if (s->lru_cached[agent]) {
+        if (s->lru_head != agent) {
+            auth_lru_unlink(s, agent);
+            auth_lru_push_front(s, agent);
+        }
+        return 1;
+    }
+    if ((int64_t)s->lru_count == s->p->cache_profiles) {
+        uint32_t victim = s->lru_tail;
+        auth_lru_unlink(s, victim);
+        s->lru_cached[victim] = 0;
+        s->lru_count--;
+    }
+    auth_lru_push_front(s, agent);
+    s->lru_cached[agent] = 1;
+    s->lru_count++;
+    return 0;
+}
+
+/* --- service ------------------------------------------------------------ */
+
+/* Integrates the line length up to now; call before it changes. */
+static inline void auth_line_area(auth_state *s, int64_t now)
+{
+    s->line_area += (double)s->len * (double)(now - s->line_changed_ns);
+    s->line_changed_ns = now;
+}
+
+static void auth_arm_timer(sim_t *sim, auth_state *s)
+{
+    if (s->timer_pending || !s->len || !s->idle)
+        return;
+    int64_t deadline = s->line_arrival_ns[s->head] + s->p->batch_timeout_ns;
+    if (deadline < sim_now(sim))
+        deadline = sim_now(sim);
+    sim_schedule(sim, deadline, s->self, AUTH_EV_TIMEOUT, 0);
+    s->timer_pending = 1;
+}
+
+/* The summed per-item cost of k requests.  Exact shortcuts where the sum
+ * has a closed-form law: k x a constant, and Gamma(k, mean) for
+ * exponential items (one draw instead of k logarithms). */
+static double auth_per_item_sum(const dist_t *d, gsl_rng *r, size_t k)
+{
+    switch (d->kind) {
+    case DIST_CONSTANT:
+        return (double)k * d->a;
+    case DIST_EXPONENTIAL:
+        return k == 1 ? rng_exponential(r, d->a) : gsl_ran_gamma(r, (double)k, d->a);
+    default: {
+        double sum = 0;
+        for (size_t i = 0; i < k; i++)
+            sum += dist_sample(d, r);
+        return sum;
+    }
+    }
+}
+
+/* Starts batches while a worker is idle and a batch is ready. */
+static void auth_dispatch(sim_t *sim, auth_state *s)
+{
+    const auth_params *p = s->p;
+    int64_t now = sim_now(sim);
+    while (s->idle > 0 && s->len > 0) {
+        if ((int64_t)s->len < p->batch_max &&
+            s->line_arrival_ns[s->head] + p->batch_timeout_ns > now)
+            break;
+        size_t k = s->len < (size_t)p->batch_max ? s->len : (size_t)p->batch_max;
+        auth_line_area(s, now);
+        /* Cache lookups first: the misses set the batch's service time. */
+        double service = dist_sample(&p->overhead, s->service_rng) +
+                         auth_per_item_sum(&p->per_item, s->service_rng, k);
+        size_t h = s->head;
+        for (size_t i = 0; i < k; i++) {
+            int hit = auth_cache_lookup(s, s->line_agent[h]);
+            if (hit < 0) {
+                sim_fail(sim, "auth: out of memory for the profile cache");
+                return;
+            }
+            if (hit) {
+                s->hits++;
+            } else {
+                s->misses++;
+                service += dist_sample(&p->miss_penalty, s->service_rng);
+            }
+            h = h + 1 == s->cap ? 0 : h + 1;
+        }
+        int64_t service_ns = service > 0 ? (int64_t)(service + 0.5) : 0;
+        for (size_t i = 0; i < k; i++) {
+            int64_t wait = now - s->line_arrival_ns[s->head];
+            int64_t latency = wait + service_ns;
+            sim_tally(sim, s->m_wait, (double)wait);
+            if (wait > 0)
+                sim_count(sim, s->m_waited, 1);
+            sim_tally(sim, s->m_latency, (double)latency);
+            s->hist[auth_hist_index((uint64_t)latency)]++;
+            s->head = s->head + 1 == s->cap ? 0 : s->head + 1;
+        }
+        s->len -= k;
+        s->dispatched += k;
+        sim_count(sim, s->m_served, (double)k);
+        s->busy_ns += (double)service_ns;
+        if (now + service_ns > s->last_done_ns)
+            s->last_done_ns = now + service_ns;
+        sim_tally(sim, s->m_batch, (double)k);
+        s->idle--;
+        sim_schedule_in(sim, service_ns, s->self, AUTH_EV_BATCH_DONE, 0);
+    }
+    auth_arm_timer(sim, s);
+}
+
+static void auth_request(sim_t *sim, auth_state *s, uint32_t agent)
+{
+    int64_t now = sim_now(sim);
+    auth_line_area(s, now);
+    if (!s->arrivals)
+        s->first_arrival_ns = now;
+    s->arrivals++;
+    if (s->len == s->cap) {
+        s->rejected++;
+        sim_count(sim, s->m_rejected, 1);
+        return;
+    }
+    size_t tail = s->head + s->len;
+    if (tail >= s->cap)
+        tail -= s->cap;
+    s->line_arrival_ns[tail] = now;
+    s->line_agent[tail] = agent;
+    s->len++;
+    if (s->idle)
+        auth_dispatch(sim, s);
+}
+
+static void auth_population(sim_t *sim, auth_state *s, uint64_t agents)
+{
+    if (s->p->cache_model != AUTH_CACHE_LRU || agents == 0 || agents > UINT32_MAX - 1)
+        return;
+    if (auth_lru_reserve(s, (size_t)agents) != 0) {
+        sim_fail(sim, "auth: out of memory for the profile cache");
+        return;
+    }
+    if (!s->p->cache_warm)
+        return;
+    /* Access is uniform over agents, so which ones start cached does not
+     * matter; the lowest ids are as good as any. */
+    uint64_t n = agents < (uint64_t)s->p->cache_profiles ? agents : (uint64_t)s->p->cache_profiles;
+    for (uint64_t a = n; a-- > 0;) {
+        if (s->lru_cached[a])
+            continue;
+        if ((int64_t)s->lru_count == s->p->cache_profiles)
+            break;
+        auth_lru_push_front(s, (uint32_t)a);
+        s->lru_cached[a] = 1;
+        s->lru_count++;
+    }
+}
+
+static int auth_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    auth_state *s = state;
+    const auth_params *p = params;
+    s->p = p;
+    s->self = sim_self(sim);
+    s->service_rng = sim_stream(sim, "service");
+    s->cache_rng = sim_stream(sim, "cache");
+    s->cap = (size_t)p->queue_capacity;
+    s->idle = p->workers;
+    s->lru_head = s->lru_tail = AUTH_NIL;
+    s->line_arrival_ns = malloc(s->cap * sizeof *s->line_arrival_ns);
+    s->line_agent = malloc(s->cap * sizeof *s->line_agent);
+    s->hist = calloc(AUTH_HIST_BUCKETS, sizeof *s->hist);
+    if (!s->line_arrival_ns || !s->line_agent || !s->hist)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "auth: out of memory");
+    s->m_latency = sim_metric(sim, "latency", "ms", 1e-6, STATS_TALLY,
+                              "request latency: queue + batching + service "
+                              "(runbook claims 0.1 ms)");
+    s->m_p50 = sim_metric(sim, "latency_p50", "ms", 1e-6, STATS_VALUE,
+                          "median latency per replication (runbook claims 0.1 ms)");
+    s->m_p99 = sim_metric(sim, "latency_p99", "ms", 1e-6, STATS_VALUE,
+                          "99th-percentile latency per replication (runbook: 0.1 ms)");
+    s->m_wait = sim_metric(sim, "wait", "ms", 1e-6, STATS_TALLY,
+                           "time from arrival to the start of its batch");
+    s->m_served = sim_metric(sim, "served", "requests", 1.0, STATS_COUNT,
+                             "requests dispatched to a worker");
+    s->m_waited = sim_metric(sim, "waited", "requests", 1.0, STATS_COUNT,
+                             "requests that waited; waited/served is Erlang C when M/M/c");
+    s->m_batch = sim_metric(sim, "batch_size", "requests", 1.0, STATS_TALLY,
+                            "requests per dispatched batch");
+    s->m_throughput = sim_metric(sim, "throughput", "req/s", 1.0, STATS_VALUE,
+                                 "requests served per second while traffic flowed");
+    s->m_rejected = sim_metric(sim, "rejected", "requests", 1.0, STATS_COUNT,
+                               "requests turned away by a full queue");
+    s->m_rejected_fraction = sim_metric(sim, "rejected_fraction", "1", 1.0, STATS_VALUE,
+                                        "rejected / arrived");
+    s->m_util = sim_metric(sim, "utilisation", "1", 1.0, STATS_VALUE,
+                           "busy fraction of workers while traffic flowed");
+    s->m_hit_rate = sim_metric(sim, "cache_hit_rate", "1", 1.0, STATS_VALUE,
+                               "profile cache hits / lookups");
+    s->m_queue = sim_metric(sim, "queue_length", "requests", 1.0, STATS_VALUE,
+                            "time-average requests waiting while traffic flowed");
+    return 0;
+}
+
+static void auth_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    auth_state *s = state;
+    switch (ev->kind) {
+    case AUTH_EV_REQUEST:
+        auth_request(sim, s, ev->target);
+        break;
+    case AUTH_EV_BATCH_DONE:
+        s->idle++;
+        auth_dispatch(sim, s);
+        break;
+    case AUTH_EV_TIMEOUT:
+        s->timer_pending = 0;
+        auth_dispatch(sim, s);
+        break;
+    case AUTH_EV_POPULATION:
+        auth_population(sim, s, ev->data.u64[0]);
+        break;
+    default:
+        sim_fail(sim, "auth: unknown event kind %u", ev->kind);
+    }
+}
+
+static void auth_finish(sim_t *sim, void *state)
+{
+    auth_state *s = state;
+    sim_set_value(sim, s->m_p50, auth_hist_quantile(s->hist, s->dispatched, 0.50));
+    sim_set_value(sim, s->m_p99, auth_hist_quantile(s->hist, s->dispatched, 0.99));
+    int64_t end = s->last_done_ns < sim_now(sim) ? s->last_done_ns : sim_now(sim);
+    double span_s = (double)(end - s->first_arrival_ns) / 1e9;
+    sim_set_value(sim, s->m_throughput, span_s > 0 ? (double)s->dispatched / span_s : 0.0);
+    auth_line_area(s, end > s->line_changed_ns ? end : s->line_changed_ns);
+    sim_set_value(sim, s->m_queue, span_s > 0 ? s->line_area / 1e9 / span_s : 0.0);
+    sim_set_value(sim, s->m_util,
+                  span_s > 0 ? s->busy_ns / 1e9 / (span_s * (double)s->p->workers) : 0.0);
+    sim_set_value(sim, s->m_rejected_fraction,
+                  s->arrivals ? (double)s->rejected / (double)s->arrivals : 0.0);
+    uint64_t lookups = s->hits + s->misses;
+    sim_set_value(sim, s->m_hit_rate, lookups ? (double)s->hits / (double)lookups : NAN);
+}
+
+static void auth_release(void *state)
+{
+    auth_state *s = state;
+    free(s->line_arrival_ns);
+    free(s->line_agent);
+    free(s->lru_prev);
+    free(s->lru_next);
+    free(s->lru_cached);
+    free(s->hist);
+}
+
+const sim_model auth_model = {
+    .name = "auth",
+    .summary = "behavioural authentication: bounded queue, c workers, batching, profile cache",
+    .params_size = sizeof(auth_params),
+    .state_size = sizeof(auth_state),
+    .configure = auth_configure,
+    .init = auth_init,
+    .event = auth_event,
+    .finish = auth_finish,
+    .release = auth_release,
+};

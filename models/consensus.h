@@ -1,0 +1,124 @@
+/* consensus.h - a Byzantine fault-tolerant consensus network: n replicas
+ * running PBFT or chained HotStuff over models/network, with CPU costs for
+ * signing and verifying, Byzantine behaviours, benign failures and
+ * maintenance windows, a Poisson client and a safety checker.
+ *
+ * Scenario section `consensus` (durations like 500ms, distributions like
+ * {dist: constant, value: 40us}):
+ *   protocol        pbft | hotstuff                           (pbft)
+ *   nodes           n, 4 .. 10000; f = floor((n-1)/3)          (4)
+ *   traffic         false: no requests (availability only)     (true)
+ *   request_rate    Poisson request arrivals, e.g. 200/s       (10/s)
+ *   request_interval  inter-arrival distribution (overrides the rate)
+ *   requests        stop after this many requests, 0 = never   (0)
+ *   batch_size      requests per proposal                      (1)
+ *   batch_timeout   wait this long for a full batch, 0 = none  (0)
+ *   window          PBFT pipelining window (seqs in flight)    (10)
+ *   view_timeout    request / view-change timeout, doubling on
+ *                   consecutive view changes                    (500ms)
+ *   sign, verify    CPU time per signature operation            (0)
+ *   aggregate_votes certificates verify as one signature        (false)
+ *   header_bytes, signature_bytes, request_bytes, reply_bytes   message sizes
+ *   network         see network.h; message classes: request, proposal,
+ *                   vote, view_change, reply
+ *   faults          list of {behaviour: crash|silent|equivocate|delay|drop,
+ *                   count: k | fraction: x, start: t, hold: dist (delay),
+ *                   drop: p (drop)}; placement: first|last|random
+ *   availability    {failures: bool, time_to_failure: dist, time_to_repair:
+ *                   dist, maintenance: off|rolling|whole, maintenance_day:
+ *                   sunday.., maintenance_start: 2h, maintenance_length: 4h,
+ *                   start_date: "2025-01-01"}
+ *
+ * Quorum: q = ceil((n + f + 1) / 2), which is 2f + 1 when n = 3f + 1 and the
+ * smallest size whose pairwise intersections hold an honest node otherwise
+ * (with n = 5, f = 1, two quorums of 2f + 1 = 3 can meet only in the faulty
+ * node, and one equivocator would break safety).
+ *
+ * Metrics (consensus.*): latency, quorum_wait, throughput, decisions,
+ * messages, client_messages, bytes, messages_per_decision,
+ * bytes_per_decision, cpu_utilisation, cpu_utilisation_max, view_changes,
+ * view_change_time, uncommitted, safety_violations, first_violation,
+ * lost_messages, availability, live_honest, outages.
+ */
+#ifndef MWRASP_CONSENSUS_H
+#define MWRASP_CONSENSUS_H
+
+#include "network.h"
+#include "sim.h"
+
+extern const sim_model consensus_model;
+
+#define CONSENSUS_MAX_NODES 10000
+#define CONSENSUS_MAX_WINDOW 256
+#define CONSENSUS_MAX_FAULTS 8
+
+typedef enum consensus_protocol {
+    CONSENSUS_PBFT = 0,
+    CONSENSUS_HOTSTUFF = 1
+} consensus_protocol;
+
+typedef enum consensus_behaviour {
+    CONSENSUS_HONEST = 0,
+    CONSENSUS_CRASH,      /* stops at start: sends and processes nothing */
+    CONSENSUS_SILENT,     /* never sends (a silent leader forces view changes) */
+    CONSENSUS_EQUIVOCATE, /* colluding: conflicting proposals / votes to halves */
+    CONSENSUS_DELAY,      /* holds each message back by a draw of `hold` */
+    CONSENSUS_DROP        /* drops each of its messages with probability `drop` */
+} consensus_behaviour;
+
+/* Event kind other models (the attack model) send to change a replica's
+ * behaviour at the event's time.  target = replica index; data.u32[0] = a
+ * consensus_behaviour; data.f64[1] = its parameter (drop probability for
+ * DROP, mean extra delay in ns of an exponential hold for DELAY). */
+#define CONSENSUS_EV_SET_BEHAVIOUR 100
+
+typedef enum consensus_maintenance {
+    CONSENSUS_MAINT_OFF = 0,
+    CONSENSUS_MAINT_ROLLING, /* one node at a time, the window split evenly */
+    CONSENSUS_MAINT_WHOLE    /* every node down for the whole window */
+} consensus_maintenance;
+
+typedef struct consensus_fault {
+    int behaviour;      /* consensus_behaviour */
+    int64_t count;      /* replicas in the group */
+    int64_t start_ns;   /* behaviour starts here */
+    dist_t hold;        /* DELAY: extra delay per message, ns */
+    double drop;        /* DROP: probability */
+} consensus_fault;
+
+typedef struct consensus_params {
+    int protocol;
+    int64_t nodes, f, quorum;
+    int traffic;
+    double request_rate_per_s;
+    int has_interval;
+    dist_t request_interval;    /* ns */
+    int64_t max_requests;
+    int64_t batch_size, batch_timeout_ns, window;
+    int64_t view_timeout_ns;
+    dist_t sign_ns, verify_ns;
+    int aggregate_votes;
+    uint64_t header_bytes, signature_bytes, request_bytes, reply_bytes;
+    network_params net;
+    int nfaults;
+    consensus_fault faults[CONSENSUS_MAX_FAULTS];
+    int placement;              /* 0 first, 1 last, 2 random */
+    /* availability */
+    int failures;
+    dist_t time_to_failure, time_to_repair; /* ns */
+    int maintenance;            /* consensus_maintenance */
+    int maintenance_weekday;    /* 0 = Sunday */
+    int64_t maintenance_start_ns, maintenance_length_ns;
+    int64_t start_day;          /* days since 1970-01-01 of simulated time 0 */
+} consensus_params;
+
+/* Days since 1970-01-01 of the civil date y-m-d (proleptic Gregorian). */
+int64_t consensus_days_from_civil(int64_t y, int m, int d);
+/* Simulated time (ns) of the next maintenance window start strictly after
+ * after_ns: the first `weekday` of a month plus start_ns into that day. */
+int64_t consensus_next_maintenance(const consensus_params *p, int64_t after_ns);
+/* E[k-th smallest of m iid Exp(1)] = H_m - H_{m-k}: the expected wait for
+ * a quorum of k of m equally fast voters, in units of the mean delay. */
+double consensus_order_stat_exp(int m, int k);
+
+#endif

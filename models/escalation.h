@@ -1,0 +1,58 @@
+/* escalation.h - the runbook's IncidentEscalationMatrix (L828-L881): an
+ * incident of a type and severity pages every role on its path; each role
+ * has on-call staff who acknowledge pages after a random time and then
+ * work the incident; a person handles one incident at a time, so pages
+ * queue (FIFO) when everyone in the role is busy.
+ *
+ * The default matrix is the runbook's (incident type x severity -> roles;
+ * an unknown type goes to soc_analyst, L867).  Scenario section
+ * `escalation`:
+ *   matrix.<type>.<severity>  list of roles, replacing that cell
+ *   defaults.{staff, ack, handle}  for roles not listed under roles
+ *                          (1, lognormal median 5min sigma 1, lognormal
+ *                           median 30min sigma 1: ASSUMPTIONS)
+ *   roles.<role>.{staff, ack, handle}
+ * ack: time from page (or from a person freeing up) to acknowledgement;
+ * handle: time the person then stays on the incident.
+ *
+ * Incidents arrive from response: ESCALATION_EV_INCIDENT.
+ *
+ * Metrics (escalation.*): ack.<role> (min, page to acknowledgement, queueing
+ * included), pages_per_day.<role>, backlog (time-average pages waiting for a
+ * free person, all roles), pages, incidents, level_<severity>.
+ */
+#ifndef MWRASP_ESCALATION_H
+#define MWRASP_ESCALATION_H
+
+#include <stdint.h>
+
+#include "response.h"
+#include "sim.h"
+
+extern const sim_model escalation_model;
+
+#define ESCALATION_MAX_ROLES 40
+#define ESCALATION_MAX_PATH 8
+
+/* ESCALATION_EV_INCIDENT: response -> escalation.  target = incident id;
+ * data.u32[0] = response_type, data.u32[1] = response_severity. */
+#define ESCALATION_EV_INCIDENT 50
+
+typedef struct escalation_role {
+    const char *name;           /* owned by the scenario document or static */
+    int64_t staff;
+    dist_t ack, handle;         /* ns */
+} escalation_role;
+
+typedef struct escalation_params {
+    int nroles;
+    escalation_role roles[ESCALATION_MAX_ROLES];
+    /* path[type][severity] = role indices */
+    int path_len[RESPONSE_NTYPES][RESPONSE_NSEVERITIES];
+    int path[RESPONSE_NTYPES][RESPONSE_NSEVERITIES][ESCALATION_MAX_PATH];
+} escalation_params;
+
+/* The runbook's default path, NULL-terminated role names. */
+const char *const *escalation_default_path(response_type type, response_severity sev);
+
+#endif

@@ -1,0 +1,264 @@
+/* network.c - delays, regions, bandwidth, loss and partitions (see
+ * network.h).
+ *
+ * Invariants: link_free_ns[i] is the time node i's egress link finishes the
+ * last message handed to it (never decreases); cut[k * nodes + i] is 1 iff
+ * node i is in partition k's set.  The hot path (network_arrival) draws at
+ * most two numbers and never allocates.
+ */
+#include "network.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <gsl/gsl_randist.h>
+
+#include "rng.h"
+
+static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *p)
+{
+    cfg_node *reg = cfg_section(c, sec, "regions");
+    p->nregions = 1;
+    if (!reg)
+        return 0;
+    int bad = 0;
+    bad |= cfg_int(c, reg, "count", 1, 1, NETWORK_MAX_REGIONS, &p->nregions);
+    cfg_node *lat = cfg_list(c, reg, "latency");
+    if (!lat) {
+        if (p->nregions > 1) {
+            cfg_error(c, reg, "network.regions: 'latency' (a %lld x %lld matrix of "
+                      "durations) is required when count > 1", (long long)p->nregions,
+                      (long long)p->nregions);
+            return -1;
+        }
+        return bad;
+    }
+    if ((int64_t)lat->n != p->nregions) {
+        cfg_error(c, lat, "network.regions.latency: expected %lld rows, found %zu",
+                  (long long)p->nregions, lat->n);
+        return -1;
+    }
+    for (size_t r = 0; r < lat->n; r++) {
+        cfg_node *row = lat->items[r];
+        if (row->kind != CFG_SEQ || (int64_t)row->n != p->nregions) {
+            cfg_error(c, row, "network.regions.latency row %zu: expected a list of "
+                      "%lld durations", r + 1, (long long)p->nregions);
+            bad = -1;
+            continue;
+        }
+        for (size_t k = 0; k < row->n; k++) {
+            cfg_node *cell = row->items[k];
+            char why[160];
+            int64_t ns = 0;
+            if (cell->kind != CFG_SCALAR ||
+                cfg_parse_duration(cell->text, &ns, why, sizeof why) != 0 || ns < 0) {
+                cfg_error(c, cell, "network.regions.latency[%zu][%zu]: expected a "
+                          "duration like 40ms", r + 1, k + 1);
+                bad = -1;
+                continue;
+            }
+            p->latency_ns[r][k] = ns;
+        }
+    }
+    return bad;
+}
+
+static int network_configure_partitions(cfg_ctx *c, cfg_node *sec, network_params *p)
+{
+    cfg_node *parts = cfg_list(c, sec, "partitions");
+    if (!parts)
+        return 0;
+    if (parts->n > NETWORK_MAX_PARTITIONS) {
+        cfg_error(c, parts, "network.partitions: at most %d windows", NETWORK_MAX_PARTITIONS);
+        return -1;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < parts->n; i++) {
+        cfg_node *w = parts->items[i];
+        network_partition *q = &p->partitions[i];
+        if (w->kind != CFG_MAP) {
+            cfg_error(c, w, "network.partitions: each window is a mapping like "
+                      "{first: 0, count: 3, from: 1s, to: 5s}");
+            bad = -1;
+            continue;
+        }
+        bad |= cfg_int(c, w, "first", 0, 0, INT64_C(1) << 30, &q->first);
+        bad |= cfg_int(c, w, "count", 0, 0, INT64_C(1) << 30, &q->count);
+        bad |= cfg_require(c, w, "from");
+        bad |= cfg_require(c, w, "to");
+        bad |= cfg_duration(c, w, "from", 0, 0, INT64_MAX / 4, &q->from_ns);
+        bad |= cfg_duration(c, w, "to", 0, 0, INT64_MAX / 4, &q->to_ns);
+        cfg_node *list = cfg_list(c, w, "nodes");
+        if (list) {
+            if (list->n > NETWORK_MAX_PARTITION_LIST) {
+                cfg_error(c, list, "network.partitions.nodes: at most %d ids "
+                          "(use first/count for ranges)", NETWORK_MAX_PARTITION_LIST);
+                bad = -1;
+            } else {
+                for (size_t k = 0; k < list->n; k++) {
+                    char why[160];
+                    int64_t id = -1;
+                    if (list->items[k]->kind != CFG_SCALAR ||
+                        cfg_parse_int(list->items[k]->text, &id, why, sizeof why) != 0 ||
+                        id < 0) {
+                        cfg_error(c, list->items[k], "network.partitions.nodes: "
+                                  "expected a node id >= 0");
+                        bad = -1;
+                        continue;
+                    }
+                    q->list[q->nlist++] = id;
+                }
+            }
+        }
+        if (q->to_ns <= q->from_ns) {
+            cfg_error(c, w, "network.partitions: 'to' must be after 'from'");
+            bad = -1;
+        }
+        if (q->count == 0 && q->nlist == 0) {
+            cfg_error(c, w, "network.partitions: the window cuts off no node "
+                      "(give count or nodes)");
+            bad = -1;
+        }
+    }
+    p->npartitions = (int)parts->n;
+    return bad;
+}
+
+int network_configure(cfg_ctx *c, cfg_node *sec, const char *const *class_names,
+                      int nclasses, network_params *p)
+{
+    int bad = 0;
+    dist_t def = dist_lognormal(1e6, 0.5);
+    if (nclasses > NETWORK_MAX_CLASSES)
+        nclasses = NETWORK_MAX_CLASSES;
+    p->nclasses = nclasses;
+    bad |= cfg_dist(c, sec, "delay", &def, 1, &p->delay);
+    cfg_node *cls = cfg_section(c, sec, "class_delay");
+    for (int k = 0; k < nclasses; k++) {
+        p->class_delay[k] = p->delay;
+        if (cls && cfg_get(cls, class_names[k])) {
+            p->class_has_delay[k] = 1;
+            bad |= cfg_dist(c, cls, class_names[k], &p->delay, 1, &p->class_delay[k]);
+        }
+    }
+    bad |= cfg_double(c, sec, "bandwidth_mbps", 0.0, 0.0, 1e9, &p->bandwidth_mbps);
+    bad |= cfg_fraction(c, sec, "loss", 0.0, 0.0, 1.0, &p->loss);
+    bad |= network_configure_regions(c, sec, p);
+    bad |= network_configure_partitions(c, sec, p);
+    return bad ? -1 : 0;
+}
+
+int network_init(network_t *net, const network_params *p, uint32_t nodes,
+                 gsl_rng *rng, err_t *e)
+{
+    memset(net, 0, sizeof *net);
+    net->p = p;
+    net->nodes = nodes;
+    net->rng = rng;
+    net->link_free_ns = calloc(nodes ? nodes : 1, sizeof *net->link_free_ns);
+    net->region = calloc(nodes ? nodes : 1, 1);
+    if (p->npartitions)
+        net->cut = calloc((size_t)p->npartitions * nodes, 1);
+    if (!net->link_free_ns || !net->region || (p->npartitions && !net->cut))
+        goto oom;
+    for (uint32_t i = 0; i < nodes; i++)
+        net->region[i] = (uint8_t)(i % (uint32_t)p->nregions);
+    for (int k = 0; k < p->npartitions; k++) {
+        const network_partition *q = &p->partitions[k];
+        uint8_t *cut = net->cut + (size_t)k * nodes;
+        for (int64_t i = q->first; i < q->first + q->count && i < (int64_t)nodes; i++)
+            cut[i] = 1;
+        for (int64_t j = 0; j < q->nlist; j++)
+            if (q->list[j] < (int64_t)nodes)
+                cut[q->list[j]] = 1;
+    }
+    net->ns_per_byte = p->bandwidth_mbps > 0 ? 8e9 / (p->bandwidth_mbps * 1e6) : 0.0;
+    return 0;
+oom:
+    network_release(net);
+    return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "network: out of memory for %u nodes",
+                   nodes);
+}
+
+void network_release(network_t *net)
+{
+    if (!net)
+        return;
+    free(net->link_free_ns);
+    free(net->region);
+    free(net->cut);
+    net->link_free_ns = NULL;
+    net->region = NULL;
+    net->cut = NULL;
+}
+
+int network_cut(const network_t *net, int64_t t_ns, uint32_t a, uint32_t b)
+{
+    const network_params *p = net->p;
+    for (int k = 0; k < p->npartitions; k++) {
+        const network_partition *q = &p->partitions[k];
+        if (t_ns < q->from_ns || t_ns >= q->to_ns)
+            continue;
+        const uint8_t *cut = net->cut + (size_t)k * net->nodes;
+        if (cut[a] != cut[b])
+            return 1;
+    }
+    return 0;
+}
+
+/* One delay draw in ns.  The common kinds avoid gsl_ran_lognormal's
+ * ratio-of-uniforms normal (the ziggurat is several times cheaper); the
+ * distribution is the same. */
+static double network_draw(const dist_t *d, gsl_rng *r)
+{
+    switch (d->kind) {
+    case DIST_CONSTANT:
+        return d->a;
+    case DIST_EXPONENTIAL:
+        return rng_exponential(r, d->a);
+    case DIST_LOGNORMAL:
+        return d->a * exp(d->b * gsl_ran_gaussian_ziggurat(r, 1.0));
+    default: {
+        double x = dist_sample(d, r);
+        return x > 0 ? x : 0.0;
+    }
+    }
+}
+
+int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from, uint32_t to,
+                        uint32_t bytes, int cls)
+{
+    const network_params *p = net->p;
+    int64_t depart = send_ns;
+    if (net->ns_per_byte > 0) {
+        int64_t start = net->link_free_ns[from] > send_ns ? net->link_free_ns[from] : send_ns;
+        depart = start + (int64_t)(net->ns_per_byte * bytes + 0.5);
+        net->link_free_ns[from] = depart;
+    }
+    if (p->npartitions && network_cut(net, send_ns, from, to)) {
+        net->lost++;
+        return -1;
+    }
+    if (p->loss > 0 && gsl_rng_uniform(net->rng) < p->loss) {
+        net->lost++;
+        return -1;
+    }
+    /* class_delay[k] equals delay unless the scenario overrides class k. */
+    const dist_t *d = cls >= 0 && cls < p->nclasses ? &p->class_delay[cls] : &p->delay;
+    double delay = network_draw(d, net->rng);
+    int64_t arrive = depart + (int64_t)(delay + 0.5);
+    if (p->nregions > 1)
+        arrive += p->latency_ns[net->region[from]][net->region[to]];
+    return arrive;
+}
+
+double network_mean_delay_ns(const network_t *net, uint32_t a, uint32_t b, int cls)
+{
+    const network_params *p = net->p;
+    const dist_t *d = cls >= 0 && cls < p->nclasses ? &p->class_delay[cls] : &p->delay;
+    double m = dist_mean(d);
+    if (p->nregions > 1)
+        m += (double)p->latency_ns[net->region[a]][net->region[b]];
+    return m;
+}

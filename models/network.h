@@ -1,0 +1,102 @@
+/* network.h - a message network that models reuse: one-way delay per
+ * message, regions, bandwidth, loss and partitions.
+ *
+ * A message sent at time t from node a to node b of size B bytes:
+ *   1. leaves a's network interface after serialisation: the interface is a
+ *      FIFO link of bandwidth_mbps, so departure = max(t, a's link free
+ *      time) + 8 B / bandwidth (no serialisation when bandwidth is 0);
+ *   2. is lost with probability loss, or when a partition window separates
+ *      a and b at time t (one node inside the window's set, one outside);
+ *   3. otherwise arrives at departure + latency[region a][region b] +
+ *      a draw of the delay distribution (the class's own distribution when
+ *      the using model names message classes and the scenario overrides it).
+ * Nodes are numbered 0 .. nodes-1; region of node i is i mod regions.count.
+ *
+ * Scenario section (inside the using model's section, key `network`):
+ *   delay          one-way delay distribution      (default lognormal,
+ *                                                   median 1ms, sigma 0.5)
+ *   class_delay    {CLASS: distribution, ...} per-class overrides
+ *   bandwidth_mbps per-node egress bandwidth, Mbit/s (default 0 = unlimited)
+ *   loss           loss probability per message     (default 0)
+ *   regions        {count: R, latency: [[...R durations...] x R]}
+ *   partitions     list of {first: i, count: k | nodes: [..], from: t1, to: t2}
+ *
+ * Invariants: params are read-only after network_configure; a network_t
+ * draws only from the stream given to network_init, so the same seed gives
+ * the same delays.  network_arrival() never allocates.
+ */
+#ifndef MWRASP_NETWORK_H
+#define MWRASP_NETWORK_H
+
+#include <stdint.h>
+
+#include <gsl/gsl_rng.h>
+
+#include "cfg.h"
+#include "dist.h"
+#include "err.h"
+
+#define NETWORK_MAX_REGIONS 16
+#define NETWORK_MAX_PARTITIONS 16
+#define NETWORK_MAX_PARTITION_LIST 64
+#define NETWORK_MAX_CLASSES 8
+
+/* One partition window: nodes [first, first + count) plus list[0..nlist)
+ * are cut off from every other node during [from_ns, to_ns). */
+typedef struct network_partition {
+    int64_t from_ns, to_ns;
+    int64_t first, count;
+    int64_t nlist;
+    int64_t list[NETWORK_MAX_PARTITION_LIST];
+} network_partition;
+
+typedef struct network_params {
+    dist_t delay;                              /* ns */
+    int nclasses;                              /* classes named by the model */
+    int class_has_delay[NETWORK_MAX_CLASSES];
+    dist_t class_delay[NETWORK_MAX_CLASSES];   /* ns */
+    double bandwidth_mbps;                     /* 0 = unlimited */
+    double loss;                               /* probability */
+    int64_t nregions;                          /* 1 = no regions */
+    int64_t latency_ns[NETWORK_MAX_REGIONS][NETWORK_MAX_REGIONS];
+    int npartitions;
+    network_partition partitions[NETWORK_MAX_PARTITIONS];
+} network_params;
+
+/* Per-replication network state. */
+typedef struct network {
+    const network_params *p;
+    uint32_t nodes;
+    gsl_rng *rng;
+    int64_t *link_free_ns;  /* [nodes] egress link busy until */
+    uint8_t *region;        /* [nodes] */
+    uint8_t *cut;           /* [npartitions][nodes]: 1 inside the window's set */
+    double ns_per_byte;     /* serialisation; 0 = unlimited bandwidth */
+    int64_t lost;           /* messages lost (loss or partition) */
+} network_t;
+
+/* Reads the `network` mapping sec (may be NULL: defaults) into p.
+ * class_names[0..nclasses) are the message classes the caller distinguishes
+ * (keys of class_delay).  Returns 0 or -1 after recording diagnostics. */
+int network_configure(cfg_ctx *c, cfg_node *sec, const char *const *class_names,
+                      int nclasses, network_params *p);
+/* Sets up net for nodes endpoints drawing from rng (owned by the caller,
+ * typically sim_stream()).  Partition node ids >= nodes are ignored.
+ * Returns 0 or ERR_SOFTWARE / ERR_DATA with e set. */
+int network_init(network_t *net, const network_params *p, uint32_t nodes,
+                 gsl_rng *rng, err_t *e);
+/* Frees what network_init allocated; safe on a zeroed or released net. */
+void network_release(network_t *net);
+
+/* Arrival time of a message of bytes bytes sent at send_ns from `from` to
+ * `to` in class cls (0 when the model has no classes), or -1 when it is
+ * lost.  Consumes the sender's link time even when the message is lost. */
+int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from,
+                        uint32_t to, uint32_t bytes, int cls);
+/* 1 when a partition window separates a and b at time t_ns. */
+int network_cut(const network_t *net, int64_t t_ns, uint32_t a, uint32_t b);
+/* Mean one-way delay of class cls between regions of a and b, excluding
+ * serialisation (ns); for closed-form checks. */
+double network_mean_delay_ns(const network_t *net, uint32_t a, uint32_t b, int cls);
+
+#endif

@@ -1,0 +1,525 @@
+/* test_consensus.c - the consensus model against exact figures and closed
+ * forms: PBFT's 5d latency and 2n(n-1) messages, HotStuff's 9d and 8(n-1),
+ * the order statistic of a vote quorum, view changes under a silent
+ * leader, safety under equivocation, availability under maintenance and
+ * failures, and the network module's arithmetic.  Seeds are fixed, so the
+ * tests are deterministic. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "consensus.h"
+#include "network.h"
+#include "runner.h"
+#include "scenario.h"
+
+static scenario_t *load_text(const char *text)
+{
+    char path[] = "/tmp/mwrasp-cons-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    scenario_t *sc = NULL;
+    err_t e;
+    err_clear(&e);
+    int rc = scenario_load(path, NULL, 0, &c, &sc, &e);
+    for (size_t i = 0; i < c.ndiags; i++)
+        fprintf(stderr, "%s\n", c.diags[i]);
+    cr_assert_eq(rc, 0, "scenario failed to load: %s", e.msg);
+    cfg_ctx_free(&c);
+    unlink(path);
+    return sc;
+}
+
+/* Runs reps replications of a consensus scenario whose `consensus:` body
+ * (indented by two spaces) is body. */
+static void run_consensus(const char *duration, int reps, unsigned seed, const char *body,
+                          runner_result *r, scenario_t **sc_out)
+{
+    char text[8192];
+    snprintf(text, sizeof text,
+             "name: t\nseed: %u\nduration: %s\nreplications: %d\nconsensus:\n%s", seed,
+             duration, reps, body);
+    scenario_t *sc = load_text(text);
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(runner_run(sc, 0, 0, (size_t)reps, 1, r, &e), 0, "%s", e.msg);
+    *sc_out = sc;
+}
+
+static const stats_summary *metric(const runner_result *r, const char *name)
+{
+    int k = runner_metric_index(r, name);
+    cr_assert_geq(k, 0, "no metric %s", name);
+    return &r->summary[k];
+}
+
+static const stats_rep *rep_metric(const runner_result *r, size_t rep, const char *name)
+{
+    int k = runner_metric_index(r, name);
+    cr_assert_geq(k, 0, "no metric %s", name);
+    return &r->reps[rep * r->nmetrics + (size_t)k];
+}
+
+static void expect_in_ci(const runner_result *r, const char *name, double expect,
+                         const char *label)
+{
+    const stats_summary *s = metric(r, name);
+    cr_log_info("%s %s: %.5g [%.5g, %.5g], closed form %.5g", label, name, s->mean,
+                s->ci_low, s->ci_high, expect);
+    cr_expect(s->ci_low <= expect && expect <= s->ci_high,
+              "%s %s: closed form %.6g outside the 95%% CI [%.6g, %.6g]", label, name,
+              expect, s->ci_low, s->ci_high);
+}
+
+/* Constant delay d, zero CPU, isolated requests: exact latency and
+ * message counts. */
+static void check_exact(const char *protocol, int n, double latency_d, double replica_msgs)
+{
+    const int requests = 20;
+    char body[1024];
+    snprintf(body, sizeof body,
+             "  protocol: %s\n  nodes: %d\n  requests: %d\n"
+             "  request_interval: {dist: constant, value: 100ms}\n"
+             "  network: {delay: {dist: constant, value: 2ms}}\n",
+             protocol, n, requests);
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("10s", 1, 1, body, &r, &sc);
+    const stats_rep *lat = rep_metric(&r, 0, "consensus.latency");
+    cr_expect_eq(lat->n, requests, "%s n=%d: %g requests completed", protocol, n, lat->n);
+    cr_expect_float_eq(lat->min, latency_d * 2.0, 1e-9, "%s n=%d: min latency %g ms",
+                       protocol, n, lat->min);
+    cr_expect_float_eq(lat->max, latency_d * 2.0, 1e-9, "%s n=%d: max latency %g ms",
+                       protocol, n, lat->max);
+    double per_dec = rep_metric(&r, 0, "consensus.messages_per_decision")->value;
+    cr_expect_float_eq(per_dec, replica_msgs, 1e-9, "%s n=%d: %g messages per decision, "
+                       "expected %g", protocol, n, per_dec, replica_msgs);
+    double client = rep_metric(&r, 0, "consensus.client_messages")->value;
+    cr_expect_float_eq(client, 2.0 * n * requests, 1e-9,
+                       "%s n=%d: %g client messages, expected n + n per request", protocol,
+                       n, client);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 0);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.safety_violations")->value, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Exponential delays of mean 1 ms on votes, instant proposals: the leader's
+ * wait for q - 1 = 2f votes of n - 1 is d (H_{n-1} - H_{n-1-2f}). */
+static void check_quorum_wait(const char *protocol, int n, int requests, int reps)
+{
+    char body[1024];
+    snprintf(body, sizeof body,
+             "  protocol: %s\n  nodes: %d\n  requests: %d\n"
+             "  request_interval: {dist: constant, value: 50ms}\n"
+             "  network:\n    delay: {dist: exponential, mean: 1ms}\n"
+             "    class_delay: {proposal: {dist: constant, value: 0ms}}\n",
+             protocol, n, requests);
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("200s", reps, 7, body, &r, &sc);
+    int f = (n - 1) / 3;
+    double expect = consensus_order_stat_exp(n - 1, 2 * f);
+    char label[64];
+    snprintf(label, sizeof label, "%s n=%d", protocol, n);
+    expect_in_ci(&r, "consensus.quorum_wait", expect, label);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+Test(pbft, order_statistic_values)
+{
+    cr_assert_float_eq(consensus_order_stat_exp(3, 2), 0.8333333, 1e-6);
+    cr_assert_float_eq(consensus_order_stat_exp(30, 20), 1.0660, 5e-5);
+}
+
+/* client -> replicas, pre-prepare, prepare, commit, reply: 5d; replica
+ * messages 2n(n-1) per decision; client n requests + n replies. */
+Test(pbft, exact_latency_and_messages_n4) { check_exact("pbft", 4, 5, 2.0 * 4 * 3); }
+Test(pbft, exact_latency_and_messages_n7) { check_exact("pbft", 7, 5, 2.0 * 7 * 6); }
+Test(pbft, exact_latency_and_messages_n31) { check_exact("pbft", 31, 5, 2.0 * 31 * 30); }
+
+Test(pbft, quorum_wait_order_statistic_n4) { check_quorum_wait("pbft", 4, 2000, 10); }
+Test(pbft, quorum_wait_order_statistic_n31) { check_quorum_wait("pbft", 31, 1000, 10); }
+
+/* A silent primary: the request commits in view 1 after the 500 ms
+ * timeout: request d, timeout, view change d, new view d, prepare d,
+ * commit d, reply d = 500 ms + 6d. */
+Test(pbft, silent_leader_view_change)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("5s", 1, 3,
+                  "  nodes: 4\n  requests: 1\n"
+                  "  request_interval: {dist: constant, value: 100ms}\n"
+                  "  network: {delay: {dist: constant, value: 1ms}}\n"
+                  "  faults: [{behaviour: silent, count: 1}]\n",
+                  &r, &sc);
+    const stats_rep *lat = rep_metric(&r, 0, "consensus.latency");
+    cr_expect_eq(lat->n, 1, "the request did not commit");
+    cr_expect_float_eq(lat->value, 506.0, 1e-9, "latency %g ms, expected 500 + 6d",
+                       lat->value);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 1);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 1.0, 1e-9);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Three silent primaries in a row (n = 10): the request timer (500 ms),
+ * then new-view timers of 500 ms and 1000 ms (doubling) before view 3's
+ * honest primary takes over: d + 500 + 500 + 1000 + 6d - d = 2006 ms. */
+Test(pbft, silent_leaders_timeout_doubles)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("5s", 1, 3,
+                  "  nodes: 10\n  requests: 1\n"
+                  "  request_interval: {dist: constant, value: 100ms}\n"
+                  "  network: {delay: {dist: constant, value: 1ms}}\n"
+                  "  faults: [{behaviour: silent, count: 3}]\n",
+                  &r, &sc);
+    const stats_rep *lat = rep_metric(&r, 0, "consensus.latency");
+    cr_expect_eq(lat->n, 1, "the request did not commit");
+    cr_expect_float_eq(lat->value, 2006.0, 1e-9, "latency %g ms", lat->value);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 1);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Under load, batching and the window keep up; messages per decision stay
+ * 2n(n-1) with batches of many requests. */
+Test(pbft, batching_under_load)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("3s", 2, 5,
+                  "  nodes: 7\n  request_rate: 5000/s\n  batch_size: 50\n  window: 4\n"
+                  "  network: {delay: {dist: constant, value: 5ms}}\n",
+                  &r, &sc);
+    const stats_summary *thr = metric(&r, "consensus.throughput");
+    const stats_summary *dec = metric(&r, "consensus.decisions");
+    cr_expect_gt(thr->mean, 4500, "throughput %g req/s", thr->mean);
+    cr_expect_lt(dec->mean, thr->mean / 5, "batches of several requests");
+    cr_expect_float_eq(metric(&r, "consensus.messages_per_decision")->mean, 2.0 * 7 * 6, 1.0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Chained HotStuff, one isolated request: proposal b1 (2d), votes (3d),
+ * b2 (4d), votes (5d), b3 (6d), votes (7d: the leader commits b1), b4
+ * carries QC(b3) (8d: replicas commit b1), replies (9d); f + 1 >= 2
+ * replies are needed and only the leader's arrives before 9d.  Replica
+ * messages: 4 proposals and 4 vote rounds of n - 1 = 8(n - 1). */
+Test(hotstuff, exact_latency_and_messages_n4) { check_exact("hotstuff", 4, 9, 8.0 * 3); }
+Test(hotstuff, exact_latency_and_messages_n31) { check_exact("hotstuff", 31, 9, 8.0 * 30); }
+
+Test(hotstuff, quorum_wait_order_statistic_n4) { check_quorum_wait("hotstuff", 4, 2000, 10); }
+Test(hotstuff, quorum_wait_order_statistic_n31) { check_quorum_wait("hotstuff", 31, 2000, 10); }
+
+Test(hotstuff, silent_leader_view_change)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("5s", 1, 3,
+                  "  protocol: hotstuff\n  nodes: 4\n  requests: 3\n"
+                  "  request_interval: {dist: constant, value: 100ms}\n"
+                  "  network: {delay: {dist: constant, value: 1ms}}\n"
+                  "  faults: [{behaviour: silent, count: 1}]\n",
+                  &r, &sc);
+    const stats_rep *lat = rep_metric(&r, 0, "consensus.latency");
+    cr_expect_eq(lat->n, 3, "%g of 3 requests committed", lat->n);
+    cr_expect_geq(lat->max, 500.0, "latency %g ms must include the 500 ms timeout", lat->max);
+    cr_expect_lt(lat->max, 600.0);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 1);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.safety_violations")->value, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Equivocators (the primary among them) with random delays over many
+ * seeds: never a violation with k <= f colluders, and requests still
+ * commit (after view changes); with k >= n/3 a violation is detected. */
+static void check_equivocation(const char *protocol, int n, int k, int reps, int expect_violation)
+{
+    char body[1024];
+    snprintf(body, sizeof body,
+             "  protocol: %s\n  nodes: %d\n  request_rate: 50/s\n"
+             "  network: {delay: {dist: lognormal, median: 2ms, sigma: 0.6}}\n"
+             "  faults: [{behaviour: equivocate, count: %d}]\n",
+             protocol, n, k);
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("4s", reps, 11, body, &r, &sc);
+    int violated = 0;
+    for (int i = 0; i < reps; i++) {
+        double v = rep_metric(&r, (size_t)i, "consensus.safety_violations")->value;
+        double t = rep_metric(&r, (size_t)i, "consensus.first_violation")->value;
+        if (v > 0) {
+            violated++;
+            cr_expect_geq(t, 0.0, "violation counted without its time");
+        } else {
+            cr_expect_eq(t, -1.0);
+        }
+        if (!expect_violation)
+            cr_expect_gt(rep_metric(&r, (size_t)i, "consensus.throughput")->value, 20.0,
+                         "%s n=%d k=%d rep %d: no progress", protocol, n, k, i);
+    }
+    cr_log_info("%s n=%d k=%d: violations in %d of %d replications", protocol, n, k, violated,
+                reps);
+    if (expect_violation)
+        cr_expect_gt(violated, 0, "%s n=%d with %d colluders: no violation detected",
+                     protocol, n, k);
+    else
+        cr_expect_eq(violated, 0, "%s n=%d with %d <= f colluders: safety violated",
+                     protocol, n, k);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+Test(faults, pbft_equivocators_below_third_safe_n4) { check_equivocation("pbft", 4, 1, 20, 0); }
+Test(faults, pbft_equivocators_below_third_safe_n7) { check_equivocation("pbft", 7, 2, 20, 0); }
+Test(faults, pbft_equivocators_third_violate_n4) { check_equivocation("pbft", 4, 2, 5, 1); }
+Test(faults, pbft_equivocators_third_violate_n7) { check_equivocation("pbft", 7, 3, 5, 1); }
+Test(faults, hotstuff_equivocators_below_third_safe) { check_equivocation("hotstuff", 7, 2, 20, 0); }
+Test(faults, hotstuff_equivocators_third_violate) { check_equivocation("hotstuff", 4, 2, 5, 1); }
+
+/* f crashed replicas: everything still commits; f + 1: nothing does. */
+Test(faults, crash_f_and_f_plus_one)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("3s", 2, 13,
+                  "  nodes: 7\n  request_rate: 20/s\n"
+                  "  faults: [{behaviour: crash, count: 2, start: 1s}]\n"
+                  "  placement: last\n",
+                  &r, &sc);
+    cr_expect_lt(metric(&r, "consensus.uncommitted")->mean, 3.0);
+    cr_expect_eq(metric(&r, "consensus.view_changes")->mean, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+    run_consensus("3s", 2, 13,
+                  "  nodes: 7\n  request_rate: 20/s\n"
+                  "  faults: [{behaviour: crash, count: 3}]\n  placement: last\n",
+                  &r, &sc);
+    cr_expect_eq(metric(&r, "consensus.throughput")->mean, 0);
+    cr_expect_eq(metric(&r, "consensus.availability")->mean, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* delay and drop behaviours at f replicas slow PBFT but keep it live and
+ * safe. */
+Test(faults, delay_and_drop_live)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("4s", 3, 17,
+                  "  nodes: 10\n  request_rate: 20/s\n"
+                  "  faults:\n"
+                  "    - {behaviour: delay, count: 2, hold: {dist: exponential, mean: 50ms}}\n"
+                  "    - {behaviour: drop, count: 1, drop: 80%}\n",
+                  &r, &sc);
+    cr_expect_lt(metric(&r, "consensus.uncommitted")->mean, 3.0);
+    cr_expect_eq(metric(&r, "consensus.safety_violations")->mean, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* A partition that cuts off the primary and one backup of n = 7 (more
+ * than f): no commits during the window, a view change after it... and
+ * everything commits by the end. */
+Test(faults, partition_heals)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("8s", 2, 19,
+                  "  nodes: 7\n  request_rate: 20/s\n"
+                  "  network:\n    delay: {dist: constant, value: 2ms}\n"
+                  "    partitions: [{first: 0, count: 3, from: 1s, to: 2s}]\n",
+                  &r, &sc);
+    cr_expect_lt(metric(&r, "consensus.uncommitted")->mean, 3.0);
+    cr_expect_gt(metric(&r, "consensus.lost_messages")->mean, 0);
+    cr_expect_gt(metric(&r, "consensus.latency")->p99, 500.0,
+                 "requests during the partition waited for it to heal");
+    cr_expect_eq(metric(&r, "consensus.safety_violations")->mean, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Same seed, same results, bit for bit. */
+Test(faults, deterministic)
+{
+    runner_result a, b;
+    scenario_t *sa, *sb;
+    const char *body = "  nodes: 7\n  request_rate: 100/s\n"
+                       "  faults: [{behaviour: equivocate, count: 2}]\n";
+    run_consensus("2s", 2, 23, body, &a, &sa);
+    run_consensus("2s", 2, 23, body, &b, &sb);
+    cr_assert_eq(a.nmetrics, b.nmetrics);
+    for (size_t i = 0; i < a.nreps * a.nmetrics; i++) {
+        double x = a.reps[i].value, y = b.reps[i].value;
+        cr_expect((isnan(x) && isnan(y)) || x == y, "metric %zu differs: %g vs %g",
+                  i % a.nmetrics, x, y);
+    }
+    runner_result_free(&a);
+    runner_result_free(&b);
+    scenario_free(sa);
+    scenario_free(sb);
+}
+
+/* The first Sunday of each month of 2025 at 02:00. */
+Test(availability, maintenance_calendar)
+{
+    consensus_params p;
+    memset(&p, 0, sizeof p);
+    p.start_day = consensus_days_from_civil(2025, 1, 1);
+    p.maintenance_weekday = 0;
+    p.maintenance_start_ns = 2 * 3600 * SIM_NS_PER_S;
+    const int sundays[12] = { 5, 2, 2, 6, 4, 1, 6, 3, 7, 5, 2, 7 };
+    int64_t t = -1;
+    for (int m = 0; m < 12; m++) {
+        t = consensus_next_maintenance(&p, t);
+        int64_t day = consensus_days_from_civil(2025, m + 1, sundays[m]) - p.start_day;
+        cr_expect_eq(t, day * 86400 * SIM_NS_PER_S + p.maintenance_start_ns,
+                     "month %d: window at %lld", m + 1, (long long)t);
+    }
+}
+
+/* Whole-network maintenance, 4 h on 12 Sundays: availability exactly
+ * 1 - 48 h / 8760 h.  A rolling window keeps the quorum: exactly 1. */
+Test(availability, maintenance_year)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("365d", 1, 29,
+                  "  nodes: 127\n  traffic: false\n"
+                  "  availability: {maintenance: whole}\n",
+                  &r, &sc);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.availability")->value,
+                       1.0 - 48.0 / 8760.0, 1e-12);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.outages")->value, 12);
+    runner_result_free(&r);
+    scenario_free(sc);
+    run_consensus("365d", 1, 29,
+                  "  nodes: 127\n  traffic: false\n"
+                  "  availability: {maintenance: rolling}\n",
+                  &r, &sc);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.availability")->value, 1.0, 1e-12);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.live_honest")->value,
+                       127.0 - 48.0 / 8760.0, 1e-9);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Independent exponential failures and repairs: each replica is up with
+ * probability p = MTTF / (MTTF + MTTR); n = 4 needs 3 up:
+ * A = p^4 + 4 p^3 (1 - p). */
+Test(availability, failures_binomial)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("3650d", 20, 31,
+                  "  nodes: 4\n  traffic: false\n"
+                  "  availability:\n    failures: true\n"
+                  "    time_to_failure: {dist: exponential, mean: 10d}\n"
+                  "    time_to_repair: {dist: exponential, mean: 1d}\n",
+                  &r, &sc);
+    double p = 10.0 / 11.0;
+    expect_in_ci(&r, "consensus.availability", pow(p, 4) + 4 * pow(p, 3) * (1 - p),
+                 "n=4 failures");
+    expect_in_ci(&r, "consensus.live_honest", 4 * p, "n=4 failures");
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Traffic and failures together: a replica that fails and comes back
+ * rejoins by state transfer and the network stays safe. */
+Test(availability, failures_with_traffic)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("20s", 2, 37,
+                  "  nodes: 7\n  request_rate: 50/s\n"
+                  "  availability:\n    failures: true\n"
+                  "    time_to_failure: {dist: exponential, mean: 3s}\n"
+                  "    time_to_repair: {dist: exponential, mean: 1s}\n",
+                  &r, &sc);
+    cr_expect_eq(metric(&r, "consensus.safety_violations")->mean, 0);
+    cr_expect_gt(metric(&r, "consensus.throughput")->mean, 25.0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* The network module's arithmetic: serialisation by size, FIFO egress,
+ * regions, loss and partitions. */
+Test(network, arithmetic)
+{
+    network_params p;
+    memset(&p, 0, sizeof p);
+    p.delay = dist_constant(1e6);
+    p.bandwidth_mbps = 8.0; /* 1 byte per us */
+    p.nregions = 2;
+    p.latency_ns[0][1] = p.latency_ns[1][0] = 40 * SIM_NS_PER_MS;
+    p.npartitions = 1;
+    p.partitions[0] = (network_partition){ .from_ns = 10 * SIM_NS_PER_S,
+                                           .to_ns = 20 * SIM_NS_PER_S, .first = 3,
+                                           .count = 1 };
+    gsl_rng *rng = gsl_rng_alloc(gsl_rng_mt19937);
+    network_t net;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(network_init(&net, &p, 4, rng, &e), 0);
+    /* 3,309 bytes at 1 byte/us: 3.309 ms on the wire, then 1 ms. */
+    cr_expect_eq(network_arrival(&net, 0, 0, 2, 3309, 0), 3309 * SIM_NS_PER_US + SIM_NS_PER_MS);
+    /* The second message queues behind the first on node 0's link. */
+    cr_expect_eq(network_arrival(&net, 0, 0, 2, 1000, 0),
+                 4309 * SIM_NS_PER_US + SIM_NS_PER_MS);
+    /* Node 1 is in region 1: + 40 ms. */
+    cr_expect_eq(network_arrival(&net, 0, 2, 1, 0, 0), 41 * SIM_NS_PER_MS);
+    /* Node 3 is cut off during [10 s, 20 s). */
+    cr_expect_eq(network_arrival(&net, 15 * SIM_NS_PER_S, 2, 3, 0, 0), -1);
+    cr_expect_eq(network_arrival(&net, 20 * SIM_NS_PER_S, 2, 3, 0, 0),
+                 20 * SIM_NS_PER_S + 41 * SIM_NS_PER_MS);
+    cr_expect_eq(net.lost, 1);
+    network_release(&net);
+    p.loss = 1.0;
+    p.npartitions = 0;
+    cr_assert_eq(network_init(&net, &p, 4, rng, &e), 0);
+    cr_expect_eq(network_arrival(&net, 0, 0, 2, 10, 0), -1);
+    network_release(&net);
+    network_release(&net); /* idempotent */
+    gsl_rng_free(rng);
+}
+
+/* Bandwidth in a full run: PBFT with a 10 Mbit/s link and 3,309-byte
+ * signatures is slower than with unlimited bandwidth. */
+Test(network, bandwidth_slows_commits)
+{
+    runner_result a, b;
+    scenario_t *sa, *sb;
+    run_consensus("3s", 1, 41,
+                  "  nodes: 16\n  request_rate: 10/s\n"
+                  "  network: {delay: {dist: constant, value: 2ms}}\n",
+                  &a, &sa);
+    run_consensus("3s", 1, 41,
+                  "  nodes: 16\n  request_rate: 10/s\n"
+                  "  network: {delay: {dist: constant, value: 2ms}, bandwidth_mbps: 10}\n",
+                  &b, &sb);
+    double fast = metric(&a, "consensus.latency")->mean;
+    double slow = metric(&b, "consensus.latency")->mean;
+    cr_expect_float_eq(fast, 10.0, 1e-9);
+    /* Each broadcast of ~3.4 kB to 15 peers takes >= 15 * 2.75 ms. */
+    cr_expect_gt(slow, fast + 3 * 15 * 2.7, "latency %g ms with 10 Mbit/s", slow);
+    runner_result_free(&a);
+    runner_result_free(&b);
+    scenario_free(sa);
+    scenario_free(sb);
+}
