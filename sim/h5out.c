@@ -6,6 +6,7 @@
  */
 #include "h5out.h"
 #include "campaign.h"
+#include "capacity.h"
 #include "version.h"
 
 #include <errno.h>
@@ -512,6 +513,124 @@ done:
     return rc;
 }
 
+typedef struct h5out_runbook_row {
+    int64_t month, ai_agents, transactions_per_second;
+    double storage_tb;
+    int64_t compute_cores, memory_gb;
+    double network_gbps;
+} h5out_runbook_row;
+
+typedef struct h5out_breaking_row {
+    const char *claim, *metric;
+    int64_t held_at_start, breaks_at_month;
+} h5out_breaking_row;
+
+typedef struct h5out_plan_row {
+    int64_t month;
+    double growth_factor, agents;
+    int64_t claims_holding_unchanged, claims_total;
+    const char *resources;
+    double resource_units;
+} h5out_plan_row;
+
+/* Creates dataset name in g from rows (n of them) with type t. */
+static int h5out_table(hid_t g, const char *name, hid_t t, const void *rows, size_t n,
+                       const char *units, const char *what)
+{
+    hsize_t dims[1] = { n };
+    hid_t sp = H5Screate_simple(1, dims, NULL);
+    hid_t ds = H5Dcreate2(g, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int ok = ds >= 0 && H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0 &&
+             h5out_describe(ds, units, what) == 0;
+    if (ds >= 0)
+        H5Dclose(ds);
+    H5Sclose(sp);
+    return ok ? 0 : -1;
+}
+
+static int h5out_write_capacity(hid_t file, const scenario_t *sc, const capacity_result *r)
+{
+    if (!r)
+        return 0;
+    int rc = -1;
+    size_t rows = r->months + 1;
+    hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, H5T_VARIABLE);
+    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t trb = H5Tcreate(H5T_COMPOUND, sizeof(h5out_runbook_row));
+    H5Tinsert(trb, "month", HOFFSET(h5out_runbook_row, month), H5T_NATIVE_INT64);
+    H5Tinsert(trb, "ai_agents", HOFFSET(h5out_runbook_row, ai_agents), H5T_NATIVE_INT64);
+    H5Tinsert(trb, "transactions_per_second", HOFFSET(h5out_runbook_row, transactions_per_second),
+              H5T_NATIVE_INT64);
+    H5Tinsert(trb, "storage_tb", HOFFSET(h5out_runbook_row, storage_tb), H5T_NATIVE_DOUBLE);
+    H5Tinsert(trb, "compute_cores", HOFFSET(h5out_runbook_row, compute_cores), H5T_NATIVE_INT64);
+    H5Tinsert(trb, "memory_gb", HOFFSET(h5out_runbook_row, memory_gb), H5T_NATIVE_INT64);
+    H5Tinsert(trb, "network_gbps", HOFFSET(h5out_runbook_row, network_gbps), H5T_NATIVE_DOUBLE);
+    hid_t tbr = H5Tcreate(H5T_COMPOUND, sizeof(h5out_breaking_row));
+    H5Tinsert(tbr, "claim", HOFFSET(h5out_breaking_row, claim), str);
+    H5Tinsert(tbr, "metric", HOFFSET(h5out_breaking_row, metric), str);
+    H5Tinsert(tbr, "held_at_start", HOFFSET(h5out_breaking_row, held_at_start), H5T_NATIVE_INT64);
+    H5Tinsert(tbr, "breaks_at_month", HOFFSET(h5out_breaking_row, breaks_at_month),
+              H5T_NATIVE_INT64);
+    hid_t tpl = H5Tcreate(H5T_COMPOUND, sizeof(h5out_plan_row));
+    H5Tinsert(tpl, "month", HOFFSET(h5out_plan_row, month), H5T_NATIVE_INT64);
+    H5Tinsert(tpl, "growth_factor", HOFFSET(h5out_plan_row, growth_factor), H5T_NATIVE_DOUBLE);
+    H5Tinsert(tpl, "agents", HOFFSET(h5out_plan_row, agents), H5T_NATIVE_DOUBLE);
+    H5Tinsert(tpl, "claims_holding_unchanged", HOFFSET(h5out_plan_row, claims_holding_unchanged),
+              H5T_NATIVE_INT64);
+    H5Tinsert(tpl, "claims_total", HOFFSET(h5out_plan_row, claims_total), H5T_NATIVE_INT64);
+    H5Tinsert(tpl, "resources", HOFFSET(h5out_plan_row, resources), str);
+    H5Tinsert(tpl, "resource_units", HOFFSET(h5out_plan_row, resource_units), H5T_NATIVE_DOUBLE);
+    h5out_runbook_row rb[CAPACITY_MAX_MONTHS + 1];
+    h5out_plan_row pl[CAPACITY_MAX_MONTHS + 1];
+    h5out_breaking_row br[64];
+    const char *recs[8];
+    int64_t held_total = 0;
+    for (size_t c = 0; c < r->nclaims; c++) {
+        br[c].claim = sc->claims.items[c].name;
+        br[c].metric = sc->claims.items[c].metric;
+        br[c].held_at_start = r->held_at_start[c];
+        br[c].breaks_at_month = r->breaks_at_month[c];
+        held_total += r->held_at_start[c];
+    }
+    for (size_t m = 0; m < rows; m++) {
+        const capacity_runbook_row *x = &r->runbook[m];
+        h5out_runbook_row y = { x->month, x->ai_agents, x->tps, x->storage_tb, x->compute_cores,
+                                x->memory_gb, x->network_gbps };
+        rb[m] = y;
+        const capacity_month *p = &r->plan[m];
+        double units = 0;
+        for (size_t i = 0; i < sc->capacity.nresources; i++)
+            units += (double)p->resource_values[i];
+        h5out_plan_row z = { (int64_t)m, p->growth_factor, p->agents, p->holding_unchanged,
+                             held_total, p->resources, units };
+        pl[m] = z;
+    }
+    for (size_t i = 0; i < r->nrecommendations; i++)
+        recs[i] = r->recommendations[i];
+    hid_t g = H5Gcreate2(file, "capacity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0)
+        goto done;
+    if (h5out_table(g, "runbook", trb, rb, rows, "see fields",
+                    "the runbook's CapacityPlanning projection, reproduced exactly") ||
+        h5out_table(g, "plan", tpl, pl, rows, "see fields",
+                    "simulated plan: smallest resources keeping every claim held at month 0") ||
+        (r->nclaims && h5out_table(g, "breaking", tbr, br, r->nclaims, "month",
+                                   "month each claim breaks with nothing added (-1: never)")) ||
+        h5out_strings(g, "recommendations", recs, r->nrecommendations,
+                      "the runbook's scaling recommendations for these numbers"))
+        goto done;
+    rc = 0;
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    H5Tclose(trb);
+    H5Tclose(tbr);
+    H5Tclose(tpl);
+    H5Tclose(str);
+    return rc;
+}
+
 typedef struct h5out_job {
     const scenario_t *sc;
     const runner_result *single;   /* classic layout */
@@ -558,7 +677,8 @@ static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
               (job->single ? h5out_write_metrics(file, job->single)
                            : h5out_write_sweep(file, job->sc, job->sweep)) != 0 ||
               h5out_write_claims(file, job->sc, job->sweep ? job->sweep->npoints : 1,
-                                 job->meta->claims) != 0;
+                                 job->meta->claims) != 0 ||
+              h5out_write_capacity(file, job->sc, job->meta->capacity) != 0;
     if (H5Fclose(file) < 0)
         bad = 1;
     if (!bad) {

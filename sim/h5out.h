@@ -29,6 +29,16 @@
  *                               bound_low, bound_high, replications,
  *                               more_replications
  *   /claims/regions             string [claims] (sweep): where each holds
+ * Capacity plan (capacity: section):
+ *   /capacity/runbook           compound [months+1]: month, ai_agents,
+ *                               transactions_per_second, storage_tb,
+ *                               compute_cores, memory_gb, network_gbps
+ *   /capacity/recommendations   string [k]: the runbook's rules' output
+ *   /capacity/breaking          compound [claims]: claim, metric,
+ *                               held_at_start, breaks_at_month (-1: never)
+ *   /capacity/plan              compound [months+1]: month, growth_factor,
+ *                               agents, claims_holding_unchanged,
+ *                               claims_total, resources, resource_units
  * The file is written under a temporary name in the same directory,
  * closed, fsync'd and renamed, so a reader never sees a partial file.
  */
@@ -40,6 +50,7 @@
 #include "scenario.h"
 
 struct claims_result;
+struct capacity_result;
 typedef struct h5out_meta {
     const char *scenario_file;
     const char *command_line;
@@ -48,6 +59,8 @@ typedef struct h5out_meta {
     int threads;
     /* Claim verdicts, [claim][point] (NULL when the scenario has none). */
     const struct claims_result *claims;
+    /* Capacity plan (NULL when the scenario has no capacity: section). */
+    const struct capacity_result *capacity;
 } h5out_meta;
 
 /* Writes a campaign's results (one point without a sweep, or a sweep)

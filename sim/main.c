@@ -287,6 +287,7 @@ int main(int argc, char **argv)
     scenario_t **points = NULL;
     size_t npoints = 0;
     claims_result *claim_results = NULL;
+    capacity_result *capacity = NULL;
     campaign_result camp;
     memset(&camp, 0, sizeof camp);
     main_opts o;
@@ -423,10 +424,25 @@ int main(int argc, char **argv)
             claims_evaluate(&sc->claims.items[c], &camp.points[p], &claim_results[c * npoints + p]);
             failed_claims += claim_results[c * npoints + p].verdict == CLAIMS_FAILS;
         }
+    if (sc->capacity.enabled) {
+        if (sc->sweep.naxes) {
+            rc = err_set(&e, ERR_DATA, o.scenario, 0, 0,
+                         "capacity planning and a sweep cannot be combined; drop one");
+            goto fail;
+        }
+        capacity = calloc(1, sizeof *capacity);
+        if (!capacity) {
+            rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
+        rc = capacity_plan(sc, threads, &main_interrupted, capacity, &e);
+        if (rc)
+            goto fail;
+    }
     if (mpi_rank == 0) {
         cmdline = main_join(argc, argv);
         h5out_meta meta = { o.scenario, cmdline ? cmdline : "", start, wall, threads,
-                            nclaims ? claim_results : NULL };
+                            nclaims ? claim_results : NULL, capacity };
         rc = h5out_write_campaign(outpath, sc, &camp, &meta, &e);
         if (rc)
             goto fail;
@@ -439,6 +455,8 @@ int main(int argc, char **argv)
                 report_table(stdout, sc, &camp.points[0], threads, wall);
                 claims_print(stdout, &sc->claims, claim_results);
             }
+            if (capacity)
+                capacity_print(stdout, sc, capacity);
             if (mpi_size > 1)
                 printf("mpi       %d ranks x %d threads\n", mpi_size, threads);
             printf("\nresults   %s\n", outpath);
@@ -457,6 +475,7 @@ fail:
 done:
     free(cmdline);
     free(claim_results);
+    free(capacity);
     campaign_result_free(&camp);
     if (points && points[0] != sc)
         for (size_t p = 0; p < npoints; p++)

@@ -69,6 +69,8 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
     bad |= scenario_precision_configure(sc, c, cfg_section(c, root, "precision"));
     if (claims_parse(c, cfg_list(c, root, "claims"), &sc->claims) != 0)
         bad = -1;
+    if (capacity_parse(c, cfg_section(c, root, "capacity"), &sc->capacity) != 0)
+        bad = -1;
     /* A scenario's name becomes a file name: keep it portable. */
     for (const char *p = sc->name; *p; p++)
         if (!(((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') ||
@@ -161,8 +163,8 @@ fail:
     return rc;
 }
 
-int scenario_point(const scenario_t *base, size_t point, cfg_ctx *diags,
-                   scenario_t **out, err_t *e)
+int scenario_derive(const scenario_t *base, const char *const *extra, size_t nextra,
+                    cfg_ctx *diags, scenario_t **out, err_t *e)
 {
     *out = NULL;
     scenario_t *sc = calloc(1, sizeof *sc);
@@ -173,27 +175,64 @@ int scenario_point(const scenario_t *base, size_t point, cfg_ctx *diags,
                              &sc->doc, e);
     if (!rc)
         rc = scenario_apply_sets(sc, (const char *const *)base->sets, base->nsets, e);
-    for (size_t a = 0; !rc && a < base->sweep.naxes; a++) {
-        char assignment[1024];
-        sweep_assignment(&base->sweep, point, a, assignment, sizeof assignment);
-        const char *one[] = { assignment };
-        rc = scenario_apply_sets(sc, one, 1, e);
-    }
+    if (!rc)
+        rc = scenario_apply_sets(sc, extra, nextra, e);
     if (rc)
         goto fail;
     if (scenario_configure(sc, diags) != 0) {
-        rc = err_set(e, ERR_DATA, base->doc->file, 0, 0,
-                     "sweep point %zu: %zu problem%s", point, diags->ndiags,
-                     diags->ndiags == 1 ? "" : "s");
+        rc = err_set(e, ERR_DATA, base->doc->file, 0, 0, "%zu problem%s with the derived values",
+                     diags->ndiags, diags->ndiags == 1 ? "" : "s");
         goto fail;
     }
-    /* A point is one point: its own sweep section describes the grid, not it. */
+    /* A derived scenario is one point: the base's sweep describes the grid. */
     sweep_free(&sc->sweep);
     *out = sc;
     return 0;
 fail:
     scenario_free(sc);
     return rc;
+}
+
+int scenario_point(const scenario_t *base, size_t point, cfg_ctx *diags,
+                   scenario_t **out, err_t *e)
+{
+    char (*assign)[1024] = calloc(base->sweep.naxes ? base->sweep.naxes : 1, sizeof *assign);
+    const char **extra = calloc(base->sweep.naxes ? base->sweep.naxes : 1, sizeof *extra);
+    if (!assign || !extra) {
+        free(assign);
+        free(extra);
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    }
+    for (size_t a = 0; a < base->sweep.naxes; a++) {
+        sweep_assignment(&base->sweep, point, a, assign[a], sizeof assign[a]);
+        extra[a] = assign[a];
+    }
+    int rc = scenario_derive(base, extra, base->sweep.naxes, diags, out, e);
+    free(assign);
+    free(extra);
+    return rc;
+}
+
+const char *scenario_value(const scenario_t *sc, const char *path)
+{
+    cfg_node *n = sc->doc->root;
+    char part[128];
+    const char *p = path;
+    while (n && *p) {
+        const char *dot = strchr(p, '.');
+        size_t len = dot ? (size_t)(dot - p) : strlen(p);
+        if (len >= sizeof part || n->kind != CFG_MAP)
+            return NULL;
+        memcpy(part, p, len);
+        part[len] = '\0';
+        cfg_node *next = NULL;
+        for (size_t i = 0; i < n->n; i++)
+            if (strcmp(n->keys[i], part) == 0)
+                next = n->items[i];
+        n = next;
+        p += len + (dot ? 1 : 0);
+    }
+    return n && n->kind == CFG_SCALAR ? n->text : NULL;
 }
 
 void scenario_free(scenario_t *sc)

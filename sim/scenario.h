@@ -16,6 +16,7 @@
 #include "sim.h"
 #include "sweep.h"
 #include "claims.h"
+#include "capacity.h"
 
 #define SCENARIO_MAX_MODELS 32
 
@@ -42,6 +43,7 @@ typedef struct scenario {
     sweep_spec sweep;        /* `sweep:` section, plus --sweep axes */
     scenario_precision precision;
     claims_list claims;      /* `claims:` section */
+    capacity_spec capacity;  /* `capacity:` section */
     char **sets;             /* copies of the --set assignments applied */
     size_t nsets;
 } scenario_t;
@@ -60,6 +62,14 @@ void scenario_free(scenario_t *sc);
  * values are invalid. */
 int scenario_point(const scenario_t *base, size_t point, cfg_ctx *diags,
                    scenario_t **out, err_t *e);
+
+/* A scenario derived from base: its file text, its --set assignments, then
+ * extra (e.g. a capacity plan's load and resource values), checked by every
+ * model's schema again. */
+int scenario_derive(const scenario_t *base, const char *const *extra, size_t nextra,
+                    cfg_ctx *diags, scenario_t **out, err_t *e);
+/* The scalar text at dotted path in sc's document (after --set), or NULL. */
+const char *scenario_value(const scenario_t *sc, const char *path);
 
 /* The engine configuration for (point, replication) of sc. */
 void scenario_sim_config(const scenario_t *sc, uint64_t point,

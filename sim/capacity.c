@@ -1,0 +1,389 @@
+/* capacity.c - capacity planning (see capacity.h).
+ *
+ * Invariant: every simulated figure comes from a campaign run at this
+ * session's seed; nothing is extrapolated.  Evaluations are cached by
+ * their assignments so a search never runs the same setting twice.
+ */
+#include "capacity.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "campaign.h"
+#include "claims.h"
+#include "scenario.h"
+
+int capacity_parse(cfg_ctx *c, cfg_node *sec, capacity_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    if (!sec)
+        return 0;
+    s->enabled = 1;
+    cfg_set_prefix(c, "capacity.");
+    int bad = cfg_int(c, sec, "months", 6, 1, CAPACITY_MAX_MONTHS, &s->months);
+    bad |= cfg_fraction(c, sec, "growth", 0.15, 0.0, 10.0, &s->growth);
+    bad |= cfg_fraction(c, sec, "buffer", 0.30, 0.0, 10.0, &s->buffer);
+    bad |= cfg_int(c, sec, "replications", 0, 0, 100000, &s->replications);
+    cfg_node *cur = cfg_section(c, sec, "current");
+    cfg_set_prefix(c, "capacity.current.");
+    bad |= cfg_double(c, cur, "ai_agents", 10547, 0, 1e12, &s->ai_agents);
+    bad |= cfg_double(c, cur, "tps", 1000, 0, 1e12, &s->tps);
+    bad |= cfg_double(c, cur, "storage_tb", 50, 0, 1e12, &s->storage_tb);
+    bad |= cfg_double(c, cur, "compute_cores", 256, 0, 1e12, &s->compute_cores);
+    bad |= cfg_double(c, cur, "memory_gb", 1024, 0, 1e12, &s->memory_gb);
+    bad |= cfg_double(c, cur, "network_gbps", 5, 0, 1e12, &s->network_gbps);
+    cfg_set_prefix(c, "capacity.");
+    cfg_node *load = cfg_list(c, sec, "load");
+    for (size_t i = 0; load && i < load->n; i++) {
+        cfg_node *it = load->items[i];
+        if (it->kind != CFG_SCALAR || !strchr(it->text, '.') || s->nload == CAPACITY_MAX_PATHS) {
+            cfg_error(c, it, "capacity.load: give up to %d dotted scenario paths like agents.count",
+                      CAPACITY_MAX_PATHS);
+            bad = -1;
+            continue;
+        }
+        s->load[s->nload++] = it->text;
+    }
+    cfg_node *res = cfg_list(c, sec, "resources");
+    for (size_t i = 0; res && i < res->n; i++) {
+        cfg_node *it = res->items[i];
+        if (it->kind != CFG_MAP || s->nresources == CAPACITY_MAX_PATHS) {
+            cfg_error(c, it, "capacity.resources: each is {path: auth.workers, max: 1024}");
+            bad = -1;
+            continue;
+        }
+        capacity_resource *r = &s->resources[s->nresources++];
+        cfg_set_prefix(c, "capacity.resources.");
+        bad |= cfg_require(c, it, "path");
+        bad |= cfg_string(c, it, "path", "", &r->path);
+        bad |= cfg_int(c, it, "max", 1024, 1, INT64_C(1) << 40, &r->max);
+        cfg_check_unused(c, it);
+    }
+    cfg_set_prefix(c, "");
+    return bad;
+}
+
+/* Python's round(x, 1): the correctly rounded one-decimal value; glibc's
+ * printf rounds the exact binary value the same way. */
+static double capacity_round1(double x)
+{
+    char buf[64];
+    snprintf(buf, sizeof buf, "%.1f", x);
+    return strtod(buf, NULL);
+}
+
+void capacity_runbook(const capacity_spec *s, capacity_result *out)
+{
+    out->months = (size_t)s->months;
+    for (int64_t m = 0; m <= s->months; m++) {
+        capacity_runbook_row *r = &out->runbook[m];
+        double gf = pow(1.0 + s->growth, (double)m); /* Python: (1 + g) ** month */
+        r->month = m;
+        if (m == 0) { /* current metrics, as given */
+            r->ai_agents = (int64_t)s->ai_agents;
+            r->tps = (int64_t)s->tps;
+            r->storage_tb = s->storage_tb;
+            r->compute_cores = (int64_t)s->compute_cores;
+            r->memory_gb = (int64_t)s->memory_gb;
+            r->network_gbps = s->network_gbps;
+            continue;
+        }
+        r->ai_agents = (int64_t)(s->ai_agents * gf);
+        r->tps = (int64_t)(s->tps * gf);
+        r->storage_tb = capacity_round1(s->storage_tb * gf);
+        r->compute_cores = (int64_t)(s->compute_cores * gf * (1.0 + s->buffer));
+        r->memory_gb = (int64_t)(s->memory_gb * gf * (1.0 + s->buffer));
+        r->network_gbps = capacity_round1(s->network_gbps * gf);
+    }
+    out->nrecommendations = 0;
+#define CAPACITY_SAY(text) \
+    snprintf(out->recommendations[out->nrecommendations++], sizeof out->recommendations[0], "%s", text)
+    if (s->months >= 3) {
+        const capacity_runbook_row *m3 = &out->runbook[3];
+        if (m3->ai_agents > 15000)
+            CAPACITY_SAY("Add 2 additional consensus nodes by month 3");
+        if (m3->storage_tb > 100)
+            CAPACITY_SAY("Implement storage tiering for cold data");
+        if (m3->compute_cores > 500)
+            CAPACITY_SAY("Consider horizontal scaling with Kubernetes");
+    }
+    if (s->months >= 6) {
+        const capacity_runbook_row *m6 = &out->runbook[6];
+        if (m6->ai_agents > 25000)
+            CAPACITY_SAY("Deploy regional clusters for latency optimization");
+        if (m6->network_gbps > 10)
+            CAPACITY_SAY("Upgrade network infrastructure to 25Gbps");
+    }
+#undef CAPACITY_SAY
+}
+
+/* Scales a scenario value ("10547", "12.5/s", "2ms") by f, keeping its
+ * unit; whole numbers without a unit are truncated like int(). */
+static int capacity_scale(const char *text, double f, char *buf, size_t size)
+{
+    char *end;
+    errno = 0;
+    double v = strtod(text, &end);
+    if (end == text || errno || !isfinite(v))
+        return -1;
+    int whole = !*end && !strpbrk(text, ".eE");
+    if (whole)
+        snprintf(buf, size, "%lld", (long long)(v * f));
+    else
+        snprintf(buf, size, "%.12g%s", v * f, end);
+    return 0;
+}
+
+typedef struct capacity_ctx {
+    const scenario_t *base;
+    int threads;
+    volatile sig_atomic_t *interrupt;
+    const int *held;           /* claims that held at month 0 */
+    capacity_result *out;
+} capacity_ctx;
+
+/* Runs base with sets; fills verdict[claim]. */
+static int capacity_evaluate(capacity_ctx *cx, const char *const *sets, size_t nsets,
+                             claims_verdict *verdict, err_t *e)
+{
+    cfg_ctx diags;
+    cfg_ctx_init(&diags);
+    scenario_t *sc = NULL;
+    int rc = scenario_derive(cx->base, sets, nsets, &diags, &sc, e);
+    if (rc) {
+        if (diags.ndiags)
+            err_set(e, ERR_DATA, NULL, 0, 0, "capacity: %s", diags.diags[0]);
+        cfg_ctx_free(&diags);
+        return rc;
+    }
+    cfg_ctx_free(&diags);
+    campaign_opts o = { cx->threads, NULL, 0, 0, cx->interrupt, CAMPAIGN_PROGRESS_NONE, 0, 0, 1 };
+    campaign_result r;
+    scenario_t *pts[1] = { sc };
+    rc = campaign_run(sc, pts, 1, &o, &r, e);
+    if (!rc) {
+        for (size_t c = 0; c < cx->base->claims.n; c++) {
+            claims_result cr;
+            claims_evaluate(&cx->base->claims.items[c], &r.points[0], &cr);
+            verdict[c] = cr.verdict;
+        }
+        cx->out->evaluations++;
+    }
+    campaign_result_free(&r);
+    scenario_free(sc);
+    return rc;
+}
+
+/* The sets for month m's load plus resource values. */
+static size_t capacity_sets(const capacity_ctx *cx, double gf, const int64_t *res,
+                            char (*buf)[160], const char **sets)
+{
+    const capacity_spec *s = &cx->base->capacity;
+    size_t n = 0;
+    if (s->replications) {
+        snprintf(buf[n], 160, "replications=%lld", (long long)s->replications);
+        sets[n] = buf[n];
+        n++;
+    }
+    for (size_t i = 0; i < s->nload; i++) {
+        char v[96];
+        const char *text = scenario_value(cx->base, s->load[i]);
+        if (!text || capacity_scale(text, gf, v, sizeof v) != 0)
+            continue; /* checked before the plan starts */
+        snprintf(buf[n], 160, "%s=%s", s->load[i], v);
+        sets[n] = buf[n];
+        n++;
+    }
+    for (size_t i = 0; i < s->nresources; i++) {
+        snprintf(buf[n], 160, "%s=%lld", s->resources[i].path, (long long)res[i]);
+        sets[n] = buf[n];
+        n++;
+    }
+    return n;
+}
+
+static int capacity_all_held(const capacity_ctx *cx, const claims_verdict *v)
+{
+    for (size_t c = 0; c < cx->base->claims.n; c++)
+        if (cx->held[c] && v[c] != CLAIMS_HOLDS)
+            return 0;
+    return 1;
+}
+
+static int capacity_ok(capacity_ctx *cx, double gf, const int64_t *res, int *ok, err_t *e)
+{
+    char buf[2 * CAPACITY_MAX_PATHS + 1][160];
+    const char *sets[2 * CAPACITY_MAX_PATHS + 1];
+    claims_verdict v[64];
+    size_t n = capacity_sets(cx, gf, res, buf, sets);
+    int rc = capacity_evaluate(cx, sets, n, v, e);
+    *ok = !rc && capacity_all_held(cx, v);
+    return rc;
+}
+
+int capacity_plan(const scenario_t *base, int threads, volatile sig_atomic_t *interrupt,
+                  capacity_result *out, err_t *e)
+{
+    const capacity_spec *s = &base->capacity;
+    capacity_runbook(s, out);
+    out->nclaims = base->claims.n < 64 ? base->claims.n : 64;
+    if (base->claims.n > 64)
+        return err_set(e, ERR_DATA, NULL, 0, 0, "capacity planning handles at most 64 claims");
+    for (size_t i = 0; i < s->nload; i++) {
+        char v[96];
+        const char *text = scenario_value(base, s->load[i]);
+        if (!text || capacity_scale(text, 1.0, v, sizeof v) != 0)
+            return err_set(e, ERR_DATA, base->doc->file, 0, 0,
+                           "capacity.load: '%s' is not a numeric key of this scenario",
+                           s->load[i]);
+    }
+    int64_t res[CAPACITY_MAX_PATHS];
+    for (size_t i = 0; i < s->nresources; i++) {
+        const char *text = scenario_value(base, s->resources[i].path);
+        char *end;
+        long long v = text ? strtoll(text, &end, 10) : 0;
+        if (!text || *end || v < 1)
+            return err_set(e, ERR_DATA, base->doc->file, 0, 0,
+                           "capacity.resources: '%s' must be a whole-number key set in the "
+                           "scenario (its starting value)", s->resources[i].path);
+        res[i] = v;
+    }
+    int held[64] = { 0 };
+    capacity_ctx cx = { base, threads, interrupt, held, out };
+    /* Month 0: which claims hold as the scenario stands. */
+    {
+        char buf[2 * CAPACITY_MAX_PATHS + 1][160];
+        const char *sets[2 * CAPACITY_MAX_PATHS + 1];
+        claims_verdict v[64];
+        size_t n = capacity_sets(&cx, 1.0, res, buf, sets);
+        int rc = capacity_evaluate(&cx, sets, n, v, e);
+        if (rc)
+            return rc;
+        for (size_t c = 0; c < out->nclaims; c++) {
+            held[c] = v[c] == CLAIMS_HOLDS;
+            out->held_at_start[c] = held[c];
+            out->breaks_at_month[c] = -1;
+        }
+    }
+    for (int64_t m = 0; m <= s->months; m++) {
+        capacity_month *pm = &out->plan[m];
+        double gf = pow(1.0 + s->growth, (double)m);
+        pm->growth_factor = gf;
+        pm->agents = s->nload ? 0 : NAN;
+        if (s->nload) {
+            char v[96];
+            capacity_scale(scenario_value(base, s->load[0]), gf, v, sizeof v);
+            pm->agents = strtod(v, NULL);
+        }
+        /* Unchanged resources (month-0 values): which claims still hold? */
+        int64_t start[CAPACITY_MAX_PATHS];
+        for (size_t i = 0; i < s->nresources; i++) {
+            const char *text = scenario_value(base, s->resources[i].path);
+            start[i] = strtoll(text, NULL, 10);
+        }
+        char buf[2 * CAPACITY_MAX_PATHS + 1][160];
+        const char *sets[2 * CAPACITY_MAX_PATHS + 1];
+        claims_verdict v[64];
+        size_t n = capacity_sets(&cx, gf, start, buf, sets);
+        int rc = capacity_evaluate(&cx, sets, n, v, e);
+        if (rc)
+            return rc;
+        pm->holding_unchanged = 0;
+        for (size_t c = 0; c < out->nclaims; c++) {
+            if (!held[c])
+                continue;
+            if (v[c] == CLAIMS_HOLDS)
+                pm->holding_unchanged++;
+            else if (out->breaks_at_month[c] < 0)
+                out->breaks_at_month[c] = m;
+        }
+        /* Smallest resources (from last month's) that keep every claim. */
+        int ok;
+        rc = capacity_ok(&cx, gf, res, &ok, e);
+        if (rc)
+            return rc;
+        for (size_t i = 0; !ok && i < s->nresources; i++) {
+            int64_t lo = res[i], hi = res[i];
+            int hi_ok = 0;
+            while (!hi_ok && hi < s->resources[i].max) {
+                lo = hi;
+                hi = hi * 2 < s->resources[i].max ? hi * 2 : s->resources[i].max;
+                res[i] = hi;
+                if ((rc = capacity_ok(&cx, gf, res, &hi_ok, e)))
+                    return rc;
+            }
+            if (!hi_ok)
+                continue; /* this resource alone cannot: keep it at max, try the next */
+            while (hi - lo > 1) { /* invariant: lo fails, hi holds */
+                int64_t mid = lo + (hi - lo) / 2;
+                res[i] = mid;
+                int mid_ok;
+                if ((rc = capacity_ok(&cx, gf, res, &mid_ok, e)))
+                    return rc;
+                if (mid_ok)
+                    hi = mid;
+                else
+                    lo = mid;
+            }
+            res[i] = hi;
+            ok = 1;
+        }
+        pm->feasible = ok;
+        size_t used = 0;
+        pm->resources[0] = '\0';
+        for (size_t i = 0; i < s->nresources; i++) {
+            pm->resource_values[i] = res[i];
+            used += (size_t)snprintf(pm->resources + used,
+                                     used < sizeof pm->resources ? sizeof pm->resources - used : 0,
+                                     "%s%s=%lld", i ? ", " : "", s->resources[i].path,
+                                     (long long)res[i]);
+        }
+    }
+    return 0;
+}
+
+void capacity_print(FILE *out, const scenario_t *base, const capacity_result *r)
+{
+    const capacity_spec *s = &base->capacity;
+    fprintf(out, "\ncapacity plan: the runbook's arithmetic (section 4.2), growth %.4g%%/month, "
+                 "buffer %.4g%% on cores and memory\n", 100 * s->growth, 100 * s->buffer);
+    fprintf(out, "%5s %10s %8s %10s %13s %10s %12s\n", "month", "ai_agents", "tps",
+            "storage_tb", "compute_cores", "memory_gb", "network_gbps");
+    for (size_t m = 0; m <= r->months; m++) {
+        const capacity_runbook_row *x = &r->runbook[m];
+        fprintf(out, "%5lld %10lld %8lld %10.1f %13lld %10lld %12.1f\n", (long long)x->month,
+                (long long)x->ai_agents, (long long)x->tps, x->storage_tb,
+                (long long)x->compute_cores, (long long)x->memory_gb, x->network_gbps);
+    }
+    fprintf(out, "runbook recommendations:\n");
+    for (size_t i = 0; i < r->nrecommendations; i++)
+        fprintf(out, "  - %s\n", r->recommendations[i]);
+    if (!r->nrecommendations)
+        fprintf(out, "  (none)\n");
+    fprintf(out, "\ncapacity plan: simulated (%zu campaigns; a claim 'holds' when its whole 95%% CI "
+                 "meets the bound)\n", r->evaluations);
+    fprintf(out, "%5s %8s %14s %22s  %s\n", "month", "growth", s->nload ? s->load[0] : "load",
+            "claims kept unchanged", "smallest resources keeping every claim");
+    int held_total = 0;
+    for (size_t c = 0; c < r->nclaims; c++)
+        held_total += r->held_at_start[c];
+    for (size_t m = 0; m <= r->months; m++) {
+        const capacity_month *pm = &r->plan[m];
+        fprintf(out, "%5zu %8.4f %14.6g %15lld of %-3d  %s%s\n", m, pm->growth_factor, pm->agents,
+                (long long)pm->holding_unchanged, held_total, pm->resources,
+                pm->feasible ? "" : "  (NOT ENOUGH: no setting within the max keeps every claim)");
+    }
+    fprintf(out, "breaking points with nothing added:\n");
+    for (size_t c = 0; c < r->nclaims; c++) {
+        const claims_claim *cl = &base->claims.items[c];
+        if (!r->held_at_start[c])
+            fprintf(out, "  %-44s did not hold at month 0\n", cl->name);
+        else if (r->breaks_at_month[c] < 0)
+            fprintf(out, "  %-44s holds through month %zu\n", cl->name, r->months);
+        else
+            fprintf(out, "  %-44s breaks at month %lld\n", cl->name,
+                    (long long)r->breaks_at_month[c]);
+    }
+}

@@ -1,0 +1,203 @@
+/* test_claims.c - the claims audit and capacity planning: verdicts at the
+ * boundaries, unit conversion, the runbook's capacity arithmetic exactly,
+ * and --strict's exit status. */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "capacity.h"
+#include "claims.h"
+#include "runner.h"
+#include "testutil.h"
+
+/* A one-metric result whose replications have the given values, unit ms. */
+static void fake_result(runner_result *r, const double *v, size_t n)
+{
+    memset(r, 0, sizeof *r);
+    r->nmetrics = 1;
+    r->nreps = n;
+    r->defs = calloc(1, sizeof *r->defs);
+    r->reps = calloc(n, sizeof *r->reps);
+    snprintf(r->defs[0].name, sizeof r->defs[0].name, "m.latency");
+    snprintf(r->defs[0].unit, sizeof r->defs[0].unit, "ms");
+    r->defs[0].kind = STATS_TALLY;
+    for (size_t i = 0; i < n; i++) {
+        r->reps[i].value = v[i];
+        r->reps[i].n = 1;
+        r->reps[i].p50 = r->reps[i].p95 = r->reps[i].p99 = v[i];
+        for (int k = 0; k < STATS_CDF_POINTS; k++)
+            r->reps[i].cdf[k] = v[i] * k / 50.0; /* uniform on [0, 2 v] */
+    }
+}
+
+static claims_claim claim(claims_bound b, double lo, const char *lu, double hi, const char *hu)
+{
+    claims_claim c;
+    memset(&c, 0, sizeof c);
+    c.name = c.metric = "m.latency";
+    c.source = "test";
+    c.bound = b;
+    c.lo = lo;
+    c.hi = hi;
+    snprintf(c.lo_unit, sizeof c.lo_unit, "%s", lu);
+    snprintf(c.hi_unit, sizeof c.hi_unit, "%s", hu);
+    return c;
+}
+
+/* Values 9, 10, 11: mean 10, sd 1, half-width t(.975,2)/sqrt(3) = 2.4841. */
+static const double three[] = { 9, 10, 11 };
+#define HW 2.484138
+
+Test(claims, verdicts_at_the_boundaries)
+{
+    runner_result r;
+    fake_result(&r, three, 3);
+    claims_result out;
+    claims_claim c = claim(CLAIMS_BOUND_MAX, 0, "", 10 + HW + 1e-4, "ms");
+    claims_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, CLAIMS_HOLDS);
+    cr_expect_float_eq(out.ci_high, 10 + HW, 1e-5);
+    c = claim(CLAIMS_BOUND_MAX, 0, "", 10 + HW - 1e-4, "ms");
+    claims_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, CLAIMS_INCONCLUSIVE);
+    cr_expect_gt(out.more_replications, 0);
+    c = claim(CLAIMS_BOUND_MAX, 0, "", 10 - HW - 1e-4, "ms");
+    claims_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, CLAIMS_FAILS);
+    c = claim(CLAIMS_BOUND_MIN, 10 - HW + 1e-4, "ms", 0, "");
+    claims_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, CLAIMS_INCONCLUSIVE);
+    c = claim(CLAIMS_BOUND_MIN, 10 - HW - 1e-4, "ms", 0, "");
+    claims_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, CLAIMS_HOLDS);
+    c = claim(CLAIMS_BOUND_WITHIN, 7, "ms", 13, "ms");
+    claims_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, CLAIMS_HOLDS);
+    c = claim(CLAIMS_BOUND_WITHIN, 63, "ms", 78, "ms");
+    claims_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, CLAIMS_FAILS);
+    c = claim(CLAIMS_BOUND_WITHIN, 11, "ms", 20, "ms");
+    claims_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, CLAIMS_INCONCLUSIVE);
+    /* The estimate sits on the bound: more replications cannot decide. */
+    c = claim(CLAIMS_BOUND_MAX, 0, "", 10, "ms");
+    claims_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, CLAIMS_INCONCLUSIVE);
+    cr_expect(strstr(out.note, "sits on the bound") != NULL, "%s", out.note);
+    runner_result_free(&r);
+}
+
+Test(claims, inconclusive_estimates_the_replications_needed)
+{
+    /* hw shrinks as 1/sqrt(n): distance 1 from the bound at hw 2.484 with
+     * n = 3 needs about 3 * 2.484^2 = 18.5 replications in all. */
+    runner_result r;
+    fake_result(&r, three, 3);
+    claims_claim c = claim(CLAIMS_BOUND_MAX, 0, "", 11, "ms");
+    claims_result out;
+    claims_evaluate(&c, &r, &out);
+    cr_assert_eq(out.verdict, CLAIMS_INCONCLUSIVE);
+    cr_expect(out.more_replications >= 15 && out.more_replications <= 20, "%ld",
+              out.more_replications);
+    runner_result_free(&r);
+}
+
+Test(claims, units_convert_and_mismatches_are_reported)
+{
+    double v;
+    cr_expect_eq(claims_convert(0.1, "ms", "ms", &v), 0);
+    cr_expect_float_eq(v, 0.1, 1e-15);
+    cr_expect_eq(claims_convert(100, "us", "ms", &v), 0);
+    cr_expect_float_eq(v, 0.1, 1e-15);
+    cr_expect_eq(claims_convert(3, "s", "ms", &v), 0);
+    cr_expect_float_eq(v, 3000, 1e-9);
+    cr_expect_eq(claims_convert(99.99, "%", "1", &v), 0);
+    cr_expect_float_eq(v, 0.9999, 1e-15);
+    cr_expect_eq(claims_convert(5, "ms", "requests", &v), -1);
+    runner_result r;
+    fake_result(&r, three, 3);
+    claims_claim c = claim(CLAIMS_BOUND_MAX, 0, "", 0.011, "s"); /* 11 ms */
+    claims_result out;
+    claims_evaluate(&c, &r, &out);
+    cr_expect_float_eq(out.bound_hi, 11, 1e-9);
+    c.metric = "m.nothing";
+    claims_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, CLAIMS_NO_DATA);
+    runner_result_free(&r);
+}
+
+Test(claims, fraction_below_reads_the_cdf)
+{
+    runner_result r;
+    fake_result(&r, three, 3); /* each replication uniform on [0, 2v] */
+    claims_claim c = claim(CLAIMS_BOUND_MIN, 0.4, "", 0, "");
+    c.stat = CLAIMS_FRACTION_BELOW;
+    c.threshold = 10;
+    snprintf(c.threshold_unit, sizeof c.threshold_unit, "ms");
+    claims_result out;
+    claims_evaluate(&c, &r, &out);
+    /* P(U[0,18] <= 10) + P(U[0,20] <= 10) + P(U[0,22] <= 10), averaged. */
+    double expect = (10.0 / 18 + 10.0 / 20 + 10.0 / 22) / 3;
+    cr_expect_float_eq(out.estimate, expect, 1e-9);
+    runner_result_free(&r);
+}
+
+Test(capacity, runbook_arithmetic_exactly)
+{
+    capacity_spec s;
+    memset(&s, 0, sizeof s);
+    s.months = 6;
+    s.growth = 0.15;
+    s.buffer = 0.30;
+    s.ai_agents = 10547;
+    s.tps = 1000;
+    s.storage_tb = 50;
+    s.compute_cores = 256;
+    s.memory_gb = 1024;
+    s.network_gbps = 5;
+    capacity_result *r = calloc(1, sizeof *r);
+    capacity_runbook(&s, r);
+    /* The figures the issue quotes (Python's int(10547 * 1.15 ** m)). */
+    cr_expect_eq(r->runbook[3].ai_agents, 16040);
+    cr_expect_eq(r->runbook[6].ai_agents, 24395);
+    /* Python: int(256 * 1.15**3 * 1.3) = 506; round(50 * 1.15**5, 1) = 100.6 */
+    cr_expect_eq(r->runbook[3].compute_cores, 506);
+    cr_expect_float_eq(r->runbook[5].storage_tb, 100.6, 1e-12);
+    cr_expect_float_eq(r->runbook[6].network_gbps, 11.6, 1e-12);
+    cr_assert_eq(r->nrecommendations, 3);
+    cr_expect_str_eq(r->recommendations[0], "Add 2 additional consensus nodes by month 3");
+    cr_expect_str_eq(r->recommendations[1], "Consider horizontal scaling with Kubernetes");
+    cr_expect_str_eq(r->recommendations[2], "Upgrade network infrastructure to 25Gbps");
+    free(r);
+}
+
+Test(strict, failing_claim_exits_3)
+{
+    char path[] = "/tmp/mwrasp-strict-XXXXXX";
+    int fd = mkstemp(path);
+    FILE *f = fdopen(fd, "w");
+    fputs("name: strict\nduration: 500s\nreplications: 4\n"
+          "mmc: {servers: 1, arrival_rate: 0.5/s}\n"
+          "claims:\n"
+          "  - {metric: mmc.utilisation, bound: {within: [0.4, 0.6]}, source: test}\n",
+          f);
+    fclose(f);
+    const char *ok[] = { "--quiet", "--strict", "--out", "/tmp/mwrasp-strict.h5", path, NULL };
+    run_out o;
+    run_sim(ok, &o);
+    cr_expect_eq(o.status, 0, "%s", o.err);
+    const char *bad[] = { "--quiet", "--strict", "--set", "mmc.arrival_rate=0.9/s", "--out",
+                          "/tmp/mwrasp-strict.h5", path, NULL };
+    run_sim(bad, &o);
+    cr_expect_eq(o.status, 3, "%s", o.err);
+    cr_expect(strstr(o.err, "FAILS") != NULL, "%s", o.err);
+    const char *lax[] = { "--quiet", "--set", "mmc.arrival_rate=0.9/s", "--out",
+                          "/tmp/mwrasp-strict.h5", path, NULL };
+    run_sim(lax, &o);
+    cr_expect_eq(o.status, 0, "without --strict a failing claim is reported, not fatal");
+    unlink(path);
+    unlink("/tmp/mwrasp-strict.h5");
+}
