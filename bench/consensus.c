@@ -45,7 +45,7 @@ int main(int argc, char **argv)
     char text[2048];
     snprintf(text, sizeof text,
              "consensus:\n  protocol: %s\n  nodes: %lld\n  window: %lld\n"
-             "  requests: %lld\n  request_rate: 100000/s\n"
+             "  requests: %lld\n  request_rate: 100000/s\n  view_timeout: 3600s\n"
              "  network: {delay: {dist: lognormal, median: 1ms, sigma: 0.5}}\n%s",
              protocol, nodes, window, decisions,
              crypto ? "  sign: {dist: constant, value: 86us}\n"

@@ -19,19 +19,21 @@
  * extra event only when the cost is non-zero); a sent message leaves when
  * its signature is done.
  *
- * PBFT state.  Replica r keeps a ring of `window` slots indexed by seq mod
- * window covering (prefix, prefix + window], where prefix is r's highest
+ * PBFT state.  Replica r keeps a ring of 2 * window slots indexed by seq
+ * mod ring covering (prefix, prefix + ring], where prefix is r's highest
  * contiguous committed seq.  A slot counts prepares and commits for at most
  * two digests of one (view, seq); counts from an older view are discarded
  * when a newer view's message arrives; the prepared certificate
  * (p_digest, p_view) survives view changes.  Prepared = pre-prepare plus
- * q-1 matching prepares from backups; committed-local = q matching commits
- * (which also lets a replica that missed the pre-prepare catch up).
+ * q-1 matching prepares from backups; committed-local = prepared plus q
+ * matching commits.
  *
  * Invariants:
  *  - an honest replica sends at most one prepare and one commit per
  *    (view, seq), so counts need no sender sets;
  *  - the primary of view v proposes seq s only if s <= prefix + window;
+ *  - a new view re-proposes at most ring seqs above the highest prefix
+ *    reported (min-s), so its table fits ring entries;
  *  - decided[seq] holds the first digest an honest replica committed at
  *    seq; any later honest commit of another digest is a safety violation
  *    (counted once per seq, never fatal);
@@ -103,7 +105,7 @@ typedef struct ccast {
     uint8_t verifies, chain_done;
     int64_t base_ns;
     uint64_t *deliv;     /* sorted (arrival - base) << 16 | recipient */
-    uint32_t *aux;       /* 2 * window words */
+    uint32_t *aux;       /* 2 * ring words */
 } ccast;
 
 typedef struct pbft_slot {
@@ -124,6 +126,9 @@ typedef struct creq {
     int64_t arrive_ns;
     uint32_t assigned;       /* view + 1 of the last proposal holding it */
     uint8_t done, committed;
+    int32_t origin_model;    /* -1: the built-in client; else who to tell */
+    uint32_t origin_entity;
+    uint64_t origin_id;
 } creq;
 
 typedef struct cbatch {
@@ -163,12 +168,14 @@ typedef struct cstate {
     const consensus_params *p;
     int self;
     uint32_t n, f, q, window, client;
+    uint32_t ring;           /* slots per replica: 2 * window (see below) */
     network_t net;
     gsl_rng *r_client, *r_cpu, *r_fault, *r_avail;
     int sign_zero, verify_zero;
+    double cpu_scale;        /* 1e-9 / n: ns of one replica to mean busy s */
     cnode *nodes;
-    pbft_slot *slots;        /* [n][window] */
-    nv_entry *nvtab;         /* [n][window] */
+    pbft_slot *slots;        /* [n][ring] */
+    nv_entry *nvtab;         /* [n][ring] */
     ccast *casts;
     uint32_t ncasts, casts_cap, cast_free;
     creq *reqs;
@@ -299,6 +306,7 @@ static int consensus_configure_faults(cfg_ctx *c, cfg_node *sec, consensus_param
         } else if (!has_count) {
             fl->count = 1;
         }
+        bad |= cfg_enum(c, g, "placement", placement_names, p->placement, &fl->placement);
         bad |= cfg_duration(c, g, "start", 0, 0, INT64_MAX / 4, &fl->start_ns);
         dist_t hold = dist_exponential(10.0 * SIM_NS_PER_MS);
         bad |= cfg_dist(c, g, "hold", &hold, 1, &fl->hold);
@@ -368,10 +376,10 @@ static int consensus_configure(cfg_ctx *c, cfg_node *sec, void *params)
     bad |= cfg_dist(c, sec, "sign", &zero, 1, &p->sign_ns);
     bad |= cfg_dist(c, sec, "verify", &zero, 1, &p->verify_ns);
     bad |= cfg_bool(c, sec, "aggregate_votes", 0, &p->aggregate_votes);
-    bad |= cfg_size(c, sec, "header_bytes", 128, 0, 1 << 20, &p->header_bytes);
-    bad |= cfg_size(c, sec, "signature_bytes", 3309, 0, 1 << 20, &p->signature_bytes);
-    bad |= cfg_size(c, sec, "request_bytes", 512, 0, 1 << 24, &p->request_bytes);
-    bad |= cfg_size(c, sec, "reply_bytes", 64, 0, 1 << 24, &p->reply_bytes);
+    bad |= cfg_size(c, sec, "header_size", 128, 0, 1 << 20, &p->header_bytes);
+    bad |= cfg_size(c, sec, "signature_size", 3309, 0, 1 << 20, &p->signature_bytes);
+    bad |= cfg_size(c, sec, "request_size", 512, 0, 1 << 24, &p->request_bytes);
+    bad |= cfg_size(c, sec, "reply_size", 64, 0, 1 << 24, &p->reply_bytes);
     cfg_node *net = cfg_section(c, sec, "network");
     bad |= network_configure(c, net, consensus_classes, C_COUNT, &p->net);
     bad |= consensus_configure_faults(c, sec, p);
@@ -447,7 +455,7 @@ static int64_t cpu_run(sim_t *sim, cstate *s, cnode *x, int64_t cost_ns)
     int64_t start = x->cpu_free_ns > now ? x->cpu_free_ns : now;
     x->cpu_free_ns = start + cost_ns;
     x->busy_ns += (double)cost_ns;
-    sim_count(sim, s->m_cpu, (double)cost_ns);
+    sim_count(sim, s->m_cpu, (double)cost_ns * s->cpu_scale);
     return x->cpu_free_ns;
 }
 
@@ -538,7 +546,7 @@ static uint32_t cast_alloc(cstate *s)
     ccast *c = &s->casts[id];
     memset(c, 0, sizeof *c);
     c->deliv = malloc(((size_t)s->n + 1) * sizeof *c->deliv);
-    c->aux = malloc((size_t)s->window * 2 * sizeof *c->aux);
+    c->aux = malloc((size_t)s->ring * 2 * sizeof *c->aux);
     if (!c->deliv || !c->aux) {
         free(c->deliv);
         free(c->aux);
@@ -585,7 +593,7 @@ static void cast_send(sim_t *sim, cstate *s, uint32_t from, const cmsg *m, uint3
     c->n = c->next = c->refs = 0;
     c->chain_done = 0;
     if (aux)
-        memcpy(c->aux, aux, (size_t)s->window * 2 * sizeof *aux);
+        memcpy(c->aux, aux, (size_t)s->ring * 2 * sizeof *aux);
     if (msg_kind(m) == M_VIEWCHANGE || msg_kind(m) == M_NEWVIEW)
         c->msg.aux2 = id;
     const cnode *x = from < s->n ? &s->nodes[from] : NULL;
@@ -780,7 +788,9 @@ static void client_next_arrival(sim_t *sim, cstate *s)
     sim_schedule_in(sim, gap, s->self, EV_ARRIVAL, 0);
 }
 
-static void client_arrival(sim_t *sim, cstate *s)
+/* Broadcasts a new request; origin_model < 0 for the built-in client. */
+static void client_submit(sim_t *sim, cstate *s, int32_t origin_model, uint32_t origin_entity,
+                          uint64_t origin_id)
 {
     if (s->nreqs == UINT32_MAX - 1 ||
         grow((void **)&s->reqs, &s->reqs_cap, s->nreqs + 1, sizeof *s->reqs)) {
@@ -788,11 +798,16 @@ static void client_arrival(sim_t *sim, cstate *s)
         return;
     }
     uint32_t id = s->nreqs++;
-    s->reqs[id] = (creq){ sim_now(sim), 0, 0, 0 };
-    client_next_arrival(sim, s);
+    s->reqs[id] = (creq){ sim_now(sim), 0, 0, 0, origin_model, origin_entity, origin_id };
     cmsg m = make_msg(M_REQUEST, s->client, 0, id, 0);
     cast_send(sim, s, s->client, &m, 0, -1, C_REQUEST,
               (uint32_t)(sig_bytes(s) + s->p->request_bytes), 1, sim_now(sim), NULL);
+}
+
+static void client_arrival(sim_t *sim, cstate *s)
+{
+    client_next_arrival(sim, s);
+    client_submit(sim, s, -1, 0, 0);
 }
 
 static void client_reply(sim_t *sim, cstate *s, const cmsg *m)
@@ -812,6 +827,12 @@ static void client_reply(sim_t *sim, cstate *s, const cmsg *m)
         r->done = 1;
         sim_tally(sim, s->m_latency, (double)(now - r->arrive_ns));
         sim_count(sim, s->m_throughput, 1);
+        if (r->origin_model >= 0) {
+            sim_event *ev = sim_schedule_in(sim, 0, r->origin_model, CONSENSUS_EV_COMMITTED,
+                                            r->origin_entity);
+            ev->data.u64[0] = r->origin_id;
+            ev->data.i64[1] = r->arrive_ns;
+        }
     }
 }
 
@@ -951,7 +972,7 @@ static void on_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen)
 
 static inline pbft_slot *slot_at(cstate *s, uint32_t r, uint32_t seq)
 {
-    return &s->slots[(size_t)r * s->window + seq % s->window];
+    return &s->slots[(size_t)r * s->ring + seq % s->ring];
 }
 
 /* The slot of (seq, view) at r, reset for view when it held an older view
@@ -960,7 +981,7 @@ static inline pbft_slot *slot_at(cstate *s, uint32_t r, uint32_t seq)
 static pbft_slot *slot_get(cstate *s, uint32_t r, uint32_t seq, uint32_t view)
 {
     cnode *x = &s->nodes[r];
-    if (seq <= x->prefix || seq > x->prefix + s->window)
+    if (seq <= x->prefix || seq > x->prefix + s->ring)
         return NULL;
     pbft_slot *sl = slot_at(s, r, seq);
     if (sl->seq != seq) {
@@ -1042,16 +1063,14 @@ static void pbft_commit_local(sim_t *sim, cstate *s, uint32_t r, pbft_slot *sl, 
 
 static void pbft_check_committed(sim_t *sim, cstate *s, uint32_t r, pbft_slot *sl)
 {
-    /* Committed-local needs prepared (PBFT 4.3); a replica that never got
-     * the pre-prepare (lost, or it lagged) commits on the q commits alone,
-     * which prove that q replicas prepared the digest. */
-    if (sl->committed || (sl->pp && !sl->prepared))
+    /* Committed-local: prepared plus q matching commits (PBFT 4.3).  A
+     * replica that never gets the pre-prepare (lost) stays behind until
+     * state transfer moves its prefix past the seq. */
+    if (sl->committed || !sl->prepared)
         return;
-    for (int k = 0; k < 2; k++)
-        if (sl->d[k] && sl->nc[k] >= s->q) {
-            pbft_commit_local(sim, s, r, sl, sl->d[k]);
-            return;
-        }
+    int k = slot_index(sl, sl->pp);
+    if (k >= 0 && sl->nc[k] >= s->q)
+        pbft_commit_local(sim, s, r, sl, sl->pp);
 }
 
 static void pbft_check_prepared(sim_t *sim, cstate *s, uint32_t r, pbft_slot *sl)
@@ -1180,8 +1199,8 @@ static void pbft_on_preprepare(sim_t *sim, cstate *s, uint32_t r, const cmsg *m)
         return;
     if (v > x->view || x->in_vc)
         enter_view(sim, s, r, v);
-    if (m->seq > x->prefix + s->window)
-        pbft_state_transfer(s, r, m->seq - s->window);
+    if (m->seq > x->prefix + s->ring)
+        pbft_state_transfer(s, r, m->seq - s->ring);
     pbft_accept(sim, s, r, v, m->seq, m->digest);
 }
 
@@ -1192,8 +1211,8 @@ static void pbft_on_vote(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, int c
         return;
     if (!commit && msg_from(m) == primary_of(s, m->view))
         return; /* the primary's pre-prepare is its vote */
-    if (m->seq > x->prefix + s->window)
-        pbft_state_transfer(s, r, m->seq - s->window);
+    if (m->seq > x->prefix + s->ring)
+        pbft_state_transfer(s, r, m->seq - s->ring);
     pbft_slot *sl = slot_get(s, r, m->seq, m->view);
     if (!sl)
         return;
@@ -1215,7 +1234,7 @@ static void pbft_prepared_set(cstate *s, uint32_t r, uint32_t *aux, uint32_t *co
 {
     cnode *x = &s->nodes[r];
     *count = 0;
-    for (uint32_t k = 0; k < s->window; k++) {
+    for (uint32_t k = 0; k < s->ring; k++) {
         uint32_t seq = x->prefix + 1 + k;
         pbft_slot *sl = slot_at(s, r, seq);
         if (sl->seq == seq && sl->p_digest) {
@@ -1232,14 +1251,14 @@ static void pbft_prepared_set(cstate *s, uint32_t r, uint32_t *aux, uint32_t *co
 static void pbft_nv_merge(cstate *s, uint32_t r, uint32_t prefix, const uint32_t *aux)
 {
     cnode *x = &s->nodes[r];
-    nv_entry *tab = &s->nvtab[(size_t)r * s->window];
+    nv_entry *tab = &s->nvtab[(size_t)r * s->ring];
     if (prefix > x->nv_min)
         x->nv_min = prefix;
-    for (uint32_t k = 0; k < s->window; k++) {
+    for (uint32_t k = 0; k < s->ring; k++) {
         if (!aux[2 * k])
             continue;
         uint32_t seq = prefix + 1 + k;
-        nv_entry *e = &tab[seq % s->window];
+        nv_entry *e = &tab[seq % s->ring];
         /* Of two colliding seqs the lower is at or below the final min-s. */
         if (e->seq > seq)
             continue;
@@ -1269,15 +1288,15 @@ static void pbft_install(sim_t *sim, cstate *s, uint32_t r, uint32_t view)
     x->nv_applied = view;
     timer_clear(x);
     view_installed(sim, s, view);
-    nv_entry *tab = &s->nvtab[(size_t)r * s->window];
+    nv_entry *tab = &s->nvtab[(size_t)r * s->ring];
     uint32_t *o = s->scratch;
     uint32_t reproposed = 0;
-    for (uint32_t k = 0; k < s->window; k++) {
+    for (uint32_t k = 0; k < s->ring; k++) {
         uint32_t seq = min_s + 1 + k;
         o[2 * k] = o[2 * k + 1] = 0;
         if (seq > max_s)
             continue;
-        const nv_entry *e = &tab[seq % s->window];
+        const nv_entry *e = &tab[seq % s->ring];
         o[2 * k] = e->seq == seq ? e->digest : NULL_BATCH;
         reproposed++;
     }
@@ -1327,7 +1346,7 @@ static void pbft_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t t
             x->nv_count = 0;
             x->nv_min = 0;
             x->nv_max = 0;
-            memset(&s->nvtab[(size_t)r * s->window], 0, s->window * sizeof(nv_entry));
+            memset(&s->nvtab[(size_t)r * s->ring], 0, s->ring * sizeof(nv_entry));
         }
         if (x->nv_count >= s->q - 1)
             pbft_install(sim, s, r, target);
@@ -1338,11 +1357,14 @@ static void pbft_on_view_change(sim_t *sim, cstate *s, uint32_t r, const cmsg *m
                                 const uint32_t *aux)
 {
     cnode *x = &s->nodes[r];
-    if (!node_follows(x))
+    /* A colluding equivocator takes the views it is primary of (honestly),
+     * so that it can equivocate in them. */
+    int colluder = x->beh == CONSENSUS_EQUIVOCATE && node_alive(x);
+    if (!node_follows(x) && !colluder)
         return;
     uint32_t t = m->view;
     uint32_t mine = x->in_vc ? x->vc_target : x->view;
-    if (t > mine) {
+    if (t > mine && !colluder) {
         /* f + 1 replicas want a later view: join them (PBFT 4.5.2). */
         if (t == x->join_view) {
             x->join_count++;
@@ -1360,13 +1382,13 @@ static void pbft_on_view_change(sim_t *sim, cstate *s, uint32_t r, const cmsg *m
         x->nv_count = 0;
         x->nv_min = 0;
         x->nv_max = 0;
-        memset(&s->nvtab[(size_t)r * s->window], 0, s->window * sizeof(nv_entry));
+        memset(&s->nvtab[(size_t)r * s->ring], 0, s->ring * sizeof(nv_entry));
     } else if (x->nv_view > t) {
         return;
     }
     pbft_nv_merge(s, r, m->seq, aux);
     x->nv_count++;
-    if (x->nv_count >= s->q - 1 && x->in_vc && x->vc_target == t)
+    if (x->nv_count >= s->q - 1 && (colluder || (x->in_vc && x->vc_target == t)))
         pbft_install(sim, s, r, t);
 }
 
@@ -1383,7 +1405,7 @@ static void pbft_on_new_view(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
     uint32_t min_s = m->seq, max_s = m->digest;
     if (x->prefix < min_s)
         pbft_state_transfer(s, r, min_s);
-    for (uint32_t k = 0; k < m->aux && k < s->window; k++) {
+    for (uint32_t k = 0; k < m->aux && k < s->ring; k++) {
         uint32_t seq = min_s + 1 + k;
         if (seq <= x->prefix || seq > max_s)
             continue;
@@ -1605,7 +1627,8 @@ static void hs_on_new_view(sim_t *sim, cstate *s, uint32_t r, const cmsg *m)
 {
     cnode *x = &s->nodes[r];
     uint32_t t = m->view;
-    if (!node_follows(x) || primary_of(s, t) != r ||
+    int colluder = x->beh == CONSENSUS_EQUIVOCATE && node_alive(x);
+    if ((!node_follows(x) && !colluder) || primary_of(s, t) != r ||
         (x->installed != NO_VIEW && x->installed >= t) || m->digest >= s->nblocks)
         return;
     if (x->nv_view == NO_VIEW || x->nv_view < t) {
@@ -1618,7 +1641,7 @@ static void hs_on_new_view(sim_t *sim, cstate *s, uint32_t r, const cmsg *m)
     if (hs_rank_gt(s, m->digest, x->nv_best))
         x->nv_best = m->digest;
     x->nv_count++;
-    if (x->nv_count >= s->q - 1 && x->in_vc && x->vc_target == t)
+    if (x->nv_count >= s->q - 1 && (colluder || (x->in_vc && x->vc_target == t)))
         hs_install(sim, s, r, t);
 }
 
@@ -1816,13 +1839,15 @@ static void consensus_declare_metrics(sim_t *sim, cstate *s)
                                "replica-to-replica messages sent");
     s->m_client_messages = sim_metric(sim, "client_messages", "msgs", 1.0, STATS_COUNT,
                                       "client requests and replies sent");
-    s->m_bytes = sim_metric(sim, "bytes", "MB", 1e-6, STATS_COUNT,
+    s->m_bytes = sim_metric(sim, "bytes", "B", 1.0, STATS_COUNT,
                             "replica-to-replica bytes sent");
     s->m_msgs_per_dec = sim_metric(sim, "messages_per_decision", "msgs", 1.0, STATS_VALUE,
                                    "replica messages per decision (whole run)");
     s->m_bytes_per_dec = sim_metric(sim, "bytes_per_decision", "kB", 1e-3, STATS_VALUE,
                                     "replica bytes per decision (whole run)");
-    s->m_cpu = sim_metric(sim, "cpu_utilisation", "1", 1e-9 / (double)s->n, STATS_RATE,
+    /* COUNT and RATE metrics are not scaled: cpu_run() adds busy seconds
+     * per replica (cost / 1e9 / n), so the rate is the mean busy fraction. */
+    s->m_cpu = sim_metric(sim, "cpu_utilisation", "1", 1.0, STATS_RATE,
                           "mean CPU busy fraction of a replica (sign + verify)");
     s->m_cpu_max = sim_metric(sim, "cpu_utilisation_max", "1", 1.0, STATS_VALUE,
                               "busiest replica's CPU busy fraction (whole run)");
@@ -1857,7 +1882,12 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->f = (uint32_t)p->f;
     s->q = (uint32_t)p->quorum;
     s->window = (uint32_t)p->window;
+    /* A primary keeps at most `window` seqs above its own prefix in
+     * flight; backups, whose prefixes trail the primary's, accept twice
+     * that (PBFT's watermarks span more than the pipelining depth). */
+    s->ring = 2 * s->window;
     s->client = s->n;
+    s->cpu_scale = 1e-9 / (double)s->n;
     s->cast_free = UINT32_MAX;
     s->max_view = 0;
     s->vc_first_ns = -1;
@@ -1873,9 +1903,9 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     if (rc)
         return rc;
     s->nodes = calloc(s->n, sizeof *s->nodes);
-    s->slots = calloc((size_t)s->n * s->window, sizeof *s->slots);
-    s->nvtab = calloc((size_t)s->n * s->window, sizeof *s->nvtab);
-    s->scratch_cap = 2 * s->window + 64;
+    s->slots = calloc((size_t)s->n * s->ring, sizeof *s->slots);
+    s->nvtab = calloc((size_t)s->n * s->ring, sizeof *s->nvtab);
+    s->scratch_cap = 2 * s->ring + 64;
     s->scratch = malloc(s->scratch_cap * sizeof *s->scratch);
     s->nbatches = 2; /* 0: none, 1: the null request */
     s->nblocks = 1;  /* genesis */
@@ -1898,30 +1928,33 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     }
     /* Fault groups: choose replicas, mark them with their group, start the
      * behaviour now or at the group's start time. */
-    uint32_t *order = malloc(s->n * sizeof *order);
-    if (!order)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "consensus: out of memory");
-    for (uint32_t i = 0; i < s->n; i++)
-        order[i] = p->placement == 1 ? s->n - 1 - i : i;
-    if (p->placement == 2)
-        for (uint32_t i = s->n - 1; i > 0; i--) {
-            uint32_t j = (uint32_t)gsl_rng_uniform_int(s->r_fault, i + 1);
-            uint32_t t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
-    uint32_t next = 0;
+    uint32_t lo = 0, hi = s->n, left = s->n;
     for (int g = 0; g < p->nfaults; g++) {
         const consensus_fault *fl = &p->faults[g];
-        for (int64_t k = 0; k < fl->count && next < s->n; k++) {
-            cnode *x = &s->nodes[order[next++]];
+        for (int64_t k = 0; k < fl->count && left > 0; k++, left--) {
+            /* first: lowest free id; last: highest; random: uniform among
+             * the free ones (groups before took theirs). */
+            uint32_t id;
+            if (fl->placement == 0) {
+                while (s->nodes[lo].group)
+                    lo++;
+                id = lo;
+            } else if (fl->placement == 1) {
+                while (s->nodes[hi - 1].group)
+                    hi--;
+                id = hi - 1;
+            } else {
+                do
+                    id = (uint32_t)gsl_rng_uniform_int(s->r_fault, s->n);
+                while (s->nodes[id].group);
+            }
+            cnode *x = &s->nodes[id];
             x->hold = &fl->hold;
             x->group = (uint8_t)(g + 1);
             if (fl->behaviour == CONSENSUS_EQUIVOCATE)
                 x->side = SIDE_FAULTY; /* colluders know each other from the start */
         }
     }
-    free(order);
     /* Honest replicas alternate between the two halves an equivocator
      * splits the network into. */
     uint32_t alt = 0;
@@ -2016,6 +2049,9 @@ static void consensus_event(sim_t *sim, void *state, const sim_event *ev)
         } else {
             node_down(sim, s, r, (int)ev->data.i64[0]);
         }
+        break;
+    case CONSENSUS_EV_CLIENT_REQUEST:
+        client_submit(sim, s, (int32_t)ev->data.u32[2], ev->data.u32[3], ev->data.u64[0]);
         break;
     case CONSENSUS_EV_SET_BEHAVIOUR: {
         if (r >= s->n || ev->data.u32[0] > CONSENSUS_DROP) {

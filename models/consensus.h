@@ -18,12 +18,16 @@
  *                   consecutive view changes                    (500ms)
  *   sign, verify    CPU time per signature operation            (0)
  *   aggregate_votes certificates verify as one signature        (false)
- *   header_bytes, signature_bytes, request_bytes, reply_bytes   message sizes
+ *   header_size, signature_size, request_size, reply_size  message sizes
+ *                   (3309B is an ML-DSA-65 signature; defaults 128B, 3309B,
+ *                   512B, 64B)
  *   network         see network.h; message classes: request, proposal,
  *                   vote, view_change, reply
  *   faults          list of {behaviour: crash|silent|equivocate|delay|drop,
  *                   count: k | fraction: x, start: t, hold: dist (delay),
- *                   drop: p (drop)}; placement: first|last|random
+ *                   drop: p (drop), placement: first|last|random};
+ *                   placement: the groups' default (first: the primary of
+ *                   view 0 is faulty, the worst case)
  *   availability    {failures: bool, time_to_failure: dist, time_to_repair:
  *                   dist, maintenance: off|rolling|whole, maintenance_day:
  *                   sunday.., maintenance_start: 2h, maintenance_length: 4h,
@@ -70,7 +74,17 @@ typedef enum consensus_behaviour {
  * behaviour at the event's time.  target = replica index; data.u32[0] = a
  * consensus_behaviour; data.f64[1] = its parameter (drop probability for
  * DROP, mean extra delay in ns of an exponential hold for DELAY). */
-#define CONSENSUS_EV_SET_BEHAVIOUR 100
+#define CONSENSUS_EV_SET_BEHAVIOUR 102
+
+/* A client request from another model (the agents' coordination
+ * requests): data.u64[0] = the sender's request id, data.u32[2] = the
+ * sender's model id, data.u32[3] = the sender's entity.  It is broadcast to
+ * the replicas like the built-in client's requests.  When the client has
+ * f + 1 matching replies, consensus sends CONSENSUS_EV_COMMITTED to (that
+ * model, that entity) with data.u64[0] = the request id and data.i64[1] =
+ * the submit time (ns); its latency also counts in consensus.latency. */
+#define CONSENSUS_EV_CLIENT_REQUEST 100
+#define CONSENSUS_EV_COMMITTED 101
 
 typedef enum consensus_maintenance {
     CONSENSUS_MAINT_OFF = 0,
@@ -81,6 +95,7 @@ typedef enum consensus_maintenance {
 typedef struct consensus_fault {
     int behaviour;      /* consensus_behaviour */
     int64_t count;      /* replicas in the group */
+    int placement;      /* 0 first, 1 last, 2 random free ids */
     int64_t start_ns;   /* behaviour starts here */
     dist_t hold;        /* DELAY: extra delay per message, ns */
     double drop;        /* DROP: probability */

@@ -5,10 +5,15 @@
 #include <string.h>
 
 #include "agents.h"
+#include "attacks.h"
 #include "auth.h"
+#include "canaries.h"
 #include "consensus.h"
+#include "escalation.h"
+#include "fragments.h"
 #include "mmc.h"
 #include "phold.h"
+#include "response.h"
 
 static const sim_model *const registry[] = {
     &mmc_model,
@@ -16,6 +21,11 @@ static const sim_model *const registry[] = {
     &agents_model,
     &auth_model,
     &consensus_model,
+    &canaries_model,
+    &fragments_model,
+    &response_model,
+    &escalation_model,
+    &attacks_model,
 };
 
 const sim_model *const *registry_models(size_t *count)

@@ -6,6 +6,7 @@
  * scale, min <= max, ...) is the job of whoever builds the value (cfg_dist).
  */
 #include "dist.h"
+#include "rng.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -41,7 +42,7 @@ double dist_sample(const dist_t *d, gsl_rng *r)
          * so swapping a constant for a random dist changes only that draw. */
         return d->a;
     case DIST_EXPONENTIAL:
-        return gsl_ran_exponential(r, d->a);
+        return rng_exponential(r, d->a); /* gsl_ran_exponential, via log(): see rng.h */
     case DIST_UNIFORM:
         return gsl_ran_flat(r, d->a, d->b);
     case DIST_NORMAL:

@@ -37,6 +37,16 @@ void stats_acc_free(stats_acc *a)
     a->reservoir_rng = NULL;
 }
 
+/* Algorithm L's state once the reservoir is full: W and the index (1-based
+ * count of observations) of the next one to keep. */
+static void stats_reservoir_start(stats_acc *a)
+{
+    gsl_rng *r = a->reservoir_rng;
+    a->reservoir_w = exp(log(gsl_rng_uniform_pos(r)) / (double)a->cap);
+    a->reservoir_next = (double)a->cap +
+                        floor(log(gsl_rng_uniform_pos(r)) / log1p(-a->reservoir_w)) + 1;
+}
+
 static int stats_keep_sample(stats_acc *a, double x)
 {
     if (a->nsamples < a->cap) {
@@ -60,12 +70,17 @@ static int stats_keep_sample(stats_acc *a, double x)
         a->reservoir_rng = rng_stream_new(a->reservoir_key);
         if (!a->reservoir_rng)
             return -1;
+        stats_reservoir_start(a);
     }
-    /* Algorithm R: the n-th observation replaces a random kept one with
-     * probability cap/n. */
-    double j = floor(gsl_rng_uniform(a->reservoir_rng) * a->n);
-    if (j < (double)a->cap)
-        a->samples[(size_t)j] = x;
+    /* Li's algorithm L: the same uniform reservoir as algorithm R, but it
+     * draws the gap to the next replacement, so observations between
+     * replacements cost one comparison and no random numbers. */
+    if (a->n < a->reservoir_next)
+        return 0;
+    gsl_rng *r = a->reservoir_rng;
+    a->samples[gsl_rng_uniform_int(r, (unsigned long)a->cap)] = x;
+    a->reservoir_w *= exp(log(gsl_rng_uniform_pos(r)) / (double)a->cap);
+    a->reservoir_next += floor(log(gsl_rng_uniform_pos(r)) / log1p(-a->reservoir_w)) + 1;
     return 0;
 }
 
@@ -107,9 +122,11 @@ void stats_acc_reset(stats_acc *a, int64_t now_ns)
         a->max = -INFINITY;
     }
     if (a->reservoir_rng) {
-        /* Restart the reservoir stream so results do not depend on how many
-         * warmup samples overflowed the cap. */
-        rng_stream_reset(a->reservoir_rng, a->reservoir_key);
+        /* Start the reservoir afresh (its stream from the beginning) when
+         * the cap is next reached, so results do not depend on how many
+         * warmup samples overflowed it. */
+        gsl_rng_free(a->reservoir_rng);
+        a->reservoir_rng = NULL;
     }
 }
 

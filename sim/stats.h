@@ -6,9 +6,9 @@
  *                (Welford's update).  Quantiles are exact while the number of
  *                samples is <= the cap (scenario key stats.quantile_samples,
  *                default 100,000); beyond it the samples kept are a uniform
- *                reservoir (Vitter's algorithm R, driven by the metric's own
- *                keyed stream) and quantiles are estimated from that
- *                reservoir.  The replication's value is the mean.
+ *                reservoir (Li's algorithm L, which skips ahead between
+ *                replacements, driven by the metric's own keyed stream) and
+ *                quantiles are estimated from that reservoir.  The replication's value is the mean.
  *   STATS_LEVEL  a piecewise-constant level (queue length, busy servers):
  *                its time-weighted average over [warmup, end]; max kept too.
  *   STATS_COUNT  a count of occurrences after warmup; the value is the count.
@@ -49,6 +49,7 @@ typedef struct stats_acc {
     double *samples;
     size_t nsamples, alloc, cap;
     gsl_rng *reservoir_rng;  /* created lazily when the cap is reached */
+    double reservoir_w, reservoir_next; /* algorithm L state */
     uint64_t reservoir_key;
     /* level */
     double level, area;

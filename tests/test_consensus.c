@@ -291,6 +291,29 @@ Test(faults, pbft_equivocators_third_violate_n7) { check_equivocation("pbft", 7,
 Test(faults, hotstuff_equivocators_below_third_safe) { check_equivocation("hotstuff", 7, 2, 20, 0); }
 Test(faults, hotstuff_equivocators_third_violate) { check_equivocation("hotstuff", 4, 2, 5, 1); }
 
+/* f equivocators at random ids (so some primaries of later views are
+ * colluders that take their view and equivocate) plus a silent replica:
+ * never a violation. */
+Test(faults, pbft_random_colluders_and_silent_safe)
+{
+    runner_result r;
+    scenario_t *sc;
+    const int reps = 20;
+    run_consensus("4s", reps, 43,
+                  "  nodes: 13\n  request_rate: 50/s\n  view_timeout: 100ms\n"
+                  "  network: {delay: {dist: exponential, mean: 2ms}}\n"
+                  "  faults:\n    - {behaviour: silent, count: 1}\n"
+                  "    - {behaviour: equivocate, count: 3, placement: random}\n",
+                  &r, &sc);
+    for (int i = 0; i < reps; i++)
+        cr_expect_eq(rep_metric(&r, (size_t)i, "consensus.safety_violations")->value, 0,
+                     "rep %d: safety violated with 4 <= f faulty", i);
+    cr_expect_gt(metric(&r, "consensus.view_changes")->mean, 0);
+    cr_expect_gt(metric(&r, "consensus.throughput")->mean, 20.0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
 /* f crashed replicas: everything still commits; f + 1: nothing does. */
 Test(faults, crash_f_and_f_plus_one)
 {
