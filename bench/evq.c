@@ -25,7 +25,7 @@
 #include "bench_util.h"
 #include "evq.h"
 
-/* ---- heap4: the previous calendar, verbatim but for names ---- */
+/* ---- heap4: the previous calendar's algorithm (names and growth aside) ---- */
 
 typedef struct heap4 {
     evq_entry *heap;

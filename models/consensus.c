@@ -788,7 +788,9 @@ static void client_next_arrival(sim_t *sim, cstate *s)
     sim_schedule_in(sim, gap, s->self, EV_ARRIVAL, 0);
 }
 
-/* Broadcasts a new request; origin_model < 0 for the built-in client. */
+/* Broadcasts a new request; origin_model < 0 for the built-in client,
+ * which then also schedules its next arrival (before the broadcast, so the
+ * calendar's tie order is the built-in client's as it always was). */
 static void client_submit(sim_t *sim, cstate *s, int32_t origin_model, uint32_t origin_entity,
                           uint64_t origin_id)
 {
@@ -799,6 +801,8 @@ static void client_submit(sim_t *sim, cstate *s, int32_t origin_model, uint32_t 
     }
     uint32_t id = s->nreqs++;
     s->reqs[id] = (creq){ sim_now(sim), 0, 0, 0, origin_model, origin_entity, origin_id };
+    if (origin_model < 0)
+        client_next_arrival(sim, s);
     cmsg m = make_msg(M_REQUEST, s->client, 0, id, 0);
     cast_send(sim, s, s->client, &m, 0, -1, C_REQUEST,
               (uint32_t)(sig_bytes(s) + s->p->request_bytes), 1, sim_now(sim), NULL);
@@ -806,7 +810,6 @@ static void client_submit(sim_t *sim, cstate *s, int32_t origin_model, uint32_t 
 
 static void client_arrival(sim_t *sim, cstate *s)
 {
-    client_next_arrival(sim, s);
     client_submit(sim, s, -1, 0, 0);
 }
 

@@ -292,7 +292,7 @@ int evq_init(evq *q, size_t initial_cap)
     *q = (evq){ 0 };
     evq_reset(q);
     q->free_node = EVQ_NIL;
-    q->heap_cap = 2 * EVQ_SPILL;
+    q->heap_cap = EVQ_SPILL; /* a small calendar spills before it outgrows this */
     q->node_cap = initial_cap ? initial_cap : 64;
     if (q->node_cap > UINT32_MAX)
         q->node_cap = UINT32_MAX;

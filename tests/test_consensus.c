@@ -546,3 +546,26 @@ Test(network, bandwidth_slows_commits)
     scenario_free(sa);
     scenario_free(sb);
 }
+
+/* The agents' coordination requests travel through consensus and come back
+ * as CONSENSUS_EV_COMMITTED: both models see the same latencies, and every
+ * request generated is answered. */
+Test(clients, agents_coordination_end_to_end)
+{
+    scenario_t *sc = load_text("name: coord\nduration: 60s\nreplications: 3\nseed: 5\n"
+                               "agents: {count: 1000, auth_rate: 0.1/s, coordination_rate: 1/min}\n"
+                               "auth: {workers: 4}\n"
+                               "consensus:\n  nodes: 7\n  traffic: false\n");
+    runner_result r;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(runner_run(sc, 0, 0, 3, 1, &r, &e), 0, "%s", e.msg);
+    const stats_summary *a = metric(&r, "agents.coordination_latency");
+    const stats_summary *c = metric(&r, "consensus.latency");
+    cr_expect_gt(a->n, 2000, "1000 agents at 1/min for 60 s x 3 should send ~3000");
+    cr_expect_eq(a->n, c->n);
+    cr_expect_eq(a->mean, c->mean);
+    cr_expect_gt(a->mean, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
