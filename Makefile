@@ -19,6 +19,7 @@ build: $(BUILD)/CMakeCache.txt
 	cmake --build $(BUILD) -j$$(nproc)
 	@if [ "$(PRESET)" = release ]; then \
 	  ln -sf $(BUILD)/mwrasp-sim mwrasp-sim; \
+	  ln -sf ../$(BUILD)/mwrasp-report analysis/mwrasp-report; \
 	  ln -sf ../$(BUILD)/bench_phold bench/phold; \
 	  ln -sf ../$(BUILD)/bench_mm1 bench/mm1; fi
 
@@ -59,4 +60,4 @@ bench-rebaseline: build
 	bench/regress --build $(BUILD) --rebaseline $(REGRESS_FLAGS)
 
 clean:
-	rm -rf build mwrasp-sim bench/phold bench/mm1
+	rm -rf build mwrasp-sim bench/phold bench/mm1 analysis/mwrasp-report

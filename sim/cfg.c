@@ -697,6 +697,20 @@ void cfg_doc_free(cfg_doc *doc)
     free(doc);
 }
 
+/* The index a path segment names in list seq, or -1. */
+static long cfg_seq_index(const char *seg, size_t len, const cfg_node *seq)
+{
+    if (len == 0 || len > 9)
+        return -1;
+    long v = 0;
+    for (size_t k = 0; k < len; k++) {
+        if (seg[k] < '0' || seg[k] > '9')
+            return -1;
+        v = v * 10 + (seg[k] - '0');
+    }
+    return (size_t)v < seq->n ? v : -1;
+}
+
 int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
 {
     char clip[CFG_CLIP + 8];
@@ -725,9 +739,30 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
         if (++nseg > CFG_MAX_DEPTH)
             return err_set(e, ERR_USAGE, CFG_SET_FILE, 1, col,
                            "path nests deeper than %d levels", CFG_MAX_DEPTH);
-        if (map) {
+        if (map && map->kind == CFG_SEQ) {
+            /* A list element by index: consensus.faults.0.fraction=0.2 */
+            long idx = cfg_seq_index(seg, len, map);
+            if (idx < 0)
+                return err_set(e, ERR_USAGE, CFG_SET_FILE, 1, col,
+                               "'%.*s' is a list of %zu; give an index from 0 to %zu",
+                               (int)(seg - 1 - assignment), assignment, map->n,
+                               map->n ? map->n - 1 : 0);
+            cfg_node *child = map->items[idx];
+            if (dot && child->kind != CFG_MAP && child->kind != CFG_SEQ)
+                return err_set(e, ERR_USAGE, CFG_SET_FILE, 1, col,
+                               "'%.*s' is %s, not a mapping; cannot set a key inside it",
+                               (int)(dot - assignment), assignment, cfg_kind_word(child));
+            map = child;
+        } else if (map) {
             long i = cfg_map_find(map, seg, len);
             cfg_node *child = i >= 0 ? map->items[i] : NULL;
+            if (dot && child && child->kind == CFG_SEQ) {
+                map = child;
+                if (!dot)
+                    break;
+                seg = dot + 1;
+                continue;
+            }
             if (dot && child && child->kind != CFG_MAP)
                 return err_set(e, ERR_USAGE, CFG_SET_FILE, 1, col,
                                "'%.*s' is %s (%s:%d:%d), not a mapping; "
@@ -754,6 +789,17 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
         const char *dot = memchr(seg, '.', (size_t)(eq - seg));
         size_t len = (size_t)((dot ? dot : eq) - seg);
         int col = (int)(seg - assignment) + 1;
+        if (map->kind == CFG_SEQ) { /* checked in the first pass */
+            long idx = cfg_seq_index(seg, len, map);
+            if (!dot) {
+                cfg_node_free(map->items[idx]);
+                map->items[idx] = value;
+                return 0;
+            }
+            map = map->items[idx];
+            seg = dot + 1;
+            continue;
+        }
         long i = cfg_map_find(map, seg, len);
         if (!dot && i >= 0) {
             /* The key now takes its value from the command line, so point

@@ -365,6 +365,7 @@ void claims_region(const claims_list *l, size_t claim, const sweep_spec *sw, siz
             used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%sat %s: ",
                                      g ? "; " : "", where);
         }
+        int listed = 0;
         for (int v = CLAIMS_HOLDS; v <= CLAIMS_NO_DATA; v++) {
             int any = 0;
             for (size_t i = 0; i < group_size; i++) {
@@ -379,13 +380,12 @@ void claims_region(const claims_list *l, size_t claim, const sweep_spec *sw, siz
                     continue;
                 const char *val = sw->naxes ? sw->axes[0].values[sweep_value_index(sw, p, 0)]
                                             : "-";
-                used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%s",
-                                         any ? ", " : (v == CLAIMS_HOLDS ? "holds for " :
-                                                       v == CLAIMS_FAILS ? " fails for " :
-                                                       v == CLAIMS_INCONCLUSIVE ? " undecided for " :
-                                                       " no data for "),
-                                         val);
+                static const char *const heads[] = { "holds for ", "fails for ",
+                                                     "undecided for ", "no data for " };
+                used += (size_t)snprintf(buf + used, used < size ? size - used : 0, "%s%s%s",
+                                         !any && listed ? "; " : "", any ? ", " : heads[v], val);
                 any = 1;
+                listed = 1;
             }
         }
     }
@@ -414,9 +414,10 @@ void claims_print_sweep(FILE *out, const claims_list *l, const sweep_spec *sw, s
             if (isnan(r->ci_low))
                 fprintf(out, "%-13s %s\n", claims_verdict_name(r->verdict), r->note);
             else
-                fprintf(out, "%-13s %.4g %s [%.4g, %.4g]%s%s\n", claims_verdict_name(r->verdict),
-                        r->estimate, r->unit, r->ci_low, r->ci_high, r->note[0] ? "  " : "",
-                        r->note);
+                fprintf(out, "%-13s %.4g%s%s [%.4g, %.4g]%s%s\n", claims_verdict_name(r->verdict),
+                        r->estimate, strcmp(r->unit, "1") ? " " : "",
+                        strcmp(r->unit, "1") ? r->unit : "", r->ci_low, r->ci_high,
+                        r->note[0] ? "  " : "", r->note);
         }
     }
 }

@@ -923,8 +923,10 @@ Test(yaml, set_errors)
         {".a=1", "--set:1:1: empty key in path '.a'"},
         {"name.x=1", "--set:1:1: 'name' is a single value (t.yaml:1:7), not a "
                      "mapping; cannot set a key inside it"},
-        {"list.x=1", "--set:1:1: 'list' is a list (t.yaml:3:7), not a "
-                     "mapping; cannot set a key inside it"},
+        {"list.x=1", "--set:1:6: 'list' is a list of 1; give an index from 0 to 0"},
+        {"list.1=1", "--set:1:6: 'list' is a list of 1; give an index from 0 to 0"},
+        {"list.0.y=1", "--set:1:6: 'list.0' is a single value, not a mapping; cannot set a "
+                       "key inside it"},
         {"x=[1, 2", "--set:1:8: YAML syntax error: did not find expected ',' "
                     "or ']' (while parsing a flow sequence)"},
         {"x={a: 1, a: 2}", "--set:1:10: duplicate key 'a' (first defined at "
@@ -946,6 +948,11 @@ Test(yaml, set_errors)
     /* Nothing was changed by the failures. */
     cr_expect_eq(doc->root->n, 3);
     cr_expect_eq(doc->root->items[0]->kind, CFG_SCALAR);
+    /* A list element by index (sweeps over one fault's fraction use it). */
+    err_t e;
+    err_clear(&e);
+    cr_expect_eq(cfg_doc_set(doc, "list.0=7", &e), 0, "%s", e.msg);
+    cr_expect_str_eq(cfg_get(doc->root, "list")->items[0]->text, "7");
     cfg_doc_free(doc);
 }
 
