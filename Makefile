@@ -3,7 +3,7 @@
 SHELL := /bin/bash
 PRESET ?= release
 BUILD := build/$(PRESET)
-SCENARIO ?= scenarios/mmc.yaml
+SCENARIO ?= scenarios/grover_attack.yaml
 DEBIAN_PACKAGES := build-essential cmake pkg-config libgsl-dev libhdf5-dev libyaml-dev \
                    libcriterion-dev librandom123-dev gnuplot-nox hdf5-tools valgrind \
                    python3-h5py python3-yaml
@@ -48,6 +48,9 @@ bench: build
 	bench/phold --lps 16384 --population 1 --remote 0.25 --mean 1 --lookahead 0.1 --end 2000
 	bench/phold --lps 1048576 --population 1 --remote 0.25 --mean 1 --lookahead 0.1 --end 30
 	bench/mm1 --customers 10000000
+	$(BUILD)/bench_agents
+	$(BUILD)/bench_consensus
+	bench/parallel_efficiency.sh 2 32
 
 # Regression gate (bench/REGRESS.md): exact /summary results and callgrind
 # instruction counts against results/baselines/.  REGRESS_FLAGS passes

@@ -14,6 +14,7 @@
  *    so the engine's count / measured second comes out per day.
  */
 #include "agents.h"
+#include "response.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -50,7 +51,7 @@ typedef struct agents_review_item {
 
 typedef struct agents_state {
     const agents_params *p;
-    int self, auth, consensus;
+    int self, auth, consensus, response;
     agents_agent *agents;
     uint32_t count, dims;
     gsl_rng *auth_rng, *check_rng, *compromise_rng, *coord_rng, *behaviour_rng,
@@ -64,7 +65,7 @@ typedef struct agents_state {
     int64_t reviewers_busy;
     int m_score, m_checks, m_flagged, m_flagged_per_day, m_flagged_percent, m_auto, m_manual,
         m_false_positive, m_compromises, m_caught, m_missed, m_undetected, m_ttd,
-        m_delay_checks, m_backlog, m_review_time, m_coord, m_auth_requests, m_bytes_per_agent,
+        m_delay_checks, m_backlog, m_isolated, m_review_time, m_coord, m_auth_requests, m_bytes_per_agent,
         m_state_mb;
 } agents_state;
 
@@ -258,6 +259,10 @@ static void agents_flag(sim_t *sim, agents_state *s, uint32_t id, agents_agent *
         sim_tally(sim, s->m_ttd, (double)(now - a->compromised_ns));
         sim_tally(sim, s->m_delay_checks, (double)a->checks_since_compromise);
     }
+    /* Every flag, true or false, opens (or joins) an incident. */
+    response_detection(sim, s->response, now, RESPONSE_AI_AGENT_COMPROMISE,
+                       RESPONSE_SRC_AGENT_DRIFT, 0, RESPONSE_NO_ATTACK, id,
+                       p->threshold > 0 ? 1.0 - exp(-score / p->threshold) : 1.0);
     if (p->count_only)
         return;
     int manual = p->review_rule == AGENTS_REVIEW_SCORE
@@ -364,6 +369,7 @@ static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
     const agents_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
+    s->response = sim_model_id(sim, "response");
     s->auth = sim_model_id(sim, "auth");
     s->consensus = sim_model_id(sim, "consensus");
     s->count = (uint32_t)p->count;
@@ -394,6 +400,8 @@ static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->m_checks = sim_metric(sim, "checks", "checks", 1.0, STATS_COUNT, "drift checks made");
     s->m_flagged = sim_metric(sim, "flagged", "agents", 1.0, STATS_COUNT,
                               "alarms raised (agents flagged)");
+    s->m_isolated = sim_metric(sim, "isolated", "agents", 1.0, STATS_COUNT,
+                               "agents isolated by the incident response (response model)");
     s->m_flagged_per_day = sim_metric(sim, "flagged_per_day", "1/d", 1.0, STATS_RATE,
                                       "agents flagged per day (runbook: 23 of 10,547)");
     s->m_flagged_percent = sim_metric(sim, "flagged_percent_per_day", "%/d", 1.0, STATS_RATE,
@@ -506,6 +514,23 @@ static void agents_event(sim_t *sim, void *state, const sim_event *ev)
             agents_compromise_agent(sim, s, ev->target,
                                     ev->data.f64[0] > 0 ? ev->data.f64[0] : s->p->compromise_shift);
         break;
+    case RESPONSE_AGENTS_EV_ISOLATE: {
+        /* Containment takes the agent out of service and restores its
+         * profile: it stops being a compromise, detected or not. */
+        if (ev->target >= s->count)
+            break;
+        agents_agent *a = &s->agents[ev->target];
+        agents_advance(s, a, now);
+        if (a->compromise != AGENTS_CLEAN && a->compromise != AGENTS_ABSORBED) {
+            for (uint32_t i = 0; i < s->dims; i++)
+                a->behaviour[i] = (float)((double)a->behaviour[i] - (double)a->shift);
+            a->shift = 0;
+            a->compromise = AGENTS_CLEAN;
+            a->detector = 0;
+        }
+        sim_count(sim, s->m_isolated, 1);
+        break;
+    }
     case AGENTS_CONSENSUS_COMMITTED:
         sim_tally(sim, s->m_coord, (double)(now - ev->data.i64[1]));
         break;

@@ -48,7 +48,14 @@
  *   review.reviewers    people serving the review queue        (default 2)
  *   review.time         review duration distribution           (default 2h)
  *
+ * With a response model in the scenario, every flag is reported to it
+ * (RESPONSE_EV_DETECTION, ai_agent_compromise) with confidence
+ * 1 - exp(-score / threshold): 0.63 at the threshold, 0.86 at twice it,
+ * 0.95 at three times (an ASSUMPTION; the runbook gives no mapping).
+ *
  * Events this model accepts from others:
+ *   RESPONSE_AGENTS_EV_ISOLATE (11) from response: the agent is contained;
+ *                         its compromise (if any) is removed.
  *   AGENTS_EV_COMPROMISE  target = agent; data.f64[0] = shift (0: the
  *                         scenario's compromise.shift).  For the attack model.
  *   CONSENSUS_EV_COMMITTED (101) from consensus, see consensus.h.

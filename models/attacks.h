@@ -4,7 +4,7 @@
  * Scenario section `attacks`, key `timeline`: a list of attacks, each
  *   type         grover | harvest_now_decrypt_later | agent_compromise |
  *                byzantine_takeover | fragment_theft | recon | auth_flood
- *   name         label (default: the type)
+ *   name         label, used in metric names (default: the type)
  *   at           start time of one attack, or instead
  *   rate         Poisson starts, with from (0), until (end of run), max (0 = no cap)
  *   incident     incident type reported for it (default by type: grover and
@@ -22,11 +22,12 @@
  *                per second, required), measure_at (fraction of the optimal
  *                iteration count, 1), key_lifetime (scheduled rotation of
  *                the target key, 0 = never), restart (true: a new search on
- *                the current key after each measurement)
+ *                the current key after each measurement), expanded_bits
+ *                (256: the key size the years-to-break comparison uses)
  *   harvest_now_decrypt_later   keys (classical | pqc, pqc: the runbook's
- *                generate_pqc_key, L812), break_after (time until a
- *                cryptographically relevant quantum computer, 10y... as a
- *                duration), secrecy (how long the data must stay secret)
+ *                generate_pqc_key, L811), break_after (time until a
+ *                cryptographically relevant quantum computer, a duration
+ *                such as 3650d), secrecy (how long the data must stay secret)
  *   agent_compromise   count (1), population (10547, L654), shift (0:
  *                the agents model's compromise.shift)
  *   byzantine_takeover count (1), population (127, L657), behaviour
@@ -43,17 +44,18 @@
  * ~ (pi/4) 2^(k/2).  The attacker measures after measure_at * j*
  * iterations.  A rotation of the key (emergency rotation from response, or
  * key_lifetime) while it searches makes the measured key dead; a key-space
- * expansion applies to the next search.  Expected time to break a key:
+ * expansion (from response) applies to every later search of every attack.  Expected time to break a key:
  * (j / rate) / P(j) per search, all in doubles via logs, so 2^64 is harmless.
  *
  * Metrics (attacks.*): launched, detected (per attack, 0/1), time_to_detect,
- * time_to_contain (s, from the attack's start), grover_won (per Grover
+ * time_to_contain (s, from the attack's start), the same three per timeline
+ * entry NAME (detected.NAME, ...), grover_won and grover_won.NAME (per Grover
  * attack, 0/1: recovered a live key), grover_time_to_win (s),
- * grover_measurements, grover_dead_keys, grover_years_to_break (value: the
- * first Grover attack's key_bits and rate), grover_years_to_break_expanded
- * (same rate, response.expanded_bits... given here as expanded_bits, 256),
- * grover_log2_iterations, hndl_won, agents_compromised, nodes_taken,
- * flood_requests.
+ * grover_measurements, grover_dead_keys, and per Grover timeline entry
+ * NAME: grover_years_to_break.NAME (its key_bits, rate and measure_at),
+ * grover_years_to_break_expanded.NAME (the same at its expanded_bits),
+ * grover_log2_iterations.NAME (iterations per search); hndl_won,
+ * agents_compromised, nodes_taken, flood_requests.
  */
 #ifndef MWRASP_ATTACKS_H
 #define MWRASP_ATTACKS_H
@@ -66,8 +68,12 @@ extern const sim_model attacks_model;
 
 #define ATTACKS_MAX_TIMELINE 32
 
-/* Events accepted from the response model (target = attack id): */
-#define ATTACKS_EV_DETECTED 50   /* data.u32[0] = response_source, u32[1] = entity */
+/* Events accepted from the response model.  DETECTED and CONTAINED:
+ * target = attack id, or RESPONSE_NO_ATTACK when the detector did not know
+ * it (the agents or consensus model's own detectors): then data.u32[1] =
+ * the affected entity and data.u32[2] = the response_type, and the attack
+ * that compromised that agent / replica is looked up. */
+#define ATTACKS_EV_DETECTED 50   /* data.u32[0] = response_source */
 #define ATTACKS_EV_CONTAINED 51  /* containment finished */
 #define ATTACKS_EV_KEYS_ROTATED 52   /* target ignored: every live key rotated */
 #define ATTACKS_EV_KEYS_EXPANDED 53  /* target ignored: data.u32[0] = new key bits */

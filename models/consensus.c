@@ -50,6 +50,7 @@
  * after NEW-VIEW) instead of buffering it.
  */
 #include "consensus.h"
+#include "response.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -168,6 +169,7 @@ typedef struct cstate {
     const consensus_params *p;
     int self;
     uint32_t n, f, q, window, client;
+    int response;            /* incident pipeline's model id, -1 if absent */
     uint32_t ring;           /* slots per replica: 2 * window (see below) */
     network_t net;
     gsl_rng *r_client, *r_cpu, *r_fault, *r_avail;
@@ -370,6 +372,8 @@ static int consensus_configure(cfg_ctx *c, cfg_node *sec, void *params)
     bad |= cfg_duration(c, sec, "batch_timeout", 0, 0, 3600 * SIM_NS_PER_S,
                         &p->batch_timeout_ns);
     bad |= cfg_int(c, sec, "window", 10, 1, CONSENSUS_MAX_WINDOW, &p->window);
+    bad |= cfg_fraction(c, sec, "view_change_confidence", 0.7, 0.0, 1.0,
+                        &p->view_change_confidence);
     bad |= cfg_duration(c, sec, "view_timeout", 500 * SIM_NS_PER_MS, SIM_NS_PER_US,
                         3600 * SIM_NS_PER_S, &p->view_timeout_ns);
     dist_t zero = dist_constant(0.0);
@@ -871,6 +875,9 @@ static void checker_commit(sim_t *sim, cstate *s, uint32_t seq, uint32_t d, uint
         sim_count(sim, s->m_violations, 1);
         if (s->first_violation_ns < 0)
             s->first_violation_ns = sim_now(sim);
+        /* A fork is certain evidence of a consensus failure. */
+        response_detection(sim, s->response, sim_now(sim), RESPONSE_CONSENSUS_FAILURE,
+                           RESPONSE_SRC_CONSENSUS, 0, RESPONSE_NO_ATTACK, RESPONSE_NO_ENTITY, 1.0);
     }
 }
 
@@ -929,8 +936,16 @@ static void enter_view(sim_t *sim, cstate *s, uint32_t r, uint32_t view)
 
 static void view_installed(sim_t *sim, cstate *s, uint32_t view)
 {
-    if (view > s->max_view || s->max_view == NO_VIEW)
+    if (view > s->max_view || s->max_view == NO_VIEW) {
+        /* A view change accuses the previous primary of being faulty or
+         * slow: reported to the incident pipeline with the scenario's
+         * confidence (it cannot tell a crash from a Byzantine leader). */
+        if (view > 0 && s->max_view != NO_VIEW)
+            response_detection(sim, s->response, sim_now(sim), RESPONSE_CONSENSUS_FAILURE,
+                               RESPONSE_SRC_CONSENSUS, 0, RESPONSE_NO_ATTACK,
+                               primary_of(s, view - 1), s->p->view_change_confidence);
         s->max_view = view;
+    }
     sim_count(sim, s->m_view_changes, 1);
     if (s->vc_first_ns >= 0)
         sim_tally(sim, s->m_vc_time, (double)(sim_now(sim) - s->vc_first_ns));
@@ -1881,6 +1896,7 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     const consensus_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
+    s->response = sim_model_id(sim, "response");
     s->n = (uint32_t)p->nodes;
     s->f = (uint32_t)p->f;
     s->q = (uint32_t)p->quorum;

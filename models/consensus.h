@@ -14,6 +14,9 @@
  *   batch_size      requests per proposal                      (1)
  *   batch_timeout   wait this long for a full batch, 0 = none  (0)
  *   window          PBFT pipelining window (seqs in flight)    (10)
+ *   view_change_confidence  confidence reported to the response model
+ *                   (RESPONSE_EV_DETECTION, consensus_failure) for each
+ *                   view change; a fork reports 1.0             (0.7)
  *   view_timeout    request / view-change timeout, doubling on
  *                   consecutive view changes                    (500ms)
  *   sign, verify    CPU time per signature operation            (0)
@@ -111,6 +114,7 @@ typedef struct consensus_params {
     int64_t max_requests;
     int64_t batch_size, batch_timeout_ns, window;
     int64_t view_timeout_ns;
+    double view_change_confidence; /* reported with each view change */
     dist_t sign_ns, verify_ns;
     int aggregate_votes;
     uint64_t header_bytes, signature_bytes, request_bytes, reply_bytes;

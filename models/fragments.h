@@ -50,8 +50,9 @@
  *   detect.latency      capture -> detection, distribution   (constant 0)
  *   detect.confidence   detection confidence, distribution   (constant 0.9)
  *
- * Metrics (fragments.*): share_lifetime (s, realised), lifetime_in_3_5s
- * (fraction of shares deleted within [3 s, 5 s] of creation),
+ * Metrics (fragments.*): share_lifetime (s, realised, creation to deletion
+ * by expiry or refresh), lifetime_in_3_5s (fraction of those within
+ * [3 s, 5 s]), purged_shares (deleted early by an emergency re-share),
  * read_success, reads, generations, epoch_compromised (per generation
  * created and deleted during a theft: 1 when the attacker held >= k of its
  * shares), attacker_won (per theft session, 0/1), time_to_reconstruct (s,

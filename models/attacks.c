@@ -1,0 +1,657 @@
+/* attacks.c - the attack timeline and the Grover race (see attacks.h).
+ *
+ * Invariants: every launched attack is one instance whose index is its
+ * attack id, the id other models echo back; instances are never removed.
+ * A key is identified by (emergency rotations so far, scheduled-rotation
+ * epoch of the attack's key_lifetime): a Grover search that started under
+ * one identity and measures under another recovers a dead key.  Entities
+ * the attacker took over (agents, replicas) are remembered so detections
+ * from detectors that do not know the attack id are attributed.
+ */
+#include "attacks.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "agents.h"
+#include "auth.h"
+#include "canaries.h"
+#include "consensus.h"
+#include "fragments.h"
+#include "response.h"
+#include "rng.h"
+
+enum { EV_LAUNCH = 1, EV_MEASURE = 2, EV_MONITOR = 3, EV_FLOOD = 4 };
+
+#define SECONDS_PER_YEAR 31557600.0 /* Julian year */
+#define ATTACKS_PI 3.14159265358979323846
+
+static const char *const type_names[] = {
+    "grover", "harvest_now_decrypt_later", "agent_compromise", "byzantine_takeover",
+    "fragment_theft", "recon", "auth_flood", NULL,
+};
+static const int default_incident[ATTACKS_NTYPES] = {
+    RESPONSE_QUANTUM_ATTACK, RESPONSE_QUANTUM_ATTACK, RESPONSE_AI_AGENT_COMPROMISE,
+    RESPONSE_CONSENSUS_FAILURE, RESPONSE_DATA_BREACH, RESPONSE_DATA_BREACH,
+    RESPONSE_AI_AGENT_COMPROMISE,
+};
+static const char *const keys_names[] = {"pqc", "classical", NULL};
+static const char *const behaviour_names[] = {
+    "honest", "crash", "silent", "equivocate", "delay", "drop", NULL,
+};
+static const char *const placement_names[] = {"first", "random", NULL};
+
+typedef struct attacks_instance {
+    int64_t start_ns, detected_ns, won_ns;
+    int64_t search_start_ns;
+    uint64_t search_rotations;  /* emergency rotations when the search began */
+    int64_t search_epoch;       /* key_lifetime epoch when the search began */
+    double search_bits, search_iterations;
+    uint32_t measurements, dead_keys;
+    uint16_t item;
+    uint8_t detected, contained, won, flooding;
+} attacks_instance;
+
+typedef struct attacks_owned {
+    uint32_t entity, attack;
+    uint8_t type;               /* response_type of the detector */
+} attacks_owned;
+
+typedef struct attacks_state {
+    const attacks_params *p;
+    int self, response, canaries, fragments, agents, consensus, auth;
+    gsl_rng *launch_rng, *grover_rng, *detect_rng, *target_rng, *flood_rng;
+    attacks_instance *inst;
+    size_t ninst, cap;
+    attacks_owned *owned;
+    size_t nowned, owned_cap;
+    int64_t launched[ATTACKS_MAX_TIMELINE];
+    uint64_t rotations;         /* emergency key rotations seen */
+    int64_t expanded_bits;      /* 0 until a key-space expansion */
+    int m_launched, m_detected, m_ttd, m_ttc, m_won, m_ttw, m_measure, m_dead, m_hndl,
+        m_agents, m_nodes, m_flood;
+    /* per Grover timeline item (-1 for other types) */
+    int m_years[ATTACKS_MAX_TIMELINE], m_years_exp[ATTACKS_MAX_TIMELINE],
+        m_log2[ATTACKS_MAX_TIMELINE], m_item_won[ATTACKS_MAX_TIMELINE];
+    /* per timeline item */
+    int m_item_detected[ATTACKS_MAX_TIMELINE], m_item_ttd[ATTACKS_MAX_TIMELINE],
+        m_item_ttc[ATTACKS_MAX_TIMELINE];
+} attacks_state;
+
+/* ---- Grover arithmetic ------------------------------------------------ */
+
+/* theta with sin^2 theta = 2^-k, i.e. theta = asin(2^(-k/2)). */
+static double grover_theta(double key_bits)
+{
+    return asin(exp2(-key_bits / 2.0));
+}
+
+double attacks_grover_log2_optimal(double key_bits)
+{
+    /* j* = round(pi / (4 theta) - 1/2); for k > 100, theta = 2^(-k/2) to
+     * double precision and log2 j* = log2(pi/4) + k/2. */
+    if (key_bits > 100)
+        return log2(ATTACKS_PI / 4.0) + key_bits / 2.0;
+    double j = floor(ATTACKS_PI / (4.0 * grover_theta(key_bits)));
+    return j < 1 ? 0 : log2(j);
+}
+
+double attacks_grover_success(double key_bits, double iterations)
+{
+    double s = sin((2.0 * iterations + 1.0) * grover_theta(key_bits));
+    return s * s;
+}
+
+double attacks_grover_years_to_break(double key_bits, double rate_per_s, double fraction)
+{
+    double log2_j = attacks_grover_log2_optimal(key_bits) + log2(fraction);
+    double p = attacks_grover_success(key_bits, exp2(log2_j));
+    if (!(p > 0))
+        return INFINITY;
+    /* years = (j / rate) / p / year, in logs so 2^64 or 2^128 overflow nothing */
+    double log2_years = log2_j - log2(rate_per_s) - log2(p) - log2(SECONDS_PER_YEAR);
+    return exp2(log2_years);
+}
+
+/* ---- configuration ------------------------------------------------------ */
+
+static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
+{
+    int bad = 0;
+    bad |= cfg_require(c, g, "type");
+    bad |= cfg_enum(c, g, "type", type_names, 0, &a->type);
+    bad |= cfg_string(c, g, "name", type_names[a->type], &a->name);
+    int has_at = cfg_get(g, "at") != NULL, has_rate = cfg_get(g, "rate") != NULL;
+    if (has_at == has_rate) {
+        cfg_error(c, g, "attacks.timeline: give `at` (one attack) or `rate` (Poisson), not %s",
+                  has_at ? "both" : "neither");
+        bad = -1;
+    }
+    a->poisson = has_rate;
+    bad |= cfg_duration(c, g, "at", 0, 0, INT64_MAX / 4, &a->at_ns);
+    bad |= cfg_rate(c, g, "rate", 1.0 / 86400, 1e-12, 1e6, &a->rate_per_s);
+    bad |= cfg_duration(c, g, "from", 0, 0, INT64_MAX / 4, &a->from_ns);
+    bad |= cfg_duration(c, g, "until", INT64_MAX / 4, 0, INT64_MAX / 4, &a->until_ns);
+    bad |= cfg_int(c, g, "max", 0, 0, INT64_C(1) << 40, &a->max);
+    bad |= cfg_enum(c, g, "incident", response_type_names, default_incident[a->type], &a->incident);
+    dist_t conf = dist_constant(0.9);
+    bad |= cfg_dist(c, g, "confidence", &conf, 0, &a->confidence);
+    cfg_node *det = cfg_section(c, g, "detect");
+    a->has_detect = det != NULL;
+    bad |= cfg_fraction(c, det, "probability", 1.0, 0.0, 1.0, &a->detect_probability);
+    dist_t lat = dist_constant(0);
+    bad |= cfg_dist(c, det, "latency", &lat, 1, &a->detect_latency);
+    bad |= cfg_rate(c, g, "probe_rate", 0, 0, 1e9, &a->probe_rate_per_s);
+    bad |= cfg_duration(c, g, "probe_for", 0, 0, INT64_MAX / 4, &a->probe_for_ns);
+    switch (a->type) {
+    case ATTACKS_GROVER:
+        bad |= cfg_int(c, g, "key_bits", 128, 1, 1024, &a->key_bits);
+        bad |= cfg_require(c, g, "iteration_rate");
+        bad |= cfg_rate(c, g, "iteration_rate", 1.0, 1e-12, 1e30, &a->iteration_rate_per_s);
+        bad |= cfg_double(c, g, "measure_at", 1.0, 1e-9, 1.0, &a->measure_at);
+        bad |= cfg_duration(c, g, "key_lifetime", 0, 0, INT64_MAX / 4, &a->key_lifetime_ns);
+        bad |= cfg_bool(c, g, "restart", 1, &a->restart);
+        bad |= cfg_int(c, g, "expanded_bits", 256, 1, 1024, &a->expanded_bits);
+        break;
+    case ATTACKS_HNDL:
+        bad |= cfg_enum(c, g, "keys", keys_names, 0, &a->classical);
+        bad |= cfg_duration(c, g, "break_after", 3650 * 86400 * SIM_NS_PER_S, 0, INT64_MAX / 4,
+                            &a->break_after_ns);
+        bad |= cfg_duration(c, g, "secrecy", 9125 * 86400 * SIM_NS_PER_S, 0, INT64_MAX / 4,
+                            &a->secrecy_ns);
+        break;
+    case ATTACKS_AGENT_COMPROMISE:
+        bad |= cfg_int(c, g, "count", 1, 1, 1000000, &a->count);
+        bad |= cfg_int(c, g, "population", 10547, 1, UINT32_MAX - 1, &a->population);
+        bad |= cfg_double(c, g, "shift", 0, 0, 1e6, &a->shift);
+        break;
+    case ATTACKS_BYZANTINE_TAKEOVER: {
+        bad |= cfg_int(c, g, "count", 1, 1, CONSENSUS_MAX_NODES, &a->count);
+        bad |= cfg_int(c, g, "population", 127, 1, CONSENSUS_MAX_NODES, &a->population);
+        bad |= cfg_enum(c, g, "behaviour", behaviour_names, CONSENSUS_EQUIVOCATE, &a->behaviour);
+        bad |= cfg_enum(c, g, "placement", placement_names, 1, &a->random_placement);
+        bad |= cfg_fraction(c, g, "drop", 0.5, 0.0, 1.0, &a->drop);
+        int64_t hold = 0;
+        bad |= cfg_duration(c, g, "hold", 10 * SIM_NS_PER_MS, 0, INT64_MAX / 4, &hold);
+        a->hold_mean_ns = (double)hold;
+        if (a->count > a->population) {
+            cfg_error(c, g, "attacks.timeline: count %lld exceeds population %lld",
+                      (long long)a->count, (long long)a->population);
+            bad = -1;
+        }
+        break;
+    }
+    case ATTACKS_FRAGMENT_THEFT:
+        bad |= cfg_require(c, g, "capture_rate");
+        bad |= cfg_rate(c, g, "capture_rate", 1.0, 1e-12, 1e9, &a->capture_rate_per_s);
+        bad |= cfg_duration(c, g, "length", 0, 0, INT64_MAX / 4, &a->length_ns);
+        break;
+    case ATTACKS_RECON:
+        bad |= cfg_require(c, g, "probe_rate");
+        break;
+    case ATTACKS_AUTH_FLOOD:
+        bad |= cfg_require(c, g, "flood_rate");
+        bad |= cfg_rate(c, g, "flood_rate", 1.0, 1e-12, 1e9, &a->flood_rate_per_s);
+        bad |= cfg_require(c, g, "length");
+        bad |= cfg_duration(c, g, "length", 0, 1, INT64_MAX / 4, &a->length_ns);
+        bad |= cfg_int(c, g, "identities", 10000, 1, UINT32_MAX / 2, &a->identities);
+        bad |= cfg_int(c, g, "first_identity", 0, 0, UINT32_MAX / 2, &a->first_identity);
+        break;
+    default:
+        break;
+    }
+    return bad;
+}
+
+static int attacks_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    attacks_params *p = params;
+    int bad = 0;
+    cfg_node *list = cfg_list(c, sec, "timeline");
+    if (!list)
+        return 0;
+    if (list->n > ATTACKS_MAX_TIMELINE) {
+        cfg_error(c, list, "attacks.timeline: at most %d attacks", ATTACKS_MAX_TIMELINE);
+        return -1;
+    }
+    for (size_t i = 0; i < list->n; i++) {
+        cfg_node *g = list->items[i];
+        if (g->kind != CFG_MAP) {
+            cfg_error(c, g, "attacks.timeline: each attack is a mapping like "
+                      "{type: grover, at: 1h, iteration_rate: 1e4/s}");
+            bad = -1;
+            continue;
+        }
+        char prefix[64];
+        snprintf(prefix, sizeof prefix, "attacks.timeline[%zu].", i);
+        cfg_set_prefix(c, prefix);
+        bad |= attacks_configure_item(c, g, &p->items[p->nitems++]);
+    }
+    cfg_set_prefix(c, "attacks.");
+    return bad ? -1 : 0;
+}
+
+/* ---- running ------------------------------------------------------------ */
+
+static void attacks_schedule_launch(sim_t *sim, attacks_state *s, int item, int64_t after)
+{
+    const attacks_item *a = &s->p->items[item];
+    int64_t at;
+    if (!a->poisson) {
+        at = a->at_ns;
+    } else {
+        if (a->max && s->launched[item] >= a->max)
+            return;
+        double gap = rng_exponential(s->launch_rng, 1e9 / a->rate_per_s);
+        if (gap >= (double)(a->until_ns - after))
+            return;
+        at = after + (int64_t)llround(gap);
+    }
+    if (at < sim_end_time(sim) && at < a->until_ns)
+        sim_schedule(sim, at, s->self, EV_LAUNCH, (uint32_t)item);
+}
+
+static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    attacks_state *s = state;
+    const attacks_params *p = params;
+    s->p = p;
+    s->self = sim_self(sim);
+    s->response = sim_model_id(sim, "response");
+    s->canaries = sim_model_id(sim, "canaries");
+    s->fragments = sim_model_id(sim, "fragments");
+    s->agents = sim_model_id(sim, "agents");
+    s->consensus = sim_model_id(sim, "consensus");
+    s->auth = sim_model_id(sim, "auth");
+    s->launch_rng = sim_stream(sim, "launch");
+    s->grover_rng = sim_stream(sim, "grover");
+    s->detect_rng = sim_stream(sim, "detect");
+    s->target_rng = sim_stream(sim, "targets");
+    s->flood_rng = sim_stream(sim, "flood");
+    s->cap = 16;
+    s->inst = calloc(s->cap, sizeof *s->inst);
+    if (!s->inst)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "attacks: out of memory");
+    s->m_launched = sim_metric(sim, "launched", "1", 1.0, STATS_COUNT, "attacks launched");
+    s->m_detected = sim_metric(sim, "detected", "1", 1.0, STATS_TALLY,
+                               "per attack: detected by the end of the run");
+    s->m_ttd = sim_metric(sim, "time_to_detect", "s", 1e-9, STATS_TALLY,
+                          "attack start to the first detection reaching response");
+    s->m_ttc = sim_metric(sim, "time_to_contain", "s", 1e-9, STATS_TALLY,
+                          "attack start to containment done (response)");
+    s->m_won = sim_metric(sim, "grover_won", "1", 1.0, STATS_TALLY,
+                          "per Grover attack (all entries): P(attacker recovers a live key)");
+    s->m_ttw = sim_metric(sim, "grover_time_to_win", "s", 1e-9, STATS_TALLY,
+                          "Grover attack start to recovering a live key");
+    s->m_measure = sim_metric(sim, "grover_measurements", "1", 1.0, STATS_COUNT,
+                              "Grover searches measured");
+    s->m_dead = sim_metric(sim, "grover_dead_keys", "1", 1.0, STATS_COUNT,
+                           "Grover searches that ended on a key rotated meanwhile");
+    for (int i = 0; i < p->nitems; i++) {
+        const attacks_item *a = &p->items[i];
+        char name[64], what[160];
+        snprintf(name, sizeof name, "detected.%s", a->name);
+        snprintf(what, sizeof what, "%s: P(detected by the end of the run)", a->name);
+        s->m_item_detected[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
+        snprintf(name, sizeof name, "time_to_detect.%s", a->name);
+        snprintf(what, sizeof what, "%s: start to first detection", a->name);
+        s->m_item_ttd[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
+        snprintf(name, sizeof name, "time_to_contain.%s", a->name);
+        snprintf(what, sizeof what, "%s: start to containment done", a->name);
+        s->m_item_ttc[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
+        s->m_years[i] = s->m_years_exp[i] = s->m_log2[i] = s->m_item_won[i] = -1;
+        if (a->type != ATTACKS_GROVER)
+            continue;
+        snprintf(name, sizeof name, "grover_won.%s", a->name);
+        snprintf(what, sizeof what, "%s: P(attacker recovers a live key)", a->name);
+        s->m_item_won[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
+        snprintf(name, sizeof name, "grover_years_to_break.%s", a->name);
+        snprintf(what, sizeof what, "%s: expected years to recover its %lld-bit key at its rate",
+                 a->name, (long long)a->key_bits);
+        s->m_years[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
+        snprintf(name, sizeof name, "grover_years_to_break_expanded.%s", a->name);
+        snprintf(what, sizeof what, "%s: the same at %lld bits (key-space expansion)", a->name,
+                 (long long)a->expanded_bits);
+        s->m_years_exp[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
+        snprintf(name, sizeof name, "grover_log2_iterations.%s", a->name);
+        snprintf(what, sizeof what, "%s: log2 of the iterations of one search", a->name);
+        s->m_log2[i] = sim_metric(sim, name, "log2", 1.0, STATS_VALUE, what);
+    }
+    s->m_hndl = sim_metric(sim, "hndl_won", "1", 1.0, STATS_TALLY,
+                           "per harvest-now-decrypt-later attack: data broken while still secret");
+    s->m_agents = sim_metric(sim, "agents_compromised", "1", 1.0, STATS_COUNT,
+                             "agent compromises sent to the agents model");
+    s->m_nodes = sim_metric(sim, "nodes_taken", "1", 1.0, STATS_COUNT,
+                            "replicas turned Byzantine in the consensus model");
+    s->m_flood = sim_metric(sim, "flood_requests", "1", 1.0, STATS_COUNT,
+                            "auth requests sent by auth floods");
+    for (int i = 0; i < p->nitems; i++)
+        attacks_schedule_launch(sim, s, i, p->items[i].from_ns);
+    return 0;
+}
+
+static int64_t key_epoch(const attacks_item *a, int64_t t)
+{
+    return a->key_lifetime_ns > 0 ? t / a->key_lifetime_ns : 0;
+}
+
+static void grover_search(sim_t *sim, attacks_state *s, uint32_t id)
+{
+    attacks_instance *x = &s->inst[id];
+    const attacks_item *a = &s->p->items[x->item];
+    int64_t now = sim_now(sim);
+    double bits = (double)a->key_bits;
+    if (s->expanded_bits > a->key_bits)
+        bits = (double)s->expanded_bits;
+    double log2_j = attacks_grover_log2_optimal(bits) + log2(a->measure_at);
+    double j = floor(exp2(log2_j));
+    if (j < 1)
+        j = 1;
+    x->search_start_ns = now;
+    x->search_rotations = s->rotations;
+    x->search_epoch = key_epoch(a, now);
+    x->search_bits = bits;
+    x->search_iterations = j;
+    double secs = j / a->iteration_rate_per_s;
+    /* Compared in seconds first: 2^64 iterations overflow int64 ns. */
+    if (secs * 1e9 >= (double)(sim_end_time(sim) - now))
+        return;
+    sim_schedule_in(sim, (int64_t)llround(secs * 1e9), s->self, EV_MEASURE, id);
+}
+
+static void grover_measure(sim_t *sim, attacks_state *s, uint32_t id)
+{
+    attacks_instance *x = &s->inst[id];
+    const attacks_item *a = &s->p->items[x->item];
+    int64_t now = sim_now(sim);
+    x->measurements++;
+    sim_count(sim, s->m_measure, 1);
+    int live = x->search_rotations == s->rotations && x->search_epoch == key_epoch(a, now);
+    int found = gsl_rng_uniform(s->grover_rng) < attacks_grover_success(x->search_bits,
+                                                                         x->search_iterations);
+    if (!live) {
+        x->dead_keys++;
+        sim_count(sim, s->m_dead, 1);
+    } else if (found) {
+        x->won = 1;
+        x->won_ns = now;
+        sim_tally(sim, s->m_ttw, (double)(now - x->start_ns));
+        return;
+    }
+    if (a->restart)
+        grover_search(sim, s, id);
+}
+
+static void attacks_own(sim_t *sim, attacks_state *s, uint32_t entity, uint32_t attack, int type)
+{
+    if (s->nowned == s->owned_cap) {
+        size_t cap = s->owned_cap ? 2 * s->owned_cap : 64;
+        attacks_owned *n = realloc(s->owned, cap * sizeof *n);
+        if (!n) {
+            sim_fail(sim, "attacks: out of memory");
+            return;
+        }
+        s->owned = n;
+        s->owned_cap = cap;
+    }
+    s->owned[s->nowned++] = (attacks_owned){entity, attack, (uint8_t)type};
+}
+
+/* Distinct targets: count draws from population (first: 0..count-1). */
+static void attacks_pick(attacks_state *s, int64_t population, int64_t count, int random,
+                         uint32_t *out)
+{
+    for (int64_t i = 0; i < count; i++) {
+        if (!random) {
+            out[i] = (uint32_t)i;
+            continue;
+        }
+        uint32_t v;
+        int dup;
+        do {
+            v = (uint32_t)gsl_rng_uniform_int(s->target_rng, (unsigned long)population);
+            dup = 0;
+            /* rejection is cheap while count << population; a dense draw
+             * (count close to population) still terminates */
+            for (int64_t j = 0; j < i && !dup; j++)
+                dup = out[j] == v;
+        } while (dup);
+        out[i] = v;
+    }
+}
+
+static void attacks_monitor(sim_t *sim, attacks_state *s, uint32_t id, uint32_t entity)
+{
+    const attacks_item *a = &s->p->items[s->inst[id].item];
+    if (!a->has_detect || gsl_rng_uniform(s->detect_rng) >= a->detect_probability)
+        return;
+    int64_t d = dist_sample_ns(&a->detect_latency, s->detect_rng);
+    sim_event *ev = sim_schedule_in(sim, d, s->self, EV_MONITOR, id);
+    ev->data.u32[0] = entity;
+}
+
+static void attacks_launch(sim_t *sim, attacks_state *s, int item)
+{
+    const attacks_item *a = &s->p->items[item];
+    int64_t now = sim_now(sim);
+    s->launched[item]++;
+    if (a->poisson)
+        attacks_schedule_launch(sim, s, item, now);
+    if (s->ninst == s->cap) {
+        attacks_instance *n = realloc(s->inst, 2 * s->cap * sizeof *n);
+        if (!n) {
+            sim_fail(sim, "attacks: out of memory");
+            return;
+        }
+        s->inst = n;
+        s->cap *= 2;
+    }
+    uint32_t id = (uint32_t)s->ninst++;
+    attacks_instance *x = &s->inst[id];
+    memset(x, 0, sizeof *x);
+    x->start_ns = now;
+    x->item = (uint16_t)item;
+    sim_count(sim, s->m_launched, 1);
+    unsigned flags = a->type == ATTACKS_GROVER ? RESPONSE_FLAG_GROVER : 0;
+    if (a->probe_rate_per_s > 0 && s->canaries >= 0) {
+        sim_event *ev = sim_schedule_in(sim, 0, s->canaries, CANARIES_EV_PROBE, id);
+        ev->data.u32[0] = (uint32_t)a->incident;
+        ev->data.u32[1] = flags;
+        ev->data.f64[1] = a->probe_rate_per_s;
+        ev->data.i64[2] = a->probe_for_ns;
+    }
+    int per_entity = 0;
+    switch (a->type) {
+    case ATTACKS_GROVER:
+        grover_search(sim, s, id);
+        break;
+    case ATTACKS_HNDL:
+        sim_tally(sim, s->m_hndl, a->classical && a->break_after_ns < a->secrecy_ns ? 1.0 : 0.0);
+        break;
+    case ATTACKS_AGENT_COMPROMISE:
+    case ATTACKS_BYZANTINE_TAKEOVER: {
+        int agents = a->type == ATTACKS_AGENT_COMPROMISE;
+        int peer = agents ? s->agents : s->consensus;
+        if (peer < 0)
+            break;
+        uint32_t *targets = malloc((size_t)a->count * sizeof *targets);
+        if (!targets) {
+            sim_fail(sim, "attacks: out of memory");
+            return;
+        }
+        attacks_pick(s, a->population, a->count, agents || a->random_placement, targets);
+        for (int64_t i = 0; i < a->count; i++) {
+            sim_event *ev;
+            if (agents) {
+                ev = sim_schedule_in(sim, 0, peer, AGENTS_EV_COMPROMISE, targets[i]);
+                ev->data.f64[0] = a->shift;
+                ev->data.u32[2] = id; /* for the agents model to echo (contract) */
+                sim_count(sim, s->m_agents, 1);
+            } else {
+                ev = sim_schedule_in(sim, 0, peer, CONSENSUS_EV_SET_BEHAVIOUR, targets[i]);
+                ev->data.u32[0] = (uint32_t)a->behaviour;
+                ev->data.f64[1] = a->behaviour == CONSENSUS_DROP ? a->drop : a->hold_mean_ns;
+                sim_count(sim, s->m_nodes, 1);
+            }
+            attacks_own(sim, s, targets[i], id, a->incident);
+            attacks_monitor(sim, s, id, targets[i]);
+        }
+        free(targets);
+        per_entity = 1;
+        break;
+    }
+    case ATTACKS_FRAGMENT_THEFT:
+        if (s->fragments >= 0) {
+            sim_event *ev = sim_schedule_in(sim, 0, s->fragments, FRAGMENTS_EV_THEFT, id);
+            ev->data.f64[0] = a->capture_rate_per_s;
+            ev->data.i64[1] = a->length_ns;
+        }
+        break;
+    case ATTACKS_AUTH_FLOOD:
+        if (s->auth >= 0) {
+            x->flooding = 1;
+            sim_schedule_in(sim, 0, s->self, EV_FLOOD, id);
+        }
+        break;
+    default:
+        break;
+    }
+    if (!per_entity)
+        attacks_monitor(sim, s, id, RESPONSE_NO_ENTITY);
+}
+
+static void attacks_flood(sim_t *sim, attacks_state *s, uint32_t id)
+{
+    attacks_instance *x = &s->inst[id];
+    const attacks_item *a = &s->p->items[x->item];
+    int64_t now = sim_now(sim);
+    uint32_t who = (uint32_t)a->first_identity +
+                   (uint32_t)gsl_rng_uniform_int(s->flood_rng, (unsigned long)a->identities);
+    sim_schedule_in(sim, 0, s->auth, AUTH_EV_REQUEST, who);
+    sim_count(sim, s->m_flood, 1);
+    double gap = rng_exponential(s->flood_rng, 1e9 / a->flood_rate_per_s);
+    int64_t at = now + (int64_t)llround(gap);
+    if (at < x->start_ns + a->length_ns && at < sim_end_time(sim))
+        sim_schedule(sim, at, s->self, EV_FLOOD, id);
+}
+
+/* The attack behind a detection: the id when known, else the attack that
+ * took over `entity` for a detector of `type`; UINT32_MAX when none. */
+static uint32_t attacks_resolve(const attacks_state *s, uint32_t id, uint32_t entity, uint32_t type)
+{
+    if (id != RESPONSE_NO_ATTACK)
+        return id < s->ninst ? id : UINT32_MAX;
+    if (entity == RESPONSE_NO_ENTITY)
+        return UINT32_MAX;
+    for (size_t i = s->nowned; i-- > 0;)
+        if (s->owned[i].entity == entity && s->owned[i].type == type)
+            return s->owned[i].attack;
+    return UINT32_MAX;
+}
+
+static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    attacks_state *s = state;
+    int64_t now = sim_now(sim);
+    switch (ev->kind) {
+    case EV_LAUNCH:
+        attacks_launch(sim, s, (int)ev->target);
+        break;
+    case EV_MEASURE:
+        grover_measure(sim, s, ev->target);
+        break;
+    case EV_MONITOR: {
+        const attacks_instance *x = &s->inst[ev->target];
+        const attacks_item *a = &s->p->items[x->item];
+        uint32_t entity = ev->data.u32[0];
+        double conf = dist_sample(&a->confidence, s->detect_rng);
+        /* Per-entity detections go out without the id, as the agents and
+         * consensus detectors would send them (one incident per entity). */
+        response_detection(sim, s->response, now, (response_type)a->incident,
+                           RESPONSE_SRC_MONITOR,
+                           a->type == ATTACKS_GROVER ? RESPONSE_FLAG_GROVER : 0,
+                           entity == RESPONSE_NO_ENTITY ? ev->target : RESPONSE_NO_ATTACK,
+                           entity, conf);
+        break;
+    }
+    case EV_FLOOD:
+        attacks_flood(sim, s, ev->target);
+        break;
+    case ATTACKS_EV_DETECTED: {
+        uint32_t id = attacks_resolve(s, ev->target, ev->data.u32[1], ev->data.u32[2]);
+        if (id != UINT32_MAX && !s->inst[id].detected) {
+            s->inst[id].detected = 1;
+            s->inst[id].detected_ns = now;
+            sim_tally(sim, s->m_ttd, (double)(now - s->inst[id].start_ns));
+            sim_tally(sim, s->m_item_ttd[s->inst[id].item], (double)(now - s->inst[id].start_ns));
+        }
+        break;
+    }
+    case ATTACKS_EV_CONTAINED: {
+        uint32_t id = attacks_resolve(s, ev->target, ev->data.u32[1], ev->data.u32[2]);
+        if (id != UINT32_MAX && !s->inst[id].contained) {
+            s->inst[id].contained = 1;
+            sim_tally(sim, s->m_ttc, (double)(now - s->inst[id].start_ns));
+            sim_tally(sim, s->m_item_ttc[s->inst[id].item], (double)(now - s->inst[id].start_ns));
+        }
+        break;
+    }
+    case ATTACKS_EV_KEYS_ROTATED:
+        s->rotations++;
+        break;
+    case ATTACKS_EV_KEYS_EXPANDED:
+        if ((int64_t)ev->data.u32[0] > s->expanded_bits)
+            s->expanded_bits = (int64_t)ev->data.u32[0];
+        break;
+    default:
+        sim_fail(sim, "attacks: unknown event kind %u", ev->kind);
+    }
+}
+
+static void attacks_finish(sim_t *sim, void *state)
+{
+    attacks_state *s = state;
+    const attacks_params *p = s->p;
+    for (size_t i = 0; i < s->ninst; i++) {
+        const attacks_instance *x = &s->inst[i];
+        sim_tally(sim, s->m_detected, x->detected ? 1.0 : 0.0);
+        sim_tally(sim, s->m_item_detected[x->item], x->detected ? 1.0 : 0.0);
+        if (p->items[x->item].type == ATTACKS_GROVER) {
+            sim_tally(sim, s->m_won, x->won ? 1.0 : 0.0);
+            sim_tally(sim, s->m_item_won[x->item], x->won ? 1.0 : 0.0);
+        }
+    }
+    for (int i = 0; i < p->nitems; i++) {
+        const attacks_item *a = &p->items[i];
+        if (a->type != ATTACKS_GROVER)
+            continue;
+        sim_set_value(sim, s->m_years[i],
+                      attacks_grover_years_to_break((double)a->key_bits, a->iteration_rate_per_s,
+                                                    a->measure_at));
+        sim_set_value(sim, s->m_years_exp[i],
+                      attacks_grover_years_to_break((double)a->expanded_bits,
+                                                    a->iteration_rate_per_s, a->measure_at));
+        sim_set_value(sim, s->m_log2[i],
+                      attacks_grover_log2_optimal((double)a->key_bits) + log2(a->measure_at));
+    }
+}
+
+static void attacks_release(void *state)
+{
+    attacks_state *s = state;
+    free(s->inst);
+    free(s->owned);
+}
+
+const sim_model attacks_model = {
+    .name = "attacks",
+    .summary = "attack timeline (Grover, HNDL, agent/node takeover, theft, recon, flood)",
+    .params_size = sizeof(attacks_params),
+    .state_size = sizeof(attacks_state),
+    .configure = attacks_configure,
+    .init = attacks_init,
+    .event = attacks_event,
+    .finish = attacks_finish,
+    .release = attacks_release,
+};

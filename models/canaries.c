@@ -1,0 +1,358 @@
+/* canaries.c - canary tokens among real resources (see canaries.h).
+ *
+ * Invariants: a probe session touches only while `active`; in distinct
+ * mode untouched_canaries + untouched_real counts what the session has not
+ * touched yet, and a session stops at its first trip.  Rotation is
+ * computed, not simulated per canary: a sweep starting at sweep_start_ns
+ * rotates canary c (c < sweep_count) during slot c / workers, so whether a
+ * touched canary is blind is one division.  Each session's
+ * detected_within_touches is recorded exactly once (at its trip, at its
+ * window_touches-th clean touch, or never when it ends before either).
+ */
+#include "canaries.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "response.h"
+#include "rng.h"
+
+enum { EV_TOUCH = 1, EV_ALERT = 2, EV_ROTATE = 3, EV_FALSE_TRIP = 4, EV_SESSION_END = 5 };
+
+typedef struct canaries_session {
+    int64_t start_ns, end_ns;
+    int64_t touches;
+    int64_t untouched_real, untouched_canaries;
+    double rate_per_s;
+    uint32_t attack, type, flags;
+    uint8_t active, window_resolved, touches_resolved;
+} canaries_session;
+
+typedef struct canaries_state {
+    const canaries_params *p;
+    int self, response;
+    gsl_rng *touch_rng, *alert_rng, *false_rng;
+    int64_t active;             /* K now, reactive deployments included */
+    int64_t sweep_start_ns, sweep_count;
+    canaries_session *sess;
+    size_t nsess, cap;
+    int m_time, m_touches, m_within_window, m_within_touches, m_alert_time, m_trips,
+        m_alerts, m_false, m_blind, m_sessions, m_rotations, m_rotation_time, m_active;
+} canaries_state;
+
+static const char *const touches_names[] = {"independent", "distinct", NULL};
+
+static int canaries_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    canaries_params *p = params;
+    int bad = 0;
+    bad |= cfg_int(c, sec, "count", 5234, 0, INT64_C(1) << 40, &p->count);
+    bad |= cfg_int(c, sec, "resources", 100000, 0, INT64_C(1) << 40, &p->resources);
+    bad |= cfg_enum(c, sec, "touches", touches_names, 1, &p->distinct);
+    dist_t zero = dist_constant(0), conf = dist_constant(0.97);
+    bad |= cfg_dist(c, sec, "alert_latency", &zero, 1, &p->alert_latency);
+    bad |= cfg_dist(c, sec, "confidence", &conf, 0, &p->confidence);
+    bad |= cfg_duration(c, sec, "window", 60 * SIM_NS_PER_S, 1, INT64_MAX / 4, &p->window_ns);
+    bad |= cfg_int(c, sec, "window_touches", 10, 1, INT64_C(1) << 40, &p->window_touches);
+    bad |= cfg_rate(c, sec, "false_trip_rate", 0, 0, 1e9, &p->false_trip_rate_per_s);
+    bad |= cfg_enum(c, sec, "false_type", response_type_names, RESPONSE_DATA_BREACH,
+                    &p->false_type);
+    cfg_node *rot = cfg_section(c, sec, "rotation");
+    cfg_set_prefix(c, "canaries.rotation.");
+    bad |= cfg_duration(c, rot, "period", 86400 * SIM_NS_PER_S, 0, INT64_MAX / 4,
+                        &p->rotation_period_ns);
+    bad |= cfg_duration(c, rot, "first", 6 * 3600 * SIM_NS_PER_S, 0, INT64_MAX / 4,
+                        &p->rotation_first_ns);
+    bad |= cfg_duration(c, rot, "each", 12300 * SIM_NS_PER_US, 0, INT64_MAX / 4,
+                        &p->rotation_each_ns);
+    bad |= cfg_int(c, rot, "workers", 1, 1, INT64_C(1) << 40, &p->rotation_workers);
+    bad |= cfg_bool(c, rot, "blind", 0, &p->rotation_blind);
+    cfg_set_prefix(c, "canaries.");
+    if (p->count + p->resources == 0) {
+        cfg_error(c, sec, "canaries: count + resources must be > 0");
+        bad = -1;
+    }
+    return bad ? -1 : 0;
+}
+
+double canaries_detect_within(int64_t canaries, int64_t resources, int64_t touches)
+{
+    double n = (double)resources, k = (double)canaries, m = (double)touches;
+    if (touches > resources)
+        return 1.0;
+    /* C(N, m) / C(N + K, m) = [N! / (N - m)!] / [(N + K)! / (N + K - m)!] */
+    double log_ratio = lgamma(n + 1) - lgamma(n - m + 1) - lgamma(n + k + 1) + lgamma(n + k - m + 1);
+    return -expm1(log_ratio);
+}
+
+double canaries_mean_time_to_trip_s(int64_t canaries, int64_t resources, double rate_per_s)
+{
+    return ((double)resources + (double)canaries) / (rate_per_s * (double)canaries);
+}
+
+static void canaries_next_false(sim_t *sim, canaries_state *s)
+{
+    double gap = rng_exponential(s->false_rng, 1e9 / s->p->false_trip_rate_per_s);
+    if (gap < (double)(sim_end_time(sim) - sim_now(sim)))
+        sim_schedule_in(sim, (int64_t)llround(gap), s->self, EV_FALSE_TRIP, 0);
+}
+
+static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    canaries_state *s = state;
+    const canaries_params *p = params;
+    s->p = p;
+    s->self = sim_self(sim);
+    s->response = sim_model_id(sim, "response");
+    s->touch_rng = sim_stream(sim, "touches");
+    s->alert_rng = sim_stream(sim, "alerts");
+    s->false_rng = sim_stream(sim, "false_trips");
+    s->active = p->count;
+    s->sweep_start_ns = INT64_MIN / 2;
+    s->cap = 16;
+    s->sess = calloc(s->cap, sizeof *s->sess);
+    if (!s->sess)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "canaries: out of memory");
+    s->m_time = sim_metric(sim, "time_to_first_trip", "s", 1e-9, STATS_TALLY,
+                           "probe start to first canary trip; (N+K)/(rK) for independent touches");
+    s->m_touches = sim_metric(sim, "touches_to_trip", "touches", 1.0, STATS_TALLY,
+                              "touches up to and including the first trip");
+    s->m_within_window = sim_metric(sim, "detected_within_window", "1", 1.0, STATS_TALLY,
+                                    "per probe session: tripped within `window`");
+    s->m_within_touches = sim_metric(sim, "detected_within_touches", "1", 1.0, STATS_TALLY,
+                                     "per probe session: tripped within `window_touches`; "
+                                     "1 - C(N,m)/C(N+K,m)");
+    s->m_alert_time = sim_metric(sim, "time_to_alert", "s", 1e-9, STATS_TALLY,
+                                 "probe start to the alert reaching response");
+    s->m_trips = sim_metric(sim, "trips", "1", 1.0, STATS_COUNT, "canary trips by attackers");
+    s->m_alerts = sim_metric(sim, "alerts", "1", 1.0, STATS_COUNT, "alerts raised (true and false)");
+    s->m_false = sim_metric(sim, "false_trips", "1", 1.0, STATS_COUNT,
+                            "trips by legitimate users (false positives)");
+    s->m_blind = sim_metric(sim, "blind_touches", "1", 1.0, STATS_COUNT,
+                            "canary touches missed because the canary was rotating");
+    s->m_sessions = sim_metric(sim, "sessions", "1", 1.0, STATS_COUNT, "probe sessions started");
+    s->m_rotations = sim_metric(sim, "rotations", "1", 1.0, STATS_COUNT,
+                                "canaries rotated (runbook L540: all 5,234 every 24 h)");
+    s->m_rotation_time = sim_metric(sim, "rotation_time", "s", 1.0, STATS_COUNT,
+                                    "rotation work, canaries x time each (12.3 ms, L542)");
+    s->m_active = sim_metric(sim, "active", "canaries", 1.0, STATS_LEVEL,
+                             "time-average canaries deployed (reactive ones included)");
+    sim_level(sim, s->m_active, (double)s->active);
+    if (p->rotation_period_ns > 0 && p->rotation_first_ns < sim_end_time(sim))
+        sim_schedule(sim, p->rotation_first_ns, s->self, EV_ROTATE, 0);
+    if (p->false_trip_rate_per_s > 0)
+        canaries_next_false(sim, s);
+    return 0;
+}
+
+static int canaries_blind(const canaries_state *s, int64_t now, int64_t canary)
+{
+    if (!s->p->rotation_blind || canary >= s->sweep_count || now < s->sweep_start_ns)
+        return 0;
+    int64_t slot = canary / s->p->rotation_workers;
+    int64_t from = s->sweep_start_ns + slot * s->p->rotation_each_ns;
+    return now >= from && now < from + s->p->rotation_each_ns;
+}
+
+static void canaries_alert(sim_t *sim, canaries_state *s, uint32_t session)
+{
+    int64_t d = dist_sample_ns(&s->p->alert_latency, s->alert_rng);
+    sim_event *ev = sim_schedule_in(sim, d, s->self, EV_ALERT, session);
+    ev->data.u32[0] = session == UINT32_MAX ? 1 : 0;
+}
+
+static void canaries_session_end(sim_t *sim, canaries_state *s, canaries_session *x)
+{
+    x->active = 0;
+    if (!x->window_resolved) {
+        sim_tally(sim, s->m_within_window, 0.0);
+        x->window_resolved = 1;
+    }
+}
+
+static void canaries_schedule_touch(sim_t *sim, canaries_state *s, uint32_t i)
+{
+    canaries_session *x = &s->sess[i];
+    double gap = rng_exponential(s->touch_rng, 1e9 / x->rate_per_s);
+    int64_t at = sim_now(sim) + (int64_t)llround(gap);
+    if (at >= x->end_ns || at >= sim_end_time(sim)) {
+        /* The run ends first: leave the session to finish() */
+        if (at >= x->end_ns && x->end_ns < sim_end_time(sim))
+            sim_schedule(sim, x->end_ns, s->self, EV_SESSION_END, i);
+        return;
+    }
+    sim_schedule(sim, at, s->self, EV_TOUCH, i);
+}
+
+static void canaries_touch(sim_t *sim, canaries_state *s, uint32_t i)
+{
+    canaries_session *x = &s->sess[i];
+    const canaries_params *p = s->p;
+    int64_t now = sim_now(sim);
+    if (!x->active)
+        return;
+    x->touches++;
+    int hit;
+    if (p->distinct) {
+        int64_t left = x->untouched_real + x->untouched_canaries;
+        if (left == 0) {
+            canaries_session_end(sim, s, x);
+            return;
+        }
+        hit = (double)gsl_rng_uniform(s->touch_rng) * (double)left < (double)x->untouched_canaries;
+        if (hit)
+            x->untouched_canaries--;
+        else
+            x->untouched_real--;
+    } else {
+        double total = (double)(p->resources + s->active);
+        hit = gsl_rng_uniform(s->touch_rng) * total < (double)s->active;
+    }
+    if (hit && p->rotation_blind) {
+        int64_t canary = (int64_t)gsl_rng_uniform_int(s->touch_rng,
+                                                      (unsigned long)(s->active > 0 ? s->active : 1));
+        if (canaries_blind(s, now, canary)) {
+            sim_count(sim, s->m_blind, 1);
+            hit = 0;
+        }
+    }
+    if (hit) {
+        sim_count(sim, s->m_trips, 1);
+        sim_tally(sim, s->m_time, (double)(now - x->start_ns));
+        sim_tally(sim, s->m_touches, (double)x->touches);
+        if (!x->window_resolved) {
+            sim_tally(sim, s->m_within_window, now - x->start_ns <= p->window_ns ? 1.0 : 0.0);
+            x->window_resolved = 1;
+        }
+        if (!x->touches_resolved) {
+            sim_tally(sim, s->m_within_touches, x->touches <= p->window_touches ? 1.0 : 0.0);
+            x->touches_resolved = 1;
+        }
+        x->active = 0;
+        canaries_alert(sim, s, i);
+        return;
+    }
+    if (!x->touches_resolved && x->touches >= p->window_touches) {
+        sim_tally(sim, s->m_within_touches, 0.0);
+        x->touches_resolved = 1;
+    }
+    canaries_schedule_touch(sim, s, i);
+}
+
+static void canaries_probe(sim_t *sim, canaries_state *s, const sim_event *ev)
+{
+    if (!(ev->data.f64[1] > 0)) {
+        sim_fail(sim, "canaries: probe with touch rate %g", ev->data.f64[1]);
+        return;
+    }
+    if (s->nsess == s->cap) {
+        canaries_session *n = realloc(s->sess, 2 * s->cap * sizeof *n);
+        if (!n) {
+            sim_fail(sim, "canaries: out of memory");
+            return;
+        }
+        s->sess = n;
+        s->cap *= 2;
+    }
+    uint32_t i = (uint32_t)s->nsess++;
+    canaries_session *x = &s->sess[i];
+    int64_t now = sim_now(sim);
+    *x = (canaries_session){
+        .start_ns = now,
+        .end_ns = ev->data.i64[2] > 0 ? now + ev->data.i64[2] : INT64_MAX,
+        .untouched_real = s->p->resources,
+        .untouched_canaries = s->active,
+        .rate_per_s = ev->data.f64[1],
+        .attack = ev->target,
+        .type = ev->data.u32[0],
+        .flags = ev->data.u32[1],
+        .active = 1,
+    };
+    sim_count(sim, s->m_sessions, 1);
+    canaries_schedule_touch(sim, s, i);
+}
+
+static void canaries_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    canaries_state *s = state;
+    const canaries_params *p = s->p;
+    int64_t now = sim_now(sim);
+    switch (ev->kind) {
+    case EV_TOUCH:
+        canaries_touch(sim, s, ev->target);
+        break;
+    case EV_SESSION_END:
+        if (s->sess[ev->target].active)
+            canaries_session_end(sim, s, &s->sess[ev->target]);
+        break;
+    case EV_ALERT: {
+        double conf = dist_sample(&p->confidence, s->alert_rng);
+        sim_count(sim, s->m_alerts, 1);
+        if (ev->data.u32[0] == 1) {
+            response_detection(sim, s->response, now, (response_type)p->false_type,
+                               RESPONSE_SRC_CANARY, 0, RESPONSE_NO_ATTACK, RESPONSE_NO_ENTITY, conf);
+        } else {
+            const canaries_session *x = &s->sess[ev->target];
+            sim_tally(sim, s->m_alert_time, (double)(now - x->start_ns));
+            response_detection(sim, s->response, now, (response_type)x->type,
+                               RESPONSE_SRC_CANARY, x->flags, x->attack, RESPONSE_NO_ENTITY, conf);
+        }
+        break;
+    }
+    case EV_ROTATE:
+        s->sweep_start_ns = now;
+        s->sweep_count = s->active;
+        sim_count(sim, s->m_rotations, (double)s->active);
+        sim_count(sim, s->m_rotation_time, (double)s->active * (double)p->rotation_each_ns * 1e-9);
+        if (now + p->rotation_period_ns < sim_end_time(sim))
+            sim_schedule_in(sim, p->rotation_period_ns, s->self, EV_ROTATE, 0);
+        break;
+    case EV_FALSE_TRIP:
+        sim_count(sim, s->m_false, 1);
+        canaries_alert(sim, s, UINT32_MAX);
+        canaries_next_false(sim, s);
+        break;
+    case CANARIES_EV_PROBE:
+        canaries_probe(sim, s, ev);
+        break;
+    case CANARIES_EV_DEPLOY:
+        s->active += (int64_t)ev->data.u64[0];
+        sim_level(sim, s->m_active, (double)s->active);
+        break;
+    default:
+        sim_fail(sim, "canaries: unknown event kind %u", ev->kind);
+    }
+}
+
+static void canaries_finish(sim_t *sim, void *state)
+{
+    canaries_state *s = state;
+    int64_t now = sim_now(sim);
+    for (size_t i = 0; i < s->nsess; i++) {
+        canaries_session *x = &s->sess[i];
+        /* A session still probing without a trip after a whole window is a
+         * miss; one cut short by the end of the run is censored. */
+        if (x->active && !x->window_resolved && now - x->start_ns >= s->p->window_ns) {
+            sim_tally(sim, s->m_within_window, 0.0);
+            x->window_resolved = 1;
+        }
+    }
+}
+
+static void canaries_release(void *state)
+{
+    canaries_state *s = state;
+    free(s->sess);
+}
+
+const sim_model canaries_model = {
+    .name = "canaries",
+    .summary = "canary tokens among real resources: trips, alerts, daily rotation",
+    .params_size = sizeof(canaries_params),
+    .state_size = sizeof(canaries_state),
+    .configure = canaries_configure,
+    .init = canaries_init,
+    .event = canaries_event,
+    .finish = canaries_finish,
+    .release = canaries_release,
+};

@@ -1,0 +1,301 @@
+/* escalation.c - the escalation matrix and on-call staff (see escalation.h).
+ *
+ * Invariants: per role, free + busy = staff, and pages wait in the role's
+ * FIFO only while free == 0.  A person is busy from taking a page until
+ * ack + handle later; then takes the oldest waiting page or becomes free.
+ * Role indices are fixed at configure time: the default matrix's roles in
+ * the runbook's order, then roles named only in the scenario.
+ */
+#include "escalation.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum { EV_FREE = 1 };
+
+/* runbook L833-L858 */
+static const char *const path_quantum[RESPONSE_NSEVERITIES][5] = {
+    {"soc_analyst", NULL},
+    {"soc_analyst", "security_engineer", NULL},
+    {"security_engineer", "security_manager", "ciso", NULL},
+    {"security_manager", "ciso", "ceo", "legal", NULL},
+};
+static const char *const path_agent[RESPONSE_NSEVERITIES][5] = {
+    {"ai_ops", NULL},
+    {"ai_ops", "ai_architect", NULL},
+    {"ai_architect", "engineering_manager", NULL},
+    {"engineering_manager", "cto", "ciso", NULL},
+};
+static const char *const path_consensus[RESPONSE_NSEVERITIES][5] = {
+    {"devops", NULL},
+    {"devops", "site_reliability", NULL},
+    {"site_reliability", "infrastructure_lead", NULL},
+    {"infrastructure_lead", "cto", "ops_director", NULL},
+};
+static const char *const path_breach[RESPONSE_NSEVERITIES][6] = {
+    {"security_analyst", NULL},
+    {"security_analyst", "privacy_officer", NULL},
+    {"privacy_officer", "legal", "ciso", NULL},
+    {"ciso", "ceo", "legal", "board", "regulators", NULL},
+};
+
+const char *const *escalation_default_path(response_type type, response_severity sev)
+{
+    static const char *const fallback[] = {"soc_analyst", NULL}; /* L867 */
+    if ((unsigned)sev >= RESPONSE_NSEVERITIES)
+        return fallback;
+    switch (type) {
+    case RESPONSE_QUANTUM_ATTACK: return path_quantum[sev];
+    case RESPONSE_AI_AGENT_COMPROMISE: return path_agent[sev];
+    case RESPONSE_CONSENSUS_FAILURE: return path_consensus[sev];
+    case RESPONSE_DATA_BREACH: return path_breach[sev];
+    default: return fallback;
+    }
+}
+
+typedef struct escalation_queue {
+    int64_t *paged_ns;          /* ring buffer */
+    size_t head, len, cap;
+} escalation_queue;
+
+typedef struct escalation_state {
+    const escalation_params *p;
+    int self;
+    gsl_rng *ack_rng;
+    int64_t free_staff[ESCALATION_MAX_ROLES];
+    escalation_queue q[ESCALATION_MAX_ROLES];
+    int64_t waiting;
+    double pages[ESCALATION_MAX_ROLES]; /* after warmup */
+    int m_ack[ESCALATION_MAX_ROLES], m_pages_day[ESCALATION_MAX_ROLES], m_backlog, m_pages,
+        m_incidents, m_level[RESPONSE_NSEVERITIES];
+} escalation_state;
+
+static int escalation_role_index(cfg_ctx *c, const cfg_node *at, escalation_params *p,
+                                 const char *name)
+{
+    for (int i = 0; i < p->nroles; i++)
+        if (strcmp(p->roles[i].name, name) == 0)
+            return i;
+    if (p->nroles == ESCALATION_MAX_ROLES) {
+        cfg_error(c, at, "escalation: more than %d roles", ESCALATION_MAX_ROLES);
+        return -1;
+    }
+    if (strlen(name) == 0 || strlen(name) > 40) {
+        cfg_error(c, at, "escalation: role names are 1 to 40 characters");
+        return -1;
+    }
+    p->roles[p->nroles].name = name;
+    return p->nroles++;
+}
+
+static int escalation_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    escalation_params *p = params;
+    int bad = 0;
+    for (int t = 0; t < RESPONSE_NTYPES; t++)
+        for (int v = 0; v < RESPONSE_NSEVERITIES; v++) {
+            const char *const *names = escalation_default_path((response_type)t,
+                                                               (response_severity)v);
+            p->path_len[t][v] = 0;
+            for (int i = 0; names[i]; i++)
+                p->path[t][v][p->path_len[t][v]++] = escalation_role_index(c, sec, p, names[i]);
+        }
+    cfg_node *matrix = cfg_section(c, sec, "matrix");
+    for (int t = 0; matrix && t < RESPONSE_NTYPES; t++) {
+        cfg_node *row = cfg_section(c, matrix, response_type_names[t]);
+        for (int v = 0; row && v < RESPONSE_NSEVERITIES; v++) {
+            cfg_node *cell = cfg_list(c, row, response_severity_names[v]);
+            if (!cell)
+                continue;
+            if (cell->n > ESCALATION_MAX_PATH) {
+                cfg_error(c, cell, "escalation.matrix: at most %d roles per cell",
+                          ESCALATION_MAX_PATH);
+                bad = -1;
+                continue;
+            }
+            p->path_len[t][v] = 0;
+            for (size_t i = 0; i < cell->n; i++) {
+                cfg_node *r = cell->items[i];
+                if (r->kind != CFG_SCALAR) {
+                    cfg_error(c, r, "escalation.matrix: a role is a name like ciso");
+                    bad = -1;
+                    continue;
+                }
+                int k = escalation_role_index(c, r, p, r->text);
+                if (k < 0) {
+                    bad = -1;
+                    continue;
+                }
+                p->path[t][v][p->path_len[t][v]++] = k;
+            }
+        }
+    }
+    cfg_node *roles = cfg_section(c, sec, "roles");
+    for (size_t i = 0; roles && i < roles->n; i++)
+        if (escalation_role_index(c, roles->items[i], p, roles->keys[i]) < 0)
+            bad = -1;
+
+    /* ASSUMPTIONS: the runbook gives no staffing or response times. */
+    int64_t staff = 1;
+    const dist_t ack_def = dist_lognormal(5.0 * 60 * SIM_NS_PER_S, 1.0);
+    const dist_t handle_def = dist_lognormal(30.0 * 60 * SIM_NS_PER_S, 1.0);
+    dist_t ack, handle;
+    cfg_node *defs = cfg_section(c, sec, "defaults");
+    cfg_set_prefix(c, "escalation.defaults.");
+    bad |= cfg_int(c, defs, "staff", 1, 1, 1000000, &staff);
+    bad |= cfg_dist(c, defs, "ack", &ack_def, 1, &ack);
+    bad |= cfg_dist(c, defs, "handle", &handle_def, 1, &handle);
+    for (int k = 0; k < p->nroles; k++) {
+        escalation_role *r = &p->roles[k];
+        cfg_node *rs = roles ? cfg_section(c, roles, r->name) : NULL;
+        char prefix[96];
+        snprintf(prefix, sizeof prefix, "escalation.roles.%s.", r->name);
+        cfg_set_prefix(c, prefix);
+        bad |= cfg_int(c, rs, "staff", staff, 1, 1000000, &r->staff);
+        bad |= cfg_dist(c, rs, "ack", &ack, 1, &r->ack);
+        bad |= cfg_dist(c, rs, "handle", &handle, 1, &r->handle);
+    }
+    cfg_set_prefix(c, "escalation.");
+    return bad ? -1 : 0;
+}
+
+static int escalation_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    escalation_state *s = state;
+    const escalation_params *p = params;
+    s->p = p;
+    s->self = sim_self(sim);
+    s->ack_rng = sim_stream(sim, "ack");
+    char name[64], what[160];
+    for (int k = 0; k < p->nroles; k++) {
+        s->free_staff[k] = p->roles[k].staff;
+        s->q[k].cap = 16;
+        s->q[k].paged_ns = malloc(s->q[k].cap * sizeof(int64_t));
+        if (!s->q[k].paged_ns)
+            return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "escalation: out of memory");
+        snprintf(name, sizeof name, "ack.%s", p->roles[k].name);
+        snprintf(what, sizeof what, "%s: page to acknowledgement, queueing included",
+                 p->roles[k].name);
+        s->m_ack[k] = sim_metric(sim, name, "min", 1.0 / 60e9, STATS_TALLY, what);
+        snprintf(name, sizeof name, "pages_per_day.%s", p->roles[k].name);
+        snprintf(what, sizeof what, "%s: pages per day (%lld on call)", p->roles[k].name,
+                 (long long)p->roles[k].staff);
+        s->m_pages_day[k] = sim_metric(sim, name, "1/d", 1.0, STATS_VALUE, what);
+    }
+    s->m_backlog = sim_metric(sim, "backlog", "pages", 1.0, STATS_LEVEL,
+                              "time-average pages waiting for a free person (all roles)");
+    s->m_pages = sim_metric(sim, "pages", "1", 1.0, STATS_COUNT, "pages sent");
+    s->m_incidents = sim_metric(sim, "incidents", "1", 1.0, STATS_COUNT, "incidents escalated");
+    for (int v = 0; v < RESPONSE_NSEVERITIES; v++) {
+        snprintf(name, sizeof name, "level_%s", response_severity_names[v]);
+        snprintf(what, sizeof what, "incidents escalated at severity %s",
+                 response_severity_names[v]);
+        s->m_level[v] = sim_metric(sim, name, "1", 1.0, STATS_COUNT, what);
+    }
+    return 0;
+}
+
+/* A person of role k takes a page made at paged_ns, now. */
+static void escalation_take(sim_t *sim, escalation_state *s, int k, int64_t paged_ns)
+{
+    const escalation_role *r = &s->p->roles[k];
+    int64_t ack = dist_sample_ns(&r->ack, s->ack_rng);
+    int64_t handle = dist_sample_ns(&r->handle, s->ack_rng);
+    sim_tally(sim, s->m_ack[k], (double)(sim_now(sim) - paged_ns + ack));
+    sim_schedule_in(sim, ack + handle, s->self, EV_FREE, (uint32_t)k);
+}
+
+static void escalation_page(sim_t *sim, escalation_state *s, int k)
+{
+    sim_count(sim, s->m_pages, 1);
+    if (sim_now(sim) >= sim_warmup_time(sim))
+        s->pages[k]++;
+    if (s->free_staff[k] > 0) {
+        s->free_staff[k]--;
+        escalation_take(sim, s, k, sim_now(sim));
+        return;
+    }
+    escalation_queue *q = &s->q[k];
+    if (q->len == q->cap) {
+        int64_t *n = malloc(2 * q->cap * sizeof *n);
+        if (!n) {
+            sim_fail(sim, "escalation: out of memory");
+            return;
+        }
+        for (size_t i = 0; i < q->len; i++)
+            n[i] = q->paged_ns[(q->head + i) % q->cap];
+        free(q->paged_ns);
+        q->paged_ns = n;
+        q->head = 0;
+        q->cap *= 2;
+    }
+    q->paged_ns[(q->head + q->len) % q->cap] = sim_now(sim);
+    q->len++;
+    s->waiting++;
+    sim_level(sim, s->m_backlog, (double)s->waiting);
+}
+
+static void escalation_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    escalation_state *s = state;
+    const escalation_params *p = s->p;
+    switch (ev->kind) {
+    case ESCALATION_EV_INCIDENT: {
+        uint32_t t = ev->data.u32[0], v = ev->data.u32[1];
+        if (t >= RESPONSE_NTYPES || v >= RESPONSE_NSEVERITIES) {
+            sim_fail(sim, "escalation: incident of type %u severity %u", t, v);
+            return;
+        }
+        sim_count(sim, s->m_incidents, 1);
+        sim_count(sim, s->m_level[v], 1);
+        for (int i = 0; i < p->path_len[t][v]; i++)
+            escalation_page(sim, s, p->path[t][v][i]);
+        break;
+    }
+    case EV_FREE: {
+        int k = (int)ev->target;
+        escalation_queue *q = &s->q[k];
+        if (q->len) {
+            int64_t paged = q->paged_ns[q->head];
+            q->head = (q->head + 1) % q->cap;
+            q->len--;
+            s->waiting--;
+            sim_level(sim, s->m_backlog, (double)s->waiting);
+            escalation_take(sim, s, k, paged);
+        } else {
+            s->free_staff[k]++;
+        }
+        break;
+    }
+    default:
+        sim_fail(sim, "escalation: unknown event kind %u", ev->kind);
+    }
+}
+
+static void escalation_finish(sim_t *sim, void *state)
+{
+    escalation_state *s = state;
+    double days = (double)(sim_end_time(sim) - sim_warmup_time(sim)) / (86400.0 * SIM_NS_PER_S);
+    for (int k = 0; k < s->p->nroles; k++)
+        sim_set_value(sim, s->m_pages_day[k], days > 0 ? s->pages[k] / days : NAN);
+}
+
+static void escalation_release(void *state)
+{
+    escalation_state *s = state;
+    for (int k = 0; k < ESCALATION_MAX_ROLES; k++)
+        free(s->q[k].paged_ns);
+}
+
+const sim_model escalation_model = {
+    .name = "escalation",
+    .summary = "escalation matrix: pages per role, on-call staff, acknowledgement times",
+    .params_size = sizeof(escalation_params),
+    .state_size = sizeof(escalation_state),
+    .configure = escalation_configure,
+    .init = escalation_init,
+    .event = escalation_event,
+    .finish = escalation_finish,
+    .release = escalation_release,
+};

@@ -1,0 +1,469 @@
+/* fragments.c - temporal fragmentation with threshold shares (see
+ * fragments.h).
+ *
+ * Invariants: each item keeps at most FRAGMENTS_MAX_GENERATIONS live
+ * generations in slots; a slot is free once all its shares are deleted
+ * (dealing into a full table force-deletes the oldest).  Bit i of a
+ * generation's `deleted` / `captured` masks is share i.  Scheduled
+ * deletions and deals carry the generation id / deal sequence number, so a
+ * stale event (its generation already gone, or an emergency refresh
+ * rescheduled the deals) is recognised and ignored.  The attacker's
+ * knowledge is per generation: a capture adds the node's undeleted shares.
+ */
+#include "fragments.h"
+
+#include <gsl/gsl_randist.h>
+#include <gsl/gsl_sf_gamma.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "response.h"
+#include "rng.h"
+
+enum { EV_DEAL = 1, EV_DELETE = 2, EV_READ = 3, EV_CAPTURE = 4, EV_THEFT_END = 5, EV_DETECT = 6 };
+
+#define ALL_SHARES UINT32_MAX
+
+typedef struct fragments_gen {
+    uint64_t id;
+    int64_t created_ns, ready_ns;
+    int64_t delete_ns[FRAGMENTS_MAX_SHARES];
+    uint16_t holder[FRAGMENTS_MAX_SHARES];
+    uint32_t deleted, captured;
+    uint8_t in_use, compromised;
+} fragments_gen;
+
+typedef struct fragments_item {
+    fragments_gen gen[FRAGMENTS_MAX_GENERATIONS];
+    uint64_t deal_seq;
+} fragments_item;
+
+typedef struct fragments_theft {
+    int64_t start_ns, end_ns, won_ns;
+    double rate_per_s;
+    uint32_t attack;
+    uint8_t active, won;
+} fragments_theft;
+
+typedef struct fragments_state {
+    const fragments_params *p;
+    int self, response;
+    gsl_rng *deal_rng, *read_rng, *theft_rng;
+    fragments_item *items;
+    uint64_t next_gen_id;
+    uint32_t all_mask;
+    fragments_theft *thefts;
+    size_t nthefts, cap;
+    int m_lifetime, m_in_range, m_purged, m_read, m_reads, m_gens, m_epoch, m_won, m_time, m_captures,
+        m_detections;
+} fragments_state;
+
+static const char *const mode_names[] = {"refresh", "expiry", "none", NULL};
+
+static int fragments_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    fragments_params *p = params;
+    int bad = 0;
+    bad |= cfg_int(c, sec, "items", 1, 1, 1000000, &p->items);
+    bad |= cfg_int(c, sec, "shares", 5, 1, FRAGMENTS_MAX_SHARES, &p->shares);
+    bad |= cfg_int(c, sec, "threshold", 3, 1, FRAGMENTS_MAX_SHARES, &p->threshold);
+    bad |= cfg_int(c, sec, "nodes", 127, 1, 65535, &p->nodes);
+    bad |= cfg_enum(c, sec, "mode", mode_names, FRAGMENTS_EXPIRY, &p->mode);
+    bad |= cfg_duration(c, sec, "refresh", 4 * SIM_NS_PER_S, 1, INT64_MAX / 4, &p->refresh_ns);
+    dist_t ttl = dist_uniform(3.0 * SIM_NS_PER_S, 5.0 * SIM_NS_PER_S);
+    bad |= cfg_dist(c, sec, "ttl", &ttl, 1, &p->ttl);
+    bad |= cfg_duration(c, sec, "sweep", 0, 0, INT64_MAX / 4, &p->sweep_ns);
+    dist_t zero = dist_constant(0);
+    bad |= cfg_dist(c, sec, "reshare_time", &zero, 1, &p->reshare_time);
+    bad |= cfg_rate(c, sec, "read_rate", 1.0, 0, 1e9, &p->read_rate_per_s);
+    bad |= cfg_fraction(c, sec, "availability", 1.0, 0.0, 1.0, &p->availability);
+    cfg_node *det = cfg_section(c, sec, "detect");
+    cfg_set_prefix(c, "fragments.detect.");
+    bad |= cfg_fraction(c, det, "probability", 0.0, 0.0, 1.0, &p->detect_probability);
+    bad |= cfg_dist(c, det, "latency", &zero, 1, &p->detect_latency);
+    dist_t conf = dist_constant(0.9);
+    bad |= cfg_dist(c, det, "confidence", &conf, 0, &p->detect_confidence);
+    cfg_set_prefix(c, "fragments.");
+    if (p->threshold > p->shares) {
+        cfg_error(c, sec, "fragments: threshold %lld exceeds shares %lld",
+                  (long long)p->threshold, (long long)p->shares);
+        bad = -1;
+    }
+    if (p->nodes < p->shares) {
+        cfg_error(c, sec, "fragments: %lld shares need %lld distinct nodes, only %lld",
+                  (long long)p->shares, (long long)p->shares, (long long)p->nodes);
+        bad = -1;
+    }
+    return bad ? -1 : 0;
+}
+
+double fragments_binomial_tail(int n, int k, double p)
+{
+    double sum = 0;
+    for (int j = k; j <= n; j++)
+        sum += gsl_ran_binomial_pdf((unsigned)j, p, (unsigned)n);
+    return sum;
+}
+
+double fragments_epoch_success(int n, int k, double lambda_per_s, double tau_s)
+{
+    return fragments_binomial_tail(n, k, -expm1(-lambda_per_s * tau_s));
+}
+
+double fragments_mean_time_to_compromise_s(int n, int k, double lambda_per_s)
+{
+    /* The j-th capture among m uncaptured nodes comes after Exp(m lambda). */
+    double t = 0;
+    for (int m = n; m > n - k; m--)
+        t += 1.0 / ((double)m * lambda_per_s);
+    return t;
+}
+
+/* The deletion time of a share expiring at t: the sweeper's next pass. */
+static int64_t fragments_swept(const fragments_params *p, int64_t t)
+{
+    if (p->sweep_ns <= 0)
+        return t;
+    int64_t k = (t + p->sweep_ns - 1) / p->sweep_ns;
+    return k * p->sweep_ns;
+}
+
+static int fragments_theft_covers(const fragments_state *s, int64_t from, int64_t to)
+{
+    for (size_t i = 0; i < s->nthefts; i++)
+        if (s->thefts[i].start_ns <= from && s->thefts[i].end_ns >= to)
+            return 1;
+    return 0;
+}
+
+/* Deletes share `share` (or all) of generation g now; frees the slot when
+ * nothing of it is left. */
+static void fragments_delete(sim_t *sim, fragments_state *s, fragments_gen *g, uint32_t share,
+                             int purge)
+{
+    int64_t now = sim_now(sim);
+    int n = (int)s->p->shares;
+    for (int i = 0; i < n; i++) {
+        if ((share != ALL_SHARES && (uint32_t)i != share) || (g->deleted >> i & 1u))
+            continue;
+        g->deleted |= 1u << i;
+        if (purge) {
+            /* emergency re-share or a full generation table: not an expiry */
+            sim_count(sim, s->m_purged, 1);
+            continue;
+        }
+        double life = (double)(now - g->created_ns);
+        sim_tally(sim, s->m_lifetime, life);
+        sim_tally(sim, s->m_in_range, life >= 3e9 && life <= 5e9 ? 1.0 : 0.0);
+    }
+    if (g->deleted == s->all_mask) {
+        if (fragments_theft_covers(s, g->created_ns, now))
+            sim_tally(sim, s->m_epoch, g->compromised ? 1.0 : 0.0);
+        g->in_use = 0;
+    }
+}
+
+static void fragments_deal(sim_t *sim, fragments_state *s, uint32_t item)
+{
+    const fragments_params *p = s->p;
+    fragments_item *it = &s->items[item];
+    int64_t now = sim_now(sim);
+    int n = (int)p->shares;
+    /* A free slot, else evict the oldest generation. */
+    int slot = -1;
+    for (int k = 0; k < FRAGMENTS_MAX_GENERATIONS; k++)
+        if (!it->gen[k].in_use) {
+            slot = k;
+            break;
+        }
+    if (slot < 0) {
+        slot = 0;
+        for (int k = 1; k < FRAGMENTS_MAX_GENERATIONS; k++)
+            if (it->gen[k].id < it->gen[slot].id)
+                slot = k;
+        fragments_delete(sim, s, &it->gen[slot], ALL_SHARES, 1);
+    }
+    /* In refresh mode the previous generation dies as this one is dealt. */
+    if (p->mode == FRAGMENTS_REFRESH) {
+        for (int k = 0; k < FRAGMENTS_MAX_GENERATIONS; k++) {
+            fragments_gen *o = &it->gen[k];
+            if (!o->in_use || k == slot)
+                continue;
+            int64_t at = fragments_swept(p, now);
+            if (at == now) {
+                fragments_delete(sim, s, o, ALL_SHARES, 0);
+            } else {
+                sim_event *ev = sim_schedule(sim, at, s->self, EV_DELETE, item);
+                ev->data.u64[0] = o->id;
+                ev->data.u32[2] = (uint32_t)k;
+                ev->data.u32[3] = ALL_SHARES;
+            }
+        }
+    }
+    fragments_gen *g = &it->gen[slot];
+    memset(g, 0, sizeof *g);
+    g->in_use = 1;
+    g->id = s->next_gen_id++;
+    g->created_ns = now;
+    g->ready_ns = now + dist_sample_ns(&p->reshare_time, s->deal_rng);
+    if (p->nodes == p->shares) {
+        for (int i = 0; i < n; i++)
+            g->holder[i] = (uint16_t)i;
+    } else {
+        for (int i = 0; i < n; i++) {
+            uint16_t node;
+            int dup;
+            do {
+                node = (uint16_t)gsl_rng_uniform_int(s->deal_rng, (unsigned long)p->nodes);
+                dup = 0;
+                for (int j = 0; j < i; j++)
+                    dup |= g->holder[j] == node;
+            } while (dup);
+            g->holder[i] = node;
+        }
+    }
+    sim_count(sim, s->m_gens, 1);
+    uint64_t seq = ++it->deal_seq;
+    int64_t next = INT64_MAX;
+    if (p->mode == FRAGMENTS_REFRESH) {
+        next = now + p->refresh_ns;
+    } else if (p->mode == FRAGMENTS_EXPIRY) {
+        for (int i = 0; i < n; i++) {
+            int64_t expiry = now + dist_sample_ns(&p->ttl, s->deal_rng);
+            if (expiry < next)
+                next = expiry;
+            g->delete_ns[i] = fragments_swept(p, expiry);
+            if (g->delete_ns[i] < sim_end_time(sim)) {
+                sim_event *ev = sim_schedule(sim, g->delete_ns[i], s->self, EV_DELETE, item);
+                ev->data.u64[0] = g->id;
+                ev->data.u32[2] = (uint32_t)slot;
+                ev->data.u32[3] = (uint32_t)i;
+            }
+        }
+    }
+    if (next < sim_end_time(sim))
+        sim_schedule(sim, next, s->self, EV_DEAL, item)->data.u64[0] = seq;
+}
+
+static void fragments_next_read(sim_t *sim, fragments_state *s)
+{
+    double rate = s->p->read_rate_per_s * (double)s->p->items;
+    double gap = rng_exponential(s->read_rng, 1e9 / rate);
+    if (gap < (double)(sim_end_time(sim) - sim_now(sim)))
+        sim_schedule_in(sim, (int64_t)llround(gap), s->self, EV_READ, 0);
+}
+
+static int fragments_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    fragments_state *s = state;
+    const fragments_params *p = params;
+    s->p = p;
+    s->self = sim_self(sim);
+    s->response = sim_model_id(sim, "response");
+    s->deal_rng = sim_stream(sim, "deal");
+    s->read_rng = sim_stream(sim, "reads");
+    s->theft_rng = sim_stream(sim, "theft");
+    s->all_mask = p->shares >= 32 ? UINT32_MAX : (1u << p->shares) - 1u;
+    s->items = calloc((size_t)p->items, sizeof *s->items);
+    s->cap = 8;
+    s->thefts = calloc(s->cap, sizeof *s->thefts);
+    if (!s->items || !s->thefts)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "fragments: out of memory");
+    s->m_lifetime = sim_metric(sim, "share_lifetime", "s", 1e-9, STATS_TALLY,
+                               "realised share lifetime, creation to deletion; runbook 3-5 s (L31)");
+    s->m_in_range = sim_metric(sim, "lifetime_in_3_5s", "1", 1.0, STATS_TALLY,
+                               "fraction of shares deleted 3-5 s after creation (L31)");
+    s->m_purged = sim_metric(sim, "purged_shares", "1", 1.0, STATS_COUNT,
+                             "shares deleted early by an emergency re-share (not in share_lifetime)");
+    s->m_read = sim_metric(sim, "read_success", "1", 1.0, STATS_TALLY,
+                           "legitimate reads that found k readable shares of one generation");
+    s->m_reads = sim_metric(sim, "reads", "1", 1.0, STATS_COUNT, "legitimate reads");
+    s->m_gens = sim_metric(sim, "generations", "1", 1.0, STATS_COUNT, "sharings dealt");
+    s->m_epoch = sim_metric(sim, "epoch_compromised", "1", 1.0, STATS_TALLY,
+                            "per generation living under theft: attacker held >= k of its shares");
+    s->m_won = sim_metric(sim, "attacker_won", "1", 1.0, STATS_TALLY,
+                          "per theft: the attacker reconstructed an item");
+    s->m_time = sim_metric(sim, "time_to_reconstruct", "s", 1e-9, STATS_TALLY,
+                           "theft start to reconstruction");
+    s->m_captures = sim_metric(sim, "captures", "1", 1.0, STATS_COUNT, "node captures");
+    s->m_detections = sim_metric(sim, "detections", "1", 1.0, STATS_COUNT,
+                                 "captures noticed and reported to response");
+    for (uint32_t i = 0; i < (uint32_t)p->items; i++)
+        fragments_deal(sim, s, i);
+    if (p->read_rate_per_s > 0)
+        fragments_next_read(sim, s);
+    return 0;
+}
+
+static void fragments_read(sim_t *sim, fragments_state *s)
+{
+    const fragments_params *p = s->p;
+    int64_t now = sim_now(sim);
+    uint32_t item = p->items > 1
+                        ? (uint32_t)gsl_rng_uniform_int(s->read_rng, (unsigned long)p->items)
+                        : 0;
+    fragments_item *it = &s->items[item];
+    int ok = 0;
+    for (int k = 0; k < FRAGMENTS_MAX_GENERATIONS && !ok; k++) {
+        const fragments_gen *g = &it->gen[k];
+        if (!g->in_use || g->ready_ns > now)
+            continue;
+        int live = 0;
+        for (int i = 0; i < (int)p->shares; i++) {
+            if (g->deleted >> i & 1u)
+                continue;
+            if (p->availability >= 1.0 || gsl_rng_uniform(s->read_rng) < p->availability)
+                live++;
+        }
+        ok = live >= p->threshold;
+    }
+    sim_count(sim, s->m_reads, 1);
+    sim_tally(sim, s->m_read, ok ? 1.0 : 0.0);
+    fragments_next_read(sim, s);
+}
+
+static void fragments_next_capture(sim_t *sim, fragments_state *s, uint32_t t)
+{
+    fragments_theft *th = &s->thefts[t];
+    double gap = rng_exponential(s->theft_rng, 1e9 / (th->rate_per_s * (double)s->p->nodes));
+    int64_t at = sim_now(sim) + (int64_t)llround(gap);
+    if (at < th->end_ns && at < sim_end_time(sim))
+        sim_schedule(sim, at, s->self, EV_CAPTURE, t);
+}
+
+static void fragments_capture(sim_t *sim, fragments_state *s, uint32_t t)
+{
+    const fragments_params *p = s->p;
+    fragments_theft *th = &s->thefts[t];
+    if (!th->active)
+        return;
+    int64_t now = sim_now(sim);
+    uint16_t node = (uint16_t)gsl_rng_uniform_int(s->theft_rng, (unsigned long)p->nodes);
+    sim_count(sim, s->m_captures, 1);
+    for (int64_t i = 0; i < p->items; i++) {
+        fragments_item *it = &s->items[i];
+        for (int k = 0; k < FRAGMENTS_MAX_GENERATIONS; k++) {
+            fragments_gen *g = &it->gen[k];
+            if (!g->in_use)
+                continue;
+            for (int j = 0; j < (int)p->shares; j++)
+                if (g->holder[j] == node && !(g->deleted >> j & 1u))
+                    g->captured |= 1u << j;
+            if (!g->compromised && __builtin_popcount(g->captured) >= p->threshold) {
+                g->compromised = 1;
+                if (!th->won) {
+                    th->won = 1;
+                    th->won_ns = now;
+                    sim_tally(sim, s->m_time, (double)(now - th->start_ns));
+                }
+            }
+        }
+    }
+    if (p->detect_probability > 0 && gsl_rng_uniform(s->theft_rng) < p->detect_probability) {
+        int64_t d = dist_sample_ns(&p->detect_latency, s->theft_rng);
+        sim_schedule_in(sim, d, s->self, EV_DETECT, t);
+    }
+    fragments_next_capture(sim, s, t);
+}
+
+static void fragments_theft_start(sim_t *sim, fragments_state *s, const sim_event *ev)
+{
+    if (!(ev->data.f64[0] > 0)) {
+        sim_fail(sim, "fragments: theft with capture rate %g", ev->data.f64[0]);
+        return;
+    }
+    if (s->nthefts == s->cap) {
+        fragments_theft *n = realloc(s->thefts, 2 * s->cap * sizeof *n);
+        if (!n) {
+            sim_fail(sim, "fragments: out of memory");
+            return;
+        }
+        s->thefts = n;
+        s->cap *= 2;
+    }
+    uint32_t t = (uint32_t)s->nthefts++;
+    int64_t now = sim_now(sim);
+    s->thefts[t] = (fragments_theft){
+        .start_ns = now,
+        .end_ns = ev->data.i64[1] > 0 ? now + ev->data.i64[1] : INT64_MAX,
+        .rate_per_s = ev->data.f64[0],
+        .attack = ev->target,
+        .active = 1,
+    };
+    if (s->thefts[t].end_ns < sim_end_time(sim))
+        sim_schedule(sim, s->thefts[t].end_ns, s->self, EV_THEFT_END, t);
+    fragments_next_capture(sim, s, t);
+}
+
+static void fragments_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    fragments_state *s = state;
+    const fragments_params *p = s->p;
+    switch (ev->kind) {
+    case EV_DEAL:
+        if (ev->data.u64[0] == s->items[ev->target].deal_seq)
+            fragments_deal(sim, s, ev->target);
+        break;
+    case EV_DELETE: {
+        fragments_gen *g = &s->items[ev->target].gen[ev->data.u32[2]];
+        if (g->in_use && g->id == ev->data.u64[0])
+            fragments_delete(sim, s, g, ev->data.u32[3], 0);
+        break;
+    }
+    case EV_READ:
+        fragments_read(sim, s);
+        break;
+    case EV_CAPTURE:
+        fragments_capture(sim, s, ev->target);
+        break;
+    case EV_THEFT_END:
+        s->thefts[ev->target].active = 0;
+        break;
+    case EV_DETECT:
+        sim_count(sim, s->m_detections, 1);
+        response_detection(sim, s->response, sim_now(sim), RESPONSE_DATA_BREACH,
+                           RESPONSE_SRC_FRAGMENTS, 0, s->thefts[ev->target].attack,
+                           RESPONSE_NO_ENTITY, dist_sample(&p->detect_confidence, s->theft_rng));
+        break;
+    case FRAGMENTS_EV_THEFT:
+        fragments_theft_start(sim, s, ev);
+        break;
+    case FRAGMENTS_EV_REFRESH:
+        for (uint32_t i = 0; i < (uint32_t)p->items; i++) {
+            for (int k = 0; k < FRAGMENTS_MAX_GENERATIONS; k++)
+                if (s->items[i].gen[k].in_use)
+                    fragments_delete(sim, s, &s->items[i].gen[k], ALL_SHARES, 1);
+            fragments_deal(sim, s, i);
+        }
+        break;
+    default:
+        sim_fail(sim, "fragments: unknown event kind %u", ev->kind);
+    }
+}
+
+static void fragments_finish(sim_t *sim, void *state)
+{
+    fragments_state *s = state;
+    for (size_t t = 0; t < s->nthefts; t++)
+        sim_tally(sim, s->m_won, s->thefts[t].won ? 1.0 : 0.0);
+}
+
+static void fragments_release(void *state)
+{
+    fragments_state *s = state;
+    free(s->items);
+    free(s->thefts);
+}
+
+const sim_model fragments_model = {
+    .name = "fragments",
+    .summary = "temporal fragmentation: k-of-n shares with 3-5 s expiry, reads, share theft",
+    .params_size = sizeof(fragments_params),
+    .state_size = sizeof(fragments_state),
+    .configure = fragments_configure,
+    .init = fragments_init,
+    .event = fragments_event,
+    .finish = fragments_finish,
+    .release = fragments_release,
+};

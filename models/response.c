@@ -1,0 +1,476 @@
+/* response.c - the incident pipeline (see response.h).
+ *
+ * Invariants: an incident's steps are planned once, when classification
+ * completes, and each step's completion is one event; `pending` counts the
+ * incident's steps not yet completed and the incident's total time is taken
+ * when it reaches zero.  Step durations are drawn in step order from one
+ * stream, so the plan does not depend on what else is in flight.  With
+ * `merge`, the first detection of an attack opens its only incident.
+ */
+#include "response.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "attacks.h"
+#include "canaries.h"
+#include "consensus.h"
+#include "escalation.h"
+#include "fragments.h"
+#include "rng.h"
+
+#define RESPONSE_MAX_FALSE 8
+
+enum { EV_CLASSIFIED = 1, EV_STEP_DONE = 2, EV_FALSE_POSITIVE = 3 };
+
+typedef enum response_step {
+    STEP_CLASSIFY = 0, STEP_CONTAIN, STEP_ROTATE, STEP_EXPAND, STEP_ISOLATE,
+    STEP_CANARIES, STEP_INTEL, STEP_NOTIFY, NSTEPS
+} response_step;
+
+static const char *const step_names[NSTEPS] = {
+    "classify", "containment", "emergency_key_rotation", "key_space_expansion",
+    "isolate_agents", "reactive_canaries", "threat_intel_update", "notify_stakeholders",
+};
+
+/* Containment actions per severity: runbook L780-L785. */
+enum { NACTIONS = 11 };
+static const char *const action_names[NACTIONS] = {
+    "increase_monitoring", "log_activity",                 /* low */
+    "rate_limit", "enable_decoys", "alert_soc",            /* medium */
+    "block_source", "isolate_network", "activate_honeypots", /* high */
+    "emergency_shutdown", "full_isolation", "incident_response", /* critical */
+};
+static const int action_first[RESPONSE_NSEVERITIES] = {0, 2, 5, 8};
+static const int action_count[RESPONSE_NSEVERITIES] = {2, 3, 3, 3};
+
+/* ASSUMPTIONS: the runbook gives no step or action durations; these are
+ * median times of automated actions (ms), lognormal with sigma 0.5. */
+static const double step_median_ms[NSTEPS] = {1, 0, 5, 20, 10, 15, 10, 5};
+static const double action_median_ms[NACTIONS] = {2, 1, 5, 10, 5, 5, 20, 15, 50, 30, 10};
+
+const char *const response_type_names[] = {
+    "quantum_attack", "ai_agent_compromise", "consensus_failure", "data_breach", NULL,
+};
+const char *const response_severity_names[] = {"low", "medium", "high", "critical", NULL};
+static const char *const classification_names[] = {"intended", "as_written", NULL};
+
+typedef struct response_false {
+    int type;
+    double rate_per_s;
+    dist_t confidence;
+} response_false;
+
+typedef struct response_params {
+    int as_written;
+    int64_t target_ns;
+    int parallel;
+    dist_t step[NSTEPS];        /* ns; [STEP_CONTAIN] unused */
+    dist_t action[NACTIONS];    /* ns */
+    int64_t keys_per_rotation, expanded_bits, reactive_canaries;
+    int fence_nodes, isolate_agents_event, merge;
+    int nfalse;
+    response_false fp[RESPONSE_MAX_FALSE];
+} response_params;
+
+typedef struct response_incident {
+    int64_t detected_ns;
+    double confidence;
+    uint32_t attack, entity;
+    uint8_t type, severity, flags, pending;
+} response_incident;
+
+typedef struct response_state {
+    const response_params *p;
+    int self, attacks, canaries, fragments, escalation, agents, consensus;
+    gsl_rng *steps_rng, *fp_rng;
+    response_incident *inc;
+    size_t ninc, cap;
+    uint8_t *seen;              /* [seen_cap] attack ids with an incident */
+    size_t seen_cap;
+    int m_step[NSTEPS], m_total, m_within, m_contain, m_incidents,
+        m_sev[RESPONSE_NSEVERITIES], m_type[RESPONSE_NTYPES], m_false, m_merged;
+} response_state;
+
+const char *response_type_name(response_type t)
+{
+    return (unsigned)t < RESPONSE_NTYPES ? response_type_names[t] : "?";
+}
+
+const char *response_severity_name(response_severity s)
+{
+    return (unsigned)s < RESPONSE_NSEVERITIES ? response_severity_names[s] : "?";
+}
+
+response_severity response_classify(double confidence, int as_written)
+{
+    static const double threshold[RESPONSE_NSEVERITIES] = {0.3, 0.6, 0.8, 0.95};
+    if (as_written) {
+        /* The runbook's loop walks the dict in insertion order (low first)
+         * and returns the first threshold met, else its fallback 'low'. */
+        for (int s = 0; s < RESPONSE_NSEVERITIES; s++)
+            if (confidence >= threshold[s])
+                return (response_severity)s;
+        return RESPONSE_LOW;
+    }
+    for (int s = RESPONSE_NSEVERITIES - 1; s >= 0; s--)
+        if (confidence >= threshold[s])
+            return (response_severity)s;
+    return RESPONSE_LOW;
+}
+
+void response_detection(sim_t *sim, int response_id, int64_t at, response_type type,
+                        response_source source, unsigned flags, uint32_t attack,
+                        uint32_t entity, double confidence)
+{
+    if (response_id < 0)
+        return;
+    sim_event *ev = sim_schedule(sim, at, response_id, RESPONSE_EV_DETECTION, 0);
+    ev->data.u32[0] = (uint32_t)type;
+    ev->data.u32[1] = (uint32_t)source | (flags << 16);
+    ev->data.u32[2] = attack;
+    ev->data.u32[3] = entity;
+    ev->data.f64[2] = confidence;
+}
+
+static int response_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    response_params *p = params;
+    int bad = 0;
+    bad |= cfg_enum(c, sec, "classification", classification_names, 0, &p->as_written);
+    bad |= cfg_duration(c, sec, "target", 100 * SIM_NS_PER_MS, 1, INT64_MAX / 4, &p->target_ns);
+    bad |= cfg_bool(c, sec, "parallel", 0, &p->parallel);
+    bad |= cfg_int(c, sec, "keys_per_rotation", 10, 1, 1000000, &p->keys_per_rotation);
+    bad |= cfg_int(c, sec, "expanded_bits", 256, 1, 4096, &p->expanded_bits);
+    bad |= cfg_int(c, sec, "reactive_canaries", 100, 0, INT64_C(1) << 32, &p->reactive_canaries);
+    bad |= cfg_bool(c, sec, "fence_nodes", 1, &p->fence_nodes);
+    bad |= cfg_bool(c, sec, "isolate_agents_event", 0, &p->isolate_agents_event);
+    bad |= cfg_bool(c, sec, "merge", 1, &p->merge);
+
+    cfg_node *steps = cfg_section(c, sec, "steps");
+    cfg_set_prefix(c, "response.steps.");
+    for (int s = 0; s < NSTEPS; s++) {
+        dist_t def = dist_lognormal(step_median_ms[s] * SIM_NS_PER_MS, 0.5);
+        if (s == STEP_CONTAIN) {
+            p->step[s] = dist_constant(0);
+            continue;
+        }
+        bad |= cfg_dist(c, steps, step_names[s], &def, 1, &p->step[s]);
+    }
+    cfg_node *cont = cfg_section(c, sec, "containment");
+    cfg_set_prefix(c, "response.containment.");
+    for (int a = 0; a < NACTIONS; a++) {
+        dist_t def = dist_lognormal(action_median_ms[a] * SIM_NS_PER_MS, 0.5);
+        bad |= cfg_dist(c, cont, action_names[a], &def, 1, &p->action[a]);
+    }
+    cfg_set_prefix(c, "response.");
+    cfg_node *list = cfg_list(c, sec, "false_positives");
+    if (list && list->n > RESPONSE_MAX_FALSE) {
+        cfg_error(c, list, "response.false_positives: at most %d streams", RESPONSE_MAX_FALSE);
+        return -1;
+    }
+    for (size_t i = 0; list && i < list->n; i++) {
+        cfg_node *g = list->items[i];
+        response_false *f = &p->fp[p->nfalse++];
+        if (g->kind != CFG_MAP) {
+            cfg_error(c, g, "response.false_positives: each item is a mapping like "
+                      "{type: quantum_attack, rate: 34/d, confidence: {dist: uniform, min: 0.3, max: 0.9}}");
+            bad = -1;
+            continue;
+        }
+        bad |= cfg_require(c, g, "type");
+        bad |= cfg_enum(c, g, "type", response_type_names, 0, &f->type);
+        bad |= cfg_require(c, g, "rate");
+        bad |= cfg_rate(c, g, "rate", 1.0 / 86400, 1e-12, 1e9, &f->rate_per_s);
+        dist_t def = dist_uniform(0.3, 0.9);
+        bad |= cfg_dist(c, g, "confidence", &def, 0, &f->confidence);
+    }
+    return bad ? -1 : 0;
+}
+
+static double clamp01(double x)
+{
+    return x < 0 ? 0 : x > 1 ? 1 : x;
+}
+
+static void response_next_false(sim_t *sim, response_state *s, int i)
+{
+    double gap = rng_exponential(s->fp_rng, 1e9 / s->p->fp[i].rate_per_s);
+    if (gap >= (double)(sim_end_time(sim) - sim_now(sim)))
+        return;
+    sim_schedule_in(sim, (int64_t)llround(gap), s->self, EV_FALSE_POSITIVE, (uint32_t)i);
+}
+
+static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    response_state *s = state;
+    s->p = params;
+    s->self = sim_self(sim);
+    s->attacks = sim_model_id(sim, "attacks");
+    s->canaries = sim_model_id(sim, "canaries");
+    s->fragments = sim_model_id(sim, "fragments");
+    s->escalation = sim_model_id(sim, "escalation");
+    s->agents = sim_model_id(sim, "agents");
+    s->consensus = sim_model_id(sim, "consensus");
+    s->steps_rng = sim_stream(sim, "steps");
+    s->fp_rng = sim_stream(sim, "false_positives");
+    s->cap = 64;
+    s->inc = malloc(s->cap * sizeof *s->inc);
+    if (!s->inc)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "response: out of memory");
+    char name[64], what[160];
+    for (int k = 0; k < NSTEPS; k++) {
+        snprintf(name, sizeof name, "step.%s", step_names[k]);
+        snprintf(what, sizeof what, "time of step '%s' per incident that runs it (runbook L709-L762)",
+                 step_names[k]);
+        s->m_step[k] = sim_metric(sim, name, "ms", 1e-6, STATS_TALLY, what);
+    }
+    s->m_total = sim_metric(sim, "total", "ms", 1e-6, STATS_TALLY,
+                            "detection to last step done; runbook target 100 ms (L701)");
+    s->m_within = sim_metric(sim, "within_target", "1", 1.0, STATS_TALLY,
+                             "fraction of incidents whose total time <= target");
+    s->m_contain = sim_metric(sim, "time_to_contain", "ms", 1e-6, STATS_TALLY,
+                              "detection to containment actions done");
+    s->m_incidents = sim_metric(sim, "incidents", "1", 1.0, STATS_COUNT, "incidents opened");
+    for (int k = 0; k < RESPONSE_NSEVERITIES; k++) {
+        snprintf(name, sizeof name, "incidents_%s", response_severity_names[k]);
+        snprintf(what, sizeof what, "incidents classified %s", response_severity_names[k]);
+        s->m_sev[k] = sim_metric(sim, name, "1", 1.0, STATS_COUNT, what);
+    }
+    for (int k = 0; k < RESPONSE_NTYPES; k++) {
+        snprintf(name, sizeof name, "incidents_%s", response_type_names[k]);
+        snprintf(what, sizeof what, "incidents of type %s", response_type_names[k]);
+        s->m_type[k] = sim_metric(sim, name, "1", 1.0, STATS_COUNT, what);
+    }
+    s->m_false = sim_metric(sim, "false_positives", "1", 1.0, STATS_COUNT,
+                            "background detections with no attack behind them");
+    s->m_merged = sim_metric(sim, "merged_detections", "1", 1.0, STATS_COUNT,
+                             "further detections of an attack that already has an incident");
+    for (int i = 0; i < s->p->nfalse; i++)
+        response_next_false(sim, s, i);
+    return 0;
+}
+
+/* Marks attack as having an incident; returns 1 if it already had one. */
+static int response_seen(sim_t *sim, response_state *s, uint32_t attack)
+{
+    if (attack >= s->seen_cap) {
+        size_t cap = s->seen_cap ? s->seen_cap : 64;
+        while (cap <= attack)
+            cap *= 2;
+        uint8_t *n = realloc(s->seen, cap);
+        if (!n) {
+            sim_fail(sim, "response: out of memory");
+            return 1;
+        }
+        memset(n + s->seen_cap, 0, cap - s->seen_cap);
+        s->seen = n;
+        s->seen_cap = cap;
+    }
+    int was = s->seen[attack];
+    s->seen[attack] = 1;
+    return was;
+}
+
+static void response_detect(sim_t *sim, response_state *s, int type, unsigned source_flags,
+                            uint32_t attack, uint32_t entity, double confidence)
+{
+    if ((unsigned)type >= RESPONSE_NTYPES) {
+        sim_fail(sim, "response: detection of unknown incident type %d", type);
+        return;
+    }
+    if (attack != RESPONSE_NO_ATTACK && s->p->merge && response_seen(sim, s, attack)) {
+        sim_count(sim, s->m_merged, 1);
+        return;
+    }
+    if (s->attacks >= 0 && (attack != RESPONSE_NO_ATTACK || entity != RESPONSE_NO_ENTITY)) {
+        sim_event *ev = sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_DETECTED, attack);
+        ev->data.u32[0] = source_flags & 0xffffu;
+        ev->data.u32[1] = entity;
+        ev->data.u32[2] = (uint32_t)type;
+    }
+    if (s->ninc == s->cap) {
+        response_incident *n = realloc(s->inc, 2 * s->cap * sizeof *n);
+        if (!n) {
+            sim_fail(sim, "response: out of memory");
+            return;
+        }
+        s->inc = n;
+        s->cap *= 2;
+    }
+    uint32_t id = (uint32_t)s->ninc++;
+    response_incident *in = &s->inc[id];
+    memset(in, 0, sizeof *in);
+    in->detected_ns = sim_now(sim);
+    in->confidence = clamp01(confidence);
+    in->attack = attack;
+    in->entity = entity;
+    in->type = (uint8_t)type;
+    in->flags = (uint8_t)(source_flags >> 16);
+    sim_count(sim, s->m_incidents, 1);
+    sim_count(sim, s->m_type[type], 1);
+    int64_t d = dist_sample_ns(&s->p->step[STEP_CLASSIFY], s->steps_rng);
+    sim_tally(sim, s->m_step[STEP_CLASSIFY], (double)d);
+    sim_schedule_in(sim, d, s->self, EV_CLASSIFIED, id);
+}
+
+/* Duration of a step made of `n` sub-actions: their sum when sequential,
+ * their maximum when parallel. */
+static int64_t response_combine(int parallel, int64_t acc, int64_t d)
+{
+    return parallel ? (d > acc ? d : acc) : acc + d;
+}
+
+static int64_t response_step_time(response_state *s, const response_incident *in, int step)
+{
+    const response_params *p = s->p;
+    int64_t t = 0;
+    if (step == STEP_CONTAIN) {
+        int f = action_first[in->severity];
+        for (int a = f; a < f + action_count[in->severity]; a++)
+            t = response_combine(p->parallel, t, dist_sample_ns(&p->action[a], s->steps_rng));
+    } else if (step == STEP_ROTATE) {
+        /* runbook L815-L821: a loop over the affected keys */
+        for (int64_t k = 0; k < p->keys_per_rotation; k++)
+            t = response_combine(p->parallel, t, dist_sample_ns(&p->step[step], s->steps_rng));
+    } else {
+        t = dist_sample_ns(&p->step[step], s->steps_rng);
+    }
+    return t;
+}
+
+static int response_runs(const response_incident *in, int step)
+{
+    int high = in->severity >= RESPONSE_HIGH;
+    switch (step) {
+    case STEP_ROTATE: return high;                                        /* L732 */
+    case STEP_EXPAND: return (in->flags & RESPONSE_FLAG_GROVER) != 0;      /* L737 */
+    case STEP_ISOLATE:                                                     /* L742 */
+        return in->type == RESPONSE_AI_AGENT_COMPROMISE && in->entity != RESPONSE_NO_ENTITY;
+    case STEP_NOTIFY: return high;                                        /* L755 */
+    default: return 1;
+    }
+}
+
+static void response_classified(sim_t *sim, response_state *s, uint32_t id)
+{
+    response_incident *in = &s->inc[id];
+    response_severity sev = response_classify(in->confidence, s->p->as_written);
+    in->severity = (uint8_t)sev;
+    sim_count(sim, s->m_sev[sev], 1);
+    if (s->escalation >= 0) {
+        sim_event *ev = sim_schedule_in(sim, 0, s->escalation, ESCALATION_EV_INCIDENT, id);
+        ev->data.u32[0] = in->type;
+        ev->data.u32[1] = (uint32_t)sev;
+    }
+    int64_t t = 0;
+    for (int step = STEP_CONTAIN; step < NSTEPS; step++) {
+        if (!response_runs(in, step))
+            continue;
+        int64_t d = response_step_time(s, in, step);
+        t = s->p->parallel ? d : t + d;
+        sim_tally(sim, s->m_step[step], (double)d);
+        sim_event *ev = sim_schedule_in(sim, t, s->self, EV_STEP_DONE, id);
+        ev->data.u32[0] = (uint32_t)step;
+        in->pending++;
+    }
+}
+
+static void response_step_done(sim_t *sim, response_state *s, uint32_t id, int step)
+{
+    response_incident *in = &s->inc[id];
+    int64_t now = sim_now(sim);
+    switch (step) {
+    case STEP_CONTAIN:
+        sim_tally(sim, s->m_contain, (double)(now - in->detected_ns));
+        if (s->attacks >= 0 && (in->attack != RESPONSE_NO_ATTACK || in->entity != RESPONSE_NO_ENTITY)) {
+            sim_event *ev = sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_CONTAINED, in->attack);
+            ev->data.u32[1] = in->entity;
+            ev->data.u32[2] = in->type;
+        }
+        if (s->p->fence_nodes && s->consensus >= 0 &&
+            in->type == RESPONSE_CONSENSUS_FAILURE && in->entity != RESPONSE_NO_ENTITY) {
+            sim_event *ev = sim_schedule_in(sim, 0, s->consensus, CONSENSUS_EV_SET_BEHAVIOUR,
+                                            in->entity);
+            ev->data.u32[0] = CONSENSUS_CRASH;
+            ev->data.f64[1] = 0;
+        }
+        break;
+    case STEP_ROTATE:
+        if (s->attacks >= 0)
+            sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_KEYS_ROTATED, 0);
+        if (s->fragments >= 0)
+            sim_schedule_in(sim, 0, s->fragments, FRAGMENTS_EV_REFRESH, 0);
+        break;
+    case STEP_EXPAND:
+        if (s->attacks >= 0) {
+            sim_event *ev = sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_KEYS_EXPANDED, 0);
+            ev->data.u32[0] = (uint32_t)s->p->expanded_bits;
+        }
+        break;
+    case STEP_ISOLATE:
+        if (s->p->isolate_agents_event && s->agents >= 0)
+            sim_schedule_in(sim, 0, s->agents, RESPONSE_AGENTS_EV_ISOLATE, in->entity);
+        break;
+    case STEP_CANARIES:
+        if (s->canaries >= 0 && s->p->reactive_canaries > 0) {
+            sim_event *ev = sim_schedule_in(sim, 0, s->canaries, CANARIES_EV_DEPLOY, 0);
+            ev->data.u64[0] = (uint64_t)s->p->reactive_canaries;
+        }
+        break;
+    default:
+        break;
+    }
+    if (--in->pending == 0) {
+        int64_t total = now - in->detected_ns;
+        sim_tally(sim, s->m_total, (double)total);
+        sim_tally(sim, s->m_within, total <= s->p->target_ns ? 1.0 : 0.0);
+    }
+}
+
+static void response_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    response_state *s = state;
+    switch (ev->kind) {
+    case RESPONSE_EV_DETECTION:
+        response_detect(sim, s, (int)ev->data.u32[0], ev->data.u32[1], ev->data.u32[2],
+                        ev->data.u32[3], ev->data.f64[2]);
+        break;
+    case EV_CLASSIFIED:
+        response_classified(sim, s, ev->target);
+        break;
+    case EV_STEP_DONE:
+        response_step_done(sim, s, ev->target, (int)ev->data.u32[0]);
+        break;
+    case EV_FALSE_POSITIVE: {
+        const response_false *f = &s->p->fp[ev->target];
+        sim_count(sim, s->m_false, 1);
+        response_detect(sim, s, f->type, RESPONSE_SRC_BACKGROUND, RESPONSE_NO_ATTACK,
+                        RESPONSE_NO_ENTITY, dist_sample(&f->confidence, s->fp_rng));
+        response_next_false(sim, s, (int)ev->target);
+        break;
+    }
+    default:
+        sim_fail(sim, "response: unknown event kind %u", ev->kind);
+    }
+}
+
+static void response_release(void *state)
+{
+    response_state *s = state;
+    free(s->inc);
+    free(s->seen);
+}
+
+const sim_model response_model = {
+    .name = "response",
+    .summary = "incident pipeline: classification, containment, key rotation, 100 ms target",
+    .params_size = sizeof(response_params),
+    .state_size = sizeof(response_state),
+    .configure = response_configure,
+    .init = response_init,
+    .event = response_event,
+    .finish = NULL,
+    .release = response_release,
+};

@@ -1,0 +1,438 @@
+/* test_threats.c - attacks, canaries, fragments, the incident pipeline and
+ * the escalation matrix against closed forms.  Every simulated check is a
+ * 95 % confidence interval that must contain the closed form; seeds are
+ * fixed, so the tests are deterministic.
+ *
+ * Closed forms (issue 5):
+ *   canaries   P(detect within m touches) = 1 - C(N,m)/C(N+K,m)
+ *              (K = 5,234, N = 100,000: m = 10 -> 0.400, m = 50 -> 0.922);
+ *              mean time to first trip (N+K)/(rK)
+ *   fragments  P_e = sum_{j>=k} C(n,j) p^j (1-p)^(n-j), p = 1 - e^(-lambda tau)
+ *              (n = 5, k = 3, lambda = 0.01/s, tau = 4 s: 5.68e-4);
+ *              P(win within 60 s) = 1 - (1 - P_e)^15 = 0.0085;
+ *              no expiry: mean time to compromise 78.3 s
+ *   grover     sin^2((2j+1) theta), sin^2 theta = 2^-k
+ *   response   as_written classifies confidence 0.97 as low
+ *   escalation one on-call person, Poisson pages, constant service:
+ *              Pollaczek-Khinchine M/D/1 wait */
+#include <criterion/criterion.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "attacks.h"
+#include "canaries.h"
+#include "escalation.h"
+#include "fragments.h"
+#include "response.h"
+#include "runner.h"
+#include "scenario.h"
+
+static scenario_t *load_text(const char *text)
+{
+    char path[] = "/tmp/mwrasp-threats-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    scenario_t *sc = NULL;
+    err_t e;
+    err_clear(&e);
+    int rc = scenario_load(path, NULL, 0, &c, &sc, &e);
+    for (size_t i = 0; i < c.ndiags; i++)
+        fprintf(stderr, "%s\n", c.diags[i]);
+    size_t ndiags = c.ndiags;
+    cfg_ctx_free(&c);
+    unlink(path);
+    cr_assert_eq(rc, 0, "scenario failed to load: %s", e.msg);
+    cr_assert_eq(ndiags, 0, "scenario produced diagnostics");
+    return sc;
+}
+
+static void run(const char *text, runner_result *r)
+{
+    scenario_t *sc = load_text(text);
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(runner_run(sc, 0, 0, (size_t)sc->replications, 0, r, &e), 0, "%s", e.msg);
+    scenario_free(sc);
+}
+
+static const stats_summary *summary(const runner_result *r, const char *name)
+{
+    int k = runner_metric_index(r, name);
+    cr_assert_geq(k, 0, "no metric %s", name);
+    return &r->summary[k];
+}
+
+static void check_inside(const runner_result *r, const char *name, double expect)
+{
+    const stats_summary *s = summary(r, name);
+    cr_log_info("%s: simulated %.5g [%.5g, %.5g], closed form %.5g", name, s->mean,
+                s->ci_low, s->ci_high, expect);
+    cr_expect(s->ci_low <= expect && expect <= s->ci_high,
+              "%s: closed form %.6g outside the 95%% CI [%.6g, %.6g] (mean %.6g)", name,
+              expect, s->ci_low, s->ci_high, s->mean);
+}
+
+/* Wilson 95 % interval of a binomial proportion. */
+static void wilson(double successes, double n, double *lo, double *hi)
+{
+    const double z = 1.959963984540054;
+    double p = successes / n, z2 = z * z;
+    double centre = (p + z2 / (2 * n)) / (1 + z2 / n);
+    double half = z * sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / (1 + z2 / n);
+    *lo = centre - half;
+    *hi = centre + half;
+}
+
+/* ---- canaries ----------------------------------------------------------- */
+
+Test(canaries, closed_form_values)
+{
+    cr_expect(fabs(canaries_detect_within(5234, 100000, 10) - 0.400) < 5e-4,
+              "m=10: %.5f", canaries_detect_within(5234, 100000, 10));
+    cr_expect(fabs(canaries_detect_within(5234, 100000, 50) - 0.922) < 5e-4,
+              "m=50: %.5f", canaries_detect_within(5234, 100000, 50));
+    cr_expect(fabs(canaries_mean_time_to_trip_s(5234, 100000, 10.0) - 105234.0 / 52340.0) < 1e-12);
+}
+
+/* Recon sessions probing 10 distinct resources a second, one a minute. */
+static void canary_window(int touches)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: t\nseed: 21\nduration: 2h\nreplications: 20\n"
+             "canaries:\n  count: 5234\n  resources: 100000\n  touches: distinct\n"
+             "  window_touches: %d\n  rotation: {period: 0s}\n"
+             "attacks:\n  timeline:\n"
+             "    - {type: recon, rate: 1/min, probe_rate: 10/s}\n",
+             touches);
+    runner_result r;
+    run(text, &r);
+    check_inside(&r, "canaries.detected_within_touches",
+                 canaries_detect_within(5234, 100000, touches));
+    runner_result_free(&r);
+}
+
+Test(canaries, detect_within_10_touches) { canary_window(10); }
+Test(canaries, detect_within_50_touches) { canary_window(50); }
+
+Test(canaries, mean_time_to_first_trip)
+{
+    runner_result r;
+    run("name: t\nseed: 22\nduration: 2h\nreplications: 20\n"
+        "canaries:\n  count: 5234\n  resources: 100000\n  touches: independent\n"
+        "  rotation: {period: 0s}\n"
+        "attacks:\n  timeline:\n"
+        "    - {type: recon, rate: 1/min, probe_rate: 10/s}\n",
+        &r);
+    check_inside(&r, "canaries.time_to_first_trip",
+                 canaries_mean_time_to_trip_s(5234, 100000, 10.0));
+    check_inside(&r, "canaries.touches_to_trip", 105234.0 / 5234.0);
+    runner_result_free(&r);
+}
+
+Test(canaries, daily_rotation_cost)
+{
+    runner_result r;
+    run("name: t\nseed: 23\nduration: 3d\nreplications: 2\n"
+        "canaries: {count: 5234, rotation: {period: 1d, first: 6h, each: 12.3ms}}\n",
+        &r);
+    /* runbook L539-L542: 5,234 rotated a day at 12.3 ms each = 64.4 s */
+    cr_expect_float_eq(summary(&r, "canaries.rotations")->mean, 3 * 5234.0, 1e-9);
+    cr_expect_float_eq(summary(&r, "canaries.rotation_time")->mean, 3 * 5234 * 0.0123, 1e-6);
+    runner_result_free(&r);
+}
+
+/* ---- fragments ---------------------------------------------------------- */
+
+Test(fragments, closed_form_values)
+{
+    double pe = fragments_epoch_success(5, 3, 0.01, 4.0);
+    cr_expect(fabs(pe - 5.68e-4) < 0.005e-4, "P_e = %.4g", pe);
+    cr_expect(fabs(-expm1(15 * log1p(-pe)) - 0.0085) < 0.00005, "P(win in 60 s)");
+    cr_expect(fabs(fragments_mean_time_to_compromise_s(5, 3, 0.01) - 78.33) < 0.01);
+}
+
+#define THEFT_TEXT(extra)                                                              \
+    "fragments:\n  shares: 5\n  threshold: 3\n  nodes: 5\n  read_rate: 0/s\n" extra     \
+    "attacks:\n  timeline:\n    - {type: fragment_theft, at: 0s, capture_rate: 0.01/s}\n"
+
+Test(fragments, per_epoch_success)
+{
+    runner_result r;
+    run("name: t\nseed: 31\nduration: 2d\nreplications: 20\n"
+        THEFT_TEXT("  mode: refresh\n  refresh: 4s\n"), &r);
+    check_inside(&r, "fragments.epoch_compromised", fragments_epoch_success(5, 3, 0.01, 4.0));
+    runner_result_free(&r);
+}
+
+Test(fragments, win_within_60s)
+{
+    /* One Bernoulli per replication: run them one by one (runner_run would
+     * keep every replication's metrics) and take a Wilson interval. */
+    scenario_t *sc = load_text("name: t\nseed: 77\nduration: 60s\nreplications: 1\n"
+                               THEFT_TEXT("  mode: refresh\n  refresh: 4s\n"));
+    const int reps = 100000;
+    double wins = 0;
+    for (int i = 0; i < reps; i++) {
+        runner_rep out;
+        err_t e;
+        err_clear(&e);
+        cr_assert_eq(runner_replicate(sc, 0, (uint64_t)i, NULL, &out, &e), 0, "%s", e.msg);
+        for (size_t k = 0; k < out.nmetrics; k++)
+            if (strcmp(out.defs[k].name, "fragments.attacker_won") == 0)
+                wins += out.reps[k].value;
+        runner_rep_free(&out);
+    }
+    scenario_free(sc);
+    double expect = -expm1(15 * log1p(-fragments_epoch_success(5, 3, 0.01, 4.0)));
+    double lo, hi;
+    wilson(wins, reps, &lo, &hi);
+    cr_log_info("P(win within 60 s): %.5f [%.5f, %.5f], closed form %.5f", wins / reps, lo, hi,
+                expect);
+    cr_expect(lo <= expect && expect <= hi, "closed form %.5f outside [%.5f, %.5f]", expect, lo, hi);
+}
+
+Test(fragments, no_expiry_time_to_compromise)
+{
+    runner_result r;
+    run("name: t\nseed: 33\nduration: 2h\nreplications: 400\n" THEFT_TEXT("  mode: none\n"), &r);
+    check_inside(&r, "fragments.time_to_reconstruct", fragments_mean_time_to_compromise_s(5, 3, 0.01));
+    cr_expect_float_eq(summary(&r, "fragments.attacker_won")->mean, 1.0, 1e-12);
+    runner_result_free(&r);
+}
+
+Test(fragments, lifetimes_3_to_5s)
+{
+    runner_result r;
+    run("name: t\nseed: 34\nduration: 10min\nreplications: 4\n"
+        "fragments: {mode: expiry, ttl: {dist: uniform, min: 3s, max: 5s}, read_rate: 10/s}\n",
+        &r);
+    check_inside(&r, "fragments.share_lifetime", 4.0);
+    cr_expect_float_eq(summary(&r, "fragments.lifetime_in_3_5s")->mean, 1.0, 1e-12);
+    cr_expect_float_eq(summary(&r, "fragments.read_success")->mean, 1.0, 1e-12);
+    runner_result_free(&r);
+    /* A 2 s expiry sweeper makes shares outlive 5 s. */
+    run("name: t\nseed: 35\nduration: 10min\nreplications: 4\n"
+        "fragments: {mode: expiry, sweep: 2s, read_rate: 0/s}\n", &r);
+    cr_expect_lt(summary(&r, "fragments.lifetime_in_3_5s")->mean, 0.9);
+    cr_expect_gt(summary(&r, "fragments.share_lifetime")->mean, 4.5);
+    runner_result_free(&r);
+}
+
+Test(fragments, refresh_gap_costs_reads)
+{
+    /* Re-sharing takes 1 s of every 4 s epoch: 3/4 of reads succeed. */
+    runner_result r;
+    run("name: t\nseed: 36\nduration: 1h\nreplications: 10\n"
+        "fragments: {mode: refresh, refresh: 4s, reshare_time: {dist: constant, value: 1s}, "
+        "read_rate: 5/s}\n", &r);
+    check_inside(&r, "fragments.read_success", 0.75);
+    runner_result_free(&r);
+}
+
+/* ---- grover ------------------------------------------------------------- */
+
+Test(grover, closed_form_values)
+{
+    /* optimal j ~ (pi/4) 2^(k/2) reaches P ~ 1 */
+    double j20 = exp2(attacks_grover_log2_optimal(20));
+    cr_expect(fabs(j20 - 804) <= 1, "j*(20) = %g", j20);
+    cr_expect_gt(attacks_grover_success(20, j20), 0.999);
+    cr_expect(fabs(attacks_grover_log2_optimal(128) - (64 + log2(3.14159265358979 / 4))) < 1e-9);
+    /* 128-bit key at 1e6 iterations/s: (pi/4) 2^64 / 1e6 s = 4.59e5 years */
+    double y = attacks_grover_years_to_break(128, 1e6, 1.0);
+    cr_expect(fabs(y / 4.591e5 - 1) < 1e-3, "years = %g", y);
+    /* 256 bits: (pi/4) 2^128 / 1e6 s = 8.47e24 years; nothing overflowed */
+    double y256 = attacks_grover_years_to_break(256, 1e6, 1.0);
+    cr_expect(isfinite(y256) && fabs(y256 / 8.4689e24 - 1) < 1e-3, "years(256) = %g", y256);
+    /* half the iterations: sin^2 of about pi/4 */
+    cr_expect(fabs(attacks_grover_success(20, 402) - 0.5) < 0.01);
+}
+
+Test(grover, early_measurement_success_probability)
+{
+    runner_result r;
+    run("name: t\nseed: 41\nduration: 1min\nreplications: 400\n"
+        "attacks:\n  timeline:\n"
+        "    - {type: grover, at: 0s, key_bits: 20, iteration_rate: 100/s, measure_at: 0.5, "
+        "restart: false}\n", &r);
+    double j = floor(exp2(attacks_grover_log2_optimal(20) + log2(0.5)));
+    check_inside(&r, "attacks.grover_won", attacks_grover_success(20, j));
+    runner_result_free(&r);
+}
+
+#define GROVER_TOY                                                                       \
+    "attacks:\n  timeline:\n"                                                            \
+    "    - {type: grover, at: 0s, key_bits: 20, iteration_rate: 100/s, "                 \
+    "confidence: {dist: constant, value: 0.9}, detect: {probability: 1, latency: {dist: constant, value: 1s}}}\n"
+
+Test(grover, undefended_toy_key_falls)
+{
+    runner_result r;
+    run("name: t\nseed: 42\nduration: 1min\nreplications: 20\n" GROVER_TOY, &r);
+    cr_expect_gt(summary(&r, "attacks.grover_won")->mean, 0.95);
+    runner_result_free(&r);
+}
+
+Test(grover, rotation_and_expansion_win_the_race)
+{
+    runner_result r;
+    run("name: t\nseed: 43\nduration: 1min\nreplications: 20\n" GROVER_TOY
+        "response: {expanded_bits: 256}\n", &r);
+    cr_expect_float_eq(summary(&r, "attacks.grover_won")->mean, 0.0, 1e-12);
+    cr_expect_gt(summary(&r, "attacks.grover_dead_keys")->mean, 0.5);
+    /* detected 1 s after the start, contained some ms later */
+    cr_expect_float_eq(summary(&r, "attacks.time_to_detect")->mean, 1.0, 1e-9);
+    cr_expect_gt(summary(&r, "attacks.time_to_contain")->mean, 1.0);
+    cr_expect_lt(summary(&r, "attacks.time_to_contain")->mean, 1.2);
+    runner_result_free(&r);
+}
+
+/* ---- response ----------------------------------------------------------- */
+
+Test(response, classification)
+{
+    cr_expect_eq(response_classify(0.97, 1), RESPONSE_LOW, "as_written: 0.97 is low");
+    cr_expect_eq(response_classify(0.97, 0), RESPONSE_CRITICAL);
+    cr_expect_eq(response_classify(0.85, 0), RESPONSE_HIGH);
+    cr_expect_eq(response_classify(0.70, 0), RESPONSE_MEDIUM);
+    cr_expect_eq(response_classify(0.40, 0), RESPONSE_LOW);
+    cr_expect_eq(response_classify(0.10, 0), RESPONSE_LOW);
+    for (double c = 0; c <= 1.0; c += 0.01)
+        cr_expect_eq(response_classify(c, 1), RESPONSE_LOW);
+}
+
+static void classify_run(const char *mode, const char *expect_metric)
+{
+    char text[1024];
+    snprintf(text, sizeof text,
+             "name: t\nseed: 51\nduration: 1min\nreplications: 2\n"
+             "attacks:\n  timeline:\n"
+             "    - {type: grover, at: 1s, iteration_rate: 1e6/s, "
+             "confidence: {dist: constant, value: 0.97}, detect: {probability: 1}}\n"
+             "response: {classification: %s}\n", mode);
+    runner_result r;
+    run(text, &r);
+    cr_expect_float_eq(summary(&r, "response.incidents")->mean, 1.0, 1e-12);
+    cr_expect_float_eq(summary(&r, expect_metric)->mean, 1.0, 1e-12, "%s: %s", mode, expect_metric);
+    runner_result_free(&r);
+}
+
+Test(response, as_written_is_low) { classify_run("as_written", "response.incidents_low"); }
+Test(response, intended_is_critical) { classify_run("intended", "response.incidents_critical"); }
+
+#define CONST(ms) "{dist: constant, value: " #ms "ms}"
+#define PIPELINE                                                                          \
+    "  steps: {classify: " CONST(1) ", emergency_key_rotation: " CONST(2)                  \
+    ", key_space_expansion: " CONST(20) ", isolate_agents: " CONST(10)                     \
+    ", reactive_canaries: " CONST(15) ", threat_intel_update: " CONST(10)                  \
+    ", notify_stakeholders: " CONST(5) "}\n"                                               \
+    "  containment: {emergency_shutdown: " CONST(50) ", full_isolation: " CONST(30)        \
+    ", incident_response: " CONST(10) "}\n"                                                \
+    "  keys_per_rotation: 10\n"
+
+Test(response, sequential_and_parallel_times)
+{
+    const char *head = "name: t\nseed: 52\nduration: 1min\nreplications: 2\n"
+                       "attacks:\n  timeline:\n"
+                       "    - {type: grover, at: 1s, iteration_rate: 1e6/s, "
+                       "confidence: {dist: constant, value: 0.97}, detect: {probability: 1}}\n"
+                       "response:\n" PIPELINE;
+    char text[4096];
+    runner_result r;
+    /* critical Grover: classify 1 + containment 90 + rotation 10 x 2 +
+     * expansion 20 + canaries 15 + intel 10 + notify 5 = 161 ms > 100 ms */
+    snprintf(text, sizeof text, "%s  parallel: false\n", head);
+    run(text, &r);
+    cr_expect_float_eq(summary(&r, "response.total")->mean, 161.0, 1e-9);
+    cr_expect_float_eq(summary(&r, "response.step.containment")->mean, 90.0, 1e-9);
+    cr_expect_float_eq(summary(&r, "response.time_to_contain")->mean, 91.0, 1e-9);
+    cr_expect_float_eq(summary(&r, "response.within_target")->mean, 0.0, 1e-12);
+    runner_result_free(&r);
+    /* parallel: classify 1 + the longest (containment 50) = 51 ms */
+    snprintf(text, sizeof text, "%s  parallel: true\n", head);
+    run(text, &r);
+    cr_expect_float_eq(summary(&r, "response.total")->mean, 51.0, 1e-9);
+    cr_expect_float_eq(summary(&r, "response.within_target")->mean, 1.0, 1e-12);
+    runner_result_free(&r);
+}
+
+/* ---- escalation --------------------------------------------------------- */
+
+Test(escalation, default_matrix)
+{
+    const char *const *p = escalation_default_path(RESPONSE_QUANTUM_ATTACK, RESPONSE_CRITICAL);
+    const char *want[] = {"security_manager", "ciso", "ceo", "legal", NULL};
+    for (int i = 0; want[i]; i++)
+        cr_expect_str_eq(p[i], want[i]);
+    cr_expect_null(p[4]);
+    p = escalation_default_path(RESPONSE_DATA_BREACH, RESPONSE_CRITICAL);
+    cr_expect_str_eq(p[4], "regulators");
+}
+
+Test(escalation, single_on_call_is_md1)
+{
+    /* Low-severity quantum incidents (confidence 0.5) page soc_analyst only,
+     * as a Poisson stream of 0.5/min; one analyst is busy exactly 1 min per
+     * page (ack 1 min, handle 0): M/D/1 with rho = 0.5, so
+     * Wq = rho S / (2 (1 - rho)) = 0.5 min and the ack time is 1.5 min. */
+    runner_result r;
+    run("name: t\nseed: 61\nduration: 5d\nreplications: 10\n"
+        "response:\n  steps: {classify: {dist: constant, value: 0s}}\n"
+        "  false_positives:\n"
+        "    - {type: quantum_attack, rate: 0.5/min, confidence: {dist: constant, value: 0.5}}\n"
+        "escalation:\n  roles:\n    soc_analyst: {staff: 1, ack: {dist: constant, value: 1min}, "
+        "handle: {dist: constant, value: 0s}}\n",
+        &r);
+    check_inside(&r, "escalation.ack.soc_analyst", 1.5);
+    check_inside(&r, "escalation.pages_per_day.soc_analyst", 720.0);
+    cr_expect_float_eq(summary(&r, "escalation.pages_per_day.ciso")->mean, 0.0, 1e-12);
+    runner_result_free(&r);
+}
+
+Test(escalation, matrix_override)
+{
+    runner_result r;
+    run("name: t\nseed: 62\nduration: 1d\nreplications: 2\n"
+        "response:\n  false_positives:\n"
+        "    - {type: data_breach, rate: 10/d, confidence: {dist: constant, value: 0.99}}\n"
+        "escalation:\n  matrix: {data_breach: {critical: [ciso, night_desk]}}\n"
+        "  roles: {night_desk: {staff: 3}}\n",
+        &r);
+    cr_expect_gt(summary(&r, "escalation.pages_per_day.night_desk")->mean, 0);
+    cr_expect_float_eq(summary(&r, "escalation.pages_per_day.board")->mean, 0.0, 1e-12);
+    runner_result_free(&r);
+}
+
+/* ---- scenarios ---------------------------------------------------------- */
+
+Test(scenarios, all_load_cleanly)
+{
+    const char *files[] = {
+        "scenarios/grover_attack.yaml", "scenarios/agent_compromise.yaml",
+        "scenarios/byzantine_takeover.yaml", "scenarios/fragment_theft.yaml",
+        "scenarios/baseline_ops.yaml", NULL,
+    };
+    for (int i = 0; files[i]; i++) {
+        cfg_ctx c;
+        cfg_ctx_init(&c);
+        scenario_t *sc = NULL;
+        err_t e;
+        err_clear(&e);
+        int rc = scenario_load(files[i], NULL, 0, &c, &sc, &e);
+        for (size_t d = 0; d < c.ndiags; d++)
+            fprintf(stderr, "%s\n", c.diags[d]);
+        cr_expect_eq(rc, 0, "%s: %s", files[i], e.msg);
+        cr_expect_eq(c.ndiags, 0, "%s: diagnostics", files[i]);
+        cfg_ctx_free(&c);
+        scenario_free(sc);
+    }
+}
