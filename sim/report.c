@@ -49,7 +49,7 @@ void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
         report_number(s->p95, p95, sizeof p95);
         report_number(s->p99, p99, sizeof p99);
         if (isnan(s->half_width))
-            snprintf(ci, sizeof ci, "(needs >= 2 replications)");
+            snprintf(ci, sizeof ci, "(data in < 2 replications)");
         else
             snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
         fprintf(out, "%-*s %-10s %11s  %-25s %10s %10s %10s  %s\n", w, d->name, d->unit,
