@@ -18,6 +18,7 @@
 #include <omp.h>
 #endif
 
+#include "analysis.h"
 #include "campaign.h"
 #include "cfg.h"
 #include "err.h"
@@ -58,6 +59,10 @@ static void main_usage(FILE *out)
             "                      precision.max_replications\n"
             "  --resume            continue an interrupted run from its journal\n"
             "  --strict            exit 3 when any claim in the claims: section FAILS\n"
+            "  --plot              also write plots (gnuplot), report.md/.html, the\n"
+            "                      dashboard and executive report to results/<name>/\n"
+            "                      (as analysis/mwrasp-report does from the .h5 alone)\n"
+            "  --csv DIR           also export the results as CSV files into DIR\n"
             "  --validate          check the scenario, print resolved parameters, run nothing\n"
             "  --quiet             print nothing but errors\n"
             "  --version           print the version\n"
@@ -88,7 +93,8 @@ typedef struct main_opts {
     size_t nsweeps;
     const char *out;
     const char *scenario;
-    int threads, validate, quiet, resume, strict;
+    int threads, validate, quiet, resume, strict, plot;
+    const char *csv;
     double ci_target;
 } main_opts;
 
@@ -115,7 +121,8 @@ static int main_add_set(main_opts *o, const char *key, const char *value)
 static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
-           O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT };
+           O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT,
+           O_PLOT, O_CSV };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED },
         { "replications", required_argument, NULL, O_REPS },
@@ -130,6 +137,8 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         { "sweep", required_argument, NULL, O_SWEEP },
         { "resume", no_argument, NULL, O_RESUME },
         { "strict", no_argument, NULL, O_STRICT },
+        { "plot", no_argument, NULL, O_PLOT },
+        { "csv", required_argument, NULL, O_CSV },
         { "ci-target", required_argument, NULL, O_CI },
         { NULL, 0, NULL, 0 }
     };
@@ -145,6 +154,8 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         case O_OUT: o->out = optarg; break;
         case O_RESUME: o->resume = 1; break;
         case O_STRICT: o->strict = 1; break;
+        case O_PLOT: o->plot = 1; break;
+        case O_CSV: o->csv = optarg; break;
         case O_SWEEP:
             if (o->nsweeps == MAIN_MAX_SETS)
                 bad = 1;
@@ -460,6 +471,19 @@ int main(int argc, char **argv)
             if (mpi_size > 1)
                 printf("mpi       %d ranks x %d threads\n", mpi_size, threads);
             printf("\nresults   %s\n", outpath);
+        }
+        if (o.plot || o.csv) {
+            /* The same code as analysis/mwrasp-report, reading the file just
+             * written, so the two can never disagree. */
+            analysis_opts ao;
+            analysis_opts_init(&ao);
+            ao.plots = o.plot;
+            ao.report = o.plot;
+            ao.csv_dir = o.csv;
+            ao.quiet = o.quiet;
+            rc = analysis_run(outpath, &ao, &e);
+            if (rc)
+                goto fail;
         }
     }
     if (o.strict && failed_claims) {

@@ -134,11 +134,14 @@ size_t sim_queue_bytes(const sim_t *sim);
  * (out of memory stops the run and returns a scratch event). */
 sim_event *sim_schedule(sim_t *sim, int64_t at, int model, uint16_t kind,
                         uint32_t target);
-/* Same, at now + delay. */
+/* Same, at now + delay; a delay past the end of time saturates at
+ * SIM_TIME_MAX (such an event never runs, but can still be cancelled). */
 static inline sim_event *sim_schedule_in(sim_t *sim, int64_t delay, int model,
                                          uint16_t kind, uint32_t target)
 {
-    return sim_schedule(sim, sim_now(sim) + delay, model, kind, target);
+    int64_t now = sim_now(sim);
+    int64_t at = delay > SIM_TIME_MAX - now ? SIM_TIME_MAX : now + delay;
+    return sim_schedule(sim, at, model, kind, target);
 }
 sim_handle sim_handle_of(const sim_event *ev);
 /* Cancels a pending event; returns 1 if it was pending, 0 if stale. */

@@ -1,0 +1,901 @@
+/* resfile.c - reads a results file into memory (see resfile.h).
+ *
+ * Compound datasets are read field by field name through a memory type
+ * built from the fields the file actually has, so a field added or dropped
+ * by a later writer does not break the reader; strings may be variable or
+ * fixed length.  All HDF5 handles are closed before each function returns.
+ */
+#include "resfile.h"
+
+#include <hdf5.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cfg.h"
+
+typedef enum field_kind { FIELD_DOUBLE, FIELD_I64, FIELD_U64, FIELD_STR } field_kind;
+
+typedef struct field {
+    const char *name;
+    field_kind kind;
+    size_t offset;       /* in the caller's struct */
+} field;
+
+#define F(type, member, kind) { #member, kind, offsetof(type, member) }
+
+static const field summary_fields[] = {
+    F(resfile_summary, mean, FIELD_DOUBLE), F(resfile_summary, ci95_low, FIELD_DOUBLE),
+    F(resfile_summary, ci95_high, FIELD_DOUBLE), F(resfile_summary, p50, FIELD_DOUBLE),
+    F(resfile_summary, p95, FIELD_DOUBLE), F(resfile_summary, p99, FIELD_DOUBLE),
+    F(resfile_summary, n, FIELD_DOUBLE), F(resfile_summary, replications, FIELD_U64),
+};
+static const field rep_fields[] = {
+    F(resfile_rep, point, FIELD_U64), F(resfile_rep, replication, FIELD_U64),
+    F(resfile_rep, value, FIELD_DOUBLE), F(resfile_rep, n, FIELD_DOUBLE),
+    F(resfile_rep, sd, FIELD_DOUBLE), F(resfile_rep, min, FIELD_DOUBLE),
+    F(resfile_rep, max, FIELD_DOUBLE), F(resfile_rep, p50, FIELD_DOUBLE),
+    F(resfile_rep, p90, FIELD_DOUBLE), F(resfile_rep, p95, FIELD_DOUBLE),
+    F(resfile_rep, p99, FIELD_DOUBLE),
+};
+static const field claim_fields[] = {
+    F(resfile_claim, name, FIELD_STR), F(resfile_claim, metric, FIELD_STR),
+    F(resfile_claim, statistic, FIELD_STR), F(resfile_claim, bound, FIELD_STR),
+    F(resfile_claim, source, FIELD_STR), F(resfile_claim, verdict, FIELD_STR),
+    F(resfile_claim, unit, FIELD_STR), F(resfile_claim, note, FIELD_STR),
+    F(resfile_claim, estimate, FIELD_DOUBLE), F(resfile_claim, ci95_low, FIELD_DOUBLE),
+    F(resfile_claim, ci95_high, FIELD_DOUBLE), F(resfile_claim, bound_low, FIELD_DOUBLE),
+    F(resfile_claim, bound_high, FIELD_DOUBLE), F(resfile_claim, replications, FIELD_U64),
+    F(resfile_claim, more_replications, FIELD_I64),
+};
+static const field runbook_fields[] = {
+    F(resfile_cap_runbook, month, FIELD_I64), F(resfile_cap_runbook, ai_agents, FIELD_I64),
+    F(resfile_cap_runbook, transactions_per_second, FIELD_I64),
+    F(resfile_cap_runbook, storage_tb, FIELD_DOUBLE),
+    F(resfile_cap_runbook, compute_cores, FIELD_I64),
+    F(resfile_cap_runbook, memory_gb, FIELD_I64),
+    F(resfile_cap_runbook, network_gbps, FIELD_DOUBLE),
+};
+static const field breaking_fields[] = {
+    F(resfile_cap_breaking, claim, FIELD_STR), F(resfile_cap_breaking, metric, FIELD_STR),
+    F(resfile_cap_breaking, held_at_start, FIELD_I64),
+    F(resfile_cap_breaking, breaks_at_month, FIELD_I64),
+};
+static const field plan_fields[] = {
+    F(resfile_cap_plan, month, FIELD_I64), F(resfile_cap_plan, growth_factor, FIELD_DOUBLE),
+    F(resfile_cap_plan, agents, FIELD_DOUBLE),
+    F(resfile_cap_plan, claims_holding_unchanged, FIELD_I64),
+    F(resfile_cap_plan, claims_total, FIELD_I64), F(resfile_cap_plan, resources, FIELD_STR),
+    F(resfile_cap_plan, resource_units, FIELD_DOUBLE),
+};
+#define NFIELDS(a) (sizeof(a) / sizeof(a)[0])
+
+static char *dupstr(const char *s)
+{
+    return strdup(s ? s : "");
+}
+
+static int exists(hid_t loc, const char *path)
+{
+    /* H5Lexists fails on a missing intermediate group; walk the path. */
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", path);
+    for (char *p = buf + (buf[0] == '/'); ; p++) {
+        char c = *p;
+        if (c == '/' || c == '\0') {
+            *p = '\0';
+            if (H5Lexists(loc, buf, H5P_DEFAULT) <= 0)
+                return 0;
+            *p = c;
+            if (!c)
+                return 1;
+        }
+    }
+}
+
+/* Sets the defaults of one row: NaN doubles, 0 integers, "" strings. */
+static int row_defaults(const field *f, size_t nf, char *row)
+{
+    for (size_t i = 0; i < nf; i++) {
+        char *at = row + f[i].offset;
+        switch (f[i].kind) {
+        case FIELD_DOUBLE: *(double *)at = NAN; break;
+        case FIELD_I64: *(int64_t *)at = 0; break;
+        case FIELD_U64: *(uint64_t *)at = 0; break;
+        case FIELD_STR:
+            if (!(*(char **)at = dupstr("")))
+                return -1;
+            break;
+        }
+    }
+    return 0;
+}
+
+/* Reads every element of compound dataset dset into out (nrows rows of
+ * stride bytes), by field name.  Returns 0 or -1 (HDF5 error or out of
+ * memory; strings already set stay owned by out). */
+static int read_compound(hid_t dset, const field *f, size_t nf, void *out, size_t stride,
+                         size_t nrows)
+{
+    int rc = -1;
+    hid_t ftype = H5Dget_type(dset), mtype = -1, space = -1;
+    hid_t strtypes[32];
+    size_t nstr = 0, moff[32], total = 0;
+    int present[32], vlen[32];
+    unsigned char *buf = NULL;
+    if (ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND || nf > 32)
+        goto done;
+    for (size_t i = 0; i < nrows; i++)
+        if (row_defaults(f, nf, (char *)out + i * stride))
+            goto done;
+    for (size_t i = 0; i < nf; i++) {
+        int idx = H5Tget_member_index(ftype, f[i].name);
+        present[i] = idx >= 0;
+        vlen[i] = 0;
+        moff[i] = total;
+        if (!present[i])
+            continue;
+        if (f[i].kind == FIELD_STR) {
+            hid_t mt = H5Tget_member_type(ftype, (unsigned)idx);
+            if (H5Tget_class(mt) != H5T_STRING) {
+                H5Tclose(mt);
+                present[i] = 0;
+                continue;
+            }
+            vlen[i] = H5Tis_variable_str(mt) > 0;
+            size_t sz = vlen[i] ? sizeof(char *) : H5Tget_size(mt) + 1;
+            H5Tclose(mt);
+            total += (sz + 7) & ~(size_t)7;
+        } else {
+            total += 8;
+        }
+    }
+    if (!total) {
+        rc = 0;
+        goto done;
+    }
+    mtype = H5Tcreate(H5T_COMPOUND, total);
+    for (size_t i = 0; i < nf; i++) {
+        if (!present[i])
+            continue;
+        hid_t t;
+        switch (f[i].kind) {
+        case FIELD_DOUBLE: t = H5T_NATIVE_DOUBLE; break;
+        case FIELD_I64: t = H5T_NATIVE_INT64; break;
+        case FIELD_U64: t = H5T_NATIVE_UINT64; break;
+        default: {
+            int idx = H5Tget_member_index(ftype, f[i].name);
+            hid_t mt = H5Tget_member_type(ftype, (unsigned)idx);
+            t = H5Tcopy(H5T_C_S1);
+            H5Tset_size(t, vlen[i] ? H5T_VARIABLE : H5Tget_size(mt) + 1);
+            H5Tset_cset(t, H5Tget_cset(mt));
+            H5Tclose(mt);
+            strtypes[nstr++] = t;
+        }
+        }
+        H5Tinsert(mtype, f[i].name, moff[i], t);
+    }
+    buf = calloc(nrows ? nrows : 1, total);
+    space = H5Dget_space(dset);
+    if (!buf || space < 0 || H5Dread(dset, mtype, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        goto done;
+    rc = 0;
+    for (size_t r = 0; r < nrows; r++) {
+        unsigned char *src = buf + r * total;
+        char *dst = (char *)out + r * stride;
+        for (size_t i = 0; i < nf; i++) {
+            if (!present[i])
+                continue;
+            void *s = src + moff[i], *d = dst + f[i].offset;
+            if (f[i].kind != FIELD_STR) {
+                memcpy(d, s, 8);
+                continue;
+            }
+            const char *text = vlen[i] ? *(char **)s : (const char *)s;
+            char *copy = dupstr(text);
+            if (!copy) {
+                rc = -1;
+                continue;
+            }
+            free(*(char **)d);
+            *(char **)d = copy;
+        }
+    }
+    for (size_t i = 0; i < nf; i++)
+        if (present[i] && vlen[i]) {
+            H5Dvlen_reclaim(mtype, space, H5P_DEFAULT, buf);
+            break;
+        }
+done:
+    for (size_t i = 0; i < nstr; i++)
+        H5Tclose(strtypes[i]);
+    free(buf);
+    if (space >= 0)
+        H5Sclose(space);
+    if (mtype >= 0)
+        H5Tclose(mtype);
+    if (ftype >= 0)
+        H5Tclose(ftype);
+    return rc;
+}
+
+/* Opens path (relative to loc) and reads its compound rows into a new array
+ * (*out, *n).  Absent dataset: 0 with *n = 0.  dims (optional) receives the
+ * first two dimensions (1 when fewer). */
+static int read_table(hid_t loc, const char *path, const field *f, size_t nf, size_t stride,
+                      void **out, size_t *n, size_t dims[2])
+{
+    *out = NULL;
+    *n = 0;
+    if (dims)
+        dims[0] = dims[1] = 1;
+    if (!exists(loc, path))
+        return 0;
+    hid_t d = H5Dopen2(loc, path, H5P_DEFAULT);
+    if (d < 0)
+        return -1;
+    hid_t sp = H5Dget_space(d);
+    hssize_t np = H5Sget_simple_extent_npoints(sp);
+    if (dims) {
+        hsize_t dd[8] = {0};
+        int nd = H5Sget_simple_extent_dims(sp, dd, NULL);
+        if (nd >= 1)
+            dims[0] = (size_t)dd[0];
+        if (nd >= 2)
+            dims[1] = (size_t)dd[1];
+    }
+    H5Sclose(sp);
+    int rc = 0;
+    if (np > 0) {
+        *out = calloc((size_t)np, stride);
+        if (!*out)
+            rc = -1;
+        else {
+            *n = (size_t)np;
+            rc = read_compound(d, f, nf, *out, stride, (size_t)np);
+        }
+    }
+    H5Dclose(d);
+    return rc;
+}
+
+/* Reads a 1-D string dataset (variable or fixed length). */
+static int read_strings(hid_t loc, const char *path, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!exists(loc, path))
+        return 0;
+    int rc = -1;
+    hid_t d = H5Dopen2(loc, path, H5P_DEFAULT);
+    hid_t ft = d >= 0 ? H5Dget_type(d) : -1, sp = d >= 0 ? H5Dget_space(d) : -1, mt = -1;
+    char *buf = NULL;
+    if (ft < 0 || sp < 0 || H5Tget_class(ft) != H5T_STRING)
+        goto done;
+    hssize_t np = H5Sget_simple_extent_npoints(sp);
+    if (np <= 0) {
+        rc = 0;
+        goto done;
+    }
+    int vl = H5Tis_variable_str(ft) > 0;
+    size_t sz = vl ? sizeof(char *) : H5Tget_size(ft) + 1;
+    mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, vl ? H5T_VARIABLE : sz);
+    H5Tset_cset(mt, H5Tget_cset(ft));
+    buf = calloc((size_t)np, sz);
+    *out = calloc((size_t)np, sizeof(char *));
+    if (!buf || !*out || H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+        goto done;
+    *n = (size_t)np;
+    rc = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (!((*out)[i] = dupstr(vl ? ((char **)buf)[i] : buf + i * sz)))
+            rc = -1;
+    if (vl)
+        H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, buf);
+done:
+    free(buf);
+    if (mt >= 0)
+        H5Tclose(mt);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (d >= 0)
+        H5Dclose(d);
+    return rc;
+}
+
+static void free_strings(char **s, size_t n)
+{
+    for (size_t i = 0; s && i < n; i++)
+        free(s[i]);
+    free(s);
+}
+
+/* A string attribute of object obj (relative to loc); "" when absent. */
+static char *read_str_attr(hid_t loc, const char *obj, const char *name)
+{
+    char *res = NULL;
+    if (H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) <= 0)
+        return dupstr("");
+    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t ft = a >= 0 ? H5Aget_type(a) : -1;
+    if (ft >= 0 && H5Tget_class(ft) == H5T_STRING) {
+        hid_t mt = H5Tcopy(H5T_C_S1);
+        H5Tset_cset(mt, H5Tget_cset(ft));
+        if (H5Tis_variable_str(ft) > 0) {
+            char *p = NULL;
+            H5Tset_size(mt, H5T_VARIABLE);
+            if (H5Aread(a, mt, &p) >= 0) {
+                res = dupstr(p);
+                H5free_memory(p);
+            }
+        } else {
+            size_t sz = H5Tget_size(ft) + 1;
+            char *p = calloc(1, sz);
+            H5Tset_size(mt, sz);
+            if (p && H5Aread(a, mt, p) >= 0)
+                res = dupstr(p);
+            free(p);
+        }
+        H5Tclose(mt);
+    }
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (a >= 0)
+        H5Aclose(a);
+    return res ? res : dupstr("");
+}
+
+static uint64_t read_u64_attr(hid_t loc, const char *name)
+{
+    uint64_t v = 0;
+    if (H5Aexists(loc, name) <= 0)
+        return 0;
+    hid_t a = H5Aopen(loc, name, H5P_DEFAULT);
+    if (a >= 0) {
+        if (H5Aread(a, H5T_NATIVE_UINT64, &v) < 0)
+            v = 0;
+        H5Aclose(a);
+    }
+    return v;
+}
+
+/* Names of the links in group path (sorted by name), or none. */
+typedef struct name_list {
+    char **names;
+    size_t n, cap;
+    int oom;
+} name_list;
+
+static herr_t collect_name(hid_t g, const char *name, const H5L_info_t *info, void *data)
+{
+    (void)g;
+    (void)info;
+    name_list *l = data;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 32;
+        char **p = realloc(l->names, cap * sizeof *p);
+        if (!p) {
+            l->oom = 1;
+            return -1;
+        }
+        l->names = p;
+        l->cap = cap;
+    }
+    if (!(l->names[l->n] = dupstr(name))) {
+        l->oom = 1;
+        return -1;
+    }
+    l->n++;
+    return 0;
+}
+
+static int list_group(hid_t loc, const char *path, name_list *l)
+{
+    memset(l, 0, sizeof *l);
+    if (!exists(loc, path))
+        return 0;
+    hid_t g = H5Gopen2(loc, path, H5P_DEFAULT);
+    if (g < 0)
+        return -1;
+    hsize_t idx = 0;
+    herr_t st = H5Literate(g, H5_INDEX_NAME, H5_ITER_INC, &idx, collect_name, l);
+    H5Gclose(g);
+    return st < 0 || l->oom ? -1 : 0;
+}
+
+static int metric_cmp(const void *a, const void *b)
+{
+    return strcmp(((const resfile_metric *)a)->name, ((const resfile_metric *)b)->name);
+}
+
+/* Finds or adds the metric named name (the list is sorted at the end). */
+static resfile_metric *metric_get(resfile *r, const char *name, size_t *cap)
+{
+    for (size_t i = 0; i < r->nmetrics; i++)
+        if (!strcmp(r->metrics[i].name, name))
+            return &r->metrics[i];
+    if (r->nmetrics == *cap) {
+        size_t ncap = *cap ? 2 * *cap : 32;
+        resfile_metric *p = realloc(r->metrics, ncap * sizeof *p);
+        if (!p)
+            return NULL;
+        r->metrics = p;
+        *cap = ncap;
+    }
+    resfile_metric *m = &r->metrics[r->nmetrics];
+    memset(m, 0, sizeof *m);
+    if (!(m->name = dupstr(name)))
+        return NULL;
+    r->nmetrics++;
+    return m;
+}
+
+/* Fills units/description from dataset path's attributes when still empty. */
+static int metric_attrs(hid_t f, const char *path, resfile_metric *m)
+{
+    if (!m->units || !m->units[0]) {
+        free(m->units);
+        m->units = read_str_attr(f, path, "units");
+    }
+    if (!m->description || !m->description[0]) {
+        free(m->description);
+        m->description = read_str_attr(f, path, "description");
+    }
+    return m->units && m->description ? 0 : -1;
+}
+
+static int read_metrics(hid_t f, resfile *r)
+{
+    size_t cap = 0;
+    const char *sgroup = r->is_sweep ? "/sweep/summary" : "/summary";
+    const char *rgroup = r->is_sweep ? "/sweep/replications" : "/replications";
+    name_list names;
+    char path[512];
+    if (list_group(f, sgroup, &names))
+        return -1;
+    int rc = 0;
+    for (size_t i = 0; i < names.n && !rc; i++) {
+        resfile_metric *m = metric_get(r, names.names[i], &cap);
+        void *rows = NULL;
+        size_t n = 0;
+        snprintf(path, sizeof path, "%s/%s", sgroup, names.names[i]);
+        if (!m || metric_attrs(f, path, m) ||
+            read_table(f, path, summary_fields, NFIELDS(summary_fields),
+                       sizeof(resfile_summary), &rows, &n, NULL)) {
+            free(rows);
+            rc = -1;
+            break;
+        }
+        m->summary = rows;
+        if (n != r->npoints) {
+            /* A summary shaped unlike the points: keep what fits. */
+            resfile_summary *p = realloc(m->summary, r->npoints * sizeof *p);
+            if (!p) {
+                rc = -1;
+                break;
+            }
+            for (size_t k = n; k < r->npoints; k++) {
+                row_defaults(summary_fields, NFIELDS(summary_fields), (char *)&p[k]);
+            }
+            m->summary = p;
+        }
+    }
+    free_strings(names.names, names.n);
+    if (rc || list_group(f, rgroup, &names))
+        return -1;
+    for (size_t i = 0; i < names.n && !rc; i++) {
+        if (!strcmp(names.names[i], "events"))
+            continue;
+        snprintf(path, sizeof path, "%s/%s", rgroup, names.names[i]);
+        hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+        hid_t t = d >= 0 ? H5Dget_type(d) : -1;
+        int compound = t >= 0 && H5Tget_class(t) == H5T_COMPOUND;
+        if (t >= 0)
+            H5Tclose(t);
+        if (d >= 0)
+            H5Dclose(d);
+        if (!compound)
+            continue;
+        resfile_metric *m = metric_get(r, names.names[i], &cap);
+        void *rows = NULL;
+        if (!m || metric_attrs(f, path, m) ||
+            read_table(f, path, rep_fields, NFIELDS(rep_fields), sizeof(resfile_rep), &rows,
+                       &m->nreps, NULL)) {
+            free(rows);
+            rc = -1;
+            break;
+        }
+        m->reps = rows;
+    }
+    free_strings(names.names, names.n);
+    if (rc || list_group(f, "/cdf", &names))
+        return -1;
+    for (size_t i = 0; i < names.n && !rc; i++) {
+        snprintf(path, sizeof path, "/cdf/%s", names.names[i]);
+        hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+        if (d < 0)
+            continue;
+        hid_t sp = H5Dget_space(d);
+        hsize_t dims[2] = {0, 0};
+        int nd = H5Sget_simple_extent_dims(sp, dims, NULL);
+        H5Sclose(sp);
+        if (nd == 2 && dims[1] == RESFILE_CDF_POINTS && dims[0] > 0) {
+            resfile_metric *m = metric_get(r, names.names[i], &cap);
+            double *buf = malloc((size_t)dims[0] * RESFILE_CDF_POINTS * sizeof *buf);
+            if (!m || !buf || metric_attrs(f, path, m) ||
+                H5Dread(d, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0) {
+                free(buf);
+                rc = -1;
+            } else {
+                m->cdf = buf;
+                m->cdf_reps = (size_t)dims[0];
+            }
+        }
+        H5Dclose(d);
+    }
+    free_strings(names.names, names.n);
+    if (r->nmetrics)
+        qsort(r->metrics, r->nmetrics, sizeof *r->metrics, metric_cmp);
+    return rc;
+}
+
+/* Number of times an axis' value changes from one point to the next. */
+static size_t axis_changes(const resfile_axis *a, size_t npoints)
+{
+    size_t c = 0;
+    for (size_t p = 1; p < npoints; p++)
+        c += strcmp(a->at_point[p], a->at_point[p - 1]) != 0;
+    return c;
+}
+
+static int read_sweep(hid_t f, resfile *r)
+{
+    name_list names;
+    char path[512];
+    if (list_group(f, "/sweep/axes", &names))
+        return -1;
+    r->axes = calloc(names.n ? names.n : 1, sizeof *r->axes);
+    if (!r->axes) {
+        free_strings(names.names, names.n);
+        return -1;
+    }
+    r->naxes = names.n;
+    int rc = 0;
+    r->npoints = 0;
+    for (size_t i = 0; i < names.n && !rc; i++) {
+        resfile_axis *a = &r->axes[i];
+        a->path = names.names[i];
+        names.names[i] = NULL;
+        size_t np = 0;
+        snprintf(path, sizeof path, "/sweep/axes/%s", a->path);
+        rc |= read_strings(f, path, &a->values, &a->nvalues);
+        snprintf(path, sizeof path, "/sweep/points/%s", a->path);
+        rc |= read_strings(f, path, &a->at_point, &np);
+        if (!rc && i == 0)
+            r->npoints = np;
+        if (!rc && np != r->npoints)
+            rc = -1;
+    }
+    free_strings(names.names, names.n);
+    if (rc)
+        return -1;
+    if (!r->npoints) {
+        /* No point list: fall back to the shape of any summary dataset. */
+        r->npoints = 1;
+        return 0;
+    }
+    /* The file lists axes by name; the grid is row-major in scenario order,
+     * so the slowest-changing axis comes first. */
+    for (size_t i = 1; i < r->naxes; i++)
+        for (size_t j = i; j > 0 && axis_changes(&r->axes[j], r->npoints) <
+                                        axis_changes(&r->axes[j - 1], r->npoints);
+             j--) {
+            resfile_axis t = r->axes[j];
+            r->axes[j] = r->axes[j - 1];
+            r->axes[j - 1] = t;
+        }
+    char *mode = read_str_attr(f, "/sweep", "mode");
+    if (!mode)
+        return -1;
+    free(r->sweep_mode);
+    r->sweep_mode = mode;
+    return 0;
+}
+
+static int read_claims(hid_t f, resfile *r)
+{
+    void *rows = NULL;
+    size_t n = 0, dims[2];
+    if (read_table(f, "/claims/table", claim_fields, NFIELDS(claim_fields),
+                   sizeof(resfile_claim), &rows, &n, dims)) {
+        r->claims = rows;
+        r->nclaims = n;
+        return -1;
+    }
+    r->claims = rows;
+    if (!n)
+        return 0;
+    /* Keep nclaims * npoints == rows; a table shaped otherwise is read as
+     * one point per claim. */
+    if (dims[1] == r->npoints && dims[0] * dims[1] == n) {
+        r->nclaims = dims[0];
+    } else if (r->npoints == 1) {
+        r->nclaims = n;
+    } else {
+        r->nclaims = 0;
+        for (size_t i = 0; i < n; i++) {
+            resfile_claim *c = &r->claims[i];
+            free(c->name), free(c->metric), free(c->statistic), free(c->bound);
+            free(c->source), free(c->verdict), free(c->unit), free(c->note);
+        }
+        free(r->claims);
+        r->claims = NULL;
+        return 0;
+    }
+    return read_strings(f, "/claims/regions", &r->regions, &r->nregions);
+}
+
+static int read_capacity(hid_t f, resfile *r)
+{
+    void *p = NULL;
+    int rc = 0;
+    rc |= read_table(f, "/capacity/runbook", runbook_fields, NFIELDS(runbook_fields),
+                     sizeof(resfile_cap_runbook), &p, &r->ncap_runbook, NULL);
+    r->cap_runbook = p;
+    rc |= read_table(f, "/capacity/breaking", breaking_fields, NFIELDS(breaking_fields),
+                     sizeof(resfile_cap_breaking), &p, &r->ncap_breaking, NULL);
+    r->cap_breaking = p;
+    rc |= read_table(f, "/capacity/plan", plan_fields, NFIELDS(plan_fields),
+                     sizeof(resfile_cap_plan), &p, &r->ncap_plan, NULL);
+    r->cap_plan = p;
+    rc |= read_strings(f, "/capacity/recommendations", &r->cap_recommendations,
+                       &r->ncap_recommendations);
+    return rc ? -1 : 0;
+}
+
+int resfile_open(const char *path, resfile **out, err_t *e)
+{
+    *out = NULL;
+    resfile *r = calloc(1, sizeof *r);
+    if (!r)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    hid_t f = -1;
+    int rc = 0;
+    H5E_BEGIN_TRY {
+        f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    } H5E_END_TRY;
+    if (f < 0) {
+        rc = err_set(e, ERR_NOINPUT, path, 0, 0, "cannot open the results file");
+        goto err;
+    }
+    if (H5Aexists(f, "scenario") <= 0) {
+        rc = err_set(e, ERR_NOINPUT, path, 0, 0,
+                     "not a mwrasp-sim results file (no `scenario` attribute)");
+        goto err;
+    }
+    int bad = 0;
+    H5E_BEGIN_TRY {
+        r->path = dupstr(path);
+        r->scenario = read_str_attr(f, ".", "scenario");
+        r->scenario_file = read_str_attr(f, ".", "scenario_file");
+        r->scenario_text = read_str_attr(f, ".", "scenario_text");
+        r->command_line = read_str_attr(f, ".", "command_line");
+        r->git_revision = read_str_attr(f, ".", "git_revision");
+        r->code_version = read_str_attr(f, ".", "code_version");
+        r->start_time = read_str_attr(f, ".", "start_time");
+        r->sweep_mode = dupstr("");
+        r->seed = read_u64_attr(f, "seed");
+        r->replications = read_u64_attr(f, "replications");
+        r->npoints = 1;
+        r->is_sweep = exists(f, "/sweep");
+        bad |= !r->path || !r->scenario || !r->scenario_file || !r->scenario_text ||
+               !r->command_line || !r->git_revision || !r->code_version || !r->start_time ||
+               !r->sweep_mode;
+        if (!bad && r->is_sweep)
+            bad |= read_sweep(f, r);
+        if (!bad)
+            bad |= read_metrics(f, r);
+        if (!bad)
+            bad |= read_claims(f, r);
+        if (!bad)
+            bad |= read_capacity(f, r);
+    } H5E_END_TRY;
+    if (bad) {
+        rc = err_set(e, ERR_NOINPUT, path, 0, 0,
+                     "cannot read the results file (damaged, or out of memory)");
+        goto err;
+    }
+    H5Fclose(f);
+    *out = r;
+    return 0;
+err:
+    if (f >= 0)
+        H5Fclose(f);
+    resfile_close(r);
+    return rc;
+}
+
+void resfile_close(resfile *r)
+{
+    if (!r)
+        return;
+    free(r->path), free(r->scenario), free(r->scenario_file), free(r->scenario_text);
+    free(r->command_line), free(r->git_revision), free(r->code_version);
+    free(r->start_time), free(r->sweep_mode);
+    for (size_t i = 0; i < r->naxes; i++) {
+        free(r->axes[i].path);
+        free_strings(r->axes[i].values, r->axes[i].nvalues);
+        free_strings(r->axes[i].at_point, r->axes[i].at_point ? r->npoints : 0);
+    }
+    free(r->axes);
+    for (size_t i = 0; i < r->nmetrics; i++) {
+        resfile_metric *m = &r->metrics[i];
+        free(m->name), free(m->units), free(m->description);
+        free(m->summary), free(m->reps), free(m->cdf);
+    }
+    free(r->metrics);
+    size_t nrows = r->nclaims * r->npoints;
+    for (size_t i = 0; r->claims && i < nrows; i++) {
+        resfile_claim *c = &r->claims[i];
+        free(c->name), free(c->metric), free(c->statistic), free(c->bound);
+        free(c->source), free(c->verdict), free(c->unit), free(c->note);
+    }
+    free(r->claims);
+    free_strings(r->regions, r->nregions);
+    free(r->cap_runbook);
+    free_strings(r->cap_recommendations, r->ncap_recommendations);
+    for (size_t i = 0; i < r->ncap_breaking; i++)
+        free(r->cap_breaking[i].claim), free(r->cap_breaking[i].metric);
+    free(r->cap_breaking);
+    for (size_t i = 0; i < r->ncap_plan; i++)
+        free(r->cap_plan[i].resources);
+    free(r->cap_plan);
+    free(r);
+}
+
+const resfile_metric *resfile_metric_find(const resfile *r, const char *name)
+{
+    size_t lo = 0, hi = r->nmetrics;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int c = strcmp(r->metrics[mid].name, name);
+        if (!c)
+            return &r->metrics[mid];
+        if (c < 0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return NULL;
+}
+
+const resfile_summary *resfile_summary_at(const resfile *r, const char *name, size_t point)
+{
+    const resfile_metric *m = resfile_metric_find(r, name);
+    if (!m || !m->summary || point >= r->npoints)
+        return NULL;
+    return &m->summary[point];
+}
+
+const resfile_claim *resfile_claim_at(const resfile *r, size_t c, size_t p)
+{
+    return &r->claims[c * r->npoints + p];
+}
+
+/* Applies "--set a=b", "--duration X" ... from the recorded command line.
+ * Words are split on blanks: values with spaces were quoted by the shell
+ * and cannot be recovered, and are skipped by cfg_doc_set's parser. */
+static void apply_command_line(const char *cmd, cfg_doc *doc)
+{
+    static const struct { const char *opt, *key; } opts[] = {
+        { "--set", NULL }, { "--duration", "duration" }, { "--seed", "seed" },
+        { "--replications", "replications" },
+    };
+    char *copy = dupstr(cmd), *save = NULL;
+    if (!copy)
+        return;
+    const char *pending = NULL;
+    int pending_set = 0;
+    for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
+        char assign[600];
+        err_t e;
+        err_clear(&e);
+        if (pending || pending_set) {
+            if (pending_set)
+                snprintf(assign, sizeof assign, "%s", w);
+            else
+                snprintf(assign, sizeof assign, "%s=%s", pending, w);
+            cfg_doc_set(doc, assign, &e);
+            pending = NULL;
+            pending_set = 0;
+            continue;
+        }
+        for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++) {
+            size_t len = strlen(opts[i].opt);
+            if (strncmp(w, opts[i].opt, len) || (w[len] && w[len] != '='))
+                continue;
+            if (w[len] == '=') {
+                if (opts[i].key)
+                    snprintf(assign, sizeof assign, "%s=%s", opts[i].key, w + len + 1);
+                else
+                    snprintf(assign, sizeof assign, "%s", w + len + 1);
+                cfg_doc_set(doc, assign, &e);
+            } else if (opts[i].key) {
+                pending = opts[i].key;
+            } else {
+                pending_set = 1;
+            }
+            break;
+        }
+    }
+    free(copy);
+}
+
+int resfile_param(const resfile *r, size_t point, const char *path, char *buf, size_t size)
+{
+    cfg_doc *doc = NULL;
+    err_t e;
+    err_clear(&e);
+    if (!r->scenario_text[0] ||
+        cfg_load_string(r->scenario_file[0] ? r->scenario_file : "scenario", r->scenario_text,
+                        strlen(r->scenario_text), &doc, &e))
+        return -1;
+    apply_command_line(r->command_line, doc);
+    for (size_t a = 0; a < r->naxes && point < r->npoints; a++) {
+        char assign[600];
+        snprintf(assign, sizeof assign, "%s=%s", r->axes[a].path, r->axes[a].at_point[point]);
+        cfg_doc_set(doc, assign, &e);
+    }
+    int rc = -1;
+    cfg_node *n = doc->root;
+    char key[256];
+    snprintf(key, sizeof key, "%s", path);
+    char *save = NULL;
+    for (char *k = strtok_r(key, ".", &save); k && n; k = strtok_r(NULL, ".", &save))
+        n = cfg_get(n, k);
+    if (n && n->kind == CFG_SCALAR) {
+        snprintf(buf, size, "%s", n->text);
+        rc = 0;
+    }
+    cfg_doc_free(doc);
+    return rc;
+}
+
+double resfile_duration_s(const resfile *r, size_t point)
+{
+    char buf[64], why[128];
+    int64_t ns;
+    if (resfile_param(r, point, "duration", buf, sizeof buf) ||
+        cfg_parse_duration(buf, &ns, why, sizeof why))
+        return NAN;
+    return (double)ns * 1e-9;
+}
+
+void resfile_point_label(const resfile *r, size_t p, char *buf, size_t size)
+{
+    size_t len = 0;
+    buf[0] = '\0';
+    for (size_t a = 0; a < r->naxes && p < r->npoints && len < size; a++) {
+        int k = snprintf(buf + len, size - len, "%s%s=%s", a ? ", " : "", r->axes[a].path,
+                         r->axes[a].at_point[p]);
+        if (k < 0)
+            break;
+        len += (size_t)k;
+    }
+}
+
+double resfile_unit_seconds(const char *unit)
+{
+    static const struct { const char *u; double s; } units[] = {
+        { "ns", 1e-9 }, { "us", 1e-6 }, { "ms", 1e-3 }, { "s", 1.0 },
+        { "min", 60.0 }, { "h", 3600.0 }, { "d", 86400.0 },
+    };
+    for (size_t i = 0; unit && i < sizeof units / sizeof units[0]; i++)
+        if (!strcmp(unit, units[i].u))
+            return units[i].s;
+    return 0.0;
+}

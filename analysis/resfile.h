@@ -1,0 +1,145 @@
+/* resfile.h - a results file (sim/h5out.h layout) read whole into memory.
+ *
+ * The analysis programs (plots, reports, dashboard, CSV) work from this
+ * copy only, never from the simulator's state, so everything they show can
+ * be regenerated from the HDF5 file alone.
+ *
+ * Invariants once resfile_open succeeds:
+ *   - npoints >= 1; a file without a sweep has npoints == 1, naxes == 0.
+ *   - metrics[] is sorted by name; each metric's summary (when present) has
+ *     npoints entries, in the file's point order (row-major over axes[],
+ *     axes[0] varying slowest).
+ *   - claims[] is [nclaims][npoints] (claim-major).
+ *   - every string is non-NULL (a field the file lacks reads as ""), every
+ *     double a field lacks reads as NaN, every integer as 0.
+ * Reading is tolerant: a group or dataset that is absent (no claims, no
+ * capacity, no sweep) leaves the matching arrays empty.
+ */
+#ifndef MWRASP_RESFILE_H
+#define MWRASP_RESFILE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define RESFILE_CDF_POINTS 101
+
+typedef struct resfile_summary {
+    double mean, ci95_low, ci95_high, p50, p95, p99, n;
+    uint64_t replications;
+} resfile_summary;
+
+/* One replication of one metric (point is 0 without a sweep). */
+typedef struct resfile_rep {
+    uint64_t point, replication;
+    double value, n, sd, min, max, p50, p90, p95, p99;
+} resfile_rep;
+
+typedef struct resfile_metric {
+    char *name, *units, *description;
+    resfile_summary *summary;   /* [npoints], NULL when the file has none */
+    resfile_rep *reps;          /* [nreps] */
+    size_t nreps;
+    double *cdf;                /* [cdf_reps][RESFILE_CDF_POINTS] or NULL */
+    size_t cdf_reps;
+} resfile_metric;
+
+typedef struct resfile_axis {
+    char *path;                 /* "mmc.servers" */
+    char **values;              /* [nvalues] as written ("30", "28.8/s") */
+    size_t nvalues;
+    char **at_point;            /* [npoints] */
+} resfile_axis;
+
+typedef struct resfile_claim {
+    char *name, *metric, *statistic, *bound, *source, *verdict, *unit, *note;
+    double estimate, ci95_low, ci95_high, bound_low, bound_high;
+    uint64_t replications;
+    int64_t more_replications;
+} resfile_claim;
+
+typedef struct resfile_cap_runbook {
+    int64_t month, ai_agents, transactions_per_second;
+    double storage_tb;
+    int64_t compute_cores, memory_gb;
+    double network_gbps;
+} resfile_cap_runbook;
+
+typedef struct resfile_cap_breaking {
+    char *claim, *metric;
+    int64_t held_at_start, breaks_at_month;   /* -1: holds to the horizon */
+} resfile_cap_breaking;
+
+typedef struct resfile_cap_plan {
+    int64_t month;
+    double growth_factor, agents;
+    int64_t claims_holding_unchanged, claims_total;
+    char *resources;
+    double resource_units;
+} resfile_cap_plan;
+
+typedef struct resfile {
+    char *path;
+    /* root attributes */
+    char *scenario, *scenario_file, *scenario_text, *command_line;
+    char *git_revision, *code_version, *start_time;
+    uint64_t seed, replications;
+    /* sweep */
+    int is_sweep;
+    char *sweep_mode;           /* "grid", "zip" or "" */
+    size_t naxes;
+    resfile_axis *axes;         /* grid order: axes[0] varies slowest */
+    size_t npoints;
+    /* metrics */
+    size_t nmetrics;
+    resfile_metric *metrics;
+    /* claims */
+    size_t nclaims;
+    resfile_claim *claims;      /* [nclaims][npoints] */
+    char **regions;             /* [nregions] (sweeps) */
+    size_t nregions;
+    /* capacity */
+    resfile_cap_runbook *cap_runbook;
+    size_t ncap_runbook;
+    char **cap_recommendations;
+    size_t ncap_recommendations;
+    resfile_cap_breaking *cap_breaking;
+    size_t ncap_breaking;
+    resfile_cap_plan *cap_plan;
+    size_t ncap_plan;
+} resfile;
+
+/* Reads the whole file at path.  ERR_NOINPUT when it cannot be opened or
+ * is not a results file (no scenario attribute), ERR_SOFTWARE on out of
+ * memory.  *out is NULL on failure; free with resfile_close. */
+int resfile_open(const char *path, resfile **out, err_t *e);
+/* Frees r; NULL is a no-op. */
+void resfile_close(resfile *r);
+
+/* The metric named name, or NULL. */
+const resfile_metric *resfile_metric_find(const resfile *r, const char *name);
+/* The metric's summary at point (NULL when the metric or summary is absent
+ * or point is out of range). */
+const resfile_summary *resfile_summary_at(const resfile *r, const char *name, size_t point);
+/* The claim row of claim c at point p. */
+const resfile_claim *resfile_claim_at(const resfile *r, size_t c, size_t p);
+
+/* A scenario parameter at point as written (e.g. "consensus.nodes" -> "7"):
+ * the scenario text, with the run's --set/--duration/--seed/--replications
+ * options (from the command_line attribute) and the point's sweep values
+ * applied.  Writes it into buf and returns 0; -1 when absent or not a
+ * scalar. */
+int resfile_param(const resfile *r, size_t point, const char *path, char *buf, size_t size);
+/* Simulated time per replication in seconds (after warmup), NaN if the
+ * scenario does not say. */
+double resfile_duration_s(const resfile *r, size_t point);
+/* "mmc.servers=32, mmc.arrival_rate=28.8/s" for point p ("" without a
+ * sweep). */
+void resfile_point_label(const resfile *r, size_t p, char *buf, size_t size);
+
+/* Seconds per unit for a time unit ("ns" "us" "ms" "s" "min" "h" "d"),
+ * 0 otherwise. */
+double resfile_unit_seconds(const char *unit);
+
+#endif
