@@ -5,6 +5,8 @@
  * routing of flags, and the memory per agent.  Seeds are fixed, so these
  * tests are deterministic. */
 #include <criterion/criterion.h>
+
+#include "testutil.h"
 #include <gsl/gsl_cdf.h>
 #include <math.h>
 #include <stdio.h>
@@ -19,24 +21,7 @@
 
 static scenario_t *load_text(const char *text, const char *const *sets, size_t nsets)
 {
-    char path[] = "/tmp/mwrasp-agents-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    FILE *f = fdopen(fd, "w");
-    fputs(text, f);
-    fclose(f);
-    cfg_ctx c;
-    cfg_ctx_init(&c);
-    scenario_t *sc = NULL;
-    err_t e;
-    err_clear(&e);
-    int rc = scenario_load(path, sets, nsets, &c, &sc, &e);
-    for (size_t i = 0; i < c.ndiags; i++)
-        fprintf(stderr, "%s\n", c.diags[i]);
-    cfg_ctx_free(&c);
-    unlink(path);
-    cr_assert_eq(rc, 0, "scenario failed to load: %s", e.msg);
-    return sc;
+    return load_scenario_ok(text, sets, nsets);
 }
 
 static void run(const char *text, runner_result *r)
@@ -448,19 +433,12 @@ Test(scenarios, bad_keys_are_reported)
 {
     const char *text = "name: t\nduration: 1s\nagents:\n  count: 10\n  drift: {sigma: 0.1,"
                        " stationary_sd: 0.1}\n  detect: {treshold: 0.2}\n";
-    char path[] = "/tmp/mwrasp-agents-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    FILE *f = fdopen(fd, "w");
-    fputs(text, f);
-    fclose(f);
     cfg_ctx c;
     cfg_ctx_init(&c);
     scenario_t *sc = NULL;
     err_t e;
     err_clear(&e);
-    int rc = scenario_load(path, NULL, 0, &c, &sc, &e);
-    unlink(path);
+    int rc = load_scenario_text(text, NULL, 0, &c, &sc, &e);
     cr_expect_neq(rc, 0);
     int both = 0, unknown = 0;
     for (size_t i = 0; i < c.ndiags; i++) {

@@ -3,6 +3,8 @@
  * the simulation's 95 % confidence interval.  Seeds are fixed, so these
  * tests are deterministic. */
 #include <criterion/criterion.h>
+
+#include "testutil.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,24 +16,7 @@
 
 static scenario_t *load_text(const char *text)
 {
-    char path[] = "/tmp/mwrasp-test-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    FILE *f = fdopen(fd, "w");
-    fputs(text, f);
-    fclose(f);
-    cfg_ctx c;
-    cfg_ctx_init(&c);
-    scenario_t *sc = NULL;
-    err_t e;
-    err_clear(&e);
-    int rc = scenario_load(path, NULL, 0, &c, &sc, &e);
-    for (size_t i = 0; i < c.ndiags; i++)
-        fprintf(stderr, "%s\n", c.diags[i]);
-    cr_assert_eq(rc, 0, "scenario failed to load: %s", e.msg);
-    cfg_ctx_free(&c);
-    unlink(path);
-    return sc;
+    return load_scenario_ok(text, NULL, 0);
 }
 
 static void check_inside(const runner_result *r, const char *metric, double expect,

@@ -16,6 +16,8 @@
  *   escalation one on-call person, Poisson pages, constant service:
  *              Pollaczek-Khinchine M/D/1 wait */
 #include <criterion/criterion.h>
+
+#include "testutil.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,26 +34,7 @@
 
 static scenario_t *load_text(const char *text)
 {
-    char path[] = "/tmp/mwrasp-threats-XXXXXX";
-    int fd = mkstemp(path);
-    cr_assert_geq(fd, 0);
-    FILE *f = fdopen(fd, "w");
-    fputs(text, f);
-    fclose(f);
-    cfg_ctx c;
-    cfg_ctx_init(&c);
-    scenario_t *sc = NULL;
-    err_t e;
-    err_clear(&e);
-    int rc = scenario_load(path, NULL, 0, &c, &sc, &e);
-    for (size_t i = 0; i < c.ndiags; i++)
-        fprintf(stderr, "%s\n", c.diags[i]);
-    size_t ndiags = c.ndiags;
-    cfg_ctx_free(&c);
-    unlink(path);
-    cr_assert_eq(rc, 0, "scenario failed to load: %s", e.msg);
-    cr_assert_eq(ndiags, 0, "scenario produced diagnostics");
-    return sc;
+    return load_scenario_ok(text, NULL, 0);
 }
 
 static void run(const char *text, runner_result *r)

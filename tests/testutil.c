@@ -161,3 +161,32 @@ int wait_sim(pid_t pid)
     waitpid(pid, &st, 0);
     return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
+
+int load_scenario_text(const char *text, const char *const *sets, size_t nsets,
+                       cfg_ctx *diags, scenario_t **out, err_t *e)
+{
+    char path[] = "/tmp/mwrasp-scenario-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    FILE *f = fdopen(fd, "w");
+    fputs(text, f);
+    fclose(f);
+    int rc = scenario_load(path, sets, nsets, diags, out, e);
+    unlink(path);
+    return rc;
+}
+
+scenario_t *load_scenario_ok(const char *text, const char *const *sets, size_t nsets)
+{
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    scenario_t *sc = NULL;
+    err_t e;
+    err_clear(&e);
+    int rc = load_scenario_text(text, sets, nsets, &c, &sc, &e);
+    for (size_t i = 0; i < c.ndiags; i++)
+        fprintf(stderr, "%s\n", c.diags[i]);
+    cfg_ctx_free(&c);
+    cr_assert_eq(rc, 0, "scenario failed to load: %s", e.msg);
+    return sc;
+}

@@ -6,10 +6,20 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "scenario.h"
+
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1
 #else
 #define UNDER_ASAN 0
+/* Writes text to a temporary file and loads it as a scenario with the
+ * --set assignments sets[0..nsets).  Returns scenario_load's status; the
+ * diagnostics are in diags (the caller owns and frees it). */
+int load_scenario_text(const char *text, const char *const *sets, size_t nsets,
+                       cfg_ctx *diags, scenario_t **out, err_t *e);
+/* The same, asserting that it loads (diagnostics go to stderr). */
+scenario_t *load_scenario_ok(const char *text, const char *const *sets, size_t nsets);
+
 #endif
 
 typedef struct run_out {
@@ -33,5 +43,13 @@ int wait_sim(pid_t pid);
 /* Criterion-expects that every dataset under each of groups (NULL-
  * terminated, e.g. "/summary") is bit-identical in files a and b. */
 void expect_same_datasets(const char *a, const char *b, const char *const *groups);
+
+/* Writes text to a temporary file and loads it as a scenario with the
+ * --set assignments sets[0..nsets).  Returns scenario_load's status; the
+ * diagnostics are in diags (the caller owns and frees it). */
+int load_scenario_text(const char *text, const char *const *sets, size_t nsets,
+                       cfg_ctx *diags, scenario_t **out, err_t *e);
+/* The same, asserting that it loads (diagnostics go to stderr). */
+scenario_t *load_scenario_ok(const char *text, const char *const *sets, size_t nsets);
 
 #endif
