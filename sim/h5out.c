@@ -74,6 +74,18 @@ static int h5out_describe(hid_t ds, const char *units, const char *what)
     return h5out_attr_str(ds, "description", what);
 }
 
+/* Writes buf to dataset ds (if it was created), describes it, closes it.
+ * 0 on success. */
+static int h5out_fill(hid_t ds, hid_t type, const void *buf, const char *units,
+                      const char *what)
+{
+    int ok = ds >= 0 && H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) >= 0 &&
+             h5out_describe(ds, units, what) == 0;
+    if (ds >= 0)
+        H5Dclose(ds);
+    return ok ? 0 : -1;
+}
+
 /* A dataset of rank 1 or 2 with unlimited first dimension, chunked and
  * deflated, so later appends (sweeps, resume) can extend it. */
 static hid_t h5out_extendible(hid_t group, const char *name, hid_t type,
@@ -148,10 +160,8 @@ static int h5out_write_metrics(hid_t file, const runner_result *r)
         hid_t space = H5Screate(H5S_SCALAR);
         hid_t ds = H5Dcreate2(gsum, d->name, tsum, space, H5P_DEFAULT,
                               H5P_DEFAULT, H5P_DEFAULT);
-        int ok = ds >= 0 && H5Dwrite(ds, tsum, H5S_ALL, H5S_ALL, H5P_DEFAULT, &row) >= 0 &&
-                 h5out_describe(ds, d->unit, d->what) == 0;
-        if (ds >= 0)
-            H5Dclose(ds);
+        int ok = h5out_fill(ds, tsum, &row,
+                        d->unit, d->what) == 0;
         H5Sclose(space);
         if (!ok)
             goto done;
@@ -164,38 +174,27 @@ static int h5out_write_metrics(hid_t file, const runner_result *r)
             memcpy(&cdf[i * STATS_CDF_POINTS], x->cdf, sizeof x->cdf);
         }
         ds = h5out_extendible(grep, d->name, trep, r->nreps, 0);
-        ok = ds >= 0 && H5Dwrite(ds, trep, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0 &&
-             h5out_describe(ds, d->unit, d->what) == 0;
-        if (ds >= 0)
-            H5Dclose(ds);
+        ok = h5out_fill(ds, trep, rows,
+                        d->unit, d->what) == 0;
         if (!ok)
             goto done;
         if (d->kind == STATS_TALLY) {
             ds = h5out_extendible(gcdf, d->name, H5T_NATIVE_DOUBLE, r->nreps,
                                   STATS_CDF_POINTS);
-            ok = ds >= 0 &&
-                 H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, cdf) >= 0 &&
-                 h5out_describe(ds, d->unit, "percentiles 0..100 of each replication") == 0;
-            if (ds >= 0)
-                H5Dclose(ds);
+            ok = h5out_fill(ds, H5T_NATIVE_DOUBLE, cdf,
+                            d->unit, "percentiles 0..100 of each replication") == 0;
             if (!ok)
                 goto done;
         }
     }
     hid_t ds = h5out_extendible(grep, "events", H5T_NATIVE_UINT64, r->nreps, 0);
-    int ok = ds >= 0 &&
-             H5Dwrite(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->events) >= 0 &&
-             h5out_describe(ds, "events", "events processed per replication") == 0;
-    if (ds >= 0)
-        H5Dclose(ds);
+    int ok = h5out_fill(ds, H5T_NATIVE_UINT64, r->events,
+                    "events", "events processed per replication") == 0;
     if (!ok)
         goto done;
     ds = h5out_extendible(gtim, "wall_s", H5T_NATIVE_DOUBLE, r->nreps, 0);
-    ok = ds >= 0 &&
-         H5Dwrite(ds, H5T_NATIVE_DOUBLE, H5S_ALL, H5S_ALL, H5P_DEFAULT, r->wall_s) >= 0 &&
-         h5out_describe(ds, "s", "wall time per replication (not reproducible)") == 0;
-    if (ds >= 0)
-        H5Dclose(ds);
+    ok = h5out_fill(ds, H5T_NATIVE_DOUBLE, r->wall_s,
+                    "s", "wall time per replication (not reproducible)") == 0;
     if (!ok)
         goto done;
     rc = 0;
@@ -284,10 +283,8 @@ static int h5out_strings(hid_t group, const char *name, const char *const *v, si
     hsize_t dims[1] = { n };
     hid_t space = H5Screate_simple(1, dims, NULL);
     hid_t ds = H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = ds >= 0 && H5Dwrite(ds, type, H5S_ALL, H5S_ALL, H5P_DEFAULT, v) >= 0 &&
-             h5out_describe(ds, "text", what) == 0;
-    if (ds >= 0)
-        H5Dclose(ds);
+    int ok = h5out_fill(ds, type, v,
+                    "text", what) == 0;
     H5Sclose(space);
     H5Tclose(type);
     return ok ? 0 : -1;
@@ -334,10 +331,8 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
     hid_t sp = H5Screate_simple(1, pdims, NULL);
     hid_t ds = H5Dcreate2(g, "replications_per_point", H5T_NATIVE_UINT64, sp, H5P_DEFAULT,
                           H5P_DEFAULT, H5P_DEFAULT);
-    int ok = ds >= 0 && H5Dwrite(ds, H5T_NATIVE_UINT64, H5S_ALL, H5S_ALL, H5P_DEFAULT, per) >= 0 &&
-             h5out_describe(ds, "replications", "replications run at each point") == 0;
-    if (ds >= 0)
-        H5Dclose(ds);
+    int ok = h5out_fill(ds, H5T_NATIVE_UINT64, per,
+                    "replications", "replications run at each point") == 0;
     H5Sclose(sp);
     if (!ok)
         goto done;
@@ -377,18 +372,14 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
         }
         sp = H5Screate_simple(rank, gdims, NULL);
         ds = H5Dcreate2(gsum, d->name, tsum, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        ok = ds >= 0 && H5Dwrite(ds, tsum, H5S_ALL, H5S_ALL, H5P_DEFAULT, sum) >= 0 &&
-             h5out_describe(ds, d->unit, d->what) == 0;
-        if (ds >= 0)
-            H5Dclose(ds);
+        ok = h5out_fill(ds, tsum, sum,
+                        d->unit, d->what) == 0;
         H5Sclose(sp);
         if (!ok)
             goto done;
         ds = h5out_extendible(grep, d->name, trep, row, 0);
-        ok = ds >= 0 && H5Dwrite(ds, trep, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0 &&
-             h5out_describe(ds, d->unit, d->what) == 0;
-        if (ds >= 0)
-            H5Dclose(ds);
+        ok = h5out_fill(ds, trep, rows,
+                        d->unit, d->what) == 0;
         if (!ok)
             goto done;
     }
@@ -475,11 +466,9 @@ static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
     hsize_t dims[2] = { l->n, npoints };
     hid_t sp = H5Screate_simple(sweep ? 2 : 1, dims, NULL);
     hid_t ds = H5Dcreate2(g, "table", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = ds >= 0 && H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0 &&
-             h5out_describe(ds, "see unit field",
+    int ok = h5out_fill(ds, t, rows,
+                    "see unit field",
                             "claims audit: verdict HOLDS/FAILS/INCONCLUSIVE from the 95% CI") == 0;
-    if (ds >= 0)
-        H5Dclose(ds);
     H5Sclose(sp);
     if (!ok)
         goto done;
@@ -540,10 +529,8 @@ static int h5out_table(hid_t g, const char *name, hid_t t, const void *rows, siz
     hsize_t dims[1] = { n };
     hid_t sp = H5Screate_simple(1, dims, NULL);
     hid_t ds = H5Dcreate2(g, name, t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    int ok = ds >= 0 && H5Dwrite(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, rows) >= 0 &&
-             h5out_describe(ds, units, what) == 0;
-    if (ds >= 0)
-        H5Dclose(ds);
+    int ok = h5out_fill(ds, t, rows,
+                    units, what) == 0;
     H5Sclose(sp);
     return ok ? 0 : -1;
 }
