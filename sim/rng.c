@@ -10,24 +10,9 @@
 #include <Random123/philox.h>
 #include <string.h>
 
-typedef struct rng_state {
-    philox4x32_ctr_t ctr;
-    philox4x32_ctr_t out;
-    philox4x32_key_t key;
-    int left; /* unread words in out */
-} rng_state;
-
 static unsigned long rng_get(void *vstate)
 {
-    rng_state *st = vstate;
-    if (st->left == 0) {
-        /* 2^64 blocks per stream before the low words wrap: ample. */
-        if (++st->ctr.v[0] == 0)
-            ++st->ctr.v[1];
-        st->out = philox4x32(st->ctr, st->key);
-        st->left = 4;
-    }
-    return st->out.v[--st->left];
+    return rng_next32(vstate);
 }
 
 static double rng_get_double(void *vstate)
