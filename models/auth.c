@@ -60,6 +60,7 @@ typedef struct auth_state {
     double line_area;           /* integral of the line length, ns */
     int64_t line_changed_ns;
     int64_t first_arrival_ns, last_done_ns;
+    int measuring;              /* the counters cover [warmup, end] */
     int m_latency, m_p50, m_p99, m_wait, m_served, m_waited, m_batch, m_throughput, m_rejected,
         m_rejected_fraction, m_util, m_hit_rate, m_queue;
 } auth_state;
@@ -405,9 +406,27 @@ static int auth_init(sim_t *sim, void *state, const void *params, err_t *e)
     return 0;
 }
 
+/* The VALUE metrics are computed here, not by the engine, so the warmup
+ * reset that the engine gives tallies and counts is done here too: at the
+ * first event at or after the warmup time the counters start again. */
+static void auth_start_measuring(sim_t *sim, auth_state *s)
+{
+    int64_t now = sim_now(sim);
+    s->measuring = 1;
+    if (now == 0)
+        return;
+    memset(s->hist, 0, AUTH_HIST_BUCKETS * sizeof *s->hist);
+    s->arrivals = s->dispatched = s->rejected = s->hits = s->misses = 0;
+    s->busy_ns = 0;
+    s->line_area = 0;
+    s->line_changed_ns = now;
+}
+
 static void auth_event(sim_t *sim, void *state, const sim_event *ev)
 {
     auth_state *s = state;
+    if (!s->measuring && sim_now(sim) >= sim_warmup_time(sim))
+        auth_start_measuring(sim, s);
     switch (ev->kind) {
     case AUTH_EV_REQUEST:
         auth_request(sim, s, ev->target);
