@@ -38,6 +38,11 @@
 #ifndef EVQ_SPILL
 #define EVQ_SPILL 64
 #endif
+/* Heap size at which a calendar with a far tier spills again (when the
+ * heap also holds more than a fifth of all entries). */
+#ifndef EVQ_HEAP_MAX
+#define EVQ_HEAP_MAX 256
+#endif
 /* Mean entries per bucket when a rung is built (memory: 4 B per bucket). */
 #ifndef EVQ_BUCKET_FILL
 #define EVQ_BUCKET_FILL 2
@@ -104,6 +109,7 @@ static void evq_reset(evq *q)
     q->overflow_n = 0;
     q->overflow_min = INT64_MAX;
     q->overflow_max = 0;
+    q->heap_limit = EVQ_HEAP_MAX;
 }
 
 /* Links e into its bucket or the overflow; e.time >= split (invariant 1).
@@ -132,16 +138,38 @@ static inline void evq_far_insert(evq *q, evq_entry e)
     *head = i;
 }
 
+/* Heap size that triggers a spill: twice what the heap holds now, so a
+ * spill (O(n)) is paid for by at least as many pushes. */
+static inline size_t evq_heap_limit(size_t heap_n)
+{
+    return heap_n * 2 > EVQ_HEAP_MAX ? heap_n * 2 : EVQ_HEAP_MAX;
+}
+
 static inline void evq_free_node(evq *q, uint32_t i)
 {
     q->next[i] = q->free_node;
     q->free_node = i;
 }
 
-/* Small calendar grown to EVQ_SPILL: keep the root's time in the heap and
- * move later times to the overflow, from which the first rung is built. */
+/* Small calendar grown to EVQ_SPILL, or a heap grown past heap_limit
+ * (its bucket, or the span below a far split, held too much): dissolve
+ * the rung into the overflow, keep the root's time in the heap and move
+ * later times to the overflow, from which the next rung is built. */
 static void evq_spill(evq *q)
 {
+    for (uint32_t b = q->cur; b < q->nbuckets; b++) {
+        for (uint32_t i = q->bucket[b], nx; i != EVQ_NIL; i = nx) {
+            nx = q->next[i];
+            int64_t t = q->node[i].time;
+            q->next[i] = q->overflow;
+            q->overflow = i;
+            q->overflow_n++;
+            if (t < q->overflow_min)
+                q->overflow_min = t;
+            if (t > q->overflow_max)
+                q->overflow_max = t;
+        }
+    }
     int64_t t0 = q->heap[0].time;
     q->split = q->rung_start = (uint64_t)t0 + 1;
     q->cur = q->nbuckets = 0;
@@ -154,16 +182,39 @@ static void evq_spill(evq *q)
             evq_far_insert(q, e);
     }
     q->heap_n = kept;
+    q->heap_limit = evq_heap_limit(kept);
 }
 
-/* The rung is used up: spread the overflow over a new rung that covers
- * its whole time range with about EVQ_BUCKET_FILL entries per bucket.
- * Nodes are relinked, not copied. */
+/* The rung is used up: spread the overflow over a new rung with about
+ * EVQ_BUCKET_FILL entries per bucket.  The rung covers the shortest
+ * power-of-two span from the overflow's earliest time that holds at least
+ * three quarters of its entries (or its whole range if that is shorter);
+ * the rest stay in the overflow.  Sizing from the whole range would let a
+ * few far-future entries (long timeouts) widen every bucket until the
+ * heap holds nearly everything.  Each rebuild places at least 3/4 of the
+ * entries it scans, so rescanning the rest stays O(1) amortised.  Nodes
+ * are relinked, not copied. */
 static void evq_rebuild(evq *q)
 {
     assert(q->overflow_n > 0);
-    uint64_t range = (uint64_t)q->overflow_max - (uint64_t)q->overflow_min;
-    size_t want = q->overflow_n / EVQ_BUCKET_FILL;
+    int64_t lo = q->overflow_min;
+    /* by_bits[k]: entries whose offset from lo has bit length k. */
+    size_t by_bits[65] = { 0 };
+    for (uint32_t i = q->overflow; i != EVQ_NIL; i = q->next[i]) {
+        uint64_t d = (uint64_t)q->node[i].time - (uint64_t)lo;
+        by_bits[d ? 64 - __builtin_clzll(d) : 0]++;
+    }
+    size_t need = q->overflow_n - q->overflow_n / 4, covered = 0;
+    unsigned bits = 0;
+    for (; bits < 64; bits++) {
+        covered += by_bits[bits];
+        if (covered >= need)
+            break;
+    }
+    uint64_t range = (uint64_t)q->overflow_max - (uint64_t)lo;
+    if (bits < 64 && range > ((uint64_t)1 << bits) - 1)
+        range = ((uint64_t)1 << bits) - 1; /* offsets below 2^bits */
+    size_t want = covered / EVQ_BUCKET_FILL;
     if (want < 1)
         want = 1;
     if (want > UINT32_MAX / 2)
@@ -183,21 +234,34 @@ static void evq_rebuild(evq *q)
     uint32_t nb = (uint32_t)(range >> shift) + 1;
     for (uint32_t b = 0; b < nb; b++)
         q->bucket[b] = EVQ_NIL;
-    q->rung_start = (uint64_t)q->overflow_min;
+    q->rung_start = (uint64_t)lo;
     q->split = q->rung_start;
     q->shift = shift;
     q->nbuckets = nb;
     q->cur = 0;
-    for (uint32_t i = q->overflow, nx; i != EVQ_NIL; i = nx) {
-        nx = q->next[i];
-        uint64_t b = ((uint64_t)q->node[i].time - q->rung_start) >> shift;
-        q->next[i] = q->bucket[b];
-        q->bucket[b] = i;
-    }
+    uint32_t rest = q->overflow;
     q->overflow = EVQ_NIL;
     q->overflow_n = 0;
     q->overflow_min = INT64_MAX;
     q->overflow_max = 0;
+    for (uint32_t i = rest, nx; i != EVQ_NIL; i = nx) {
+        nx = q->next[i];
+        int64_t t = q->node[i].time;
+        uint64_t b = ((uint64_t)t - q->rung_start) >> shift;
+        uint32_t *head;
+        if (b < nb) {
+            head = &q->bucket[b];
+        } else {
+            head = &q->overflow; /* at or after the rung's end (invariant 4) */
+            q->overflow_n++;
+            if (t < q->overflow_min)
+                q->overflow_min = t;
+            if (t > q->overflow_max)
+                q->overflow_max = t;
+        }
+        q->next[i] = *head;
+        *head = i;
+    }
 }
 
 /* Out of memory while pouring bucket cur: put back what was poured, then
@@ -241,6 +305,7 @@ static void evq_refill(evq *q)
     }
     q->bucket[q->cur++] = EVQ_NIL;
     q->split = q->rung_start + ((uint64_t)q->cur << q->shift);
+    q->heap_limit = evq_heap_limit(q->heap_n);
 }
 
 /* ---- sequence numbers ---- */
@@ -347,7 +412,8 @@ int evq_push(evq *q, int64_t time, uint32_t slot)
     evq_entry e = evq_make(q, time, slot);
     if (q->n == 0)
         evq_reset(q);
-    else if (q->split == EVQ_SMALL && q->heap_n >= EVQ_SPILL)
+    else if (q->split == EVQ_SMALL ? q->heap_n >= EVQ_SPILL
+                                   : q->heap_n >= q->heap_limit && q->heap_n > (q->n - q->heap_n) / 4)
         evq_spill(q);
     if ((uint64_t)time < q->split) {
         if (q->heap_n == q->heap_cap && evq_grow_heap(q) != 0)

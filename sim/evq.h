@@ -43,6 +43,7 @@ typedef struct evq {
     /* near tier */
     evq_entry *heap;     /* 4-ary heap; heap[0] is the earliest entry */
     size_t heap_n, heap_cap;
+    size_t heap_limit;   /* with a far tier: spill again at this heap size */
     size_t n;            /* entries in both tiers */
     uint32_t next_seq;
     /* far tier: node i is node[i], linked through next[i] */
