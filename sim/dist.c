@@ -103,9 +103,7 @@ const char *dist_kind_name(dist_kind k)
     return names[k];
 }
 
-/* Shortest exact spelling of ns.  This mirrors cfg_format_duration; it is
- * repeated here so that dist stays below cfg in the module layering. */
-static void dist_format_ns(double value_ns, char *buf, size_t size)
+void dist_format_duration(int64_t ns, char *buf, size_t size)
 {
     static const struct { const char *name; uint64_t ns; int decimal; } units[] = {
         {"d", 86400000000000ull, 0}, {"h", 3600000000000ull, 0},
@@ -113,35 +111,34 @@ static void dist_format_ns(double value_ns, char *buf, size_t size)
         {"ms", 1000000ull, 1},       {"us", 1000ull, 1},
         {"ns", 1ull, 1},
     };
-    if (!isfinite(value_ns) || fabs(value_ns) >= 9.2e18) {
-        snprintf(buf, size, "%gns", value_ns);
-        return;
-    }
-    int64_t ns = (int64_t)llround(value_ns);
     if (ns == 0) {
         snprintf(buf, size, "0s");
         return;
     }
     uint64_t mag = ns < 0 ? (uint64_t)0 - (uint64_t)ns : (uint64_t)ns;
+    const char *sign = ns < 0 ? "-" : "";
     char best[64] = "";
+    /* Units run from large to small and only a strictly shorter spelling
+     * wins, so ties go to the larger unit ("2min", not "120s"). */
     for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
         uint64_t q = mag / units[i].ns, rem = mag % units[i].ns;
         char cand[64];
         if (rem == 0) {
-            snprintf(cand, sizeof cand, "%s%llu%s", ns < 0 ? "-" : "",
-                     (unsigned long long)q, units[i].name);
+            snprintf(cand, sizeof cand, "%s%llu%s", sign, (unsigned long long)q,
+                     units[i].name);
         } else if (units[i].decimal && q > 0) {
+            /* "250ms" reads better than "0.25s", so no leading "0.". */
             int digits = 0;
             for (uint64_t u = units[i].ns; u > 1; u /= 10)
                 digits++;
             char frac[24];
-            if (snprintf(frac, sizeof frac, "%0*llu", digits,
-                         (unsigned long long)rem) >= (int)sizeof frac)
+            if (snprintf(frac, sizeof frac, "%0*llu", digits, (unsigned long long)rem) >=
+                (int)sizeof frac)
                 continue;
             for (int k = digits - 1; k > 0 && frac[k] == '0'; k--)
                 frac[k] = '\0';
-            snprintf(cand, sizeof cand, "%s%llu.%s%s", ns < 0 ? "-" : "",
-                     (unsigned long long)q, frac, units[i].name);
+            snprintf(cand, sizeof cand, "%s%llu.%s%s", sign, (unsigned long long)q, frac,
+                     units[i].name);
         } else {
             continue;
         }
@@ -149,6 +146,15 @@ static void dist_format_ns(double value_ns, char *buf, size_t size)
             snprintf(best, sizeof best, "%s", cand);
     }
     snprintf(buf, size, "%s", best);
+}
+
+/* A duration parameter held as double ns (it may exceed int64 range). */
+static void dist_format_ns(double value_ns, char *buf, size_t size)
+{
+    if (!isfinite(value_ns) || fabs(value_ns) >= 9.2e18)
+        snprintf(buf, size, "%gns", value_ns);
+    else
+        dist_format_duration((int64_t)llround(value_ns), buf, size);
 }
 
 static void dist_format_param(double v, int is_time, char *buf, size_t size)

@@ -41,6 +41,9 @@ int64_t dist_sample_ns(const dist_t *d, gsl_rng *r);
 double dist_mean(const dist_t *d);
 /* Name as written in scenarios ("exponential", ...). */
 const char *dist_kind_name(dist_kind k);
+/* Shortest exact spelling of a duration ("63ms", "1.5s", "2min"); the
+ * scenario parser reads it back to the same ns. */
+void dist_format_duration(int64_t ns, char *buf, size_t size);
 /* Writes a scenario-style description, e.g. "{dist: exponential, mean: 2ms}".
  * is_time: format parameters as durations. */
 void dist_describe(const dist_t *d, int is_time, char *buf, size_t size);

@@ -230,8 +230,7 @@ static int h5out_write_root(hid_t file, const scenario_t *sc,
     return 0;
 }
 
-/* mkdir -p for the parent directory of path. */
-static int h5out_make_parent(const char *path)
+int h5out_make_parent(const char *path)
 {
     char dir[4096];
     snprintf(dir, sizeof dir, "%s", path);

@@ -70,6 +70,9 @@ int h5out_write_campaign(const char *path, const scenario_t *base,
                          const struct campaign_result *c, const h5out_meta *meta,
                          err_t *e);
 
+/* mkdir -p of path's directory.  0, or -1 with errno set. */
+int h5out_make_parent(const char *path);
+
 /* Writes path atomically.  ERR_CANTCREAT when the directory or temporary
  * file cannot be created, ERR_IO on a write failure; no file is left at
  * path (nor a temporary) on failure. */

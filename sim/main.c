@@ -256,24 +256,6 @@ static void main_thousands(size_t v, char *buf, size_t size)
     buf[j] = '\0';
 }
 
-/* mkdir -p of path's directory.  0 or -1. */
-static int main_make_parent(const char *path)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        return 0;
-    *slash = '\0';
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    return dir[0] && mkdir(dir, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
 
 #ifdef MWRASP_HAVE_MPI
 /* MPI is initialised only under a launcher, so a plain run needs no MPI
@@ -383,7 +365,7 @@ int main(int argc, char **argv)
     else
         snprintf(outpath, sizeof outpath, "results/%s.h5", sc->name);
     snprintf(journal, sizeof journal, "%s.journal", outpath);
-    if (mpi_rank == 0 && main_make_parent(outpath) != 0) {
+    if (mpi_rank == 0 && h5out_make_parent(outpath) != 0) {
         rc = err_set(&e, ERR_CANTCREAT, outpath, 0, 0,
                      "cannot create the directory for the results file");
         goto fail;

@@ -15,6 +15,27 @@ void report_number(double v, char *buf, size_t size)
         snprintf(buf, size, "%.4g", v);
 }
 
+/* The numeric columns of a summary row: mean, CI (or why there is none),
+ * p50, p95, p99. */
+typedef struct report_cells {
+    char mean[24], p50[24], p95[24], p99[24], ci[64];
+} report_cells;
+
+static void report_cells_of(const stats_summary *s, const char *no_ci, report_cells *c)
+{
+    char lo[24], hi[24];
+    report_number(s->mean, c->mean, sizeof c->mean);
+    report_number(s->p50, c->p50, sizeof c->p50);
+    report_number(s->p95, c->p95, sizeof c->p95);
+    report_number(s->p99, c->p99, sizeof c->p99);
+    report_number(s->ci_low, lo, sizeof lo);
+    report_number(s->ci_high, hi, sizeof hi);
+    if (isnan(s->half_width))
+        snprintf(c->ci, sizeof c->ci, "%s", no_ci);
+    else
+        snprintf(c->ci, sizeof c->ci, "[%s, %s]", lo, hi);
+}
+
 void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
                   int threads, double wall_s)
 {
@@ -41,19 +62,10 @@ void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
     for (size_t k = 0; k < r->nmetrics; k++) {
         const stats_def *d = &r->defs[k];
         const stats_summary *s = &r->summary[k];
-        char mean[24], lo[24], hi[24], p50[24], p95[24], p99[24], ci[56];
-        report_number(s->mean, mean, sizeof mean);
-        report_number(s->ci_low, lo, sizeof lo);
-        report_number(s->ci_high, hi, sizeof hi);
-        report_number(s->p50, p50, sizeof p50);
-        report_number(s->p95, p95, sizeof p95);
-        report_number(s->p99, p99, sizeof p99);
-        if (isnan(s->half_width))
-            snprintf(ci, sizeof ci, "(data in < 2 replications)");
-        else
-            snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
+        report_cells c;
+        report_cells_of(s, "(data in < 2 replications)", &c);
         fprintf(out, "%-*s %-10s %11s  %-25s %10s %10s %10s  %s\n", w, d->name, d->unit,
-                mean, ci, p50, p95, p99, d->what);
+                c.mean, c.ci, c.p50, c.p95, c.p99, d->what);
     }
 }
 
@@ -90,19 +102,10 @@ void report_sweep(FILE *out, const scenario_t *base, const campaign_result *c,
             const stats_summary *s = &r->summary[kk];
             for (size_t a = 0; a < sw->naxes; a++)
                 fprintf(out, "  %-22s", sw->axes[a].values[sweep_value_index(sw, p, a)]);
-            char mean[24], lo[24], hi[24], p50[24], p95[24], p99[24], ci[56];
-            report_number(s->mean, mean, sizeof mean);
-            report_number(s->ci_low, lo, sizeof lo);
-            report_number(s->ci_high, hi, sizeof hi);
-            report_number(s->p50, p50, sizeof p50);
-            report_number(s->p95, p95, sizeof p95);
-            report_number(s->p99, p99, sizeof p99);
-            if (isnan(s->half_width))
-                snprintf(ci, sizeof ci, "-");
-            else
-                snprintf(ci, sizeof ci, "[%s, %s]", lo, hi);
-            fprintf(out, "  %5zu %11s  %-25s %10s %10s %10s\n", r->nreps, mean, ci, p50, p95,
-                    p99);
+            report_cells cells;
+            report_cells_of(s, "-", &cells);
+            fprintf(out, "  %5zu %11s  %-25s %10s %10s %10s\n", r->nreps, cells.mean, cells.ci,
+                    cells.p50, cells.p95, cells.p99);
         }
     }
 }

@@ -29,6 +29,19 @@ void slurp(const char *path, char *buf, size_t size)
         fclose(f);
 }
 
+/* In a forked child: becomes the simulator with args; never returns. */
+static void exec_sim(const char *const *args)
+{
+    const char *argv[64];
+    int n = 0;
+    argv[n++] = sim_binary();
+    for (const char *const *a = args; *a && n < 63; a++)
+        argv[n++] = *a;
+    argv[n] = NULL;
+    execv(argv[0], (char *const *)argv);
+    _exit(127);
+}
+
 void run_sim(const char *const *args, run_out *o)
 {
     char outp[] = "/tmp/mwrasp-out-XXXXXX", errp[] = "/tmp/mwrasp-err-XXXXXX";
@@ -44,14 +57,7 @@ void run_sim(const char *const *args, run_out *o)
             setrlimit(RLIMIT_AS, &rl);
         }
         alarm(60);
-        const char *argv[64];
-        int n = 0;
-        argv[n++] = sim_binary();
-        for (const char *const *a = args; *a && n < 63; a++)
-            argv[n++] = *a;
-        argv[n] = NULL;
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
+        exec_sim(args);
     }
     int st;
     waitpid(pid, &st, 0);
@@ -143,14 +149,7 @@ pid_t spawn_sim(const char *const *args)
         int null = open("/dev/null", O_WRONLY);
         dup2(null, 1);
         dup2(null, 2);
-        const char *argv[64];
-        int n = 0;
-        argv[n++] = sim_binary();
-        for (const char *const *a = args; *a && n < 63; a++)
-            argv[n++] = *a;
-        argv[n] = NULL;
-        execv(argv[0], (char *const *)argv);
-        _exit(127);
+        exec_sim(args);
     }
     return pid;
 }
