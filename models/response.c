@@ -145,7 +145,7 @@ static int response_configure(cfg_ctx *c, cfg_node *sec, void *params)
     bad |= cfg_int(c, sec, "expanded_bits", 256, 1, 4096, &p->expanded_bits);
     bad |= cfg_int(c, sec, "reactive_canaries", 100, 0, INT64_C(1) << 32, &p->reactive_canaries);
     bad |= cfg_bool(c, sec, "fence_nodes", 1, &p->fence_nodes);
-    bad |= cfg_bool(c, sec, "isolate_agents_event", 0, &p->isolate_agents_event);
+    bad |= cfg_bool(c, sec, "isolate_agents_event", 1, &p->isolate_agents_event);
     bad |= cfg_bool(c, sec, "merge", 1, &p->merge);
 
     cfg_node *steps = cfg_section(c, sec, "steps");

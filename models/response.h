@@ -55,7 +55,7 @@
  *   expanded_bits    key size after key-space expansion     (256)
  *   reactive_canaries  canaries deployed per incident       (100)
  *   fence_nodes      crash-fence a detected Byzantine node  (true)
- *   isolate_agents_event  send RESPONSE_AGENTS_EV_ISOLATE   (false)
+ *   isolate_agents_event  send RESPONSE_AGENTS_EV_ISOLATE   (true)
  *   merge            one incident per attack: later detections of an attack
  *                    with an open or closed incident are counted only (true)
  *   false_positives  list of {type, rate, confidence}: Poisson detections
@@ -119,8 +119,8 @@ typedef enum response_source {
  * Use response_detection() to fill it. */
 #define RESPONSE_EV_DETECTION 50
 
-/* RESPONSE_AGENTS_EV_ISOLATE: response -> agents (CONTRACT for the agents
- * model; sent only with isolate_agents_event: true).  target = agent index
+/* RESPONSE_AGENTS_EV_ISOLATE: response -> agents (the agents model
+ * handles it; sent only with isolate_agents_event: true).  target = agent index
  * to isolate (stop its traffic, clear its compromise); no payload. */
 #define RESPONSE_AGENTS_EV_ISOLATE 11
 
