@@ -8,6 +8,7 @@
  * reader never sees half a report.
  */
 #include "analysis.h"
+#include "h5out.h"
 
 #include <errno.h>
 #include <math.h>
@@ -39,21 +40,6 @@ void analysis_default_out_dir(const char *h5_path, char *buf, size_t size)
         return;
     }
     snprintf(buf, size, "%.*s", (int)n, h5_path);
-}
-
-static int mkdir_p(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
 }
 
 /* An output file written under "<path>.tmp.<pid>" and renamed on close. */
@@ -138,7 +124,7 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
 {
     outfile o;
     int rc;
-    if (mkdir_p(dir))
+    if (h5out_make_dirs(dir))
         return err_set(e, ERR_CANTCREAT, dir, 0, 0, "cannot create the directory: %s",
                        strerror(errno));
     if (!r->is_sweep) {
@@ -920,7 +906,7 @@ int analysis_run(const char *h5_path, const analysis_opts *opts, err_t *e)
     snprintf(plot_dir, sizeof plot_dir, "%s/plots", out_dir);
 
     if (opts->plots || opts->report) {
-        if (mkdir_p(out_dir)) {
+        if (h5out_make_dirs(out_dir)) {
             rc = err_set(e, ERR_CANTCREAT, out_dir, 0, 0, "cannot create the directory: %s",
                          strerror(errno));
             goto done;

@@ -9,6 +9,7 @@
  * is removed when empty.
  */
 #include "plots.h"
+#include "h5out.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -43,21 +44,6 @@ typedef struct pctx {
 } pctx;
 
 /* ---- small helpers ---- */
-
-static int mkdir_p(const char *path)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", path);
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(buf, 0777) && errno != EEXIST ? -1 : 0;
-}
 
 /* A file-name-safe copy of s. */
 static void safe_name(const char *s, char *buf, size_t size)
@@ -1202,7 +1188,7 @@ int plots_write(const resfile *r, const char *dir, int run, FILE *warn, plots_li
                 err_t *e)
 {
     memset(out, 0, sizeof *out);
-    if (mkdir_p(dir))
+    if (h5out_make_dirs(dir))
         return err_set(e, ERR_CANTCREAT, dir, 0, 0, "cannot create the directory: %s",
                        strerror(errno));
     remove_stale(dir);

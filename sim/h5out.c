@@ -230,6 +230,23 @@ static int h5out_write_root(hid_t file, const scenario_t *sc,
     return 0;
 }
 
+int h5out_make_dirs(const char *dir)
+{
+    char buf[4096];
+    snprintf(buf, sizeof buf, "%s", dir);
+    if (!buf[0])
+        return 0;
+    for (char *p = buf + 1; *p; p++) {
+        if (*p != '/')
+            continue;
+        *p = '\0';
+        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
+            return -1;
+        *p = '/';
+    }
+    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
+}
+
 int h5out_make_parent(const char *path)
 {
     char dir[4096];
@@ -238,16 +255,7 @@ int h5out_make_parent(const char *path)
     if (!slash)
         return 0;
     *slash = '\0';
-    for (char *p = dir + 1; *p; p++)
-        if (*p == '/') {
-            *p = '\0';
-            if (mkdir(dir, 0777) != 0 && errno != EEXIST)
-                return -1;
-            *p = '/';
-        }
-    if (dir[0] && mkdir(dir, 0777) != 0 && errno != EEXIST)
-        return -1;
-    return 0;
+    return h5out_make_dirs(dir);
 }
 
 typedef struct h5out_sweep_row {

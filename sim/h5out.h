@@ -70,6 +70,8 @@ int h5out_write_campaign(const char *path, const scenario_t *base,
                          const struct campaign_result *c, const h5out_meta *meta,
                          err_t *e);
 
+/* mkdir -p of dir.  0, or -1 with errno set. */
+int h5out_make_dirs(const char *dir);
 /* mkdir -p of path's directory.  0, or -1 with errno set. */
 int h5out_make_parent(const char *path);
 

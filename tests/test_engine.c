@@ -19,6 +19,16 @@ typedef struct ref_entry {
     uint32_t slot;
 } ref_entry;
 
+/* Index of the earliest (time, seq) entry of a non-empty reference. */
+static size_t ref_min(const ref_entry *ref, size_t nref)
+{
+    size_t m = 0;
+    for (size_t i = 1; i < nref; i++)
+        if (ref[i].time < ref[m].time || (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
+            m = i;
+    return m;
+}
+
 Test(evq, matches_reference_under_random_ops)
 {
     gsl_rng *r = rng_stream_new(rng_key(7, 0, 0, 1));
@@ -36,11 +46,7 @@ Test(evq, matches_reference_under_random_ops)
             uint32_t slot = next_slot++;
             if (nref && u < 0.1) {
                 /* replace_top path: pop the root, insert a new one */
-                size_t m = 0;
-                for (size_t i = 1; i < nref; i++)
-                    if (ref[i].time < ref[m].time ||
-                        (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
-                        m = i;
+                size_t m = ref_min(ref, nref);
                 cr_assert_eq(evq_top(&q)->slot, ref[m].slot);
                 ref[m] = ref[--nref];
                 evq_replace_top(&q, t, slot);
@@ -52,11 +58,7 @@ Test(evq, matches_reference_under_random_ops)
             ref[nref].slot = slot;
             nref++;
         } else {
-            size_t m = 0;
-            for (size_t i = 1; i < nref; i++)
-                if (ref[i].time < ref[m].time ||
-                    (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
-                    m = i;
+            size_t m = ref_min(ref, nref);
             const evq_entry *top = evq_top(&q);
             cr_assert_eq(top->time, ref[m].time);
             cr_assert_eq(top->slot, ref[m].slot, "step %d", step);
@@ -66,11 +68,7 @@ Test(evq, matches_reference_under_random_ops)
         cr_assert_eq(q.n, nref);
         if (nref > 2000) /* keep the reference scan cheap */
             while (nref > 100) {
-                size_t m = 0;
-                for (size_t i = 1; i < nref; i++)
-                    if (ref[i].time < ref[m].time ||
-                        (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
-                        m = i;
+                size_t m = ref_min(ref, nref);
                 cr_assert_eq(evq_top(&q)->slot, ref[m].slot);
                 evq_pop(&q);
                 ref[m] = ref[--nref];
@@ -187,11 +185,7 @@ Test(evq, wide_random_times_match_reference)
                                                  : (int64_t)(gsl_rng_uniform(r) * 1e12);
             uint32_t slot = next_slot++;
             if (nref && u < 0.2) {
-                size_t m = 0;
-                for (size_t i = 1; i < nref; i++)
-                    if (ref[i].time < ref[m].time ||
-                        (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
-                        m = i;
+                size_t m = ref_min(ref, nref);
                 cr_assert_eq(evq_top(&q)->slot, ref[m].slot);
                 ref[m] = ref[--nref];
                 evq_replace_top(&q, t, slot);
@@ -203,11 +197,7 @@ Test(evq, wide_random_times_match_reference)
             ref[nref].slot = slot;
             nref++;
         } else if (nref) {
-            size_t m = 0;
-            for (size_t i = 1; i < nref; i++)
-                if (ref[i].time < ref[m].time ||
-                    (ref[i].time == ref[m].time && ref[i].seq < ref[m].seq))
-                    m = i;
+            size_t m = ref_min(ref, nref);
             cr_assert_eq(evq_top(&q)->slot, ref[m].slot, "step %d", step);
             evq_pop(&q);
             ref[m] = ref[--nref];
