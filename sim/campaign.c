@@ -24,7 +24,7 @@
 #include <mpi.h>
 #endif
 
-#define CAMPAIGN_MAGIC "MWRASPJ1"
+#define CAMPAIGN_MAGIC "MWRASPJ2"
 enum { CAMPAIGN_REC_DEFS = 0x44454653u, CAMPAIGN_REC_REP = 0x52455053u };
 
 typedef struct campaign_point {
@@ -32,6 +32,7 @@ typedef struct campaign_point {
     stats_def *defs;      /* NULL until the first result */
     size_t cap;           /* replications allocated */
     stats_rep *reps;      /* [cap][nmetrics] */
+    runner_samples *samples; /* [cap][nmetrics], owned */
     uint64_t *events;
     double *wall;
     unsigned char *have;
@@ -119,8 +120,16 @@ static int campaign_encode_rep(campaign_buf *b, uint32_t point, uint32_t rep,
              campaign_buf_put(&pl, &nm, 4) || campaign_buf_put(&pl, &pad, 4) ||
              campaign_buf_put(&pl, &cp->events[rep], 8) ||
              campaign_buf_put(&pl, &cp->wall[rep], 8) ||
-             campaign_buf_put(&pl, &cp->reps[(size_t)rep * nm], nm * sizeof(stats_rep)) ||
-             campaign_frame(b, CAMPAIGN_REC_REP, &pl);
+             campaign_buf_put(&pl, &cp->reps[(size_t)rep * nm], nm * sizeof(stats_rep));
+    for (uint32_t k = 0; k < nm && !rc; k++) {
+        const runner_samples *sm = &cp->samples[(size_t)rep * nm + k];
+        rc = campaign_buf_put(&pl, &sm->nx, 8) || campaign_buf_put(&pl, &sm->ncens, 8) ||
+             campaign_buf_put(&pl, &sm->weight, 8) ||
+             campaign_buf_put(&pl, &sm->cens_weight, 8) ||
+             campaign_buf_put(&pl, sm->x, sm->nx * sizeof(double)) ||
+             campaign_buf_put(&pl, sm->cens, sm->ncens * sizeof(double));
+    }
+    rc = rc || campaign_frame(b, CAMPAIGN_REC_REP, &pl);
     free(pl.data);
     return rc;
 }
@@ -137,6 +146,11 @@ static int campaign_reserve(campaign_point *cp, size_t reps)
     if (!r)
         return -1;
     cp->reps = r;
+    runner_samples *sm = realloc(cp->samples, cap * nm * sizeof *sm);
+    if (!sm)
+        return -1;
+    memset(sm + cp->cap * nm, 0, (cap - cp->cap) * nm * sizeof *sm);
+    cp->samples = sm;
     uint64_t *ev = realloc(cp->events, cap * sizeof *ev);
     if (!ev)
         return -1;
@@ -165,9 +179,12 @@ static int campaign_set_defs(campaign_point *cp, const stats_def *defs, size_t n
                 return -1;
         return 0;
     }
-    /* Storage was sized for 1 metric per replication until now. */
+    /* Storage was sized for 1 metric per replication until now (and holds
+     * no results yet: the catalog comes with the first). */
     free(cp->reps);
+    free(cp->samples);
     cp->reps = NULL;
+    cp->samples = NULL;
     size_t cap = cp->cap;
     cp->nmetrics = n;
     cp->defs = malloc((n ? n : 1) * sizeof *cp->defs);
@@ -175,17 +192,26 @@ static int campaign_set_defs(campaign_point *cp, const stats_def *defs, size_t n
         return -1;
     memcpy(cp->defs, defs, n * sizeof *defs);
     cp->reps = malloc((cap ? cap : 1) * (n ? n : 1) * sizeof *cp->reps);
-    return cp->reps ? 0 : -1;
+    cp->samples = calloc((cap ? cap : 1) * (n ? n : 1), sizeof *cp->samples);
+    return cp->reps && cp->samples ? 0 : -1;
 }
 
-/* Stores one replication's result (a no-op if already present). */
+/* Stores one replication's result (a no-op if already present); the
+ * samples are copied. */
 static int campaign_store(campaign_point *cp, uint32_t rep, const stats_def *defs,
-                          const stats_rep *reps, size_t nm, uint64_t events, double wall)
+                          const stats_rep *reps, const runner_samples *samples, size_t nm,
+                          uint64_t events, double wall)
 {
     if (campaign_reserve(cp, (size_t)rep + 1) != 0 || campaign_set_defs(cp, defs, nm) != 0)
         return -1;
     if (cp->have[rep])
         return 0;
+    for (size_t k = 0; k < nm; k++)
+        if (runner_samples_copy(&cp->samples[(size_t)rep * nm + k], &samples[k]) != 0) {
+            for (size_t j = 0; j < k; j++)
+                runner_samples_free(&cp->samples[(size_t)rep * nm + j]);
+            return -1;
+        }
     memcpy(&cp->reps[(size_t)rep * nm], reps, nm * sizeof *reps);
     cp->events[rep] = events;
     cp->wall[rep] = wall;
@@ -234,7 +260,8 @@ static size_t campaign_decode(const unsigned char *data, size_t len, campaign_po
         } else if (tag == CAMPAIGN_REC_REP) {
             uint32_t nm;
             memcpy(&nm, pl + 8, 4);
-            if (plen != 32 + (size_t)nm * sizeof(stats_rep) || !cp->defs || nm != cp->nmetrics) {
+            size_t fixed = 32 + (size_t)nm * sizeof(stats_rep);
+            if (plen < fixed || !cp->defs || nm != cp->nmetrics) {
                 *bad = 1;
                 break;
             }
@@ -243,13 +270,51 @@ static size_t campaign_decode(const unsigned char *data, size_t len, campaign_po
             memcpy(&events, pl + 16, 8);
             memcpy(&wall, pl + 24, 8);
             stats_rep *tmp = malloc((nm ? nm : 1) * sizeof *tmp);
-            if (!tmp) {
-                *bad = 1;
-                break;
+            runner_samples *sm = calloc(nm ? nm : 1, sizeof *sm);
+            int ok = tmp && sm;
+            if (ok)
+                memcpy(tmp, pl + 32, nm * sizeof *tmp);
+            /* The samples follow: per metric two counts, two weights, data
+             * (pointing into the record; campaign_store copies them). */
+            size_t at = fixed;
+            double *aligned = NULL;
+            for (uint32_t k = 0; ok && k < nm; k++) {
+                if (at + 32 > plen) {
+                    ok = 0;
+                    break;
+                }
+                memcpy(&sm[k].nx, pl + at, 8);
+                memcpy(&sm[k].ncens, pl + at + 8, 8);
+                memcpy(&sm[k].weight, pl + at + 16, 8);
+                memcpy(&sm[k].cens_weight, pl + at + 24, 8);
+                at += 32;
+                if (sm[k].nx > (plen - at) / 8 || sm[k].ncens > (plen - at) / 8 - sm[k].nx) {
+                    ok = 0;
+                    break;
+                }
+                at += 8 * (size_t)(sm[k].nx + sm[k].ncens);
             }
-            memcpy(tmp, pl + 32, nm * sizeof *tmp);
+            ok = ok && at == plen;
+            if (ok) {
+                /* Copy the arrays out of the (unaligned) record. */
+                size_t total = (plen - fixed) / 8 + 1;
+                aligned = malloc(total * sizeof *aligned);
+                ok = aligned != NULL;
+                size_t pos = fixed, di = 0;
+                for (uint32_t k = 0; ok && k < nm; k++) {
+                    pos += 32;
+                    size_t cnt = (size_t)(sm[k].nx + sm[k].ncens);
+                    memcpy(aligned + di, pl + pos, cnt * 8);
+                    sm[k].x = sm[k].nx || sm[k].ncens ? aligned + di : NULL;
+                    sm[k].cens = sm[k].nx || sm[k].ncens ? aligned + di + sm[k].nx : NULL;
+                    pos += cnt * 8;
+                    di += cnt;
+                }
+            }
             int already = a < cp->cap && cp->have[a];
-            int rc = campaign_store(cp, a, cp->defs, tmp, nm, events, wall);
+            int rc = ok ? campaign_store(cp, a, cp->defs, tmp, sm, nm, events, wall) : -1;
+            free(aligned);
+            free(sm);
             free(tmp);
             if (rc != 0) {
                 *bad = 1;
@@ -523,7 +588,7 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
             {
                 if (trc == 0) {
                     campaign_point *cp = &pts[tk.point];
-                    if (campaign_store(cp, tk.rep, rep.defs, rep.reps, rep.nmetrics,
+                    if (campaign_store(cp, tk.rep, rep.defs, rep.reps, rep.samples, rep.nmetrics,
                                        rep.events, rep.wall_s) != 0 ||
                         campaign_journal_add(&j, cp, tk.point, tk.rep) != 0 ||
                         (o->mpi_size > 1 &&
@@ -590,6 +655,40 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
                     if (pts[p].target > max_reps)
                         pts[p].target = max_reps;
                 }
+        /* A caller's rule (--decide) sees every point's results so far and
+         * may raise targets; it looks only at results, so every rank and
+         * every thread count takes the same decisions. */
+        if (o->policy) {
+            runner_result *views = calloc(npoints, sizeof *views);
+            size_t *targets = malloc(npoints * sizeof *targets);
+            int prc = views && targets ? 0 : -1;
+            for (size_t p = 0; p < npoints && !prc; p++) {
+                views[p].nmetrics = pts[p].nmetrics;
+                views[p].defs = pts[p].defs;
+                views[p].nreps = pts[p].target;
+                views[p].reps = pts[p].reps;
+                views[p].samples = pts[p].samples;
+                views[p].events = pts[p].events;
+                views[p].wall_s = pts[p].wall;
+                targets[p] = pts[p].target;
+                if (runner_summarise(&views[p]) != 0)
+                    prc = -1;
+            }
+            if (!prc)
+                prc = o->policy(o->policy_ctx, views, npoints, targets);
+            for (size_t p = 0; views && p < npoints; p++)
+                free(views[p].summary);
+            if (!prc)
+                for (size_t p = 0; p < npoints; p++)
+                    if (targets[p] > pts[p].target)
+                        pts[p].target = targets[p];
+            free(views);
+            free(targets);
+            if (prc) {
+                rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+                goto done;
+            }
+        }
     }
     campaign_show(&meter, done_total, out->planned, npoints, out->resumed, 1);
     out->saved = done_total;
@@ -611,12 +710,16 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
         r->reps = malloc((n ? n : 1) * R * sizeof *r->reps);
         r->events = malloc(R * sizeof *r->events);
         r->wall_s = malloc(R * sizeof *r->wall_s);
-        if (!r->defs || !r->reps || !r->events || !r->wall_s) {
+        r->samples = calloc((n ? n : 1) * R, sizeof *r->samples);
+        if (!r->defs || !r->reps || !r->events || !r->wall_s || !r->samples) {
             rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
             goto done;
         }
         memcpy(r->defs, cp->defs, n * sizeof *r->defs);
         memcpy(r->reps, cp->reps, n * R * sizeof *r->reps);
+        /* The samples move to the result (the store is freed below). */
+        memcpy(r->samples, cp->samples, n * R * sizeof *r->samples);
+        memset(cp->samples, 0, n * R * sizeof *cp->samples);
         memcpy(r->events, cp->events, R * sizeof *r->events);
         memcpy(r->wall_s, cp->wall, R * sizeof *r->wall_s);
         if (runner_summarise(r) != 0) {
@@ -631,6 +734,10 @@ done:
         fclose(j.f);
     }
     for (size_t p = 0; p < npoints; p++) {
+        if (pts[p].samples)
+            for (size_t i = 0; i < pts[p].cap * pts[p].nmetrics; i++)
+                runner_samples_free(&pts[p].samples[i]);
+        free(pts[p].samples);
         free(pts[p].defs);
         free(pts[p].reps);
         free(pts[p].events);

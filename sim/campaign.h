@@ -37,6 +37,12 @@ typedef struct campaign_opts {
     campaign_progress progress;
     double ci_target;                 /* > 0 overrides precision.target */
     int mpi_rank, mpi_size;           /* 0 and 1 without MPI */
+    /* Optional rule run after every round (on every rank, on the same
+     * results): points[p] holds point p's first targets[p] replications
+     * (views, summaries filled); the rule may raise targets[p].  Returns 0,
+     * or -1 on out of memory.  The campaign ends when no target rises. */
+    int (*policy)(void *ctx, const runner_result *points, size_t npoints, size_t *targets);
+    void *policy_ctx;
 } campaign_opts;
 
 typedef struct campaign_result {

@@ -13,6 +13,9 @@
 
 #include "campaign.h"
 #include "claims.h"
+
+/* Family-wise error of the claims judged at each capacity step. */
+#define CAPACITY_ALPHA 0.05
 #include "scenario.h"
 
 int capacity_parse(cfg_ctx *c, cfg_node *sec, capacity_spec *s)
@@ -159,15 +162,22 @@ static int capacity_evaluate(capacity_ctx *cx, const char *const *sets, size_t n
         return rc;
     }
     cfg_ctx_free(&diags);
-    campaign_opts o = { cx->threads, NULL, 0, 0, cx->interrupt, CAMPAIGN_PROGRESS_NONE, 0, 0, 1 };
+    campaign_opts o = { .threads = cx->threads, .interrupt = cx->interrupt,
+                        .progress = CAMPAIGN_PROGRESS_NONE, .mpi_size = 1 };
     campaign_result r;
     scenario_t *pts[1] = { sc };
     rc = campaign_run(sc, pts, 1, &o, &r, e);
     if (!rc) {
-        for (size_t c = 0; c < cx->base->claims.n; c++) {
-            claims_result cr;
-            claims_evaluate(&cx->base->claims.items[c], &r.points[0], &cr);
-            verdict[c] = cr.verdict;
+        /* The same verdicts (Holm over the claims) as a plain run would give. */
+        claims_result *cr = calloc(cx->base->claims.n ? cx->base->claims.n : 1, sizeof *cr);
+        if (!cr) {
+            rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        } else {
+            claims_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
+            claims_evaluate_all(&cx->base->claims, &r.points[0], 1, &origin, CAPACITY_ALPHA, cr);
+            for (size_t c = 0; c < cx->base->claims.n; c++)
+                verdict[c] = cr[c].verdict;
+            free(cr);
         }
         cx->out->evaluations++;
     }

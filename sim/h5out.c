@@ -5,6 +5,7 @@
  * error printing is silenced: errors reach the user once, through err_t.
  */
 #include "h5out.h"
+#include "audit.h"
 #include "campaign.h"
 #include "capacity.h"
 #include "version.h"
@@ -21,8 +22,22 @@
 
 typedef struct h5out_summary_row {
     double mean, ci95_low, ci95_high, p50, p95, p99, n;
-    uint64_t replications;
+    uint64_t replications, reps_with_data;
+    double censored, p_event, p_event_low, p_event_high;
 } h5out_summary_row;
+
+/* One summary row (a metric missing at a sweep point: s NULL, all NaN). */
+static h5out_summary_row h5out_summary_of(const stats_summary *s)
+{
+    h5out_summary_row r = { NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, 0, 0, NAN, NAN, NAN };
+    if (s) {
+        h5out_summary_row full = { s->mean, s->ci_low, s->ci_high, s->p50, s->p95, s->p99,
+                                   s->n, (uint64_t)s->reps, (uint64_t)s->reps_with_data,
+                                   s->censored, s->p_event, s->p_event_low, s->p_event_high };
+        r = full;
+    }
+    return r;
+}
 
 typedef struct h5out_rep_row {
     double value, n, sd, min, max, p50, p90, p95, p99;
@@ -119,6 +134,12 @@ static hid_t h5out_summary_type(void)
     H5Tinsert(t, "p99", HOFFSET(h5out_summary_row, p99), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "n", HOFFSET(h5out_summary_row, n), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "replications", HOFFSET(h5out_summary_row, replications), H5T_NATIVE_UINT64);
+    H5Tinsert(t, "reps_with_data", HOFFSET(h5out_summary_row, reps_with_data),
+              H5T_NATIVE_UINT64);
+    H5Tinsert(t, "censored", HOFFSET(h5out_summary_row, censored), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p_event", HOFFSET(h5out_summary_row, p_event), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p_event_low", HOFFSET(h5out_summary_row, p_event_low), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "p_event_high", HOFFSET(h5out_summary_row, p_event_high), H5T_NATIVE_DOUBLE);
     return t;
 }
 
@@ -155,8 +176,7 @@ static int h5out_write_metrics(hid_t file, const runner_result *r)
     for (size_t k = 0; k < r->nmetrics; k++) {
         const stats_def *d = &r->defs[k];
         const stats_summary *s = &r->summary[k];
-        h5out_summary_row row = { s->mean, s->ci_low, s->ci_high, s->p50,
-                                  s->p95, s->p99, s->n, (uint64_t)s->reps };
+        h5out_summary_row row = h5out_summary_of(s);
         hid_t space = H5Screate(H5S_SCALAR);
         hid_t ds = H5Dcreate2(gsum, d->name, tsum, space, H5P_DEFAULT,
                               H5P_DEFAULT, H5P_DEFAULT);
@@ -359,13 +379,7 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
             const runner_result *r = &c->points[p];
             int kk = runner_metric_index(r, d->name);
             const stats_summary *s = kk >= 0 ? &r->summary[kk] : NULL;
-            h5out_summary_row sr = { NAN, NAN, NAN, NAN, NAN, NAN, 0, 0 };
-            if (s) {
-                h5out_summary_row full = { s->mean, s->ci_low, s->ci_high, s->p50, s->p95,
-                                           s->p99, s->n, (uint64_t)s->reps };
-                sr = full;
-            }
-            sum[p] = sr;
+            sum[p] = h5out_summary_of(s);
             for (size_t i = 0; i < r->nreps; i++) {
                 h5out_sweep_row x = { p, i, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN, NAN };
                 if (kk >= 0) {
@@ -408,14 +422,20 @@ done:
 
 typedef struct h5out_claim_row {
     const char *name, *metric, *statistic, *bound, *source, *verdict, *unit, *note;
-    double estimate, ci95_low, ci95_high, bound_low, bound_high;
-    uint64_t replications;
+    const char *rule, *method, *assumptions;
+    double estimate, ci_low, ci_high, level, pvalue, bound_low, bound_high;
+    uint64_t replications, reps_with_data;
     int64_t more_replications;
+    double exceed, observations, reps_exceeding, p_exceed, p_exceed_low, p_exceed_high;
+    double exceed_upper;
+    int64_t first_replication;
+    double first_time_s, p_event, p_event_low, p_event_high;
 } h5out_claim_row;
 
 static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
-                              const claims_result *res)
+                              const h5out_meta *m)
 {
+    const claims_result *res = m->claims;
     const claims_list *l = &sc->claims;
     if (!l->n || !res)
         return 0;
@@ -431,20 +451,48 @@ static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
     H5Tinsert(t, "verdict", HOFFSET(h5out_claim_row, verdict), str);
     H5Tinsert(t, "unit", HOFFSET(h5out_claim_row, unit), str);
     H5Tinsert(t, "note", HOFFSET(h5out_claim_row, note), str);
-    H5Tinsert(t, "estimate", HOFFSET(h5out_claim_row, estimate), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "ci95_low", HOFFSET(h5out_claim_row, ci95_low), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "ci95_high", HOFFSET(h5out_claim_row, ci95_high), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "bound_low", HOFFSET(h5out_claim_row, bound_low), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "bound_high", HOFFSET(h5out_claim_row, bound_high), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "rule", HOFFSET(h5out_claim_row, rule), str);
+    H5Tinsert(t, "method", HOFFSET(h5out_claim_row, method), str);
+    H5Tinsert(t, "assumptions", HOFFSET(h5out_claim_row, assumptions), str);
+#define H5OUT_CLAIM_D(f) H5Tinsert(t, #f, HOFFSET(h5out_claim_row, f), H5T_NATIVE_DOUBLE)
+    H5OUT_CLAIM_D(estimate);
+    H5OUT_CLAIM_D(ci_low);
+    H5OUT_CLAIM_D(ci_high);
+    H5OUT_CLAIM_D(level);
+    H5OUT_CLAIM_D(pvalue);
+    H5OUT_CLAIM_D(bound_low);
+    H5OUT_CLAIM_D(bound_high);
     H5Tinsert(t, "replications", HOFFSET(h5out_claim_row, replications), H5T_NATIVE_UINT64);
+    H5Tinsert(t, "reps_with_data", HOFFSET(h5out_claim_row, reps_with_data), H5T_NATIVE_UINT64);
     H5Tinsert(t, "more_replications", HOFFSET(h5out_claim_row, more_replications),
               H5T_NATIVE_INT64);
+    H5OUT_CLAIM_D(exceed);
+    H5OUT_CLAIM_D(observations);
+    H5OUT_CLAIM_D(reps_exceeding);
+    H5OUT_CLAIM_D(p_exceed);
+    H5OUT_CLAIM_D(p_exceed_low);
+    H5OUT_CLAIM_D(p_exceed_high);
+    H5OUT_CLAIM_D(exceed_upper);
+    H5Tinsert(t, "first_replication", HOFFSET(h5out_claim_row, first_replication),
+              H5T_NATIVE_INT64);
+    H5OUT_CLAIM_D(first_time_s);
+    H5OUT_CLAIM_D(p_event);
+    H5OUT_CLAIM_D(p_event_low);
+    H5OUT_CLAIM_D(p_event_high);
+#undef H5OUT_CLAIM_D
     size_t n = l->n * npoints;
     h5out_claim_row *rows = calloc(n, sizeof *rows);
+    char (*rests)[512] = calloc(l->n ? l->n : 1, sizeof *rests);
     int rc = -1;
     hid_t g = -1;
-    if (!rows)
+    if (!rows || !rests)
         goto done;
+    for (size_t c = 0; c < l->n; c++) {
+        size_t used = 0;
+        for (size_t a = 0; a < l->items[c].nassumptions && used < sizeof rests[c]; a++)
+            used += (size_t)snprintf(rests[c] + used, sizeof rests[c] - used, "%s%s",
+                                     a ? "," : "", l->items[c].assumptions[a]);
+    }
     for (size_t c = 0; c < l->n; c++)
         for (size_t p = 0; p < npoints; p++) {
             const claims_claim *cl = &l->items[c];
@@ -458,24 +506,55 @@ static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
             w->verdict = claims_verdict_name(r->verdict);
             w->unit = r->unit;
             w->note = r->note;
+            w->rule = claims_rule_name(r->rule);
+            w->method = r->method;
+            w->assumptions = rests[c];
             w->estimate = r->estimate;
-            w->ci95_low = r->ci_low;
-            w->ci95_high = r->ci_high;
+            w->ci_low = r->ci_low;
+            w->ci_high = r->ci_high;
+            w->level = r->level;
+            w->pvalue = r->pvalue;
             w->bound_low = r->bound_lo;
             w->bound_high = r->bound_hi;
             w->replications = r->replications;
+            w->reps_with_data = r->reps_with_data;
             w->more_replications = r->more_replications;
+            w->exceed = r->exceed;
+            w->observations = r->observations;
+            w->reps_exceeding = r->reps_exceeding;
+            w->p_exceed = r->p_exceed;
+            w->p_exceed_low = r->p_exceed_low;
+            w->p_exceed_high = r->p_exceed_high;
+            w->exceed_upper = r->exceed_upper;
+            w->first_replication = r->first_rep;
+            w->first_time_s = r->first_time_s;
+            w->p_event = r->p_event;
+            w->p_event_low = r->p_event_low;
+            w->p_event_high = r->p_event_high;
         }
     g = H5Gcreate2(file, "claims", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     if (g < 0)
         goto done;
+    {
+        uint64_t tests = m->claims_tests, looks = m->claims_looks ? m->claims_looks : 1;
+        double alpha = m->claims_alpha;
+        if (h5out_attr_num(g, "family_alpha", H5T_NATIVE_DOUBLE, &alpha) != 0 ||
+            h5out_attr_num(g, "family_tests", H5T_NATIVE_UINT64, &tests) != 0 ||
+            h5out_attr_num(g, "looks", H5T_NATIVE_UINT64, &looks) != 0 ||
+            h5out_attr_str(g, "procedure",
+                           "Holm step-down over the interval claims of all points at "
+                           "family_alpha / looks (docs/claims.md)") != 0)
+            goto done;
+    }
     int sweep = sc->sweep.naxes > 0;
     hsize_t dims[2] = { l->n, npoints };
     hid_t sp = H5Screate_simple(sweep ? 2 : 1, dims, NULL);
     hid_t ds = H5Dcreate2(g, "table", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     int ok = h5out_fill(ds, t, rows,
                     "see unit field",
-                            "claims audit: verdict HOLDS/FAILS/INCONCLUSIVE from the 95% CI") == 0;
+                            "claims audit: HOLDS/FAILS/INCONCLUSIVE/BY CONSTRUCTION/NO DATA; "
+                            "interval rule: CI at `level` (Holm over the family); every case "
+                            "and rare event: counterexamples (docs/claims.md)") == 0;
     H5Sclose(sp);
     if (!ok)
         goto done;
@@ -504,6 +583,7 @@ done:
     if (g >= 0)
         H5Gclose(g);
     free(rows);
+    free(rests);
     H5Tclose(t);
     H5Tclose(str);
     return rc;
@@ -540,6 +620,90 @@ static int h5out_table(hid_t g, const char *name, hid_t t, const void *rows, siz
                     units, what) == 0;
     H5Sclose(sp);
     return ok ? 0 : -1;
+}
+
+typedef struct h5out_robust_row {
+    const char *claim, *assumption, *low, *high, *baseline, *verdict_low, *verdict_baseline,
+        *verdict_high, *unit, *value_unit, *sentence;
+    double estimate_low, estimate_baseline, estimate_high;
+    int64_t flips;
+    double break_even, break_even_low, break_even_high;
+} h5out_robust_row;
+
+static int h5out_write_robustness(hid_t file, const scenario_t *sc, const audit_robust *r)
+{
+    if (!r || !r->n)
+        return 0;
+    hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, H5T_VARIABLE);
+    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(h5out_robust_row));
+#define H5OUT_RS(f) H5Tinsert(t, #f, HOFFSET(h5out_robust_row, f), str)
+#define H5OUT_RD(f) H5Tinsert(t, #f, HOFFSET(h5out_robust_row, f), H5T_NATIVE_DOUBLE)
+    H5OUT_RS(claim);
+    H5OUT_RS(assumption);
+    H5OUT_RS(low);
+    H5OUT_RS(high);
+    H5OUT_RS(baseline);
+    H5OUT_RS(verdict_low);
+    H5OUT_RS(verdict_baseline);
+    H5OUT_RS(verdict_high);
+    H5OUT_RS(unit);
+    H5OUT_RS(value_unit);
+    H5OUT_RS(sentence);
+    H5OUT_RD(estimate_low);
+    H5OUT_RD(estimate_baseline);
+    H5OUT_RD(estimate_high);
+    H5Tinsert(t, "flips", HOFFSET(h5out_robust_row, flips), H5T_NATIVE_INT64);
+    H5OUT_RD(break_even);
+    H5OUT_RD(break_even_low);
+    H5OUT_RD(break_even_high);
+#undef H5OUT_RS
+#undef H5OUT_RD
+    int rc = -1;
+    hid_t g = -1;
+    h5out_robust_row *rows = calloc(r->n, sizeof *rows);
+    if (!rows)
+        goto done;
+    for (size_t i = 0; i < r->n; i++) {
+        const audit_robust_row *x = &r->rows[i];
+        const scenario_assumption *a = &sc->assumptions[x->assumption];
+        h5out_robust_row *w = &rows[i];
+        w->claim = sc->claims.items[x->claim].name;
+        w->assumption = a->key;
+        w->low = a->lo;
+        w->high = a->hi;
+        w->baseline = x->base_value;
+        w->verdict_low = claims_verdict_name(x->verdict_low);
+        w->verdict_baseline = claims_verdict_name(x->verdict_base);
+        w->verdict_high = claims_verdict_name(x->verdict_high);
+        w->unit = x->unit;
+        w->value_unit = x->value_unit;
+        w->sentence = x->sentence;
+        w->estimate_low = x->estimate_low;
+        w->estimate_baseline = x->estimate_base;
+        w->estimate_high = x->estimate_high;
+        w->flips = x->flips;
+        w->break_even = x->break_even;
+        w->break_even_low = x->break_even_low;
+        w->break_even_high = x->break_even_high;
+    }
+    g = H5Gcreate2(file, "robustness", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    uint64_t runs = r->runs;
+    if (g < 0 || h5out_attr_num(g, "runs", H5T_NATIVE_UINT64, &runs) != 0 ||
+        h5out_table(g, "table", t, rows, r->n, "see unit and value_unit",
+                    "every claim at both ends of each assumption's range (common random "
+                    "numbers); break_even: the assumption's value where the estimate meets "
+                    "the bound, with the values where the CI does") != 0)
+        goto done;
+    rc = 0;
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    free(rows);
+    H5Tclose(t);
+    H5Tclose(str);
+    return rc;
 }
 
 static int h5out_write_capacity(hid_t file, const scenario_t *sc, const capacity_result *r)
@@ -671,8 +835,9 @@ static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
               (job->single ? h5out_write_metrics(file, job->single)
                            : h5out_write_sweep(file, job->sc, job->sweep)) != 0 ||
               h5out_write_claims(file, job->sc, job->sweep ? job->sweep->npoints : 1,
-                                 job->meta->claims) != 0 ||
-              h5out_write_capacity(file, job->sc, job->meta->capacity) != 0;
+                                 job->meta) != 0 ||
+              h5out_write_capacity(file, job->sc, job->meta->capacity) != 0 ||
+              h5out_write_robustness(file, job->sc, job->meta->robustness) != 0;
     if (H5Fclose(file) < 0)
         bad = 1;
     if (!bad) {

@@ -57,10 +57,15 @@ typedef struct h5out_meta {
     const char *start_time;  /* ISO 8601 */
     double wall_time_s;
     int threads;
-    /* Claim verdicts, [claim][point] (NULL when the scenario has none). */
+    /* Claim verdicts, [claim][point] (NULL when the scenario has none),
+     * the family-wise error per look, the family's size and the looks. */
     const struct claims_result *claims;
+    double claims_alpha;
+    size_t claims_tests, claims_looks;
     /* Capacity plan (NULL when the scenario has no capacity: section). */
     const struct capacity_result *capacity;
+    /* --robustness study (NULL when not asked for). */
+    const struct audit_robust *robustness;
 } h5out_meta;
 
 /* Writes a campaign's results (one point without a sweep, or a sweep)

@@ -19,6 +19,7 @@
 #endif
 
 #include "analysis.h"
+#include "audit.h"
 #include "campaign.h"
 #include "cfg.h"
 #include "err.h"
@@ -34,6 +35,8 @@
 #endif
 
 #define MAIN_MAX_SETS 256
+/* Family-wise error of the claims audit (each scenario, all its points). */
+#define MAIN_ALPHA 0.05
 
 static void main_usage(FILE *out)
 {
@@ -59,6 +62,11 @@ static void main_usage(FILE *out)
             "                      precision.max_replications\n"
             "  --resume            continue an interrupted run from its journal\n"
             "  --strict            exit 3 when any claim in the claims: section FAILS\n"
+            "  --decide            add replications (doubling, up to\n"
+            "                      precision.max_replications) until every claim is decided;\n"
+            "                      the error level is split over the looks (docs/claims.md)\n"
+            "  --robustness        judge every claim at both ends of each assumption's range\n"
+            "                      and find the break-even values (assumptions: section)\n"
             "  --plot              also write plots (gnuplot), report.md/.html, the\n"
             "                      dashboard and executive report to results/<name>/\n"
             "                      (as analysis/mwrasp-report does from the .h5 alone)\n"
@@ -93,7 +101,7 @@ typedef struct main_opts {
     size_t nsweeps;
     const char *out;
     const char *scenario;
-    int threads, validate, quiet, resume, strict, plot;
+    int threads, validate, quiet, resume, strict, plot, decide, robustness;
     const char *csv;
     double ci_target;
 } main_opts;
@@ -122,7 +130,7 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
            O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT,
-           O_PLOT, O_CSV };
+           O_PLOT, O_CSV, O_DECIDE, O_ROBUST };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED },
         { "replications", required_argument, NULL, O_REPS },
@@ -140,6 +148,8 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         { "plot", no_argument, NULL, O_PLOT },
         { "csv", required_argument, NULL, O_CSV },
         { "ci-target", required_argument, NULL, O_CI },
+        { "decide", no_argument, NULL, O_DECIDE },
+        { "robustness", no_argument, NULL, O_ROBUST },
         { NULL, 0, NULL, 0 }
     };
     opterr = 0;
@@ -155,6 +165,8 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         case O_RESUME: o->resume = 1; break;
         case O_STRICT: o->strict = 1; break;
         case O_PLOT: o->plot = 1; break;
+        case O_DECIDE: o->decide = 1; break;
+        case O_ROBUST: o->robustness = 1; break;
         case O_CSV: o->csv = optarg; break;
         case O_SWEEP:
             if (o->nsweeps == MAIN_MAX_SETS)
@@ -281,6 +293,7 @@ int main(int argc, char **argv)
     size_t npoints = 0;
     claims_result *claim_results = NULL;
     capacity_result *capacity = NULL;
+    audit_robust *robust = NULL;
     campaign_result camp;
     memset(&camp, 0, sizeof camp);
     main_opts o;
@@ -341,6 +354,29 @@ int main(int argc, char **argv)
             cfg_ctx_free(&pd);
         }
     }
+    {
+        cfg_ctx ad;
+        cfg_ctx_init(&ad);
+        rc = scenario_check_assumptions(sc, &diags, &ad, &e);
+        for (size_t i = 0; i < ad.ndiags; i++)
+            fprintf(stderr, "%s\n", ad.diags[i]);
+        cfg_ctx_free(&ad);
+        if (rc) {
+            fprintf(stderr, "mwrasp-sim: %s; nothing was run\n", e.msg);
+            goto done;
+        }
+        if (o.robustness && !sc->nassumptions) {
+            rc = err_set(&e, ERR_USAGE, NULL, 0, 0,
+                         "--robustness needs an assumptions: section in %s listing the "
+                         "parameters to vary (docs/claims.md)", o.scenario);
+            goto fail;
+        }
+        if (o.robustness && sc->sweep.naxes) {
+            rc = err_set(&e, ERR_USAGE, NULL, 0, 0,
+                         "--robustness studies one scenario point; drop the sweep");
+            goto fail;
+        }
+    }
     if (o.validate) {
         if (!o.quiet) {
             printf("%s: valid\n", o.scenario);
@@ -348,6 +384,26 @@ int main(int argc, char **argv)
                 printf("  %s\n", diags.resolved[i]);
             if (sc->sweep.naxes)
                 printf("  sweep: %zu points (%s)\n", npoints, sc->sweep.zip ? "zip" : "grid");
+            if (sc->nassumptions)
+                printf("assumptions (not given by the runbook; --robustness varies them):\n");
+            for (size_t i = 0; i < sc->nassumptions; i++) {
+                const scenario_assumption *a = &sc->assumptions[i];
+                char v[256];
+                const char *cur = scenario_assumption_value(&diags, a->key, v, sizeof v);
+                if (!cur)
+                    cur = scenario_value(sc, a->key);
+                printf("  %s = %s, plausible range [%s, %s]: %s\n", a->key, cur ? cur : "?",
+                       a->lo, a->hi, a->source);
+            }
+            for (size_t c = 0; c < sc->claims.n; c++) {
+                const claims_claim *cl = &sc->claims.items[c];
+                if (!cl->nassumptions)
+                    continue;
+                printf("  claim '%s' rests on:", cl->name);
+                for (size_t j = 0; j < cl->nassumptions; j++)
+                    printf("%s %s", j ? "," : "", cl->assumptions[j]);
+                printf("\n");
+            }
         }
         goto done;
     }
@@ -385,8 +441,21 @@ int main(int argc, char **argv)
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
-    campaign_opts copts = { threads, journal, key, o.resume, &main_interrupted,
-                            CAMPAIGN_PROGRESS_NONE, o.ci_target, mpi_rank, mpi_size };
+    campaign_opts copts = { .threads = threads, .journal = journal, .journal_key = key,
+                            .resume = o.resume, .interrupt = &main_interrupted,
+                            .progress = CAMPAIGN_PROGRESS_NONE, .ci_target = o.ci_target,
+                            .mpi_rank = mpi_rank, .mpi_size = mpi_size };
+    /* The claims' family-wise error, split over the looks --decide takes. */
+    const double alpha = MAIN_ALPHA;
+    size_t looks = 1;
+    audit_decide decide = { sc, alpha, (size_t)sc->precision.max_replications };
+    if (o.decide) {
+        looks = audit_looks((size_t)sc->replications, (size_t)sc->precision.max_replications);
+        decide.alpha_look = alpha / (double)looks;
+        copts.policy = audit_decide_policy;
+        copts.policy_ctx = &decide;
+    }
+    double alpha_look = alpha / (double)looks;
     if (!o.quiet)
         copts.progress = isatty(2) ? CAMPAIGN_PROGRESS_TTY : CAMPAIGN_PROGRESS_PLAIN;
     double t0 = main_clock();
@@ -412,11 +481,29 @@ int main(int argc, char **argv)
         goto fail;
     }
     int failed_claims = 0;
-    for (size_t c = 0; c < nclaims; c++)
-        for (size_t p = 0; p < npoints; p++) {
-            claims_evaluate(&sc->claims.items[c], &camp.points[p], &claim_results[c * npoints + p]);
-            failed_claims += claim_results[c * npoints + p].verdict == CLAIMS_FAILS;
+    claims_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
+    size_t tests = claims_evaluate_all(&sc->claims, camp.points, npoints, &origin, alpha_look,
+                                       claim_results);
+    for (size_t i = 0; i < nclaims * npoints; i++)
+        failed_claims += claim_results[i].verdict == CLAIMS_FAILS;
+    if (o.robustness) {
+        robust = calloc(1, sizeof *robust);
+        if (!robust) {
+            rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+            goto fail;
         }
+        if (mpi_rank == 0 && !o.quiet)
+            fprintf(stderr, "robustness: %zu assumption%s x 2 ends, and break-even searches\n",
+                    sc->nassumptions, sc->nassumptions == 1 ? "" : "s");
+        rc = audit_robustness(sc, &diags, &copts, claim_results, alpha_look, robust, &e);
+        if (rc == ERR_INTERRUPTED) {
+            if (mpi_rank == 0)
+                fprintf(stderr, "interrupted during --robustness; nothing was written\n");
+            goto done;
+        }
+        if (rc)
+            goto fail;
+    }
     if (sc->capacity.enabled) {
         if (sc->sweep.naxes) {
             rc = err_set(&e, ERR_DATA, o.scenario, 0, 0,
@@ -435,7 +522,8 @@ int main(int argc, char **argv)
     if (mpi_rank == 0) {
         cmdline = main_join(argc, argv);
         h5out_meta meta = { o.scenario, cmdline ? cmdline : "", start, wall, threads,
-                            nclaims ? claim_results : NULL, capacity };
+                            nclaims ? claim_results : NULL, alpha, tests, looks, capacity,
+                            robust };
         rc = h5out_write_campaign(outpath, sc, &camp, &meta, &e);
         if (rc)
             goto fail;
@@ -443,11 +531,20 @@ int main(int argc, char **argv)
         if (!o.quiet) {
             if (sc->sweep.naxes) {
                 report_sweep(stdout, sc, &camp, threads, wall);
-                claims_print_sweep(stdout, &sc->claims, &sc->sweep, npoints, claim_results);
+                claims_print_sweep(stdout, &sc->claims, &sc->sweep, npoints, claim_results,
+                                   alpha_look, tests);
             } else {
                 report_table(stdout, sc, &camp.points[0], threads, wall);
-                claims_print(stdout, &sc->claims, claim_results);
+                claims_print(stdout, &sc->claims, claim_results, alpha_look, tests);
             }
+            if (o.decide)
+                printf("\n--decide: %zu look%s at most (replications doubling from %lld to %lld); "
+                       "family-wise error %.3g %% split as %.3g %% per look\n",
+                       looks, looks == 1 ? "" : "s", (long long)sc->replications,
+                       (long long)sc->precision.max_replications, 100 * alpha,
+                       100 * alpha_look);
+            if (robust)
+                audit_robust_print(stdout, sc, robust);
             if (capacity)
                 capacity_print(stdout, sc, capacity);
             if (mpi_size > 1)
@@ -482,6 +579,8 @@ done:
     free(cmdline);
     free(claim_results);
     free(capacity);
+    audit_robust_free(robust);
+    free(robust);
     campaign_result_free(&camp);
     if (points && points[0] != sc)
         for (size_t p = 0; p < npoints; p++)

@@ -51,8 +51,10 @@ void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
                  "%d threads, %.2f s wall, %llu events\n",
             (unsigned long long)sc->seed, r->nreps, dur, warm, threads, wall_s,
             (unsigned long long)events);
-    fprintf(out, "figures   mean over replications with Student-t 95%% CI; "
-                 "p50/p95/p99 are means of per-replication quantiles\n\n");
+    fprintf(out, "figures   per metric: the mean (tallies: pooled over observations) with a "
+                 "95%% CI that fits its domain (docs/claims.md);\n"
+                 "          p50/p95/p99 of the pooled distribution; [k/R] = replications "
+                 "with data when some had none\n\n");
     int w = 28;
     for (size_t k = 0; k < r->nmetrics; k++)
         if ((int)strlen(r->defs[k].name) > w)
@@ -64,8 +66,18 @@ void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
         const stats_summary *s = &r->summary[k];
         report_cells c;
         report_cells_of(s, "(data in < 2 replications)", &c);
+        char what[256];
+        if (s->reps_with_data < s->reps)
+            snprintf(what, sizeof what, "[%zu/%zu] %s", s->reps_with_data, s->reps, d->what);
+        else
+            snprintf(what, sizeof what, "%s", d->what);
         fprintf(out, "%-*s %-10s %11s  %-25s %10s %10s %10s  %s\n", w, d->name, d->unit,
-                c.mean, c.ci, c.p50, c.p95, c.p99, d->what);
+                c.mean, c.ci, c.p50, c.p95, c.p99, what);
+        if (!isnan(s->p_event))
+            fprintf(out, "%-*s %-10s %11.4g  [%.4g, %.4g]%*s  P(event seen): %.0f of %.0f "
+                         "censored (still waiting at the end)\n",
+                    w, "", "1", s->p_event, s->p_event_low, s->p_event_high, 8, "",
+                    s->censored, s->censored + s->n);
     }
 }
 
@@ -85,7 +97,8 @@ void report_sweep(FILE *out, const scenario_t *base, const campaign_result *c,
                  "seed %llu, %s simulated after %s warmup, %d threads, %.2f s wall\n",
             c->npoints, sw->zip ? "zip" : "grid", reps, (unsigned long long)base->seed, dur,
             warm, threads, wall_s);
-    fprintf(out, "figures   mean over replications with Student-t 95%% CI\n");
+    fprintf(out, "figures   mean with a 95%% CI that fits the metric's domain "
+                 "(docs/claims.md); p50/p95/p99 pooled\n");
     const runner_result *r0 = &c->points[0];
     for (size_t k = 0; k < r0->nmetrics; k++) {
         const stats_def *d = &r0->defs[k];

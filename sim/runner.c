@@ -10,6 +10,8 @@
 #include <string.h>
 #include <time.h>
 
+#include <gsl/gsl_sort.h>
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -24,6 +26,71 @@ static double runner_clock(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+/* Samples are kept for the tallies a claim pools (claims.h) and for every
+ * time-to-event tally (its Kaplan-Meier estimates need them). */
+static int runner_keep(const scenario_t *sc, const stats_def *d)
+{
+    if (d->kind != STATS_TALLY)
+        return 0;
+    if (d->domain == STATS_TTE)
+        return 1;
+    for (size_t i = 0; i < sc->claims.nkeep; i++)
+        if (strcmp(sc->claims.keep[i], d->name) == 0)
+            return 1;
+    return 0;
+}
+
+static int runner_take_samples(const sim_t *sim, size_t k, const stats_def *d,
+                               runner_samples *out)
+{
+    const double *x, *c;
+    size_t nx, nc;
+    sim_samples(sim, k, &x, &nx, &c, &nc, &out->weight, &out->cens_weight);
+    out->x = malloc((nx ? nx : 1) * sizeof *out->x);
+    out->cens = malloc((nc ? nc : 1) * sizeof *out->cens);
+    if (!out->x || !out->cens) {
+        runner_samples_free(out);
+        return -1;
+    }
+    /* Raw values in the unit: the same product the summaries use. */
+    for (size_t i = 0; i < nx; i++)
+        out->x[i] = x[i] * d->scale;
+    for (size_t i = 0; i < nc; i++)
+        out->cens[i] = c[i] * d->scale;
+    out->nx = nx;
+    out->ncens = nc;
+    /* Censored times arrive unsorted; the estimators want them sorted. */
+    if (nc > 1)
+        gsl_sort(out->cens, 1, nc);
+    return 0;
+}
+
+int runner_samples_copy(runner_samples *dst, const runner_samples *src)
+{
+    *dst = *src;
+    dst->x = dst->cens = NULL;
+    if (!src->x && !src->cens)
+        return 0;
+    dst->x = malloc((src->nx ? src->nx : 1) * sizeof *dst->x);
+    dst->cens = malloc((src->ncens ? src->ncens : 1) * sizeof *dst->cens);
+    if (!dst->x || !dst->cens) {
+        runner_samples_free(dst);
+        return -1;
+    }
+    memcpy(dst->x, src->x, src->nx * sizeof *dst->x);
+    memcpy(dst->cens, src->cens, src->ncens * sizeof *dst->cens);
+    return 0;
+}
+
+void runner_samples_free(runner_samples *s)
+{
+    if (!s)
+        return;
+    free(s->x);
+    free(s->cens);
+    memset(s, 0, sizeof *s);
 }
 
 int runner_replicate(const scenario_t *sc, uint64_t point, uint64_t rep,
@@ -44,12 +111,17 @@ int runner_replicate(const scenario_t *sc, uint64_t point, uint64_t rep,
         out->nmetrics = n;
         out->defs = malloc((n ? n : 1) * sizeof *out->defs);
         out->reps = malloc((n ? n : 1) * sizeof *out->reps);
-        if (!out->defs || !out->reps) {
+        out->samples = calloc(n ? n : 1, sizeof *out->samples);
+        if (!out->defs || !out->reps || !out->samples) {
             rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         } else {
             for (size_t i = 0; i < n; i++)
                 out->defs[i] = *sim_metric_def(sim, i);
             memcpy(out->reps, sim_results(sim), n * sizeof *out->reps);
+            for (size_t i = 0; i < n && !rc; i++)
+                if (runner_keep(sc, &out->defs[i]) &&
+                    runner_take_samples(sim, i, &out->defs[i], &out->samples[i]) != 0)
+                    rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         }
         out->events = sim_events_processed(sim);
     }
@@ -64,10 +136,15 @@ void runner_rep_free(runner_rep *r)
 {
     if (!r)
         return;
+    if (r->samples)
+        for (size_t i = 0; i < r->nmetrics; i++)
+            runner_samples_free(&r->samples[i]);
+    free(r->samples);
     free(r->defs);
     free(r->reps);
     r->defs = NULL;
     r->reps = NULL;
+    r->samples = NULL;
 }
 
 int runner_run(const scenario_t *sc, uint64_t point, size_t first,
@@ -111,12 +188,16 @@ int runner_run(const scenario_t *sc, uint64_t point, size_t first,
         out->reps = malloc((n ? n : 1) * count * sizeof *out->reps);
         out->events = malloc(count * sizeof *out->events);
         out->wall_s = malloc(count * sizeof *out->wall_s);
-        if (!out->defs || !out->reps || !out->events || !out->wall_s) {
+        out->samples = calloc((n ? n : 1) * count, sizeof *out->samples);
+        if (!out->defs || !out->reps || !out->events || !out->wall_s || !out->samples) {
             rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         } else {
             memcpy(out->defs, slots[0].rep.defs, n * sizeof *out->defs);
             for (size_t i = 0; i < count; i++) {
                 memcpy(&out->reps[i * n], slots[i].rep.reps, n * sizeof *out->reps);
+                /* Move the sample arrays: the slot gives them up. */
+                memcpy(&out->samples[i * n], slots[i].rep.samples, n * sizeof *out->samples);
+                memset(slots[i].rep.samples, 0, n * sizeof *slots[i].rep.samples);
                 out->events[i] = slots[i].rep.events;
                 out->wall_s[i] = slots[i].rep.wall_s;
             }
@@ -139,8 +220,8 @@ int runner_summarise(runner_result *out)
     if (!out->summary)
         return -1;
     for (size_t k = 0; k < out->nmetrics; k++)
-        stats_summarise(&out->reps[k], out->nreps, out->nmetrics,
-                        out->defs[k].kind, &out->summary[k]);
+        stats_summarise(&out->reps[k], out->nreps, out->nmetrics, &out->defs[k],
+                        &out->summary[k]);
     return 0;
 }
 
@@ -148,6 +229,10 @@ void runner_result_free(runner_result *r)
 {
     if (!r)
         return;
+    if (r->samples)
+        for (size_t i = 0; i < r->nreps * r->nmetrics; i++)
+            runner_samples_free(&r->samples[i]);
+    free(r->samples);
     free(r->defs);
     free(r->reps);
     free(r->events);

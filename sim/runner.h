@@ -15,11 +15,23 @@
 #include "scenario.h"
 #include "stats.h"
 
+/* One metric's kept observations in one replication, in the metric's
+ * unit (for claims pooled over replications): the events sorted, and for
+ * a TTE metric the censored observations; each stands for `weight`
+ * observations (a reservoir of k of n kept: n / k).  Empty (all zero)
+ * for metrics nobody asked to keep. */
+typedef struct runner_samples {
+    double *x, *cens;
+    uint64_t nx, ncens;
+    double weight, cens_weight;
+} runner_samples;
+
 typedef struct runner_result {
     size_t nmetrics;
     stats_def *defs;        /* [nmetrics] */
     size_t nreps;
     stats_rep *reps;        /* [nreps][nmetrics] */
+    runner_samples *samples; /* [nreps][nmetrics] */
     uint64_t *events;       /* [nreps] events processed */
     double *wall_s;         /* [nreps] wall time (information only) */
     stats_summary *summary; /* [nmetrics], over all nreps */
@@ -30,6 +42,7 @@ typedef struct runner_rep {
     size_t nmetrics;
     stats_def *defs;   /* [nmetrics] */
     stats_rep *reps;   /* [nmetrics] */
+    runner_samples *samples; /* [nmetrics] */
     uint64_t events;
     double wall_s;
 } runner_rep;
@@ -53,5 +66,10 @@ void runner_result_free(runner_result *r);
 
 /* Index of metric name in r, or -1. */
 int runner_metric_index(const runner_result *r, const char *name);
+
+/* Deep copy of one metric's samples (dst gets its own arrays); -1 on out
+ * of memory (dst is then empty). */
+int runner_samples_copy(runner_samples *dst, const runner_samples *src);
+void runner_samples_free(runner_samples *s);
 
 #endif

@@ -42,6 +42,125 @@ static int scenario_precision_configure(scenario_t *sc, cfg_ctx *c, cfg_node *se
     return bad;
 }
 
+static int scenario_assumptions_parse(scenario_t *sc, cfg_ctx *c, cfg_node *list)
+{
+    if (!list)
+        return 0;
+    sc->assumptions = calloc(list->n ? list->n : 1, sizeof *sc->assumptions);
+    if (!sc->assumptions)
+        return -1;
+    int bad = 0;
+    cfg_set_prefix(c, "assumptions.");
+    for (size_t i = 0; i < list->n; i++) {
+        cfg_node *it = list->items[i];
+        if (it->kind != CFG_MAP) {
+            cfg_error(c, it, "assumptions: each entry is a mapping {key, range: [low, high], "
+                             "source}");
+            bad = -1;
+            continue;
+        }
+        scenario_assumption *a = &sc->assumptions[sc->nassumptions++];
+        a->file = it->file;
+        a->line = it->line;
+        a->col = it->col;
+        bad |= cfg_require(c, it, "key") | cfg_require(c, it, "range") |
+               cfg_require(c, it, "source");
+        bad |= cfg_string(c, it, "key", "", &a->key);
+        bad |= cfg_string(c, it, "source", "", &a->source);
+        static const char *const scales[] = { "linear", "log", NULL };
+        bad |= cfg_enum(c, it, "scale", scales, 0, &a->log_scale);
+        cfg_node *r = cfg_list(c, it, "range");
+        if (r && (r->n != 2 || r->items[0]->kind != CFG_SCALAR ||
+                  r->items[1]->kind != CFG_SCALAR)) {
+            cfg_error(c, r, "assumptions: range is [low, high], two values with units like "
+                            "[0s, 2ms]");
+            bad = -1;
+        } else if (r) {
+            a->lo = r->items[0]->text;
+            a->hi = r->items[1]->text;
+        }
+        for (size_t j = 0; j + 1 < sc->nassumptions; j++)
+            if (a->key && sc->assumptions[j].key && strcmp(sc->assumptions[j].key, a->key) == 0) {
+                cfg_error(c, it, "assumptions: %s is listed twice", a->key);
+                bad = -1;
+            }
+        cfg_check_unused(c, it);
+    }
+    cfg_set_prefix(c, "");
+    return bad;
+}
+
+const char *scenario_assumption_value(const cfg_ctx *resolved, const char *key, char *buf,
+                                      size_t size)
+{
+    size_t len = strlen(key);
+    for (size_t i = 0; i < resolved->nresolved; i++) {
+        const char *line = resolved->resolved[i];
+        if (strncmp(line, key, len) == 0 && strncmp(line + len, " = ", 3) == 0) {
+            snprintf(buf, size, "%s", line + len + 3);
+            /* Defaults are marked after the value. */
+            char *mark = strstr(buf, " (default)");
+            if (mark)
+                *mark = '\0';
+            return buf;
+        }
+    }
+    return NULL;
+}
+
+int scenario_check_assumptions(const scenario_t *sc, const cfg_ctx *resolved, cfg_ctx *diags,
+                               err_t *e)
+{
+    size_t before = diags->ndiags;
+    for (size_t i = 0; i < sc->nassumptions; i++) {
+        const scenario_assumption *a = &sc->assumptions[i];
+        char buf[256];
+        cfg_node pos = { 0 };
+        pos.file = a->file;
+        pos.line = a->line;
+        pos.col = a->col;
+        if (!scenario_assumption_value(resolved, a->key, buf, sizeof buf) &&
+            !scenario_value(sc, a->key)) {
+            cfg_error(diags, &pos, "assumptions: '%s' is not a key of this scenario (see "
+                                   "--validate for every resolved key)", a->key);
+            continue;
+        }
+        const char *ends[2] = { a->lo, a->hi };
+        for (int k = 0; k < 2; k++) {
+            char set[512];
+            snprintf(set, sizeof set, "%s=%s", a->key, ends[k]);
+            const char *sets[1] = { set };
+            cfg_ctx d;
+            cfg_ctx_init(&d);
+            scenario_t *x = NULL;
+            err_t xe;
+            err_clear(&xe);
+            if (scenario_derive(sc, sets, 1, &d, &x, &xe) != 0)
+                cfg_error(diags, &pos, "assumptions: %s = %s (the range's %s end) is not a "
+                                       "valid value: %s", a->key, ends[k], k ? "high" : "low",
+                          d.ndiags ? d.diags[0] : xe.msg);
+            scenario_free(x);
+            cfg_ctx_free(&d);
+        }
+    }
+    for (size_t c = 0; c < sc->claims.n; c++) {
+        const claims_claim *cl = &sc->claims.items[c];
+        for (size_t j = 0; j < cl->nassumptions; j++) {
+            int found = 0;
+            for (size_t i = 0; i < sc->nassumptions; i++)
+                found |= strcmp(sc->assumptions[i].key, cl->assumptions[j]) == 0;
+            if (!found)
+                cfg_error(diags, NULL, "%s: claim '%s' rests on '%s', which the assumptions: "
+                                       "section does not list", sc->doc->file, cl->name,
+                          cl->assumptions[j]);
+        }
+    }
+    if (diags->ndiags > before)
+        return err_set(e, ERR_DATA, sc->doc->file, 0, 0, "%zu problem%s with the assumptions",
+                       diags->ndiags - before, diags->ndiags - before == 1 ? "" : "s");
+    return 0;
+}
+
 static int scenario_configure(scenario_t *sc, cfg_ctx *c)
 {
     cfg_node *root = sc->doc->root;
@@ -71,6 +190,7 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
         bad = -1;
     if (capacity_parse(c, cfg_section(c, root, "capacity"), &sc->capacity) != 0)
         bad = -1;
+    bad |= scenario_assumptions_parse(sc, c, cfg_list(c, root, "assumptions"));
     /* A scenario's name becomes a file name: keep it portable. */
     for (const char *p = sc->name; *p; p++)
         if (!(((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') ||
@@ -241,6 +361,7 @@ void scenario_free(scenario_t *sc)
         return;
     sweep_free(&sc->sweep);
     claims_free(&sc->claims);
+    free(sc->assumptions);
     for (size_t i = 0; i < sc->precision.nmetrics; i++)
         free(sc->precision.metrics[i]);
     free(sc->precision.metrics);
@@ -266,4 +387,6 @@ void scenario_sim_config(const scenario_t *sc, uint64_t point,
     out->models = sc->models;
     out->nmodels = sc->nmodels;
     out->params = sc->params;
+    out->watches = sc->claims.watches;
+    out->nwatches = sc->claims.nwatches;
 }

@@ -29,6 +29,19 @@ typedef struct scenario_precision {
     int64_t max_replications;
 } scenario_precision;
 
+/* One `assumptions:` entry: a parameter the runbook does not give, with
+ * the range of values it could plausibly take and where that range comes
+ * from.  Claims name the assumptions they rest on; --robustness moves
+ * each one across its range. */
+typedef struct scenario_assumption {
+    const char *key;        /* dotted scenario key, like auth.batch.timeout */
+    const char *lo, *hi;    /* the range's ends as written (with units) */
+    const char *source;     /* why this range */
+    int log_scale;          /* `scale: log`: interpolate geometrically */
+    int line, col;          /* position of the entry, for messages */
+    const char *file;
+} scenario_assumption;
+
 typedef struct scenario {
     cfg_doc *doc;
     const char *name;
@@ -43,6 +56,8 @@ typedef struct scenario {
     sweep_spec sweep;        /* `sweep:` section, plus --sweep axes */
     scenario_precision precision;
     claims_list claims;      /* `claims:` section */
+    scenario_assumption *assumptions; /* `assumptions:` section */
+    size_t nassumptions;
     capacity_spec capacity;  /* `capacity:` section */
     char **sets;             /* copies of the --set assignments applied */
     size_t nsets;
@@ -70,6 +85,17 @@ int scenario_derive(const scenario_t *base, const char *const *extra, size_t nex
                     cfg_ctx *diags, scenario_t **out, err_t *e);
 /* The scalar text at dotted path in sc's document (after --set), or NULL. */
 const char *scenario_value(const scenario_t *sc, const char *path);
+
+/* Checks the `assumptions:` section against the loaded scenario: every
+ * key is a key the scenario resolves (resolved: the "key = value" lines
+ * of the load), both ends of every range are valid values for it, and
+ * every claim names only listed assumptions.  Diagnostics into diags;
+ * returns 0 or ERR_DATA. */
+int scenario_check_assumptions(const scenario_t *sc, const cfg_ctx *resolved, cfg_ctx *diags,
+                               err_t *e);
+/* The current value (text) of assumption a in sc: its resolved value. */
+const char *scenario_assumption_value(const cfg_ctx *resolved, const char *key, char *buf,
+                                      size_t size);
 
 /* The engine configuration for (point, replication) of sc. */
 void scenario_sim_config(const scenario_t *sc, uint64_t point,

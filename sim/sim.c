@@ -10,6 +10,7 @@
  */
 #include "sim.h"
 #include "rng.h"
+#include "units.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -420,17 +421,47 @@ int sim_metric(sim_t *sim, const char *name, const char *unit, double scale,
     snprintf(d->what, sizeof d->what, "%s", what ? what : "");
     d->kind = kind;
     d->scale = scale;
+    d->domain = STATS_NONNEG;
     uint64_t key = rng_key(sim->cfg.seed, sim->cfg.point, sim->cfg.replication,
                            rng_name_id(d->name) ^ 0x5e5e5e5eULL);
     stats_acc_init(&sim->accs[i], kind, sim->cfg.quantile_samples, key);
+    if (kind == STATS_TALLY)
+        for (size_t w = 0; w < sim->cfg.nwatches; w++) {
+            const sim_watch *sw = &sim->cfg.watches[w];
+            double thr;
+            if (strcmp(sw->metric, d->name) != 0 ||
+                units_convert(sw->value, sw->unit, d->unit, &thr) != 0)
+                continue;
+            if (stats_watch_add(&sim->accs[i], thr, scale) < 0)
+                sim_fail(sim, "metric %s: more than %d watched thresholds", d->name,
+                         STATS_WATCHES);
+        }
     return (int)i;
+}
+
+void sim_metric_domain(sim_t *sim, int metric, stats_domain domain, const char *input)
+{
+    stats_def *d = &sim->defs[metric];
+    d->domain = domain;
+    snprintf(d->input, sizeof d->input, "%s", input ? input : "");
 }
 
 void sim_tally(sim_t *sim, int metric, double raw)
 {
     if (!sim->warmup_done)
         return;
-    if (stats_tally_add(&sim->accs[metric], raw) != 0)
+    stats_acc *a = &sim->accs[metric];
+    if (a->nwatch)
+        stats_watch(a, raw, sim->head.now_ns);
+    if (stats_tally_add(a, raw) != 0)
+        sim_fail(sim, "out of memory for samples");
+}
+
+void sim_tally_censored(sim_t *sim, int metric, double raw)
+{
+    if (!sim->warmup_done)
+        return;
+    if (stats_tally_censored(&sim->accs[metric], raw) != 0)
         sim_fail(sim, "out of memory for samples");
 }
 
@@ -442,7 +473,7 @@ void sim_level(sim_t *sim, int metric, double level)
 void sim_count(sim_t *sim, int metric, double increment)
 {
     if (sim->warmup_done)
-        sim->accs[metric].total += increment;
+        stats_count_add(&sim->accs[metric], increment, sim->head.now_ns);
 }
 
 void sim_set_value(sim_t *sim, int metric, double value)
@@ -453,3 +484,9 @@ void sim_set_value(sim_t *sim, int metric, double value)
 size_t sim_metric_count(const sim_t *sim) { return sim->nmetrics; }
 const stats_def *sim_metric_def(const sim_t *sim, size_t i) { return &sim->defs[i]; }
 const stats_rep *sim_results(const sim_t *sim) { return sim->results; }
+
+void sim_samples(const sim_t *sim, size_t metric, const double **x, size_t *nx,
+                 const double **cens, size_t *ncens, double *weight, double *cens_weight)
+{
+    stats_acc_samples(&sim->accs[metric], x, nx, cens, ncens, weight, cens_weight);
+}

@@ -79,6 +79,14 @@ typedef struct sim_model {
     void (*release)(void *state);
 } sim_model;
 
+/* A threshold the caller wants counted exactly on a tally (claims: "every
+ * case" and fraction_below), written with its unit as in the scenario. */
+typedef struct sim_watch {
+    const char *metric;      /* dotted metric name */
+    double value;
+    char unit[8];            /* "" = the metric's unit */
+} sim_watch;
+
 /* Replication settings, fixed for one run of one scenario point. */
 typedef struct sim_config {
     uint64_t seed;
@@ -93,6 +101,8 @@ typedef struct sim_config {
     /* When non-NULL and set (by a signal handler), the run stops within
      * 65,536 events and sim_run returns ERR_INTERRUPTED. */
     volatile sig_atomic_t *interrupt;
+    const sim_watch *watches;  /* counted on the tallies they name */
+    size_t nwatches;
 } sim_config;
 
 /* Creates a replication and runs every active model's init in registry
@@ -162,9 +172,17 @@ gsl_rng *sim_stream(sim_t *sim, const char *purpose);
  * values (ns for durations) to unit.  Returns the metric id. */
 int sim_metric(sim_t *sim, const char *name, const char *unit, double scale,
                stats_kind kind, const char *what);
+/* Declares metric's domain (default STATS_NONNEG; see stats.h) and, for
+ * a figure the scenario fixes, the keys that fix it (input, or NULL for an
+ * outcome): claims on it are reported BY CONSTRUCTION. */
+void sim_metric_domain(sim_t *sim, int metric, stats_domain domain, const char *input);
 /* Observations before the warmup time are ignored (levels still track
  * their value). */
 void sim_tally(sim_t *sim, int metric, double raw);
+/* A TTE tally: the event had not happened after raw (the run ended, or
+ * the item went away first).  Call at finish for everything still
+ * waiting, so estimates keep the events that never happened. */
+void sim_tally_censored(sim_t *sim, int metric, double raw);
 void sim_level(sim_t *sim, int metric, double level);
 void sim_count(sim_t *sim, int metric, double increment);
 void sim_set_value(sim_t *sim, int metric, double value);
@@ -173,5 +191,9 @@ size_t sim_metric_count(const sim_t *sim);
 const stats_def *sim_metric_def(const sim_t *sim, size_t i);
 /* After sim_run: the replication's results, one per metric (owned by sim). */
 const stats_rep *sim_results(const sim_t *sim);
+/* After sim_run: a tally's kept samples (events sorted, raw units) and
+ * censored observations, with the observations each stands for. */
+void sim_samples(const sim_t *sim, size_t metric, const double **x, size_t *nx,
+                 const double **cens, size_t *ncens, double *weight, double *cens_weight);
 
 #endif

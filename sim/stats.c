@@ -5,6 +5,7 @@
  * reservoir of them.  Summaries combine replications in index order only.
  */
 #include "stats.h"
+#include "ci.h"
 #include "rng.h"
 
 #include <math.h>
@@ -24,12 +25,16 @@ void stats_acc_init(stats_acc *a, stats_kind kind, size_t cap,
     a->reservoir_key = reservoir_key;
     a->min = INFINITY;
     a->max = -INFINITY;
+    a->first_ns = -1;
+    a->watch_scale = 1.0;
 }
 
 void stats_acc_free(stats_acc *a)
 {
     if (!a)
         return;
+    free(a->cens);
+    a->cens = NULL;
     free(a->samples);
     if (a->reservoir_rng)
         gsl_rng_free(a->reservoir_rng);
@@ -97,6 +102,40 @@ int stats_tally_add(stats_acc *a, double x)
     return stats_keep_sample(a, x);
 }
 
+int stats_tally_censored(stats_acc *a, double x)
+{
+    a->ncens += 1.0;
+    if (a->ncens_kept >= a->cap)
+        return 0;
+    if (a->ncens_kept == a->cens_alloc) {
+        size_t want = a->cens_alloc ? a->cens_alloc * 2 : 64;
+        if (want > a->cap)
+            want = a->cap;
+        double *c = realloc(a->cens, want * sizeof *c);
+        if (!c)
+            return -1;
+        a->cens = c;
+        a->cens_alloc = want;
+    }
+    a->cens[a->ncens_kept++] = x;
+    return 0;
+}
+
+int stats_watch_add(stats_acc *a, double threshold, double scale)
+{
+    for (int k = 0; k < a->nwatch; k++)
+        if (a->watch_thr[k] == threshold)
+            return k;
+    if (a->nwatch == STATS_WATCHES)
+        return -1;
+    int k = a->nwatch++;
+    a->watch_scale = scale;
+    a->watch_thr[k] = threshold;
+    a->watch_le[k] = a->watch_lt[k] = 0;
+    a->watch_first_gt[k] = a->watch_first_lt[k] = -1;
+    return k;
+}
+
 void stats_level_set(stats_acc *a, int64_t now_ns, double x)
 {
     a->area += a->level * (double)(now_ns - a->last_ns);
@@ -113,6 +152,13 @@ void stats_acc_reset(stats_acc *a, int64_t now_ns)
     a->n = a->mean = a->m2 = 0;
     a->nsamples = 0;
     a->total = 0;
+    a->first_ns = -1;
+    a->ncens = 0;
+    a->ncens_kept = 0;
+    for (int k = 0; k < a->nwatch; k++) {
+        a->watch_le[k] = a->watch_lt[k] = 0;
+        a->watch_first_gt[k] = a->watch_first_lt[k] = -1;
+    }
     a->area = 0;
     a->last_ns = now_ns;
     if (a->kind == STATS_LEVEL) {
@@ -140,8 +186,19 @@ void stats_acc_finish(stats_acc *a, int64_t end_ns, double measured_s,
     out->n = 1;
     out->sd = NAN;
     out->min = out->max = NAN;
+    out->first_ns = a->first_ns >= 0 ? (double)a->first_ns : NAN;
+    for (int k = 0; k < STATS_WATCHES; k++) {
+        out->watch_thr[k] = k < a->nwatch ? a->watch_thr[k] : NAN;
+        out->watch_le[k] = k < a->nwatch ? a->watch_le[k] : NAN;
+        out->watch_lt[k] = k < a->nwatch ? a->watch_lt[k] : NAN;
+        out->watch_first_gt_ns[k] =
+            k < a->nwatch && a->watch_first_gt[k] >= 0 ? (double)a->watch_first_gt[k] : NAN;
+        out->watch_first_lt_ns[k] =
+            k < a->nwatch && a->watch_first_lt[k] >= 0 ? (double)a->watch_first_lt[k] : NAN;
+    }
     switch (a->kind) {
     case STATS_TALLY:
+        out->censored = a->ncens;
         out->n = a->n;
         out->value = a->n > 0 ? a->mean : NAN;
         out->sd = a->n > 1 ? sqrt(a->m2 / (a->n - 1)) : NAN;
@@ -183,47 +240,168 @@ double stats_ci95_half_width(double sd, size_t n)
     return gsl_cdf_tdist_Pinv(0.975, (double)(n - 1)) * sd / sqrt((double)n);
 }
 
-/* Mean of field values over replications, skipping NaN; NaN if none. */
-static double stats_mean_field(const double *first, size_t nreps,
-                               size_t stride_doubles)
+void stats_acc_samples(const stats_acc *a, const double **x, size_t *nx, const double **cens,
+                       size_t *ncens, double *weight, double *cens_weight)
 {
-    double sum = 0;
-    size_t k = 0;
-    for (size_t i = 0; i < nreps; i++) {
-        double v = first[i * stride_doubles];
-        if (!isnan(v)) {
-            sum += v;
-            k++;
-        }
-    }
-    return k ? sum / (double)k : NAN;
+    *x = a->samples;
+    *nx = a->nsamples;
+    *cens = a->cens;
+    *ncens = a->ncens_kept;
+    *weight = a->nsamples ? a->n / (double)a->nsamples : 1.0;
+    *cens_weight = a->ncens_kept ? a->ncens / (double)a->ncens_kept : 1.0;
 }
 
-void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride,
-                     stats_kind kind, stats_summary *out)
+void stats_mean_interval(const double *vals, size_t n, stats_domain domain, double level,
+                         double *mean, double *lo, double *hi)
+{
+    *mean = n ? gsl_stats_mean(vals, 1, n) : NAN;
+    *lo = *hi = NAN;
+    if (domain == STATS_RARE) {
+        /* Counts of rare events: exact Poisson for the total over n
+         * replications, per replication. */
+        double total = 0;
+        for (size_t i = 0; i < n; i++)
+            total += vals[i];
+        if (n)
+            ci_garwood(total, (double)n, level, lo, hi);
+        return;
+    }
+    if (n < 2)
+        return;
+    double sd = gsl_stats_sd_m(vals, 1, n, *mean);
+    ci_student(*mean, sd / sqrt((double)n), (double)(n - 1), level, lo, hi);
+    /* The parameter lies in the domain, so intersecting the interval with
+     * it keeps the coverage and never reports an impossible value. */
+    if (domain != STATS_REAL && *lo < 0)
+        *lo = 0;
+    if (domain == STATS_PROPORTION && *hi > 1)
+        *hi = 1;
+}
+
+/* P(X <= x) in one replication from its percentile curve (piecewise
+ * linear through (cdf[i], i/100)). */
+static double stats_rep_cdf_at(const double *cdf, double x)
+{
+    if (x < cdf[0])
+        return 0.0;
+    if (x >= cdf[STATS_CDF_POINTS - 1])
+        return 1.0;
+    size_t lo = 0, hi = STATS_CDF_POINTS - 1; /* cdf[lo] <= x < cdf[hi] */
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (cdf[mid] <= x)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    double f = cdf[hi] > cdf[lo] ? (x - cdf[lo]) / (cdf[hi] - cdf[lo]) : 0.0;
+    return ((double)lo + f) / (STATS_CDF_POINTS - 1);
+}
+
+double stats_pooled_quantile(const stats_rep *reps, size_t nreps, size_t stride, double p)
+{
+    double lo = INFINITY, hi = -INFINITY, w = 0;
+    for (size_t i = 0; i < nreps; i++) {
+        const stats_rep *r = &reps[i * stride];
+        if (!(r->n > 0) || isnan(r->cdf[0]))
+            continue;
+        if (r->cdf[0] < lo)
+            lo = r->cdf[0];
+        if (r->cdf[STATS_CDF_POINTS - 1] > hi)
+            hi = r->cdf[STATS_CDF_POINTS - 1];
+        w += r->n;
+    }
+    if (!(w > 0))
+        return NAN;
+    /* Bisection on the mixture CDF, weighted by each replication's
+     * observations; 100 halvings reach the resolution of a double. */
+    for (int it = 0; it < 100 && lo < hi; it++) {
+        double mid = lo + (hi - lo) / 2;
+        if (mid <= lo || mid >= hi)
+            break;
+        double F = 0;
+        for (size_t i = 0; i < nreps; i++) {
+            const stats_rep *r = &reps[i * stride];
+            if (r->n > 0 && !isnan(r->cdf[0]))
+                F += r->n * stats_rep_cdf_at(r->cdf, mid);
+        }
+        if (F / w >= p)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    return hi;
+}
+
+void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride, const stats_def *def,
+                     stats_summary *out)
 {
     memset(out, 0, sizeof *out);
     out->reps = nreps;
-    size_t sd_stride = stride * (sizeof(stats_rep) / sizeof(double));
-    double *vals = malloc((nreps ? nreps : 1) * sizeof *vals);
+    out->mean = out->ci_low = out->ci_high = out->half_width = NAN;
+    out->p50 = out->p95 = out->p99 = NAN;
+    out->p_event = out->p_event_low = out->p_event_high = NAN;
+    double *buf = malloc(3 * (nreps ? nreps : 1) * sizeof *buf);
+    if (!buf)
+        return;
+    double *vals = buf, *ys = buf + nreps, *ns = buf + 2 * nreps;
     size_t k = 0;
     for (size_t i = 0; i < nreps; i++) {
         const stats_rep *r = &reps[i * stride];
-        if (!isnan(r->value))
-            vals[k++] = r->value;
         out->n += r->n;
+        out->censored += r->censored;
+        if (def->kind == STATS_TALLY) {
+            if (r->n > 0) {
+                ys[k] = r->value * r->n;
+                ns[k] = r->n;
+                k++;
+            }
+        } else if (!isnan(r->value)) {
+            vals[k++] = r->value;
+        }
     }
-    out->mean = k ? gsl_stats_mean(vals, 1, k) : NAN;
-    double sd = k > 1 ? gsl_stats_sd_m(vals, 1, k, out->mean) : NAN;
-    out->half_width = stats_ci95_half_width(sd, k);
-    out->ci_low = out->mean - out->half_width;
-    out->ci_high = out->mean + out->half_width;
-    free(vals);
-    if (kind == STATS_TALLY) {
-        out->p50 = stats_mean_field(&reps[0].p50, nreps, sd_stride);
-        out->p95 = stats_mean_field(&reps[0].p95, nreps, sd_stride);
-        out->p99 = stats_mean_field(&reps[0].p99, nreps, sd_stride);
+    out->reps_with_data = k;
+    const double level = 0.95;
+    if (def->kind == STATS_TALLY) {
+        if (def->domain == STATS_PROPORTION) {
+            /* 0/1 trials pooled over replications. */
+            ci_wilson_clustered(ys, ns, k, level, &out->mean, &out->ci_low, &out->ci_high,
+                                NULL);
+            out->method = "Wilson, design effect from replications";
+        } else {
+            double se;
+            ci_ratio(ys, ns, k, &out->mean, &se);
+            if (k >= 2)
+                ci_student(out->mean, se, (double)(k - 1), level, &out->ci_low, &out->ci_high);
+            if (def->domain != STATS_REAL && out->ci_low < 0)
+                out->ci_low = 0;
+            out->method = "pooled mean, Student-t over replications";
+        }
+        if (def->domain == STATS_TTE) {
+            /* P(event seen): events among events + censored, per replication. */
+            size_t j = 0;
+            for (size_t i = 0; i < nreps; i++) {
+                const stats_rep *r = &reps[i * stride];
+                if (r->n + r->censored > 0) {
+                    ys[j] = r->n;
+                    ns[j] = r->n + r->censored;
+                    j++;
+                }
+            }
+            ci_wilson_clustered(ys, ns, j, level, &out->p_event, &out->p_event_low,
+                                &out->p_event_high, NULL);
+            out->method = "events only (see p_event); pooled mean, Student-t";
+        }
+        out->p50 = stats_pooled_quantile(reps, nreps, stride, 0.50);
+        out->p95 = stats_pooled_quantile(reps, nreps, stride, 0.95);
+        out->p99 = stats_pooled_quantile(reps, nreps, stride, 0.99);
     } else {
-        out->p50 = out->p95 = out->p99 = NAN;
+        stats_mean_interval(vals, k, def->domain, level, &out->mean, &out->ci_low,
+                            &out->ci_high);
+        out->method = def->domain == STATS_RARE ? "Poisson (Garwood), per replication"
+                                                : "mean of replications, Student-t";
     }
+    if (!isnan(out->ci_low) && !isnan(out->ci_high))
+        out->half_width = (out->ci_high - out->ci_low) / 2;
+    free(buf);
 }

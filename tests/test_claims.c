@@ -24,7 +24,10 @@ static void fake_result(runner_result *r, const double *v, size_t n)
     snprintf(r->defs[0].name, sizeof r->defs[0].name, "m.latency");
     snprintf(r->defs[0].unit, sizeof r->defs[0].unit, "ms");
     r->defs[0].kind = STATS_TALLY;
+    r->samples = calloc(n, sizeof *r->samples);
     for (size_t i = 0; i < n; i++) {
+        for (int w = 0; w < STATS_WATCHES; w++)
+            r->reps[i].watch_thr[w] = NAN;
         r->reps[i].value = v[i];
         r->reps[i].n = 1;
         r->reps[i].p50 = r->reps[i].p95 = r->reps[i].p99 = v[i];
@@ -46,6 +49,9 @@ static claims_claim claim(claims_bound b, double lo, const char *lu, double hi, 
     snprintf(c.hi_unit, sizeof c.hi_unit, "%s", hu);
     return c;
 }
+
+static const claims_origin origin = { 1, 0, 1000 };
+#define claims_evaluate(c, r, out) claims_evaluate(c, r, &origin, 0.95, out)
 
 /* Values 9, 10, 11: mean 10, sd 1, half-width t(.975,2)/sqrt(3) = 2.4841. */
 static const double three[] = { 9, 10, 11 };
@@ -129,19 +135,28 @@ Test(claims, units_convert_and_mismatches_are_reported)
     runner_result_free(&r);
 }
 
-Test(claims, fraction_below_reads_the_cdf)
+Test(claims, fraction_below_counts_exactly)
 {
     runner_result r;
-    fake_result(&r, three, 3); /* each replication uniform on [0, 2v] */
+    fake_result(&r, three, 3);
+    /* 100 observations per replication, 55, 50 and 45 of them <= 10 ms,
+     * counted by the run's watch on that threshold. */
+    static const double le[] = { 55, 50, 45 };
+    for (int i = 0; i < 3; i++) {
+        r.reps[i].n = 100;
+        r.reps[i].watch_thr[0] = 10;
+        r.reps[i].watch_le[0] = le[i];
+        r.reps[i].watch_lt[0] = le[i];
+    }
     claims_claim c = claim(CLAIMS_BOUND_MIN, 0.4, "", 0, "");
     c.stat = CLAIMS_FRACTION_BELOW;
     c.threshold = 10;
     snprintf(c.threshold_unit, sizeof c.threshold_unit, "ms");
     claims_result out;
     claims_evaluate(&c, &r, &out);
-    /* P(U[0,18] <= 10) + P(U[0,20] <= 10) + P(U[0,22] <= 10), averaged. */
-    double expect = (10.0 / 18 + 10.0 / 20 + 10.0 / 22) / 3;
-    cr_expect_float_eq(out.estimate, expect, 1e-9);
+    cr_expect_float_eq(out.estimate, 150.0 / 300.0, 1e-12);
+    cr_expect(out.ci_low >= 0 && out.ci_high <= 1 && out.ci_low < 0.5 && out.ci_high > 0.5);
+    cr_expect_eq(out.rule, CLAIMS_RULE_INTERVAL);
     runner_result_free(&r);
 }
 

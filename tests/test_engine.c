@@ -336,9 +336,25 @@ Test(stats, t_interval)
     for (int i = 0; i < 3; i++)
         reps[i].p50 = reps[i].p95 = reps[i].p99 = NAN;
     stats_summary s;
-    stats_summarise(reps, 3, 1, STATS_VALUE, &s);
+    stats_def d;
+    memset(&d, 0, sizeof d);
+    d.kind = STATS_VALUE;
+    d.domain = STATS_REAL;
+    stats_summarise(reps, 3, 1, &d, &s);
     cr_assert_float_eq(s.mean, 2.0, 1e-12);
     cr_assert_float_eq(s.half_width, 4.302653 * 1.0 / sqrt(3.0), 1e-5);
+    /* A non-negative metric's interval stops at 0 (the parameter cannot be
+     * below it, so the coverage is kept). */
+    d.domain = STATS_NONNEG;
+    stats_summarise(reps, 3, 1, &d, &s);
+    cr_assert_float_eq(s.ci_low, 0.0, 0);
+    cr_assert_float_eq(s.ci_high, 2.0 + 4.302653 / sqrt(3.0), 1e-5);
+    /* A proportion's stays inside [0, 1]. */
+    reps[0].value = 0.9; reps[1].value = 1.0; reps[2].value = 1.0;
+    d.domain = STATS_PROPORTION;
+    stats_summarise(reps, 3, 1, &d, &s);
+    cr_assert_float_eq(s.ci_high, 1.0, 0);
+    cr_assert(s.ci_low >= 0 && s.ci_low < 0.9);
 }
 
 /* ---- engine: a test model that schedules, cancels and checks order ---- */
