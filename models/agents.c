@@ -424,10 +424,13 @@ static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
                           "time from compromise to first flag");
     s->m_delay_checks = sim_metric(sim, "detection_delay_checks", "checks", 1.0, STATS_TALLY,
                                    "checks from compromise to first flag (incl. the flag)");
+    sim_metric_domain(sim, s->m_ttd, STATS_TTE, NULL);
+    sim_metric_domain(sim, s->m_delay_checks, STATS_TTE, NULL);
     s->m_backlog = sim_metric(sim, "review_backlog", "agents", 1.0, STATS_LEVEL,
                               "time-average agents waiting for a reviewer");
     s->m_review_time = sim_metric(sim, "review_turnaround", "h", 1.0 / 3.6e12, STATS_TALLY,
                                   "time from flag to review complete");
+    sim_metric_domain(sim, s->m_review_time, STATS_TTE, NULL);
     s->m_coord = sim_metric(sim, "coordination_latency", "ms", 1e-6, STATS_TALLY,
                             s->consensus >= 0
                                 ? "coordination request to commit (runbook: 63-78 ms)"
@@ -543,8 +546,22 @@ static void agents_finish(sim_t *sim, void *state)
 {
     agents_state *s = state;
     uint64_t undetected = 0;
-    for (uint32_t i = 0; i < s->count; i++)
-        undetected += s->agents[i].compromise == AGENTS_COMPROMISED;
+    int64_t now = sim_now(sim);
+    for (uint32_t i = 0; i < s->count; i++) {
+        const agents_agent *a = &s->agents[i];
+        if (a->compromise != AGENTS_COMPROMISED)
+            continue;
+        undetected++;
+        /* Compromised and never flagged: the time to detection is at least
+         * this long (censored), so the estimates keep the misses. */
+        sim_tally_censored(sim, s->m_ttd, (double)(now - a->compromised_ns));
+        sim_tally_censored(sim, s->m_delay_checks, (double)a->checks_since_compromise);
+    }
+    /* Flags still waiting for a reviewer: their turnaround is at least this
+     * (the at most `reviewers` reviews in progress are not tracked here). */
+    for (size_t k = 0; k < s->len; k++)
+        sim_tally_censored(sim, s->m_review_time,
+                           (double)(now - s->line[(s->head + k) % s->cap].flagged_ns));
     sim_set_value(sim, s->m_undetected, (double)undetected);
     sim_set_value(sim, s->m_bytes_per_agent, (double)sizeof(agents_agent));
     sim_set_value(sim, s->m_state_mb,

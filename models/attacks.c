@@ -288,6 +288,14 @@ static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
                               "Grover searches measured");
     s->m_dead = sim_metric(sim, "grover_dead_keys", "1", 1.0, STATS_COUNT,
                            "Grover searches that ended on a key rotated meanwhile");
+    /* Detection and wins are 0/1 per attack; the times are times to events
+     * that may not happen (attacks still undetected, uncontained or not won
+     * at the end are censored there). */
+    sim_metric_domain(sim, s->m_detected, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_won, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_ttd, STATS_TTE, NULL);
+    sim_metric_domain(sim, s->m_ttc, STATS_TTE, NULL);
+    sim_metric_domain(sim, s->m_ttw, STATS_TTE, NULL);
     for (int i = 0; i < p->nitems; i++) {
         const attacks_item *a = &p->items[i];
         char name[64], what[160];
@@ -300,6 +308,9 @@ static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
         snprintf(name, sizeof name, "time_to_contain.%s", a->name);
         snprintf(what, sizeof what, "%s: start to containment done", a->name);
         s->m_item_ttc[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
+        sim_metric_domain(sim, s->m_item_detected[i], STATS_PROPORTION, NULL);
+        sim_metric_domain(sim, s->m_item_ttd[i], STATS_TTE, NULL);
+        sim_metric_domain(sim, s->m_item_ttc[i], STATS_TTE, NULL);
         s->m_years[i] = s->m_years_exp[i] = s->m_log2[i] = s->m_item_won[i] = -1;
         if (a->type != ATTACKS_GROVER)
             continue;
@@ -317,9 +328,18 @@ static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
         snprintf(name, sizeof name, "grover_log2_iterations.%s", a->name);
         snprintf(what, sizeof what, "%s: log2 of the iterations of one search", a->name);
         s->m_log2[i] = sim_metric(sim, name, "log2", 1.0, STATS_VALUE, what);
+        sim_metric_domain(sim, s->m_item_won[i], STATS_PROPORTION, NULL);
+        /* Closed forms of the item's key size and rate: inputs, not findings. */
+        char keys[96];
+        snprintf(keys, sizeof keys, "attacks.timeline.%d.key_bits, iteration_rate", i);
+        sim_metric_domain(sim, s->m_years[i], STATS_NONNEG, keys);
+        sim_metric_domain(sim, s->m_log2[i], STATS_NONNEG, keys);
+        snprintf(keys, sizeof keys, "attacks.timeline.%d.expanded_bits, iteration_rate", i);
+        sim_metric_domain(sim, s->m_years_exp[i], STATS_NONNEG, keys);
     }
     s->m_hndl = sim_metric(sim, "hndl_won", "1", 1.0, STATS_TALLY,
                            "per harvest-now-decrypt-later attack: data broken while still secret");
+    sim_metric_domain(sim, s->m_hndl, STATS_PROPORTION, NULL);
     s->m_agents = sim_metric(sim, "agents_compromised", "1", 1.0, STATS_COUNT,
                              "agent compromises sent to the agents model");
     s->m_nodes = sim_metric(sim, "nodes_taken", "1", 1.0, STATS_COUNT,
@@ -613,8 +633,20 @@ static void attacks_finish(sim_t *sim, void *state)
 {
     attacks_state *s = state;
     const attacks_params *p = s->p;
+    int64_t now = sim_now(sim);
     for (size_t i = 0; i < s->ninst; i++) {
         const attacks_instance *x = &s->inst[i];
+        double waited = (double)(now - x->start_ns);
+        if (!x->detected) {
+            sim_tally_censored(sim, s->m_ttd, waited);
+            sim_tally_censored(sim, s->m_item_ttd[x->item], waited);
+        }
+        if (!x->contained) {
+            sim_tally_censored(sim, s->m_ttc, waited);
+            sim_tally_censored(sim, s->m_item_ttc[x->item], waited);
+        }
+        if (p->items[x->item].type == ATTACKS_GROVER && !x->won)
+            sim_tally_censored(sim, s->m_ttw, waited);
         sim_tally(sim, s->m_detected, x->detected ? 1.0 : 0.0);
         sim_tally(sim, s->m_item_detected[x->item], x->detected ? 1.0 : 0.0);
         if (p->items[x->item].type == ATTACKS_GROVER) {

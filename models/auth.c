@@ -403,6 +403,9 @@ static int auth_init(sim_t *sim, void *state, const void *params, err_t *e)
                                "profile cache hits / lookups");
     s->m_queue = sim_metric(sim, "queue_length", "requests", 1.0, STATS_VALUE,
                             "time-average requests waiting while traffic flowed");
+    sim_metric_domain(sim, s->m_rejected_fraction, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_util, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_hit_rate, STATS_PROPORTION, NULL);
     return 0;
 }
 

@@ -26,6 +26,7 @@ typedef struct canaries_session {
     double rate_per_s;
     uint32_t attack, type, flags;
     uint8_t active, window_resolved, touches_resolved;
+    uint8_t tripped, alerted;  /* for censoring the times at the end */
 } canaries_session;
 
 typedef struct canaries_state {
@@ -137,6 +138,13 @@ static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
                                     "rotation work, canaries x time each (12.3 ms, L542)");
     s->m_active = sim_metric(sim, "active", "canaries", 1.0, STATS_LEVEL,
                              "time-average canaries deployed (reactive ones included)");
+    sim_metric_domain(sim, s->m_within_window, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_within_touches, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_time, STATS_TTE, NULL);
+    sim_metric_domain(sim, s->m_touches, STATS_TTE, NULL);
+    sim_metric_domain(sim, s->m_alert_time, STATS_TTE, NULL);
+    /* Canaries rotated x the time each takes: the scenario's own figures. */
+    sim_metric_domain(sim, s->m_rotation_time, STATS_NONNEG, "canaries.rotation.each");
     sim_level(sim, s->m_active, (double)s->active);
     if (p->rotation_period_ns > 0 && p->rotation_first_ns < sim_end_time(sim))
         sim_schedule(sim, p->rotation_first_ns, s->self, EV_ROTATE, 0);
@@ -217,6 +225,7 @@ static void canaries_touch(sim_t *sim, canaries_state *s, uint32_t i)
         }
     }
     if (hit) {
+        x->tripped = 1;
         sim_count(sim, s->m_trips, 1);
         sim_tally(sim, s->m_time, (double)(now - x->start_ns));
         sim_tally(sim, s->m_touches, (double)x->touches);
@@ -292,7 +301,8 @@ static void canaries_event(sim_t *sim, void *state, const sim_event *ev)
             response_detection(sim, s->response, now, (response_type)p->false_type,
                                RESPONSE_SRC_CANARY, 0, RESPONSE_NO_ATTACK, RESPONSE_NO_ENTITY, conf);
         } else {
-            const canaries_session *x = &s->sess[ev->target];
+            canaries_session *x = &s->sess[ev->target];
+            x->alerted = 1;
             sim_tally(sim, s->m_alert_time, (double)(now - x->start_ns));
             response_detection(sim, s->response, now, (response_type)x->type,
                                RESPONSE_SRC_CANARY, x->flags, x->attack, RESPONSE_NO_ENTITY, conf);
@@ -336,6 +346,16 @@ static void canaries_finish(sim_t *sim, void *state)
             sim_tally(sim, s->m_within_window, 0.0);
             x->window_resolved = 1;
         }
+        /* Times to a trip or alert that never came: censored where the
+         * probing stopped (the session's end, or the run's). */
+        int64_t stop = x->end_ns < now ? x->end_ns : now;
+        if (!x->tripped) {
+            sim_tally_censored(sim, s->m_time, (double)(stop - x->start_ns));
+            sim_tally_censored(sim, s->m_touches, (double)x->touches);
+        }
+        if (!x->alerted)
+            sim_tally_censored(sim, s->m_alert_time,
+                               (double)((x->tripped ? now : stop) - x->start_ns));
     }
 }
 

@@ -1882,8 +1882,9 @@ static void consensus_declare_metrics(sim_t *sim, cstate *s)
                                   "requests not completed by the end");
     s->m_violations = sim_metric(sim, "safety_violations", "seqs", 1.0, STATS_COUNT,
                                  "seqs where honest replicas committed different values");
-    s->m_first_violation = sim_metric(sim, "first_violation", "s", 1e-9, STATS_VALUE,
-                                      "time of the first safety violation (-1: none)");
+    s->m_first_violation = sim_metric(sim, "first_violation", "s", 1e-9, STATS_TALLY,
+                                      "time to the first safety violation (censored at the "
+                                      "end when there is none)");
     s->m_lost = sim_metric(sim, "lost_messages", "msgs", 1.0, STATS_VALUE,
                            "messages lost to loss or partitions (whole run)");
     s->m_available = sim_metric(sim, "availability", "1", 1.0, STATS_LEVEL,
@@ -1893,6 +1894,12 @@ static void consensus_declare_metrics(sim_t *sim, cstate *s)
                            "time-average number of live honest replicas");
     s->m_outages = sim_metric(sim, "outages", "1", 1.0, STATS_COUNT,
                               "times the network lost its quorum");
+    sim_metric_domain(sim, s->m_violations, STATS_RARE, NULL);
+    sim_metric_domain(sim, s->m_first_violation, STATS_TTE, NULL);
+    sim_metric_domain(sim, s->m_outages, STATS_RARE, NULL);
+    sim_metric_domain(sim, s->m_available, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_cpu, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_cpu_max, STATS_PROPORTION, NULL);
 }
 
 static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
@@ -2115,8 +2122,12 @@ static void consensus_finish(sim_t *sim, void *state)
     for (uint32_t i = 0; i < s->nreqs; i++)
         open += !s->reqs[i].done;
     sim_set_value(sim, s->m_uncommitted, open);
-    sim_set_value(sim, s->m_first_violation,
-                  s->first_violation_ns >= 0 ? (double)s->first_violation_ns : -1e9);
+    /* Never a sentinel: no violation is an observation censored at the end. */
+    int64_t since = sim_warmup_time(sim);
+    if (s->first_violation_ns >= since)
+        sim_tally(sim, s->m_first_violation, (double)(s->first_violation_ns - since));
+    else if (s->first_violation_ns < 0)
+        sim_tally_censored(sim, s->m_first_violation, (double)(sim_now(sim) - since));
     sim_set_value(sim, s->m_lost, (double)s->net.lost);
 }
 

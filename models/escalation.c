@@ -178,6 +178,7 @@ static int escalation_init(sim_t *sim, void *state, const void *params, err_t *e
         snprintf(what, sizeof what, "%s: page to acknowledgement, queueing included",
                  p->roles[k].name);
         s->m_ack[k] = sim_metric(sim, name, "min", 1.0 / 60e9, STATS_TALLY, what);
+        sim_metric_domain(sim, s->m_ack[k], STATS_TTE, NULL);
         snprintf(name, sizeof name, "pages_per_day.%s", p->roles[k].name);
         snprintf(what, sizeof what, "%s: pages per day (%lld on call)", p->roles[k].name,
                  (long long)p->roles[k].staff);
@@ -277,8 +278,15 @@ static void escalation_finish(sim_t *sim, void *state)
 {
     escalation_state *s = state;
     double days = (double)(sim_end_time(sim) - sim_warmup_time(sim)) / (86400.0 * SIM_NS_PER_S);
-    for (int k = 0; k < s->p->nroles; k++)
+    int64_t now = sim_now(sim);
+    for (int k = 0; k < s->p->nroles; k++) {
         sim_set_value(sim, s->m_pages_day[k], days > 0 ? s->pages[k] / days : NAN);
+        /* Pages still waiting for a free person: not acknowledged yet. */
+        const escalation_queue *q = &s->q[k];
+        for (size_t i = 0; i < q->len; i++)
+            sim_tally_censored(sim, s->m_ack[k],
+                               (double)(now - q->paged_ns[(q->head + i) % q->cap]));
+    }
 }
 
 static void escalation_release(void *state)

@@ -289,6 +289,13 @@ static int fragments_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->m_captures = sim_metric(sim, "captures", "1", 1.0, STATS_COUNT, "node captures");
     s->m_detections = sim_metric(sim, "detections", "1", 1.0, STATS_COUNT,
                                  "captures noticed and reported to response");
+    /* Share lifetimes are drawn from fragments.ttl: an input, not a finding. */
+    sim_metric_domain(sim, s->m_lifetime, STATS_NONNEG, "fragments.ttl");
+    sim_metric_domain(sim, s->m_in_range, STATS_PROPORTION, "fragments.ttl");
+    sim_metric_domain(sim, s->m_read, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_epoch, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_won, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_time, STATS_TTE, NULL);
     for (uint32_t i = 0; i < (uint32_t)p->items; i++)
         fragments_deal(sim, s, i);
     if (p->read_rate_per_s > 0)
@@ -445,8 +452,15 @@ static void fragments_event(sim_t *sim, void *state, const sim_event *ev)
 static void fragments_finish(sim_t *sim, void *state)
 {
     fragments_state *s = state;
-    for (size_t t = 0; t < s->nthefts; t++)
-        sim_tally(sim, s->m_won, s->thefts[t].won ? 1.0 : 0.0);
+    int64_t now = sim_now(sim);
+    for (size_t t = 0; t < s->nthefts; t++) {
+        const fragments_theft *th = &s->thefts[t];
+        sim_tally(sim, s->m_won, th->won ? 1.0 : 0.0);
+        /* A theft that never reconstructed: censored where it stopped. */
+        if (!th->won)
+            sim_tally_censored(sim, s->m_time,
+                               (double)((th->end_ns < now ? th->end_ns : now) - th->start_ns));
+    }
 }
 
 static void fragments_release(void *state)

@@ -82,6 +82,8 @@ static int mmc_init(sim_t *sim, void *state, const void *params, err_t *e)
                                  "customers served per second");
     s->m_rejected = sim_metric(sim, "rejected", "customers", 1.0, STATS_COUNT,
                                "arrivals turned away by a full line");
+    sim_metric_domain(sim, s->m_waited, STATS_PROPORTION, NULL);
+    sim_metric_domain(sim, s->m_util, STATS_PROPORTION, NULL);
     mmc_next_arrival(sim, s);
     return 0;
 }

@@ -225,6 +225,10 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
         snprintf(what, sizeof what, "time of step '%s' per incident that runs it (runbook L709-L762)",
                  step_names[k]);
         s->m_step[k] = sim_metric(sim, name, "ms", 1e-6, STATS_TALLY, what);
+        /* A step's time is drawn from the scenario's step distributions. */
+        snprintf(what, sizeof what, "response.steps.%s, response.containment.*",
+                 step_names[k]);
+        sim_metric_domain(sim, s->m_step[k], STATS_NONNEG, what);
     }
     s->m_total = sim_metric(sim, "total", "ms", 1e-6, STATS_TALLY,
                             "detection to last step done; runbook target 100 ms (L701)");
@@ -232,6 +236,7 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
                              "fraction of incidents whose total time <= target");
     s->m_contain = sim_metric(sim, "time_to_contain", "ms", 1e-6, STATS_TALLY,
                               "detection to containment actions done");
+    sim_metric_domain(sim, s->m_within, STATS_PROPORTION, NULL);
     s->m_incidents = sim_metric(sim, "incidents", "1", 1.0, STATS_COUNT, "incidents opened");
     for (int k = 0; k < RESPONSE_NSEVERITIES; k++) {
         snprintf(name, sizeof name, "incidents_%s", response_severity_names[k]);

@@ -439,10 +439,11 @@ static void claims_counterexample_note(const claims_origin *o, const claims_resu
     if (!isnan(out->first_time_s))
         snprintf(t, sizeof t, " at t = %.6g s", out->first_time_s);
     snprintf(buf, size,
-             "the first in replication %ld%s (seed %llu, point %zu): rerun with --seed %llu "
-             "and at least %ld replications to see it",
+             "the first in replication %ld%s (seed %llu, point %zu; streams are keyed by seed, "
+             "point and replication, so --seed %llu with at least %ld replication%s "
+             "reproduces it)",
              out->first_rep, t, (unsigned long long)o->seed, o->point,
-             (unsigned long long)o->seed, out->first_rep + 1);
+             (unsigned long long)o->seed, out->first_rep + 1, out->first_rep ? "s" : "");
 }
 
 /* A count of rare events bounded by 0: one occurrence is a counterexample. */
@@ -925,9 +926,6 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, const claim
         return;
     }
     const char *input = cl->fixed_by && cl->fixed_by[0] ? cl->fixed_by : d->input;
-    if (input[0])
-        snprintf(out->note, sizeof out->note, "the figure is an input (%s), not a finding",
-                 input);
     if (d->domain == STATS_TTE && d->kind == STATS_TALLY) {
         /* Keep the events that never happened in view. */
         double *x = malloc((r->nreps ? r->nreps : 1) * 2 * sizeof *x);
@@ -981,6 +979,21 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, const claim
             claims_interval_note(cl, d, out);
     }
     if (input[0] && out->verdict != CLAIMS_NO_DATA) {
+        /* The data are still shown, but the verdict says what they are. */
+        char seen[sizeof out->note];
+        snprintf(seen, sizeof seen, "%s", out->note);
+        if (!seen[0] && out->rule == CLAIMS_RULE_INTERVAL) {
+            char est[48], lo[32], hi[32];
+            claims_fmt(out->estimate, out->unit, est, sizeof est);
+            claims_fmt(out->ci_low, out->unit, lo, sizeof lo);
+            claims_fmt(out->ci_high, out->unit, hi, sizeof hi);
+            snprintf(seen, sizeof seen, "measured %s [%s, %s]", est, lo, hi);
+        }
+        int n = snprintf(out->note, sizeof out->note, "an input, not a finding: fixed by %.96s",
+                         input);
+        if (seen[0] && n > 0 && (size_t)n + 2 < sizeof out->note)
+            snprintf(out->note + n, sizeof out->note - (size_t)n, "; %.*s",
+                     (int)(sizeof out->note - (size_t)n - 3), seen);
         out->verdict = CLAIMS_BY_CONSTRUCTION;
         out->pvalue = NAN;
     }

@@ -24,16 +24,19 @@ typedef struct h5out_summary_row {
     double mean, ci95_low, ci95_high, p50, p95, p99, n;
     uint64_t replications, reps_with_data;
     double censored, p_event, p_event_low, p_event_high;
+    double km_median, km_median_low, km_median_high;
 } h5out_summary_row;
 
 /* One summary row (a metric missing at a sweep point: s NULL, all NaN). */
 static h5out_summary_row h5out_summary_of(const stats_summary *s)
 {
-    h5out_summary_row r = { NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, 0, 0, NAN, NAN, NAN };
+    h5out_summary_row r = { NAN, NAN, NAN, NAN, NAN, NAN, 0, 0, 0, 0, NAN, NAN, NAN,
+                            NAN, NAN, NAN };
     if (s) {
         h5out_summary_row full = { s->mean, s->ci_low, s->ci_high, s->p50, s->p95, s->p99,
                                    s->n, (uint64_t)s->reps, (uint64_t)s->reps_with_data,
-                                   s->censored, s->p_event, s->p_event_low, s->p_event_high };
+                                   s->censored, s->p_event, s->p_event_low, s->p_event_high,
+                                   s->km_median, s->km_median_low, s->km_median_high };
         r = full;
     }
     return r;
@@ -140,6 +143,11 @@ static hid_t h5out_summary_type(void)
     H5Tinsert(t, "p_event", HOFFSET(h5out_summary_row, p_event), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "p_event_low", HOFFSET(h5out_summary_row, p_event_low), H5T_NATIVE_DOUBLE);
     H5Tinsert(t, "p_event_high", HOFFSET(h5out_summary_row, p_event_high), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "km_median", HOFFSET(h5out_summary_row, km_median), H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "km_median_low", HOFFSET(h5out_summary_row, km_median_low),
+              H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "km_median_high", HOFFSET(h5out_summary_row, km_median_high),
+              H5T_NATIVE_DOUBLE);
     return t;
 }
 

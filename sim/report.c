@@ -73,11 +73,16 @@ void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
             snprintf(what, sizeof what, "%s", d->what);
         fprintf(out, "%-*s %-10s %11s  %-25s %10s %10s %10s  %s\n", w, d->name, d->unit,
                 c.mean, c.ci, c.p50, c.p95, c.p99, what);
-        if (!isnan(s->p_event))
-            fprintf(out, "%-*s %-10s %11.4g  [%.4g, %.4g]%*s  P(event seen): %.0f of %.0f "
-                         "censored (still waiting at the end)\n",
-                    w, "", "1", s->p_event, s->p_event_low, s->p_event_high, 8, "",
-                    s->censored, s->censored + s->n);
+        if (!isnan(s->p_event)) {
+            char km[24], kl[24], kh[24];
+            report_number(s->km_median, km, sizeof km);
+            report_number(s->km_median_low, kl, sizeof kl);
+            report_number(s->km_median_high, kh, sizeof kh);
+            fprintf(out, "%-*s   P(event) %.3g [%.3g, %.3g] (%.0f of %.0f still waiting at the "
+                         "end); Kaplan-Meier median %s %s [%s, %s]\n",
+                    w, "", s->p_event, s->p_event_low, s->p_event_high, s->censored,
+                    s->censored + s->n, km, d->unit, kl, kh);
+        }
     }
 }
 

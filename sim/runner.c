@@ -12,6 +12,8 @@
 
 #include <gsl/gsl_sort.h>
 
+#include "ci.h"
+
 #ifdef _OPENMP
 #include <omp.h>
 #endif
@@ -213,15 +215,56 @@ int runner_run(const scenario_t *sc, uint64_t point, size_t first,
     return rc;
 }
 
+/* The censoring-aware median of a time-to-event tally, from its samples. */
+static int runner_km_median(const runner_result *r, size_t k, stats_summary *s)
+{
+    size_t R = r->nreps, nm = r->nmetrics;
+    const double **ev = calloc(R ? R : 1, sizeof *ev), **cs = calloc(R ? R : 1, sizeof *cs);
+    size_t *nev = calloc(R ? R : 1, sizeof *nev), *ncs = calloc(R ? R : 1, sizeof *ncs);
+    double *wev = calloc(R ? R : 1, sizeof *wev), *wcs = calloc(R ? R : 1, sizeof *wcs);
+    int rc = -1;
+    if (ev && cs && nev && ncs && wev && wcs) {
+        for (size_t i = 0; i < R; i++) {
+            const runner_samples *sm = &r->samples[i * nm + k];
+            ev[i] = sm->x;
+            nev[i] = sm->nx;
+            wev[i] = sm->weight;
+            cs[i] = sm->cens;
+            ncs[i] = sm->ncens;
+            wcs[i] = sm->cens_weight;
+        }
+        ci_survival *sv = ci_survival_new(R, ev, nev, wev, cs, ncs, wcs);
+        if (sv) {
+            ci_km_quantile_interval(sv, 0.5, 0.95, &s->km_median, &s->km_median_low,
+                                    &s->km_median_high);
+            if (s->km_median_low < 0)
+                s->km_median_low = 0;
+            ci_survival_free(sv);
+            rc = 0;
+        }
+    }
+    free(ev);
+    free(cs);
+    free(nev);
+    free(ncs);
+    free(wev);
+    free(wcs);
+    return rc;
+}
+
 int runner_summarise(runner_result *out)
 {
     free(out->summary);
     out->summary = calloc(out->nmetrics ? out->nmetrics : 1, sizeof *out->summary);
     if (!out->summary)
         return -1;
-    for (size_t k = 0; k < out->nmetrics; k++)
+    for (size_t k = 0; k < out->nmetrics; k++) {
         stats_summarise(&out->reps[k], out->nreps, out->nmetrics, &out->defs[k],
                         &out->summary[k]);
+        if (out->defs[k].domain == STATS_TTE && out->defs[k].kind == STATS_TALLY &&
+            out->samples && runner_km_median(out, k, &out->summary[k]) != 0)
+            return -1;
+    }
     return 0;
 }
 

@@ -341,6 +341,7 @@ void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride, const s
     out->mean = out->ci_low = out->ci_high = out->half_width = NAN;
     out->p50 = out->p95 = out->p99 = NAN;
     out->p_event = out->p_event_low = out->p_event_high = NAN;
+    out->km_median = out->km_median_low = out->km_median_high = NAN;
     double *buf = malloc(3 * (nreps ? nreps : 1) * sizeof *buf);
     if (!buf)
         return;
@@ -392,9 +393,12 @@ void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride, const s
                                 &out->p_event_high, NULL);
             out->method = "events only (see p_event); pooled mean, Student-t";
         }
-        out->p50 = stats_pooled_quantile(reps, nreps, stride, 0.50);
-        out->p95 = stats_pooled_quantile(reps, nreps, stride, 0.95);
-        out->p99 = stats_pooled_quantile(reps, nreps, stride, 0.99);
+        /* Quantiles of 0/1 trials say nothing the proportion does not. */
+        if (def->domain != STATS_PROPORTION) {
+            out->p50 = stats_pooled_quantile(reps, nreps, stride, 0.50);
+            out->p95 = stats_pooled_quantile(reps, nreps, stride, 0.95);
+            out->p99 = stats_pooled_quantile(reps, nreps, stride, 0.99);
+        }
     } else {
         stats_mean_interval(vals, k, def->domain, level, &out->mean, &out->ci_low,
                             &out->ci_high);

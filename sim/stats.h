@@ -124,6 +124,8 @@ typedef struct stats_summary {
     size_t reps_with_data;   /* replications whose value is defined */
     double censored;         /* TTE: censored observations over replications */
     double p_event, p_event_low, p_event_high; /* TTE: P(event seen), 95 % CI */
+    double km_median, km_median_low, km_median_high; /* TTE: Kaplan-Meier, 95 % CI
+                                                         (filled by the runner) */
     const char *method;      /* how the interval was made (static text) */
 } stats_summary;
 
