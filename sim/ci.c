@@ -4,7 +4,7 @@
  * (bit-identical for identical inputs, combining replications in index
  * order), proportion intervals stay inside [0, 1], and an interval is
  * never narrower than its level allows because of a degenerate variance
- * estimate (design effects are floored at 1).
+ * estimate (design effects are floored at CI_MIN_DEFF).
  */
 #include "ci.h"
 
@@ -14,6 +14,10 @@
 #include <string.h>
 
 #include <gsl/gsl_cdf.h>
+
+/* The smallest design effect believed from the data (see
+ * ci_wilson_clustered). */
+#define CI_MIN_DEFF 0.25
 
 double ci_t_crit(double level, double df)
 {
@@ -72,11 +76,15 @@ void ci_wilson_clustered(const double *x, const double *n, size_t R, double leve
     }
     /* Design effect: the replications' variance over the binomial one.
      * With one replication, or no spread to measure (all 0 or all 1),
-     * independence is the only assumption left; it is never relaxed below. */
+     * independence is the only assumption left.  An estimate below 1 is
+     * kept (flooring it at 1 over-covers: 0.985 for independent trials,
+     * docs/claims.md) but never below CI_MIN_DEFF, so a chance agreement
+     * of the replications cannot make the data look many times more
+     * informative than independent trials. */
     double iid = p * (1 - p) / N;
     double deff = (isfinite(se) && iid > 0 && se > 0) ? se * se / iid : 1.0;
-    if (deff < 1)
-        deff = 1;
+    if (deff < CI_MIN_DEFF)
+        deff = CI_MIN_DEFF;
     double ne = N / deff;
     double k = R >= 2 ? ci_t_crit(level, (double)(R - 1)) : ci_t_crit(level, INFINITY);
     double k2 = k * k;

@@ -30,9 +30,8 @@ void ci_student(double mean, double se, double df, double level,
 void ci_ratio(const double *y, const double *n, size_t R, double *est, double *se);
 
 /* Wilson score interval for a proportion pooled over replications, with
- * the design effect estimated from the replications (floored at 1: the
- * interval is never narrower than for independent trials) and a Student-t
- * critical value with R-1 degrees of freedom.  x[r] successes of n[r]
+ * the design effect estimated from the replications (at least 0.25) and a
+ * Student-t critical value with R-1 degrees of freedom.  x[r] successes of n[r]
  * trials.  Stays inside [0, 1].  *deff receives the design effect used
  * (may be NULL). */
 void ci_wilson_clustered(const double *x, const double *n, size_t R, double level,

@@ -528,6 +528,14 @@ static void claims_every_case(const claims_claim *cl, const runner_result *r, si
     double extreme = is_max ? -INFINITY : INFINITY;
     out->first_rep = -1;
     int exact = 1;
+    /* Per replication, for the interval on P(beyond). */
+    double *xs = calloc(2 * (r->nreps ? r->nreps : 1), sizeof *xs);
+    if (!xs) {
+        snprintf(out->note, sizeof out->note, "out of memory");
+        return;
+    }
+    double *ns = xs + r->nreps;
+    size_t j = 0;
     for (size_t i = 0; i < r->nreps; i++) {
         const stats_rep *q = claims_rep(r, i, k);
         double n, beyond, first_ns = NAN;
@@ -562,6 +570,9 @@ static void claims_every_case(const claims_claim *cl, const runner_result *r, si
         out->reps_with_data++;
         out->observations += n;
         out->exceed += beyond;
+        xs[j] = beyond;
+        ns[j] = n;
+        j++;
         if (beyond > 0) {
             out->reps_exceeding++;
             if (out->first_rep < 0) {
@@ -571,15 +582,18 @@ static void claims_every_case(const claims_claim *cl, const runner_result *r, si
         }
     }
     if (!(out->observations > 0)) {
+        free(xs);
         out->verdict = CLAIMS_NO_DATA;
         snprintf(out->note, sizeof out->note, "the metric has no observations");
         return;
     }
     out->estimate = extreme;
-    out->p_exceed = out->exceed / out->observations;
-    ci_clopper_pearson(out->exceed, out->observations, 0.95, &out->p_exceed_low,
-                       &out->p_exceed_high);
-    snprintf(out->method, sizeof out->method, "exceedances counted; Clopper-Pearson");
+    /* How often is the bound exceeded?  Observations inside a replication
+     * are correlated: Wilson with the replications' design effect. */
+    ci_wilson_clustered(xs, ns, j, 0.95, &out->p_exceed, &out->p_exceed_low,
+                        &out->p_exceed_high, NULL);
+    free(xs);
+    snprintf(out->method, sizeof out->method, "exceedances counted; Wilson, clustered");
     char nobs[32], nex[32], b[48], pe[24], pl[24], ph[24];
     claims_count(out->observations, nobs, sizeof nobs);
     claims_count(out->exceed, nex, sizeof nex);
@@ -837,6 +851,9 @@ static long claims_needed(const claims_result *out, size_t n)
             continue;
         double d = fabs(est - b[i]);
         double hw = est < b[i] ? hi - est : est - lo;
+        /* An end beyond every observation: judge by the other side. */
+        if (!isfinite(hw))
+            hw = est < b[i] ? est - lo : hi - est;
         if (!(d > 0) || !isfinite(hw))
             continue;
         double need = (double)n * (hw / d) * (hw / d);
@@ -1064,13 +1081,15 @@ size_t claims_evaluate_all(const claims_list *l, const runner_result *points, si
 
 /* ---- printing ------------------------------------------------------------ */
 
-static void claims_print_header(FILE *out, double alpha, size_t m)
+static void claims_print_header(FILE *out, double alpha, size_t looks, size_t m)
 {
-    fprintf(out, "\nclaims audit: %zu interval test%s with family-wise error %.3g %% (Holm); "
-                 "each CI at the level its test used.\n"
+    fprintf(out, "\nclaims audit: %zu interval test%s, family-wise error %.3g %% (Holm)",
+            m, m == 1 ? "" : "s", 100 * alpha * (double)looks);
+    if (looks > 1)
+        fprintf(out, " over %zu looks of --decide (%.3g %% per look)", looks, 100 * alpha);
+    fprintf(out, "; each CI at the level its test used.\n"
                  "  every-case and rare-event claims are decided by counterexample; inputs are "
-                 "BY CONSTRUCTION (docs/claims.md)\n",
-            m, m == 1 ? "" : "s", 100 * alpha);
+                 "BY CONSTRUCTION (docs/claims.md)\n");
 }
 
 static void claims_print_rests(FILE *out, const claims_claim *cl)
@@ -1084,11 +1103,11 @@ static void claims_print_rests(FILE *out, const claims_claim *cl)
 }
 
 void claims_print(FILE *out, const claims_list *l, const claims_result *res, double alpha,
-                  size_t m)
+                  size_t looks, size_t m)
 {
     if (!l->n)
         return;
-    claims_print_header(out, alpha, m);
+    claims_print_header(out, alpha, looks, m);
     for (size_t i = 0; i < l->n; i++) {
         const claims_claim *cl = &l->items[i];
         const claims_result *r = &res[i];
@@ -1172,11 +1191,11 @@ void claims_region(const claims_list *l, size_t claim, const sweep_spec *sw, siz
 }
 
 void claims_print_sweep(FILE *out, const claims_list *l, const sweep_spec *sw, size_t npoints,
-                        const claims_result *res, double alpha, size_t m)
+                        const claims_result *res, double alpha, size_t looks, size_t m)
 {
     if (!l->n)
         return;
-    claims_print_header(out, alpha, m);
+    claims_print_header(out, alpha, looks, m);
     for (size_t c = 0; c < l->n; c++) {
         const claims_claim *cl = &l->items[c];
         char region[1024];

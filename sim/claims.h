@@ -149,14 +149,15 @@ const char *claims_rule_name(claims_rule r);
 /* Converts x written in unit `from` to the metric's unit `to` (units.h). */
 int claims_convert(double x, const char *from, const char *to, double *out);
 
-/* Prints the claims table for a single point (alpha and m as returned by
- * claims_evaluate_all, for the header). */
+/* Prints the claims table for a single point (alpha per look, the looks
+ * --decide took, and m as returned by claims_evaluate_all, for the header). */
 void claims_print(FILE *out, const claims_list *l, const claims_result *res, double alpha,
-                  size_t m);
+                  size_t looks, size_t m);
 /* For a sweep (res is [claim][point]): one block per claim with each
  * point's verdict, and a one-line summary of where the claim holds. */
 void claims_print_sweep(FILE *out, const claims_list *l, const sweep_spec *sw,
-                        size_t npoints, const claims_result *res, double alpha, size_t m);
+                        size_t npoints, const claims_result *res, double alpha, size_t looks,
+                        size_t m);
 /* That one-line summary for claim: for each combination of the other axes,
  * the first axis's values at which the claim holds, fails, is undecided. */
 void claims_region(const claims_list *l, size_t claim, const sweep_spec *sw,

@@ -92,6 +92,18 @@ static int h5out_describe(hid_t ds, const char *units, const char *what)
     return h5out_attr_str(ds, "description", what);
 }
 
+/* The metric's domain (which interval its summary has) and, for a figure
+ * that is an input, the keys that fix it: attributes of its summary. */
+static int h5out_domain(hid_t ds, const stats_def *d)
+{
+    static const char *const names[] = { "nonnegative", "real", "proportion", "rare event",
+                                         "time to event" };
+    const char *name = (unsigned)d->domain < 5 ? names[d->domain] : "?";
+    if (h5out_attr_str(ds, "domain", name) != 0)
+        return -1;
+    return d->input[0] ? h5out_attr_str(ds, "input", d->input) : 0;
+}
+
 /* Writes buf to dataset ds (if it was created), describes it, closes it.
  * 0 on success. */
 static int h5out_fill(hid_t ds, hid_t type, const void *buf, const char *units,
@@ -188,8 +200,8 @@ static int h5out_write_metrics(hid_t file, const runner_result *r)
         hid_t space = H5Screate(H5S_SCALAR);
         hid_t ds = H5Dcreate2(gsum, d->name, tsum, space, H5P_DEFAULT,
                               H5P_DEFAULT, H5P_DEFAULT);
-        int ok = h5out_fill(ds, tsum, &row,
-                        d->unit, d->what) == 0;
+        int ok = ds >= 0 && h5out_domain(ds, d) == 0;
+        ok = h5out_fill(ds, tsum, &row, d->unit, d->what) == 0 && ok;
         H5Sclose(space);
         if (!ok)
             goto done;
@@ -401,8 +413,8 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
         }
         sp = H5Screate_simple(rank, gdims, NULL);
         ds = H5Dcreate2(gsum, d->name, tsum, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        ok = h5out_fill(ds, tsum, sum,
-                        d->unit, d->what) == 0;
+        ok = ds >= 0 && h5out_domain(ds, d) == 0;
+        ok = h5out_fill(ds, tsum, sum, d->unit, d->what) == 0 && ok;
         H5Sclose(sp);
         if (!ok)
             goto done;

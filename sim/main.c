@@ -532,17 +532,21 @@ int main(int argc, char **argv)
             if (sc->sweep.naxes) {
                 report_sweep(stdout, sc, &camp, threads, wall);
                 claims_print_sweep(stdout, &sc->claims, &sc->sweep, npoints, claim_results,
-                                   alpha_look, tests);
+                                   alpha_look, looks, tests);
             } else {
                 report_table(stdout, sc, &camp.points[0], threads, wall);
-                claims_print(stdout, &sc->claims, claim_results, alpha_look, tests);
+                claims_print(stdout, &sc->claims, claim_results, alpha_look, looks, tests);
             }
-            if (o.decide)
-                printf("\n--decide: %zu look%s at most (replications doubling from %lld to %lld); "
-                       "family-wise error %.3g %% split as %.3g %% per look\n",
-                       looks, looks == 1 ? "" : "s", (long long)sc->replications,
-                       (long long)sc->precision.max_replications, 100 * alpha,
-                       100 * alpha_look);
+            if (o.decide) {
+                size_t used = 0;
+                for (size_t p = 0; p < npoints; p++)
+                    used = camp.points[p].nreps > used ? camp.points[p].nreps : used;
+                printf("\n--decide: %zu replications%s (doubling from %lld, at most %lld: %zu "
+                       "looks); family-wise error %.3g %% split as %.3g %% per look\n",
+                       used, npoints > 1 ? " at the most at one point" : "",
+                       (long long)sc->replications, (long long)sc->precision.max_replications,
+                       looks, 100 * alpha, 100 * alpha_look);
+            }
             if (robust)
                 audit_robust_print(stdout, sc, robust);
             if (capacity)
