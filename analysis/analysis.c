@@ -192,8 +192,9 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
             return rc;
         fputs("claim,point,", o.f);
         csv_axis_header(o.f, r);
-        fputs("name,metric,statistic,bound,verdict,estimate,ci95_low,ci95_high,unit,bound_low,"
-              "bound_high,replications,more_replications,source,note,region\r\n", o.f);
+        fputs("name,metric,statistic,bound,verdict,estimate,ci_low,ci_high,unit,bound_low,"
+              "bound_high,replications,more_replications,source,note,region,rule,level,"
+              "rests_on\r\n", o.f);
         for (size_t c = 0; c < r->nclaims; c++)
             for (size_t p = 0; p < r->npoints; p++) {
                 const resfile_claim *cl = resfile_claim_at(r, c, p);
@@ -204,7 +205,7 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
                 fputc(',', o.f), csv_str(o.f, cl->statistic), fputc(',', o.f);
                 csv_str(o.f, cl->bound), fputc(',', o.f), csv_str(o.f, cl->verdict);
                 fputc(',', o.f), csv_num(o.f, cl->estimate), fputc(',', o.f);
-                csv_num(o.f, cl->ci95_low), fputc(',', o.f), csv_num(o.f, cl->ci95_high);
+                csv_num(o.f, cl->ci_low), fputc(',', o.f), csv_num(o.f, cl->ci_high);
                 fputc(',', o.f), csv_str(o.f, cl->unit), fputc(',', o.f);
                 csv_num(o.f, cl->bound_low), fputc(',', o.f), csv_num(o.f, cl->bound_high);
                 fprintf(o.f, ",%llu,%lld,", (unsigned long long)cl->replications,
@@ -212,6 +213,8 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
                 csv_str(o.f, cl->source), fputc(',', o.f), csv_str(o.f, cl->note);
                 fputc(',', o.f);
                 csv_str(o.f, c < r->nregions ? r->regions[c] : "");
+                fputc(',', o.f), csv_str(o.f, cl->rule), fputc(',', o.f);
+                csv_num(o.f, cl->level), fputc(',', o.f), csv_str(o.f, cl->assumptions);
                 fputs("\r\n", o.f);
             }
         if ((rc = out_close(&o, e)))
@@ -435,6 +438,8 @@ static const char *verdict_class(const char *v)
         return "fails";
     if (!strcmp(v, "INCONCLUSIVE"))
         return "inconclusive";
+    if (!strcmp(v, "BY CONSTRUCTION"))
+        return "input";
     return "nodata";
 }
 
@@ -491,23 +496,37 @@ static void section_claims(doc *d)
         para(d, "The scenario has no claims: section; no claim was audited.");
         return;
     }
-    para(d, "HOLDS: the whole 95 % CI satisfies the bound; FAILS: the whole CI violates it; "
-            "INCONCLUSIVE: the CI straddles the bound (the note estimates how many more "
-            "replications would decide).");
+    char head[600];
+    snprintf(head, sizeof head,
+             "Interval claims: HOLDS when the interval lies inside the bound, FAILS when outside, "
+             "INCONCLUSIVE when it straddles it; %llu interval test%s judged together with "
+             "Holm's procedure at a family-wise error of %.3g %%%s, each interval at the level "
+             "its test used. Every-case (min/max) and rare-event claims are decided by "
+             "counterexample; a figure the scenario fixes is BY CONSTRUCTION. docs/claims.md "
+             "explains each rule.",
+             (unsigned long long)r->claims_tests, r->claims_tests == 1 ? "" : "s",
+             isnan(r->claims_alpha) ? 5.0 : 100 * r->claims_alpha *
+                 (double)(r->claims_looks ? r->claims_looks : 1),
+             r->claims_looks > 1 ? " over the looks of --decide" : "");
+    para(d, head);
     if (!r->is_sweep) {
         static const char *const cols[] = { "verdict", "claim", "metric", "statistic",
-                                            "estimate", "95% CI", "claimed", "unit", "source",
-                                            "note" };
-        table_begin(d, cols, 10);
+                                            "estimate", "CI", "level", "claimed", "unit",
+                                            "rule", "rests on", "source", "note" };
+        table_begin(d, cols, 13);
         for (size_t c = 0; c < r->nclaims; c++) {
             const resfile_claim *cl = resfile_claim_at(r, c, 0);
-            char est[48], ci[96];
+            char est[48], ci[96], lvl[24] = "-";
             fmt_g(cl->estimate, est, sizeof est);
-            fmt_ci(cl->ci95_low, cl->ci95_high, ci, sizeof ci);
+            fmt_ci(cl->ci_low, cl->ci_high, ci, sizeof ci);
+            if (!isnan(cl->level) && !isnan(cl->ci_low))
+                snprintf(lvl, sizeof lvl, "%.4g %%", 100 * cl->level);
             const char *cells[] = { cl->verdict, cl->name, cl->metric, cl->statistic, est, ci,
-                                    cl->bound, cl->unit, cl->source, cl->note };
-            const char *cls[10] = { verdict_class(cl->verdict) };
-            table_row(d, cells, 10, cls);
+                                    lvl, cl->bound, cl->unit, cl->rule,
+                                    cl->assumptions[0] ? cl->assumptions : "-", cl->source,
+                                    cl->note };
+            const char *cls[13] = { verdict_class(cl->verdict) };
+            table_row(d, cells, 13, cls);
         }
         table_end(d);
         return;
@@ -782,6 +801,45 @@ static void section_plots(doc *d)
     }
 }
 
+/* --robustness: every claim at both ends of each assumption's range. */
+static void section_robustness(doc *d)
+{
+    const resfile *r = d->r;
+    if (!r->nrobust)
+        return;
+    heading(d, 2, "What the verdicts rest on (--robustness)");
+    para(d, "Each assumption moved to both ends of its range, one at a time, with the same "
+            "seed; where a claim's estimate crosses its bound inside the range, the break-even "
+            "value and the values where the claim's interval meets the bound. The tornado "
+            "chart (plots) shows each claim's estimate at both ends.");
+    static const char *const cols[] = { "claim", "assumption", "range", "scenario value",
+                                        "at low end", "at high end", "break-even", "reading" };
+    table_begin(d, cols, 8);
+    for (size_t i = 0; i < r->nrobust; i++) {
+        const resfile_robust *x = &r->robust[i];
+        char range[200], lo[120], hi[120], be[160];
+        snprintf(range, sizeof range, "[%s, %s]", x->low, x->high);
+        char e1[32], e2[32];
+        fmt_g(x->estimate_low, e1, sizeof e1);
+        fmt_g(x->estimate_high, e2, sizeof e2);
+        snprintf(lo, sizeof lo, "%s (%s %s)", x->verdict_low, e1, x->unit);
+        snprintf(hi, sizeof hi, "%s (%s %s)", x->verdict_high, e2, x->unit);
+        if (x->flips && !isnan(x->break_even)) {
+            char b[32], b1[32], b2[32];
+            fmt_g(x->break_even, b, sizeof b);
+            fmt_g(x->break_even_low, b1, sizeof b1);
+            fmt_g(x->break_even_high, b2, sizeof b2);
+            snprintf(be, sizeof be, "%s %s [%s, %s]", b, x->value_unit, b1, b2);
+        } else {
+            snprintf(be, sizeof be, "-");
+        }
+        const char *cells[] = { x->claim, x->assumption, range, x->baseline, lo, hi, be,
+                                x->sentence };
+        table_row(d, cells, 8, NULL);
+    }
+    table_end(d);
+}
+
 static int has_assumption(const char *line, size_t len)
 {
     const char *hash = memchr(line, '#', len);
@@ -840,6 +898,7 @@ static const char html_head[] =
     "td.fails{background:#fbd5d5!important;font-weight:bold;color:#8b0000}\n"
     "td.inconclusive{background:#ffefc2!important;font-weight:bold;color:#7a5200}\n"
     "td.nodata{background:#e6e6e6!important}\n"
+    "td.input{background:#dde6f4!important;color:#1f3f70}\n"
     "pre{background:#f6f8fa;border:1px solid #ddd;padding:.8em;overflow-x:auto;"
     "font-family:'DejaVu Sans Mono',Menlo,Consolas,monospace;font-size:.85em;line-height:1.1}\n"
     "figure{margin:1em 0}figure svg{max-width:100%%;height:auto;border:1px solid #eee}\n"
@@ -866,6 +925,7 @@ static void write_doc(doc *d, const char *dash, const char *exec, const char *so
     }
     section_header(d);
     section_claims(d);
+    section_robustness(d);
     section_dashboard(d, dash, exec, sources);
     section_figures(d);
     section_capacity(d);

@@ -298,10 +298,10 @@ static int plot_cdf(pctx *c, const resfile_metric *m)
             continue;
         if (isfinite(level) && isfinite(cl->estimate)) {
             dat_str(d, cl->name), fputc('\t', d), dat_num(d, cl->estimate), fputc('\t', d);
-            dat_num(d, level), fputc('\t', d), dat_num(d, cl->ci95_low), fputc('\t', d);
-            dat_num(d, cl->ci95_high), fputc('\t', d), dat_str(d, cl->verdict), fputc('\n', d);
+            dat_num(d, level), fputc('\t', d), dat_num(d, cl->ci_low), fputc('\t', d);
+            dat_num(d, cl->ci_high), fputc('\t', d), dat_str(d, cl->verdict), fputc('\n', d);
             nmarks++;
-            xmax = fmax(xmax, isfinite(cl->ci95_high) ? cl->ci95_high : cl->estimate);
+            xmax = fmax(xmax, isfinite(cl->ci_high) ? cl->ci_high : cl->estimate);
         }
         if (!strcmp(cl->statistic, "fraction_below"))
             continue;     /* its bound is a probability, drawn horizontally */
@@ -622,8 +622,8 @@ static int plot_claim_curve(pctx *c, size_t k, const axis_view *ax)
                 continue;
             const resfile_claim *cl = resfile_claim_at(r, k, p);
             dat_num(d, ax->x[ix]), fputc('\t', d), dat_str(d, ax->a->values[ix]), fputc('\t', d);
-            dat_num(d, cl->estimate), fputc('\t', d), dat_num(d, cl->ci95_low), fputc('\t', d);
-            dat_num(d, cl->ci95_high);
+            dat_num(d, cl->estimate), fputc('\t', d), dat_num(d, cl->ci_low), fputc('\t', d);
+            dat_num(d, cl->ci_high);
             fprintf(d, "\t%d\t", verdict_code(cl->verdict));
             dat_str(d, cl->verdict);
             fputc('\n', d);
@@ -981,6 +981,88 @@ static int plot_escalation(pctx *c)
     return rc;
 }
 
+/* ---- robustness: a tornado chart per claim ---- */
+
+/* For each claim of a --robustness study: one bar per assumption from the
+ * claim's estimate at the low end of the range to the estimate at the high
+ * end, the scenario's estimate as a line, and the claim's bound. */
+static int plot_tornado(pctx *c)
+{
+    const resfile *r = c->r;
+    int rc = 0;
+    for (size_t k = 0; k < r->nclaims && !rc; k++) {
+        const resfile_claim *cl = resfile_claim_at(r, k, 0);
+        size_t rows = 0;
+        for (size_t i = 0; i < r->nrobust; i++)
+            rows += strcmp(r->robust[i].claim, cl->name) == 0;
+        if (!rows || !isfinite(cl->estimate))
+            continue;
+        char stem[64], title[400], t2[900], sline[200], xl[200];
+        snprintf(stem, sizeof stem, "tornado_C%zu", k + 1);
+        snprintf(title, sizeof title, "robustness of claim C%zu (%s) - %s", k + 1, cl->name,
+                 r->scenario);
+        rc = begin_plot(c, stem, title, PLOT_W, 160 + 70 * (int)rows);
+        if (rc)
+            break;
+        FILE *d = c->dat, *g = c->gp;
+        fprintf(d, "# y\tfrom\tto\testimate_low\testimate_high\tverdict_low\tverdict_high\t"
+                   "assumption\n");
+        double xmin = cl->estimate, xmax = cl->estimate;
+        size_t y = 0;
+        for (size_t i = 0; i < r->nrobust; i++) {
+            const resfile_robust *x = &r->robust[i];
+            if (strcmp(x->claim, cl->name) != 0)
+                continue;
+            double a = x->estimate_low, b = x->estimate_high;
+            fprintf(d, "%zu\t", y++);
+            dat_num(d, fmin(a, b)), fputc('\t', d), dat_num(d, fmax(a, b)), fputc('\t', d);
+            dat_num(d, a), fputc('\t', d), dat_num(d, b), fputc('\t', d);
+            dat_str(d, x->verdict_low), fputc('\t', d), dat_str(d, x->verdict_high);
+            fputc('\t', d);
+            char lab[300];
+            snprintf(lab, sizeof lab, "%s [%s, %s]", x->assumption, x->low, x->high);
+            dat_str(d, lab), fputc('\n', d);
+            if (isfinite(a))
+                xmin = fmin(xmin, a), xmax = fmax(xmax, a);
+            if (isfinite(b))
+                xmin = fmin(xmin, b), xmax = fmax(xmax, b);
+        }
+        double bounds[2] = { cl->bound_low, cl->bound_high };
+        for (int j = 0; j < 2; j++)
+            if (isfinite(bounds[j]))
+                xmin = fmin(xmin, bounds[j]), xmax = fmax(xmax, bounds[j]);
+        double pad = xmax > xmin ? 0.08 * (xmax - xmin) : fabs(xmax) * 0.1 + 1e-12;
+        scenario_line(r, sline, sizeof sline);
+        snprintf(t2, sizeof t2, "C%zu %s: %s %s %s\neach bar: the estimate with the assumption "
+                 "at the low and the high end of its range (same seed)\n%s",
+                 k + 1, cl->name, cl->metric, cl->statistic, cl->bound, sline);
+        fprintf(g, "set title ");
+        gp_title(g, t2);
+        axis_label(cl->metric, cl->unit, xl, sizeof xl);
+        fprintf(g, "\nset xlabel ");
+        gp_str(g, xl);
+        fprintf(g, "\nset xrange [%.10g:%.10g]\nset yrange [-0.7:%zu.7]\nunset ytics\n"
+                   "set style fill solid 0.6 border lc rgb \"#333333\"\n"
+                   "set key outside top center horizontal\n",
+                xmin - pad, xmax + pad, rows - 1);
+        /* The scenario's estimate and the bound(s) as vertical lines. */
+        fprintf(g, "set arrow from %.10g, graph 0 to %.10g, graph 1 nohead lw 2 "
+                   "lc rgb \"#000000\"\n", cl->estimate, cl->estimate);
+        for (int j = 0; j < 2; j++)
+            if (isfinite(bounds[j]))
+                fprintf(g, "set arrow from %.10g, graph 0 to %.10g, graph 1 nohead lw 2 dt 2 "
+                           "lc rgb \"#d62728\"\n", bounds[j], bounds[j]);
+        fprintf(g, "  plot \"%s.dat\" using (($2+$3)/2):1:2:3:($1-0.3):($1+0.3) with boxxyerror "
+                   "lc rgb \"#1f77b4\" title \"estimate over the range\", \\\n"
+                   "       \"%s.dat\" using (%.10g):($1+0.42):8 with labels left notitle, \\\n"
+                   "       NaN with lines lw 2 lc rgb \"#000000\" title \"scenario's estimate\", \\\n"
+                   "       NaN with lines lw 2 dt 2 lc rgb \"#d62728\" title \"claimed bound\"\n",
+                c->cur->name, c->cur->name, xmin - 0.9 * pad);
+        rc = end_plot(c);
+    }
+    return rc;
+}
+
 /* ---- attack timeline ---- */
 
 typedef struct milestone {
@@ -1212,6 +1294,8 @@ int plots_write(const resfile *r, const char *dir, int run, FILE *warn, plots_li
         rc = plot_escalation(&c);
     if (!rc)
         rc = plot_timeline(&c);
+    if (!rc)
+        rc = plot_tornado(&c);
     if (rc || !run)
         return rc;
 

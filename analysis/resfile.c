@@ -30,6 +30,12 @@ static const field summary_fields[] = {
     F(resfile_summary, ci95_high, FIELD_DOUBLE), F(resfile_summary, p50, FIELD_DOUBLE),
     F(resfile_summary, p95, FIELD_DOUBLE), F(resfile_summary, p99, FIELD_DOUBLE),
     F(resfile_summary, n, FIELD_DOUBLE), F(resfile_summary, replications, FIELD_U64),
+    F(resfile_summary, reps_with_data, FIELD_U64), F(resfile_summary, censored, FIELD_DOUBLE),
+    F(resfile_summary, p_event, FIELD_DOUBLE), F(resfile_summary, p_event_low, FIELD_DOUBLE),
+    F(resfile_summary, p_event_high, FIELD_DOUBLE),
+    F(resfile_summary, km_median, FIELD_DOUBLE),
+    F(resfile_summary, km_median_low, FIELD_DOUBLE),
+    F(resfile_summary, km_median_high, FIELD_DOUBLE),
 };
 static const field rep_fields[] = {
     F(resfile_rep, point, FIELD_U64), F(resfile_rep, replication, FIELD_U64),
@@ -44,10 +50,31 @@ static const field claim_fields[] = {
     F(resfile_claim, statistic, FIELD_STR), F(resfile_claim, bound, FIELD_STR),
     F(resfile_claim, source, FIELD_STR), F(resfile_claim, verdict, FIELD_STR),
     F(resfile_claim, unit, FIELD_STR), F(resfile_claim, note, FIELD_STR),
-    F(resfile_claim, estimate, FIELD_DOUBLE), F(resfile_claim, ci95_low, FIELD_DOUBLE),
-    F(resfile_claim, ci95_high, FIELD_DOUBLE), F(resfile_claim, bound_low, FIELD_DOUBLE),
+    F(resfile_claim, rule, FIELD_STR), F(resfile_claim, method, FIELD_STR),
+    F(resfile_claim, assumptions, FIELD_STR),
+    F(resfile_claim, estimate, FIELD_DOUBLE), F(resfile_claim, ci_low, FIELD_DOUBLE),
+    F(resfile_claim, ci_high, FIELD_DOUBLE), F(resfile_claim, level, FIELD_DOUBLE),
+    F(resfile_claim, pvalue, FIELD_DOUBLE), F(resfile_claim, bound_low, FIELD_DOUBLE),
     F(resfile_claim, bound_high, FIELD_DOUBLE), F(resfile_claim, replications, FIELD_U64),
+    F(resfile_claim, reps_with_data, FIELD_U64),
     F(resfile_claim, more_replications, FIELD_I64),
+    F(resfile_claim, first_replication, FIELD_I64), F(resfile_claim, exceed, FIELD_DOUBLE),
+    F(resfile_claim, observations, FIELD_DOUBLE), F(resfile_claim, p_exceed, FIELD_DOUBLE),
+    F(resfile_claim, p_exceed_low, FIELD_DOUBLE), F(resfile_claim, p_exceed_high, FIELD_DOUBLE),
+    F(resfile_claim, exceed_upper, FIELD_DOUBLE), F(resfile_claim, first_time_s, FIELD_DOUBLE),
+};
+static const field robust_fields[] = {
+    F(resfile_robust, claim, FIELD_STR), F(resfile_robust, assumption, FIELD_STR),
+    F(resfile_robust, low, FIELD_STR), F(resfile_robust, high, FIELD_STR),
+    F(resfile_robust, baseline, FIELD_STR), F(resfile_robust, verdict_low, FIELD_STR),
+    F(resfile_robust, verdict_baseline, FIELD_STR), F(resfile_robust, verdict_high, FIELD_STR),
+    F(resfile_robust, unit, FIELD_STR), F(resfile_robust, value_unit, FIELD_STR),
+    F(resfile_robust, sentence, FIELD_STR),
+    F(resfile_robust, estimate_low, FIELD_DOUBLE),
+    F(resfile_robust, estimate_baseline, FIELD_DOUBLE),
+    F(resfile_robust, estimate_high, FIELD_DOUBLE), F(resfile_robust, flips, FIELD_I64),
+    F(resfile_robust, break_even, FIELD_DOUBLE), F(resfile_robust, break_even_low, FIELD_DOUBLE),
+    F(resfile_robust, break_even_high, FIELD_DOUBLE),
 };
 static const field runbook_fields[] = {
     F(resfile_cap_runbook, month, FIELD_I64), F(resfile_cap_runbook, ai_agents, FIELD_I64),
@@ -363,6 +390,40 @@ static uint64_t read_u64_attr(hid_t loc, const char *name)
     return v;
 }
 
+/* A numeric attribute of object obj (relative to loc), read as type into
+ * v; leaves v as it is when absent. */
+static void read_num_attr_at(hid_t loc, const char *obj, const char *name, hid_t type, void *v)
+{
+    if (!exists(loc, obj) || H5Aexists_by_name(loc, obj, name, H5P_DEFAULT) <= 0)
+        return;
+    hid_t a = H5Aopen_by_name(loc, obj, name, H5P_DEFAULT, H5P_DEFAULT);
+    if (a >= 0) {
+        H5Aread(a, type, v);
+        H5Aclose(a);
+    }
+}
+
+static double read_double_attr(hid_t loc, const char *obj, const char *name)
+{
+    double v = NAN;
+    read_num_attr_at(loc, obj, name, H5T_NATIVE_DOUBLE, &v);
+    return v;
+}
+
+static uint64_t read_u64_attr_at(hid_t loc, const char *obj, const char *name)
+{
+    uint64_t v = 0;
+    read_num_attr_at(loc, obj, name, H5T_NATIVE_UINT64, &v);
+    return v;
+}
+
+static void claim_free(resfile_claim *c)
+{
+    free(c->name), free(c->metric), free(c->statistic), free(c->bound);
+    free(c->source), free(c->verdict), free(c->unit), free(c->note);
+    free(c->rule), free(c->method), free(c->assumptions);
+}
+
 /* Names of the links in group path (sorted by name), or none. */
 typedef struct name_list {
     char **names;
@@ -627,16 +688,25 @@ static int read_claims(hid_t f, resfile *r)
         r->nclaims = n;
     } else {
         r->nclaims = 0;
-        for (size_t i = 0; i < n; i++) {
-            resfile_claim *c = &r->claims[i];
-            free(c->name), free(c->metric), free(c->statistic), free(c->bound);
-            free(c->source), free(c->verdict), free(c->unit), free(c->note);
-        }
+        for (size_t i = 0; i < n; i++)
+            claim_free(&r->claims[i]);
         free(r->claims);
         r->claims = NULL;
         return 0;
     }
+    r->claims_alpha = read_double_attr(f, "/claims", "family_alpha");
+    r->claims_tests = read_u64_attr_at(f, "/claims", "family_tests");
+    r->claims_looks = read_u64_attr_at(f, "/claims", "looks");
     return read_strings(f, "/claims/regions", &r->regions, &r->nregions);
+}
+
+static int read_robustness(hid_t f, resfile *r)
+{
+    void *rows = NULL;
+    int rc = read_table(f, "/robustness/table", robust_fields, NFIELDS(robust_fields),
+                        sizeof(resfile_robust), &rows, &r->nrobust, NULL);
+    r->robust = rows;
+    return rc;
 }
 
 static int read_capacity(hid_t f, resfile *r)
@@ -703,6 +773,8 @@ int resfile_open(const char *path, resfile **out, err_t *e)
             bad |= read_claims(f, r);
         if (!bad)
             bad |= read_capacity(f, r);
+        if (!bad)
+            bad |= read_robustness(f, r);
     } H5E_END_TRY;
     if (bad) {
         rc = err_set(e, ERR_NOINPUT, path, 0, 0,
@@ -739,12 +811,16 @@ void resfile_close(resfile *r)
     }
     free(r->metrics);
     size_t nrows = r->nclaims * r->npoints;
-    for (size_t i = 0; r->claims && i < nrows; i++) {
-        resfile_claim *c = &r->claims[i];
-        free(c->name), free(c->metric), free(c->statistic), free(c->bound);
-        free(c->source), free(c->verdict), free(c->unit), free(c->note);
-    }
+    for (size_t i = 0; r->claims && i < nrows; i++)
+        claim_free(&r->claims[i]);
     free(r->claims);
+    for (size_t i = 0; i < r->nrobust; i++) {
+        resfile_robust *x = &r->robust[i];
+        free(x->claim), free(x->assumption), free(x->low), free(x->high), free(x->baseline);
+        free(x->verdict_low), free(x->verdict_baseline), free(x->verdict_high);
+        free(x->unit), free(x->value_unit), free(x->sentence);
+    }
+    free(r->robust);
     free_strings(r->regions, r->nregions);
     free(r->cap_runbook);
     free_strings(r->cap_recommendations, r->ncap_recommendations);

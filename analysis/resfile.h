@@ -27,7 +27,9 @@
 
 typedef struct resfile_summary {
     double mean, ci95_low, ci95_high, p50, p95, p99, n;
-    uint64_t replications;
+    uint64_t replications, reps_with_data;
+    double censored, p_event, p_event_low, p_event_high;   /* time to event */
+    double km_median, km_median_low, km_median_high;
 } resfile_summary;
 
 /* One replication of one metric (point is 0 without a sweep). */
@@ -52,12 +54,25 @@ typedef struct resfile_axis {
     char **at_point;            /* [npoints] */
 } resfile_axis;
 
+/* One claim at one point (docs/claims.md): the interval is at `level`. */
 typedef struct resfile_claim {
     char *name, *metric, *statistic, *bound, *source, *verdict, *unit, *note;
-    double estimate, ci95_low, ci95_high, bound_low, bound_high;
-    uint64_t replications;
-    int64_t more_replications;
+    char *rule, *method, *assumptions;
+    double estimate, ci_low, ci_high, level, pvalue, bound_low, bound_high;
+    uint64_t replications, reps_with_data;
+    int64_t more_replications, first_replication;
+    double exceed, observations, p_exceed, p_exceed_low, p_exceed_high, exceed_upper;
+    double first_time_s;
 } resfile_claim;
+
+/* One claim at one assumption of a --robustness study. */
+typedef struct resfile_robust {
+    char *claim, *assumption, *low, *high, *baseline, *verdict_low, *verdict_baseline,
+        *verdict_high, *unit, *value_unit, *sentence;
+    double estimate_low, estimate_baseline, estimate_high;
+    int64_t flips;
+    double break_even, break_even_low, break_even_high;
+} resfile_robust;
 
 typedef struct resfile_cap_runbook {
     int64_t month, ai_agents, transactions_per_second;
@@ -108,6 +123,11 @@ typedef struct resfile {
     size_t ncap_breaking;
     resfile_cap_plan *cap_plan;
     size_t ncap_plan;
+    /* claims audit header and --robustness */
+    double claims_alpha;
+    uint64_t claims_tests, claims_looks;
+    resfile_robust *robust;
+    size_t nrobust;
 } resfile;
 
 /* Reads the whole file at path.  ERR_NOINPUT when it cannot be opened or

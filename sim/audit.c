@@ -50,6 +50,11 @@ int audit_decide_policy(void *ctx, const runner_result *points, size_t npoints,
 
 typedef enum audit_kind { AUDIT_INT, AUDIT_NUMBER, AUDIT_DURATION, AUDIT_RATE } audit_kind;
 
+/* Break-even searches: at most this many campaigns per crossing, and stop
+ * once the bracket is this narrow (as a fraction of the range). */
+#define AUDIT_MAX_STEPS 8
+#define AUDIT_TOLERANCE 0.005
+
 /* An assumption's range as numbers: durations in ns, rates per second. */
 typedef struct audit_range {
     audit_kind kind;
@@ -57,6 +62,7 @@ typedef struct audit_range {
     int log_scale;
     char unit[16];       /* display unit */
     double unit_ns;      /* durations: ns per display unit */
+    double unit_s;       /* rates: seconds per display unit's period */
 } audit_range;
 
 static int audit_parse_range(const scenario_assumption *a, audit_range *r)
@@ -96,7 +102,16 @@ static int audit_parse_range(const scenario_assumption *a, audit_range *r)
         r->kind = AUDIT_RATE;
         r->lo = d0;
         r->hi = d1;
-        snprintf(r->unit, sizeof r->unit, "1/s");
+        /* Show rates per the period the range's high end is written in. */
+        const char *slash = strchr(a->hi, '/');
+        double s = slash ? units_seconds(slash + 1) : 0;
+        if (s > 0) {
+            snprintf(r->unit, sizeof r->unit, "1/%s", slash + 1);
+            r->unit_s = s;
+        } else {
+            snprintf(r->unit, sizeof r->unit, "1/s");
+            r->unit_s = 1;
+        }
     } else {
         return -1;
     }
@@ -127,7 +142,22 @@ static void audit_set_text(const audit_range *r, double x, char *buf, size_t siz
 /* x in the display unit. */
 static double audit_display(const audit_range *r, double x)
 {
-    return r->kind == AUDIT_DURATION ? x / r->unit_ns : x;
+    return r->kind == AUDIT_DURATION ? x / r->unit_ns
+         : r->kind == AUDIT_RATE     ? x * r->unit_s
+                                     : x;
+}
+
+/* Rewrites the scenario's value of the assumption in the range's display
+ * unit ("1.157e-09/s" -> "0.0001 1/d"); leaves text it cannot read. */
+static void audit_base_in_unit(const audit_range *r, char *text, size_t size)
+{
+    char why[160];
+    double v;
+    int64_t ns;
+    if (r->kind == AUDIT_RATE && cfg_parse_rate(text, &v, why, sizeof why) == 0)
+        snprintf(text, size, "%.4g %s", audit_display(r, v), r->unit);
+    else if (r->kind == AUDIT_DURATION && cfg_parse_duration(text, &ns, why, sizeof why) == 0)
+        snprintf(text, size, "%.4g %s", audit_display(r, (double)ns), r->unit);
 }
 
 /* One evaluated position of an assumption's range. */
@@ -227,20 +257,23 @@ static int audit_cross(audit_ctx *cx, size_t c, audit_what what, double b, doubl
     const claims_result *r0 = audit_eval(cx, 0, e), *r1 = r0 ? audit_eval(cx, 1, e) : NULL;
     if (!r1)
         return -1;
+    /* (t0, f0) and (t1, f1) bracket the crossing; g0 is f0 halved by the
+     * Illinois rule each time t0 is kept, so the steps do not stall on one
+     * side; the values themselves stay in f0 and f1 for the last step. */
     double t0 = 0, t1 = 1;
     double f0 = audit_value(&r0[c], what) - b, f1 = audit_value(&r1[c], what) - b;
     *t_out = NAN;
     if (!isfinite(f0) || !isfinite(f1) || f0 * f1 > 0)
         return 0;
-    int side = 0;
-    for (int it = 0; it < 7 && t1 - t0 > 0.01; it++) {
-        double t = f1 != f0 ? t1 - f1 * (t1 - t0) / (f1 - f0) : 0.5 * (t0 + t1);
+    double g0 = f0;
+    for (int it = 0; it < AUDIT_MAX_STEPS && fabs(t1 - t0) > AUDIT_TOLERANCE; it++) {
+        double t = f1 != g0 ? t1 - f1 * (t1 - t0) / (f1 - g0) : 0.5 * (t0 + t1);
         /* Keep the step inside the bracket and away from its ends. */
-        double margin = 0.02 * (t1 - t0);
-        if (!(t > t0 + margin))
-            t = t0 + margin;
-        if (!(t < t1 - margin))
-            t = t1 - margin;
+        double lo = t0 < t1 ? t0 : t1, hi = t0 < t1 ? t1 : t0, margin = 0.02 * (hi - lo);
+        if (!(t > lo + margin))
+            t = lo + margin;
+        if (!(t < hi - margin))
+            t = hi - margin;
         const claims_result *r = audit_eval(cx, t, e);
         if (!r)
             return -1;
@@ -248,25 +281,20 @@ static int audit_cross(audit_ctx *cx, size_t c, audit_what what, double b, doubl
         if (!isfinite(f))
             break;
         if (f == 0) {
-            t0 = t1 = t;
-            break;
+            *t_out = t;
+            return 0;
         }
         if (f * f1 < 0) {
-            t0 = t1;
-            f0 = f1;
-            if (side == -1)
-                f0 /= 2;
-            side = -1;
-        } else if (side == 1) {
-            f0 /= 2;
+            t0 = t1;          /* the crossing lies between t1 and t */
+            f0 = g0 = f1;
         } else {
-            side = 1;
+            g0 /= 2;          /* t0 kept again */
         }
         t1 = t;
         f1 = f;
     }
-    /* The bracket's midpoint: the crossing lies between t0 and t1. */
-    *t_out = 0.5 * (t0 + t1);
+    /* The crossing of the straight line through the final bracket. */
+    *t_out = f1 != f0 ? t1 - f1 * (t1 - t0) / (f1 - f0) : 0.5 * (t0 + t1);
     return 0;
 }
 
@@ -317,6 +345,7 @@ static int audit_one(audit_ctx *cx, size_t ai, const claims_result *baseline,
             const char *v = scenario_value(cx->sc, cx->a->key);
             snprintf(w->base_value, sizeof w->base_value, "%s", v ? v : "?");
         }
+        audit_base_in_unit(&cx->range, w->base_value, sizeof w->base_value);
         w->break_even = w->break_even_low = w->break_even_high = NAN;
     }
     for (size_t c = 0; c < l->n; c++) {
@@ -327,7 +356,8 @@ static int audit_one(audit_ctx *cx, size_t ai, const claims_result *baseline,
         audit_set_text(&cx->range, audit_at(&cx->range, 0), vlo, sizeof vlo);
         audit_set_text(&cx->range, audit_at(&cx->range, 1), vhi, sizeof vhi);
         double b = NAN;
-        if (lo.rule == CLAIMS_RULE_INTERVAL && hi.rule == CLAIMS_RULE_INTERVAL) {
+        if (lo.rule == CLAIMS_RULE_INTERVAL && hi.rule == CLAIMS_RULE_INTERVAL &&
+            lo.verdict != CLAIMS_BY_CONSTRUCTION && hi.verdict != CLAIMS_BY_CONSTRUCTION) {
             if (isfinite(lo.bound_hi) &&
                 (lo.estimate - lo.bound_hi) * (hi.estimate - lo.bound_hi) < 0)
                 b = lo.bound_hi;

@@ -1,0 +1,116 @@
+#!/usr/bin/env python3
+"""tests/test_domains.py - no interval leaves its metric's domain, in any
+shipped scenario (issue 11).
+
+Runs every scenarios/*.yaml (3 replications, to bound the time; the
+domain rule does not depend on how many) and checks every interval in the
+results file:
+  - /summary (or /sweep/summary): a proportion's interval inside [0, 1];
+    a non-negative, rare-event or time-to-event metric's never below 0;
+    P(event) of a time to event inside [0, 1]; each metric names its
+    domain;
+  - /claims/table: the claim's interval inside the domain of its metric
+    (fraction_below: inside [0, 1]); every-case exceedance intervals inside
+    [0, 1]; no HOLDS or FAILS on a metric declared an input.
+usage: tests/test_domains.py [--build DIR]   (default build/release)
+The last line is `N passed, N failed`.
+"""
+
+import glob
+import math
+import os
+import subprocess
+import sys
+import tempfile
+
+try:
+    import h5py
+except ImportError:
+    if os.path.exists("/usr/bin/python3") and not os.environ.get("MWRASP_DOMAINS_REEXEC"):
+        os.environ["MWRASP_DOMAINS_REEXEC"] = "1"
+        os.execv("/usr/bin/python3", ["/usr/bin/python3"] + sys.argv)
+    raise
+
+build = "build/release"
+if len(sys.argv) == 3 and sys.argv[1] == "--build":
+    build = sys.argv[2]
+sim = os.path.join(build, "mwrasp-sim")
+
+passed = failed = 0
+
+
+def check(ok, what):
+    global passed, failed
+    if ok:
+        passed += 1
+    else:
+        failed += 1
+        print("FAIL", what)
+
+
+def text(v):
+    return v.decode() if isinstance(v, bytes) else str(v)
+
+
+def below(x, lo):
+    return isinstance(x, float) and not math.isnan(x) and x < lo - 1e-12
+
+
+def above(x, hi):
+    return isinstance(x, float) and not math.isnan(x) and x > hi + 1e-12
+
+
+def summaries(f):
+    group = f["sweep/summary"] if "sweep" in f else f["summary"]
+    for name, ds in group.items():
+        rows = ds[()]
+        rows = rows.reshape(-1) if rows.shape else [rows]
+        yield name, text(ds.attrs.get("domain", "")), text(ds.attrs.get("input", "")), rows
+
+
+with tempfile.TemporaryDirectory() as tmp:
+    for path in sorted(glob.glob("scenarios/*.yaml")):
+        name = os.path.basename(path)[:-5]
+        out = os.path.join(tmp, name + ".h5")
+        run = subprocess.run([sim, "--quiet", "--replications", "3", "--out", out, path],
+                             capture_output=True, text=True)
+        check(run.returncode == 0, f"{name}: exit {run.returncode}: {run.stderr[-400:]}")
+        if run.returncode != 0:
+            continue
+        with h5py.File(out, "r") as f:
+            domains, inputs = {}, {}
+            for metric, domain, inp, rows in summaries(f):
+                domains[metric] = domain
+                inputs[metric] = inp
+                check(domain in ("nonnegative", "real", "proportion", "rare event",
+                                 "time to event"), f"{name}: {metric} has no domain")
+                for r in rows:
+                    lo, hi = float(r["ci95_low"]), float(r["ci95_high"])
+                    if domain != "real":
+                        check(not below(lo, 0), f"{name}: {metric} interval below 0: {lo}")
+                    if domain == "proportion":
+                        check(not above(hi, 1), f"{name}: {metric} interval above 1: {hi}")
+                    if domain == "time to event":
+                        pl, ph = float(r["p_event_low"]), float(r["p_event_high"])
+                        check(not below(pl, 0) and not above(ph, 1),
+                              f"{name}: {metric} P(event) [{pl}, {ph}]")
+            if "claims" not in f:
+                continue
+            for row in f["claims/table"][()].reshape(-1):
+                metric, stat = text(row["metric"]), text(row["statistic"])
+                verdict = text(row["verdict"])
+                lo, hi = float(row["ci_low"]), float(row["ci_high"])
+                domain = "proportion" if stat == "fraction_below" else domains.get(metric, "")
+                what = f"{name}: claim {text(row['name'])!r}"
+                if domain and domain != "real":
+                    check(not below(lo, 0), f"{what}: interval below 0: {lo}")
+                if domain == "proportion":
+                    check(not above(hi, 1), f"{what}: interval above 1: {hi}")
+                pl, ph = float(row["p_exceed_low"]), float(row["p_exceed_high"])
+                check(not below(pl, 0) and not above(ph, 1), f"{what}: P(beyond) [{pl}, {ph}]")
+                if inputs.get(metric):
+                    check(verdict in ("BY CONSTRUCTION", "NO DATA"),
+                          f"{what}: an input reported as {verdict}")
+
+print(f"{passed} passed, {failed} failed")
+sys.exit(1 if failed else 0)
