@@ -401,12 +401,27 @@ static int audit_one(audit_ctx *cx, size_t ai, const claims_result *baseline,
         audit_fmt(w->break_even, be, sizeof be);
         audit_fmt(w->break_even_low, bl, sizeof bl);
         audit_fmt(w->break_even_high, bh, sizeof bh);
+        /* Which side of the break-even holds: the estimate is below an
+         * upper bound (or above a lower one) on one side of it. */
+        int upward = cx->range.hi > cx->range.lo;
+        int below_holds = (rising == upward) == (b == lo.bound_hi); /* in values, not t */
+        const char *lt = below_holds ? "<" : ">";
+        /* Where the interval decides: below its low end one verdict, above
+         * its high end the other (an end outside the range is not said). */
+        char sides[200] = "";
+        size_t used = 0;
+        if (isfinite(w->break_even_low))
+            used += (size_t)snprintf(sides + used, sizeof sides - used, "%s below %s, ",
+                                     below_holds ? "HOLDS" : "FAILS", bl);
+        if (isfinite(w->break_even_high) && used < sizeof sides)
+            snprintf(sides + used, sizeof sides - used, "%s above %s, ",
+                     below_holds ? "FAILS" : "HOLDS", bh);
         snprintf(w->sentence, sizeof w->sentence,
-                 "%s: %s iff %s %s %s %s [%s, %s] (%s at %s, %s at %s)", cl->name,
-                 claims_verdict_name(lo.verdict == CLAIMS_INCONCLUSIVE ? hi.verdict : lo.verdict),
-                 cx->a->key, lo.verdict == CLAIMS_INCONCLUSIVE ? ">" : "<", be, cx->range.unit,
-                 bl, bh, claims_verdict_name(lo.verdict), cx->a->lo,
-                 claims_verdict_name(hi.verdict), cx->a->hi);
+                 "%s: HOLDS iff %s %s %s %s [%s, %s]: %sundecided between "
+                 "(%s at %s, %s at %s)",
+                 cl->name, cx->a->key, lt, be, cx->range.unit, bl, bh, sides,
+                 claims_verdict_name(lo.verdict), cx->a->lo, claims_verdict_name(hi.verdict),
+                 cx->a->hi);
         (void)vlo;
         (void)vhi;
     }

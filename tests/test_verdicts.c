@@ -395,30 +395,9 @@ Test(rules, time_to_event_keeps_what_never_happened)
 }
 
 /* --decide and --robustness give bit-identical files for 1 and 2 threads. */
-static const char robust_text[] =
-    "name: robust_mmc\n"
-    "seed: 3\n"
-    "duration: 2000s\n"
-    "warmup: 100s\n"
-    "replications: 4\n"
-    "precision: {max_replications: 32}\n"
-    "mmc: {servers: 1, arrival_rate: 0.5/s, service: {dist: exponential, mean: 1s}}\n"
-    "assumptions:\n"
-    "  - {key: mmc.service.mean, range: [0.5s, 1.5s], source: \"test range\"}\n"
-    "claims:\n"
-    "  - name: mean response within 2.5 s\n"
-    "    metric: mmc.response\n"
-    "    bound: {max: 2.5s}\n"
-    "    source: t\n"
-    "    assumptions: [mmc.service.mean]\n";
-
 Test(audit, decide_and_robustness_are_deterministic, .timeout = 600)
 {
-    char path[] = "/tmp/mwrasp-robust-XXXXXX";
-    int fd = mkstemp(path);
-    FILE *f = fdopen(fd, "w");
-    fputs(robust_text, f);
-    fclose(f);
+    const char *path = "tests/data/verdicts/robust_mmc.yaml";
     const char *t1[] = { "--quiet", "--threads", "1", "--decide", "--robustness", "--out",
                          "/tmp/mwrasp-robust-1.h5", path, NULL };
     const char *t2[] = { "--quiet", "--threads", "2", "--decide", "--robustness", "--out",
@@ -447,7 +426,6 @@ Test(audit, decide_and_robustness_are_deterministic, .timeout = 600)
     cr_assert(at != NULL, "%s", o.out);
     double be = atof(at + strlen("HOLDS iff mmc.service.mean < "));
     cr_expect(be > 1.0 && be < 1.25, "break-even %g s, closed form 1.111 s", be);
-    unlink(path);
     unlink("/tmp/mwrasp-robust-1.h5");
     unlink("/tmp/mwrasp-robust-2.h5");
     unlink("/tmp/mwrasp-robust-3.h5");
