@@ -75,6 +75,8 @@ static double campaign_clock(void)
 
 static int campaign_buf_put(campaign_buf *b, const void *p, size_t n)
 {
+    if (n == 0)
+        return 0;  /* p may be NULL (an empty sample array) */
     if (b->len + n > b->cap) {
         size_t cap = b->cap ? b->cap : 4096;
         while (cap < b->len + n)
