@@ -23,6 +23,7 @@
 #include "cfg.h"
 #include "err.h"
 #include "h5out.h"
+#include "launch.h"
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
@@ -257,24 +258,33 @@ static void main_thousands(size_t v, char *buf, size_t size)
 }
 
 
-#ifdef MWRASP_HAVE_MPI
-/* MPI is initialised only under a launcher, so a plain run needs no MPI
- * runtime (OpenMPI's singleton start is slow and noisy in containers). */
-static int main_mpi_launched(void)
-{
-    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK");
-}
-#endif
-
 int main(int argc, char **argv)
 {
     int mpi_rank = 0, mpi_size = 1;
+    /* MPI is initialised only under a launcher, so a plain run needs no MPI
+     * runtime (OpenMPI's singleton start is slow and noisy in containers). */
+    launch_info launch;
+    int launched = launch_detect(&launch);
+    char refusal[512];
 #ifdef MWRASP_HAVE_MPI
-    if (main_mpi_launched()) {
+    if (launched) {
         int provided;
         MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
         MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
         MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
+    }
+    if (launch_refuse(&launch, 1, mpi_size, refusal, sizeof refusal)) {
+        if (launch.rank <= 0)
+            fprintf(stderr, "mwrasp-sim: %s\n", refusal);
+        MPI_Finalize();
+        return ERR_USAGE;
+    }
+#else
+    if (launch_refuse(&launch, 0, 0, refusal, sizeof refusal)) {
+        /* Every copy refuses; one line says why. */
+        if (launch.rank <= 0)
+            fprintf(stderr, "mwrasp-sim: %s\n", refusal);
+        return ERR_USAGE;
     }
 #endif
     scenario_t **points = NULL;
@@ -492,8 +502,10 @@ done:
     for (size_t i = 0; i < o.nsets; i++)
         free(o.owned[i]);
 #ifdef MWRASP_HAVE_MPI
-    if (mpi_size > 1 || main_mpi_launched())
+    if (launched)
         MPI_Finalize();
+#else
+    (void)launched;
 #endif
     return rc;
 }

@@ -4,6 +4,7 @@
  * (CTest sets it), else ./mwrasp-sim. */
 #include <criterion/criterion.h>
 
+#include "launch.h"
 #include "testutil.h"
 #include <dirent.h>
 #include <fcntl.h>
@@ -198,3 +199,143 @@ Test(determinism, same_seed_same_bits_any_thread_count)
         unlink(p);
     }
 }
+
+/* ---- launch: parallel launchers seen from the environment ---- */
+
+static void clear_launch_env(void)
+{
+    static const char *const vars[] = { "OMPI_COMM_WORLD_SIZE", "OMPI_COMM_WORLD_RANK",
+                                        "PMI_SIZE", "PMI_RANK", "PMIX_RANK", "SLURM_PROCID",
+                                        "SLURM_STEP_ID", "SLURM_STEP_NUM_TASKS",
+                                        "SLURM_NTASKS" };
+    for (size_t i = 0; i < sizeof vars / sizeof vars[0]; i++)
+        unsetenv(vars[i]);
+}
+
+Test(launch, plain_run_and_sbatch_script_are_not_launched)
+{
+    clear_launch_env();
+    launch_info li;
+    cr_assert_eq(launch_detect(&li), 0);
+    /* An sbatch script itself: one process, though it holds 8 tasks. */
+    setenv("SLURM_PROCID", "0", 1);
+    setenv("SLURM_NTASKS", "8", 1);
+    cr_assert_eq(launch_detect(&li), 0);
+    char msg[512];
+    cr_assert_eq(launch_refuse(&li, 0, 0, msg, sizeof msg), 0);
+}
+
+Test(launch, each_launcher_is_recognised)
+{
+    launch_info li;
+    clear_launch_env();
+    setenv("OMPI_COMM_WORLD_SIZE", "2", 1);
+    setenv("OMPI_COMM_WORLD_RANK", "1", 1);
+    cr_assert_eq(launch_detect(&li), 1);
+    cr_expect(strstr(li.launcher, "Open MPI") != NULL, "%s", li.launcher);
+    cr_expect_eq(li.size, 2);
+    cr_expect_eq(li.rank, 1);
+
+    clear_launch_env();
+    setenv("PMI_SIZE", "3", 1);
+    setenv("PMI_RANK", "0", 1);
+    cr_assert_eq(launch_detect(&li), 1);
+    cr_expect(strstr(li.launcher, "MPICH") != NULL, "%s", li.launcher);
+    cr_expect_eq(li.size, 3);
+    cr_expect_eq(li.rank, 0);
+
+    clear_launch_env();
+    setenv("PMIX_RANK", "0", 1);
+    cr_assert_eq(launch_detect(&li), 1);
+    cr_expect(strstr(li.launcher, "PMIx") != NULL, "%s", li.launcher);
+    cr_expect_eq(li.size, 0, "PMIx alone names no size");
+
+    clear_launch_env();
+    setenv("SLURM_PROCID", "3", 1);
+    setenv("SLURM_STEP_ID", "0", 1);
+    setenv("SLURM_STEP_NUM_TASKS", "4", 1);
+    setenv("SLURM_NTASKS", "16", 1);
+    cr_assert_eq(launch_detect(&li), 1);
+    cr_expect(strstr(li.launcher, "srun") != NULL, "%s", li.launcher);
+    cr_expect_eq(li.size, 4, "the step's tasks, not the job's");
+    cr_expect_eq(li.rank, 3);
+    cr_expect_eq(li.slurm_tasks, 4);
+}
+
+Test(launch, refusals_name_the_fix)
+{
+    launch_info li;
+    char msg[512];
+    clear_launch_env();
+    setenv("OMPI_COMM_WORLD_SIZE", "1", 1);
+    cr_assert_eq(launch_detect(&li), 1);
+    cr_expect_eq(launch_refuse(&li, 0, 0, msg, sizeof msg), 0, "mpirun -np 1 is one run");
+
+    setenv("OMPI_COMM_WORLD_SIZE", "2", 1);
+    cr_assert_eq(launch_detect(&li), 1);
+    cr_assert_eq(launch_refuse(&li, 0, 0, msg, sizeof msg), 1);
+    cr_expect(strstr(msg, "as 2 processes") && strstr(msg, "built without MPI") &&
+              strstr(msg, "libopenmpi-dev") && !strchr(msg, '\n'), "%s", msg);
+    cr_expect_eq(launch_refuse(&li, 1, 2, msg, sizeof msg), 0, "an MPI build runs");
+    cr_assert_eq(launch_refuse(&li, 1, 1, msg, sizeof msg), 1, "another MPI's mpirun");
+    cr_expect(strstr(msg, "started 2 processes but MPI sees 1") != NULL, "%s", msg);
+
+    /* srun without a PMI plugin: four singletons. */
+    clear_launch_env();
+    setenv("SLURM_PROCID", "0", 1);
+    setenv("SLURM_STEP_ID", "0", 1);
+    setenv("SLURM_STEP_NUM_TASKS", "4", 1);
+    cr_assert_eq(launch_detect(&li), 1);
+    cr_assert_eq(launch_refuse(&li, 0, 0, msg, sizeof msg), 1);
+    cr_expect(strstr(msg, "srun (Slurm) as 4 processes") != NULL, "%s", msg);
+    cr_assert_eq(launch_refuse(&li, 1, 1, msg, sizeof msg), 1);
+    cr_expect(strstr(msg, "--mpi=pmix") != NULL, "%s", msg);
+    cr_expect_eq(launch_refuse(&li, 1, 4, msg, sizeof msg), 0);
+
+    clear_launch_env();
+    setenv("PMIX_RANK", "0", 1);
+    cr_assert_eq(launch_detect(&li), 1);
+    cr_assert_eq(launch_refuse(&li, 0, 0, msg, sizeof msg), 1, "size unknown: refuse");
+    cr_expect(strstr(msg, "as several processes") != NULL, "%s", msg);
+}
+
+#ifndef MWRASP_HAVE_MPI
+/* The binary itself, as mpirun -np 2 starts it (an MPI build would call
+ * MPI_Init with these made-up variables, so only a build without MPI). */
+Test(launch, binary_without_mpi_refuses_under_mpirun)
+{
+    clear_launch_env();
+    setenv("OMPI_COMM_WORLD_SIZE", "2", 1);
+    setenv("OMPI_COMM_WORLD_RANK", "0", 1);
+    const char *args[] = { "--quiet", "--replications", "2", "--duration", "1s", "--out",
+                           "/tmp/mwrasp-launch.h5", "scenarios/mm1.yaml", NULL };
+    run_out o;
+    run_sim(args, &o);
+    cr_assert_eq(o.status, 64, "exit %d: %s", o.status, o.err);
+    cr_expect(strstr(o.err, "built without MPI") != NULL, "%s", o.err);
+    cr_expect_eq(strchr(o.err, '\n'), o.err + strlen(o.err) - 1, "one line: %s", o.err);
+    struct stat sb;
+    cr_expect_neq(stat("/tmp/mwrasp-launch.h5", &sb), 0, "nothing was run");
+}
+#endif
+
+#if defined(MWRASP_HAVE_MPI) && !UNDER_ASAN
+/* srun without a PMI plugin starts every task as an MPI singleton: the
+ * MPI build sees the step's task count and refuses (Open MPI's singleton
+ * start is not leak-clean, hence not under ASan). */
+Test(launch, mpi_binary_refuses_srun_singletons)
+{
+    clear_launch_env();
+    setenv("SLURM_PROCID", "0", 1);
+    setenv("SLURM_STEP_ID", "0", 1);
+    setenv("SLURM_STEP_NUM_TASKS", "2", 1);
+    const char *args[] = { "--quiet", "--replications", "2", "--duration", "1s", "--out",
+                           "/tmp/mwrasp-launch.h5", "scenarios/mm1.yaml", NULL };
+    run_out o;
+    run_sim(args, &o);
+    cr_assert_eq(o.status, 64, "exit %d: %s", o.status, o.err);
+    cr_expect(strstr(o.err, "srun --mpi=pmix") != NULL, "%s", o.err);
+    struct stat sb;
+    cr_expect_neq(stat("/tmp/mwrasp-launch.h5", &sb), 0, "nothing was run");
+}
+#endif
