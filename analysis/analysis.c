@@ -452,7 +452,11 @@ static void section_header(doc *d)
         text(d, title);
         fputs("</h1>\n", d->o);
     }
-    if (!resfile_param(r, 0, "description", desc, sizeof desc))
+    /* The run's own wording, marked when the command line changed what
+     * the file's description says; older files only have the file's. */
+    if (r->description[0])
+        para(d, r->description);
+    else if (!resfile_param(r, 0, "description", desc, sizeof desc))
         para(d, desc);
     static const char *const cols[] = { "", "" };
     table_begin(d, cols, 2);

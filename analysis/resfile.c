@@ -687,6 +687,7 @@ int resfile_open(const char *path, resfile **out, err_t *e)
         r->git_revision = read_str_attr(f, ".", "git_revision");
         r->code_version = read_str_attr(f, ".", "code_version");
         r->start_time = read_str_attr(f, ".", "start_time");
+        r->description = read_str_attr(f, ".", "description");
         r->sweep_mode = dupstr("");
         r->seed = read_u64_attr(f, "seed");
         r->replications = read_u64_attr(f, "replications");
@@ -694,6 +695,7 @@ int resfile_open(const char *path, resfile **out, err_t *e)
         r->is_sweep = exists(f, "/sweep");
         bad |= !r->path || !r->scenario || !r->scenario_file || !r->scenario_text ||
                !r->command_line || !r->git_revision || !r->code_version || !r->start_time ||
+               !r->description ||
                !r->sweep_mode;
         if (!bad && r->is_sweep)
             bad |= read_sweep(f, r);
@@ -724,7 +726,7 @@ void resfile_close(resfile *r)
     if (!r)
         return;
     free(r->path), free(r->scenario), free(r->scenario_file), free(r->scenario_text);
-    free(r->command_line), free(r->git_revision), free(r->code_version);
+    free(r->command_line), free(r->git_revision), free(r->code_version), free(r->description);
     free(r->start_time), free(r->sweep_mode);
     for (size_t i = 0; i < r->naxes; i++) {
         free(r->axes[i].path);

@@ -84,6 +84,7 @@ typedef struct resfile {
     /* root attributes */
     char *scenario, *scenario_file, *scenario_text, *command_line;
     char *git_revision, *code_version, *start_time;
+    char *description;          /* as the run showed it; "" in older files */
     uint64_t seed, replications;
     /* sweep */
     int is_sweep;

@@ -210,13 +210,38 @@ done:
     return rc;
 }
 
+static int h5out_strings(hid_t group, const char *name, const char *const *v, size_t n,
+                         const char *what);
+
+/* Build provenance: the revision and the libraries that produced the file. */
+static int h5out_write_versions(hid_t file)
+{
+    version_libs v;
+    version_libraries(&v);
+    return h5out_attr_str(file, "git_revision", version_git_revision()) ||
+           h5out_attr_str(file, "gsl_version", v.gsl) ||
+           h5out_attr_str(file, "hdf5_version", v.hdf5) ||
+           h5out_attr_str(file, "libyaml_version", v.libyaml) ||
+           h5out_attr_str(file, "openmp_version", v.openmp[0] ? v.openmp : "none") ||
+           h5out_attr_str(file, "mpi_version", v.mpi[0] ? v.mpi : "none (built without MPI)") ||
+           h5out_attr_str(file, "compiler", v.compiler) ? -1 : 0;
+}
+
 static int h5out_write_root(hid_t file, const scenario_t *sc,
                             const runner_result *r, const h5out_meta *m)
 {
     uint64_t seed = sc->seed, reps = r->nreps;
     int64_t threads = m->threads;
+    char description[1024];
+    scenario_describe(sc, description, sizeof description);
+    if (m->nparameters &&
+        h5out_strings(file, "parameters", m->parameters, m->nparameters,
+                      "every parameter as resolved, defaults included (as --validate lists "
+                      "them); a sweep's points override their axes, see /sweep/points"))
+        return -1;
     if (h5out_attr_str(file, "code_version", MWRASP_VERSION) ||
-        h5out_attr_str(file, "git_revision", MWRASP_GIT_REV) ||
+        h5out_write_versions(file) ||
+        h5out_attr_str(file, "description", description) ||
         h5out_attr_str(file, "scenario", sc->name) ||
         h5out_attr_str(file, "scenario_file", m->scenario_file) ||
         h5out_attr_str(file, "scenario_text", sc->doc->text) ||

@@ -61,6 +61,10 @@ typedef struct h5out_meta {
     const struct claims_result *claims;
     /* Capacity plan (NULL when the scenario has no capacity: section). */
     const struct capacity_result *capacity;
+    /* Every parameter as resolved, defaults included, as --validate lists
+     * them ("mmc.servers = 4"); written to /parameters when nparameters. */
+    const char *const *parameters;
+    size_t nparameters;
 } h5out_meta;
 
 /* Writes a campaign's results (one point without a sweep, or a sweep)

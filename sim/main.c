@@ -184,7 +184,7 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
             break;
         }
         case O_VERSION:
-            printf("mwrasp-sim %s (git %s)\n", MWRASP_VERSION, MWRASP_GIT_REV);
+            version_print(stdout, "mwrasp-sim");
             return -1;
         case O_HELP:
             main_usage(stdout);
@@ -445,7 +445,8 @@ int main(int argc, char **argv)
     if (mpi_rank == 0) {
         cmdline = main_join(argc, argv);
         h5out_meta meta = { o.scenario, cmdline ? cmdline : "", start, wall, threads,
-                            nclaims ? claim_results : NULL, capacity };
+                            nclaims ? claim_results : NULL, capacity,
+                            (const char *const *)diags.resolved, diags.nresolved };
         rc = h5out_write_campaign(outpath, sc, &camp, &meta, &e);
         if (rc)
             goto fail;

@@ -143,6 +143,110 @@ Test(cli, version_and_help)
     cr_assert(strstr(o.out, "usage:") != NULL);
 }
 
+/* A root attribute of a results file as a string ("" when absent). */
+static void root_attr(const char *path, const char *name, char *buf, size_t size)
+{
+    buf[0] = '\0';
+    hid_t f = H5Fopen(path, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0, "cannot open %s", path);
+    if (H5Aexists(f, name) > 0) {
+        hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+        hid_t t = H5Tcopy(H5T_C_S1);
+        H5Tset_size(t, H5T_VARIABLE);
+        H5Tset_cset(t, H5T_CSET_UTF8);
+        char *v = NULL;
+        if (H5Aread(a, t, &v) >= 0 && v) {
+            snprintf(buf, size, "%s", v);
+            H5free_memory(v);
+        }
+        H5Tclose(t);
+        H5Aclose(a);
+    }
+    H5Fclose(f);
+}
+
+/* The revision is taken when the binary is built, so it is HEAD's (make
+ * test builds first), and every library version is named. */
+Test(cli, version_names_the_build_revision_and_libraries)
+{
+    const char *v[] = { "--version", NULL };
+    run_out o;
+    run_sim(v, &o);
+    cr_assert_eq(o.status, 0);
+    cr_expect(strstr(o.out, "libraries: GSL ") && strstr(o.out, ", HDF5 ") &&
+              strstr(o.out, ", libyaml ") && strstr(o.out, ", MPI "), "%s", o.out);
+    char head[64] = "";
+    FILE *git = popen("git rev-parse --short=12 HEAD 2>/dev/null", "r");
+    if (git) {
+        if (!fgets(head, sizeof head, git))
+            head[0] = '\0';
+        pclose(git);
+    }
+    head[strcspn(head, "\n")] = '\0';
+    if (!head[0]) {
+        cr_log_warn("not a git checkout: revision not checked");
+        return;
+    }
+    char want[96];
+    snprintf(want, sizeof want, "(git %s", head);
+    cr_expect(strstr(o.out, want) != NULL, "want %s) in: %s", want, o.out);
+}
+
+Test(cli, results_file_holds_provenance_and_resolved_parameters)
+{
+    const char *args[] = { "--replications", "2", "--duration", "10s", "--set", "mmc.servers=34",
+                           "--out", "/tmp/mwrasp-prov.h5", "scenarios/mmc.yaml", NULL };
+    run_out o;
+    run_sim(args, &o);
+    cr_assert_eq(o.status, 0, "%s", o.err);
+    /* The header no longer passes "M/M/32" off as what ran. */
+    cr_expect(strstr(o.out, "M/M/32 queue at rho = 0.9 (engine validation against Erlang C) "
+                            "[the file's description, before --set duration=10s, "
+                            "mmc.servers=34]") != NULL, "%s", o.out);
+    char buf[1024], rev[128];
+    const char *v[] = { "--version", NULL };
+    run_out ov;
+    run_sim(v, &ov);
+    root_attr("/tmp/mwrasp-prov.h5", "git_revision", rev, sizeof rev);
+    cr_assert(rev[0]);
+    snprintf(buf, sizeof buf, "(git %s)", rev);
+    cr_expect(strstr(ov.out, buf) != NULL, "file says %s, --version: %s", rev, ov.out);
+    static const char *const libs[] = { "gsl_version", "hdf5_version", "libyaml_version",
+                                        "mpi_version", "openmp_version", "compiler" };
+    for (size_t i = 0; i < sizeof libs / sizeof libs[0]; i++) {
+        root_attr("/tmp/mwrasp-prov.h5", libs[i], buf, sizeof buf);
+        cr_expect(buf[0] != '\0', "no %s", libs[i]);
+    }
+    root_attr("/tmp/mwrasp-prov.h5", "description", buf, sizeof buf);
+    cr_expect(strstr(buf, "before --set duration=10s, mmc.servers=34]") != NULL, "%s", buf);
+
+    hid_t f = H5Fopen("/tmp/mwrasp-prov.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    hid_t ds = H5Dopen2(f, "/parameters", H5P_DEFAULT);
+    cr_assert_geq(ds, 0, "no /parameters");
+    hid_t sp = H5Dget_space(ds);
+    hssize_t n = H5Sget_simple_extent_npoints(sp);
+    cr_assert_gt(n, 0);
+    char **lines = calloc((size_t)n, sizeof *lines);
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    cr_assert_geq(H5Dread(ds, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, lines), 0);
+    int servers = 0, deflt = 0;
+    for (hssize_t i = 0; i < n; i++) {
+        servers += strcmp(lines[i], "mmc.servers = 34") == 0;
+        deflt += strcmp(lines[i], "mmc.capacity = 0 (default)") == 0;
+    }
+    cr_expect_eq(servers, 1, "the --set value, as resolved");
+    cr_expect_eq(deflt, 1, "defaults are listed too");
+    H5Dvlen_reclaim(t, sp, H5P_DEFAULT, lines);
+    free(lines);
+    H5Tclose(t);
+    H5Sclose(sp);
+    H5Dclose(ds);
+    H5Fclose(f);
+    unlink("/tmp/mwrasp-prov.h5");
+}
+
 Test(cli, unwritable_output_is_73_and_leaves_nothing)
 {
     const char *args[] = { "--quiet", "--duration", "1s", "--replications", "2", "--out",
