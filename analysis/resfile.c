@@ -349,6 +349,72 @@ static char *read_str_attr(hid_t loc, const char *obj, const char *name)
     return res ? res : dupstr("");
 }
 
+/* A 1-D variable-length string attribute of the root, as a NULL-free
+ * array of *n copies; none (0) when absent.  -1 when unreadable. */
+static int read_strs_attr(hid_t f, const char *name, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (H5Aexists(f, name) <= 0)
+        return 0;
+    int rc = -1;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    hid_t ft = a >= 0 ? H5Aget_type(a) : -1, sp = a >= 0 ? H5Aget_space(a) : -1, mt = -1;
+    char **buf = NULL;
+    hssize_t np = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
+    if (ft < 0 || np <= 0 || H5Tget_class(ft) != H5T_STRING || H5Tis_variable_str(ft) <= 0)
+        goto done;
+    mt = H5Tcopy(H5T_C_S1);
+    H5Tset_size(mt, H5T_VARIABLE);
+    H5Tset_cset(mt, H5Tget_cset(ft));
+    buf = calloc((size_t)np, sizeof *buf);
+    *out = calloc((size_t)np, sizeof **out);
+    if (!buf || !*out || H5Aread(a, mt, buf) < 0)
+        goto done;
+    *n = (size_t)np;
+    rc = 0;
+    for (size_t i = 0; i < *n; i++)
+        if (!((*out)[i] = dupstr(buf[i] ? buf[i] : "")))
+            rc = -1;
+    H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, buf);
+done:
+    free(buf);
+    if (mt >= 0)
+        H5Tclose(mt);
+    if (sp >= 0)
+        H5Sclose(sp);
+    if (ft >= 0)
+        H5Tclose(ft);
+    if (a >= 0)
+        H5Aclose(a);
+    return rc;
+}
+
+/* The included files: scenario_include_files and _texts, side by side. */
+static int read_includes(hid_t f, resfile *r)
+{
+    char **paths = NULL, **texts = NULL;
+    size_t np = 0, nt = 0;
+    int rc = read_strs_attr(f, "scenario_include_files", &paths, &np) ||
+             read_strs_attr(f, "scenario_include_texts", &texts, &nt) || np != nt ? -1 : 0;
+    if (!rc && np) {
+        r->includes = calloc(np, sizeof *r->includes);
+        if (!r->includes)
+            rc = -1;
+        for (size_t i = 0; !rc && i < np; i++) {
+            r->includes[i].path = paths[i];
+            r->includes[i].text = texts[i];
+            r->includes[i].len = strlen(texts[i]);
+            paths[i] = texts[i] = NULL;
+        }
+        if (!rc)
+            r->nincludes = np;
+    }
+    free_strings(paths, np);
+    free_strings(texts, nt);
+    return rc;
+}
+
 static uint64_t read_u64_attr(hid_t loc, const char *name)
 {
     uint64_t v = 0;
@@ -697,6 +763,8 @@ int resfile_open(const char *path, resfile **out, err_t *e)
                !r->command_line || !r->git_revision || !r->code_version || !r->start_time ||
                !r->description ||
                !r->sweep_mode;
+        if (!bad)
+            bad |= read_includes(f, r);
         if (!bad && r->is_sweep)
             bad |= read_sweep(f, r);
         if (!bad)
@@ -727,6 +795,9 @@ void resfile_close(resfile *r)
         return;
     free(r->path), free(r->scenario), free(r->scenario_file), free(r->scenario_text);
     free(r->command_line), free(r->git_revision), free(r->code_version), free(r->description);
+    for (size_t i = 0; i < r->nincludes; i++)
+        free(r->includes[i].path), free(r->includes[i].text);
+    free(r->includes);
     free(r->start_time), free(r->sweep_mode);
     for (size_t i = 0; i < r->naxes; i++) {
         free(r->axes[i].path);
@@ -843,8 +914,8 @@ int resfile_param(const resfile *r, size_t point, const char *path, char *buf, s
     err_t e;
     err_clear(&e);
     if (!r->scenario_text[0] ||
-        cfg_load_string(r->scenario_file[0] ? r->scenario_file : "scenario", r->scenario_text,
-                        strlen(r->scenario_text), &doc, &e))
+        cfg_load_with(r->scenario_file[0] ? r->scenario_file : "scenario", r->scenario_text,
+                      strlen(r->scenario_text), r->includes, r->nincludes, &doc, &e))
         return -1;
     apply_command_line(r->command_line, doc);
     for (size_t a = 0; a < r->naxes && point < r->npoints; a++) {

@@ -213,6 +213,50 @@ done:
 static int h5out_strings(hid_t group, const char *name, const char *const *v, size_t n,
                          const char *what);
 
+/* A 1-D attribute of variable-length UTF-8 strings. */
+static int h5out_attr_strs(hid_t obj, const char *name, const char *const *v, size_t n)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    if (type < 0)
+        return -1;
+    hsize_t dims[1] = { n };
+    hid_t space = H5Screate_simple(1, dims, NULL), attr = -1;
+    int rc = -1;
+    if (space >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
+        H5Tset_cset(type, H5T_CSET_UTF8) >= 0)
+        attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
+    if (attr >= 0)
+        rc = H5Awrite(attr, type, v) < 0 ? -1 : 0;
+    if (attr >= 0)
+        H5Aclose(attr);
+    if (space >= 0)
+        H5Sclose(space);
+    H5Tclose(type);
+    return rc;
+}
+
+/* The files include: brought into the scenario, beside scenario_text, so
+ * the file alone says everything the run was made of. */
+static int h5out_write_includes(hid_t file, const cfg_doc *doc)
+{
+    if (!doc->nincludes)
+        return 0;
+    const char **paths = calloc(doc->nincludes, sizeof *paths);
+    const char **texts = calloc(doc->nincludes, sizeof *texts);
+    int rc = -1;
+    if (paths && texts) {
+        for (size_t i = 0; i < doc->nincludes; i++) {
+            paths[i] = doc->includes[i].path;
+            texts[i] = doc->includes[i].text;
+        }
+        rc = h5out_attr_strs(file, "scenario_include_files", paths, doc->nincludes) ||
+             h5out_attr_strs(file, "scenario_include_texts", texts, doc->nincludes) ? -1 : 0;
+    }
+    free(paths);
+    free(texts);
+    return rc;
+}
+
 /* Build provenance: the revision and the libraries that produced the file. */
 static int h5out_write_versions(hid_t file)
 {
@@ -245,6 +289,7 @@ static int h5out_write_root(hid_t file, const scenario_t *sc,
         h5out_attr_str(file, "scenario", sc->name) ||
         h5out_attr_str(file, "scenario_file", m->scenario_file) ||
         h5out_attr_str(file, "scenario_text", sc->doc->text) ||
+        h5out_write_includes(file, sc->doc) ||
         h5out_attr_str(file, "command_line", m->command_line) ||
         h5out_attr_str(file, "start_time", m->start_time) ||
         h5out_attr_num(file, "seed", H5T_NATIVE_UINT64, &seed) ||

@@ -380,8 +380,13 @@ int main(int argc, char **argv)
                      "cannot create the directory for the results file");
         goto fail;
     }
-    /* The journal key covers everything that decides the results. */
+    /* The journal key covers everything that decides the results: the
+     * scenario's text, every included file's name and text, the options. */
     uint64_t key = campaign_hash(0, sc->doc->text);
+    for (size_t i = 0; i < sc->doc->nincludes; i++) {
+        key = campaign_hash(key, sc->doc->includes[i].path);
+        key = campaign_hash(key, sc->doc->includes[i].text);
+    }
     for (size_t i = 0; i < sc->nsets; i++)
         key = campaign_hash(key, sc->sets[i]);
     for (size_t i = 0; i < o.nsweeps; i++)

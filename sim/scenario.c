@@ -171,8 +171,10 @@ int scenario_derive(const scenario_t *base, const char *const *extra, size_t nex
     if (!sc)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
     sc->models = registry_models(&sc->nmodels);
-    int rc = cfg_load_string(base->doc->file, base->doc->text, base->doc->text_len,
-                             &sc->doc, e);
+    /* The included files' texts as base read them: a derived point never
+     * reads the disk again, so every point is made of the same text. */
+    int rc = cfg_load_with(base->doc->file, base->doc->text, base->doc->text_len,
+                           base->doc->includes, base->doc->nincludes, &sc->doc, e);
     if (!rc)
         rc = scenario_apply_sets(sc, (const char *const *)base->sets, base->nsets, e);
     if (!rc)

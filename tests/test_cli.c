@@ -247,6 +247,57 @@ Test(cli, results_file_holds_provenance_and_resolved_parameters)
     unlink("/tmp/mwrasp-prov.h5");
 }
 
+/* The included file travels with the results: its name and its text. */
+Test(cli, results_file_holds_the_included_files)
+{
+    const char *args[] = { "--quiet", "--replications", "1", "--duration", "1s", "--out",
+                           "/tmp/mwrasp-incl.h5", "scenarios/consensus_5_nodes.yaml", NULL };
+    run_out o;
+    run_sim(args, &o);
+    cr_assert_eq(o.status, 0, "%s", o.err);
+    hid_t f = H5Fopen("/tmp/mwrasp-incl.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0);
+    static const char *const names[] = { "scenario_include_files", "scenario_include_texts" };
+    char got[2][256];
+    for (int k = 0; k < 2; k++) {
+        hid_t a = H5Aopen(f, names[k], H5P_DEFAULT);
+        cr_assert_geq(a, 0, "no %s", names[k]);
+        hid_t sp = H5Aget_space(a);
+        cr_assert_eq(H5Sget_simple_extent_npoints(sp), 1);
+        hid_t t = H5Tcopy(H5T_C_S1);
+        H5Tset_size(t, H5T_VARIABLE);
+        H5Tset_cset(t, H5T_CSET_UTF8);
+        char *v[1] = { NULL };
+        cr_assert_geq(H5Aread(a, t, v), 0);
+        snprintf(got[k], sizeof got[k], "%s", v[0]);
+        H5Dvlen_reclaim(t, sp, H5P_DEFAULT, v);
+        H5Tclose(t);
+        H5Sclose(sp);
+        H5Aclose(a);
+    }
+    H5Fclose(f);
+    cr_expect_str_eq(got[0], "scenarios/include/ml_dsa_65.yaml");
+    char want[256];
+    slurp("scenarios/include/ml_dsa_65.yaml", want, sizeof want);
+    cr_expect_str_eq(got[1], want, "the text as read (first 255 bytes)");
+    unlink("/tmp/mwrasp-incl.h5");
+}
+
+Test(cli, missing_included_file_is_66_at_the_include)
+{
+    FILE *f = fopen("/tmp/mwrasp-noinc.yaml", "w");
+    cr_assert_not_null(f);
+    fputs("name: x\nduration: 1s\nmmc:\n  include: gone/nothing.yaml\n", f);
+    fclose(f);
+    const char *args[] = { "--validate", "/tmp/mwrasp-noinc.yaml", NULL };
+    run_out o;
+    run_sim(args, &o);
+    cr_expect_eq(o.status, 66, "%s", o.err);
+    cr_expect(strstr(o.err, "/tmp/mwrasp-noinc.yaml:4:12: cannot open included file "
+                            "'/tmp/gone/nothing.yaml'") == o.err, "%s", o.err);
+    unlink("/tmp/mwrasp-noinc.yaml");
+}
+
 Test(cli, unwritable_output_is_73_and_leaves_nothing)
 {
     const char *args[] = { "--quiet", "--duration", "1s", "--replications", "2", "--out",
