@@ -6,7 +6,7 @@ BUILD := build/$(PRESET)
 SCENARIO ?= scenarios/grover_attack.yaml
 DEBIAN_PACKAGES := build-essential cmake pkg-config libgsl-dev libhdf5-dev libyaml-dev \
                    libcriterion-dev librandom123-dev gnuplot-nox hdf5-tools valgrind \
-                   python3-h5py python3-yaml
+                   python3-h5py python3-yaml help2man
 
 # MPI=OFF builds without MPI even where it is installed (MPI=ON, the
 # default, uses it when CMake finds it).
@@ -15,7 +15,7 @@ CONFIGURE_FLAGS := -DMWRASP_MPI=$(MPI)
 # Optional dependencies CMake looks for.  Their paths (or absence) are
 # recorded at configure time, and a change reconfigures, so installing
 # OpenMPI after a first build and typing `make` gives an MPI build.
-OPTIONAL_TOOLS := mpicc mpiexec valgrind
+OPTIONAL_TOOLS := mpicc mpiexec valgrind help2man
 
 .PHONY: all build configure deps run test test-asan bench bench-check bench-rebaseline clean
 
@@ -34,7 +34,7 @@ configure:
 	   [ "$$fp" = "$$(cat $(BUILD)/mwrasp-configured 2>/dev/null)" ]; then exit 0; fi; \
 	if [ -f $(BUILD)/mwrasp-configured ]; then \
 	  echo "make: optional dependencies or flags changed; reconfiguring $(BUILD)"; fi; \
-	if cmake --preset $(PRESET) -U 'MPI*' -U MWRASP_VALGRIND $(CONFIGURE_FLAGS) >$(BUILD)/configure.log; then \
+	if cmake --preset $(PRESET) -U 'MPI*' -U MWRASP_VALGRIND -U MWRASP_HELP2MAN $(CONFIGURE_FLAGS) >$(BUILD)/configure.log; then \
 	  printf '%s\n' "$$fp" >$(BUILD)/mwrasp-configured; \
 	else \
 	  rm -f $(BUILD)/CMakeCache.txt $(BUILD)/mwrasp-configured; \

@@ -16,7 +16,7 @@
 static void usage(FILE *o)
 {
     fprintf(o,
-            "usage: mwrasp-report RESULTS.h5 [options]\n"
+            "Usage: mwrasp-report RESULTS.h5 [options]\n"
             "Regenerates plots, report.md/report.html, the operational dashboard, the\n"
             "executive report and CSV files from a mwrasp-sim results file alone.\n"
             "\n"

@@ -41,7 +41,7 @@ static void main_usage(FILE *out)
     size_t n;
     const sim_model *const *models = registry_models(&n);
     fprintf(out,
-            "usage: mwrasp-sim [options] SCENARIO.yaml\n"
+            "Usage: mwrasp-sim [options] SCENARIO.yaml\n"
             "\n"
             "Runs a scenario's replications and prints each metric with its unit,\n"
             "mean, 95%% confidence interval and p50/p95/p99; writes an HDF5 file.\n"
@@ -66,12 +66,16 @@ static void main_usage(FILE *out)
             "  --csv DIR           also export the results as CSV files into DIR\n"
             "  --validate          check the scenario, print resolved parameters, run nothing\n"
             "  --quiet             print nothing but errors\n"
-            "  --version           print the version\n"
+            "  --version           print the version, git revision and library versions\n"
             "  --help              this text\n"
             "\n"
-            "exit status: 0 ok, 64 usage, 65 bad scenario, 66 missing input,\n"
-            "             70 internal error, 73/74 cannot write results, 130 interrupted\n"
-            "MPI: mpirun -np K mwrasp-sim ... splits replications across K processes\n"
+            "exit status:\n"
+            "  0 ok, 3 a claim FAILS (--strict), 64 usage, 65 bad scenario, 66 missing\n"
+            "  input, 70 internal error, 73/74 cannot write results, 130 interrupted\n"
+            "\n"
+            "parallel runs:\n"
+            "  mpirun -np K (or srun) mwrasp-sim ... splits replications across K\n"
+            "  processes; a build without MPI refuses to start under a launcher\n"
             "\nmodels (scenario sections):\n");
     for (size_t i = 0; i < n; i++)
         fprintf(out, "  %-12s %s\n", models[i]->name, models[i]->summary);

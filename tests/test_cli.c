@@ -140,7 +140,7 @@ Test(cli, version_and_help)
     const char *h[] = { "--help", NULL };
     run_sim(h, &o);
     cr_assert_eq(o.status, 0);
-    cr_assert(strstr(o.out, "usage:") != NULL);
+    cr_assert(strstr(o.out, "Usage:") != NULL);
 }
 
 /* A root attribute of a results file as a string ("" when absent). */
