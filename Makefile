@@ -29,7 +29,8 @@ all: build
 configure:
 	@command -v cmake >/dev/null || { echo "make: cmake is not installed; run 'make deps' (Debian: apt-get install cmake)" >&2; exit 1; }
 	@mkdir -p $(BUILD)
-	@fp="$$(for t in $(OPTIONAL_TOOLS); do command -v $$t || echo "no $$t"; done; echo "$(CONFIGURE_FLAGS)")"; \
+	@fp="$$(for t in $(OPTIONAL_TOOLS); do p=$$(command -v $$t) && [ -x "$$p" ] && echo "$$p" || echo "no $$t"; done; \
+	       echo "$(CONFIGURE_FLAGS)")"; \
 	if [ -f $(BUILD)/CMakeCache.txt ] && { [ -f $(BUILD)/Makefile ] || [ -f $(BUILD)/build.ninja ]; } && \
 	   [ "$$fp" = "$$(cat $(BUILD)/mwrasp-configured 2>/dev/null)" ]; then exit 0; fi; \
 	if [ -f $(BUILD)/mwrasp-configured ]; then \
