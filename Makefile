@@ -12,9 +12,10 @@ DEBIAN_PACKAGES := build-essential cmake pkg-config libgsl-dev libhdf5-dev libya
 # default, uses it when CMake finds it).
 MPI ?= ON
 CONFIGURE_FLAGS := -DMWRASP_MPI=$(MPI)
-# Optional dependencies CMake looks for.  Their paths (or absence) are
-# recorded at configure time, and a change reconfigures, so installing
-# OpenMPI after a first build and typing `make` gives an MPI build.
+# Optional dependencies CMake looks for (FindMPI takes the compiler wrapper,
+# or else pkg-config's mpi-c).  Their paths (or absence) are recorded at
+# configure time, and a change reconfigures, so installing OpenMPI after a
+# first build and typing `make` gives an MPI build.
 OPTIONAL_TOOLS := mpicc mpiexec valgrind help2man
 
 .PHONY: all build configure deps run test test-asan bench bench-check bench-rebaseline clean
@@ -30,7 +31,7 @@ configure:
 	@command -v cmake >/dev/null || { echo "make: cmake is not installed; run 'make deps' (Debian: apt-get install cmake)" >&2; exit 1; }
 	@mkdir -p $(BUILD)
 	@fp="$$(for t in $(OPTIONAL_TOOLS); do p=$$(command -v $$t) && [ -x "$$p" ] && echo "$$p" || echo "no $$t"; done; \
-	       echo "$(CONFIGURE_FLAGS)")"; \
+	       pkg-config --modversion mpi-c 2>/dev/null || echo "no mpi-c"; echo "$(CONFIGURE_FLAGS)")"; \
 	if [ -f $(BUILD)/CMakeCache.txt ] && { [ -f $(BUILD)/Makefile ] || [ -f $(BUILD)/build.ninja ]; } && \
 	   [ "$$fp" = "$$(cat $(BUILD)/mwrasp-configured 2>/dev/null)" ]; then exit 0; fi; \
 	if [ -f $(BUILD)/mwrasp-configured ]; then \
