@@ -936,6 +936,7 @@ typedef struct cfg_loader {
     const char *chain[CFG_MAX_INCLUDE_DEPTH + 1]; /* files being expanded, outermost first */
     int nchain;
     size_t nodes;                  /* across all the document's files */
+    size_t include_bytes;          /* of the distinct included files */
     err_t *e;
 } cfg_loader;
 
@@ -972,6 +973,12 @@ static const cfg_source *cfg_include_source(cfg_loader *L, const char *path,
     for (size_t i = 0; i < doc->nincludes; i++)
         if (strcmp(doc->includes[i].path, path) == 0)
             return &doc->includes[i];
+    if (doc->nincludes == CFG_MAX_INCLUDE_FILES) {
+        err_set(L->e, ERR_DATA, at->file, at->line, at->col,
+                "more than %d included files; scenarios are limited to %d",
+                CFG_MAX_INCLUDE_FILES, CFG_MAX_INCLUDE_FILES);
+        return NULL;
+    }
     cfg_source src = { strdup(path), NULL, 0 };
     if (!src.path) {
         err_set(L->e, ERR_SOFTWARE, at->file, at->line, at->col, "out of memory");
@@ -993,6 +1000,16 @@ static const cfg_source *cfg_include_source(cfg_loader *L, const char *path,
     } else {
         cfg_read_path(path, at->file, at->line, at->col, &src.text, &src.len, L->e);
     }
+    /* Each file is bounded on its own; bound them all together too, so
+     * that a chain of includes cannot hold more than a few files' worth. */
+    if (src.text && L->include_bytes + src.len > CFG_MAX_INCLUDE_BYTES) {
+        err_set(L->e, ERR_DATA, at->file, at->line, at->col,
+                "the included files hold more than %u MB in all; scenarios are limited "
+                "to %u MB", CFG_MAX_INCLUDE_BYTES >> 20, CFG_MAX_INCLUDE_BYTES >> 20);
+        free(src.path);
+        free(src.text);
+        return NULL;
+    }
     cfg_source *grown = src.text ? realloc(doc->includes,
                                            (doc->nincludes + 1) * sizeof *grown) : NULL;
     if (!grown) {
@@ -1004,6 +1021,7 @@ static const cfg_source *cfg_include_source(cfg_loader *L, const char *path,
     }
     doc->includes = grown;
     doc->includes[doc->nincludes] = src;
+    L->include_bytes += src.len;
     return &doc->includes[doc->nincludes++];
 }
 

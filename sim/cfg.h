@@ -28,9 +28,10 @@
  * Hostile input is bounded: files over CFG_MAX_FILE_BYTES, nesting deeper
  * than CFG_MAX_DEPTH, more than CFG_MAX_NODES nodes (aliases expanded,
  * included files counted), more than CFG_MAX_ANCHORS anchors, includes
- * nested deeper than CFG_MAX_INCLUDE_DEPTH, NUL bytes, invalid UTF-8 and
- * multiple documents are all rejected with a positioned message.  Memory
- * use is O(CFG_MAX_NODES + file sizes).
+ * nested deeper than CFG_MAX_INCLUDE_DEPTH, more than CFG_MAX_INCLUDE_FILES
+ * distinct included files or CFG_MAX_INCLUDE_BYTES in all, NUL bytes,
+ * invalid UTF-8 and multiple documents are all rejected with a positioned
+ * message.  Memory use is O(CFG_MAX_NODES + file sizes).
  */
 #ifndef MWRASP_CFG_H
 #define MWRASP_CFG_H
@@ -46,6 +47,8 @@
 #define CFG_MAX_NODES 200000
 #define CFG_MAX_ANCHORS 256
 #define CFG_MAX_INCLUDE_DEPTH 16
+#define CFG_MAX_INCLUDE_BYTES (16u << 20) /* all included files together */
+#define CFG_MAX_INCLUDE_FILES 256
 
 typedef enum cfg_kind { CFG_SCALAR, CFG_MAP, CFG_SEQ } cfg_kind;
 

@@ -62,7 +62,8 @@ typedef struct h5out_meta {
     /* Capacity plan (NULL when the scenario has no capacity: section). */
     const struct capacity_result *capacity;
     /* Every parameter as resolved, defaults included, as --validate lists
-     * them ("mmc.servers = 4"); written to /parameters when nparameters. */
+     * them ("mmc.servers = 4"); written, a line each, to the root
+     * attribute `parameters` when nparameters. */
     const char *const *parameters;
     size_t nparameters;
 } h5out_meta;

@@ -1736,3 +1736,55 @@ Test(reuse, known_sources_stand_in_for_the_disk)
     cr_expect_str_eq(doc->includes[0].text, "k: 1\n");
     cfg_doc_free(doc);
 }
+
+Test(reuse, included_files_are_bounded_in_all)
+{
+    char dir[64], buf[1024], want[600];
+    make_dir(dir, sizeof dir);
+    /* Five files of 3.5 MB each: every one within the per-file limit, the
+     * fifth over the 16 MB of all included files together. */
+    size_t size = 3584u << 10;
+    char *text = malloc(size + 1);
+    cr_assert_not_null(text);
+    memset(text, ' ', size);
+    text[0] = '#';
+    memcpy(text + size - 6, "\nk: 1\n", 6);
+    text[size] = '\0';
+    for (int i = 0; i < 5; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "big%d.yaml", i);
+        write_file(dir, name, text);
+    }
+    free(text);
+    write_file(dir, "main.yaml",
+               "m:\n  include: [big0.yaml, big1.yaml, big2.yaml, big3.yaml, big4.yaml]\n");
+    cr_expect_eq(load_file_fail(dir, "main.yaml", buf, sizeof buf), ERR_DATA);
+    snprintf(want, sizeof want, "%s/main.yaml:2:57: the included files hold more than 16 MB in "
+             "all; scenarios are limited to 16 MB", dir);
+    cr_expect_str_eq(buf, want);
+    remove_tree(dir);
+}
+
+Test(reuse, included_files_are_bounded_in_number)
+{
+    char dir[64], buf[1024], want[600];
+    make_dir(dir, sizeof dir);
+    size_t cap = 16 * (CFG_MAX_INCLUDE_FILES + 2) + 32, len = 0;
+    char *main_text = malloc(cap);
+    cr_assert_not_null(main_text);
+    len += (size_t)snprintf(main_text, cap, "m:\n  include:\n");
+    for (int i = 0; i <= CFG_MAX_INCLUDE_FILES; i++) {
+        char name[32], text[32];
+        snprintf(name, sizeof name, "f%d.yaml", i);
+        snprintf(text, sizeof text, "k%d: %d\n", i, i);
+        write_file(dir, name, text);
+        len += (size_t)snprintf(main_text + len, cap - len, "    - %s\n", name);
+    }
+    write_file(dir, "main.yaml", main_text);
+    free(main_text);
+    cr_expect_eq(load_file_fail(dir, "main.yaml", buf, sizeof buf), ERR_DATA);
+    snprintf(want, sizeof want, "%s/main.yaml:259:7: more than 256 included files; scenarios "
+             "are limited to 256", dir);
+    cr_expect_str_eq(buf, want);
+    remove_tree(dir);
+}
