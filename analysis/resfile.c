@@ -261,15 +261,15 @@ static int read_table(hid_t loc, const char *path, const field *f, size_t nf, si
 }
 
 /* Reads a 1-D string dataset (variable or fixed length). */
-static int read_strings(hid_t loc, const char *path, char ***out, size_t *n)
+/* The strings of obj, a string dataset or (is_attr) attribute, fixed-size
+ * or variable-length, as an array of *n copies.  0, or -1. */
+static int strings_of(hid_t obj, int is_attr, char ***out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    if (!exists(loc, path))
-        return 0;
     int rc = -1;
-    hid_t d = H5Dopen2(loc, path, H5P_DEFAULT);
-    hid_t ft = d >= 0 ? H5Dget_type(d) : -1, sp = d >= 0 ? H5Dget_space(d) : -1, mt = -1;
+    hid_t ft = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
+    hid_t sp = is_attr ? H5Aget_space(obj) : H5Dget_space(obj), mt = -1;
     char *buf = NULL;
     if (ft < 0 || sp < 0 || H5Tget_class(ft) != H5T_STRING)
         goto done;
@@ -285,16 +285,26 @@ static int read_strings(hid_t loc, const char *path, char ***out, size_t *n)
     H5Tset_cset(mt, H5Tget_cset(ft));
     buf = calloc((size_t)np, sz);
     *out = calloc((size_t)np, sizeof(char *));
-    if (!buf || !*out || H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+    if (!buf || !*out ||
+        (is_attr ? H5Aread(obj, mt, buf) : H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf)) < 0)
         goto done;
     *n = (size_t)np;
     rc = 0;
-    for (size_t i = 0; i < *n; i++)
-        if (!((*out)[i] = dupstr(vl ? ((char **)buf)[i] : buf + i * sz)))
+    for (size_t i = 0; i < *n; i++) {
+        const char *v = vl ? ((char **)buf)[i] : buf + i * sz;
+        if (!((*out)[i] = dupstr(v ? v : "")))
             rc = -1;
+    }
     if (vl)
         H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, buf);
 done:
+    if (rc && *out) {
+        for (size_t i = 0; i < *n; i++)
+            free((*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
     free(buf);
     if (mt >= 0)
         H5Tclose(mt);
@@ -302,6 +312,17 @@ done:
         H5Sclose(sp);
     if (ft >= 0)
         H5Tclose(ft);
+    return rc;
+}
+
+static int read_strings(hid_t loc, const char *path, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!exists(loc, path))
+        return 0;
+    hid_t d = H5Dopen2(loc, path, H5P_DEFAULT);
+    int rc = d >= 0 ? strings_of(d, 0, out, n) : -1;
     if (d >= 0)
         H5Dclose(d);
     return rc;
@@ -349,42 +370,16 @@ static char *read_str_attr(hid_t loc, const char *obj, const char *name)
     return res ? res : dupstr("");
 }
 
-/* A 1-D variable-length string attribute of the root, as a NULL-free
- * array of *n copies; none (0) when absent.  -1 when unreadable. */
+/* A string attribute of the root as an array of *n copies; none (0) when
+ * absent.  -1 when unreadable. */
 static int read_strs_attr(hid_t f, const char *name, char ***out, size_t *n)
 {
     *out = NULL;
     *n = 0;
     if (H5Aexists(f, name) <= 0)
         return 0;
-    int rc = -1;
     hid_t a = H5Aopen(f, name, H5P_DEFAULT);
-    hid_t ft = a >= 0 ? H5Aget_type(a) : -1, sp = a >= 0 ? H5Aget_space(a) : -1, mt = -1;
-    char **buf = NULL;
-    hssize_t np = sp >= 0 ? H5Sget_simple_extent_npoints(sp) : -1;
-    if (ft < 0 || np <= 0 || H5Tget_class(ft) != H5T_STRING || H5Tis_variable_str(ft) <= 0)
-        goto done;
-    mt = H5Tcopy(H5T_C_S1);
-    H5Tset_size(mt, H5T_VARIABLE);
-    H5Tset_cset(mt, H5Tget_cset(ft));
-    buf = calloc((size_t)np, sizeof *buf);
-    *out = calloc((size_t)np, sizeof **out);
-    if (!buf || !*out || H5Aread(a, mt, buf) < 0)
-        goto done;
-    *n = (size_t)np;
-    rc = 0;
-    for (size_t i = 0; i < *n; i++)
-        if (!((*out)[i] = dupstr(buf[i] ? buf[i] : "")))
-            rc = -1;
-    H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, buf);
-done:
-    free(buf);
-    if (mt >= 0)
-        H5Tclose(mt);
-    if (sp >= 0)
-        H5Sclose(sp);
-    if (ft >= 0)
-        H5Tclose(ft);
+    int rc = a >= 0 ? strings_of(a, 1, out, n) : -1;
     if (a >= 0)
         H5Aclose(a);
     return rc;

@@ -28,23 +28,25 @@ typedef struct h5out_rep_row {
     double value, n, sd, min, max, p50, p90, p95, p99;
 } h5out_rep_row;
 
-static int h5out_attr_str(hid_t obj, const char *name, const char *value)
+/* A variable-length UTF-8 string attribute: a scalar (v[0]) when n is 0,
+ * else 1-D of v[0..n). */
+static int h5out_attr_text(hid_t obj, const char *name, const char *const *v, size_t n)
 {
     hid_t type = H5Tcopy(H5T_C_S1);
     if (type < 0)
         return -1;
     int rc = -1;
     hid_t space = -1, attr = -1;
+    hsize_t dims[1] = { n };
     if (H5Tset_size(type, H5T_VARIABLE) < 0 || H5Tset_cset(type, H5T_CSET_UTF8) < 0)
         goto done;
-    space = H5Screate(H5S_SCALAR);
+    space = n ? H5Screate_simple(1, dims, NULL) : H5Screate(H5S_SCALAR);
     if (space < 0)
         goto done;
     attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
     if (attr < 0)
         goto done;
-    const char *v = value ? value : "";
-    rc = H5Awrite(attr, type, &v) < 0 ? -1 : 0;
+    rc = H5Awrite(attr, type, v) < 0 ? -1 : 0;
 done:
     if (attr >= 0)
         H5Aclose(attr);
@@ -52,6 +54,12 @@ done:
         H5Sclose(space);
     H5Tclose(type);
     return rc;
+}
+
+static int h5out_attr_str(hid_t obj, const char *name, const char *value)
+{
+    const char *v = value ? value : "";
+    return h5out_attr_text(obj, name, &v, 0);
 }
 
 static int h5out_attr_num(hid_t obj, const char *name, hid_t type, const void *v)
@@ -210,28 +218,6 @@ done:
     return rc;
 }
 
-/* A 1-D attribute of variable-length UTF-8 strings. */
-static int h5out_attr_strs(hid_t obj, const char *name, const char *const *v, size_t n)
-{
-    hid_t type = H5Tcopy(H5T_C_S1);
-    if (type < 0)
-        return -1;
-    hsize_t dims[1] = { n };
-    hid_t space = H5Screate_simple(1, dims, NULL), attr = -1;
-    int rc = -1;
-    if (space >= 0 && H5Tset_size(type, H5T_VARIABLE) >= 0 &&
-        H5Tset_cset(type, H5T_CSET_UTF8) >= 0)
-        attr = H5Acreate2(obj, name, type, space, H5P_DEFAULT, H5P_DEFAULT);
-    if (attr >= 0)
-        rc = H5Awrite(attr, type, v) < 0 ? -1 : 0;
-    if (attr >= 0)
-        H5Aclose(attr);
-    if (space >= 0)
-        H5Sclose(space);
-    H5Tclose(type);
-    return rc;
-}
-
 /* The files include: brought into the scenario, beside scenario_text, so
  * the file alone says everything the run was made of. */
 static int h5out_write_includes(hid_t file, const cfg_doc *doc)
@@ -246,8 +232,8 @@ static int h5out_write_includes(hid_t file, const cfg_doc *doc)
             paths[i] = doc->includes[i].path;
             texts[i] = doc->includes[i].text;
         }
-        rc = h5out_attr_strs(file, "scenario_include_files", paths, doc->nincludes) ||
-             h5out_attr_strs(file, "scenario_include_texts", texts, doc->nincludes) ? -1 : 0;
+        rc = h5out_attr_text(file, "scenario_include_files", paths, doc->nincludes) ||
+             h5out_attr_text(file, "scenario_include_texts", texts, doc->nincludes) ? -1 : 0;
     }
     free(paths);
     free(texts);

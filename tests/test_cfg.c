@@ -27,6 +27,7 @@
 
 #include "cfg.h"
 #include "dist.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------------------
  * Helpers
@@ -1482,28 +1483,12 @@ Test(getters, dist_mean_and_names)
  * reuse: anchors and aliases, merge keys, include:
  */
 
-/* A fresh directory for include tests; path receives its name. */
-static void make_dir(char *path, size_t size)
-{
-    snprintf(path, size, "/tmp/mwrasp_inc_XXXXXX");
-    cr_assert_not_null(mkdtemp(path));
-}
-
-static void write_file(const char *dir, const char *name, const char *text)
+/* Writes text to dir/name. */
+static void write_in(const char *dir, const char *name, const char *text)
 {
     char path[512];
     snprintf(path, sizeof path, "%s/%s", dir, name);
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "%s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
-static void remove_tree(const char *dir)
-{
-    char cmd[600];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
-    cr_expect_eq(system(cmd), 0);
+    write_file(path, text);
 }
 
 /* Loads dir/name expecting failure: the code, the message in buf. */
@@ -1621,18 +1606,18 @@ Test(reuse, merge_keys_own_keys_win_then_the_first_source)
 Test(reuse, include_merges_files_relative_to_the_includer)
 {
     char dir[64], path[256], sub[300];
-    make_dir(dir, sizeof dir);
+    make_tmpdir(dir, sizeof dir);
     snprintf(sub, sizeof sub, "%s/sub", dir);
     cr_assert_eq(mkdir(sub, 0700), 0);
-    write_file(dir, "main.yaml", "name: x\n"
+    write_in(dir, "main.yaml", "name: x\n"
                                  "consensus:\n"
                                  "  include: sub/./mldsa.yaml\n"
                                  "  sign: {dist: constant, value: 90us}\n");
-    write_file(dir, "sub/mldsa.yaml", "# shared costs\n"
+    write_in(dir, "sub/mldsa.yaml", "# shared costs\n"
                                       "include: ../sizes.yaml\n"
                                       "sign: {dist: constant, value: 86us}\n"
                                       "verify: {dist: constant, value: x}\n");
-    write_file(dir, "sizes.yaml", "signature_size: 3309B\n");
+    write_in(dir, "sizes.yaml", "signature_size: 3309B\n");
     snprintf(path, sizeof path, "%s/main.yaml", dir);
     cfg_doc *doc = NULL;
     err_t e;
@@ -1676,49 +1661,49 @@ Test(reuse, include_merges_files_relative_to_the_includer)
     cr_expect(strncmp(c.diags[0], want, strlen(want)) == 0, "%s", c.diags[0]);
     cfg_ctx_free(&c);
     cfg_doc_free(doc);
-    remove_tree(dir);
+    remove_tmpdir(dir);
 }
 
 Test(reuse, include_errors_name_the_file_and_the_including_line)
 {
     char dir[64], buf[1024], want[600];
-    make_dir(dir, sizeof dir);
-    write_file(dir, "missing.yaml", "m:\n  include: nope.yaml\n");
+    make_tmpdir(dir, sizeof dir);
+    write_in(dir, "missing.yaml", "m:\n  include: nope.yaml\n");
     cr_expect_eq(load_file_fail(dir, "missing.yaml", buf, sizeof buf), ERR_NOINPUT);
     snprintf(want, sizeof want, "%s/missing.yaml:2:12: cannot open included file '%s/nope.yaml': "
              "No such file or directory", dir, dir);
     cr_expect_str_eq(buf, want);
 
-    write_file(dir, "a.yaml", "x: 1\nm:\n  include: b.yaml\n");
-    write_file(dir, "b.yaml", "include: [c.yaml]\n");
-    write_file(dir, "c.yaml", "y: 2\ninclude: a.yaml\n");
+    write_in(dir, "a.yaml", "x: 1\nm:\n  include: b.yaml\n");
+    write_in(dir, "b.yaml", "include: [c.yaml]\n");
+    write_in(dir, "c.yaml", "y: 2\ninclude: a.yaml\n");
     cr_expect_eq(load_file_fail(dir, "a.yaml", buf, sizeof buf), ERR_DATA);
     snprintf(want, sizeof want, "%s/c.yaml:2:10: include cycle: %s/a.yaml -> %s/b.yaml -> "
              "%s/c.yaml -> %s/a.yaml; a file cannot include itself (included from "
              "%s/b.yaml:1:11) (included from %s/a.yaml:3:12)", dir, dir, dir, dir, dir, dir, dir);
     cr_expect_str_eq(buf, want);
 
-    write_file(dir, "list.yaml", "m:\n  include: list_inc.yaml\n");
-    write_file(dir, "list_inc.yaml", "- 1\n- 2\n");
+    write_in(dir, "list.yaml", "m:\n  include: list_inc.yaml\n");
+    write_in(dir, "list_inc.yaml", "- 1\n- 2\n");
     load_file_fail(dir, "list.yaml", buf, sizeof buf);
     snprintf(want, sizeof want, "%s/list_inc.yaml:1:1: an included file must be a mapping of "
              "keys (they are merged into the mapping that includes it) (included from "
              "%s/list.yaml:2:12)", dir, dir);
     cr_expect_str_eq(buf, want);
 
-    write_file(dir, "syntax.yaml", "m: {include: syntax_inc.yaml}\n");
-    write_file(dir, "syntax_inc.yaml", "a: [1\n");
+    write_in(dir, "syntax.yaml", "m: {include: syntax_inc.yaml}\n");
+    write_in(dir, "syntax_inc.yaml", "a: [1\n");
     load_file_fail(dir, "syntax.yaml", buf, sizeof buf);
     snprintf(want, sizeof want, "(included from %s/syntax.yaml:1:14)", dir);
     cr_expect(strstr(buf, want) != NULL && strstr(buf, "syntax_inc.yaml:2:1: YAML syntax"),
               "%s", buf);
 
-    write_file(dir, "kind.yaml", "m:\n  include: {a: 1}\n");
+    write_in(dir, "kind.yaml", "m:\n  include: {a: 1}\n");
     load_file_fail(dir, "kind.yaml", buf, sizeof buf);
     snprintf(want, sizeof want, "%s/kind.yaml:2:12: include: wants a file name or a list of "
              "file names, not a mapping", dir);
     cr_expect_str_eq(buf, want);
-    remove_tree(dir);
+    remove_tmpdir(dir);
 }
 
 Test(reuse, known_sources_stand_in_for_the_disk)
@@ -1740,7 +1725,7 @@ Test(reuse, known_sources_stand_in_for_the_disk)
 Test(reuse, included_files_are_bounded_in_all)
 {
     char dir[64], buf[1024], want[600];
-    make_dir(dir, sizeof dir);
+    make_tmpdir(dir, sizeof dir);
     /* Five files of 3.5 MB each: every one within the per-file limit, the
      * fifth over the 16 MB of all included files together. */
     size_t size = 3584u << 10;
@@ -1753,22 +1738,22 @@ Test(reuse, included_files_are_bounded_in_all)
     for (int i = 0; i < 5; i++) {
         char name[32];
         snprintf(name, sizeof name, "big%d.yaml", i);
-        write_file(dir, name, text);
+        write_in(dir, name, text);
     }
     free(text);
-    write_file(dir, "main.yaml",
+    write_in(dir, "main.yaml",
                "m:\n  include: [big0.yaml, big1.yaml, big2.yaml, big3.yaml, big4.yaml]\n");
     cr_expect_eq(load_file_fail(dir, "main.yaml", buf, sizeof buf), ERR_DATA);
     snprintf(want, sizeof want, "%s/main.yaml:2:57: the included files hold more than 16 MB in "
              "all; scenarios are limited to 16 MB", dir);
     cr_expect_str_eq(buf, want);
-    remove_tree(dir);
+    remove_tmpdir(dir);
 }
 
 Test(reuse, included_files_are_bounded_in_number)
 {
     char dir[64], buf[1024], want[600];
-    make_dir(dir, sizeof dir);
+    make_tmpdir(dir, sizeof dir);
     size_t cap = 16 * (CFG_MAX_INCLUDE_FILES + 2) + 32, len = 0;
     char *main_text = malloc(cap);
     cr_assert_not_null(main_text);
@@ -1777,14 +1762,14 @@ Test(reuse, included_files_are_bounded_in_number)
         char name[32], text[32];
         snprintf(name, sizeof name, "f%d.yaml", i);
         snprintf(text, sizeof text, "k%d: %d\n", i, i);
-        write_file(dir, name, text);
+        write_in(dir, name, text);
         len += (size_t)snprintf(main_text + len, cap - len, "    - %s\n", name);
     }
-    write_file(dir, "main.yaml", main_text);
+    write_in(dir, "main.yaml", main_text);
     free(main_text);
     cr_expect_eq(load_file_fail(dir, "main.yaml", buf, sizeof buf), ERR_DATA);
     snprintf(want, sizeof want, "%s/main.yaml:259:7: more than 256 included files; scenarios "
              "are limited to 256", dir);
     cr_expect_str_eq(buf, want);
-    remove_tree(dir);
+    remove_tmpdir(dir);
 }
