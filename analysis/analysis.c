@@ -457,7 +457,11 @@ static void section_header(doc *d)
         text(d, title);
         fputs("</h1>\n", d->o);
     }
-    if (!resfile_param(r, 0, "description", desc, sizeof desc))
+    /* The run's own wording, marked when the command line changed what
+     * the file's description says; older files only have the file's. */
+    if (r->description[0])
+        para(d, r->description);
+    else if (!resfile_param(r, 0, "description", desc, sizeof desc))
         para(d, desc);
     static const char *const cols[] = { "", "" };
     table_begin(d, cols, 2);
@@ -851,26 +855,24 @@ static int has_assumption(const char *line, size_t len)
     return 0;
 }
 
-static void section_assumptions(doc *d)
+/* Table rows for the ASSUMPTION lines of one file's text; file is NULL for
+ * the scenario itself (its rows show the line alone).  Returns the count. */
+static int assumption_rows(doc *d, const char *s, const char *file)
 {
-    const resfile *r = d->r;
-    heading(d, 2, "Assumptions");
-    para(d, "Scenario lines whose comment marks them as an ASSUMPTION (a parameter the runbook "
-            "does not give):");
-    const char *s = r->scenario_text;
     int line = 1, found = 0;
-    if (d->kind == DOC_HTML)
-        fputs("<table><thead><tr><th>line</th><th>scenario text</th></tr></thead><tbody>\n",
-              d->o);
-    else
-        fputs("| line | scenario text |\n|---|---|\n", d->o);
     while (*s) {
         const char *nl = strchr(s, '\n');
         size_t len = nl ? (size_t)(nl - s) : strlen(s);
         if (has_assumption(s, len)) {
-            char buf[1024];
+            char buf[1024], where[600];
             snprintf(buf, sizeof buf, "%.*s", (int)len, s);
-            fprintf(d->o, d->kind == DOC_HTML ? "<tr><td>%d</td><td><code>" : "| %d | `", line);
+            if (file)
+                snprintf(where, sizeof where, "%s:%d", file, line);
+            else
+                snprintf(where, sizeof where, "%d", line);
+            fputs(d->kind == DOC_HTML ? "<tr><td>" : "| ", d->o);
+            text(d, where);
+            fputs(d->kind == DOC_HTML ? "</td><td><code>" : " | `", d->o);
             text(d, buf);
             fputs(d->kind == DOC_HTML ? "</code></td></tr>\n" : "` |\n", d->o);
             found++;
@@ -878,10 +880,32 @@ static void section_assumptions(doc *d)
         s += len + (nl != NULL);
         line++;
     }
+    return found;
+}
+
+static void section_assumptions(doc *d)
+{
+    const resfile *r = d->r;
+    heading(d, 2, "Assumptions");
+    para(d, "Scenario lines whose comment marks them as an ASSUMPTION (a parameter the runbook "
+            "does not give), in the scenario and the files it includes:");
+    if (d->kind == DOC_HTML)
+        fputs("<table><thead><tr><th>line</th><th>scenario text</th></tr></thead><tbody>\n",
+              d->o);
+    else
+        fputs("| line | scenario text |\n|---|---|\n", d->o);
+    int found = assumption_rows(d, r->scenario_text, NULL);
+    for (size_t i = 0; i < r->nincludes; i++)
+        found += assumption_rows(d, r->includes[i].text, r->includes[i].path);
     fputs(d->kind == DOC_HTML ? "</tbody></table>\n" : "\n", d->o);
     if (!found)
         para(d, "(no line of this scenario is marked ASSUMPTION)");
     pre(d, "The full scenario text", r->scenario_text);
+    for (size_t i = 0; i < r->nincludes; i++) {
+        char title[600];
+        snprintf(title, sizeof title, "Included file %s", r->includes[i].path);
+        pre(d, title, r->includes[i].text);
+    }
 }
 
 static const char html_head[] =

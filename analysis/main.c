@@ -16,7 +16,7 @@
 static void usage(FILE *o)
 {
     fprintf(o,
-            "usage: mwrasp-report RESULTS.h5 [options]\n"
+            "Usage: mwrasp-report RESULTS.h5 [options]\n"
             "Regenerates plots, report.md/report.html, the operational dashboard, the\n"
             "executive report and CSV files from a mwrasp-sim results file alone.\n"
             "\n"
@@ -81,7 +81,7 @@ int main(int argc, char **argv)
         }
         case O_QUIET: opts.quiet = 1; break;
         case O_VERSION:
-            printf("mwrasp-report %s (%s)\n", MWRASP_VERSION, MWRASP_GIT_REV);
+            version_print(stdout, "mwrasp-report");
             return 0;
         case O_HELP: usage(stdout); return 0;
         default: usage(stderr); return ERR_USAGE;

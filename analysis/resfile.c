@@ -288,15 +288,15 @@ static int read_table(hid_t loc, const char *path, const field *f, size_t nf, si
 }
 
 /* Reads a 1-D string dataset (variable or fixed length). */
-static int read_strings(hid_t loc, const char *path, char ***out, size_t *n)
+/* The strings of obj, a string dataset or (is_attr) attribute, fixed-size
+ * or variable-length, as an array of *n copies.  0, or -1. */
+static int strings_of(hid_t obj, int is_attr, char ***out, size_t *n)
 {
     *out = NULL;
     *n = 0;
-    if (!exists(loc, path))
-        return 0;
     int rc = -1;
-    hid_t d = H5Dopen2(loc, path, H5P_DEFAULT);
-    hid_t ft = d >= 0 ? H5Dget_type(d) : -1, sp = d >= 0 ? H5Dget_space(d) : -1, mt = -1;
+    hid_t ft = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
+    hid_t sp = is_attr ? H5Aget_space(obj) : H5Dget_space(obj), mt = -1;
     char *buf = NULL;
     if (ft < 0 || sp < 0 || H5Tget_class(ft) != H5T_STRING)
         goto done;
@@ -312,16 +312,26 @@ static int read_strings(hid_t loc, const char *path, char ***out, size_t *n)
     H5Tset_cset(mt, H5Tget_cset(ft));
     buf = calloc((size_t)np, sz);
     *out = calloc((size_t)np, sizeof(char *));
-    if (!buf || !*out || H5Dread(d, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf) < 0)
+    if (!buf || !*out ||
+        (is_attr ? H5Aread(obj, mt, buf) : H5Dread(obj, mt, H5S_ALL, H5S_ALL, H5P_DEFAULT, buf)) < 0)
         goto done;
     *n = (size_t)np;
     rc = 0;
-    for (size_t i = 0; i < *n; i++)
-        if (!((*out)[i] = dupstr(vl ? ((char **)buf)[i] : buf + i * sz)))
+    for (size_t i = 0; i < *n; i++) {
+        const char *v = vl ? ((char **)buf)[i] : buf + i * sz;
+        if (!((*out)[i] = dupstr(v ? v : "")))
             rc = -1;
+    }
     if (vl)
         H5Dvlen_reclaim(mt, sp, H5P_DEFAULT, buf);
 done:
+    if (rc && *out) {
+        for (size_t i = 0; i < *n; i++)
+            free((*out)[i]);
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
     free(buf);
     if (mt >= 0)
         H5Tclose(mt);
@@ -329,6 +339,17 @@ done:
         H5Sclose(sp);
     if (ft >= 0)
         H5Tclose(ft);
+    return rc;
+}
+
+static int read_strings(hid_t loc, const char *path, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (!exists(loc, path))
+        return 0;
+    hid_t d = H5Dopen2(loc, path, H5P_DEFAULT);
+    int rc = d >= 0 ? strings_of(d, 0, out, n) : -1;
     if (d >= 0)
         H5Dclose(d);
     return rc;
@@ -374,6 +395,46 @@ static char *read_str_attr(hid_t loc, const char *obj, const char *name)
     if (a >= 0)
         H5Aclose(a);
     return res ? res : dupstr("");
+}
+
+/* A string attribute of the root as an array of *n copies; none (0) when
+ * absent.  -1 when unreadable. */
+static int read_strs_attr(hid_t f, const char *name, char ***out, size_t *n)
+{
+    *out = NULL;
+    *n = 0;
+    if (H5Aexists(f, name) <= 0)
+        return 0;
+    hid_t a = H5Aopen(f, name, H5P_DEFAULT);
+    int rc = a >= 0 ? strings_of(a, 1, out, n) : -1;
+    if (a >= 0)
+        H5Aclose(a);
+    return rc;
+}
+
+/* The included files: scenario_include_files and _texts, side by side. */
+static int read_includes(hid_t f, resfile *r)
+{
+    char **paths = NULL, **texts = NULL;
+    size_t np = 0, nt = 0;
+    int rc = read_strs_attr(f, "scenario_include_files", &paths, &np) ||
+             read_strs_attr(f, "scenario_include_texts", &texts, &nt) || np != nt ? -1 : 0;
+    if (!rc && np) {
+        r->includes = calloc(np, sizeof *r->includes);
+        if (!r->includes)
+            rc = -1;
+        for (size_t i = 0; !rc && i < np; i++) {
+            r->includes[i].path = paths[i];
+            r->includes[i].text = texts[i];
+            r->includes[i].len = strlen(texts[i]);
+            paths[i] = texts[i] = NULL;
+        }
+        if (!rc)
+            r->nincludes = np;
+    }
+    free_strings(paths, np);
+    free_strings(texts, nt);
+    return rc;
 }
 
 static uint64_t read_u64_attr(hid_t loc, const char *name)
@@ -757,6 +818,7 @@ int resfile_open(const char *path, resfile **out, err_t *e)
         r->git_revision = read_str_attr(f, ".", "git_revision");
         r->code_version = read_str_attr(f, ".", "code_version");
         r->start_time = read_str_attr(f, ".", "start_time");
+        r->description = read_str_attr(f, ".", "description");
         r->sweep_mode = dupstr("");
         r->seed = read_u64_attr(f, "seed");
         r->replications = read_u64_attr(f, "replications");
@@ -764,7 +826,10 @@ int resfile_open(const char *path, resfile **out, err_t *e)
         r->is_sweep = exists(f, "/sweep");
         bad |= !r->path || !r->scenario || !r->scenario_file || !r->scenario_text ||
                !r->command_line || !r->git_revision || !r->code_version || !r->start_time ||
+               !r->description ||
                !r->sweep_mode;
+        if (!bad)
+            bad |= read_includes(f, r);
         if (!bad && r->is_sweep)
             bad |= read_sweep(f, r);
         if (!bad)
@@ -796,7 +861,10 @@ void resfile_close(resfile *r)
     if (!r)
         return;
     free(r->path), free(r->scenario), free(r->scenario_file), free(r->scenario_text);
-    free(r->command_line), free(r->git_revision), free(r->code_version);
+    free(r->command_line), free(r->git_revision), free(r->code_version), free(r->description);
+    for (size_t i = 0; i < r->nincludes; i++)
+        free(r->includes[i].path), free(r->includes[i].text);
+    free(r->includes);
     free(r->start_time), free(r->sweep_mode);
     for (size_t i = 0; i < r->naxes; i++) {
         free(r->axes[i].path);
@@ -917,8 +985,8 @@ int resfile_param(const resfile *r, size_t point, const char *path, char *buf, s
     err_t e;
     err_clear(&e);
     if (!r->scenario_text[0] ||
-        cfg_load_string(r->scenario_file[0] ? r->scenario_file : "scenario", r->scenario_text,
-                        strlen(r->scenario_text), &doc, &e))
+        cfg_load_with(r->scenario_file[0] ? r->scenario_file : "scenario", r->scenario_text,
+                      strlen(r->scenario_text), r->includes, r->nincludes, &doc, &e))
         return -1;
     apply_command_line(r->command_line, doc);
     for (size_t a = 0; a < r->naxes && point < r->npoints; a++) {

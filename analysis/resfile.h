@@ -21,6 +21,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "cfg.h"
 #include "err.h"
 
 #define RESFILE_CDF_POINTS 101
@@ -99,6 +100,10 @@ typedef struct resfile {
     /* root attributes */
     char *scenario, *scenario_file, *scenario_text, *command_line;
     char *git_revision, *code_version, *start_time;
+    char *description;          /* as the run showed it; "" in older files */
+    cfg_source *includes;       /* the files scenario_text includes, with their
+                                   texts as the run read them */
+    size_t nincludes;
     uint64_t seed, replications;
     /* sweep */
     int is_sweep;

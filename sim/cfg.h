@@ -10,10 +10,28 @@
  * same mapping.  Errors never stop the walk: they are collected in the
  * cfg_ctx so that a user sees every problem in a file at once.
  *
+ * Reuse within and across files:
+ *  - anchors and aliases (`sign: &mldsa {...}` then `sign: *mldsa`) are
+ *    expanded into copies at load time; every copied value counts toward
+ *    CFG_MAX_NODES, so an alias bomb stops at the alias that crosses it;
+ *  - `<<: *anchor` (or a list of them) merges an anchored mapping's keys
+ *    into the mapping that holds it (YAML 1.1 merge keys);
+ *  - `include: FILE` (or a list of files), in any mapping, merges the keys
+ *    of FILE's top-level mapping there; FILE is relative to the including
+ *    file's directory, may include others, and a cycle is an error.
+ *    Keys written in the mapping itself win over merged ones, and among
+ *    merged ones the first listed wins.  Values keep their positions in
+ *    the file that wrote them, so messages point into the included file.
+ *  - keys starting with `x-` are free for anchored blocks: no getter asks
+ *    for them and they are never reported as unknown.
+ *
  * Hostile input is bounded: files over CFG_MAX_FILE_BYTES, nesting deeper
- * than CFG_MAX_DEPTH, more than CFG_MAX_NODES nodes, aliases, NUL bytes,
+ * than CFG_MAX_DEPTH, more than CFG_MAX_NODES nodes (aliases expanded,
+ * included files counted), more than CFG_MAX_ANCHORS anchors, includes
+ * nested deeper than CFG_MAX_INCLUDE_DEPTH, more than CFG_MAX_INCLUDE_FILES
+ * distinct included files or CFG_MAX_INCLUDE_BYTES in all, NUL bytes,
  * invalid UTF-8 and multiple documents are all rejected with a positioned
- * message.  Memory use is O(file size).
+ * message.  Memory use is O(CFG_MAX_NODES + file sizes).
  */
 #ifndef MWRASP_CFG_H
 #define MWRASP_CFG_H
@@ -27,6 +45,10 @@
 #define CFG_MAX_FILE_BYTES (4u << 20) /* 4 MiB */
 #define CFG_MAX_DEPTH 64
 #define CFG_MAX_NODES 200000
+#define CFG_MAX_ANCHORS 256
+#define CFG_MAX_INCLUDE_DEPTH 16
+#define CFG_MAX_INCLUDE_BYTES (16u << 20) /* all included files together */
+#define CFG_MAX_INCLUDE_FILES 256
 
 typedef enum cfg_kind { CFG_SCALAR, CFG_MAP, CFG_SEQ } cfg_kind;
 
@@ -48,11 +70,22 @@ struct cfg_node {
     size_t nasked, asked_cap;
 };
 
+/* The text of one file a document was made from. */
+typedef struct cfg_source {
+    char *path;       /* the including file's directory joined with the
+                         include: value, normalised ("a/./b/../c" -> "a/c") */
+    char *text;
+    size_t len;
+} cfg_source;
+
 typedef struct cfg_doc {
     char *file;       /* path as given */
     char *text;       /* the whole file text (stored in results) */
     size_t text_len;
     cfg_node *root;   /* a CFG_MAP */
+    cfg_source *includes; /* every file include: brought in, first read first;
+                             together with text, all the document came from */
+    size_t nincludes;
 } cfg_doc;
 
 /* Diagnostics and resolved values collected while pulling parameters. */
@@ -64,13 +97,19 @@ typedef struct cfg_ctx {
     char prefix[256]; /* current dotted path, e.g. "consensus." */
 } cfg_ctx;
 
-/* Loads and parses path.  On failure returns ERR_NOINPUT (cannot open/read)
- * or ERR_DATA (syntax, limits; positioned) and *out is NULL.  A file that is
+/* Loads and parses path.  On failure returns ERR_NOINPUT (cannot open/read
+ * it, or a file it includes: positioned at the include:) or ERR_DATA
+ * (syntax, limits, include cycles; positioned) and *out is NULL.  A file that is
  * not a mapping at top level is ERR_DATA. */
 int cfg_load_file(const char *path, cfg_doc **out, err_t *e);
-/* Same from memory; name is used in messages. */
+/* Same from memory; name is used in messages and to resolve include:. */
 int cfg_load_string(const char *name, const char *text, size_t len,
                     cfg_doc **out, err_t *e);
+/* cfg_load_string with the texts of included files known beforehand (a
+ * derived scenario's, or a results file's): an include: resolving to
+ * known[i].path takes known[i].text and reads nothing from disk. */
+int cfg_load_with(const char *name, const char *text, size_t len,
+                  const cfg_source *known, size_t nknown, cfg_doc **out, err_t *e);
 void cfg_doc_free(cfg_doc *doc);
 
 /* Applies "a.b.c=value": value is parsed as a YAML flow node (so

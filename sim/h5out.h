@@ -58,7 +58,8 @@ typedef struct h5out_meta {
     double wall_time_s;
     int threads;
     /* Claim verdicts, [claim][point] (NULL when the scenario has none),
-     * the family-wise error per look, the family's size and the looks. */
+     * the family-wise error (split over the looks), the family's size and the
+     * looks --decide took. */
     const struct claims_result *claims;
     double claims_alpha;
     size_t claims_tests, claims_looks;
@@ -66,6 +67,11 @@ typedef struct h5out_meta {
     const struct capacity_result *capacity;
     /* --robustness study (NULL when not asked for). */
     const struct audit_robust *robustness;
+    /* Every parameter as resolved, defaults included, as --validate lists
+     * them ("mmc.servers = 4"); written, a line each, to the root
+     * attribute `parameters` when nparameters. */
+    const char *const *parameters;
+    size_t nparameters;
 } h5out_meta;
 
 /* Writes a campaign's results (one point without a sweep, or a sweep)

@@ -24,6 +24,7 @@
 #include "cfg.h"
 #include "err.h"
 #include "h5out.h"
+#include "launch.h"
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
@@ -43,7 +44,7 @@ static void main_usage(FILE *out)
     size_t n;
     const sim_model *const *models = registry_models(&n);
     fprintf(out,
-            "usage: mwrasp-sim [options] SCENARIO.yaml\n"
+            "Usage: mwrasp-sim [options] SCENARIO.yaml\n"
             "\n"
             "Runs a scenario's replications and prints each metric with its unit,\n"
             "mean, 95%% confidence interval and p50/p95/p99; writes an HDF5 file.\n"
@@ -73,12 +74,16 @@ static void main_usage(FILE *out)
             "  --csv DIR           also export the results as CSV files into DIR\n"
             "  --validate          check the scenario, print resolved parameters, run nothing\n"
             "  --quiet             print nothing but errors\n"
-            "  --version           print the version\n"
+            "  --version           print the version, git revision and library versions\n"
             "  --help              this text\n"
             "\n"
-            "exit status: 0 ok, 64 usage, 65 bad scenario, 66 missing input,\n"
-            "             70 internal error, 73/74 cannot write results, 130 interrupted\n"
-            "MPI: mpirun -np K mwrasp-sim ... splits replications across K processes\n"
+            "exit status:\n"
+            "  0 ok, 3 a claim FAILS (--strict), 64 usage, 65 bad scenario, 66 missing\n"
+            "  input, 70 internal error, 73/74 cannot write results, 130 interrupted\n"
+            "\n"
+            "parallel runs:\n"
+            "  mpirun -np K (or srun) mwrasp-sim ... splits replications across K\n"
+            "  processes; a build without MPI refuses to start under a launcher\n"
             "\nmodels (scenario sections):\n");
     for (size_t i = 0; i < n; i++)
         fprintf(out, "  %-12s %s\n", models[i]->name, models[i]->summary);
@@ -195,7 +200,7 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
             break;
         }
         case O_VERSION:
-            printf("mwrasp-sim %s (git %s)\n", MWRASP_VERSION, MWRASP_GIT_REV);
+            version_print(stdout, "mwrasp-sim");
             return -1;
         case O_HELP:
             main_usage(stdout);
@@ -269,24 +274,33 @@ static void main_thousands(size_t v, char *buf, size_t size)
 }
 
 
-#ifdef MWRASP_HAVE_MPI
-/* MPI is initialised only under a launcher, so a plain run needs no MPI
- * runtime (OpenMPI's singleton start is slow and noisy in containers). */
-static int main_mpi_launched(void)
-{
-    return getenv("OMPI_COMM_WORLD_SIZE") || getenv("PMI_SIZE") || getenv("PMIX_RANK");
-}
-#endif
-
 int main(int argc, char **argv)
 {
     int mpi_rank = 0, mpi_size = 1;
+    /* MPI is initialised only under a launcher, so a plain run needs no MPI
+     * runtime (OpenMPI's singleton start is slow and noisy in containers). */
+    launch_info launch;
+    int launched = launch_detect(&launch);
+    char refusal[512];
 #ifdef MWRASP_HAVE_MPI
-    if (main_mpi_launched()) {
+    if (launched) {
         int provided;
         MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
         MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
         MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
+    }
+    if (launch_refuse(&launch, 1, mpi_size, refusal, sizeof refusal)) {
+        if (launch.rank <= 0)
+            fprintf(stderr, "mwrasp-sim: %s\n", refusal);
+        MPI_Finalize();
+        return ERR_USAGE;
+    }
+#else
+    if (launch_refuse(&launch, 0, 0, refusal, sizeof refusal)) {
+        /* Every copy refuses; one line says why. */
+        if (launch.rank <= 0)
+            fprintf(stderr, "mwrasp-sim: %s\n", refusal);
+        return ERR_USAGE;
     }
 #endif
     scenario_t **points = NULL;
@@ -426,8 +440,13 @@ int main(int argc, char **argv)
                      "cannot create the directory for the results file");
         goto fail;
     }
-    /* The journal key covers everything that decides the results. */
+    /* The journal key covers everything that decides the results: the
+     * scenario's text, every included file's name and text, the options. */
     uint64_t key = campaign_hash(0, sc->doc->text);
+    for (size_t i = 0; i < sc->doc->nincludes; i++) {
+        key = campaign_hash(key, sc->doc->includes[i].path);
+        key = campaign_hash(key, sc->doc->includes[i].text);
+    }
     for (size_t i = 0; i < sc->nsets; i++)
         key = campaign_hash(key, sc->sets[i]);
     for (size_t i = 0; i < o.nsweeps; i++)
@@ -523,7 +542,7 @@ int main(int argc, char **argv)
         cmdline = main_join(argc, argv);
         h5out_meta meta = { o.scenario, cmdline ? cmdline : "", start, wall, threads,
                             nclaims ? claim_results : NULL, alpha, tests, looks, capacity,
-                            robust };
+                            robust, (const char *const *)diags.resolved, diags.nresolved };
         rc = h5out_write_campaign(outpath, sc, &camp, &meta, &e);
         if (rc)
             goto fail;
@@ -595,8 +614,10 @@ done:
     for (size_t i = 0; i < o.nsets; i++)
         free(o.owned[i]);
 #ifdef MWRASP_HAVE_MPI
-    if (mpi_size > 1 || main_mpi_launched())
+    if (launched)
         MPI_Finalize();
+#else
+    (void)launched;
 #endif
     return rc;
 }

@@ -45,8 +45,9 @@ void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
     uint64_t events = 0;
     for (size_t i = 0; i < r->nreps; i++)
         events += r->events[i];
-    fprintf(out, "scenario  %s%s%s\n", sc->name, sc->description[0] ? " - " : "",
-            sc->description);
+    char desc[1024];
+    scenario_describe(sc, desc, sizeof desc);
+    fprintf(out, "scenario  %s%s%s\n", sc->name, desc[0] ? " - " : "", desc);
     fprintf(out, "run       seed %llu, %zu replications x %s simulated (after %s warmup), "
                  "%d threads, %.2f s wall, %llu events\n",
             (unsigned long long)sc->seed, r->nreps, dur, warm, threads, wall_s,
@@ -96,8 +97,9 @@ void report_sweep(FILE *out, const scenario_t *base, const campaign_result *c,
     size_t reps = 0;
     for (size_t p = 0; p < c->npoints; p++)
         reps += c->points[p].nreps;
-    fprintf(out, "scenario  %s%s%s\n", base->name, base->description[0] ? " - " : "",
-            base->description);
+    char desc[1024];
+    scenario_describe(base, desc, sizeof desc);
+    fprintf(out, "scenario  %s%s%s\n", base->name, desc[0] ? " - " : "", desc);
     fprintf(out, "sweep     %zu points (%s) x replications, %zu replications in all; "
                  "seed %llu, %s simulated after %s warmup, %d threads, %.2f s wall\n",
             c->npoints, sw->zip ? "zip" : "grid", reps, (unsigned long long)base->seed, dur,

@@ -291,8 +291,10 @@ int scenario_derive(const scenario_t *base, const char *const *extra, size_t nex
     if (!sc)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
     sc->models = registry_models(&sc->nmodels);
-    int rc = cfg_load_string(base->doc->file, base->doc->text, base->doc->text_len,
-                             &sc->doc, e);
+    /* The included files' texts as base read them: a derived point never
+     * reads the disk again, so every point is made of the same text. */
+    int rc = cfg_load_with(base->doc->file, base->doc->text, base->doc->text_len,
+                           base->doc->includes, base->doc->nincludes, &sc->doc, e);
     if (!rc)
         rc = scenario_apply_sets(sc, (const char *const *)base->sets, base->nsets, e);
     if (!rc)
@@ -353,6 +355,58 @@ const char *scenario_value(const scenario_t *sc, const char *path)
         p += len + (dot ? 1 : 0);
     }
     return n && n->kind == CFG_SCALAR ? n->text : NULL;
+}
+
+/* Whether the file's own sweep: section has an axis at path (the --sweep
+ * axes are added to sc->sweep alongside them). */
+static int scenario_file_sweeps(const scenario_t *sc, const char *path)
+{
+    const cfg_node *root = sc->doc->root, *sweep = NULL;
+    for (size_t i = 0; i < root->n && !sweep; i++)
+        if (strcmp(root->keys[i], "sweep") == 0 && root->items[i]->kind == CFG_MAP)
+            sweep = root->items[i];
+    for (size_t i = 0; sweep && i < sweep->n; i++)
+        if (strcmp(sweep->keys[i], path) == 0 && sweep->items[i]->file != NULL &&
+            strcmp(sweep->items[i]->file, "--set") != 0)
+            return 1;
+    return 0;
+}
+
+static void scenario_append(char *buf, size_t size, size_t *len, const char *s)
+{
+    int k = snprintf(buf + *len, size - *len, "%s", s);
+    if (k > 0)
+        *len = *len + (size_t)k < size ? *len + (size_t)k : size - 1;
+}
+
+void scenario_describe(const scenario_t *sc, char *buf, size_t size)
+{
+    if (!size)
+        return;
+    size_t len = 0;
+    buf[0] = '\0';
+    if (!sc->description[0])
+        return;
+    scenario_append(buf, size, &len, sc->description);
+    int changes = 0;
+    for (size_t i = 0; i < sc->nsets; i++) {
+        const char *set = sc->sets[i];
+        if (strncmp(set, "seed=", 5) == 0 || strncmp(set, "replications=", 13) == 0)
+            continue;
+        scenario_append(buf, size, &len, changes++ ? ", " : " [the file's description, before --set ");
+        scenario_append(buf, size, &len, set);
+    }
+    int swept = 0;
+    for (size_t a = 0; a < sc->sweep.naxes; a++) {
+        if (scenario_file_sweeps(sc, sc->sweep.axes[a].path))
+            continue;
+        scenario_append(buf, size, &len, swept++ ? ", " : changes ? " and --sweep "
+                                                                   : " [the file's description, before --sweep ");
+        scenario_append(buf, size, &len, sc->sweep.axes[a].path);
+        changes++;
+    }
+    if (changes)
+        scenario_append(buf, size, &len, "]");
 }
 
 void scenario_free(scenario_t *sc)

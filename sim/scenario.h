@@ -96,6 +96,13 @@ int scenario_check_assumptions(const scenario_t *sc, const cfg_ctx *resolved, cf
 /* The current value (text) of assumption a in sc: its resolved value. */
 const char *scenario_assumption_value(const cfg_ctx *resolved, const char *key, char *buf,
                                       size_t size);
+/* sc's description for a reader: the file's text, marked as the file's
+ * own words when the command line has since changed what it describes
+ * (--set or --duration, or a --sweep axis the file does not sweep), e.g.
+ * "M/M/32 queue at rho = 0.9 [the file's description, before --set
+ * mmc.servers=4]", so that nobody takes "M/M/32" for what ran.  --seed and
+ * --replications change no model and leave it unmarked. */
+void scenario_describe(const scenario_t *sc, char *buf, size_t size);
 
 /* The engine configuration for (point, replication) of sc. */
 void scenario_sim_config(const scenario_t *sc, uint64_t point,

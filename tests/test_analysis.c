@@ -27,33 +27,6 @@
 
 /* ---- helpers ---- */
 
-static void make_tmpdir(char *buf, size_t size)
-{
-    snprintf(buf, size, "/tmp/mwrasp-anl-XXXXXX");
-    cr_assert_not_null(mkdtemp(buf));
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-/* Removes dir and everything in it (only a test's own mkdtemp directory). */
-static void remove_tmpdir(const char *dir)
-{
-    if (!strncmp(dir, "/tmp/mwrasp-anl-", 16))
-        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
 static off_t file_size(const char *dir, const char *name)
 {
     char path[1024];

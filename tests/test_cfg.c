@@ -27,6 +27,7 @@
 
 #include "cfg.h"
 #include "dist.h"
+#include "testutil.h"
 
 /* ------------------------------------------------------------------------
  * Helpers
@@ -572,7 +573,8 @@ Test(yaml, exactly_64_levels_is_fine)
 
 Test(yaml, alias_bomb_generated)
 {
-    /* Thirty levels of nine-way aliases would expand to 9^30 nodes. */
+    /* Thirty levels of nine-way aliases would expand to 9^30 nodes; the
+     * expansion stops at the alias that crosses CFG_MAX_NODES. */
     char *text = malloc(1 << 16);
     cr_assert_not_null(text);
     size_t len = (size_t)sprintf(text, "l0: &l0 [lol, lol]\n");
@@ -585,8 +587,8 @@ Test(yaml, alias_bomb_generated)
     char buf[512];
     double t0 = now_s();
     load_fail(text, len, buf, sizeof buf);
-    cr_expect_str_eq(buf, "t.yaml:2:10: aliases (*l0) are not supported; "
-                          "repeat the value instead");
+    cr_expect_str_eq(buf, "t.yaml:6:50: *l4: more than 200000 values once aliases are "
+                          "expanded; scenarios are limited to 200000");
     cr_expect_lt(now_s() - t0, time_budget_s());
     free(text);
 }
@@ -931,8 +933,8 @@ Test(yaml, set_errors)
                     "or ']' (while parsing a flow sequence)"},
         {"x={a: 1, a: 2}", "--set:1:10: duplicate key 'a' (first defined at "
                            "line 1)"},
-        {"x=*ref", "--set:1:3: aliases (*ref) are not supported; repeat the "
-                   "value instead"},
+        {"x=*ref", "--set:1:3: *ref has no anchor: write &ref on a value before this "
+                   "alias"},
         {"x=a\n---\nb", "--set:2:1: a second document starts here; a scenario "
                         "is one document (remove the extra ---)"},
     };
@@ -1475,4 +1477,299 @@ Test(getters, dist_mean_and_names)
     dist_t ln = dist_lognormal(120e9, 0.25);
     dist_describe(&ln, 1, buf, sizeof buf);
     cr_expect_str_eq(buf, "{dist: lognormal, median: 2min, sigma: 0.25}");
+}
+
+/* ------------------------------------------------------------------------
+ * reuse: anchors and aliases, merge keys, include:
+ */
+
+/* Writes text to dir/name. */
+static void write_in(const char *dir, const char *name, const char *text)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    write_file(path, text);
+}
+
+/* Loads dir/name expecting failure: the code, the message in buf. */
+static int load_file_fail(const char *dir, const char *name, char *buf, size_t size)
+{
+    char path[512];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    cfg_doc *doc = NULL;
+    err_t e;
+    err_clear(&e);
+    int rc = cfg_load_file(path, &doc, &e);
+    cr_assert_neq(rc, 0, "%s loaded", path);
+    cr_assert_null(doc);
+    err_format(&e, buf, size);
+    return rc;
+}
+
+Test(reuse, aliases_are_copies_with_the_anchors_positions)
+{
+    cfg_doc *doc = load_ok("sign: &cost {dist: constant, value: 86us}\n"
+                           "verify: *cost\n"
+                           "n: &n 127\n"
+                           "nodes: *n\n"
+                           "list: &l [1, 2]\n"
+                           "again: *l\n"
+                           "*n : as a key\n");
+    cfg_node *sign = cfg_get(doc->root, "sign"), *verify = cfg_get(doc->root, "verify");
+    cr_assert(sign && verify && verify->kind == CFG_MAP && verify != sign);
+    cr_expect_str_eq(cfg_get(verify, "value")->text, "86us");
+    cr_expect_eq(verify->line, 1, "a copy keeps the anchored text's position");
+    cr_expect_str_eq(cfg_get(doc->root, "nodes")->text, "127");
+    cfg_node *again = cfg_get(doc->root, "again");
+    cr_assert(again && again->kind == CFG_SEQ && again->n == 2);
+    cr_expect_str_eq(again->items[1]->text, "2");
+    cr_expect_str_eq(cfg_get(doc->root, "127")->text, "as a key");
+    /* Copies are independent: --set through one leaves the anchor alone. */
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(cfg_doc_set(doc, "verify.value=40us", &e), 0);
+    cr_expect_str_eq(cfg_get(sign, "value")->text, "86us");
+    cfg_doc_free(doc);
+}
+
+Test(reuse, alias_errors_are_positioned)
+{
+    char buf[512];
+    load_fail("a: *x\n", 6, buf, sizeof buf);
+    cr_expect_str_eq(buf, "t.yaml:1:4: *x has no anchor: write &x on a value before this alias");
+    const char *self = "a: &x {b: [*x]}\n";
+    load_fail(self, strlen(self), buf, sizeof buf);
+    cr_expect_str_eq(buf, "t.yaml:1:12: *x stands inside the value &x names; a value cannot "
+                          "contain itself");
+    /* 257 anchors. */
+    char *text = malloc(16 * 300);
+    size_t len = 0;
+    for (int i = 0; i <= CFG_MAX_ANCHORS; i++)
+        len += (size_t)sprintf(text + len, "k%d: &a%d %d\n", i, i, i);
+    load_fail(text, len, buf, sizeof buf);
+    cr_expect_str_eq(buf, "t.yaml:257:7: more than 256 anchors (&a256); scenarios are limited "
+                          "to 256");
+    /* A 40-level anchored value copied 40 levels down is 80 levels deep. */
+    len = (size_t)sprintf(text, "deep: &d ");
+    for (int i = 0; i < 40; i++)
+        text[len++] = '[';
+    for (int i = 0; i < 40; i++)
+        text[len++] = ']';
+    len += (size_t)sprintf(text + len, "\nat: ");
+    for (int i = 0; i < 40; i++)
+        text[len++] = '[';
+    len += (size_t)sprintf(text + len, "*d");
+    for (int i = 0; i < 40; i++)
+        text[len++] = ']';
+    text[len++] = '\n';
+    load_fail(text, len, buf, sizeof buf);
+    cr_expect_str_eq(buf, "t.yaml:2:45: *d nests deeper than 64 levels here");
+    free(text);
+}
+
+Test(reuse, merge_keys_own_keys_win_then_the_first_source)
+{
+    cfg_doc *doc = load_ok("x-a: &a {p: 1, q: 1}\n"
+                           "x-b: &b {q: 2, r: 2}\n"
+                           "m:\n"
+                           "  <<: [*a, *b]\n"
+                           "  p: 0\n"
+                           "one:\n"
+                           "  <<: *b\n");
+    cfg_node *m = cfg_get(doc->root, "m");
+    cr_assert_eq(m->n, 3);
+    cr_expect_null(cfg_get(m, "<<"), "the merge key is gone");
+    cr_expect_str_eq(cfg_get(m, "p")->text, "0");
+    cr_expect_str_eq(cfg_get(m, "q")->text, "1");
+    cr_expect_str_eq(cfg_get(m, "r")->text, "2");
+    /* In the merge key's place: q and r first, then p. */
+    cr_expect_str_eq(m->keys[0], "q");
+    cr_expect_str_eq(m->keys[2], "p");
+    cr_expect_str_eq(cfg_get(cfg_get(doc->root, "one"), "r")->text, "2");
+    /* x- keys hold the anchors and are nobody's business. */
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    cfg_get(doc->root, "m");
+    cfg_get(doc->root, "one");
+    cfg_get(cfg_get(doc->root, "one"), "q");
+    cfg_check_unused(&c, doc->root);
+    cr_expect_eq(c.ndiags, 0, "%s", c.ndiags ? c.diags[0] : "");
+    cfg_ctx_free(&c);
+    cfg_doc_free(doc);
+    char buf[512];
+    const char *bad = "m:\n  <<: [{a: 1}, 3]\n";
+    load_fail(bad, strlen(bad), buf, sizeof buf);
+    cr_expect_str_eq(buf, "t.yaml:2:16: <<: merges mappings (an alias of an anchored mapping, "
+                          "or a list of them), not a single value");
+}
+
+Test(reuse, include_merges_files_relative_to_the_includer)
+{
+    char dir[64], path[256], sub[300];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(sub, sizeof sub, "%s/sub", dir);
+    cr_assert_eq(mkdir(sub, 0700), 0);
+    write_in(dir, "main.yaml", "name: x\n"
+                                 "consensus:\n"
+                                 "  include: sub/./mldsa.yaml\n"
+                                 "  sign: {dist: constant, value: 90us}\n");
+    write_in(dir, "sub/mldsa.yaml", "# shared costs\n"
+                                      "include: ../sizes.yaml\n"
+                                      "sign: {dist: constant, value: 86us}\n"
+                                      "verify: {dist: constant, value: x}\n");
+    write_in(dir, "sizes.yaml", "signature_size: 3309B\n");
+    snprintf(path, sizeof path, "%s/main.yaml", dir);
+    cfg_doc *doc = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(cfg_load_file(path, &doc, &e), 0, "%s", e.msg);
+    cfg_node *cons = cfg_get(doc->root, "consensus");
+    cr_assert_eq(cons->n, 3);
+    cr_expect_null(cfg_get(cons, "include"));
+    cr_expect_str_eq(cfg_get(cfg_get(cons, "sign"), "value")->text, "90us", "own key wins");
+    cr_expect_str_eq(cfg_get(cons, "signature_size")->text, "3309B", "nested include");
+    cr_assert_eq(doc->nincludes, 2);
+    char want[300];
+    snprintf(want, sizeof want, "%s/sub/mldsa.yaml", dir);
+    cr_expect_str_eq(doc->includes[0].path, want);
+    cr_expect(strstr(doc->includes[0].text, "# shared costs") != NULL);
+    snprintf(want, sizeof want, "%s/sizes.yaml", dir);
+    cr_expect_str_eq(doc->includes[1].path, want, "normalised: no sub/..");
+    /* A problem in an included value points into the included file. */
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    cfg_set_prefix(&c, "consensus.");
+    dist_t d;
+    cfg_dist(&c, cons, "verify", NULL, 1, &d);
+    cr_assert_eq(c.ndiags, 1);
+    snprintf(want, sizeof want, "%s/sub/mldsa.yaml:4:", dir);
+    cr_expect(strncmp(c.diags[0], want, strlen(want)) == 0, "%s", c.diags[0]);
+    /* And so does an unknown key it brings (a fresh load: nothing asked). */
+    cfg_ctx_free(&c);
+    cfg_doc_free(doc);
+    cr_assert_eq(cfg_load_file(path, &doc, &e), 0, "%s", e.msg);
+    cons = cfg_get(doc->root, "consensus");
+    cfg_ctx_init(&c);
+    cfg_get(doc->root, "name");
+    cfg_get(doc->root, "consensus");
+    cfg_get(cons, "sign");
+    cfg_get(cfg_get(cons, "sign"), "dist");
+    cfg_get(cons, "verify");
+    cfg_check_unused(&c, doc->root);
+    cr_assert_geq(c.ndiags, 1);
+    snprintf(want, sizeof want, "%s/sizes.yaml:1:1: unknown key 'signature_size'", dir);
+    cr_expect(strncmp(c.diags[0], want, strlen(want)) == 0, "%s", c.diags[0]);
+    cfg_ctx_free(&c);
+    cfg_doc_free(doc);
+    remove_tmpdir(dir);
+}
+
+Test(reuse, include_errors_name_the_file_and_the_including_line)
+{
+    char dir[64], buf[1024], want[600];
+    make_tmpdir(dir, sizeof dir);
+    write_in(dir, "missing.yaml", "m:\n  include: nope.yaml\n");
+    cr_expect_eq(load_file_fail(dir, "missing.yaml", buf, sizeof buf), ERR_NOINPUT);
+    snprintf(want, sizeof want, "%s/missing.yaml:2:12: cannot open included file '%s/nope.yaml': "
+             "No such file or directory", dir, dir);
+    cr_expect_str_eq(buf, want);
+
+    write_in(dir, "a.yaml", "x: 1\nm:\n  include: b.yaml\n");
+    write_in(dir, "b.yaml", "include: [c.yaml]\n");
+    write_in(dir, "c.yaml", "y: 2\ninclude: a.yaml\n");
+    cr_expect_eq(load_file_fail(dir, "a.yaml", buf, sizeof buf), ERR_DATA);
+    snprintf(want, sizeof want, "%s/c.yaml:2:10: include cycle: %s/a.yaml -> %s/b.yaml -> "
+             "%s/c.yaml -> %s/a.yaml; a file cannot include itself (included from "
+             "%s/b.yaml:1:11) (included from %s/a.yaml:3:12)", dir, dir, dir, dir, dir, dir, dir);
+    cr_expect_str_eq(buf, want);
+
+    write_in(dir, "list.yaml", "m:\n  include: list_inc.yaml\n");
+    write_in(dir, "list_inc.yaml", "- 1\n- 2\n");
+    load_file_fail(dir, "list.yaml", buf, sizeof buf);
+    snprintf(want, sizeof want, "%s/list_inc.yaml:1:1: an included file must be a mapping of "
+             "keys (they are merged into the mapping that includes it) (included from "
+             "%s/list.yaml:2:12)", dir, dir);
+    cr_expect_str_eq(buf, want);
+
+    write_in(dir, "syntax.yaml", "m: {include: syntax_inc.yaml}\n");
+    write_in(dir, "syntax_inc.yaml", "a: [1\n");
+    load_file_fail(dir, "syntax.yaml", buf, sizeof buf);
+    snprintf(want, sizeof want, "(included from %s/syntax.yaml:1:14)", dir);
+    cr_expect(strstr(buf, want) != NULL && strstr(buf, "syntax_inc.yaml:2:1: YAML syntax"),
+              "%s", buf);
+
+    write_in(dir, "kind.yaml", "m:\n  include: {a: 1}\n");
+    load_file_fail(dir, "kind.yaml", buf, sizeof buf);
+    snprintf(want, sizeof want, "%s/kind.yaml:2:12: include: wants a file name or a list of "
+             "file names, not a mapping", dir);
+    cr_expect_str_eq(buf, want);
+    remove_tmpdir(dir);
+}
+
+Test(reuse, known_sources_stand_in_for_the_disk)
+{
+    cfg_source known = { "nowhere/shared.yaml", "k: 1\n", 5 };
+    cfg_doc *doc = NULL;
+    err_t e;
+    err_clear(&e);
+    const char *text = "m:\n  include: ./shared.yaml\n";
+    cr_assert_eq(cfg_load_with("nowhere/main.yaml", text, strlen(text), &known, 1, &doc, &e), 0,
+                 "%s", e.msg);
+    cr_expect_str_eq(cfg_get(cfg_get(doc->root, "m"), "k")->text, "1");
+    cr_assert_eq(doc->nincludes, 1);
+    cr_expect_str_eq(doc->includes[0].path, "nowhere/shared.yaml");
+    cr_expect_str_eq(doc->includes[0].text, "k: 1\n");
+    cfg_doc_free(doc);
+}
+
+Test(reuse, included_files_are_bounded_in_all)
+{
+    char dir[64], buf[1024], want[600];
+    make_tmpdir(dir, sizeof dir);
+    /* Five files of 3.5 MB each: every one within the per-file limit, the
+     * fifth over the 16 MB of all included files together. */
+    size_t size = 3584u << 10;
+    char *text = malloc(size + 1);
+    cr_assert_not_null(text);
+    memset(text, ' ', size);
+    text[0] = '#';
+    memcpy(text + size - 6, "\nk: 1\n", 6);
+    text[size] = '\0';
+    for (int i = 0; i < 5; i++) {
+        char name[32];
+        snprintf(name, sizeof name, "big%d.yaml", i);
+        write_in(dir, name, text);
+    }
+    free(text);
+    write_in(dir, "main.yaml",
+               "m:\n  include: [big0.yaml, big1.yaml, big2.yaml, big3.yaml, big4.yaml]\n");
+    cr_expect_eq(load_file_fail(dir, "main.yaml", buf, sizeof buf), ERR_DATA);
+    snprintf(want, sizeof want, "%s/main.yaml:2:57: the included files hold more than 16 MB in "
+             "all; scenarios are limited to 16 MB", dir);
+    cr_expect_str_eq(buf, want);
+    remove_tmpdir(dir);
+}
+
+Test(reuse, included_files_are_bounded_in_number)
+{
+    char dir[64], buf[1024], want[600];
+    make_tmpdir(dir, sizeof dir);
+    size_t cap = 16 * (CFG_MAX_INCLUDE_FILES + 2) + 32, len = 0;
+    char *main_text = malloc(cap);
+    cr_assert_not_null(main_text);
+    len += (size_t)snprintf(main_text, cap, "m:\n  include:\n");
+    for (int i = 0; i <= CFG_MAX_INCLUDE_FILES; i++) {
+        char name[32], text[32];
+        snprintf(name, sizeof name, "f%d.yaml", i);
+        snprintf(text, sizeof text, "k%d: %d\n", i, i);
+        write_in(dir, name, text);
+        len += (size_t)snprintf(main_text + len, cap - len, "    - %s\n", name);
+    }
+    write_in(dir, "main.yaml", main_text);
+    free(main_text);
+    cr_expect_eq(load_file_fail(dir, "main.yaml", buf, sizeof buf), ERR_DATA);
+    snprintf(want, sizeof want, "%s/main.yaml:259:7: more than 256 included files; scenarios "
+             "are limited to 256", dir);
+    cr_expect_str_eq(buf, want);
+    remove_tmpdir(dir);
 }

@@ -3,6 +3,7 @@
  * targets that stop at the same counts every time, and interrupt-then-
  * resume giving the same file as an uninterrupted run. */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -179,6 +180,76 @@ Test(campaign, resume_refuses_a_different_scenario)
     cr_expect_eq(o.status, 65, "%s", o.err);
     cr_expect(strstr(o.err, "belongs to another scenario") != NULL, "%s", o.err);
     unlink("/tmp/mwrasp-rr.h5.journal");
+}
+
+/* dir/main.yaml, a scenario that includes dir/shared/mmc.yaml. */
+static void write_including_scenario(const char *dir, const char *servers_comment)
+{
+    char path[256];
+    cr_assert(mkdir(dir, 0700) == 0 || errno == EEXIST);
+    snprintf(path, sizeof path, "%s/main.yaml", dir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fputs("name: inc\nduration: 2000s\nreplications: 200\n"
+          "mmc:\n  include: shared/mmc.yaml\n  arrival_rate: 28.8/s\n", f);
+    fclose(f);
+    snprintf(path, sizeof path, "%s/shared", dir);
+    cr_assert(mkdir(path, 0700) == 0 || errno == EEXIST);
+    snprintf(path, sizeof path, "%s/shared/mmc.yaml", dir);
+    f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fprintf(f, "servers: 32   # %s\nservice: {dist: exponential, mean: 1s}\n",
+            servers_comment);
+    fclose(f);
+}
+
+Test(campaign, resume_refuses_a_changed_included_file)
+{
+    write_including_scenario("/tmp/mwrasp-inc-rr", "as written");
+    const char *part[] = { "--quiet", "--out", "/tmp/mwrasp-inc.h5",
+                           "/tmp/mwrasp-inc-rr/main.yaml", NULL };
+    pid_t pid = spawn_sim(part);
+    for (int i = 0; i < 2000 && file_size("/tmp/mwrasp-inc.h5.journal") < 5000; i++)
+        nanosleep(&(struct timespec){ 0, 5000000 }, NULL);
+    kill(pid, SIGTERM);
+    cr_assert_eq(wait_sim(pid), 130);
+    /* Only a comment changes: still another text, so another study. */
+    write_including_scenario("/tmp/mwrasp-inc-rr", "edited since");
+    const char *resume[] = { "--quiet", "--resume", "--out", "/tmp/mwrasp-inc.h5",
+                             "/tmp/mwrasp-inc-rr/main.yaml", NULL };
+    run_out o;
+    run_sim(resume, &o);
+    cr_expect_eq(o.status, 65, "%s", o.err);
+    cr_expect(strstr(o.err, "belongs to another scenario") != NULL, "%s", o.err);
+    unlink("/tmp/mwrasp-inc.h5.journal");
+}
+
+/* Sweep points are derived from the texts the base read: deleting the
+ * included file after loading changes nothing. */
+Test(sweep, points_use_the_included_text_read_at_load)
+{
+    write_including_scenario("/tmp/mwrasp-inc-pt", "points");
+    cfg_ctx diags;
+    cfg_ctx_init(&diags);
+    scenario_t *sc = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(scenario_load("/tmp/mwrasp-inc-pt/main.yaml", NULL, 0, &diags, &sc, &e), 0,
+                 "%s", e.msg);
+    cr_assert_eq(sc->doc->nincludes, 1);
+    cr_expect_str_eq(sc->doc->includes[0].path, "/tmp/mwrasp-inc-pt/shared/mmc.yaml");
+    cr_assert_eq(unlink("/tmp/mwrasp-inc-pt/shared/mmc.yaml"), 0);
+    cr_assert_eq(sweep_add_cli(&sc->sweep, "mmc.servers=30,31", &e), 0);
+    scenario_t *pt = NULL;
+    cfg_ctx pd;
+    cfg_ctx_init(&pd);
+    cr_assert_eq(scenario_point(sc, 1, &pd, &pt, &e), 0, "%s", e.msg);
+    cr_expect_str_eq(scenario_value(pt, "mmc.servers"), "31");
+    cr_expect_str_eq(scenario_value(pt, "mmc.service.mean"), "1s", "from the included text");
+    scenario_free(pt);
+    cfg_ctx_free(&pd);
+    scenario_free(sc);
+    cfg_ctx_free(&diags);
 }
 
 Test(campaign, mpi_two_ranks_equal_one_process)

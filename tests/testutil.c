@@ -1,8 +1,10 @@
 /* testutil.c - see testutil.h. */
+#define _XOPEN_SOURCE 700   /* nftw */
 #include "testutil.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <hdf5.h>
 #include <signal.h>
 #include <stdio.h>
@@ -188,4 +190,30 @@ scenario_t *load_scenario_ok(const char *text, const char *const *sets, size_t n
     cfg_ctx_free(&c);
     cr_assert_eq(rc, 0, "scenario failed to load: %s", e.msg);
     return sc;
+}
+
+void make_tmpdir(char *buf, size_t size)
+{
+    snprintf(buf, size, "/tmp/mwrasp-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(buf));
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+void remove_tmpdir(const char *dir)
+{
+    if (!strncmp(dir, "/tmp/mwrasp-test-", 17))
+        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+void write_file(const char *path, const char *text)
+{
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    fputs(text, f);
+    fclose(f);
 }

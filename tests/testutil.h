@@ -44,6 +44,13 @@ int wait_sim(pid_t pid);
  * terminated, e.g. "/summary") is bit-identical in files a and b. */
 void expect_same_datasets(const char *a, const char *b, const char *const *groups);
 
+/* A fresh directory /tmp/mwrasp-test-XXXXXX (its name in buf). */
+void make_tmpdir(char *buf, size_t size);
+/* Removes dir and everything in it; only a make_tmpdir directory. */
+void remove_tmpdir(const char *dir);
+/* Writes text to path, asserting it can. */
+void write_file(const char *path, const char *text);
+
 /* Writes text to a temporary file and loads it as a scenario with the
  * --set assignments sets[0..nsets).  Returns scenario_load's status; the
  * diagnostics are in diags (the caller owns and frees it). */
