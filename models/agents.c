@@ -63,6 +63,7 @@ typedef struct agents_state {
     agents_review_item *line;
     size_t head, len, cap;
     int64_t reviewers_busy;
+    int m_route_manual;
     int m_score, m_checks, m_flagged, m_flagged_per_day, m_flagged_percent, m_auto, m_manual,
         m_false_positive, m_compromises, m_caught, m_missed, m_undetected, m_ttd,
         m_delay_checks, m_backlog, m_isolated, m_review_time, m_coord, m_auth_requests, m_bytes_per_agent,
@@ -270,6 +271,7 @@ static void agents_flag(sim_t *sim, agents_state *s, uint32_t id, agents_agent *
                      : (p->review_fraction >= 1.0 ||
                         (p->review_fraction > 0 &&
                          gsl_rng_uniform(s->route_rng) < p->review_fraction));
+    sim_tally(sim, s->m_route_manual, manual ? 1.0 : 0.0);
     if (manual) {
         sim_count(sim, s->m_manual, AGENTS_PER_DAY);
         a->status = AGENTS_IN_REVIEW;
@@ -410,6 +412,11 @@ static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
                            "flags recalibrated automatically per day (runbook: 20)");
     s->m_manual = sim_metric(sim, "manual_review_per_day", "1/d", 1.0, STATS_RATE,
                              "flags sent to manual review per day (runbook: 3)");
+    s->m_route_manual = sim_metric(sim, "manual_review_share", "1", 1.0, STATS_TALLY,
+                                   "per flag: sent to manual review (runbook: 3 of 23)");
+    /* With rule: fraction the share is the scenario's routing fraction. */
+    sim_metric_domain(sim, s->m_route_manual, STATS_PROPORTION,
+                      p->review_rule == AGENTS_REVIEW_FRACTION ? "agents.review.fraction" : NULL);
     s->m_false_positive = sim_metric(sim, "false_positives_per_day", "1/d", 1.0, STATS_RATE,
                                      "flags of agents that were not compromised, per day");
     s->m_compromises = sim_metric(sim, "compromises_per_day", "1/d", 1.0, STATS_RATE,
