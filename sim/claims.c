@@ -691,37 +691,16 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
             }
         if (censored_before) {
             /* Censoring before the threshold: Kaplan-Meier F(t). */
-            const double **ev_x = calloc(R ? R : 1, sizeof *ev_x);
-            const double **cx = calloc(R ? R : 1, sizeof *cx);
-            size_t *nev = calloc(R ? R : 1, sizeof *nev), *nc = calloc(R ? R : 1, sizeof *nc);
-            double *we = calloc(R ? R : 1, sizeof *we), *wc = calloc(R ? R : 1, sizeof *wc);
-            int ok = ev_x && cx && nev && nc && we && wc;
-            for (size_t i = 0; ok && i < R; i++) {
-                const runner_samples *sm = &r->samples[i * nm + k];
-                ev_x[i] = sm->x;
-                nev[i] = sm->nx;
-                we[i] = sm->weight;
-                cx[i] = sm->cens;
-                nc[i] = sm->ncens;
-                wc[i] = sm->cens_weight;
-                out->reps_with_data += sm->nx + sm->ncens > 0;
-            }
-            ci_survival *s = ok ? ci_survival_new(R, ev_x, nev, we, cx, nc, wc) : NULL;
-            if (s) {
-                ev->kind = CLAIMS_EV_T;
-                ev->est = ci_km_cdf(s, threshold);
-                ev->se = ci_km_cdf_se(s, threshold);
-                ev->df = (double)out->reps_with_data - 1;
-                ev->method = "Kaplan-Meier F(t); jackknife over replications";
-            }
+            ci_survival *s = runner_survival(r, k, &out->reps_with_data);
+            if (!s)
+                return -1;
+            ev->kind = CLAIMS_EV_T;
+            ev->est = ci_km_cdf(s, threshold);
+            ev->se = ci_km_cdf_se(s, threshold);
+            ev->df = (double)out->reps_with_data - 1;
+            ev->method = "Kaplan-Meier F(t); jackknife over replications";
             ci_survival_free(s);
-            free(ev_x);
-            free(cx);
-            free(nev);
-            free(nc);
-            free(we);
-            free(wc);
-            return ok && s ? 0 : -1;
+            return 0;
         }
         int slot_missing = 0;
         for (size_t i = 0; i < R; i++) {
@@ -764,29 +743,7 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
     /* Quantiles. */
     ev->p = level_p;
     if (tally && d->domain == STATS_TTE) {
-        const double **ev_x = calloc(R ? R : 1, sizeof *ev_x);
-        const double **cx = calloc(R ? R : 1, sizeof *cx);
-        size_t *nev = calloc(R ? R : 1, sizeof *nev), *nc = calloc(R ? R : 1, sizeof *nc);
-        double *we = calloc(R ? R : 1, sizeof *we), *wc = calloc(R ? R : 1, sizeof *wc);
-        int ok = ev_x && cx && nev && nc && we && wc;
-        for (size_t i = 0; ok && i < R; i++) {
-            const runner_samples *sm = &r->samples[i * nm + k];
-            ev_x[i] = sm->x;
-            nev[i] = sm->nx;
-            we[i] = sm->weight;
-            cx[i] = sm->cens;
-            nc[i] = sm->ncens;
-            wc[i] = sm->cens_weight;
-            out->reps_with_data += sm->nx + sm->ncens > 0;
-        }
-        if (ok)
-            ev->surv = ci_survival_new(R, ev_x, nev, we, cx, nc, wc);
-        free(ev_x);
-        free(cx);
-        free(nev);
-        free(nc);
-        free(we);
-        free(wc);
+        ev->surv = runner_survival(r, k, &out->reps_with_data);
         if (!ev->surv)
             return -1;
         ev->kind = CLAIMS_EV_KM;

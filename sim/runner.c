@@ -215,14 +215,14 @@ int runner_run(const scenario_t *sc, uint64_t point, size_t first,
     return rc;
 }
 
-/* The censoring-aware median of a time-to-event tally, from its samples. */
-static int runner_km_median(const runner_result *r, size_t k, stats_summary *s)
+ci_survival *runner_survival(const runner_result *r, size_t k, size_t *reps_with_data)
 {
     size_t R = r->nreps, nm = r->nmetrics;
     const double **ev = calloc(R ? R : 1, sizeof *ev), **cs = calloc(R ? R : 1, sizeof *cs);
     size_t *nev = calloc(R ? R : 1, sizeof *nev), *ncs = calloc(R ? R : 1, sizeof *ncs);
     double *wev = calloc(R ? R : 1, sizeof *wev), *wcs = calloc(R ? R : 1, sizeof *wcs);
-    int rc = -1;
+    ci_survival *s = NULL;
+    size_t with = 0;
     if (ev && cs && nev && ncs && wev && wcs) {
         for (size_t i = 0; i < R; i++) {
             const runner_samples *sm = &r->samples[i * nm + k];
@@ -232,16 +232,9 @@ static int runner_km_median(const runner_result *r, size_t k, stats_summary *s)
             cs[i] = sm->cens;
             ncs[i] = sm->ncens;
             wcs[i] = sm->cens_weight;
+            with += sm->nx + sm->ncens > 0;
         }
-        ci_survival *sv = ci_survival_new(R, ev, nev, wev, cs, ncs, wcs);
-        if (sv) {
-            ci_km_quantile_interval(sv, 0.5, 0.95, &s->km_median, &s->km_median_low,
-                                    &s->km_median_high);
-            if (s->km_median_low < 0)
-                s->km_median_low = 0;
-            ci_survival_free(sv);
-            rc = 0;
-        }
+        s = ci_survival_new(R, ev, nev, wev, cs, ncs, wcs);
     }
     free(ev);
     free(cs);
@@ -249,7 +242,23 @@ static int runner_km_median(const runner_result *r, size_t k, stats_summary *s)
     free(ncs);
     free(wev);
     free(wcs);
-    return rc;
+    if (reps_with_data)
+        *reps_with_data = with;
+    return s;
+}
+
+/* The censoring-aware median of a time-to-event tally, from its samples. */
+static int runner_km_median(const runner_result *r, size_t k, stats_summary *s)
+{
+    ci_survival *sv = runner_survival(r, k, NULL);
+    if (!sv)
+        return -1;
+    ci_km_quantile_interval(sv, 0.5, 0.95, &s->km_median, &s->km_median_low,
+                            &s->km_median_high);
+    if (s->km_median_low < 0)
+        s->km_median_low = 0;
+    ci_survival_free(sv);
+    return 0;
 }
 
 int runner_summarise(runner_result *out)

@@ -67,6 +67,12 @@ void runner_result_free(runner_result *r);
 /* Index of metric name in r, or -1. */
 int runner_metric_index(const runner_result *r, const char *name);
 
+/* The Kaplan-Meier estimator of time-to-event metric k pooled over r's
+ * replications (NULL on out of memory); *reps_with_data (may be NULL)
+ * receives the replications with an observation. */
+struct ci_survival;
+struct ci_survival *runner_survival(const runner_result *r, size_t k, size_t *reps_with_data);
+
 /* Deep copy of one metric's samples (dst gets its own arrays); -1 on out
  * of memory (dst is then empty). */
 int runner_samples_copy(runner_samples *dst, const runner_samples *src);
