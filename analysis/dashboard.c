@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sink.h"
+
 #define BOX_WIDTH 82   /* display columns between the two vertical bars */
 
 typedef enum value_kind {
@@ -704,6 +706,10 @@ static int render_to_string(const resfile *r, size_t point, render_fn fn, int so
     } else {
         *out = text;
     }
+    /* Names from the file are printed as they are: no control character
+     * (terminal escapes) may reach a terminal or dashboard.txt. */
+    if (*out)
+        sink_text(*out, 1, *out, strlen(*out) + 1);
     return 0;
 }
 

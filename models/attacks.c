@@ -121,7 +121,7 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
     int bad = 0;
     bad |= cfg_require(c, g, "type");
     bad |= cfg_enum(c, g, "type", type_names, 0, &a->type);
-    bad |= cfg_string(c, g, "name", type_names[a->type], &a->name);
+    bad |= cfg_name_string(c, g, "name", type_names[a->type], SINK_NAME_ID, &a->name);
     int has_at = cfg_get(g, "at") != NULL, has_rate = cfg_get(g, "rate") != NULL;
     if (has_at == has_rate) {
         cfg_error(c, g, "attacks.timeline: give `at` (one attack) or `rate` (Poisson), not %s",

@@ -44,6 +44,8 @@ int capacity_parse(cfg_ctx *c, cfg_node *sec, capacity_spec *s)
             bad = -1;
             continue;
         }
+        if (cfg_check_name(c, it, "capacity.load", it->text, SINK_NAME_PATH) != 0)
+            bad = -1;
         s->load[s->nload++] = it->text;
     }
     cfg_node *res = cfg_list(c, sec, "resources");
@@ -57,7 +59,7 @@ int capacity_parse(cfg_ctx *c, cfg_node *sec, capacity_spec *s)
         capacity_resource *r = &s->resources[s->nresources++];
         cfg_set_prefix(c, "capacity.resources.");
         bad |= cfg_require(c, it, "path");
-        bad |= cfg_string(c, it, "path", "", &r->path);
+        bad |= cfg_name_string(c, it, "path", "", SINK_NAME_PATH, &r->path);
         bad |= cfg_int(c, it, "max", 1024, 1, INT64_C(1) << 40, &r->max);
         cfg_check_unused(c, it);
     }
@@ -159,7 +161,7 @@ static int capacity_evaluate(capacity_ctx *cx, const char *const *sets, size_t n
         return rc;
     }
     cfg_ctx_free(&diags);
-    campaign_opts o = { cx->threads, NULL, 0, 0, cx->interrupt, CAMPAIGN_PROGRESS_NONE, 0, 0, 1 };
+    campaign_opts o = { cx->threads, NULL, 0, 0, cx->interrupt, CAMPAIGN_PROGRESS_NONE, 0, 0, 1, -1 };
     campaign_result r;
     scenario_t *pts[1] = { sc };
     rc = campaign_run(sc, pts, 1, &o, &r, e);

@@ -889,6 +889,9 @@ static void cfg_verror_at(cfg_ctx *c, const char *file, int line, int col,
         snprintf(full, sizeof full, "%s: %s", file, msg);
     else
         snprintf(full, sizeof full, "%s", msg);
+    /* Messages quote the scenario's text: no control character may reach
+     * the terminal. */
+    sink_text(full, 0, full, sizeof full);
     cfg_push(&c->diags, &c->ndiags, &c->diags_cap, strdup(full));
 }
 
@@ -1698,6 +1701,32 @@ int cfg_string(cfg_ctx *c, cfg_node *map, const char *key, const char *def,
         *out = n->text;
     cfg_resolve(c, name, *out ? *out : "(none)", !n);
     return 0;
+}
+
+int cfg_check_name(cfg_ctx *c, const cfg_node *n, const char *what, const char *s,
+                   sink_name_kind kind)
+{
+    char why[256], shown[CFG_CLIP + 8], clean[CFG_CLIP + 8];
+    if (sink_name_check(s, kind, why, sizeof why) == 0)
+        return 0;
+    /* The offending text is quoted clipped and without control characters:
+     * it may be a 10 kB name or hold terminal escapes. */
+    sink_text(cfg_clip(s, shown, sizeof shown), 0, clean, sizeof clean);
+    cfg_error(c, n, "%s '%s' %s", what, clean, why);
+    return -1;
+}
+
+int cfg_name_string(cfg_ctx *c, cfg_node *map, const char *key, const char *def,
+                    sink_name_kind kind, const char **out)
+{
+    if (cfg_string(c, map, key, def, out) != 0)
+        return -1;
+    cfg_node *n = cfg_get(map, key);
+    if (!n)
+        return 0;
+    char name[320];
+    cfg_name(c, key, name, sizeof name);
+    return cfg_check_name(c, n, name, *out, kind);
 }
 
 /* "a, b or c" into buf. */

@@ -23,6 +23,7 @@
 
 #include "dist.h"
 #include "err.h"
+#include "sink.h"
 
 #define CFG_MAX_FILE_BYTES (4u << 20) /* 4 MiB */
 #define CFG_MAX_DEPTH 64
@@ -121,6 +122,14 @@ int cfg_size(cfg_ctx *c, cfg_node *map, const char *key, uint64_t def_bytes,
 /* Any scalar as a string (returned pointer owned by the doc, or def). */
 int cfg_string(cfg_ctx *c, cfg_node *map, const char *key, const char *def,
                const char **out);
+/* Like cfg_string, and the text must be a valid name of that kind (see
+ * sink.h for the character sets). */
+int cfg_name_string(cfg_ctx *c, cfg_node *map, const char *key, const char *def,
+                    sink_name_kind kind, const char **out);
+/* Records "what 's' has ... it may hold only ..." at n unless s is a
+ * valid name of that kind.  0 or -1. */
+int cfg_check_name(cfg_ctx *c, const cfg_node *n, const char *what, const char *s,
+                   sink_name_kind kind);
 /* One of names[0..] (NULL-terminated); *out is the index. */
 int cfg_enum(cfg_ctx *c, cfg_node *map, const char *key,
              const char *const *names, int def, int *out);

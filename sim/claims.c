@@ -100,8 +100,8 @@ static int claims_parse_one(cfg_ctx *c, cfg_node *item, claims_claim *cl)
     }
     int bad = cfg_require(c, item, "metric") | cfg_require(c, item, "bound") |
               cfg_require(c, item, "source");
-    bad |= cfg_string(c, item, "name", "", &cl->name);
-    bad |= cfg_string(c, item, "metric", "", &cl->metric);
+    bad |= cfg_name_string(c, item, "name", "", SINK_NAME_LABEL, &cl->name);
+    bad |= cfg_name_string(c, item, "metric", "", SINK_NAME_PATH, &cl->metric);
     bad |= cfg_string(c, item, "source", "", &cl->source);
     if (!cl->name[0])
         cl->name = cl->metric;

@@ -7,6 +7,7 @@
 #include "h5out.h"
 #include "campaign.h"
 #include "capacity.h"
+#include "outpath.h"
 #include "version.h"
 
 #include <errno.h>
@@ -661,7 +662,8 @@ static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
                        strerror(errno));
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    /* EXCL: never through a link or onto a file planted at the name. */
+    hid_t file = H5Fcreate(tmp, H5F_ACC_EXCL, H5P_DEFAULT, H5P_DEFAULT);
     if (file < 0)
         return err_set(e, ERR_CANTCREAT, path, 0, 0,
                        "cannot create the results file (check the directory "
@@ -685,6 +687,12 @@ static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
     if (bad) {
         unlink(tmp);
         return err_set(e, ERR_IO, path, 0, 0, "writing the results file failed");
+    }
+    if (outpath_replaceable(path) != 0) {
+        unlink(tmp);
+        return err_set(e, ERR_CANTCREAT, path, 0, 0,
+                       "is no longer a regular file; results are written only to regular "
+                       "files (choose another --out)");
     }
     if (rename(tmp, path) != 0) {
         int saved = errno;

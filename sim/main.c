@@ -26,7 +26,9 @@
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
+#include "outpath.h"
 #include "scenario.h"
+#include "sink.h"
 #include "version.h"
 
 #ifdef MWRASP_HAVE_MPI
@@ -242,6 +244,40 @@ static void main_on_signal(int sig)
     main_interrupted = 1;
 }
 
+static void main_install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = main_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* A file-size limit (ulimit -f) then fails the write with EFBIG, which
+     * ends in exit 74 like a full disk, instead of killing the process. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+/* The results file, its journal and the --plot/--csv directories must be
+ * writable places for regular files (outpath.h). */
+static int main_check_outputs(const main_opts *o, const char *outpath, const char *journal,
+                              err_t *e)
+{
+    const char *what = o->out ? "--out" : "the results file";
+    int rc = outpath_check_file(outpath, what, e);
+    if (!rc)
+        rc = outpath_check_file(journal, "the journal (--out with .journal)", e);
+    if (!rc && o->csv)
+        rc = outpath_check_dir(o->csv, "--csv", e);
+    if (!rc && o->plot) {
+        char dir[4200];
+        struct stat st;
+        analysis_default_out_dir(outpath, dir, sizeof dir);
+        if (stat(dir, &st) == 0)
+            rc = outpath_check_dir(dir, "--plot's report directory", e);
+    }
+    return rc;
+}
+
 /* 1234567 -> "1,234,567" */
 static void main_thousands(size_t v, char *buf, size_t size)
 {
@@ -291,6 +327,8 @@ int main(int argc, char **argv)
     cfg_ctx_init(&diags);
     scenario_t *sc = NULL;
     char *cmdline = NULL;
+    int journal_fd = -1, journal_created = 0;
+    const char *journal_path = NULL;
     int rc = main_parse(argc, argv, &o, &e);
     if (rc == -1) {
         rc = 0;
@@ -310,6 +348,9 @@ int main(int argc, char **argv)
                     diags.ndiags, diags.ndiags == 1 ? "" : "s", o.scenario);
         goto done;
     }
+    /* Before anything that can take long (sweep expansion): Ctrl-C must
+     * always stop the program cleanly. */
+    main_install_signals();
     for (size_t i = 0; i < o.nsweeps; i++) {
         rc = sweep_add_cli(&sc->sweep, o.sweeps[i], &e);
         if (rc)
@@ -320,6 +361,39 @@ int main(int argc, char **argv)
         rc = e.code;
         goto fail;
     }
+    char outpath[4096], journal[4200];
+    if (o.out)
+        snprintf(outpath, sizeof outpath, "%s", o.out);
+    else
+        snprintf(outpath, sizeof outpath, "results/%s.h5", sc->name);
+    snprintf(journal, sizeof journal, "%s.journal", outpath);
+    journal_path = journal;
+    /* The journal key covers everything that decides the results. */
+    uint64_t key = campaign_hash(0, sc->doc->text);
+    for (size_t i = 0; i < sc->nsets; i++)
+        key = campaign_hash(key, sc->sets[i]);
+    for (size_t i = 0; i < o.nsweeps; i++)
+        key = campaign_hash(key, o.sweeps[i]);
+    key = campaign_hash(key, MWRASP_VERSION " " MWRASP_GIT_REV);
+    if (!o.validate) {
+        /* Every output target is checked, and the journal taken, before any
+         * work: a bad --out or a second run on it costs nothing. */
+        if (mpi_rank == 0) {
+            rc = main_check_outputs(&o, outpath, journal, &e);
+            if (!rc)
+                rc = campaign_journal_claim(journal, o.resume, &journal_fd, &e);
+        }
+#ifdef MWRASP_HAVE_MPI
+        if (mpi_size > 1) {
+            MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+            if (rc && mpi_rank != 0)
+                err_set(&e, rc, NULL, 0, 0, "rank 0 cannot write the results; see its message");
+        }
+#endif
+        if (rc)
+            goto fail;
+        journal_created = !o.resume;
+    }
     points = calloc(npoints, sizeof *points);
     if (!points) {
         rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
@@ -329,6 +403,10 @@ int main(int argc, char **argv)
         points[0] = sc;
     } else {
         for (size_t p = 0; p < npoints; p++) {
+            if (main_interrupted) {
+                rc = err_set(&e, ERR_INTERRUPTED, NULL, 0, 0, "interrupted");
+                goto fail;
+            }
             cfg_ctx pd;
             cfg_ctx_init(&pd);
             rc = scenario_point(sc, p, &pd, &points[p], &e);
@@ -344,8 +422,12 @@ int main(int argc, char **argv)
     if (o.validate) {
         if (!o.quiet) {
             printf("%s: valid\n", o.scenario);
-            for (size_t i = 0; i < diags.nresolved; i++)
+            for (size_t i = 0; i < diags.nresolved; i++) {
+                /* Free text (descriptions) may hold control characters. */
+                sink_text(diags.resolved[i], 0, diags.resolved[i],
+                          strlen(diags.resolved[i]) + 1);
                 printf("  %s\n", diags.resolved[i]);
+            }
             if (sc->sweep.naxes)
                 printf("  sweep: %zu points (%s)\n", npoints, sc->sweep.zip ? "zip" : "grid");
         }
@@ -359,39 +441,17 @@ int main(int argc, char **argv)
 #else
     threads = 1;
 #endif
-    char outpath[4096], journal[4200];
-    if (o.out)
-        snprintf(outpath, sizeof outpath, "%s", o.out);
-    else
-        snprintf(outpath, sizeof outpath, "results/%s.h5", sc->name);
-    snprintf(journal, sizeof journal, "%s.journal", outpath);
-    if (mpi_rank == 0 && h5out_make_parent(outpath) != 0) {
-        rc = err_set(&e, ERR_CANTCREAT, outpath, 0, 0,
-                     "cannot create the directory for the results file");
-        goto fail;
-    }
-    /* The journal key covers everything that decides the results. */
-    uint64_t key = campaign_hash(0, sc->doc->text);
-    for (size_t i = 0; i < sc->nsets; i++)
-        key = campaign_hash(key, sc->sets[i]);
-    for (size_t i = 0; i < o.nsweeps; i++)
-        key = campaign_hash(key, o.sweeps[i]);
     char start[64];
     time_t now = time(NULL);
     strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = main_on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     campaign_opts copts = { threads, journal, key, o.resume, &main_interrupted,
-                            CAMPAIGN_PROGRESS_NONE, o.ci_target, mpi_rank, mpi_size };
+                            CAMPAIGN_PROGRESS_NONE, o.ci_target, mpi_rank, mpi_size, journal_fd };
     if (!o.quiet)
         copts.progress = isatty(2) ? CAMPAIGN_PROGRESS_TTY : CAMPAIGN_PROGRESS_PLAIN;
     double t0 = main_clock();
     rc = campaign_run(sc, points, npoints, &copts, &camp, &e);
     if (rc == ERR_INTERRUPTED) {
+        journal_created = 0;   /* kept for --resume */
         if (mpi_rank == 0) {
             char saved[32], planned[32];
             main_thousands(camp.saved, saved, sizeof saved);
@@ -439,7 +499,8 @@ int main(int argc, char **argv)
         rc = h5out_write_campaign(outpath, sc, &camp, &meta, &e);
         if (rc)
             goto fail;
-        unlink(journal);
+        campaign_journal_release(journal_fd, journal, 1);
+        journal_fd = -1;
         if (!o.quiet) {
             if (sc->sweep.naxes) {
                 report_sweep(stdout, sc, &camp, threads, wall);
@@ -478,7 +539,15 @@ int main(int argc, char **argv)
 fail:
     if (mpi_rank == 0 || e.code != ERR_SOFTWARE)
         main_print_error(&e);
+    /* A failed run leaves nothing behind: its own journal goes too, unless
+     * it was interrupted (then --resume continues it).  A resumed run's
+     * journal holds earlier work and is kept. */
+    if (rc != ERR_INTERRUPTED && journal_created) {
+        campaign_journal_release(journal_fd, journal_path, 1);
+        journal_fd = -1;
+    }
 done:
+    campaign_journal_release(journal_fd, journal_path, 0);
     free(cmdline);
     free(claim_results);
     free(capacity);

@@ -35,6 +35,9 @@ static int scenario_precision_configure(scenario_t *sc, cfg_ctx *c, cfg_node *se
                 bad = -1;
                 continue;
             }
+            if (cfg_check_name(c, list->items[i], "precision.metrics", list->items[i]->text,
+                               SINK_NAME_PATH) != 0)
+                bad = -1;
             p->metrics[p->nmetrics++] = scenario_strdup(list->items[i]->text);
         }
     }
@@ -48,7 +51,8 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
     int bad = 0;
     cfg_set_prefix(c, "");
     bad |= cfg_require(c, root, "name");
-    bad |= cfg_string(c, root, "name", "scenario", &sc->name);
+    /* A scenario's name becomes a file name (results/<name>.h5). */
+    bad |= cfg_name_string(c, root, "name", "scenario", SINK_NAME_FILE, &sc->name);
     bad |= cfg_string(c, root, "description", "", &sc->description);
     int64_t seed;
     bad |= cfg_int(c, root, "seed", 1, 0, INT64_MAX, &seed);
@@ -71,17 +75,6 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
         bad = -1;
     if (capacity_parse(c, cfg_section(c, root, "capacity"), &sc->capacity) != 0)
         bad = -1;
-    /* A scenario's name becomes a file name: keep it portable. */
-    for (const char *p = sc->name; *p; p++)
-        if (!(((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '_' || *p == '-' || *p == '.')) {
-            cfg_set_prefix(c, "");
-            cfg_error(c, cfg_get(root, "name"),
-                      "name '%s' may hold only letters, digits, '_', '-' and '.' "
-                      "(it names the results file)", sc->name);
-            bad = -1;
-            break;
-        }
 
     int active = 0;
     for (size_t i = 0; i < sc->nmodels; i++) {

@@ -3,6 +3,7 @@
  * Invariant: every axis has >= 1 value; paths are unique across axes.
  */
 #include "sweep.h"
+#include "sink.h"
 
 #include <errno.h>
 #include <math.h>
@@ -259,6 +260,11 @@ int sweep_parse(cfg_ctx *c, cfg_node *section, sweep_spec *out)
             bad = -1;
             continue;
         }
+        /* The path names HDF5 datasets (/sweep/axes/<path>). */
+        if (cfg_check_name(c, v, "sweep: path", key, SINK_NAME_PATH) != 0) {
+            bad = -1;
+            continue;
+        }
         if (sweep_axis_from_node(c, key, v, out) != 0)
             bad = -1;
     }
@@ -272,8 +278,11 @@ int sweep_add_cli(sweep_spec *s, const char *spec, err_t *e)
         return err_set(e, ERR_USAGE, NULL, 0, 0,
                        "--sweep wants path=v1,v2,... (e.g. consensus.nodes=4,16,64), not '%s'",
                        spec);
-    char path[256];
+    char path[256], why[256];
     snprintf(path, sizeof path, "%.*s", (int)(eq - spec), spec);
+    if ((size_t)(eq - spec) >= sizeof path || sink_name_check(path, SINK_NAME_PATH, why, sizeof why))
+        return err_set(e, ERR_USAGE, NULL, 0, 0, "--sweep: the path %s",
+                       (size_t)(eq - spec) >= sizeof path ? "is too long" : why);
     sweep_axis *a = sweep_axis_for(s, path);
     if (!a)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
