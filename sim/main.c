@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <hdf5.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -304,6 +305,9 @@ static int main_mpi_launched(void)
 
 int main(int argc, char **argv)
 {
+    /* Every HDF5 file is closed before main returns; libhdf5's exit handler
+     * only adds a way to crash after a failed close. */
+    H5dont_atexit();
     int mpi_rank = 0, mpi_size = 1;
 #ifdef MWRASP_HAVE_MPI
     if (main_mpi_launched()) {

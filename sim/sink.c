@@ -46,8 +46,8 @@ int sink_name_check(const char *s, sink_name_kind kind, char *why, size_t wsz)
         [SINK_NAME_FILE] = "letters, digits, '_', '-' and '.', starting with a letter or digit",
         [SINK_NAME_ID] = "letters, digits, '_' and '-', starting with a letter or digit",
         [SINK_NAME_PATH] = "letters, digits, '_', '-' and '.'",
-        [SINK_NAME_LABEL] = "ASCII letters, digits, blanks and _ - . , : ; ( ) % + / = < > ! ? "
-                            "# & ' *",
+        [SINK_NAME_LABEL] = ("ASCII letters, digits, blanks and _ - . , : ; ( ) % + / = < > ! "
+                             "? # & ' *"),
     };
     static const char *const hints[] = {
         [SINK_NAME_FILE] = " (it names the results file)",
