@@ -303,7 +303,7 @@ static int campaign_no_locks(int err)
     return err == ENOSYS || err == ENOLCK || err == EOPNOTSUPP || err == EINVAL;
 }
 
-int campaign_journal_claim(const char *path, int resume, int *fd_out, err_t *e)
+int campaign_journal_claim(const char *path, uint64_t key, int resume, int *fd_out, err_t *e)
 {
     *fd_out = -1;
     int fd;
@@ -351,6 +351,14 @@ int campaign_journal_claim(const char *path, int resume, int *fd_out, err_t *e)
                        "to finish or choose another --out");
     }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    /* The header goes in at once: a run interrupted before its first
+     * replication still leaves a journal --resume accepts. */
+    if (!resume && (write(fd, CAMPAIGN_MAGIC, 8) != 8 || write(fd, &key, 8) != 8)) {
+        int saved = errno;
+        unlink(path);
+        close(fd);
+        return err_set(e, ERR_IO, path, 0, 0, "cannot write the journal: %s", strerror(saved));
+    }
     if (fd <= 2) {
         /* Keep it clear of the standard streams (flock survives the dup). */
         int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
@@ -449,7 +457,11 @@ static int campaign_journal_open(campaign_journal *j, const campaign_opts *o,
         j->f = fd >= 0 ? campaign_journal_stream(fd, "ab") : fopen(o->journal, "ab");
     } else {
         if (fd >= 0) {
+            /* Claimed: the header is already there. */
             j->f = campaign_journal_stream(fd, "ab");
+            if (!j->f)
+                return err_set(e, ERR_CANTCREAT, o->journal, 0, 0, "cannot use the journal");
+            return 0;
         } else {
             int nfd = open(o->journal, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                            0644);

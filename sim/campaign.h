@@ -62,11 +62,12 @@ void campaign_result_free(campaign_result *r);
 
 /* Takes the journal at path for this run, before any work: without resume
  * it is created (O_EXCL: an existing journal is never truncated), with
- * resume it must exist; either way it is then locked (flock) for the whole
+ * resume it must exist; a new one gets its header (key) at once; either
+ * way it is then locked (flock) for the whole
  * run, so a second run on the same --out is refused at once.  0 with *fd,
  * or ERR_CANTCREAT (in use, left by an unfinished run, cannot create),
  * ERR_NOINPUT (--resume without a journal). */
-int campaign_journal_claim(const char *path, int resume, int *fd, err_t *e);
+int campaign_journal_claim(const char *path, uint64_t key, int resume, int *fd, err_t *e);
 /* Gives the journal up; remove: delete it first (still locked). fd < 0
  * is a no-op. */
 void campaign_journal_release(int fd, const char *path, int remove);

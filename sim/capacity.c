@@ -67,6 +67,50 @@ int capacity_parse(cfg_ctx *c, cfg_node *sec, capacity_spec *s)
     return bad;
 }
 
+static int capacity_scale(const char *text, double f, char *buf, size_t size);
+
+int capacity_check(cfg_ctx *c, cfg_node *sec, const scenario_t *sc)
+{
+    const capacity_spec *s = &sc->capacity;
+    if (!s->enabled || !sec)
+        return 0;
+    int bad = 0;
+    cfg_node *sweep = cfg_get(sc->doc->root, "sweep");
+    if (sweep && sc->sweep.naxes) {
+        cfg_error(c, sweep, "capacity planning and a sweep cannot be combined; drop one");
+        bad = -1;
+    }
+    if (sc->claims.n > 64) {
+        cfg_error(c, sec, "capacity planning handles at most 64 claims (the scenario has %zu)",
+                  sc->claims.n);
+        bad = -1;
+    }
+    cfg_node *load = cfg_get(sec, "load");
+    for (size_t i = 0; load && load->kind == CFG_SEQ && i < load->n && i < s->nload; i++) {
+        char v[96];
+        const char *text = scenario_value(sc, s->load[i]);
+        if (!text || capacity_scale(text, 1.0, v, sizeof v) != 0) {
+            cfg_error(c, load->items[i], "capacity.load: '%s' is not a numeric key set in the "
+                      "scenario (is its model's section there?)", s->load[i]);
+            bad = -1;
+        }
+    }
+    cfg_node *res = cfg_get(sec, "resources");
+    for (size_t i = 0; res && res->kind == CFG_SEQ && i < res->n && i < s->nresources; i++) {
+        const char *text = scenario_value(sc, s->resources[i].path);
+        char *end = NULL;
+        long long v = text ? strtoll(text, &end, 10) : 0;
+        if (!text || *end || v < 1) {
+            cfg_node *at = cfg_get(res->items[i], "path");
+            cfg_error(c, at ? at : res->items[i], "capacity.resources: '%s' must be a "
+                      "whole-number key set in the scenario (its starting value)",
+                      s->resources[i].path);
+            bad = -1;
+        }
+    }
+    return bad;
+}
+
 /* Python's round(x, 1): the correctly rounded one-decimal value; glibc's
  * printf rounds the exact binary value the same way. */
 static double capacity_round1(double x)

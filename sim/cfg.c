@@ -711,7 +711,39 @@ static long cfg_seq_index(const char *seg, size_t len, const cfg_node *seq)
     return (size_t)v < seq->n ? v : -1;
 }
 
+static int cfg_doc_set_pos(cfg_doc *doc, const char *assignment, const char *file, int line,
+                           int col_at, err_t *e);
+
+/* Gives n and everything under it the position file:line:col. */
+static void cfg_restamp(cfg_node *n, const char *file, int line, int col)
+{
+    n->file = file;
+    n->line = line;
+    n->col = col;
+    for (size_t i = 0; i < n->n; i++) {
+        cfg_restamp(n->items[i], file, line, col);
+        if (n->kind == CFG_MAP) {
+            n->key_line[i] = line;
+            n->key_col[i] = col;
+        }
+    }
+}
+
+int cfg_doc_set_at(cfg_doc *doc, const char *assignment, const char *file, int line, int col,
+                   err_t *e)
+{
+    return cfg_doc_set_pos(doc, assignment, file, line, col, e);
+}
+
 int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
+{
+    return cfg_doc_set_pos(doc, assignment, NULL, 0, 0, e);
+}
+
+/* cfg_doc_set; with file non-NULL, the nodes and keys it creates or
+ * replaces get the position file:line:col instead of their --set one. */
+static int cfg_doc_set_pos(cfg_doc *doc, const char *assignment, const char *file, int line,
+                           int col_at, err_t *e)
 {
     char clip[CFG_CLIP + 8];
     const char *eq = strchr(assignment, '=');
@@ -782,6 +814,8 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
                             (int)(eq + 1 - assignment), ERR_USAGE, 0, &value, e);
     if (rc)
         return rc;
+    if (file)
+        cfg_restamp(value, file, line, col_at);
 
     seg = assignment;
     map = doc->root;
@@ -806,8 +840,8 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
              * any later message about it there. */
             cfg_node_free(map->items[i]);
             map->items[i] = value;
-            map->key_line[i] = 1;
-            map->key_col[i] = col;
+            map->key_line[i] = file ? line : 1;
+            map->key_col[i] = file ? col_at : col;
             return 0;
         }
         if (dot && i >= 0) {
@@ -815,10 +849,12 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
             seg = dot + 1;
             continue;
         }
-        cfg_node *child = dot ? cfg_node_new(CFG_MAP, CFG_SET_FILE, 1, col)
+        cfg_node *child = dot ? cfg_node_new(CFG_MAP, file ? file : CFG_SET_FILE,
+                                             file ? line : 1, file ? col_at : col)
                               : value;
         char *key = strndup(seg, len);
-        if (!child || !key || cfg_map_append(map, key, 1, col, child) < 0) {
+        if (!child || !key ||
+            cfg_map_append(map, key, file ? line : 1, file ? col_at : col, child) < 0) {
             free(key);
             if (child != value)
                 cfg_node_free(child);
@@ -837,22 +873,23 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
  * Context: diagnostics and resolved values
  */
 
-static void cfg_push(char ***arr, size_t *n, size_t *cap, char *s)
+/* Appends s (owned) to arr; -1 when out of memory (s is dropped). */
+static int cfg_push(char ***arr, size_t *n, size_t *cap, char *s)
 {
     if (!s)
-        return;
+        return -1;
     if (*n == *cap) {
         size_t ncap = *cap ? 2 * *cap : 16;
         char **grown = realloc(*arr, ncap * sizeof *grown);
         if (!grown) {
-            /* Nowhere to report running out of memory; drop the line. */
             free(s);
-            return;
+            return -1;
         }
         *arr = grown;
         *cap = ncap;
     }
     (*arr)[(*n)++] = s;
+    return 0;
 }
 
 void cfg_ctx_init(cfg_ctx *c)
@@ -871,6 +908,29 @@ void cfg_ctx_free(cfg_ctx *c)
     free(c->diags);
     free(c->resolved);
     cfg_ctx_init(c);
+}
+
+void cfg_publish(cfg_ctx *c, const char *name, int64_t value)
+{
+    for (size_t i = 0; i < c->nsizes; i++)
+        if (!strcmp(c->sizes[i].name, name)) {
+            c->sizes[i].value = value;
+            return;
+        }
+    if (c->nsizes == sizeof c->sizes / sizeof c->sizes[0])
+        return;
+    snprintf(c->sizes[c->nsizes].name, sizeof c->sizes[c->nsizes].name, "%s", name);
+    c->sizes[c->nsizes++].value = value;
+}
+
+int cfg_published(const cfg_ctx *c, const char *name, int64_t *value)
+{
+    for (size_t i = 0; i < c->nsizes; i++)
+        if (!strcmp(c->sizes[i].name, name)) {
+            *value = c->sizes[i].value;
+            return 0;
+        }
+    return -1;
 }
 
 void cfg_set_prefix(cfg_ctx *c, const char *prefix)
@@ -892,7 +952,10 @@ static void cfg_verror_at(cfg_ctx *c, const char *file, int line, int col,
     /* Messages quote the scenario's text: no control character may reach
      * the terminal. */
     sink_text(full, 0, full, sizeof full);
-    cfg_push(&c->diags, &c->ndiags, &c->diags_cap, strdup(full));
+    /* Out of memory: the scenario still counts as bad (scenario_load then
+     * reports running out of memory, not a clean file). */
+    if (cfg_push(&c->diags, &c->ndiags, &c->diags_cap, strdup(full)) != 0)
+        c->oom = 1;
 }
 
 static void cfg_error_at(cfg_ctx *c, const char *file, int line, int col,
@@ -926,7 +989,8 @@ static void cfg_resolve(cfg_ctx *c, const char *name, const char *value,
     if (line)
         snprintf(line, size, "%s = %s%s", name, value,
                  is_default ? " (default)" : "");
-    cfg_push(&c->resolved, &c->nresolved, &c->resolved_cap, line);
+    if (cfg_push(&c->resolved, &c->nresolved, &c->resolved_cap, line) != 0)
+        c->oom = 1;
 }
 
 /* ------------------------------------------------------------------------

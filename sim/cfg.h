@@ -63,6 +63,14 @@ typedef struct cfg_ctx {
     char **resolved;  /* "path.to.key = value" lines, in pull order */
     size_t nresolved, resolved_cap;
     char prefix[256]; /* current dotted path, e.g. "consensus." */
+    /* Sizes models publish for the sections read after theirs (registry
+     * order), e.g. "consensus.nodes": the cross-checks of one scenario. */
+    struct cfg_size_entry {
+        char name[64];
+        int64_t value;
+    } sizes[16];
+    size_t nsizes;
+    int oom;          /* a diagnostic or resolved line was lost */
 } cfg_ctx;
 
 /* Loads and parses path.  On failure returns ERR_NOINPUT (cannot open/read)
@@ -79,6 +87,11 @@ void cfg_doc_free(cfg_doc *doc);
  * created as needed.  Errors (no '=', empty path, path through a scalar,
  * YAML syntax) are ERR_USAGE with file "--set". */
 int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e);
+
+/* cfg_doc_set, with the value given the position file:line:col (file must
+ * outlive doc): a sweep value then reports where the sweep lists it. */
+int cfg_doc_set_at(cfg_doc *doc, const char *assignment, const char *file, int line, int col,
+                   err_t *e);
 
 void cfg_ctx_init(cfg_ctx *c);
 void cfg_ctx_free(cfg_ctx *c);
@@ -149,6 +162,13 @@ int cfg_parse_double(const char *s, double *v, char *why, size_t wsz);
 int cfg_parse_int(const char *s, int64_t *v, char *why, size_t wsz);
 /* Formats ns as the shortest exact unit string ("63ms", "1.5s", "250ns"). */
 void cfg_format_duration(int64_t ns, char *buf, size_t size);
+
+/* Cross-checks between sections.  A model publishes a size that others may
+ * refer to (consensus publishes "consensus.nodes"); models configured later
+ * (registry order) read it back to default or bound their own values.
+ * cfg_published: 0 and *value, or -1 when that model is not active. */
+void cfg_publish(cfg_ctx *c, const char *name, int64_t value);
+int cfg_published(const cfg_ctx *c, const char *name, int64_t *value);
 
 /* Reports every key under node (recursively) that no getter asked for:
  * "unknown key 'nodse' in consensus (did you mean 'nodes'?)". */

@@ -20,6 +20,7 @@
 #endif
 
 #include "analysis.h"
+#include "budget.h"
 #include "campaign.h"
 #include "cfg.h"
 #include "err.h"
@@ -66,6 +67,9 @@ static void main_usage(FILE *out)
             "                      dashboard and executive report to results/<name>/\n"
             "                      (as analysis/mwrasp-report does from the .h5 alone)\n"
             "  --csv DIR           also export the results as CSV files into DIR\n"
+            "  --max-memory SIZE   refuse a run estimated to need more memory (default: 3/4\n"
+            "                      of the memory this process may use)\n"
+            "  --max-events N      refuse a run estimated to take more events (default 1e11)\n"
             "  --validate          check the scenario, print resolved parameters, run nothing\n"
             "  --quiet             print nothing but errors\n"
             "  --version           print the version\n"
@@ -99,6 +103,7 @@ typedef struct main_opts {
     int threads, validate, quiet, resume, strict, plot;
     const char *csv;
     double ci_target;
+    budget_limits budget;     /* --max-memory, --max-events (0: defaults) */
 } main_opts;
 
 static int main_add_set(main_opts *o, const char *key, const char *value)
@@ -125,7 +130,7 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
            O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT,
-           O_PLOT, O_CSV };
+           O_PLOT, O_CSV, O_MAX_MEMORY, O_MAX_EVENTS };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED },
         { "replications", required_argument, NULL, O_REPS },
@@ -143,6 +148,8 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         { "plot", no_argument, NULL, O_PLOT },
         { "csv", required_argument, NULL, O_CSV },
         { "ci-target", required_argument, NULL, O_CI },
+        { "max-memory", required_argument, NULL, O_MAX_MEMORY },
+        { "max-events", required_argument, NULL, O_MAX_EVENTS },
         { NULL, 0, NULL, 0 }
     };
     opterr = 0;
@@ -172,6 +179,25 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
                 return err_set(e, ERR_USAGE, NULL, 0, 0,
                                "--ci-target wants a relative half-width like 2%% or 0.02, not '%s'",
                                optarg);
+            break;
+        }
+        case O_MAX_MEMORY: {
+            char why[160];
+            uint64_t bytes;
+            if (cfg_parse_size(optarg, &bytes, why, sizeof why) != 0 || bytes == 0)
+                return err_set(e, ERR_USAGE, NULL, 0, 0,
+                               "--max-memory wants a size like 64GB or 512MiB, not '%s'", optarg);
+            o->budget.max_bytes = (double)bytes;
+            break;
+        }
+        case O_MAX_EVENTS: {
+            char why[160];
+            double n;
+            if (cfg_parse_double(optarg, &n, why, sizeof why) != 0 || !(n >= 1))
+                return err_set(e, ERR_USAGE, NULL, 0, 0,
+                               "--max-events wants a number of events like 1e12, not '%s'",
+                               optarg);
+            o->budget.max_events = n;
             break;
         }
         case O_VALIDATE: o->validate = 1; break;
@@ -243,6 +269,16 @@ static void main_on_signal(int sig)
 {
     (void)sig;
     main_interrupted = 1;
+}
+
+static int main_threads(const main_opts *o)
+{
+#ifdef _OPENMP
+    return o->threads ? o->threads : omp_get_max_threads();
+#else
+    (void)o;
+    return 1;
+#endif
 }
 
 static void main_install_signals(void)
@@ -360,11 +396,25 @@ int main(int argc, char **argv)
         if (rc)
             goto fail;
     }
+    if (o.nsweeps && sc->capacity.enabled) {
+        rc = err_set(&e, ERR_USAGE, NULL, 0, 0,
+                     "--sweep cannot be combined with the scenario's capacity: section "
+                     "(capacity planning varies the load itself); drop one");
+        goto fail;
+    }
     npoints = sweep_points(&sc->sweep, &e);
     if (!npoints) {
         rc = e.code;
         goto fail;
     }
+    /* What the run will cost, before the sweep is even expanded. */
+    double max_reps = o.ci_target > 0 || sc->precision.target > 0
+                          ? (double)sc->precision.max_replications : 0;
+    budget_estimate est;
+    budget_estimate_run(sc, NULL, npoints, main_threads(&o), max_reps, &est);
+    rc = budget_check(&est, &o.budget, sc, npoints, &e);
+    if (rc)
+        goto fail;
     char outpath[4096], journal[4200];
     if (o.out)
         snprintf(outpath, sizeof outpath, "%s", o.out);
@@ -385,7 +435,7 @@ int main(int argc, char **argv)
         if (mpi_rank == 0) {
             rc = main_check_outputs(&o, outpath, journal, &e);
             if (!rc)
-                rc = campaign_journal_claim(journal, o.resume, &journal_fd, &e);
+                rc = campaign_journal_claim(journal, key, o.resume, &journal_fd, &e);
         }
 #ifdef MWRASP_HAVE_MPI
         if (mpi_size > 1) {
@@ -423,6 +473,13 @@ int main(int argc, char **argv)
             cfg_ctx_free(&pd);
         }
     }
+    if (sc->sweep.naxes) {
+        /* Points can differ in size (a sweep of agents.count). */
+        budget_estimate_run(sc, points, npoints, main_threads(&o), max_reps, &est);
+        rc = budget_check(&est, &o.budget, sc, npoints, &e);
+        if (rc)
+            goto fail;
+    }
     if (o.validate) {
         if (!o.quiet) {
             printf("%s: valid\n", o.scenario);
@@ -434,17 +491,19 @@ int main(int argc, char **argv)
             }
             if (sc->sweep.naxes)
                 printf("  sweep: %zu points (%s)\n", npoints, sc->sweep.zip ? "zip" : "grid");
+            char need[32], have[32];
+            budget_format_bytes(est.bytes, need, sizeof need);
+            budget_format_bytes(o.budget.max_bytes > 0 ? o.budget.max_bytes
+                                                       : budget_default_memory(NULL),
+                                have, sizeof have);
+            printf("  estimate: about %s of memory (budget %s), %.2g events (budget %.2g)\n",
+                   need, have, est.events,
+                   o.budget.max_events > 0 ? o.budget.max_events : BUDGET_DEFAULT_EVENTS);
         }
         goto done;
     }
 
-    int threads = o.threads;
-#ifdef _OPENMP
-    if (!threads)
-        threads = omp_get_max_threads();
-#else
-    threads = 1;
-#endif
+    int threads = main_threads(&o);
     char start[64];
     time_t now = time(NULL);
     strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));

@@ -95,6 +95,9 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
         active++;
     }
     cfg_set_prefix(c, "");
+    /* Cross-checks that need every section read (before anything runs). */
+    if (capacity_check(c, cfg_get(root, "capacity"), sc) != 0)
+        bad = -1;
     if (!active && c->ndiags == 0) {
         char names[512] = "";
         for (size_t i = 0; i < sc->nmodels; i++) {
@@ -108,9 +111,15 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
     return bad || c->ndiags ? -1 : 0;
 }
 
-/* Applies sets to sc->doc and keeps copies of them. */
+/* Where each of a point's sweep values was written (NULL: --set). */
+typedef struct scenario_pos {
+    const int *line, *col, *cli;
+} scenario_pos;
+
+/* Applies sets to sc->doc and keeps copies of them; with pos, each value
+ * keeps the position where the sweep lists it. */
 static int scenario_apply_sets(scenario_t *sc, const char *const *sets, size_t nsets,
-                               err_t *e)
+                               const scenario_pos *pos, err_t *e)
 {
     if (!nsets)
         return 0;
@@ -119,7 +128,10 @@ static int scenario_apply_sets(scenario_t *sc, const char *const *sets, size_t n
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
     sc->sets = all;
     for (size_t i = 0; i < nsets; i++) {
-        int rc = cfg_doc_set(sc->doc, sets[i], e);
+        int rc = pos && pos->line[i] > 0
+                     ? cfg_doc_set_at(sc->doc, sets[i], pos->cli[i] ? "--sweep" : sc->doc->file,
+                                      pos->line[i], pos->col[i], e)
+                     : cfg_doc_set(sc->doc, sets[i], e);
         if (rc)
             return rc;
         sc->sets[sc->nsets] = scenario_strdup(sets[i]);
@@ -141,12 +153,14 @@ int scenario_load(const char *path, const char *const *sets, size_t nsets,
     int rc = cfg_load_file(path, &sc->doc, e);
     if (rc)
         goto fail;
-    rc = scenario_apply_sets(sc, sets, nsets, e);
+    rc = scenario_apply_sets(sc, sets, nsets, NULL, e);
     if (rc)
         goto fail;
     if (scenario_configure(sc, diags) != 0) {
-        rc = err_set(e, ERR_DATA, path, 0, 0, "%zu problem%s in the scenario",
-                     diags->ndiags, diags->ndiags == 1 ? "" : "s");
+        rc = diags->oom ? err_set(e, ERR_SOFTWARE, path, 0, 0,
+                                  "out of memory while checking the scenario")
+                        : err_set(e, ERR_DATA, path, 0, 0, "%zu problem%s in the scenario",
+                                  diags->ndiags, diags->ndiags == 1 ? "" : "s");
         goto fail;
     }
     *out = sc;
@@ -156,8 +170,9 @@ fail:
     return rc;
 }
 
-int scenario_derive(const scenario_t *base, const char *const *extra, size_t nextra,
-                    cfg_ctx *diags, scenario_t **out, err_t *e)
+static int scenario_derive_at(const scenario_t *base, const char *const *extra, size_t nextra,
+                              const scenario_pos *pos, cfg_ctx *diags, scenario_t **out,
+                              err_t *e)
 {
     *out = NULL;
     scenario_t *sc = calloc(1, sizeof *sc);
@@ -167,14 +182,17 @@ int scenario_derive(const scenario_t *base, const char *const *extra, size_t nex
     int rc = cfg_load_string(base->doc->file, base->doc->text, base->doc->text_len,
                              &sc->doc, e);
     if (!rc)
-        rc = scenario_apply_sets(sc, (const char *const *)base->sets, base->nsets, e);
+        rc = scenario_apply_sets(sc, (const char *const *)base->sets, base->nsets, NULL, e);
     if (!rc)
-        rc = scenario_apply_sets(sc, extra, nextra, e);
+        rc = scenario_apply_sets(sc, extra, nextra, pos, e);
     if (rc)
         goto fail;
     if (scenario_configure(sc, diags) != 0) {
-        rc = err_set(e, ERR_DATA, base->doc->file, 0, 0, "%zu problem%s with the derived values",
-                     diags->ndiags, diags->ndiags == 1 ? "" : "s");
+        rc = diags->oom ? err_set(e, ERR_SOFTWARE, base->doc->file, 0, 0,
+                                  "out of memory while checking the scenario")
+                        : err_set(e, ERR_DATA, base->doc->file, 0, 0,
+                                  "%zu problem%s with the derived values", diags->ndiags,
+                                  diags->ndiags == 1 ? "" : "s");
         goto fail;
     }
     /* A derived scenario is one point: the base's sweep describes the grid. */
@@ -186,23 +204,48 @@ fail:
     return rc;
 }
 
+int scenario_derive(const scenario_t *base, const char *const *extra, size_t nextra,
+                    cfg_ctx *diags, scenario_t **out, err_t *e)
+{
+    return scenario_derive_at(base, extra, nextra, NULL, diags, out, e);
+}
+
 int scenario_point(const scenario_t *base, size_t point, cfg_ctx *diags,
                    scenario_t **out, err_t *e)
 {
-    char (*assign)[1024] = calloc(base->sweep.naxes ? base->sweep.naxes : 1, sizeof *assign);
-    const char **extra = calloc(base->sweep.naxes ? base->sweep.naxes : 1, sizeof *extra);
-    if (!assign || !extra) {
-        free(assign);
-        free(extra);
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    size_t n = base->sweep.naxes ? base->sweep.naxes : 1;
+    char (*assign)[1024] = calloc(n, sizeof *assign);
+    const char **extra = calloc(n, sizeof *extra);
+    int *line = calloc(n, sizeof *line), *col = calloc(n, sizeof *col);
+    int *cli = calloc(n, sizeof *cli);
+    int rc;
+    if (!assign || !extra || !line || !col || !cli) {
+        rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        goto done;
     }
     for (size_t a = 0; a < base->sweep.naxes; a++) {
         sweep_assignment(&base->sweep, point, a, assign[a], sizeof assign[a]);
         extra[a] = assign[a];
+        cli[a] = sweep_value_pos(&base->sweep, point, a, &line[a], &col[a]);
     }
-    int rc = scenario_derive(base, extra, base->sweep.naxes, diags, out, e);
+    scenario_pos pos = { line, col, cli };
+    rc = scenario_derive_at(base, extra, base->sweep.naxes, &pos, diags, out, e);
+    if (rc == ERR_DATA && !diags->oom) {
+        char what[600];
+        size_t k = 0;
+        what[0] = '\0';
+        for (size_t a = 0; a < base->sweep.naxes && k < sizeof what; a++)
+            k += (size_t)snprintf(what + k, sizeof what - k, "%s%s", a ? ", " : "", assign[a]);
+        err_clear(e);
+        rc = err_set(e, ERR_DATA, base->doc->file, 0, 0, "sweep point %zu (%s) is not a valid "
+                     "scenario; nothing was run", point, what);
+    }
+done:
     free(assign);
     free(extra);
+    free(line);
+    free(col);
+    free(cli);
     return rc;
 }
 

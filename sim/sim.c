@@ -113,6 +113,11 @@ void sim_fail(sim_t *sim, const char *fmt, ...)
     sim->stopped = 1;
 }
 
+int sim_failed(const sim_t *sim)
+{
+    return sim->error.code != 0;
+}
+
 sim_event *sim_schedule(sim_t *sim, int64_t at, int model, uint16_t kind,
                         uint32_t target)
 {
