@@ -269,6 +269,7 @@ typedef struct doc {
     const resfile *r;
     const char *plot_dir;       /* absolute or relative to cwd */
     const plots_list *plots;
+    int oom;                    /* a lookup ran out of memory */
 } doc;
 
 /* Text in the document's syntax, through its sink (sink.h). */
@@ -428,11 +429,14 @@ static void section_header(doc *d)
         text(d, title);
         fputs("</h1>\n", d->o);
     }
-    if (!resfile_param(r, 0, "description", desc, sizeof desc))
+    int got = resfile_param(r, 0, "description", desc, sizeof desc);
+    d->oom |= got == -2;
+    if (!got)
         para(d, desc);
     static const char *const cols[] = { "", "" };
     table_begin(d, cols, 2);
-    double dur = resfile_duration_s(r, 0);
+    double dur;
+    d->oom |= resfile_duration(r, 0, &dur) == -2;
     char seed[32], reps[32], durs[64];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->seed);
     snprintf(reps, sizeof reps, "%llu", (unsigned long long)r->replications);
@@ -508,8 +512,10 @@ static void section_claims(doc *d)
     const char **cls = calloc(ncols, sizeof *cls);
     char (*hdr)[24] = calloc(r->nclaims, sizeof *hdr);
     char (*txt)[96] = calloc(r->nclaims, sizeof *txt);
-    if (!cols || !cells || !cls || !hdr || !txt)
+    if (!cols || !cells || !cls || !hdr || !txt) {
+        d->oom = 1;
         goto done;
+    }
     cols[0] = "point";
     cols[1] = "parameters";
     for (size_t c = 0; c < r->nclaims; c++) {
@@ -689,6 +695,8 @@ static void inline_svg(doc *d, const char *path, size_t k)
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
     char *s = n > 0 ? malloc((size_t)n + 1) : NULL;
+    if (n > 0 && !s)
+        d->oom = 1;
     if (!s || fread(s, 1, (size_t)n, f) != (size_t)n) {
         free(s);
         fclose(f);
@@ -908,8 +916,14 @@ int analysis_run(const char *h5_path, const analysis_opts *opts, err_t *e)
             outfile o;
             if ((rc = out_open(&o, out_dir, docs[i].name, e)))
                 goto done;
-            doc d = { docs[i].kind, o.f, r, plot_dir, opts->plots ? &plots : NULL };
+            doc d = { docs[i].kind, o.f, r, plot_dir, opts->plots ? &plots : NULL, 0 };
             write_doc(&d, dash, exec, sources);
+            if (d.oom) {
+                fclose(o.f);
+                unlink(o.tmp);
+                rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory writing the report");
+                goto done;
+            }
             if ((rc = out_close(&o, e)))
                 goto done;
         }

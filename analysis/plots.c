@@ -1190,7 +1190,16 @@ int plots_write(const resfile *r, const char *dir, int run, FILE *warn, plots_li
         rc = plot_escalation(&c);
     if (!rc)
         rc = plot_timeline(&c);
-    if (rc || !run)
+    if (rc) {
+        /* No half-written figure stays behind: remove what this call wrote. */
+        if (c.dat)
+            fclose(c.dat);
+        if (c.gp)
+            fclose(c.gp);
+        remove_stale(dir);
+        return rc;
+    }
+    if (!run)
         return rc;
 
     char gnuplot[4096];

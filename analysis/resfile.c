@@ -619,8 +619,13 @@ static int read_claims(hid_t f, resfile *r)
     size_t n = 0, dims[2];
     if (read_table(f, "/claims/table", claim_fields, NFIELDS(claim_fields),
                    sizeof(resfile_claim), &rows, &n, dims)) {
-        r->claims = rows;
-        r->nclaims = n;
+        /* Free the rows here: resfile_close counts nclaims * npoints. */
+        for (size_t i = 0; rows && i < n; i++) {
+            resfile_claim *c = (resfile_claim *)rows + i;
+            free(c->name), free(c->metric), free(c->statistic), free(c->bound);
+            free(c->source), free(c->verdict), free(c->unit), free(c->note);
+        }
+        free(rows);
         return -1;
     }
     r->claims = rows;
@@ -668,6 +673,7 @@ static int read_capacity(hid_t f, resfile *r)
 static int resfile_read(const char *path, resfile **out, err_t *e)
 {
     *out = NULL;
+    errno = 0;
     resfile *r = calloc(1, sizeof *r);
     if (!r)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
@@ -713,8 +719,12 @@ static int resfile_read(const char *path, resfile **out, err_t *e)
             bad |= read_capacity(f, r);
     } H5E_END_TRY;
     if (bad) {
-        rc = err_set(e, ERR_NOINPUT, path, 0, 0,
-                     "cannot read the results file (damaged, or out of memory)");
+        /* The allocator sets ENOMEM: running out of memory is ours (70). */
+        rc = errno == ENOMEM
+                 ? err_set(e, ERR_SOFTWARE, path, 0, 0, "out of memory reading the results file")
+                 : err_set(e, ERR_NOINPUT, path, 0, 0,
+                           "cannot read the results file (damaged, or not written by "
+                           "mwrasp-sim)");
         goto err;
     }
     H5Fclose(f);
@@ -1214,16 +1224,18 @@ const resfile_claim *resfile_claim_at(const resfile *r, size_t c, size_t p)
 
 /* Applies "--set a=b", "--duration X" ... from the recorded command line.
  * Words are split on blanks: values with spaces were quoted by the shell
- * and cannot be recovered, and are skipped by cfg_doc_set's parser. */
-static void apply_command_line(const char *cmd, cfg_doc *doc)
+ * and cannot be recovered, and are skipped by cfg_doc_set's parser.
+ * -1 when out of memory (then the document lacks some of them). */
+static int apply_command_line(const char *cmd, cfg_doc *doc)
 {
+    int oom = 0;
     static const struct { const char *opt, *key; } opts[] = {
         { "--set", NULL }, { "--duration", "duration" }, { "--seed", "seed" },
         { "--replications", "replications" },
     };
     char *copy = dupstr(cmd), *save = NULL;
     if (!copy)
-        return;
+        return -1;
     const char *pending = NULL;
     int pending_set = 0;
     for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
@@ -1235,7 +1247,7 @@ static void apply_command_line(const char *cmd, cfg_doc *doc)
                 snprintf(assign, sizeof assign, "%s", w);
             else
                 snprintf(assign, sizeof assign, "%s=%s", pending, w);
-            cfg_doc_set(doc, assign, &e);
+            oom |= cfg_doc_set(doc, assign, &e) == ERR_SOFTWARE;
             pending = NULL;
             pending_set = 0;
             continue;
@@ -1249,7 +1261,7 @@ static void apply_command_line(const char *cmd, cfg_doc *doc)
                     snprintf(assign, sizeof assign, "%s=%s", opts[i].key, w + len + 1);
                 else
                     snprintf(assign, sizeof assign, "%s", w + len + 1);
-                cfg_doc_set(doc, assign, &e);
+                oom |= cfg_doc_set(doc, assign, &e) == ERR_SOFTWARE;
             } else if (opts[i].key) {
                 pending = opts[i].key;
             } else {
@@ -1259,6 +1271,7 @@ static void apply_command_line(const char *cmd, cfg_doc *doc)
         }
     }
     free(copy);
+    return oom ? -1 : 0;
 }
 
 int resfile_param(const resfile *r, size_t point, const char *path, char *buf, size_t size)
@@ -1266,15 +1279,21 @@ int resfile_param(const resfile *r, size_t point, const char *path, char *buf, s
     cfg_doc *doc = NULL;
     err_t e;
     err_clear(&e);
-    if (!r->scenario_text[0] ||
-        cfg_load_string(r->scenario_file[0] ? r->scenario_file : "scenario", r->scenario_text,
-                        strlen(r->scenario_text), &doc, &e))
+    if (!r->scenario_text[0])
         return -1;
-    apply_command_line(r->command_line, doc);
+    if (cfg_load_string(r->scenario_file[0] ? r->scenario_file : "scenario", r->scenario_text,
+                        strlen(r->scenario_text), &doc, &e))
+        return e.code == ERR_SOFTWARE ? -2 : -1;
+    int oom = apply_command_line(r->command_line, doc) != 0;
     for (size_t a = 0; a < r->naxes && point < r->npoints; a++) {
         char assign[600];
         snprintf(assign, sizeof assign, "%s=%s", r->axes[a].path, r->axes[a].at_point[point]);
-        cfg_doc_set(doc, assign, &e);
+        err_clear(&e);
+        oom |= cfg_doc_set(doc, assign, &e) == ERR_SOFTWARE;
+    }
+    if (oom) {
+        cfg_doc_free(doc);
+        return -2;
     }
     int rc = -1;
     cfg_node *n = doc->root;
@@ -1291,14 +1310,25 @@ int resfile_param(const resfile *r, size_t point, const char *path, char *buf, s
     return rc;
 }
 
-double resfile_duration_s(const resfile *r, size_t point)
+int resfile_duration(const resfile *r, size_t point, double *seconds)
 {
     char buf[64], why[128];
     int64_t ns;
-    if (resfile_param(r, point, "duration", buf, sizeof buf) ||
-        cfg_parse_duration(buf, &ns, why, sizeof why))
-        return NAN;
-    return (double)ns * 1e-9;
+    *seconds = NAN;
+    int rc = resfile_param(r, point, "duration", buf, sizeof buf);
+    if (rc)
+        return rc;
+    if (cfg_parse_duration(buf, &ns, why, sizeof why))
+        return -1;
+    *seconds = (double)ns * 1e-9;
+    return 0;
+}
+
+double resfile_duration_s(const resfile *r, size_t point)
+{
+    double s;
+    resfile_duration(r, point, &s);
+    return s;
 }
 
 void resfile_point_label(const resfile *r, size_t p, char *buf, size_t size)

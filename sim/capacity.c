@@ -212,7 +212,10 @@ static int capacity_evaluate(capacity_ctx *cx, const char *const *sets, size_t n
     if (!rc) {
         for (size_t c = 0; c < cx->base->claims.n; c++) {
             claims_result cr;
-            claims_evaluate(&cx->base->claims.items[c], &r.points[0], &cr);
+            if (claims_evaluate(&cx->base->claims.items[c], &r.points[0], &cr) != 0) {
+                rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+                break;
+            }
             verdict[c] = cr.verdict;
         }
         cx->out->evaluations++;

@@ -316,6 +316,12 @@ static int cfg_build_fail(cfg_build *b, int line, int col, const char *fmt, ...)
     return err_set(b->e, b->code, b->name, line, col, "%s", msg);
 }
 
+/* Running out of memory is the program's failure (70), not the file's. */
+static int cfg_build_oom(cfg_build *b, int line, int col)
+{
+    return err_set(b->e, ERR_SOFTWARE, b->name, line, col, "out of memory while reading it");
+}
+
 static void cfg_mark_pos(const cfg_build *b, yaml_mark_t m, int *line, int *col)
 {
     if (b->col_offset > 0) {
@@ -336,7 +342,7 @@ static int cfg_build_parser_error(cfg_build *b, const yaml_parser_t *p)
     const char *problem = p->problem ? p->problem : "unknown problem";
     switch (p->error) {
     case YAML_MEMORY_ERROR:
-        return cfg_build_fail(b, 0, 0, "out of memory while parsing");
+        return cfg_build_oom(b, 0, 0);
     case YAML_READER_ERROR:
     {
         /* The reader reports a byte offset, not a mark, and for a bad
@@ -400,7 +406,7 @@ static int cfg_build_attach(cfg_build *b, cfg_node *n)
     if (f->node->kind == CFG_SEQ) {
         if (cfg_seq_append(f->node, n) < 0) {
             cfg_node_free(n);
-            return cfg_build_fail(b, 0, 0, "out of memory");
+            return cfg_build_oom(b, 0, 0);
         }
         return 0;
     }
@@ -420,7 +426,7 @@ static int cfg_build_attach(cfg_build *b, cfg_node *n)
             cfg_clip(n->text, clip, sizeof clip);
             cfg_node_free(n);
             if (dup < 0)
-                return cfg_build_fail(b, 0, 0, "out of memory");
+                return cfg_build_oom(b, 0, 0);
             return cfg_build_fail(b, line, col,
                                   "duplicate key '%s' (first defined at line %d)",
                                   clip, f->node->key_line[first]);
@@ -434,7 +440,7 @@ static int cfg_build_attach(cfg_build *b, cfg_node *n)
     }
     if (cfg_map_append(f->node, f->key, f->key_line, f->key_col, n) < 0) {
         cfg_node_free(n);
-        return cfg_build_fail(b, 0, 0, "out of memory");
+        return cfg_build_oom(b, 0, 0);
     }
     f->key = NULL;
     return 0;
@@ -453,7 +459,7 @@ static cfg_node *cfg_build_node(cfg_build *b, cfg_kind kind, yaml_mark_t m)
     }
     cfg_node *n = cfg_node_new(kind, b->node_file, line, col);
     if (!n)
-        cfg_build_fail(b, line, col, "out of memory");
+        cfg_build_oom(b, line, col);
     return n;
 }
 
@@ -491,7 +497,7 @@ static int cfg_build_event(cfg_build *b, yaml_event_t *ev, int *ndocs, int *done
         n->text = malloc(len + 1);
         if (!n->text) {
             cfg_node_free(n);
-            return cfg_build_fail(b, 0, 0, "out of memory");
+            return cfg_build_oom(b, 0, 0);
         }
         memcpy(n->text, ev->data.scalar.value, len);
         n->text[len] = '\0';
@@ -553,7 +559,7 @@ static int cfg_build_tree(const char *name, const char *node_file,
 
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
-        return err_set(e, code, name, 0, 0, "out of memory");
+        return err_set(e, ERR_SOFTWARE, name, 0, 0, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     /* Never guess UTF-16 from a BOM: a scenario is UTF-8 text. */
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
@@ -583,7 +589,7 @@ static int cfg_build_tree(const char *name, const char *node_file,
             if (b.root)
                 b.root->text = calloc(1, 1);
             if (!b.root || !b.root->text) {
-                err_set(e, code, name, 0, 0, "out of memory");
+                err_set(e, ERR_SOFTWARE, name, 0, 0, "out of memory");
                 failed = 1;
             }
         }
@@ -968,6 +974,12 @@ static void cfg_error_at(cfg_ctx *c, const char *file, int line, int col,
     va_start(ap, fmt);
     cfg_verror_at(c, file, line, col, fmt, ap);
     va_end(ap);
+}
+
+void cfg_oom(cfg_ctx *c, const cfg_node *n)
+{
+    c->oom = 1;
+    cfg_error(c, n, "out of memory");
 }
 
 void cfg_error(cfg_ctx *c, const cfg_node *n, const char *fmt, ...)

@@ -98,6 +98,9 @@ void cfg_ctx_free(cfg_ctx *c);
 /* Records a positioned diagnostic at node n (or file-level when n NULL). */
 void cfg_error(cfg_ctx *c, const cfg_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Records running out of memory at n (the scenario then fails with 70,
+ * not as bad data). */
+void cfg_oom(cfg_ctx *c, const cfg_node *n);
 /* Sets the dotted prefix used for resolved lines ("" for top level). */
 void cfg_set_prefix(cfg_ctx *c, const char *prefix);
 

@@ -161,8 +161,10 @@ int claims_parse(cfg_ctx *c, cfg_node *list, claims_list *out)
     if (!list)
         return 0;
     out->items = calloc(list->n ? list->n : 1, sizeof *out->items);
-    if (!out->items)
+    if (!out->items) {
+        cfg_oom(c, list);
         return -1;
+    }
     int bad = 0;
     cfg_set_prefix(c, "claims.");
     for (size_t i = 0; i < list->n; i++)
@@ -229,7 +231,7 @@ static long claims_needed(double hw, double d, size_t n)
     return total > (long)n ? total - (long)n : 1;
 }
 
-void claims_evaluate(const claims_claim *cl, const runner_result *r, claims_result *out)
+int claims_evaluate(const claims_claim *cl, const runner_result *r, claims_result *out)
 {
     memset(out, 0, sizeof *out);
     out->verdict = CLAIMS_NO_DATA;
@@ -238,7 +240,7 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, claims_resu
     int k = runner_metric_index(r, cl->metric);
     if (k < 0) {
         snprintf(out->note, sizeof out->note, "no metric '%s' in this scenario", cl->metric);
-        return;
+        return 0;
     }
     const stats_def *d = &r->defs[k];
     snprintf(out->unit, sizeof out->unit, "%s", cl->stat == CLAIMS_FRACTION_BELOW ? "1" : d->unit);
@@ -247,7 +249,7 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, claims_resu
         claims_convert(cl->threshold, cl->threshold_unit, d->unit, &threshold) != 0) {
         snprintf(out->note, sizeof out->note, "threshold unit '%s' does not fit metric unit '%s'",
                  cl->threshold_unit, d->unit);
-        return;
+        return 0;
     }
     const char *target_unit = out->unit;
     out->bound_lo = -INFINITY;
@@ -258,11 +260,11 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, claims_resu
          claims_convert(cl->hi, cl->hi_unit, target_unit, &out->bound_hi) != 0)) {
         snprintf(out->note, sizeof out->note, "bound unit does not fit metric unit '%s'",
                  target_unit);
-        return;
+        return 0;
     }
     double *vals = malloc((r->nreps ? r->nreps : 1) * sizeof *vals);
     if (!vals)
-        return;
+        return -1;   /* never a verdict made up for want of memory */
     size_t n = 0;
     for (size_t i = 0; i < r->nreps; i++) {
         double v = claims_stat_of(cl, &r->reps[i * r->nmetrics + (size_t)k], threshold);
@@ -273,7 +275,7 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, claims_resu
     if (n == 0) {
         free(vals);
         snprintf(out->note, sizeof out->note, "the metric has no observations");
-        return;
+        return 0;
     }
     out->estimate = gsl_stats_mean(vals, 1, n);
     double hw = n > 1 ? stats_ci95_half_width(gsl_stats_sd_m(vals, 1, n, out->estimate), n) : NAN;
@@ -281,7 +283,7 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, claims_resu
     if (isnan(hw)) {
         out->verdict = CLAIMS_INCONCLUSIVE;
         snprintf(out->note, sizeof out->note, "a CI needs at least 2 replications");
-        return;
+        return 0;
     }
     out->ci_low = out->estimate - hw;
     out->ci_high = out->estimate + hw;
@@ -308,6 +310,7 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, claims_resu
             snprintf(out->note, sizeof out->note,
                      "the estimate sits on the bound: more replications will not decide");
     }
+    return 0;
 }
 
 void claims_print(FILE *out, const claims_list *l, const claims_result *res)

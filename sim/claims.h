@@ -73,9 +73,10 @@ typedef struct claims_result {
 int claims_parse(cfg_ctx *c, cfg_node *list, claims_list *out);
 void claims_free(claims_list *l);
 
-/* Evaluates claim against one point's replications. */
-void claims_evaluate(const claims_claim *claim, const struct runner_result *r,
-                     claims_result *out);
+/* Evaluates claim against one point's replications.  0, or -1 when out of
+ * memory (then out holds no verdict). */
+int claims_evaluate(const claims_claim *claim, const struct runner_result *r,
+                    claims_result *out);
 
 const char *claims_verdict_name(claims_verdict v);
 const char *claims_stat_name(claims_stat s);

@@ -537,7 +537,11 @@ int main(int argc, char **argv)
     int failed_claims = 0;
     for (size_t c = 0; c < nclaims; c++)
         for (size_t p = 0; p < npoints; p++) {
-            claims_evaluate(&sc->claims.items[c], &camp.points[p], &claim_results[c * npoints + p]);
+            if (claims_evaluate(&sc->claims.items[c], &camp.points[p],
+                                &claim_results[c * npoints + p]) != 0) {
+                rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+                goto fail;
+            }
             failed_claims += claim_results[c * npoints + p].verdict == CLAIMS_FAILS;
         }
     if (sc->capacity.enabled) {

@@ -139,8 +139,9 @@ int runner_summarise(runner_result *out)
     if (!out->summary)
         return -1;
     for (size_t k = 0; k < out->nmetrics; k++)
-        stats_summarise(&out->reps[k], out->nreps, out->nmetrics,
-                        out->defs[k].kind, &out->summary[k]);
+        if (stats_summarise(&out->reps[k], out->nreps, out->nmetrics, out->defs[k].kind,
+                            &out->summary[k]) != 0)
+            return -1;
     return 0;
 }
 

@@ -29,6 +29,10 @@ static int scenario_precision_configure(scenario_t *sc, cfg_ctx *c, cfg_node *se
     cfg_node *list = cfg_list(c, sec, "metrics");
     if (list) {
         p->metrics = calloc(list->n ? list->n : 1, sizeof *p->metrics);
+        if (!p->metrics) {
+            cfg_oom(c, list);
+            bad = -1;
+        }
         for (size_t i = 0; p->metrics && i < list->n; i++) {
             if (list->items[i]->kind != CFG_SCALAR) {
                 cfg_error(c, list->items[i], "precision.metrics: give metric names like mmc.wait");
@@ -38,7 +42,11 @@ static int scenario_precision_configure(scenario_t *sc, cfg_ctx *c, cfg_node *se
             if (cfg_check_name(c, list->items[i], "precision.metrics", list->items[i]->text,
                                SINK_NAME_PATH) != 0)
                 bad = -1;
-            p->metrics[p->nmetrics++] = scenario_strdup(list->items[i]->text);
+            p->metrics[p->nmetrics] = scenario_strdup(list->items[i]->text);
+            if (!p->metrics[p->nmetrics++]) {
+                cfg_oom(c, list->items[i]);
+                bad = -1;
+            }
         }
     }
     cfg_set_prefix(c, "");
@@ -87,7 +95,7 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
         cfg_set_prefix(c, prefix);
         sc->params[i] = calloc(1, m->params_size ? m->params_size : 1);
         if (!sc->params[i]) {
-            cfg_error(c, NULL, "out of memory");
+            cfg_oom(c, NULL);
             return -1;
         }
         if (m->configure(c, sec, sc->params[i]) != 0)
@@ -157,8 +165,9 @@ int scenario_load(const char *path, const char *const *sets, size_t nsets,
     if (rc)
         goto fail;
     if (scenario_configure(sc, diags) != 0) {
-        rc = diags->oom ? err_set(e, ERR_SOFTWARE, path, 0, 0,
-                                  "out of memory while checking the scenario")
+        /* No diagnostic means a failure of ours (out of memory), not the file's. */
+        rc = diags->oom || !diags->ndiags ? err_set(e, ERR_SOFTWARE, path, 0, 0,
+                                                     "out of memory while checking the scenario")
                         : err_set(e, ERR_DATA, path, 0, 0, "%zu problem%s in the scenario",
                                   diags->ndiags, diags->ndiags == 1 ? "" : "s");
         goto fail;
@@ -188,8 +197,8 @@ static int scenario_derive_at(const scenario_t *base, const char *const *extra, 
     if (rc)
         goto fail;
     if (scenario_configure(sc, diags) != 0) {
-        rc = diags->oom ? err_set(e, ERR_SOFTWARE, base->doc->file, 0, 0,
-                                  "out of memory while checking the scenario")
+        rc = diags->oom || !diags->ndiags ? err_set(e, ERR_SOFTWARE, base->doc->file, 0, 0,
+                                                     "out of memory while checking the scenario")
                         : err_set(e, ERR_DATA, base->doc->file, 0, 0,
                                   "%zu problem%s with the derived values", diags->ndiags,
                                   diags->ndiags == 1 ? "" : "s");

@@ -199,13 +199,15 @@ static double stats_mean_field(const double *first, size_t nreps,
     return k ? sum / (double)k : NAN;
 }
 
-void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride,
-                     stats_kind kind, stats_summary *out)
+int stats_summarise(const stats_rep *reps, size_t nreps, size_t stride,
+                    stats_kind kind, stats_summary *out)
 {
     memset(out, 0, sizeof *out);
     out->reps = nreps;
     size_t sd_stride = stride * (sizeof(stats_rep) / sizeof(double));
     double *vals = malloc((nreps ? nreps : 1) * sizeof *vals);
+    if (!vals)
+        return -1;
     size_t k = 0;
     for (size_t i = 0; i < nreps; i++) {
         const stats_rep *r = &reps[i * stride];
@@ -226,4 +228,5 @@ void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride,
     } else {
         out->p50 = out->p95 = out->p99 = NAN;
     }
+    return 0;
 }

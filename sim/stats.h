@@ -91,9 +91,9 @@ void stats_acc_finish(stats_acc *a, int64_t end_ns, double measured_s,
                       stats_rep *out);
 
 /* Across replications (in the given order: the result is bit-identical
- * for identical inputs). */
-void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride,
-                     stats_kind kind, stats_summary *out);
+ * for identical inputs).  0, or -1 when out of memory. */
+int stats_summarise(const stats_rep *reps, size_t nreps, size_t stride,
+                    stats_kind kind, stats_summary *out);
 /* Student-t 95 % half-width for n values with sample sd. */
 double stats_ci95_half_width(double sd, size_t n);
 

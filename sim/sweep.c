@@ -163,7 +163,7 @@ static int sweep_axis_from_node(cfg_ctx *c, const char *path, cfg_node *v,
 {
     sweep_axis *a = sweep_axis_for(s, path);
     if (!a) {
-        cfg_error(c, v, "out of memory");
+        cfg_oom(c, v);
         return -1;
     }
     if (v->kind == CFG_SEQ) {
@@ -175,7 +175,7 @@ static int sweep_axis_from_node(cfg_ctx *c, const char *path, cfg_node *v,
         a->line = calloc(v->n, sizeof *a->line);
         a->col = calloc(v->n, sizeof *a->col);
         if (!a->values || !a->line || !a->col) {
-            cfg_error(c, v, "out of memory");
+            cfg_oom(c, v);
             return -1;
         }
         for (size_t i = 0; i < v->n; i++) {
@@ -185,7 +185,7 @@ static int sweep_axis_from_node(cfg_ctx *c, const char *path, cfg_node *v,
             }
             a->values[i] = sweep_strdup(v->items[i]->text);
             if (!a->values[i]) {
-                cfg_error(c, v, "out of memory");
+                cfg_oom(c, v);
                 return -1;
             }
             a->line[i] = v->items[i]->line;
@@ -230,6 +230,11 @@ static int sweep_axis_from_node(cfg_ctx *c, const char *path, cfg_node *v,
             return -1;
         long n = sweep_expand_range(from, to, step, (long)num, sc == 1, vals,
                                     SWEEP_MAX_VALUES, why, sizeof why);
+        if (n < 0 && !strcmp(why, "out of memory")) {
+            cfg_oom(c, v);
+            free(vals);
+            return -1;
+        }
         if (n < 0) {
             cfg_error(c, fn ? fn : v, "sweep.%s: %s", path, why);
             free(vals);
@@ -245,7 +250,7 @@ static int sweep_axis_from_node(cfg_ctx *c, const char *path, cfg_node *v,
         a->line = calloc((size_t)n, sizeof *a->line);
         a->col = calloc((size_t)n, sizeof *a->col);
         if (!a->line || !a->col) {
-            cfg_error(c, v, "out of memory");
+            cfg_oom(c, v);
             return -1;
         }
         for (long i = 0; i < n; i++)
