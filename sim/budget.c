@@ -189,39 +189,17 @@ void budget_estimate_run(const scenario_t *base, scenario_t *const *points, size
                  out->points_bytes;
 }
 
-/* The node the user wrote for dotted path (after --set), or NULL. */
-static const cfg_node *budget_node(const scenario_t *sc, const char *path)
-{
-    const cfg_node *n = sc->doc->root;
-    char part[128];
-    for (const char *p = path; n && *p;) {
-        const char *dot = strchr(p, '.');
-        size_t len = dot ? (size_t)(dot - p) : strlen(p);
-        if (len >= sizeof part || n->kind != CFG_MAP)
-            return NULL;
-        memcpy(part, p, len);
-        part[len] = '\0';
-        const cfg_node *next = NULL;
-        for (size_t i = 0; i < n->n; i++)
-            if (!strcmp(n->keys[i], part))
-                next = n->items[i];
-        n = next;
-        p += len + (dot != NULL);
-    }
-    return n;
-}
-
 /* Sets e at path's node, or at its section when the key is left at its
  * default, or at the file. */
 static int budget_refuse(const scenario_t *sc, const char *path, err_t *e, const char *msg)
 {
-    const cfg_node *n = path ? budget_node(sc, path) : NULL;
+    const cfg_node *n = path ? scenario_node(sc, path) : NULL;
     if (!n && path && !strcmp(path, "sweep"))
         return err_set(e, ERR_DATA, NULL, 0, 0, "--sweep: %s", msg);
     if (!n && path) {
         char section[64];
         snprintf(section, sizeof section, "%.*s", (int)strcspn(path, "."), path);
-        n = budget_node(sc, section);
+        n = scenario_node(sc, section);
     }
     /* A value from an option: name the option, not a --set position. */
     if (n && !strcmp(n->file, "--set"))

@@ -260,6 +260,12 @@ done:
 
 const char *scenario_value(const scenario_t *sc, const char *path)
 {
+    const cfg_node *n = scenario_node(sc, path);
+    return n && n->kind == CFG_SCALAR ? n->text : NULL;
+}
+
+const cfg_node *scenario_node(const scenario_t *sc, const char *path)
+{
     cfg_node *n = sc->doc->root;
     char part[128];
     const char *p = path;
@@ -277,7 +283,7 @@ const char *scenario_value(const scenario_t *sc, const char *path)
         n = next;
         p += len + (dot ? 1 : 0);
     }
-    return n && n->kind == CFG_SCALAR ? n->text : NULL;
+    return n;
 }
 
 void scenario_free(scenario_t *sc)

@@ -70,6 +70,8 @@ int scenario_derive(const scenario_t *base, const char *const *extra, size_t nex
                     cfg_ctx *diags, scenario_t **out, err_t *e);
 /* The scalar text at dotted path in sc's document (after --set), or NULL. */
 const char *scenario_value(const scenario_t *sc, const char *path);
+/* The node at dotted path (any kind, with its position), or NULL. */
+const cfg_node *scenario_node(const scenario_t *sc, const char *path);
 
 /* The engine configuration for (point, replication) of sc. */
 void scenario_sim_config(const scenario_t *sc, uint64_t point,

@@ -55,35 +55,6 @@ static char *through(sink_fn fn, const char *s)
     return buf;
 }
 
-static void make_tmpdir(char *buf, size_t size)
-{
-    snprintf(buf, size, "/tmp/mwrasp-hostile-XXXXXX");
-    cr_assert_not_null(mkdtemp(buf));
-}
-
-static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-    (void)st, (void)flag, (void)ftw;
-    return remove(path);
-}
-
-/* (MWRASP_KEEP=1 keeps it, to look at what a failing test wrote.) */
-static void remove_tmpdir(const char *dir)
-{
-    if (getenv("MWRASP_KEEP"))
-        return;
-    if (!strncmp(dir, "/tmp/mwrasp-hostile-", 20))
-        nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void write_file(const char *path, const char *text)
-{
-    FILE *f = fopen(path, "w");
-    cr_assert_not_null(f, "cannot write %s", path);
-    fputs(text, f);
-    fclose(f);
-}
-
 static int exists(const char *path)
 {
     struct stat st;
@@ -304,17 +275,6 @@ Test(sinks, names_keep_to_their_character_sets)
 
 /* ---- hostile results files ---- */
 
-static void attr_str(hid_t loc, const char *name, const char *value)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, H5T_VARIABLE);
-    H5Tset_cset(t, H5T_CSET_UTF8);
-    hid_t s = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(loc, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
-    H5Awrite(a, t, &value);
-    H5Aclose(a), H5Sclose(s), H5Tclose(t);
-}
-
 static hid_t vstr(void)
 {
     hid_t t = H5Tcopy(H5T_C_S1);
@@ -445,31 +405,7 @@ static int report_in(const char *cwd, const char *const *args, char *out, size_t
         cr_assert_not_null(realpath("analysis/mwrasp-report", abs));
         bin = abs;
     }
-    char outp[] = "/tmp/mwrasp-hostile-out-XXXXXX";
-    int fo = mkstemp(outp);
-    cr_assert_geq(fo, 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        dup2(fo, 1);
-        dup2(fo, 2);
-        if (chdir(cwd) != 0)
-            _exit(126);
-        const char *argv[16];
-        int n = 0;
-        argv[n++] = bin;
-        for (; *args && n < 15; args++)
-            argv[n++] = *args;
-        argv[n] = NULL;
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    close(fo);
-    slurp(outp, out, size);
-    unlink(outp);
-    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    return run_program(cwd, bin, args, out, size);
 }
 
 /* Every file under dir whose name starts with "pwned" (a command ran). */
@@ -769,7 +705,7 @@ Test(journal, a_record_of_another_run_is_refused_on_resume)
  * past it fail with EFBIG) and stderr captured. */
 static int run_sim_fsize(const char *const *args, long bytes, char *err, size_t size)
 {
-    char errp[] = "/tmp/mwrasp-hostile-err-XXXXXX";
+    char errp[] = "/tmp/mwrasp-t-err-XXXXXX";
     int fe = mkstemp(errp);
     cr_assert_geq(fe, 0);
     pid_t pid = fork();
