@@ -8,6 +8,7 @@
 #include "campaign.h"
 #include "capacity.h"
 #include "outpath.h"
+#include "sink.h"
 #include "version.h"
 
 #include <errno.h>
@@ -156,6 +157,9 @@ static int h5out_write_metrics(hid_t file, const runner_result *r)
     for (size_t k = 0; k < r->nmetrics; k++) {
         const stats_def *d = &r->defs[k];
         const stats_summary *s = &r->summary[k];
+        /* Names come from the scenario (checked at load); never a path. */
+        if (sink_h5_name(d->name) != 0)
+            goto done;
         h5out_summary_row row = { s->mean, s->ci_low, s->ci_high, s->p50,
                                   s->p95, s->p99, s->n, (uint64_t)s->reps };
         hid_t space = H5Screate(H5S_SCALAR);
@@ -325,6 +329,8 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
     if (h5out_attr_str(g, "mode", sw->zip ? "zip" : "grid") != 0)
         goto done;
     for (size_t a = 0; a < sw->naxes; a++) {
+        if (sink_h5_name(sw->axes[a].path) != 0)
+            goto done;
         if (h5out_strings(gax, sw->axes[a].path, (const char *const *)sw->axes[a].values,
                           sw->axes[a].nvalues, "values of this sweep axis") != 0)
             goto done;
@@ -356,6 +362,8 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
     for (size_t k = 0; k < nm; k++) {
         const stats_def *d = &r0->defs[k];
         size_t row = 0;
+        if (sink_h5_name(d->name) != 0)
+            goto done;
         for (size_t p = 0; p < np; p++) {
             const runner_result *r = &c->points[p];
             int kk = runner_metric_index(r, d->name);
