@@ -764,12 +764,12 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
     out->saved = done_total;
 
     /* Assemble results in (point, replication) order. */
-    out->npoints = npoints;
     out->points = calloc(npoints, sizeof *out->points);
     if (!out->points) {
         rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         goto done;
     }
+    out->npoints = npoints;   /* only now: campaign_result_free walks them */
     for (size_t p = 0; p < npoints; p++) {
         campaign_point *cp = &pts[p];
         runner_result *r = &out->points[p];

@@ -312,6 +312,10 @@ static int main_check_outputs(const main_opts *o, const char *outpath, const cha
         if (stat(dir, &st) == 0)
             rc = outpath_check_dir(dir, "--plot's report directory", e);
     }
+    /* The journal is made next, beside the results file. */
+    if (!rc && h5out_make_parent(outpath) != 0)
+        rc = err_set(e, ERR_CANTCREAT, outpath, 0, 0,
+                     "cannot create the directory for the results file: %s", strerror(errno));
     return rc;
 }
 
@@ -561,7 +565,11 @@ int main(int argc, char **argv)
     }
     if (mpi_rank == 0) {
         cmdline = main_join(argc, argv);
-        h5out_meta meta = { o.scenario, cmdline ? cmdline : "", start, wall, threads,
+        if (!cmdline) {
+            rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
+        h5out_meta meta = { o.scenario, cmdline, start, wall, threads,
                             nclaims ? claim_results : NULL, capacity };
         rc = h5out_write_campaign(outpath, sc, &camp, &meta, &e);
         if (rc)

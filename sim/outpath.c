@@ -5,7 +5,6 @@
  * never written through a link or into a device.
  */
 #include "outpath.h"
-#include "h5out.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -52,14 +51,41 @@ int outpath_check_dir(const char *dir, const char *what, err_t *e)
     if (!dir[0])
         return err_set(e, ERR_CANTCREAT, NULL, 0, 0,
                        "%s is empty; give a directory such as results/csv", what);
-    if (stat(dir, &st) == 0 && !S_ISDIR(st.st_mode))
+    if (stat(dir, &st) == 0) {
+        if (!S_ISDIR(st.st_mode))
+            return err_set(e, ERR_CANTCREAT, dir, 0, 0,
+                           "%s: exists and is %s, not a directory; choose another", what,
+                           outpath_kind(st.st_mode));
+        return outpath_probe(dir, what, e);
+    }
+    /* Not there yet: it is made when written (mkdir -p), so a run that
+     * fails leaves no empty directory; its nearest existing ancestor must
+     * be a directory that accepts new entries. */
+    char up[4096];
+    snprintf(up, sizeof up, "%s", dir);
+    for (;;) {
+        char *slash = strrchr(up, '/');
+        while (slash && slash > up && slash[1] == '\0') {   /* trailing slashes */
+            *slash = '\0';
+            slash = strrchr(up, '/');
+        }
+        if (!slash)
+            snprintf(up, sizeof up, ".");
+        else if (slash == up)
+            up[1] = '\0';
+        else
+            *slash = '\0';
+        if (stat(up, &st) == 0)
+            break;
+        if (!strcmp(up, ".") || !strcmp(up, "/"))
+            return err_set(e, ERR_CANTCREAT, dir, 0, 0, "%s: no directory above it exists",
+                           what);
+    }
+    if (!S_ISDIR(st.st_mode))
         return err_set(e, ERR_CANTCREAT, dir, 0, 0,
-                       "%s: exists and is %s, not a directory; choose another", what,
+                       "%s: cannot be created: %s is %s, not a directory", what, up,
                        outpath_kind(st.st_mode));
-    if (h5out_make_dirs(dir) != 0)
-        return err_set(e, ERR_CANTCREAT, dir, 0, 0, "%s: cannot create the directory: %s",
-                       what, strerror(errno));
-    return outpath_probe(dir, what, e);
+    return outpath_probe(up, what, e);
 }
 
 int outpath_check_file(const char *path, const char *what, err_t *e)

@@ -15,14 +15,17 @@
 
 /* Checks that path can receive a file written atomically: not empty, not a
  * directory name, and either absent or a writable regular file (not a
- * symbolic link); its directory is created when missing (mkdir -p) and
- * must accept a new file (probed by creating and removing one).  what
+ * symbolic link); its directory, or the nearest existing one above it
+ * when it is still to be made (at write time), must accept a new file
+ * (probed by creating and removing one).  what
  * names the file in messages ("--out", "the journal").  0, or ERR_CANTCREAT
  * with a message saying what is wrong and what to give instead. */
 int outpath_check_file(const char *path, const char *what, err_t *e);
 
-/* Checks that dir is, or can be made (mkdir -p), a directory that accepts
- * new files.  0 or ERR_CANTCREAT. */
+/* Checks that dir is a directory that accepts new files, or, when it does
+ * not exist yet, that the nearest existing directory above it does (dir
+ * itself is made when written, so a failed run leaves none).  0 or
+ * ERR_CANTCREAT. */
 int outpath_check_dir(const char *dir, const char *what, err_t *e);
 
 /* Opens path for writing as a regular file: created (mode 0666 & umask)
