@@ -747,6 +747,12 @@ static int plot_sweeps(pctx *c, FILE *warn)
 
 /* ---- capacity ---- */
 
+static int month_cmp(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return (x > y) - (x < y);
+}
+
 static int plot_capacity(pctx *c)
 {
     const resfile *r = c->r;
@@ -774,8 +780,26 @@ static int plot_capacity(pctx *c)
     fprintf(d, "# month\trunbook_agents\tplan_agents\tresource_units\tclaims_holding_unchanged\t"
                "claims_total\tgrowth_factor\trunbook_tps\tresources\tlabel (resources when "
                "they change)\n");
+    /* The months the file has, in order: never a loop over the range a
+     * (possibly hostile) month number spans. */
+    size_t nmonths = 0;
+    int64_t *months = malloc((r->ncap_plan + r->ncap_runbook + 1) * sizeof *months);
+    if (!months) {
+        end_plot(c);
+        return err_set(c->e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    }
+    for (size_t i = 0; i < r->ncap_plan; i++)
+        if (r->cap_plan[i].month >= 0)
+            months[nmonths++] = r->cap_plan[i].month;
+    for (size_t i = 0; i < r->ncap_runbook; i++)
+        if (r->cap_runbook[i].month >= 0)
+            months[nmonths++] = r->cap_runbook[i].month;
+    qsort(months, nmonths, sizeof *months, month_cmp);
     const char *prev = NULL;
-    for (int64_t mth = 0; mth <= last; mth++) {
+    for (size_t mi = 0; mi < nmonths; mi++) {
+        int64_t mth = months[mi];
+        if (mi && mth == months[mi - 1])
+            continue;
         const resfile_cap_runbook *rb = NULL;
         const resfile_cap_plan *pl = NULL;
         for (size_t i = 0; i < r->ncap_runbook; i++)
@@ -801,6 +825,7 @@ static int plot_capacity(pctx *c)
             prev = pl->resources;
         fputc('\n', d);
     }
+    free(months);
     fprintf(d, "\n\n# breaks_at_month\tclaim\tmetric\n");
     int nbreaks = 0, held = 0;
     for (size_t i = 0; i < r->ncap_breaking; i++) {

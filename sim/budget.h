@@ -11,9 +11,11 @@
  *           use (the least of physical RAM, the cgroup's memory.max,
  *           RLIMIT_AS and RLIMIT_DATA);
  *   events  --max-events N, default 1e11 (about three hours of one core).
- * The estimates are upper bounds within an order of magnitude (the
- * shipped scenarios' measured peaks are within them); they decide nothing
- * about results, only whether to start.
+ * The estimates decide nothing about results, only whether to start.
+ * Measured on the shipped scenarios (one replication, one thread): the
+ * memory estimate is above the peak RSS for every one (by 1.2x to 4x);
+ * the event estimate is within a factor of 5 (models without an estimate
+ * of their own, such as attacks or response, count as small).
  */
 #ifndef MWRASP_BUDGET_H
 #define MWRASP_BUDGET_H

@@ -75,13 +75,13 @@ if [ "$target" = results ]; then
     : > "$out.triage"
     for f in "$out"/default/queue/id* "$out"/default/hangs/id*; do
         [ -e "$f" ] || continue
-        "${cmd[@]/@@/$f}" 2> "$out.err" >/dev/null || true
+        timeout 120 "${cmd[@]/@@/$f}" 2> "$out.err" >/dev/null || true
         grep -q 'failed on it with signal' "$out.err" || continue
         frame="(gdb not installed)"
         if command -v gdb >/dev/null; then
             # The innermost frame outside libc (memcpy and friends): in
             # libhdf5, or in our code.
-            frame=$(gdb -q -batch -ex 'set follow-fork-mode child' -ex run -ex bt \
+            frame=$(timeout 300 gdb -q -batch -ex 'set follow-fork-mode child' -ex run -ex bt \
                 --args "${cmd[@]/@@/$f}" 2>&1 | grep -E '^#[0-9]+ ' |
                 grep -Ev 'libc\.so|/sysdeps/|libc-start' | head -1 || true)
         fi
