@@ -139,6 +139,9 @@ case_ "phold.lps=1e9"               65 "phold.yaml:4:14: phold.lps" - -- --out p
 case_ "1000 x 1000 grid"            65 "grid.yaml:6:3: sweep" - -- --out g.h5 grid.yaml
 case_ "fragments.items=1e6, 4 GB"   65 "frag.yaml:4:20: fragments.items" 4000000 -- --out fr.h5 frag.yaml
 case_ "warmup 1e9 s, --duration 1s" 65 "warm.yaml:3:9: warmup" - -- --out w.h5 --duration 1s warm.yaml
+case_ "--max-memory 1MB (override)"  65 "over the budget of 1.0 MB (--max-memory)" - -- --out mm.h5 --max-memory 1MB "$mmc"
+case_ "--max-events 1000 (override)" 65 "over the budget of 1e+03" - -- --out me.h5 --max-events 1000 "$mmc"
+case_ "--max-memory nonsense"       64 "--max-memory wants a size" - -- --out mm.h5 --max-memory lots "$mmc"
 leftover=$(ls | grep -c '\.journal$\|\.tmp\.')
 [ "$leftover" -eq 0 ] || { echo "left behind: $(ls | grep '\.journal$\|\.tmp\.')"; fails=$((fails + 1)); }
 echo "hostile_reproducers: $fails failed"
