@@ -462,7 +462,15 @@ int main(int argc, char **argv)
     } else {
         for (size_t p = 0; p < npoints; p++) {
             if (main_interrupted) {
-                rc = err_set(&e, ERR_INTERRUPTED, NULL, 0, 0, "interrupted");
+                /* Nothing ran yet: the (empty) journal would only block the
+                 * next run. */
+                if (journal_created)
+                    campaign_journal_release(journal_fd, journal, 1);
+                journal_fd = -1;
+                journal_created = 0;
+                rc = err_set(&e, ERR_INTERRUPTED, NULL, 0, 0,
+                             "interrupted while expanding the sweep (point %zu of %zu); "
+                             "nothing was run", p, npoints);
                 goto fail;
             }
             cfg_ctx pd;
