@@ -19,7 +19,9 @@
 #include <unistd.h>
 
 #include "dashboard.h"
+#include "outpath.h"
 #include "plots.h"
+#include "sink.h"
 
 void analysis_opts_init(analysis_opts *o)
 {
@@ -52,7 +54,7 @@ static int out_open(outfile *o, const char *dir, const char *name, err_t *e)
 {
     snprintf(o->path, sizeof o->path, "%s/%s", dir, name);
     snprintf(o->tmp, sizeof o->tmp, "%s.tmp.%ld", o->path, (long)getpid());
-    o->f = fopen(o->tmp, "w");
+    o->f = outpath_fopen(o->tmp, 1);
     if (!o->f)
         return err_set(e, ERR_CANTCREAT, o->path, 0, 0, "cannot create: %s", strerror(errno));
     return 0;
@@ -63,6 +65,11 @@ static int out_close(outfile *o, err_t *e)
     int bad = ferror(o->f);
     bad |= fclose(o->f) != 0;
     o->f = NULL;
+    if (!bad && outpath_replaceable(o->path) != 0) {
+        unlink(o->tmp);
+        return err_set(e, ERR_CANTCREAT, o->path, 0, 0,
+                       "exists and is not a regular file; remove it or choose another directory");
+    }
     if (bad || rename(o->tmp, o->path)) {
         unlink(o->tmp);
         return err_set(e, ERR_IO, o->path, 0, 0, "cannot write");
@@ -71,22 +78,6 @@ static int out_close(outfile *o, err_t *e)
 }
 
 /* ---- CSV ---- */
-
-/* RFC 4180 field: quoted when it holds a comma, quote or line break. */
-static void csv_str(FILE *o, const char *s)
-{
-    if (!strpbrk(s, ",\"\r\n")) {
-        fputs(s, o);
-        return;
-    }
-    fputc('"', o);
-    for (; *s; s++) {
-        if (*s == '"')
-            fputc('"', o);
-        fputc(*s, o);
-    }
-    fputc('"', o);
-}
 
 /* Numbers: 12 significant digits; NaN and infinities as empty cells. */
 static void csv_num(FILE *o, double v)
@@ -97,13 +88,13 @@ static void csv_num(FILE *o, double v)
 
 static void csv_summary_cells(FILE *o, const resfile_metric *m, const resfile_summary *s)
 {
-    csv_str(o, m->name), fputc(',', o), csv_str(o, m->units), fputc(',', o);
+    sink_csv(o, m->name), fputc(',', o), sink_csv(o, m->units), fputc(',', o);
     csv_num(o, s->mean), fputc(',', o), csv_num(o, s->ci95_low), fputc(',', o);
     csv_num(o, s->ci95_high), fputc(',', o), csv_num(o, s->p50), fputc(',', o);
     csv_num(o, s->p95), fputc(',', o), csv_num(o, s->p99), fputc(',', o);
     csv_num(o, s->n), fputc(',', o);
     fprintf(o, "%llu,", (unsigned long long)s->replications);
-    csv_str(o, m->description);
+    sink_csv(o, m->description);
     fputs("\r\n", o);
 }
 
@@ -111,13 +102,13 @@ static void csv_summary_cells(FILE *o, const resfile_metric *m, const resfile_su
 static void csv_point_cells(FILE *o, const resfile *r, size_t p)
 {
     for (size_t a = 0; a < r->naxes; a++)
-        csv_str(o, r->axes[a].at_point[p]), fputc(',', o);
+        sink_csv(o, r->axes[a].at_point[p]), fputc(',', o);
 }
 
 static void csv_axis_header(FILE *o, const resfile *r)
 {
     for (size_t a = 0; a < r->naxes; a++)
-        csv_str(o, r->axes[a].path), fputc(',', o);
+        sink_csv(o, r->axes[a].path), fputc(',', o);
 }
 
 int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
@@ -166,7 +157,7 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
         for (size_t k = 0; k < m->nreps; k++) {
             const resfile_rep *x = &m->reps[k];
             size_t p = r->is_sweep ? (size_t)x->point : 0;
-            csv_str(o.f, m->name), fputc(',', o.f), csv_str(o.f, m->units);
+            sink_csv(o.f, m->name), fputc(',', o.f), sink_csv(o.f, m->units);
             fprintf(o.f, ",%zu,", p);
             if (r->is_sweep && p < r->npoints)
                 csv_point_cells(o.f, r, p);
@@ -201,20 +192,20 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
                 fprintf(o.f, "%zu,%zu,", c + 1, p);
                 if (r->is_sweep)
                     csv_point_cells(o.f, r, p);
-                csv_str(o.f, cl->name), fputc(',', o.f), csv_str(o.f, cl->metric);
-                fputc(',', o.f), csv_str(o.f, cl->statistic), fputc(',', o.f);
-                csv_str(o.f, cl->bound), fputc(',', o.f), csv_str(o.f, cl->verdict);
+                sink_csv(o.f, cl->name), fputc(',', o.f), sink_csv(o.f, cl->metric);
+                fputc(',', o.f), sink_csv(o.f, cl->statistic), fputc(',', o.f);
+                sink_csv(o.f, cl->bound), fputc(',', o.f), sink_csv(o.f, cl->verdict);
                 fputc(',', o.f), csv_num(o.f, cl->estimate), fputc(',', o.f);
                 csv_num(o.f, cl->ci_low), fputc(',', o.f), csv_num(o.f, cl->ci_high);
-                fputc(',', o.f), csv_str(o.f, cl->unit), fputc(',', o.f);
+                fputc(',', o.f), sink_csv(o.f, cl->unit), fputc(',', o.f);
                 csv_num(o.f, cl->bound_low), fputc(',', o.f), csv_num(o.f, cl->bound_high);
                 fprintf(o.f, ",%llu,%lld,", (unsigned long long)cl->replications,
                         (long long)cl->more_replications);
-                csv_str(o.f, cl->source), fputc(',', o.f), csv_str(o.f, cl->note);
+                sink_csv(o.f, cl->source), fputc(',', o.f), sink_csv(o.f, cl->note);
                 fputc(',', o.f);
-                csv_str(o.f, c < r->nregions ? r->regions[c] : "");
-                fputc(',', o.f), csv_str(o.f, cl->rule), fputc(',', o.f);
-                csv_num(o.f, cl->level), fputc(',', o.f), csv_str(o.f, cl->assumptions);
+                sink_csv(o.f, c < r->nregions ? r->regions[c] : "");
+                fputc(',', o.f), sink_csv(o.f, cl->rule), fputc(',', o.f);
+                csv_num(o.f, cl->level), fputc(',', o.f), sink_csv(o.f, cl->assumptions);
                 fputs("\r\n", o.f);
             }
         if ((rc = out_close(&o, e)))
@@ -249,7 +240,7 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
             csv_num(o.f, x->growth_factor), fputc(',', o.f), csv_num(o.f, x->agents);
             fprintf(o.f, ",%lld,%lld,", (long long)x->claims_holding_unchanged,
                     (long long)x->claims_total);
-            csv_str(o.f, x->resources), fputc(',', o.f), csv_num(o.f, x->resource_units);
+            sink_csv(o.f, x->resources), fputc(',', o.f), csv_num(o.f, x->resource_units);
             fputs("\r\n", o.f);
         }
         if ((rc = out_close(&o, e)))
@@ -261,7 +252,7 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
         fputs("claim,metric,held_at_start,breaks_at_month\r\n", o.f);
         for (size_t i = 0; i < r->ncap_breaking; i++) {
             const resfile_cap_breaking *x = &r->cap_breaking[i];
-            csv_str(o.f, x->claim), fputc(',', o.f), csv_str(o.f, x->metric);
+            sink_csv(o.f, x->claim), fputc(',', o.f), sink_csv(o.f, x->metric);
             fprintf(o.f, ",%lld,%lld\r\n", (long long)x->held_at_start,
                     (long long)x->breaks_at_month);
         }
@@ -281,36 +272,16 @@ typedef struct doc {
     const resfile *r;
     const char *plot_dir;       /* absolute or relative to cwd */
     const plots_list *plots;
+    int oom;                    /* a lookup ran out of memory */
 } doc;
 
-static void html_esc(FILE *o, const char *s)
-{
-    for (; *s; s++) {
-        switch (*s) {
-        case '<': fputs("&lt;", o); break;
-        case '>': fputs("&gt;", o); break;
-        case '&': fputs("&amp;", o); break;
-        case '"': fputs("&quot;", o); break;
-        default: fputc(*s, o);
-        }
-    }
-}
-
-/* Text in the document's syntax (a Markdown table cell escapes '|'). */
+/* Text in the document's syntax, through its sink (sink.h). */
 static void text(doc *d, const char *s)
 {
-    if (d->kind == DOC_HTML) {
-        html_esc(d->o, s);
-        return;
-    }
-    for (; *s; s++) {
-        if (*s == '|')
-            fputs("\\|", d->o);
-        else if (*s == '\n')
-            fputc(' ', d->o);
-        else
-            fputc(*s, d->o);
-    }
+    if (d->kind == DOC_HTML)
+        sink_html(d->o, s);
+    else
+        sink_markdown(d->o, s);
 }
 
 static void heading(doc *d, int level, const char *s)
@@ -396,18 +367,24 @@ static void pre(doc *d, const char *summary, const char *body)
     if (d->kind == DOC_MD) {
         if (summary)
             fprintf(d->o, "<details><summary>%s</summary>\n\n", summary);
-        fputs("```text\n", d->o);
+        /* A fence longer than any backquote run in body: body cannot close it. */
+        size_t fence = sink_markdown_fence(body);
+        for (size_t i = 0; i < fence; i++)
+            fputc('`', d->o);
+        fputs("text\n", d->o);
         fputs(body, d->o);
         if (*body && body[strlen(body) - 1] != '\n')
             fputc('\n', d->o);
-        fputs("```\n\n", d->o);
+        for (size_t i = 0; i < fence; i++)
+            fputc('`', d->o);
+        fputs("\n\n", d->o);
         if (summary)
             fputs("</details>\n\n", d->o);
     } else {
         if (summary)
             fprintf(d->o, "<details><summary>%s</summary>\n", summary);
         fputs("<pre>", d->o);
-        html_esc(d->o, body);
+        sink_html(d->o, body);
         fputs("</pre>\n", d->o);
         if (summary)
             fputs("</details>\n", d->o);
@@ -459,13 +436,16 @@ static void section_header(doc *d)
     }
     /* The run's own wording, marked when the command line changed what
      * the file's description says; older files only have the file's. */
-    if (r->description[0])
+    int got = r->description[0] ? 1 : resfile_param(r, 0, "description", desc, sizeof desc);
+    d->oom |= got == -2;
+    if (got == 1)
         para(d, r->description);
-    else if (!resfile_param(r, 0, "description", desc, sizeof desc))
+    else if (!got)
         para(d, desc);
     static const char *const cols[] = { "", "" };
     table_begin(d, cols, 2);
-    double dur = resfile_duration_s(r, 0);
+    double dur;
+    d->oom |= resfile_duration(r, 0, &dur) == -2;
     char seed[32], reps[32], durs[64];
     snprintf(seed, sizeof seed, "%llu", (unsigned long long)r->seed);
     snprintf(reps, sizeof reps, "%llu", (unsigned long long)r->replications);
@@ -555,8 +535,10 @@ static void section_claims(doc *d)
     const char **cls = calloc(ncols, sizeof *cls);
     char (*hdr)[24] = calloc(r->nclaims, sizeof *hdr);
     char (*txt)[96] = calloc(r->nclaims, sizeof *txt);
-    if (!cols || !cells || !cls || !hdr || !txt)
+    if (!cols || !cells || !cls || !hdr || !txt) {
+        d->oom = 1;
         goto done;
+    }
     cols[0] = "point";
     cols[1] = "parameters";
     for (size_t c = 0; c < r->nclaims; c++) {
@@ -736,6 +718,8 @@ static void inline_svg(doc *d, const char *path, size_t k)
     long n = ftell(f);
     fseek(f, 0, SEEK_SET);
     char *s = n > 0 ? malloc((size_t)n + 1) : NULL;
+    if (n > 0 && !s)
+        d->oom = 1;
     if (!s || fread(s, 1, (size_t)n, f) != (size_t)n) {
         free(s);
         fclose(f);
@@ -866,15 +850,17 @@ static int assumption_rows(doc *d, const char *s, const char *file)
         if (has_assumption(s, len)) {
             char buf[1024], where[600];
             snprintf(buf, sizeof buf, "%.*s", (int)len, s);
+            /* Markdown: escaped text, not a code span (inside one, escapes are
+             * not processed and a backquote would end it). */
             if (file)
                 snprintf(where, sizeof where, "%s:%d", file, line);
             else
                 snprintf(where, sizeof where, "%d", line);
             fputs(d->kind == DOC_HTML ? "<tr><td>" : "| ", d->o);
             text(d, where);
-            fputs(d->kind == DOC_HTML ? "</td><td><code>" : " | `", d->o);
+            fputs(d->kind == DOC_HTML ? "</td><td><code>" : " | ", d->o);
             text(d, buf);
-            fputs(d->kind == DOC_HTML ? "</code></td></tr>\n" : "` |\n", d->o);
+            fputs(d->kind == DOC_HTML ? "</code></td></tr>\n" : " |\n", d->o);
             found++;
         }
         s += len + (nl != NULL);
@@ -939,7 +925,7 @@ static void write_doc(doc *d, const char *dash, const char *exec, const char *so
         /* html_head has one %s: the title, escaped. */
         const char *at = strstr(html_head, "%s");
         fwrite(html_head, 1, (size_t)(at - html_head), o);
-        html_esc(o, title);
+        sink_html(o, title);
         /* The rest has %% for the CSS percent signs. */
         for (const char *p = at + 2; *p; p++) {
             if (p[0] == '%' && p[1] == '%')
@@ -1014,8 +1000,14 @@ int analysis_run(const char *h5_path, const analysis_opts *opts, err_t *e)
             outfile o;
             if ((rc = out_open(&o, out_dir, docs[i].name, e)))
                 goto done;
-            doc d = { docs[i].kind, o.f, r, plot_dir, opts->plots ? &plots : NULL };
+            doc d = { docs[i].kind, o.f, r, plot_dir, opts->plots ? &plots : NULL, 0 };
             write_doc(&d, dash, exec, sources);
+            if (d.oom) {
+                fclose(o.f);
+                unlink(o.tmp);
+                rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory writing the report");
+                goto done;
+            }
             if ((rc = out_close(&o, e)))
                 goto done;
         }

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "sink.h"
+
 #define BOX_WIDTH 82   /* display columns between the two vertical bars */
 
 typedef enum value_kind {
@@ -42,6 +44,7 @@ typedef struct render {
     const resfile *r;
     size_t point;
     FILE *sources;              /* NULL: not logged */
+    int *oom;                   /* set when a lookup ran out of memory */
 } render;
 
 static void log_source(render *d, const char *label, const char *from)
@@ -98,7 +101,10 @@ static figure lookup(render *d, const char *label, const candidate *c)
 static double param(render *d, const char *label, const char *path)
 {
     char buf[128], *end;
-    if (resfile_param(d->r, d->point, path, buf, sizeof buf))
+    int rc = resfile_param(d->r, d->point, path, buf, sizeof buf);
+    if (rc == -2)
+        *d->oom = 1;
+    if (rc)
         return NAN;
     double v = strtod(buf, &end);
     if (end == buf)
@@ -114,7 +120,10 @@ static double param(render *d, const char *label, const char *path)
 /* Seconds per replication (after warmup), NaN when unknown. */
 static double run_seconds(const render *d)
 {
-    return resfile_duration_s(d->r, d->point);
+    double s;
+    if (resfile_duration(d->r, d->point, &s) == -2)
+        *d->oom = 1;
+    return s;
 }
 
 /* A figure's value per day: rates by their unit, counts by the run length. */
@@ -682,7 +691,8 @@ static int render_to_string(const resfile *r, size_t point, render_fn fn, int so
     FILE *o = open_memstream(&text, &len);
     if (!o)
         return -1;
-    render d = { r, point < r->npoints ? point : 0, NULL };
+    int oom = 0;
+    render d = { r, point < r->npoints ? point : 0, NULL, &oom };
     FILE *s = NULL;
     if (sources && !(d.sources = s = open_memstream(&src, &slen))) {
         fclose(o);
@@ -691,6 +701,7 @@ static int render_to_string(const resfile *r, size_t point, render_fn fn, int so
     }
     int rc = fn(&d, o);
     rc |= fclose(o) ? -1 : 0;
+    rc |= oom ? -1 : 0;   /* a figure left out for lack of memory is a failure */
     if (s)
         rc |= fclose(s) ? -1 : 0;
     if (rc) {
@@ -704,6 +715,10 @@ static int render_to_string(const resfile *r, size_t point, render_fn fn, int so
     } else {
         *out = text;
     }
+    /* Names from the file are printed as they are: no control character
+     * (terminal escapes) may reach a terminal or dashboard.txt. */
+    if (*out)
+        sink_text(*out, 1, *out, strlen(*out) + 1);
     return 0;
 }
 

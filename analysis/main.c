@@ -3,6 +3,8 @@
  * exit codes (sysexits numbering, as mwrasp-sim).
  */
 #include <getopt.h>
+#include <hdf5.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -44,6 +46,10 @@ enum { O_OUT = 256, O_CSV, O_NO_PLOTS, O_NO_REPORT, O_DASHBOARD, O_EXECUTIVE, O_
 
 int main(int argc, char **argv)
 {
+    /* As in mwrasp-sim: no libhdf5 exit handler, and a file-size limit
+     * fails writes (exit 74) instead of killing the program. */
+    H5dont_atexit();
+    signal(SIGXFSZ, SIG_IGN);
     static const struct option longopts[] = {
         { "out", required_argument, NULL, O_OUT },
         { "csv", required_argument, NULL, O_CSV },

@@ -7,11 +7,18 @@
  */
 #include "resfile.h"
 
+#include <errno.h>
 #include <hdf5.h>
 #include <math.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "cfg.h"
 
@@ -734,8 +741,13 @@ static int read_claims(hid_t f, resfile *r)
     size_t n = 0, dims[2];
     if (read_table(f, "/claims/table", claim_fields, NFIELDS(claim_fields),
                    sizeof(resfile_claim), &rows, &n, dims)) {
-        r->claims = rows;
-        r->nclaims = n;
+        /* Free the rows here: resfile_close counts nclaims * npoints. */
+        for (size_t i = 0; rows && i < n; i++) {
+            resfile_claim *c = (resfile_claim *)rows + i;
+            free(c->name), free(c->metric), free(c->statistic), free(c->bound);
+            free(c->source), free(c->verdict), free(c->unit), free(c->note);
+        }
+        free(rows);
         return -1;
     }
     r->claims = rows;
@@ -788,9 +800,11 @@ static int read_capacity(hid_t f, resfile *r)
     return rc ? -1 : 0;
 }
 
-int resfile_open(const char *path, resfile **out, err_t *e)
+/* Reads path in this process (see resfile_open for the isolated read). */
+static int resfile_read(const char *path, resfile **out, err_t *e)
 {
     *out = NULL;
+    errno = 0;
     resfile *r = calloc(1, sizeof *r);
     if (!r)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
@@ -842,8 +856,12 @@ int resfile_open(const char *path, resfile **out, err_t *e)
             bad |= read_robustness(f, r);
     } H5E_END_TRY;
     if (bad) {
-        rc = err_set(e, ERR_NOINPUT, path, 0, 0,
-                     "cannot read the results file (damaged, or out of memory)");
+        /* The allocator sets ENOMEM: running out of memory is ours (70). */
+        rc = errno == ENOMEM
+                 ? err_set(e, ERR_SOFTWARE, path, 0, 0, "out of memory reading the results file")
+                 : err_set(e, ERR_NOINPUT, path, 0, 0,
+                           "cannot read the results file (damaged, or not written by "
+                           "mwrasp-sim)");
         goto err;
     }
     H5Fclose(f);
@@ -853,6 +871,449 @@ err:
     if (f >= 0)
         H5Fclose(f);
     resfile_close(r);
+    return rc;
+}
+
+/* ---- isolated reading ----
+ *
+ * libhdf5 (1.10) is not safe on damaged or hostile files: AFL++ finds
+ * inputs that make it read out of bounds (H5HG_read, H5T conversions) and
+ * crash.  So resfile_open parses the file in a child process, which sends
+ * the parsed contents back through a pipe in the plain format below; the
+ * program itself never hands an unchecked file to the library, and a file
+ * that crashes the child is reported as damaged.  The format is native
+ * (same binary on both ends): u64 counts and lengths, raw doubles, and
+ * strings as length + bytes.  The parent checks every length against what
+ * is left, so even a corrupted child cannot make it read out of bounds.
+ */
+
+typedef struct wire {
+    FILE *f;        /* writing */
+    const unsigned char *p, *end;   /* reading */
+    int bad;
+} wire;
+
+static void put_u64(wire *w, uint64_t v)
+{
+    w->bad |= fwrite(&v, 8, 1, w->f) != 1;
+}
+
+static void put_f64(wire *w, double v)
+{
+    w->bad |= fwrite(&v, 8, 1, w->f) != 1;
+}
+
+static void put_str(wire *w, const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    put_u64(w, n);
+    if (n)
+        w->bad |= fwrite(s, 1, n, w->f) != n;
+}
+
+static uint64_t get_u64(wire *w)
+{
+    uint64_t v = 0;
+    if (w->bad || w->end - w->p < 8) {
+        w->bad = 1;
+        return 0;
+    }
+    memcpy(&v, w->p, 8);
+    w->p += 8;
+    return v;
+}
+
+static double get_f64(wire *w)
+{
+    uint64_t u = get_u64(w);
+    double v;
+    memcpy(&v, &u, 8);
+    return v;
+}
+
+/* A count of items of at least item_bytes each: never more than the bytes
+ * left could hold, so a corrupt count cannot ask for absurd memory. */
+static size_t get_count(wire *w, size_t item_bytes)
+{
+    uint64_t n = get_u64(w);
+    if (w->bad || (item_bytes && n > (uint64_t)(w->end - w->p) / item_bytes)) {
+        w->bad = 1;
+        return 0;
+    }
+    return (size_t)n;
+}
+
+static char *get_str(wire *w)
+{
+    size_t n = get_count(w, 1);
+    char *s = w->bad ? NULL : malloc(n + 1);
+    if (!s) {
+        w->bad = 1;
+        return NULL;
+    }
+    memcpy(s, w->p, n);
+    s[n] = '\0';
+    w->p += n;
+    return s;
+}
+
+static void put_strings(wire *w, char *const *v, size_t n)
+{
+    put_u64(w, n);
+    for (size_t i = 0; i < n; i++)
+        put_str(w, v[i]);
+}
+
+static char **get_strings(wire *w, size_t *n)
+{
+    *n = get_count(w, 8);
+    char **v = w->bad ? NULL : calloc(*n ? *n : 1, sizeof *v);
+    if (!v) {
+        w->bad = 1;
+        *n = 0;
+        return NULL;
+    }
+    for (size_t i = 0; i < *n; i++)
+        v[i] = get_str(w);
+    if (w->bad)
+        for (size_t i = 0; i < *n; i++)
+            if (!v[i])
+                v[i] = dupstr("");   /* keeps resfile_close's invariant */
+    return v;
+}
+
+/* Copies rows of fields f (as read_compound fills them) to or from w. */
+static void put_rows(wire *w, const field *f, size_t nf, const void *rows, size_t stride,
+                     size_t n)
+{
+    put_u64(w, n);
+    for (size_t r = 0; r < n; r++)
+        for (size_t i = 0; i < nf; i++) {
+            const char *at = (const char *)rows + r * stride + f[i].offset;
+            if (f[i].kind == FIELD_STR)
+                put_str(w, *(char *const *)at);
+            else
+                w->bad |= fwrite(at, 8, 1, w->f) != 1;
+        }
+}
+
+static void *get_rows(wire *w, const field *f, size_t nf, size_t stride, size_t *n)
+{
+    *n = get_count(w, 8 * nf);
+    char *rows = w->bad ? NULL : calloc(*n ? *n : 1, stride);
+    if (!rows) {
+        w->bad = 1;
+        *n = 0;
+        return NULL;
+    }
+    for (size_t r = 0; r < *n; r++)
+        for (size_t i = 0; i < nf; i++) {
+            char *at = rows + r * stride + f[i].offset;
+            if (f[i].kind == FIELD_STR) {
+                char *v = get_str(w);
+                *(char **)at = v ? v : dupstr("");
+            } else {
+                uint64_t v = get_u64(w);
+                memcpy(at, &v, 8);
+            }
+        }
+    return rows;
+}
+
+static void put_resfile(wire *w, const resfile *r)
+{
+    put_str(w, r->scenario), put_str(w, r->scenario_file), put_str(w, r->scenario_text);
+    put_str(w, r->command_line), put_str(w, r->git_revision), put_str(w, r->code_version);
+    put_str(w, r->start_time), put_str(w, r->sweep_mode);
+    put_u64(w, r->seed), put_u64(w, r->replications), put_u64(w, (uint64_t)r->is_sweep);
+    put_u64(w, r->npoints), put_u64(w, r->naxes);
+    for (size_t a = 0; a < r->naxes; a++) {
+        put_str(w, r->axes[a].path);
+        put_strings(w, r->axes[a].values, r->axes[a].nvalues);
+        put_strings(w, r->axes[a].at_point, r->axes[a].at_point ? r->npoints : 0);
+    }
+    put_u64(w, r->nmetrics);
+    for (size_t i = 0; i < r->nmetrics; i++) {
+        const resfile_metric *m = &r->metrics[i];
+        put_str(w, m->name), put_str(w, m->units), put_str(w, m->description);
+        put_rows(w, summary_fields, NFIELDS(summary_fields), m->summary,
+                 sizeof(resfile_summary), m->summary ? r->npoints : 0);
+        put_rows(w, rep_fields, NFIELDS(rep_fields), m->reps, sizeof(resfile_rep), m->nreps);
+        size_t ncdf = m->cdf ? m->cdf_reps * RESFILE_CDF_POINTS : 0;
+        put_u64(w, ncdf);
+        for (size_t k = 0; k < ncdf; k++)
+            put_f64(w, m->cdf[k]);
+    }
+    put_u64(w, r->nclaims);
+    put_rows(w, claim_fields, NFIELDS(claim_fields), r->claims, sizeof(resfile_claim),
+             r->claims ? r->nclaims * r->npoints : 0);
+    put_strings(w, r->regions, r->nregions);
+    put_rows(w, runbook_fields, NFIELDS(runbook_fields), r->cap_runbook,
+             sizeof(resfile_cap_runbook), r->ncap_runbook);
+    put_strings(w, r->cap_recommendations, r->ncap_recommendations);
+    put_rows(w, breaking_fields, NFIELDS(breaking_fields), r->cap_breaking,
+             sizeof(resfile_cap_breaking), r->ncap_breaking);
+    put_rows(w, plan_fields, NFIELDS(plan_fields), r->cap_plan, sizeof(resfile_cap_plan),
+             r->ncap_plan);
+    /* Added after the first wire layout: the run's description, the
+     * included files, the claims audit header and --robustness. */
+    put_str(w, r->description);
+    put_u64(w, r->nincludes);
+    for (size_t i = 0; i < r->nincludes; i++)
+        put_str(w, r->includes[i].path), put_str(w, r->includes[i].text);
+    put_f64(w, r->claims_alpha), put_u64(w, r->claims_tests), put_u64(w, r->claims_looks);
+    put_rows(w, robust_fields, NFIELDS(robust_fields), r->robust, sizeof(resfile_robust),
+             r->nrobust);
+}
+
+/* Rebuilds a resfile from the child's bytes; NULL when they are not a
+ * complete, consistent message. */
+static resfile *get_resfile(wire *w, const char *path)
+{
+    resfile *r = calloc(1, sizeof *r);
+    if (!r)
+        return NULL;
+    r->path = dupstr(path);
+    r->scenario = get_str(w), r->scenario_file = get_str(w), r->scenario_text = get_str(w);
+    r->command_line = get_str(w), r->git_revision = get_str(w), r->code_version = get_str(w);
+    r->start_time = get_str(w), r->sweep_mode = get_str(w);
+    r->seed = get_u64(w), r->replications = get_u64(w), r->is_sweep = get_u64(w) != 0;
+    uint64_t npoints = get_u64(w);
+    r->npoints = npoints >= 1 && npoints <= (uint64_t)(w->end - w->p) + 1 ? (size_t)npoints : 1;
+    if (npoints != r->npoints)
+        w->bad = 1;
+    size_t naxes = get_count(w, 24);
+    r->axes = w->bad ? NULL : calloc(naxes ? naxes : 1, sizeof *r->axes);
+    if (!r->axes)
+        w->bad = 1;
+    for (size_t a = 0; !w->bad && a < naxes; a++) {
+        resfile_axis *x = &r->axes[a];
+        r->naxes = a + 1;
+        size_t np;
+        x->path = get_str(w);
+        x->values = get_strings(w, &x->nvalues);
+        x->at_point = get_strings(w, &np);
+        if (!x->path)
+            x->path = dupstr("");
+        if (np != r->npoints || !x->nvalues)
+            w->bad = 1;
+    }
+    size_t nm = get_count(w, 48);
+    r->metrics = w->bad ? NULL : calloc(nm ? nm : 1, sizeof *r->metrics);
+    if (!r->metrics)
+        w->bad = 1;
+    for (size_t i = 0; !w->bad && i < nm; i++) {
+        resfile_metric *m = &r->metrics[i];
+        r->nmetrics = i + 1;
+        m->name = get_str(w), m->units = get_str(w), m->description = get_str(w);
+        size_t ns;
+        m->summary = get_rows(w, summary_fields, NFIELDS(summary_fields),
+                              sizeof(resfile_summary), &ns);
+        if (!ns) {
+            free(m->summary);
+            m->summary = NULL;
+        } else if (ns != r->npoints) {
+            w->bad = 1;
+        }
+        m->reps = get_rows(w, rep_fields, NFIELDS(rep_fields), sizeof(resfile_rep), &m->nreps);
+        size_t ncdf = get_count(w, 8);
+        if (ncdf % RESFILE_CDF_POINTS)
+            w->bad = 1;
+        if (!w->bad && ncdf) {
+            m->cdf = malloc(ncdf * sizeof *m->cdf);
+            m->cdf_reps = ncdf / RESFILE_CDF_POINTS;
+            for (size_t k = 0; m->cdf && k < ncdf; k++)
+                m->cdf[k] = get_f64(w);
+            if (!m->cdf)
+                w->bad = 1;
+        }
+        if (!m->name || !m->units || !m->description)
+            w->bad = 1;
+    }
+    /* Sorted by the child; checked, since resfile_metric_find searches. */
+    for (size_t i = 1; !w->bad && i < r->nmetrics; i++)
+        if (strcmp(r->metrics[i - 1].name, r->metrics[i].name) >= 0)
+            w->bad = 1;
+    size_t nclaims = get_count(w, 0), nrows;
+    r->claims = get_rows(w, claim_fields, NFIELDS(claim_fields), sizeof(resfile_claim), &nrows);
+    r->nclaims = nrows ? nclaims : 0;
+    if (nrows && (nclaims == 0 || nrows / nclaims != r->npoints || nrows % nclaims))
+        w->bad = 1;
+    if (w->bad && r->claims) {
+        /* resfile_close frees nclaims * npoints rows: keep them consistent. */
+        r->nclaims = nrows / r->npoints;
+        for (size_t i = r->nclaims * r->npoints; i < nrows; i++)
+            claim_free(&r->claims[i]);
+    }
+    r->regions = get_strings(w, &r->nregions);
+    r->cap_runbook = get_rows(w, runbook_fields, NFIELDS(runbook_fields),
+                              sizeof(resfile_cap_runbook), &r->ncap_runbook);
+    r->cap_recommendations = get_strings(w, &r->ncap_recommendations);
+    r->cap_breaking = get_rows(w, breaking_fields, NFIELDS(breaking_fields),
+                               sizeof(resfile_cap_breaking), &r->ncap_breaking);
+    r->cap_plan = get_rows(w, plan_fields, NFIELDS(plan_fields), sizeof(resfile_cap_plan),
+                           &r->ncap_plan);
+    r->description = get_str(w);
+    size_t ninc = get_count(w, 16);
+    r->includes = w->bad ? NULL : calloc(ninc ? ninc : 1, sizeof *r->includes);
+    if (!r->includes)
+        w->bad = 1;
+    for (size_t i = 0; !w->bad && i < ninc; i++) {
+        r->nincludes = i + 1;
+        r->includes[i].path = get_str(w);
+        r->includes[i].text = get_str(w);
+        if (!r->includes[i].path || !r->includes[i].text)
+            w->bad = 1;
+        else
+            r->includes[i].len = strlen(r->includes[i].text);
+    }
+    r->claims_alpha = get_f64(w);
+    r->claims_tests = get_u64(w);
+    r->claims_looks = get_u64(w);
+    r->robust = get_rows(w, robust_fields, NFIELDS(robust_fields), sizeof(resfile_robust),
+                         &r->nrobust);
+    if (w->p != w->end)
+        w->bad = 1;
+    if (!r->path || !r->scenario || !r->scenario_file || !r->scenario_text ||
+        !r->command_line || !r->git_revision || !r->code_version || !r->start_time ||
+        !r->sweep_mode || !r->description)
+        w->bad = 1;
+    if (w->bad) {
+        resfile_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* Bounds on the child, from the file's size: a hostile file can make
+ * libhdf5 loop, or ask for more memory than the machine has (AFL++ found
+ * both).  A genuine file reads in well under these: about 1 s and a few
+ * times its size in memory per 100 MB. */
+static void resfile_child_limits(const char *path, unsigned *seconds)
+{
+    struct stat st;
+    double mib = stat(path, &st) == 0 ? (double)st.st_size / 1048576.0 : 0;
+    *seconds = (unsigned)(10 + 2 * mib);
+#if !defined(__SANITIZE_ADDRESS__)
+    /* (AddressSanitizer reserves terabytes of address space up front.) */
+    double limit = 2.0 * 1073741824.0 + 256.0 * mib * 1048576.0;
+    double half_ram = (double)sysconf(_SC_PHYS_PAGES) * (double)sysconf(_SC_PAGESIZE) / 2;
+    if (half_ram > 0 && limit > half_ram)
+        limit = half_ram > 1073741824.0 ? half_ram : 1073741824.0;
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_AS, &rl) == 0 && (rl.rlim_cur == RLIM_INFINITY ||
+                                           (double)rl.rlim_cur > limit)) {
+        rl.rlim_cur = (rlim_t)limit;
+        setrlimit(RLIMIT_AS, &rl);
+    }
+#endif
+}
+
+int resfile_open(const char *path, resfile **out, err_t *e)
+{
+    *out = NULL;
+    int fds[2];
+    if (pipe(fds) != 0)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "cannot read the results file: pipe: %s",
+                       strerror(errno));
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        close(fds[0]), close(fds[1]);
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "cannot read the results file: fork: %s",
+                       strerror(errno));
+    }
+    if (pid == 0) {
+        /* The child: read, send the error or the contents, exit. */
+        close(fds[0]);
+        unsigned seconds;
+        resfile_child_limits(path, &seconds);
+        alarm(seconds);
+        wire w = { fdopen(fds[1], "w"), NULL, NULL, 0 };
+        if (!w.f)
+            _exit(ERR_SOFTWARE);
+        resfile *r = NULL;
+        err_t ce;
+        err_clear(&ce);
+        int rc = resfile_read(path, &r, &ce);
+        put_u64(&w, (uint64_t)rc);
+        if (rc) {
+            put_str(&w, ce.file), put_u64(&w, (uint64_t)ce.line);
+            put_u64(&w, (uint64_t)ce.col), put_str(&w, ce.msg);
+        } else {
+            put_resfile(&w, r);
+        }
+        w.bad |= fclose(w.f) != 0;
+        _exit(w.bad ? ERR_SOFTWARE : 0);
+    }
+    close(fds[1]);
+    unsigned char *buf = NULL;
+    size_t len = 0, cap = 0;
+    int oom = 0;
+    for (;;) {
+        if (len == cap) {
+            size_t ncap = cap ? 2 * cap : 65536;
+            unsigned char *p = realloc(buf, ncap);
+            if (!p) {
+                oom = 1;
+                break;
+            }
+            buf = p;
+            cap = ncap;
+        }
+        ssize_t got = read(fds[0], buf + len, cap - len);
+        if (got < 0 && errno == EINTR)
+            continue;
+        if (got <= 0)
+            break;
+        len += (size_t)got;
+    }
+    close(fds[0]);
+    if (oom)
+        kill(pid, SIGKILL);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+        ;
+    int rc = 0;
+    if (oom) {
+        rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    } else if (WIFSIGNALED(st)) {
+        if (WTERMSIG(st) == SIGALRM)
+            rc = err_set(e, ERR_NOINPUT, path, 0, 0,
+                         "cannot read the results file: reading it takes far longer than its "
+                         "size explains (damaged?)");
+        else
+            rc = err_set(e, ERR_NOINPUT, path, 0, 0,
+                         "cannot read the results file: it is damaged (the HDF5 library "
+                         "failed on it with signal %d)", WTERMSIG(st));
+    } else if (!WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0,
+                     "cannot read the results file: the reader failed (status %d)",
+                     WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+    } else {
+        wire w = { NULL, buf, buf + len, 0 };
+        uint64_t code = get_u64(&w);
+        if (!w.bad && code) {
+            char *file = get_str(&w);
+            int line = (int)get_u64(&w), col = (int)get_u64(&w);
+            char *msg = get_str(&w);
+            int known = code == ERR_NOINPUT || code == ERR_SOFTWARE || code == ERR_DATA;
+            rc = err_set(e, known ? (int)code : ERR_SOFTWARE, file, line, col, "%s",
+                         msg ? msg : "cannot read the results file");
+            free(file);
+            free(msg);
+        } else if (!w.bad) {
+            *out = get_resfile(&w, path);
+            if (!*out)
+                rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0,
+                             "cannot read the results file (out of memory, or the reader "
+                             "sent an incomplete answer)");
+        } else {
+            rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0,
+                         "cannot read the results file: the reader sent no answer");
+        }
+    }
+    free(buf);
     return rc;
 }
 
@@ -932,16 +1393,18 @@ const resfile_claim *resfile_claim_at(const resfile *r, size_t c, size_t p)
 
 /* Applies "--set a=b", "--duration X" ... from the recorded command line.
  * Words are split on blanks: values with spaces were quoted by the shell
- * and cannot be recovered, and are skipped by cfg_doc_set's parser. */
-static void apply_command_line(const char *cmd, cfg_doc *doc)
+ * and cannot be recovered, and are skipped by cfg_doc_set's parser.
+ * -1 when out of memory (then the document lacks some of them). */
+static int apply_command_line(const char *cmd, cfg_doc *doc)
 {
+    int oom = 0;
     static const struct { const char *opt, *key; } opts[] = {
         { "--set", NULL }, { "--duration", "duration" }, { "--seed", "seed" },
         { "--replications", "replications" },
     };
     char *copy = dupstr(cmd), *save = NULL;
     if (!copy)
-        return;
+        return -1;
     const char *pending = NULL;
     int pending_set = 0;
     for (char *w = strtok_r(copy, " \t", &save); w; w = strtok_r(NULL, " \t", &save)) {
@@ -953,7 +1416,7 @@ static void apply_command_line(const char *cmd, cfg_doc *doc)
                 snprintf(assign, sizeof assign, "%s", w);
             else
                 snprintf(assign, sizeof assign, "%s=%s", pending, w);
-            cfg_doc_set(doc, assign, &e);
+            oom |= cfg_doc_set(doc, assign, &e) == ERR_SOFTWARE;
             pending = NULL;
             pending_set = 0;
             continue;
@@ -967,7 +1430,7 @@ static void apply_command_line(const char *cmd, cfg_doc *doc)
                     snprintf(assign, sizeof assign, "%s=%s", opts[i].key, w + len + 1);
                 else
                     snprintf(assign, sizeof assign, "%s", w + len + 1);
-                cfg_doc_set(doc, assign, &e);
+                oom |= cfg_doc_set(doc, assign, &e) == ERR_SOFTWARE;
             } else if (opts[i].key) {
                 pending = opts[i].key;
             } else {
@@ -977,6 +1440,7 @@ static void apply_command_line(const char *cmd, cfg_doc *doc)
         }
     }
     free(copy);
+    return oom ? -1 : 0;
 }
 
 int resfile_param(const resfile *r, size_t point, const char *path, char *buf, size_t size)
@@ -984,15 +1448,21 @@ int resfile_param(const resfile *r, size_t point, const char *path, char *buf, s
     cfg_doc *doc = NULL;
     err_t e;
     err_clear(&e);
-    if (!r->scenario_text[0] ||
-        cfg_load_with(r->scenario_file[0] ? r->scenario_file : "scenario", r->scenario_text,
-                      strlen(r->scenario_text), r->includes, r->nincludes, &doc, &e))
+    if (!r->scenario_text[0])
         return -1;
-    apply_command_line(r->command_line, doc);
+    if (cfg_load_with(r->scenario_file[0] ? r->scenario_file : "scenario", r->scenario_text,
+                      strlen(r->scenario_text), r->includes, r->nincludes, &doc, &e))
+        return e.code == ERR_SOFTWARE ? -2 : -1;
+    int oom = apply_command_line(r->command_line, doc) != 0;
     for (size_t a = 0; a < r->naxes && point < r->npoints; a++) {
         char assign[600];
         snprintf(assign, sizeof assign, "%s=%s", r->axes[a].path, r->axes[a].at_point[point]);
-        cfg_doc_set(doc, assign, &e);
+        err_clear(&e);
+        oom |= cfg_doc_set(doc, assign, &e) == ERR_SOFTWARE;
+    }
+    if (oom) {
+        cfg_doc_free(doc);
+        return -2;
     }
     int rc = -1;
     cfg_node *n = doc->root;
@@ -1009,14 +1479,25 @@ int resfile_param(const resfile *r, size_t point, const char *path, char *buf, s
     return rc;
 }
 
-double resfile_duration_s(const resfile *r, size_t point)
+int resfile_duration(const resfile *r, size_t point, double *seconds)
 {
     char buf[64], why[128];
     int64_t ns;
-    if (resfile_param(r, point, "duration", buf, sizeof buf) ||
-        cfg_parse_duration(buf, &ns, why, sizeof why))
-        return NAN;
-    return (double)ns * 1e-9;
+    *seconds = NAN;
+    int rc = resfile_param(r, point, "duration", buf, sizeof buf);
+    if (rc)
+        return rc;
+    if (cfg_parse_duration(buf, &ns, why, sizeof why))
+        return -1;
+    *seconds = (double)ns * 1e-9;
+    return 0;
+}
+
+double resfile_duration_s(const resfile *r, size_t point)
+{
+    double s;
+    resfile_duration(r, point, &s);
+    return s;
 }
 
 void resfile_point_label(const resfile *r, size_t p, char *buf, size_t size)

@@ -154,10 +154,12 @@ const resfile_claim *resfile_claim_at(const resfile *r, size_t c, size_t p);
  * the scenario text, with the run's --set/--duration/--seed/--replications
  * options (from the command_line attribute) and the point's sweep values
  * applied.  Writes it into buf and returns 0; -1 when absent or not a
- * scalar. */
+ * scalar, -2 when out of memory. */
 int resfile_param(const resfile *r, size_t point, const char *path, char *buf, size_t size);
-/* Simulated time per replication in seconds (after warmup), NaN if the
- * scenario does not say. */
+/* Simulated time per replication in seconds (after warmup) into *seconds:
+ * 0; -1 (NaN) if the scenario does not say; -2 when out of memory. */
+int resfile_duration(const resfile *r, size_t point, double *seconds);
+/* The same as a value: NaN when unknown (or out of memory). */
 double resfile_duration_s(const resfile *r, size_t point);
 /* "mmc.servers=32, mmc.arrival_rate=28.8/s" for point p ("" without a
  * sweep). */

@@ -83,6 +83,7 @@ static int agents_configure(cfg_ctx *c, cfg_node *sec, void *params)
     int bad = 0;
     bad |= cfg_require(c, sec, "count");
     bad |= cfg_int(c, sec, "count", 1, 1, INT64_C(4000000000), &p->count);
+    cfg_publish(c, "agents.count", p->count);   /* attacks compromise these agents */
     bad |= cfg_int(c, sec, "dimensions", 1, 1, AGENTS_MAX_DIMENSIONS, &p->dimensions);
     bad |= cfg_rate(c, sec, "auth_rate", 1.0, 0.0, 1e9, &p->auth_rate_per_s);
     bad |= cfg_duration(c, sec, "auth_traffic_for", 0, 0, INT64_MAX / 2,
@@ -341,13 +342,14 @@ static inline uint32_t agents_pick(const agents_state *s, gsl_rng *r)
 
 static void agents_tick(sim_t *sim, agents_state *s, uint16_t kind, gsl_rng *r, double gap_ns)
 {
-    sim_schedule_in(sim, (int64_t)llround(rng_exponential(r, gap_ns)), s->self, kind, 0);
+    sim_schedule_in(sim, sim_ns(rng_exponential(r, gap_ns)), s->self, kind, 0);
 }
 
 static void agents_auth_tick(sim_t *sim, agents_state *s)
 {
     int64_t now = sim_now(sim);
-    int64_t next = now + (int64_t)(rng_exponential(s->auth_rng, s->auth_gap_ns) + 0.5);
+    double gap = rng_exponential(s->auth_rng, s->auth_gap_ns) + 0.5;
+    int64_t next = gap < (double)(SIM_TIME_MAX - now) ? now + (int64_t)gap : SIM_TIME_MAX;
     if (next < s->auth_until_ns)
         sim_schedule(sim, next, s->self, AGENTS_EV_AUTH_TICK, 0);
     uint32_t id = agents_pick(s, s->auth_rng);
@@ -582,6 +584,26 @@ static void agents_release(void *state)
     free(s->line);
 }
 
+/* The population array dominates; the drift is lazy, so events come only
+ * from the aggregate tick rates. */
+static void agents_estimate(const void *params, sim_estimate *out)
+{
+    double horizon_s = out->horizon_s;
+    const agents_params *p = params;
+    double n = (double)p->count;
+    /* Auth traffic may stop early (auth_traffic_for). */
+    double auth_for = p->auth_traffic_for_ns > 0 ? (double)p->auth_traffic_for_ns * 1e-9 : 0;
+    double auth_share = auth_for > 0 && horizon_s > auth_for ? auth_for / horizon_s : 1.0;
+    out->state_bytes = n * (double)sizeof(agents_agent) + 64.0 * 1024;
+    out->pending_events = 8 + (double)p->reviewers;
+    int auth = out->active(out->ctx, "auth"), consensus = out->active(out->ctx, "consensus");
+    out->events_per_s = n * ((auth ? p->auth_rate_per_s * auth_share : 0) + p->check_rate_per_s +
+                             p->compromise_rate_per_s +
+                             (consensus ? p->coordination_rate_per_s : 0));
+    out->metrics = 22, out->tallies = 5;
+    out->driver = "agents.count";
+}
+
 const sim_model agents_model = {
     .name = "agents",
     .summary = "agent population: OU/Brownian drift, auth traffic, drift detection, review",
@@ -592,6 +614,7 @@ const sim_model agents_model = {
     .event = agents_event,
     .finish = agents_finish,
     .release = agents_release,
+    .estimate = agents_estimate,
 };
 
 double agents_cusum_arl_siegmund(double mean, double sd, double k, double h)

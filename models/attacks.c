@@ -116,12 +116,35 @@ double attacks_grover_years_to_break(double key_bits, double rate_per_s, double 
 
 /* ---- configuration ------------------------------------------------------ */
 
+/* The attack's targets must exist in the model it attacks (configured
+ * before attacks: registry order).  Without an explicit population the
+ * attack covers that model's whole population. */
+static int attacks_check_population(cfg_ctx *c, cfg_node *g, attacks_item *a, const char *size,
+                                    const char *what)
+{
+    int64_t n;
+    if (cfg_published(c, size, &n) != 0)
+        return 0;   /* that model is not in the scenario */
+    cfg_node *pop = cfg_get(g, "population");
+    if (!pop) {
+        a->population = n;
+        return 0;
+    }
+    if (a->population > n) {
+        cfg_error(c, pop, "attacks.timeline: population %lld exceeds %s = %lld: the attack "
+                          "can only reach the %s the scenario has", (long long)a->population,
+                  size, (long long)n, what);
+        return -1;
+    }
+    return 0;
+}
+
 static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
 {
     int bad = 0;
     bad |= cfg_require(c, g, "type");
     bad |= cfg_enum(c, g, "type", type_names, 0, &a->type);
-    bad |= cfg_string(c, g, "name", type_names[a->type], &a->name);
+    bad |= cfg_name_string(c, g, "name", type_names[a->type], SINK_NAME_ID, &a->name);
     int has_at = cfg_get(g, "at") != NULL, has_rate = cfg_get(g, "rate") != NULL;
     if (has_at == has_rate) {
         cfg_error(c, g, "attacks.timeline: give `at` (one attack) or `rate` (Poisson), not %s",
@@ -164,11 +187,13 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
     case ATTACKS_AGENT_COMPROMISE:
         bad |= cfg_int(c, g, "count", 1, 1, 1000000, &a->count);
         bad |= cfg_int(c, g, "population", 10547, 1, UINT32_MAX - 1, &a->population);
+        bad |= attacks_check_population(c, g, a, "agents.count", "agents");
         bad |= cfg_double(c, g, "shift", 0, 0, 1e6, &a->shift);
         break;
     case ATTACKS_BYZANTINE_TAKEOVER: {
         bad |= cfg_int(c, g, "count", 1, 1, CONSENSUS_MAX_NODES, &a->count);
         bad |= cfg_int(c, g, "population", 127, 1, CONSENSUS_MAX_NODES, &a->population);
+        bad |= attacks_check_population(c, g, a, "consensus.nodes", "replicas");
         bad |= cfg_enum(c, g, "behaviour", behaviour_names, CONSENSUS_EQUIVOCATE, &a->behaviour);
         bad |= cfg_enum(c, g, "placement", placement_names, 1, &a->random_placement);
         bad |= cfg_fraction(c, g, "drop", 0.5, 0.0, 1.0, &a->drop);
@@ -551,7 +576,7 @@ static void attacks_flood(sim_t *sim, attacks_state *s, uint32_t id)
     sim_schedule_in(sim, 0, s->auth, AUTH_EV_REQUEST, who);
     sim_count(sim, s->m_flood, 1);
     double gap = rng_exponential(s->flood_rng, 1e9 / a->flood_rate_per_s);
-    int64_t at = now + (int64_t)llround(gap);
+    int64_t at = sim_time_add(now, sim_ns(gap));
     if (at < x->start_ns + a->length_ns && at < sim_end_time(sim))
         sim_schedule(sim, at, s->self, EV_FLOOD, id);
 }

@@ -182,7 +182,7 @@ static void canaries_schedule_touch(sim_t *sim, canaries_state *s, uint32_t i)
 {
     canaries_session *x = &s->sess[i];
     double gap = rng_exponential(s->touch_rng, 1e9 / x->rate_per_s);
-    int64_t at = sim_now(sim) + (int64_t)llround(gap);
+    int64_t at = sim_time_add(sim_now(sim), sim_ns(gap));
     if (at >= x->end_ns || at >= sim_end_time(sim)) {
         /* The run ends first: leave the session to finish() */
         if (at >= x->end_ns && x->end_ns < sim_end_time(sim))

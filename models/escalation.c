@@ -81,10 +81,13 @@ static int escalation_role_index(cfg_ctx *c, const cfg_node *at, escalation_para
         cfg_error(c, at, "escalation: more than %d roles", ESCALATION_MAX_ROLES);
         return -1;
     }
-    if (strlen(name) == 0 || strlen(name) > 40) {
+    if (strlen(name) > 40) {
         cfg_error(c, at, "escalation: role names are 1 to 40 characters");
         return -1;
     }
+    /* A role's name becomes part of metric names (escalation.ack.<role>). */
+    if (cfg_check_name(c, at, "escalation: role", name, SINK_NAME_ID) != 0)
+        return -1;
     p->roles[p->nroles].name = name;
     return p->nroles++;
 }

@@ -206,7 +206,7 @@ static void fragments_deal(sim_t *sim, fragments_state *s, uint32_t item)
     g->in_use = 1;
     g->id = s->next_gen_id++;
     g->created_ns = now;
-    g->ready_ns = now + dist_sample_ns(&p->reshare_time, s->deal_rng);
+    g->ready_ns = sim_time_add(now, dist_sample_ns(&p->reshare_time, s->deal_rng));
     if (p->nodes == p->shares) {
         for (int i = 0; i < n; i++)
             g->holder[i] = (uint16_t)i;
@@ -230,7 +230,7 @@ static void fragments_deal(sim_t *sim, fragments_state *s, uint32_t item)
         next = now + p->refresh_ns;
     } else if (p->mode == FRAGMENTS_EXPIRY) {
         for (int i = 0; i < n; i++) {
-            int64_t expiry = now + dist_sample_ns(&p->ttl, s->deal_rng);
+            int64_t expiry = sim_time_add(now, dist_sample_ns(&p->ttl, s->deal_rng));
             if (expiry < next)
                 next = expiry;
             g->delete_ns[i] = fragments_swept(p, expiry);
@@ -334,7 +334,7 @@ static void fragments_next_capture(sim_t *sim, fragments_state *s, uint32_t t)
 {
     fragments_theft *th = &s->thefts[t];
     double gap = rng_exponential(s->theft_rng, 1e9 / (th->rate_per_s * (double)s->p->nodes));
-    int64_t at = sim_now(sim) + (int64_t)llround(gap);
+    int64_t at = sim_time_add(sim_now(sim), sim_ns(gap));
     if (at < th->end_ns && at < sim_end_time(sim))
         sim_schedule(sim, at, s->self, EV_CAPTURE, t);
 }
@@ -470,6 +470,23 @@ static void fragments_release(void *state)
     free(s->thefts);
 }
 
+/* Every item keeps its generations in place; each dealing schedules a
+ * deletion per share and the next deal. */
+static void fragments_estimate(const void *params, sim_estimate *out)
+{
+    const fragments_params *p = params;
+    double items = (double)p->items, per_deal = (double)p->shares + 1;
+    double life_s = (p->mode == FRAGMENTS_REFRESH ? (double)p->refresh_ns
+                                                  : dist_mean(&p->ttl)) * 1e-9;
+    out->state_bytes = items * (double)sizeof(fragments_item);
+    out->pending_events = items * per_deal;
+    out->init_events = items * per_deal;
+    out->events_per_s = (p->mode == FRAGMENTS_NONE || !(life_s > 0) ? 0 : items * per_deal / life_s) +
+                        items * p->read_rate_per_s;
+    out->metrics = 11, out->tallies = 5;
+    out->driver = "fragments.items";
+}
+
 const sim_model fragments_model = {
     .name = "fragments",
     .summary = "temporal fragmentation: k-of-n shares with 3-5 s expiry, reads, share theft",
@@ -480,4 +497,5 @@ const sim_model fragments_model = {
     .event = fragments_event,
     .finish = fragments_finish,
     .release = fragments_release,
+    .estimate = fragments_estimate,
 };

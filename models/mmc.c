@@ -41,7 +41,7 @@ static int mmc_configure(cfg_ctx *c, cfg_node *sec, void *params)
 static void mmc_next_arrival(sim_t *sim, mmc_state *s)
 {
     double gap = rng_exponential(s->arrivals, s->mean_gap_ns);
-    sim_schedule_in(sim, (int64_t)llround(gap), s->self, MMC_ARRIVAL, 0);
+    sim_schedule_in(sim, sim_ns(gap), s->self, MMC_ARRIVAL, 0);
 }
 
 static void mmc_start_service(sim_t *sim, mmc_state *s, int64_t arrived_ns)
@@ -152,6 +152,24 @@ static void mmc_release(void *state)
     free(s->line);
 }
 
+/* Two events per customer; an overloaded queue (rho > 1) grows its line
+ * by (lambda - c / S) customers a second, 8 bytes each (doubled on growth). */
+static void mmc_estimate(const void *params, sim_estimate *out)
+{
+    double horizon_s = out->horizon_s;
+    const mmc_params *p = params;
+    double lambda = p->arrival_rate_per_s, s = dist_mean(&p->service) * 1e-9;
+    double growth = s > 0 ? lambda - (double)p->servers / s : 0;
+    double waiting = growth > 0 ? growth * horizon_s : 0;
+    if (p->capacity > 0 && waiting > (double)p->capacity)
+        waiting = (double)p->capacity;
+    out->state_bytes = 1024 * 8 + 16 * waiting;
+    out->pending_events = (double)p->servers + 1;
+    out->events_per_s = 2 * lambda;
+    out->metrics = 7, out->tallies = 3;
+    out->driver = growth > 0 ? "mmc.servers" : "mmc.arrival_rate";
+}
+
 const sim_model mmc_model = {
     .name = "mmc",
     .summary = "M/M/c FIFO queue (validation model; c = 1 gives M/M/1)",
@@ -162,6 +180,7 @@ const sim_model mmc_model = {
     .event = mmc_event,
     .finish = NULL,
     .release = mmc_release,
+    .estimate = mmc_estimate,
 };
 
 double mmc_erlang_c(int c, double lambda, double mu)

@@ -51,10 +51,13 @@ static int phold_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->m_remote = sim_metric(sim, "remote", "events", 1.0, STATS_COUNT,
                              "events sent to a random LP");
     double mean = (double)s->p->mean_ns;
-    for (int64_t lp = 0; lp < s->p->lps; lp++)
+    /* Stops at the first failure (out of memory for events): scheduling
+     * on after it would only retry the failing allocation lps times. */
+    for (int64_t lp = 0; lp < s->p->lps && !sim_failed(sim); lp++)
         for (int64_t k = 0; k < s->p->population; k++) {
-            int64_t t = (int64_t)llround(gsl_ran_exponential(s->rng, mean));
-            sim_schedule(sim, t + s->p->lookahead_ns, s->self, PHOLD_EVENT, (uint32_t)lp);
+            int64_t t = sim_ns(gsl_ran_exponential(s->rng, mean));
+            sim_schedule(sim, sim_time_add(t, s->p->lookahead_ns), s->self, PHOLD_EVENT,
+                         (uint32_t)lp);
         }
     return 0;
 }
@@ -67,10 +70,23 @@ static void phold_event(sim_t *sim, void *state, const sim_event *ev)
     if (remote)
         dest = (uint32_t)gsl_rng_uniform_int(s->rng, (unsigned long)s->p->lps);
     double step = rng_exponential(s->rng, s->exp_mean_ns);
-    sim_schedule_in(sim, s->p->lookahead_ns + (int64_t)llround(step), s->self,
+    sim_schedule_in(sim, sim_time_add(s->p->lookahead_ns, sim_ns(step)), s->self,
                     PHOLD_EVENT, dest);
     sim_count(sim, s->m_events, 1);
     sim_count(sim, s->m_remote, remote);
+}
+
+/* lps * population events circulate, each rescheduled after a mean gap. */
+static void phold_estimate(const void *params, sim_estimate *out)
+{
+    const phold_params *p = params;
+    double n = (double)p->lps * (double)p->population;
+    out->state_bytes = 0;
+    out->pending_events = n;
+    out->init_events = n;
+    out->events_per_s = n / ((double)p->mean_ns * 1e-9);
+    out->metrics = 2, out->tallies = 0;
+    out->driver = p->lps >= p->population ? "phold.lps" : "phold.population";
 }
 
 const sim_model phold_model = {
@@ -83,4 +99,5 @@ const sim_model phold_model = {
     .event = phold_event,
     .finish = NULL,
     .release = NULL,
+    .estimate = phold_estimate,
 };

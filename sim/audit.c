@@ -32,7 +32,10 @@ int audit_decide_policy(void *ctx, const runner_result *points, size_t npoints,
     if (!res)
         return -1;
     claims_origin origin = { d->base->seed, 0, (double)d->base->duration_ns / 1e9 };
-    claims_evaluate_all(l, points, npoints, &origin, d->alpha_look, res);
+    if (claims_evaluate_all(l, points, npoints, &origin, d->alpha_look, res, NULL) != 0) {
+        free(res);
+        return -1;
+    }
     for (size_t p = 0; p < npoints; p++) {
         int undecided = 0;
         for (size_t c = 0; c < l->n; c++)
@@ -212,7 +215,12 @@ static const claims_result *audit_eval(audit_ctx *cx, double t, err_t *e)
         res = calloc(cx->sc->claims.n ? cx->sc->claims.n : 1, sizeof *res);
         if (res) {
             claims_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
-            claims_evaluate_all(&sc->claims, &r.points[0], 1, &origin, cx->alpha, res);
+            if (claims_evaluate_all(&sc->claims, &r.points[0], 1, &origin, cx->alpha, res,
+                                    NULL) != 0) {
+                free(res);
+                res = NULL;
+                err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+            }
         } else {
             err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         }

@@ -10,10 +10,14 @@
  */
 #include "campaign.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,6 +28,7 @@
 #include <mpi.h>
 #endif
 
+/* J2: every record carries the run key (J1 had it in the header only). */
 #define CAMPAIGN_MAGIC "MWRASPJ2"
 enum { CAMPAIGN_REC_DEFS = 0x44454653u, CAMPAIGN_REC_REP = 0x52455053u };
 
@@ -102,23 +107,28 @@ static int campaign_frame(campaign_buf *b, uint32_t tag, const campaign_buf *pay
            campaign_buf_put(b, &sum, 8);
 }
 
-static int campaign_encode_defs(campaign_buf *b, uint32_t point, const campaign_point *cp)
+/* Every record starts with the run key, so that a record another run
+ * appended (or a journal spliced from two) is never taken for this run's. */
+static int campaign_encode_defs(campaign_buf *b, uint64_t key, uint32_t point,
+                                const campaign_point *cp)
 {
     campaign_buf pl = { 0 };
     uint32_t nm = (uint32_t)cp->nmetrics;
-    int rc = campaign_buf_put(&pl, &point, 4) || campaign_buf_put(&pl, &nm, 4) ||
+    int rc = campaign_buf_put(&pl, &key, 8) ||
+             campaign_buf_put(&pl, &point, 4) || campaign_buf_put(&pl, &nm, 4) ||
              campaign_buf_put(&pl, cp->defs, nm * sizeof *cp->defs) ||
              campaign_frame(b, CAMPAIGN_REC_DEFS, &pl);
     free(pl.data);
     return rc;
 }
 
-static int campaign_encode_rep(campaign_buf *b, uint32_t point, uint32_t rep,
+static int campaign_encode_rep(campaign_buf *b, uint64_t key, uint32_t point, uint32_t rep,
                                const campaign_point *cp)
 {
     campaign_buf pl = { 0 };
     uint32_t nm = (uint32_t)cp->nmetrics, pad = 0;
-    int rc = campaign_buf_put(&pl, &point, 4) || campaign_buf_put(&pl, &rep, 4) ||
+    int rc = campaign_buf_put(&pl, &key, 8) ||
+             campaign_buf_put(&pl, &point, 4) || campaign_buf_put(&pl, &rep, 4) ||
              campaign_buf_put(&pl, &nm, 4) || campaign_buf_put(&pl, &pad, 4) ||
              campaign_buf_put(&pl, &cp->events[rep], 8) ||
              campaign_buf_put(&pl, &cp->wall[rep], 8) ||
@@ -181,21 +191,31 @@ static int campaign_set_defs(campaign_point *cp, const stats_def *defs, size_t n
                 return -1;
         return 0;
     }
-    /* Storage was sized for 1 metric per replication until now (and holds
-     * no results yet: the catalog comes with the first). */
+    /* Storage was sized for 1 metric per replication until now.  Nothing
+     * changes unless both allocations succeed: a point with a catalog
+     * always has storage for it. */
+    size_t cap = cp->cap;
+    stats_def *d = malloc((n ? n : 1) * sizeof *d);
+    stats_rep *reps = malloc((cap ? cap : 1) * (n ? n : 1) * sizeof *reps);
+    if (!d || !reps) {
+        free(d);
+        free(reps);
+        return -1;
+    }
+    runner_samples *samples = calloc((cap ? cap : 1) * (n ? n : 1), sizeof *samples);
+    if (!samples) {
+        free(d);
+        free(reps);
+        return -1;
+    }
+    memcpy(d, defs, n * sizeof *defs);
     free(cp->reps);
     free(cp->samples);
-    cp->reps = NULL;
-    cp->samples = NULL;
-    size_t cap = cp->cap;
+    cp->reps = reps;
+    cp->samples = samples;
+    cp->defs = d;
     cp->nmetrics = n;
-    cp->defs = malloc((n ? n : 1) * sizeof *cp->defs);
-    if (!cp->defs)
-        return -1;
-    memcpy(cp->defs, defs, n * sizeof *defs);
-    cp->reps = malloc((cap ? cap : 1) * (n ? n : 1) * sizeof *cp->reps);
-    cp->samples = calloc((cap ? cap : 1) * (n ? n : 1), sizeof *cp->samples);
-    return cp->reps && cp->samples ? 0 : -1;
+    return 0;
 }
 
 /* Stores one replication's result (a no-op if already present); the
@@ -223,8 +243,8 @@ static int campaign_store(campaign_point *cp, uint32_t rep, const stats_def *def
 
 /* Parses framed records from data[0..len); stores results.  Returns the
  * length of the valid prefix (a torn or corrupt tail stops the parse). */
-static size_t campaign_decode(const unsigned char *data, size_t len, campaign_point *pts,
-                              size_t npoints, size_t *stored, int *bad)
+static size_t campaign_decode(const unsigned char *data, size_t len, uint64_t key,
+                              campaign_point *pts, size_t npoints, size_t *stored, int *bad)
 {
     size_t off = 0;
     *bad = 0;
@@ -235,10 +255,19 @@ static size_t campaign_decode(const unsigned char *data, size_t len, campaign_po
         if (off + 8 + (size_t)plen + 8 > len)
             break;
         const unsigned char *pl = data + off + 8;
-        uint64_t sum;
+        uint64_t sum, rkey;
         memcpy(&sum, pl + plen, 8);
-        if (sum != campaign_checksum(pl, plen) || plen < 8)
+        if (sum != campaign_checksum(pl, plen) || plen < 16)
             break;
+        /* A whole record of another run: refuse, never skip or truncate. */
+        memcpy(&rkey, pl, 8);
+        if (rkey != key) {
+            *bad = 2;
+            break;
+        }
+        const size_t frame = 8 + (size_t)plen + 8;
+        pl += 8;
+        plen -= 8;
         uint32_t point, a;
         memcpy(&point, pl, 4);
         memcpy(&a, pl + 4, 4);
@@ -327,7 +356,7 @@ static size_t campaign_decode(const unsigned char *data, size_t len, campaign_po
         } else {
             break;
         }
-        off += 8 + (size_t)plen + 8;
+        off += frame;
     }
     return off;
 }
@@ -335,7 +364,104 @@ static size_t campaign_decode(const unsigned char *data, size_t len, campaign_po
 typedef struct campaign_journal {
     FILE *f;
     const char *path;
+    uint64_t key;
 } campaign_journal;
+
+/* Locks unsupported by the file system (Lustre without -o flock, some
+ * NFS setups): the O_EXCL creation still keeps two fresh runs apart. */
+static int campaign_no_locks(int err)
+{
+    return err == ENOSYS || err == ENOLCK || err == EOPNOTSUPP || err == EINVAL;
+}
+
+int campaign_journal_claim(const char *path, uint64_t key, int resume, int *fd_out, err_t *e)
+{
+    *fd_out = -1;
+    int fd;
+    if (resume) {
+        fd = open(path, O_RDWR | O_APPEND | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0)
+            return errno == ENOENT
+                       ? err_set(e, ERR_NOINPUT, path, 0, 0,
+                                 "--resume: no journal to resume from (the run finished, or "
+                                 "never started with this --out)")
+                       : err_set(e, ERR_CANTCREAT, path, 0, 0, "cannot open the journal: %s",
+                                 strerror(errno));
+    } else {
+        fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (fd < 0 && errno == EEXIST) {
+            /* Another run writing now (it holds the lock), or one that was
+             * interrupted or killed: never truncate either. */
+            int other = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+            int busy = other >= 0 && flock(other, LOCK_SH | LOCK_NB) != 0 &&
+                       errno == EWOULDBLOCK;
+            if (other >= 0)
+                close(other);
+            if (busy)
+                return err_set(e, ERR_CANTCREAT, path, 0, 0,
+                               "another mwrasp-sim run is writing to this --out now (its journal "
+                               "is locked); wait for it to finish or choose another --out");
+            return err_set(e, ERR_CANTCREAT, path, 0, 0,
+                           "the journal of an unfinished run is here: add --resume to "
+                           "continue it, or delete it to start again");
+        }
+        if (fd < 0)
+            return err_set(e, ERR_CANTCREAT, path, 0, 0,
+                           "cannot create the journal beside the results file: %s",
+                           strerror(errno));
+    }
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+        close(fd);
+        return err_set(e, ERR_CANTCREAT, path, 0, 0, "the journal is not a regular file");
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0 && !campaign_no_locks(errno)) {
+        close(fd);
+        return err_set(e, ERR_CANTCREAT, path, 0, 0,
+                       "another mwrasp-sim run is using this journal (same --out); wait for it "
+                       "to finish or choose another --out");
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    /* The header goes in at once: a run interrupted before its first
+     * replication still leaves a journal --resume accepts. */
+    if (!resume && (write(fd, CAMPAIGN_MAGIC, 8) != 8 || write(fd, &key, 8) != 8)) {
+        int saved = errno;
+        unlink(path);
+        close(fd);
+        return err_set(e, ERR_IO, path, 0, 0, "cannot write the journal: %s", strerror(saved));
+    }
+    if (fd <= 2) {
+        /* Keep it clear of the standard streams (flock survives the dup). */
+        int high = fcntl(fd, F_DUPFD_CLOEXEC, 3);
+        close(fd);
+        if (high < 0)
+            return err_set(e, ERR_SOFTWARE, path, 0, 0, "cannot keep the journal open: %s",
+                           strerror(errno));
+        fd = high;
+    }
+    *fd_out = fd;
+    return 0;
+}
+
+void campaign_journal_release(int fd, const char *path, int remove)
+{
+    if (fd < 0)
+        return;
+    /* Removed while still locked: no other run can see it half gone. */
+    if (remove && path)
+        unlink(path);
+    close(fd);
+}
+
+/* A stream on the claimed journal (a dup, so closing it keeps the lock). */
+static FILE *campaign_journal_stream(int fd, const char *mode)
+{
+    int d = dup(fd);
+    FILE *f = d >= 0 ? fdopen(d, mode) : NULL;
+    if (!f && d >= 0)
+        close(d);
+    return f;
+}
 
 static int campaign_journal_open(campaign_journal *j, const campaign_opts *o,
                                  campaign_point *pts, size_t npoints, size_t *resumed,
@@ -343,47 +469,81 @@ static int campaign_journal_open(campaign_journal *j, const campaign_opts *o,
 {
     j->f = NULL;
     j->path = o->journal;
+    j->key = o->journal_key;
     if (!o->journal)
         return 0;
+    int fd = o->journal_fd > 0 ? o->journal_fd : -1;
     if (o->resume) {
-        FILE *f = fopen(o->journal, "rb");
+        FILE *f = NULL;
+        if (fd >= 0 && lseek(fd, 0, SEEK_SET) == 0)
+            f = campaign_journal_stream(fd, "rb");
+        else if (fd < 0)
+            f = fopen(o->journal, "rb");
         if (!f)
             return err_set(e, ERR_NOINPUT, o->journal, 0, 0,
                            "--resume: no journal to resume from (the run finished, or "
                            "never started with this --out)");
-        fseek(f, 0, SEEK_END);
-        long size = ftell(f);
-        fseek(f, 0, SEEK_SET);
+        long size = -1;
+        if (fseek(f, 0, SEEK_END) == 0)
+            size = ftell(f);
+        if (size < 0 || fseek(f, 0, SEEK_SET) != 0) {
+            fclose(f);
+            return err_set(e, ERR_NOINPUT, o->journal, 0, 0, "cannot read the journal");
+        }
         unsigned char *data = malloc(size > 0 ? (size_t)size : 1);
         size_t got = data ? fread(data, 1, (size_t)size, f) : 0;
         fclose(f);
+        if (!data)
+            return err_set(e, ERR_SOFTWARE, o->journal, 0, 0,
+                           "out of memory reading the journal");
         uint64_t key = 0;
-        if (!data || got < 16 || memcmp(data, CAMPAIGN_MAGIC, 8) != 0) {
+        if (got < 16 || memcmp(data, CAMPAIGN_MAGIC, 8) != 0) {
             free(data);
-            return err_set(e, ERR_DATA, o->journal, 0, 0, "not a mwrasp-sim journal");
+            return err_set(e, ERR_DATA, o->journal, 0, 0,
+                           "not a journal of this version of mwrasp-sim; delete it to start "
+                           "again");
         }
         memcpy(&key, data + 8, 8);
         if (key != o->journal_key) {
             free(data);
             return err_set(e, ERR_DATA, o->journal, 0, 0,
                            "the journal belongs to another scenario or other --set/--sweep/"
-                           "--seed options; rerun with the original options, or delete it");
+                           "--seed options (or another mwrasp-sim version); rerun with the "
+                           "original options, or delete it");
         }
         int bad;
-        size_t valid = 16 + campaign_decode(data + 16, got - 16, pts, npoints, resumed, &bad);
+        size_t valid = 16 + campaign_decode(data + 16, got - 16, o->journal_key, pts, npoints,
+                                            resumed, &bad);
         free(data);
+        if (bad == 2)
+            return err_set(e, ERR_DATA, o->journal, 0, 0,
+                           "the journal holds a record of another run at byte %zu (two runs "
+                           "wrote to it); nothing was resumed: delete it to start again", valid);
         if (bad)
             return err_set(e, ERR_DATA, o->journal, 0, 0,
                            "the journal does not match this scenario's points or metrics");
         /* Drop a torn tail so appends continue from a clean record. */
-        if (truncate(o->journal, (off_t)valid) != 0)
+        if ((fd >= 0 ? ftruncate(fd, (off_t)valid) : truncate(o->journal, (off_t)valid)) != 0)
             return err_set(e, ERR_IO, o->journal, 0, 0, "cannot truncate the journal");
-        j->f = fopen(o->journal, "ab");
+        j->f = fd >= 0 ? campaign_journal_stream(fd, "ab") : fopen(o->journal, "ab");
     } else {
-        j->f = fopen(o->journal, "wb");
+        if (fd >= 0) {
+            /* Claimed: the header is already there. */
+            j->f = campaign_journal_stream(fd, "ab");
+            if (!j->f)
+                return err_set(e, ERR_CANTCREAT, o->journal, 0, 0, "cannot use the journal");
+            return 0;
+        } else {
+            int nfd = open(o->journal, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                           0644);
+            j->f = nfd >= 0 ? fdopen(nfd, "wb") : NULL;
+            if (!j->f && nfd >= 0)
+                close(nfd);
+        }
         if (j->f && (fwrite(CAMPAIGN_MAGIC, 1, 8, j->f) != 8 ||
-                     fwrite(&o->journal_key, 8, 1, j->f) != 1))
-            return err_set(e, ERR_IO, o->journal, 0, 0, "cannot write the journal");
+                     fwrite(&o->journal_key, 8, 1, j->f) != 1 || fflush(j->f) != 0))
+            return err_set(e, ERR_IO, o->journal, 0, 0, "cannot write the journal: %s",
+                           strerror(errno));
     }
     if (!j->f)
         return err_set(e, ERR_CANTCREAT, o->journal, 0, 0,
@@ -401,8 +561,8 @@ static int campaign_journal_add(campaign_journal *j, campaign_point *cp, uint32_
     campaign_buf b = { 0 };
     int rc = 0;
     if (!cp->defs_journalled)
-        rc = campaign_encode_defs(&b, point, cp);
-    rc = rc || campaign_encode_rep(&b, point, rep, cp);
+        rc = campaign_encode_defs(&b, j->key, point, cp);
+    rc = rc || campaign_encode_rep(&b, j->key, point, rep, cp);
     if (!rc && (fwrite(b.data, 1, b.len, j->f) != b.len || fflush(j->f) != 0))
         rc = -1;
     if (!rc)
@@ -440,7 +600,8 @@ static void campaign_show(campaign_meter *m, size_t done, size_t total, size_t p
     fflush(stderr);
 }
 
-/* 1 when point cp meets the precision rule with its first target reps. */
+/* 1 when point cp meets the precision rule with its first target reps, 0
+ * when not, -1 when out of memory. */
 static int campaign_precise(const campaign_point *cp, const scenario_precision *prec,
                             double target)
 {
@@ -450,7 +611,7 @@ static int campaign_precise(const campaign_point *cp, const scenario_precision *
     r.nreps = cp->target;
     r.reps = cp->reps;
     if (runner_summarise(&r) != 0)
-        return 1;
+        return -1;
     int ok = 1;
     for (size_t k = 0; k < cp->nmetrics && ok; k++) {
         int named = 0;
@@ -472,7 +633,8 @@ static int campaign_precise(const campaign_point *cp, const scenario_precision *
 
 #ifdef MWRASP_HAVE_MPI
 /* Every rank contributes its round's records and receives everyone's. */
-static int campaign_exchange(const campaign_buf *mine, campaign_point *pts, size_t npoints)
+static int campaign_exchange(const campaign_buf *mine, uint64_t key, campaign_point *pts,
+                             size_t npoints)
 {
     int size;
     MPI_Comm_size(MPI_COMM_WORLD, &size);
@@ -492,7 +654,7 @@ static int campaign_exchange(const campaign_buf *mine, campaign_point *pts, size
     MPI_Allgatherv(mine->data, len, MPI_BYTE, all, lens, offs, MPI_BYTE, MPI_COMM_WORLD);
     int bad = 0;
     for (int i = 0; i < size && !bad; i++)
-        campaign_decode(all + offs[i], (size_t)lens[i], pts, npoints, NULL, &bad);
+        campaign_decode(all + offs[i], (size_t)lens[i], key, pts, npoints, NULL, &bad);
     free(all);
     free(lens);
     free(offs);
@@ -507,7 +669,7 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
     int rc = 0;
     campaign_point *pts = calloc(npoints, sizeof *pts);
     campaign_task *tasks = NULL;
-    campaign_journal j = { NULL, NULL };
+    campaign_journal j = { NULL, NULL, 0 };
     if (!pts)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
     size_t batch = (size_t)base->replications;
@@ -567,6 +729,9 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
             break;
         campaign_buf round = { 0 };
         int first_error = -1;
+        /* Set once a task failed: the remaining tasks of the round are
+         * skipped (their results could not be kept anyway). */
+        int abort_round = 0;
         err_t task_error;
         err_clear(&task_error);
         int threads = o->threads > 0 ? o->threads : 1;
@@ -577,7 +742,7 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
         for (long t = 0; t < (long)ntasks; t++) {
             if ((size_t)t % (size_t)o->mpi_size != (size_t)o->mpi_rank)
                 continue;
-            if (o->interrupt && *o->interrupt)
+            if ((o->interrupt && *o->interrupt) || __atomic_load_n(&abort_round, __ATOMIC_RELAXED))
                 continue;
             campaign_task tk = tasks[t];
             runner_rep rep;
@@ -594,8 +759,8 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
                                        rep.events, rep.wall_s) != 0 ||
                         campaign_journal_add(&j, cp, tk.point, tk.rep) != 0 ||
                         (o->mpi_size > 1 &&
-                         (campaign_encode_defs(&round, tk.point, cp) ||
-                          campaign_encode_rep(&round, tk.point, tk.rep, cp)))) {
+                         (campaign_encode_defs(&round, o->journal_key, tk.point, cp) ||
+                          campaign_encode_rep(&round, o->journal_key, tk.point, tk.rep, cp)))) {
                         trc = ERR_IO;
                         err_set(&te, ERR_IO, o->journal, 0, 0,
                                 "cannot record a finished replication (disk full?)");
@@ -606,6 +771,7 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
                 if (trc && trc != ERR_INTERRUPTED && (first_error < 0 || t < first_error)) {
                     first_error = (int)t;
                     task_error = te;
+                    __atomic_store_n(&abort_round, 1, __ATOMIC_RELAXED);
                 }
                 campaign_show(&meter, done_total, planned, points_done, out->resumed, 0);
             }
@@ -615,7 +781,7 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
         if (o->mpi_size > 1) {
             int local_err = first_error >= 0, any_err = 0;
             MPI_Allreduce(&local_err, &any_err, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
-            if (!any_err && campaign_exchange(&round, pts, npoints) != 0)
+            if (!any_err && campaign_exchange(&round, o->journal_key, pts, npoints) != 0)
                 any_err = 1;
             int intr = o->interrupt && *o->interrupt, any_intr = 0;
             MPI_Allreduce(&intr, &any_intr, 1, MPI_INT, MPI_MAX, MPI_COMM_WORLD);
@@ -651,12 +817,19 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
         }
         /* Precision: grow the target of points whose CI is still too wide. */
         if (target > 0)
-            for (size_t p = 0; p < npoints; p++)
-                if (pts[p].target < max_reps && !campaign_precise(&pts[p], &base->precision, target)) {
+            for (size_t p = 0; p < npoints; p++) {
+                int precise = pts[p].target < max_reps
+                                  ? campaign_precise(&pts[p], &base->precision, target) : 1;
+                if (precise < 0) {
+                    rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+                    goto done;
+                }
+                if (!precise) {
                     pts[p].target += batch;
                     if (pts[p].target > max_reps)
                         pts[p].target = max_reps;
                 }
+            }
         /* A caller's rule (--decide) sees every point's results so far and
          * may raise targets; it looks only at results, so every rank and
          * every thread count takes the same decisions. */
@@ -696,12 +869,12 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
     out->saved = done_total;
 
     /* Assemble results in (point, replication) order. */
-    out->npoints = npoints;
     out->points = calloc(npoints, sizeof *out->points);
     if (!out->points) {
         rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         goto done;
     }
+    out->npoints = npoints;   /* only now: campaign_result_free walks them */
     for (size_t p = 0; p < npoints; p++) {
         campaign_point *cp = &pts[p];
         runner_result *r = &out->points[p];

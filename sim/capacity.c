@@ -47,6 +47,8 @@ int capacity_parse(cfg_ctx *c, cfg_node *sec, capacity_spec *s)
             bad = -1;
             continue;
         }
+        if (cfg_check_name(c, it, "capacity.load", it->text, SINK_NAME_PATH) != 0)
+            bad = -1;
         s->load[s->nload++] = it->text;
     }
     cfg_node *res = cfg_list(c, sec, "resources");
@@ -60,11 +62,55 @@ int capacity_parse(cfg_ctx *c, cfg_node *sec, capacity_spec *s)
         capacity_resource *r = &s->resources[s->nresources++];
         cfg_set_prefix(c, "capacity.resources.");
         bad |= cfg_require(c, it, "path");
-        bad |= cfg_string(c, it, "path", "", &r->path);
+        bad |= cfg_name_string(c, it, "path", "", SINK_NAME_PATH, &r->path);
         bad |= cfg_int(c, it, "max", 1024, 1, INT64_C(1) << 40, &r->max);
         cfg_check_unused(c, it);
     }
     cfg_set_prefix(c, "");
+    return bad;
+}
+
+static int capacity_scale(const char *text, double f, char *buf, size_t size);
+
+int capacity_check(cfg_ctx *c, cfg_node *sec, const scenario_t *sc)
+{
+    const capacity_spec *s = &sc->capacity;
+    if (!s->enabled || !sec)
+        return 0;
+    int bad = 0;
+    cfg_node *sweep = cfg_get(sc->doc->root, "sweep");
+    if (sweep && sc->sweep.naxes) {
+        cfg_error(c, sweep, "capacity planning and a sweep cannot be combined; drop one");
+        bad = -1;
+    }
+    if (sc->claims.n > 64) {
+        cfg_error(c, sec, "capacity planning handles at most 64 claims (the scenario has %zu)",
+                  sc->claims.n);
+        bad = -1;
+    }
+    cfg_node *load = cfg_get(sec, "load");
+    for (size_t i = 0; load && load->kind == CFG_SEQ && i < load->n && i < s->nload; i++) {
+        char v[96];
+        const char *text = scenario_value(sc, s->load[i]);
+        if (!text || capacity_scale(text, 1.0, v, sizeof v) != 0) {
+            cfg_error(c, load->items[i], "capacity.load: '%s' is not a numeric key set in the "
+                      "scenario (is its model's section there?)", s->load[i]);
+            bad = -1;
+        }
+    }
+    cfg_node *res = cfg_get(sec, "resources");
+    for (size_t i = 0; res && res->kind == CFG_SEQ && i < res->n && i < s->nresources; i++) {
+        const char *text = scenario_value(sc, s->resources[i].path);
+        char *end = NULL;
+        long long v = text ? strtoll(text, &end, 10) : 0;
+        if (!text || *end || v < 1) {
+            cfg_node *at = cfg_get(res->items[i], "path");
+            cfg_error(c, at ? at : res->items[i], "capacity.resources: '%s' must be a "
+                      "whole-number key set in the scenario (its starting value)",
+                      s->resources[i].path);
+            bad = -1;
+        }
+    }
     return bad;
 }
 
@@ -174,8 +220,10 @@ static int capacity_evaluate(capacity_ctx *cx, const char *const *sets, size_t n
             rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         } else {
             claims_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
-            claims_evaluate_all(&cx->base->claims, &r.points[0], 1, &origin, CAPACITY_ALPHA, cr);
-            for (size_t c = 0; c < cx->base->claims.n; c++)
+            if (claims_evaluate_all(&cx->base->claims, &r.points[0], 1, &origin, CAPACITY_ALPHA,
+                                    cr, NULL) != 0)
+                rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+            for (size_t c = 0; !rc && c < cx->base->claims.n; c++)
                 verdict[c] = cr[c].verdict;
             free(cr);
         }

@@ -83,6 +83,14 @@ typedef struct capacity_result {
 
 int capacity_parse(cfg_ctx *c, cfg_node *section, capacity_spec *out);
 
+struct scenario;
+/* Cross-checks of the capacity: section against the rest of the scenario
+ * (sc fully configured, sec its capacity: mapping), before anything runs:
+ * no sweep, at most 64 claims, each load a numeric key and each resource a
+ * whole-number key set in an active model's section.  Diagnostics at the
+ * offending node; 0 or -1. */
+int capacity_check(cfg_ctx *c, cfg_node *sec, const struct scenario *sc);
+
 /* The runbook's CapacityPlanning.calculate_capacity_requirements and
  * generate_scaling_recommendations, bit for bit (C pow, truncation for
  * int(), correctly rounded one-decimal rounding for round(x, 1)). */

@@ -352,6 +352,12 @@ static int cfg_build_fail(cfg_build *b, int line, int col, const char *fmt, ...)
     return err_set(b->e, b->code, b->name, line, col, "%s", msg);
 }
 
+/* Running out of memory is the program's failure (70), not the file's. */
+static int cfg_build_oom(cfg_build *b, int line, int col)
+{
+    return err_set(b->e, ERR_SOFTWARE, b->name, line, col, "out of memory while reading it");
+}
+
 static void cfg_mark_pos(const cfg_build *b, yaml_mark_t m, int *line, int *col)
 {
     if (b->col_offset > 0) {
@@ -372,7 +378,7 @@ static int cfg_build_parser_error(cfg_build *b, const yaml_parser_t *p)
     const char *problem = p->problem ? p->problem : "unknown problem";
     switch (p->error) {
     case YAML_MEMORY_ERROR:
-        return cfg_build_fail(b, 0, 0, "out of memory while parsing");
+        return cfg_build_oom(b, 0, 0);
     case YAML_READER_ERROR:
     {
         /* The reader reports a byte offset, not a mark, and for a bad
@@ -443,7 +449,7 @@ static int cfg_build_attach(cfg_build *b, cfg_node *n)
     if (f->node->kind == CFG_SEQ) {
         if (cfg_seq_append(f->node, n) < 0) {
             cfg_node_free(n);
-            return cfg_build_fail(b, 0, 0, "out of memory");
+            return cfg_build_oom(b, 0, 0);
         }
         return 0;
     }
@@ -463,7 +469,7 @@ static int cfg_build_attach(cfg_build *b, cfg_node *n)
             cfg_clip(n->text, clip, sizeof clip);
             cfg_node_free(n);
             if (dup < 0)
-                return cfg_build_fail(b, 0, 0, "out of memory");
+                return cfg_build_oom(b, 0, 0);
             return cfg_build_fail(b, line, col,
                                   "duplicate key '%s' (first defined at line %d)",
                                   clip, f->node->key_line[first]);
@@ -477,7 +483,7 @@ static int cfg_build_attach(cfg_build *b, cfg_node *n)
     }
     if (cfg_map_append(f->node, f->key, f->key_line, f->key_col, n) < 0) {
         cfg_node_free(n);
-        return cfg_build_fail(b, 0, 0, "out of memory");
+        return cfg_build_oom(b, 0, 0);
     }
     f->key = NULL;
     return 0;
@@ -496,7 +502,7 @@ static cfg_node *cfg_build_node(cfg_build *b, cfg_kind kind, yaml_mark_t m)
     }
     cfg_node *n = cfg_node_new(kind, b->node_file, line, col);
     if (!n)
-        cfg_build_fail(b, line, col, "out of memory");
+        cfg_build_oom(b, line, col);
     return n;
 }
 
@@ -637,7 +643,7 @@ static int cfg_build_event(cfg_build *b, yaml_event_t *ev, int *ndocs, int *done
         n->text = malloc(len + 1);
         if (!n->text) {
             cfg_node_free(n);
-            return cfg_build_fail(b, 0, 0, "out of memory");
+            return cfg_build_oom(b, 0, 0);
         }
         memcpy(n->text, ev->data.scalar.value, len);
         n->text[len] = '\0';
@@ -741,7 +747,7 @@ static int cfg_build_tree(const char *name, const char *node_file,
 
     yaml_parser_t parser;
     if (!yaml_parser_initialize(&parser))
-        return err_set(e, code, name, 0, 0, "out of memory");
+        return err_set(e, ERR_SOFTWARE, name, 0, 0, "out of memory");
     yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
     /* Never guess UTF-16 from a BOM: a scenario is UTF-8 text. */
     yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING);
@@ -778,7 +784,7 @@ static int cfg_build_tree(const char *name, const char *node_file,
             if (b.root)
                 b.root->text = calloc(1, 1);
             if (!b.root || !b.root->text) {
-                err_set(e, code, name, 0, 0, "out of memory");
+                err_set(e, ERR_SOFTWARE, name, 0, 0, "out of memory");
                 failed = 1;
             }
         }
@@ -1356,7 +1362,39 @@ static long cfg_seq_index(const char *seg, size_t len, const cfg_node *seq)
     return (size_t)v < seq->n ? v : -1;
 }
 
+static int cfg_doc_set_pos(cfg_doc *doc, const char *assignment, const char *file, int line,
+                           int col_at, err_t *e);
+
+/* Gives n and everything under it the position file:line:col. */
+static void cfg_restamp(cfg_node *n, const char *file, int line, int col)
+{
+    n->file = file;
+    n->line = line;
+    n->col = col;
+    for (size_t i = 0; i < n->n; i++) {
+        cfg_restamp(n->items[i], file, line, col);
+        if (n->kind == CFG_MAP) {
+            n->key_line[i] = line;
+            n->key_col[i] = col;
+        }
+    }
+}
+
+int cfg_doc_set_at(cfg_doc *doc, const char *assignment, const char *file, int line, int col,
+                   err_t *e)
+{
+    return cfg_doc_set_pos(doc, assignment, file, line, col, e);
+}
+
 int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
+{
+    return cfg_doc_set_pos(doc, assignment, NULL, 0, 0, e);
+}
+
+/* cfg_doc_set; with file non-NULL, the nodes and keys it creates or
+ * replaces get the position file:line:col instead of their --set one. */
+static int cfg_doc_set_pos(cfg_doc *doc, const char *assignment, const char *file, int line,
+                           int col_at, err_t *e)
 {
     char clip[CFG_CLIP + 8];
     const char *eq = strchr(assignment, '=');
@@ -1427,6 +1465,8 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
                             (int)(eq + 1 - assignment), ERR_USAGE, 0, NULL, &value, e);
     if (rc)
         return rc;
+    if (file)
+        cfg_restamp(value, file, line, col_at);
 
     seg = assignment;
     map = doc->root;
@@ -1451,8 +1491,8 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
              * any later message about it there. */
             cfg_node_free(map->items[i]);
             map->items[i] = value;
-            map->key_line[i] = 1;
-            map->key_col[i] = col;
+            map->key_line[i] = file ? line : 1;
+            map->key_col[i] = file ? col_at : col;
             return 0;
         }
         if (dot && i >= 0) {
@@ -1460,10 +1500,12 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
             seg = dot + 1;
             continue;
         }
-        cfg_node *child = dot ? cfg_node_new(CFG_MAP, CFG_SET_FILE, 1, col)
+        cfg_node *child = dot ? cfg_node_new(CFG_MAP, file ? file : CFG_SET_FILE,
+                                             file ? line : 1, file ? col_at : col)
                               : value;
         char *key = strndup(seg, len);
-        if (!child || !key || cfg_map_append(map, key, 1, col, child) < 0) {
+        if (!child || !key ||
+            cfg_map_append(map, key, file ? line : 1, file ? col_at : col, child) < 0) {
             free(key);
             if (child != value)
                 cfg_node_free(child);
@@ -1482,22 +1524,23 @@ int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e)
  * Context: diagnostics and resolved values
  */
 
-static void cfg_push(char ***arr, size_t *n, size_t *cap, char *s)
+/* Appends s (owned) to arr; -1 when out of memory (s is dropped). */
+static int cfg_push(char ***arr, size_t *n, size_t *cap, char *s)
 {
     if (!s)
-        return;
+        return -1;
     if (*n == *cap) {
         size_t ncap = *cap ? 2 * *cap : 16;
         char **grown = realloc(*arr, ncap * sizeof *grown);
         if (!grown) {
-            /* Nowhere to report running out of memory; drop the line. */
             free(s);
-            return;
+            return -1;
         }
         *arr = grown;
         *cap = ncap;
     }
     (*arr)[(*n)++] = s;
+    return 0;
 }
 
 void cfg_ctx_init(cfg_ctx *c)
@@ -1518,6 +1561,29 @@ void cfg_ctx_free(cfg_ctx *c)
     cfg_ctx_init(c);
 }
 
+void cfg_publish(cfg_ctx *c, const char *name, int64_t value)
+{
+    for (size_t i = 0; i < c->nsizes; i++)
+        if (!strcmp(c->sizes[i].name, name)) {
+            c->sizes[i].value = value;
+            return;
+        }
+    if (c->nsizes == sizeof c->sizes / sizeof c->sizes[0])
+        return;
+    snprintf(c->sizes[c->nsizes].name, sizeof c->sizes[c->nsizes].name, "%s", name);
+    c->sizes[c->nsizes++].value = value;
+}
+
+int cfg_published(const cfg_ctx *c, const char *name, int64_t *value)
+{
+    for (size_t i = 0; i < c->nsizes; i++)
+        if (!strcmp(c->sizes[i].name, name)) {
+            *value = c->sizes[i].value;
+            return 0;
+        }
+    return -1;
+}
+
 void cfg_set_prefix(cfg_ctx *c, const char *prefix)
 {
     snprintf(c->prefix, sizeof c->prefix, "%s", prefix ? prefix : "");
@@ -1534,7 +1600,13 @@ static void cfg_verror_at(cfg_ctx *c, const char *file, int line, int col,
         snprintf(full, sizeof full, "%s: %s", file, msg);
     else
         snprintf(full, sizeof full, "%s", msg);
-    cfg_push(&c->diags, &c->ndiags, &c->diags_cap, strdup(full));
+    /* Messages quote the scenario's text: no control character may reach
+     * the terminal. */
+    sink_text(full, 0, full, sizeof full);
+    /* Out of memory: the scenario still counts as bad (scenario_load then
+     * reports running out of memory, not a clean file). */
+    if (cfg_push(&c->diags, &c->ndiags, &c->diags_cap, strdup(full)) != 0)
+        c->oom = 1;
 }
 
 static void cfg_error_at(cfg_ctx *c, const char *file, int line, int col,
@@ -1547,6 +1619,12 @@ static void cfg_error_at(cfg_ctx *c, const char *file, int line, int col,
     va_start(ap, fmt);
     cfg_verror_at(c, file, line, col, fmt, ap);
     va_end(ap);
+}
+
+void cfg_oom(cfg_ctx *c, const cfg_node *n)
+{
+    c->oom = 1;
+    cfg_error(c, n, "out of memory");
 }
 
 void cfg_error(cfg_ctx *c, const cfg_node *n, const char *fmt, ...)
@@ -1568,7 +1646,8 @@ static void cfg_resolve(cfg_ctx *c, const char *name, const char *value,
     if (line)
         snprintf(line, size, "%s = %s%s", name, value,
                  is_default ? " (default)" : "");
-    cfg_push(&c->resolved, &c->nresolved, &c->resolved_cap, line);
+    if (cfg_push(&c->resolved, &c->nresolved, &c->resolved_cap, line) != 0)
+        c->oom = 1;
 }
 
 /* ------------------------------------------------------------------------
@@ -2343,6 +2422,32 @@ int cfg_string(cfg_ctx *c, cfg_node *map, const char *key, const char *def,
         *out = n->text;
     cfg_resolve(c, name, *out ? *out : "(none)", !n);
     return 0;
+}
+
+int cfg_check_name(cfg_ctx *c, const cfg_node *n, const char *what, const char *s,
+                   sink_name_kind kind)
+{
+    char why[256], shown[CFG_CLIP + 8], clean[CFG_CLIP + 8];
+    if (sink_name_check(s, kind, why, sizeof why) == 0)
+        return 0;
+    /* The offending text is quoted clipped and without control characters:
+     * it may be a 10 kB name or hold terminal escapes. */
+    sink_text(cfg_clip(s, shown, sizeof shown), 0, clean, sizeof clean);
+    cfg_error(c, n, "%s '%s' %s", what, clean, why);
+    return -1;
+}
+
+int cfg_name_string(cfg_ctx *c, cfg_node *map, const char *key, const char *def,
+                    sink_name_kind kind, const char **out)
+{
+    if (cfg_string(c, map, key, def, out) != 0)
+        return -1;
+    cfg_node *n = cfg_get(map, key);
+    if (!n)
+        return 0;
+    char name[320];
+    cfg_name(c, key, name, sizeof name);
+    return cfg_check_name(c, n, name, *out, kind);
 }
 
 /* "a, b or c" into buf. */

@@ -41,6 +41,7 @@
 
 #include "dist.h"
 #include "err.h"
+#include "sink.h"
 
 #define CFG_MAX_FILE_BYTES (4u << 20) /* 4 MiB */
 #define CFG_MAX_DEPTH 64
@@ -95,6 +96,14 @@ typedef struct cfg_ctx {
     char **resolved;  /* "path.to.key = value" lines, in pull order */
     size_t nresolved, resolved_cap;
     char prefix[256]; /* current dotted path, e.g. "consensus." */
+    /* Sizes models publish for the sections read after theirs (registry
+     * order), e.g. "consensus.nodes": the cross-checks of one scenario. */
+    struct cfg_size_entry {
+        char name[64];
+        int64_t value;
+    } sizes[16];
+    size_t nsizes;
+    int oom;          /* a diagnostic or resolved line was lost */
 } cfg_ctx;
 
 /* Loads and parses path.  On failure returns ERR_NOINPUT (cannot open/read
@@ -118,11 +127,19 @@ void cfg_doc_free(cfg_doc *doc);
  * YAML syntax) are ERR_USAGE with file "--set". */
 int cfg_doc_set(cfg_doc *doc, const char *assignment, err_t *e);
 
+/* cfg_doc_set, with the value given the position file:line:col (file must
+ * outlive doc): a sweep value then reports where the sweep lists it. */
+int cfg_doc_set_at(cfg_doc *doc, const char *assignment, const char *file, int line, int col,
+                   err_t *e);
+
 void cfg_ctx_init(cfg_ctx *c);
 void cfg_ctx_free(cfg_ctx *c);
 /* Records a positioned diagnostic at node n (or file-level when n NULL). */
 void cfg_error(cfg_ctx *c, const cfg_node *n, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+/* Records running out of memory at n (the scenario then fails with 70,
+ * not as bad data). */
+void cfg_oom(cfg_ctx *c, const cfg_node *n);
 /* Sets the dotted prefix used for resolved lines ("" for top level). */
 void cfg_set_prefix(cfg_ctx *c, const char *prefix);
 
@@ -160,6 +177,14 @@ int cfg_size(cfg_ctx *c, cfg_node *map, const char *key, uint64_t def_bytes,
 /* Any scalar as a string (returned pointer owned by the doc, or def). */
 int cfg_string(cfg_ctx *c, cfg_node *map, const char *key, const char *def,
                const char **out);
+/* Like cfg_string, and the text must be a valid name of that kind (see
+ * sink.h for the character sets). */
+int cfg_name_string(cfg_ctx *c, cfg_node *map, const char *key, const char *def,
+                    sink_name_kind kind, const char **out);
+/* Records "what 's' has ... it may hold only ..." at n unless s is a
+ * valid name of that kind.  0 or -1. */
+int cfg_check_name(cfg_ctx *c, const cfg_node *n, const char *what, const char *s,
+                   sink_name_kind kind);
 /* One of names[0..] (NULL-terminated); *out is the index. */
 int cfg_enum(cfg_ctx *c, cfg_node *map, const char *key,
              const char *const *names, int def, int *out);
@@ -179,6 +204,13 @@ int cfg_parse_double(const char *s, double *v, char *why, size_t wsz);
 int cfg_parse_int(const char *s, int64_t *v, char *why, size_t wsz);
 /* Formats ns as the shortest exact unit string ("63ms", "1.5s", "250ns"). */
 void cfg_format_duration(int64_t ns, char *buf, size_t size);
+
+/* Cross-checks between sections.  A model publishes a size that others may
+ * refer to (consensus publishes "consensus.nodes"); models configured later
+ * (registry order) read it back to default or bound their own values.
+ * cfg_published: 0 and *value, or -1 when that model is not active. */
+void cfg_publish(cfg_ctx *c, const char *name, int64_t value);
+int cfg_published(const cfg_ctx *c, const char *name, int64_t *value);
 
 /* Reports every key under node (recursively) that no getter asked for:
  * "unknown key 'nodse' in consensus (did you mean 'nodes'?)". */

@@ -81,8 +81,8 @@ static int claims_parse_one(cfg_ctx *c, cfg_node *item, claims_claim *cl)
     }
     int bad = cfg_require(c, item, "metric") | cfg_require(c, item, "bound") |
               cfg_require(c, item, "source");
-    bad |= cfg_string(c, item, "name", "", &cl->name);
-    bad |= cfg_string(c, item, "metric", "", &cl->metric);
+    bad |= cfg_name_string(c, item, "name", "", SINK_NAME_LABEL, &cl->name);
+    bad |= cfg_name_string(c, item, "metric", "", SINK_NAME_PATH, &cl->metric);
     bad |= cfg_string(c, item, "source", "", &cl->source);
     bad |= cfg_string(c, item, "fixed_by", "", &cl->fixed_by);
     bad |= cfg_string(c, item, "per", "", &cl->per);
@@ -235,8 +235,10 @@ int claims_parse(cfg_ctx *c, cfg_node *list, claims_list *out)
     if (!list)
         return 0;
     out->items = calloc(list->n ? list->n : 1, sizeof *out->items);
-    if (!out->items)
+    if (!out->items) {
+        cfg_oom(c, list);
         return -1;
+    }
     int bad = 0;
     cfg_set_prefix(c, "claims.");
     for (size_t i = 0; i < list->n; i++)
@@ -518,8 +520,8 @@ static void claims_rare(const claims_claim *cl, const runner_result *r, size_t k
 }
 
 /* min/max: count the observations beyond the bound. */
-static void claims_every_case(const claims_claim *cl, const runner_result *r, size_t k,
-                              const claims_origin *o, claims_result *out)
+static int claims_every_case(const claims_claim *cl, const runner_result *r, size_t k,
+                             const claims_origin *o, claims_result *out)
 {
     out->rule = CLAIMS_RULE_EVERY_CASE;
     const stats_def *d = &r->defs[k];
@@ -530,10 +532,8 @@ static void claims_every_case(const claims_claim *cl, const runner_result *r, si
     int exact = 1;
     /* Per replication, for the interval on P(beyond). */
     double *xs = calloc(2 * (r->nreps ? r->nreps : 1), sizeof *xs);
-    if (!xs) {
-        snprintf(out->note, sizeof out->note, "out of memory");
-        return;
-    }
+    if (!xs)
+        return -1;
     double *ns = xs + r->nreps;
     size_t j = 0;
     for (size_t i = 0; i < r->nreps; i++) {
@@ -585,7 +585,7 @@ static void claims_every_case(const claims_claim *cl, const runner_result *r, si
         free(xs);
         out->verdict = CLAIMS_NO_DATA;
         snprintf(out->note, sizeof out->note, "the metric has no observations");
-        return;
+        return 0;
     }
     out->estimate = extreme;
     /* How often is the bound exceeded?  Observations inside a replication
@@ -611,7 +611,7 @@ static void claims_every_case(const claims_claim *cl, const runner_result *r, si
                  "(P(beyond) %s [%s, %s] at 95 %%); %s",
                  exact ? "" : "at least ", nex, nobs, what, is_max ? ">" : "<", b,
                  out->reps_exceeding, out->reps_with_data, pe, pl, ph, where);
-        return;
+        return 0;
     }
     out->verdict = CLAIMS_HOLDS;
     out->exceed_upper = ci_zero_upper(out->observations, 0.95);
@@ -619,6 +619,7 @@ static void claims_every_case(const claims_claim *cl, const runner_result *r, si
     snprintf(out->note, sizeof out->note,
              "0 of %s %s %s %s; P(beyond) < %s at 95 %% (treating %s as independent)", nobs,
              what, is_max ? ">" : "<", b, pe, what);
+    return 0;
 }
 
 /* Builds the interval evidence for a mean, quantile or fraction_below. */
@@ -862,8 +863,8 @@ static void claims_interval_note(const claims_claim *cl, const stats_def *d,
     (void)d;
 }
 
-void claims_evaluate(const claims_claim *cl, const runner_result *r, const claims_origin *o,
-                     double level, claims_result *out)
+int claims_evaluate(const claims_claim *cl, const runner_result *r, const claims_origin *o,
+                    double level, claims_result *out)
 {
     memset(out, 0, sizeof *out);
     out->verdict = CLAIMS_NO_DATA;
@@ -878,7 +879,7 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, const claim
     int k = runner_metric_index(r, cl->metric);
     if (k < 0) {
         snprintf(out->note, sizeof out->note, "no metric '%s' in this scenario", cl->metric);
-        return;
+        return 0;
     }
     const stats_def *d = &r->defs[k];
     snprintf(out->unit, sizeof out->unit, "%s", cl->stat == CLAIMS_FRACTION_BELOW ? "1" : d->unit);
@@ -887,7 +888,7 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, const claim
         claims_convert(cl->threshold, cl->threshold_unit, d->unit, &threshold) != 0) {
         snprintf(out->note, sizeof out->note, "threshold unit '%s' does not fit metric unit '%s'",
                  cl->threshold_unit, d->unit);
-        return;
+        return 0;
     }
     out->bound_lo = -INFINITY;
     out->bound_hi = INFINITY;
@@ -897,13 +898,15 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, const claim
          claims_convert(cl->hi, cl->hi_unit, out->unit, &out->bound_hi) != 0)) {
         snprintf(out->note, sizeof out->note, "bound unit does not fit metric unit '%s'",
                  out->unit);
-        return;
+        return 0;
     }
     const char *input = cl->fixed_by && cl->fixed_by[0] ? cl->fixed_by : d->input;
     if (d->domain == STATS_TTE && d->kind == STATS_TALLY) {
         /* Keep the events that never happened in view. */
         double *x = malloc((r->nreps ? r->nreps : 1) * 2 * sizeof *x);
-        if (x) {
+        if (!x)
+            return -1;   /* never a verdict made up for want of memory */
+        {
             size_t j = 0;
             for (size_t i = 0; i < r->nreps; i++) {
                 const stats_rep *q = claims_rep(r, i, (size_t)k);
@@ -922,23 +925,22 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, const claim
         (cl->stat == CLAIMS_MEAN || cl->stat == CLAIMS_MAX)) {
         claims_rare(cl, r, (size_t)k, o, out);
     } else if (cl->stat == CLAIMS_MIN || cl->stat == CLAIMS_MAX) {
-        claims_every_case(cl, r, (size_t)k, o, out);
+        if (claims_every_case(cl, r, (size_t)k, o, out) != 0)
+            return -1;
     } else {
         out->rule = CLAIMS_RULE_INTERVAL;
         claims_ev ev;
         memset(&ev, 0, sizeof ev);
         if (claims_build_ev(cl, r, (size_t)k, threshold, &ev, out) != 0) {
             claims_ev_free(&ev);
-            out->rule = CLAIMS_RULE_NONE;
-            snprintf(out->note, sizeof out->note, "out of memory");
-            return;
+            return -1;
         }
         if (ev.kind == CLAIMS_EV_NONE) {
             claims_ev_free(&ev);
             out->rule = CLAIMS_RULE_NONE;
             if (!strstr(out->note, "not kept"))
                 snprintf(out->note, sizeof out->note, "the metric has no observations");
-            return;
+            return 0;
         }
         snprintf(out->method, sizeof out->method, "%s", ev.method);
         out->estimate = ev.est;
@@ -971,6 +973,7 @@ void claims_evaluate(const claims_claim *cl, const runner_result *r, const claim
         out->verdict = CLAIMS_BY_CONSTRUCTION;
         out->pvalue = NAN;
     }
+    return 0;
 }
 
 typedef struct claims_order {
@@ -986,27 +989,33 @@ static int claims_order_cmp(const void *a, const void *b)
     return (x->index > y->index) - (x->index < y->index);
 }
 
-size_t claims_evaluate_all(const claims_list *l, const runner_result *points, size_t npoints,
-                           const claims_origin *origin, double alpha, claims_result *res)
+int claims_evaluate_all(const claims_list *l, const runner_result *points, size_t npoints,
+                        const claims_origin *origin, double alpha, claims_result *res,
+                        size_t *tests)
 {
     size_t total = l->n * npoints;
     claims_order *fam = malloc((total ? total : 1) * sizeof *fam);
     size_t m = 0;
+    if (tests)
+        *tests = 0;
+    if (!fam)
+        return -1;
     for (size_t c = 0; c < l->n; c++)
         for (size_t p = 0; p < npoints; p++) {
             claims_origin o = *origin;
             o.point = p;
             claims_result *r = &res[c * npoints + p];
-            claims_evaluate(&l->items[c], &points[p], &o, 1 - alpha, r);
-            if (fam && r->rule == CLAIMS_RULE_INTERVAL && r->verdict != CLAIMS_BY_CONSTRUCTION &&
+            if (claims_evaluate(&l->items[c], &points[p], &o, 1 - alpha, r) != 0) {
+                free(fam);
+                return -1;
+            }
+            if (r->rule == CLAIMS_RULE_INTERVAL && r->verdict != CLAIMS_BY_CONSTRUCTION &&
                 r->verdict != CLAIMS_NO_DATA && !isnan(r->pvalue)) {
                 fam[m].p = r->pvalue;
                 fam[m].index = c * npoints + p;
                 m++;
             }
         }
-    if (!fam)
-        return 0;
     /* Holm: test the smallest p at alpha/m, the next at alpha/(m-1), ...;
      * stop at the first that is not decided.  Undecided tests are shown at
      * the level where the procedure stopped. */
@@ -1025,7 +1034,11 @@ size_t claims_evaluate_all(const claims_list *l, const runner_result *points, si
             level = stop_level;
         claims_origin o = *origin;
         o.point = idx % npoints;
-        claims_evaluate(&l->items[idx / npoints], &points[idx % npoints], &o, level, &res[idx]);
+        if (claims_evaluate(&l->items[idx / npoints], &points[idx % npoints], &o, level,
+                            &res[idx]) != 0) {
+            free(fam);
+            return -1;
+        }
         if (stopped && res[idx].verdict != CLAIMS_INCONCLUSIVE) {
             /* Only at a numerical edge (p equal to the level): keep the
              * procedure's answer. */
@@ -1033,7 +1046,9 @@ size_t claims_evaluate_all(const claims_list *l, const runner_result *points, si
         }
     }
     free(fam);
-    return m;
+    if (tests)
+        *tests = m;
+    return 0;
 }
 
 /* ---- printing ------------------------------------------------------------ */

@@ -131,16 +131,18 @@ typedef struct claims_origin {
 /* Judges claim against one point's replications with a two-sided
  * confidence level for its interval (0.95 alone; Holm asks for others).
  * Sets every field; the verdict of an interval claim is HOLDS/FAILS when
- * its CI at `level` decides, else INCONCLUSIVE. */
-void claims_evaluate(const claims_claim *claim, const struct runner_result *r,
-                     const claims_origin *origin, double level, claims_result *out);
+ * its CI at `level` decides, else INCONCLUSIVE.  0, or -1 when out of
+ * memory (then out holds no verdict: none is made up). */
+int claims_evaluate(const claims_claim *claim, const struct runner_result *r,
+                    const claims_origin *origin, double level, claims_result *out);
 
 /* Judges every claim at every point (res is [claim][point]) with Holm's
  * step-down over the family of interval claims at family-wise error
- * alpha.  Returns the number of tests in the family (m). */
-size_t claims_evaluate_all(const claims_list *l, const struct runner_result *points,
-                           size_t npoints, const claims_origin *origin, double alpha,
-                           claims_result *res);
+ * alpha; *tests (may be NULL) receives the number of tests in the family.
+ * 0, or -1 when out of memory. */
+int claims_evaluate_all(const claims_list *l, const struct runner_result *points,
+                        size_t npoints, const claims_origin *origin, double alpha,
+                        claims_result *res, size_t *tests);
 
 const char *claims_verdict_name(claims_verdict v);
 const char *claims_stat_name(claims_stat s);

@@ -8,6 +8,8 @@
 #include "audit.h"
 #include "campaign.h"
 #include "capacity.h"
+#include "outpath.h"
+#include "sink.h"
 #include "version.h"
 
 #include <errno.h>
@@ -204,6 +206,9 @@ static int h5out_write_metrics(hid_t file, const runner_result *r)
     for (size_t k = 0; k < r->nmetrics; k++) {
         const stats_def *d = &r->defs[k];
         const stats_summary *s = &r->summary[k];
+        /* Names come from the scenario (checked at load); never a path. */
+        if (sink_h5_name(d->name) != 0)
+            goto done;
         h5out_summary_row row = h5out_summary_of(s);
         hid_t space = H5Screate(H5S_SCALAR);
         hid_t ds = H5Dcreate2(gsum, d->name, tsum, space, H5P_DEFAULT,
@@ -438,6 +443,8 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
     if (h5out_attr_str(g, "mode", sw->zip ? "zip" : "grid") != 0)
         goto done;
     for (size_t a = 0; a < sw->naxes; a++) {
+        if (sink_h5_name(sw->axes[a].path) != 0)
+            goto done;
         if (h5out_strings(gax, sw->axes[a].path, (const char *const *)sw->axes[a].values,
                           sw->axes[a].nvalues, "values of this sweep axis") != 0)
             goto done;
@@ -469,6 +476,8 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
     for (size_t k = 0; k < nm; k++) {
         const stats_def *d = &r0->defs[k];
         size_t row = 0;
+        if (sink_h5_name(d->name) != 0)
+            goto done;
         for (size_t p = 0; p < np; p++) {
             const runner_result *r = &c->points[p];
             int kk = runner_metric_index(r, d->name);
@@ -883,6 +892,24 @@ done:
     return rc;
 }
 
+/* Writes the file image to tmp (created exclusively: never through a link
+ * or onto a planted file), flushed and fsync'd.  0, or ERR_CANTCREAT /
+ * ERR_IO with errno set. */
+static int h5out_write_image(const char *tmp, const void *image, size_t size)
+{
+    FILE *f = outpath_fopen(tmp, 1);
+    if (!f)
+        return ERR_CANTCREAT;
+    int bad = fwrite(image, 1, size, f) != size || fflush(f) != 0 || fsync(fileno(f)) != 0;
+    int saved = errno;
+    bad |= fclose(f) != 0;
+    if (bad) {
+        errno = saved ? saved : EIO;
+        return ERR_IO;
+    }
+    return 0;
+}
+
 typedef struct h5out_job {
     const scenario_t *sc;
     const runner_result *single;   /* classic layout */
@@ -919,11 +946,19 @@ static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
                        strerror(errno));
     char tmp[4200];
     snprintf(tmp, sizeof tmp, "%s.tmp.%ld", path, (long)getpid());
-    hid_t file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, H5P_DEFAULT);
+    /* The file is built in memory (HDF5's core driver) and written out by
+     * h5out_write_image: a full disk then fails a write of ours, cleanly.
+     * (When libhdf5 1.10 itself fails to flush in H5Fclose, it keeps the
+     * half-closed file and crashes in its exit handler.) */
+    hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
+    hid_t file = -1;
+    if (fapl >= 0 && H5Pset_fapl_core(fapl, (size_t)1 << 20, 0) >= 0)
+        file = H5Fcreate(tmp, H5F_ACC_TRUNC, H5P_DEFAULT, fapl);
+    if (fapl >= 0)
+        H5Pclose(fapl);
     if (file < 0)
-        return err_set(e, ERR_CANTCREAT, path, 0, 0,
-                       "cannot create the results file (check the directory "
-                       "exists and is writable, or choose another --out)");
+        return err_set(e, ERR_SOFTWARE, path, 0, 0,
+                       "cannot create the results file in memory (out of memory?)");
     const runner_result *first = job->single ? job->single : &job->sweep->points[0];
     int bad = h5out_write_root(file, job->sc, first, job->meta) != 0 ||
               (job->single ? h5out_write_metrics(file, job->single)
@@ -932,18 +967,32 @@ static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
                                  job->meta) != 0 ||
               h5out_write_capacity(file, job->sc, job->meta->capacity) != 0 ||
               h5out_write_robustness(file, job->sc, job->meta->robustness) != 0;
-    if (H5Fclose(file) < 0)
+    void *image = NULL;
+    ssize_t size = -1;
+    if (!bad && H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0)
+        size = H5Fget_file_image(file, NULL, 0);
+    if (size > 0 && (image = malloc((size_t)size)) != NULL &&
+        H5Fget_file_image(file, image, (size_t)size) != size)
+        size = -1;
+    if (H5Fclose(file) < 0 || size <= 0 || !image)
         bad = 1;
-    if (!bad) {
-        int fd = open(tmp, O_RDONLY);
-        if (fd < 0 || fsync(fd) != 0)
-            bad = 1;
-        if (fd >= 0)
-            close(fd);
-    }
     if (bad) {
+        free(image);
+        return err_set(e, ERR_SOFTWARE, path, 0, 0,
+                       "cannot build the results file (out of memory, or an HDF5 error)");
+    }
+    int rc = h5out_write_image(tmp, image, (size_t)size);
+    free(image);
+    if (rc) {
         unlink(tmp);
-        return err_set(e, ERR_IO, path, 0, 0, "writing the results file failed");
+        return err_set(e, rc, path, 0, 0, "cannot write the results file: %s (disk full?)",
+                       strerror(errno));
+    }
+    if (outpath_replaceable(path) != 0) {
+        unlink(tmp);
+        return err_set(e, ERR_CANTCREAT, path, 0, 0,
+                       "is no longer a regular file; results are written only to regular "
+                       "files (choose another --out)");
     }
     if (rename(tmp, path) != 0) {
         int saved = errno;

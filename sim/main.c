@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <hdf5.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +21,7 @@
 
 #include "analysis.h"
 #include "audit.h"
+#include "budget.h"
 #include "campaign.h"
 #include "cfg.h"
 #include "err.h"
@@ -28,7 +30,9 @@
 #include "registry.h"
 #include "report.h"
 #include "runner.h"
+#include "outpath.h"
 #include "scenario.h"
+#include "sink.h"
 #include "version.h"
 
 #ifdef MWRASP_HAVE_MPI
@@ -72,6 +76,9 @@ static void main_usage(FILE *out)
             "                      dashboard and executive report to results/<name>/\n"
             "                      (as analysis/mwrasp-report does from the .h5 alone)\n"
             "  --csv DIR           also export the results as CSV files into DIR\n"
+            "  --max-memory SIZE   refuse a run estimated to need more memory (default: 3/4\n"
+            "                      of the memory this process may use)\n"
+            "  --max-events N      refuse a run estimated to take more events (default 1e11)\n"
             "  --validate          check the scenario, print resolved parameters, run nothing\n"
             "  --quiet             print nothing but errors\n"
             "  --version           print the version, git revision and library versions\n"
@@ -109,6 +116,7 @@ typedef struct main_opts {
     int threads, validate, quiet, resume, strict, plot, decide, robustness;
     const char *csv;
     double ci_target;
+    budget_limits budget;     /* --max-memory, --max-events (0: defaults) */
 } main_opts;
 
 static int main_add_set(main_opts *o, const char *key, const char *value)
@@ -135,7 +143,7 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
            O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT,
-           O_PLOT, O_CSV, O_DECIDE, O_ROBUST };
+           O_PLOT, O_CSV, O_MAX_MEMORY, O_MAX_EVENTS, O_DECIDE, O_ROBUST };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED },
         { "replications", required_argument, NULL, O_REPS },
@@ -155,6 +163,8 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         { "ci-target", required_argument, NULL, O_CI },
         { "decide", no_argument, NULL, O_DECIDE },
         { "robustness", no_argument, NULL, O_ROBUST },
+        { "max-memory", required_argument, NULL, O_MAX_MEMORY },
+        { "max-events", required_argument, NULL, O_MAX_EVENTS },
         { NULL, 0, NULL, 0 }
     };
     opterr = 0;
@@ -186,6 +196,25 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
                 return err_set(e, ERR_USAGE, NULL, 0, 0,
                                "--ci-target wants a relative half-width like 2%% or 0.02, not '%s'",
                                optarg);
+            break;
+        }
+        case O_MAX_MEMORY: {
+            char why[160];
+            uint64_t bytes;
+            if (cfg_parse_size(optarg, &bytes, why, sizeof why) != 0 || bytes == 0)
+                return err_set(e, ERR_USAGE, NULL, 0, 0,
+                               "--max-memory wants a size like 64GB or 512MiB, not '%s'", optarg);
+            o->budget.max_bytes = (double)bytes;
+            break;
+        }
+        case O_MAX_EVENTS: {
+            char why[160];
+            double n;
+            if (cfg_parse_double(optarg, &n, why, sizeof why) != 0 || !(n >= 1))
+                return err_set(e, ERR_USAGE, NULL, 0, 0,
+                               "--max-events wants a number of events like 1e12, not '%s'",
+                               optarg);
+            o->budget.max_events = n;
             break;
         }
         case O_VALIDATE: o->validate = 1; break;
@@ -259,6 +288,54 @@ static void main_on_signal(int sig)
     main_interrupted = 1;
 }
 
+static int main_threads(const main_opts *o)
+{
+#ifdef _OPENMP
+    return o->threads ? o->threads : omp_get_max_threads();
+#else
+    (void)o;
+    return 1;
+#endif
+}
+
+static void main_install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = main_on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    /* A file-size limit (ulimit -f) then fails the write with EFBIG, which
+     * ends in exit 74 like a full disk, instead of killing the process. */
+    signal(SIGXFSZ, SIG_IGN);
+}
+
+/* The results file, its journal and the --plot/--csv directories must be
+ * writable places for regular files (outpath.h). */
+static int main_check_outputs(const main_opts *o, const char *outpath, const char *journal,
+                              err_t *e)
+{
+    const char *what = o->out ? "--out" : "the results file";
+    int rc = outpath_check_file(outpath, what, e);
+    if (!rc)
+        rc = outpath_check_file(journal, "the journal (--out with .journal)", e);
+    if (!rc && o->csv)
+        rc = outpath_check_dir(o->csv, "--csv", e);
+    if (!rc && o->plot) {
+        char dir[4200];
+        struct stat st;
+        analysis_default_out_dir(outpath, dir, sizeof dir);
+        if (stat(dir, &st) == 0)
+            rc = outpath_check_dir(dir, "--plot's report directory", e);
+    }
+    /* The journal is made next, beside the results file. */
+    if (!rc && h5out_make_parent(outpath) != 0)
+        rc = err_set(e, ERR_CANTCREAT, outpath, 0, 0,
+                     "cannot create the directory for the results file: %s", strerror(errno));
+    return rc;
+}
+
 /* 1234567 -> "1,234,567" */
 static void main_thousands(size_t v, char *buf, size_t size)
 {
@@ -276,6 +353,9 @@ static void main_thousands(size_t v, char *buf, size_t size)
 
 int main(int argc, char **argv)
 {
+    /* Every HDF5 file is closed before main returns; libhdf5's exit handler
+     * only adds a way to crash after a failed close. */
+    H5dont_atexit();
     int mpi_rank = 0, mpi_size = 1;
     /* MPI is initialised only under a launcher, so a plain run needs no MPI
      * runtime (OpenMPI's singleton start is slow and noisy in containers). */
@@ -318,6 +398,8 @@ int main(int argc, char **argv)
     cfg_ctx_init(&diags);
     scenario_t *sc = NULL;
     char *cmdline = NULL;
+    int journal_fd = -1, journal_created = 0;
+    const char *journal_path = NULL;
     int rc = main_parse(argc, argv, &o, &e);
     if (rc == -1) {
         rc = 0;
@@ -337,37 +419,33 @@ int main(int argc, char **argv)
                     diags.ndiags, diags.ndiags == 1 ? "" : "s", o.scenario);
         goto done;
     }
+    /* Before anything that can take long (sweep expansion): Ctrl-C must
+     * always stop the program cleanly. */
+    main_install_signals();
     for (size_t i = 0; i < o.nsweeps; i++) {
         rc = sweep_add_cli(&sc->sweep, o.sweeps[i], &e);
         if (rc)
             goto fail;
+    }
+    if (o.nsweeps && sc->capacity.enabled) {
+        rc = err_set(&e, ERR_USAGE, NULL, 0, 0,
+                     "--sweep cannot be combined with the scenario's capacity: section "
+                     "(capacity planning varies the load itself); drop one");
+        goto fail;
     }
     npoints = sweep_points(&sc->sweep, &e);
     if (!npoints) {
         rc = e.code;
         goto fail;
     }
-    points = calloc(npoints, sizeof *points);
-    if (!points) {
-        rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    /* What the run will cost, before the sweep is even expanded. */
+    double max_reps = o.ci_target > 0 || sc->precision.target > 0
+                          ? (double)sc->precision.max_replications : 0;
+    budget_estimate est;
+    budget_estimate_run(sc, NULL, npoints, main_threads(&o), max_reps, &est);
+    rc = budget_check(&est, &o.budget, sc, npoints, &e);
+    if (rc)
         goto fail;
-    }
-    if (sc->sweep.naxes == 0) {
-        points[0] = sc;
-    } else {
-        for (size_t p = 0; p < npoints; p++) {
-            cfg_ctx pd;
-            cfg_ctx_init(&pd);
-            rc = scenario_point(sc, p, &pd, &points[p], &e);
-            if (rc) {
-                for (size_t i = 0; i < pd.ndiags; i++)
-                    fprintf(stderr, "%s\n", pd.diags[i]);
-                cfg_ctx_free(&pd);
-                goto fail;
-            }
-            cfg_ctx_free(&pd);
-        }
-    }
     {
         cfg_ctx ad;
         cfg_ctx_init(&ad);
@@ -391,13 +469,104 @@ int main(int argc, char **argv)
             goto fail;
         }
     }
+    char outpath[4096], journal[4200];
+    if (o.out)
+        snprintf(outpath, sizeof outpath, "%s", o.out);
+    else
+        snprintf(outpath, sizeof outpath, "results/%s.h5", sc->name);
+    snprintf(journal, sizeof journal, "%s.journal", outpath);
+    journal_path = journal;
+    /* The journal key covers everything that decides the results: the
+     * scenario's text, every included file's name and text, the options. */
+    uint64_t key = campaign_hash(0, sc->doc->text);
+    for (size_t i = 0; i < sc->doc->nincludes; i++) {
+        key = campaign_hash(key, sc->doc->includes[i].path);
+        key = campaign_hash(key, sc->doc->includes[i].text);
+    }
+    for (size_t i = 0; i < sc->nsets; i++)
+        key = campaign_hash(key, sc->sets[i]);
+    for (size_t i = 0; i < o.nsweeps; i++)
+        key = campaign_hash(key, o.sweeps[i]);
+    key = campaign_hash(key, MWRASP_VERSION);
+    key = campaign_hash(key, version_git_revision());
+    if (!o.validate) {
+        /* Every output target is checked, and the journal taken, before any
+         * work: a bad --out or a second run on it costs nothing. */
+        if (mpi_rank == 0) {
+            rc = main_check_outputs(&o, outpath, journal, &e);
+            if (!rc)
+                rc = campaign_journal_claim(journal, key, o.resume, &journal_fd, &e);
+        }
+#ifdef MWRASP_HAVE_MPI
+        if (mpi_size > 1) {
+            MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
+            if (rc && mpi_rank != 0)
+                err_set(&e, rc, NULL, 0, 0, "rank 0 cannot write the results; see its message");
+        }
+#endif
+        if (rc)
+            goto fail;
+        journal_created = !o.resume;
+    }
+    points = calloc(npoints, sizeof *points);
+    if (!points) {
+        rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
+    if (sc->sweep.naxes == 0) {
+        points[0] = sc;
+    } else {
+        for (size_t p = 0; p < npoints; p++) {
+            if (main_interrupted) {
+                /* Nothing ran yet: the (empty) journal would only block the
+                 * next run. */
+                if (journal_created)
+                    campaign_journal_release(journal_fd, journal, 1);
+                journal_fd = -1;
+                journal_created = 0;
+                rc = err_set(&e, ERR_INTERRUPTED, NULL, 0, 0,
+                             "interrupted while expanding the sweep (point %zu of %zu); "
+                             "nothing was run", p, npoints);
+                goto fail;
+            }
+            cfg_ctx pd;
+            cfg_ctx_init(&pd);
+            rc = scenario_point(sc, p, &pd, &points[p], &e);
+            if (rc) {
+                for (size_t i = 0; i < pd.ndiags; i++)
+                    fprintf(stderr, "%s\n", pd.diags[i]);
+                cfg_ctx_free(&pd);
+                goto fail;
+            }
+            cfg_ctx_free(&pd);
+        }
+    }
+    if (sc->sweep.naxes) {
+        /* Points can differ in size (a sweep of agents.count). */
+        budget_estimate_run(sc, points, npoints, main_threads(&o), max_reps, &est);
+        rc = budget_check(&est, &o.budget, sc, npoints, &e);
+        if (rc)
+            goto fail;
+    }
     if (o.validate) {
         if (!o.quiet) {
             printf("%s: valid\n", o.scenario);
-            for (size_t i = 0; i < diags.nresolved; i++)
+            for (size_t i = 0; i < diags.nresolved; i++) {
+                /* Free text (descriptions) may hold control characters. */
+                sink_text(diags.resolved[i], 0, diags.resolved[i],
+                          strlen(diags.resolved[i]) + 1);
                 printf("  %s\n", diags.resolved[i]);
+            }
             if (sc->sweep.naxes)
                 printf("  sweep: %zu points (%s)\n", npoints, sc->sweep.zip ? "zip" : "grid");
+            char need[32], have[32];
+            budget_format_bytes(est.bytes, need, sizeof need);
+            budget_format_bytes(o.budget.max_bytes > 0 ? o.budget.max_bytes
+                                                       : budget_default_memory(NULL),
+                                have, sizeof have);
+            printf("  estimate: about %s of memory (budget %s), %.2g events (budget %.2g)\n",
+                   need, have, est.events,
+                   o.budget.max_events > 0 ? o.budget.max_events : BUDGET_DEFAULT_EVENTS);
             if (sc->nassumptions)
                 printf("assumptions (not given by the runbook; --robustness varies them):\n");
             for (size_t i = 0; i < sc->nassumptions; i++) {
@@ -422,48 +591,15 @@ int main(int argc, char **argv)
         goto done;
     }
 
-    int threads = o.threads;
-#ifdef _OPENMP
-    if (!threads)
-        threads = omp_get_max_threads();
-#else
-    threads = 1;
-#endif
-    char outpath[4096], journal[4200];
-    if (o.out)
-        snprintf(outpath, sizeof outpath, "%s", o.out);
-    else
-        snprintf(outpath, sizeof outpath, "results/%s.h5", sc->name);
-    snprintf(journal, sizeof journal, "%s.journal", outpath);
-    if (mpi_rank == 0 && h5out_make_parent(outpath) != 0) {
-        rc = err_set(&e, ERR_CANTCREAT, outpath, 0, 0,
-                     "cannot create the directory for the results file");
-        goto fail;
-    }
-    /* The journal key covers everything that decides the results: the
-     * scenario's text, every included file's name and text, the options. */
-    uint64_t key = campaign_hash(0, sc->doc->text);
-    for (size_t i = 0; i < sc->doc->nincludes; i++) {
-        key = campaign_hash(key, sc->doc->includes[i].path);
-        key = campaign_hash(key, sc->doc->includes[i].text);
-    }
-    for (size_t i = 0; i < sc->nsets; i++)
-        key = campaign_hash(key, sc->sets[i]);
-    for (size_t i = 0; i < o.nsweeps; i++)
-        key = campaign_hash(key, o.sweeps[i]);
+    int threads = main_threads(&o);
     char start[64];
     time_t now = time(NULL);
     strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    struct sigaction sa;
-    memset(&sa, 0, sizeof sa);
-    sa.sa_handler = main_on_signal;
-    sigemptyset(&sa.sa_mask);
-    sigaction(SIGINT, &sa, NULL);
-    sigaction(SIGTERM, &sa, NULL);
     campaign_opts copts = { .threads = threads, .journal = journal, .journal_key = key,
                             .resume = o.resume, .interrupt = &main_interrupted,
                             .progress = CAMPAIGN_PROGRESS_NONE, .ci_target = o.ci_target,
-                            .mpi_rank = mpi_rank, .mpi_size = mpi_size };
+                            .mpi_rank = mpi_rank, .mpi_size = mpi_size,
+                            .journal_fd = journal_fd };
     /* The claims' family-wise error, split over the looks --decide takes. */
     const double alpha = MAIN_ALPHA;
     size_t looks = 1;
@@ -480,6 +616,7 @@ int main(int argc, char **argv)
     double t0 = main_clock();
     rc = campaign_run(sc, points, npoints, &copts, &camp, &e);
     if (rc == ERR_INTERRUPTED) {
+        journal_created = 0;   /* kept for --resume */
         if (mpi_rank == 0) {
             char saved[32], planned[32];
             main_thousands(camp.saved, saved, sizeof saved);
@@ -501,8 +638,12 @@ int main(int argc, char **argv)
     }
     int failed_claims = 0;
     claims_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
-    size_t tests = claims_evaluate_all(&sc->claims, camp.points, npoints, &origin, alpha_look,
-                                       claim_results);
+    size_t tests = 0;
+    if (claims_evaluate_all(&sc->claims, camp.points, npoints, &origin, alpha_look,
+                            claim_results, &tests) != 0) {
+        rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        goto fail;
+    }
     for (size_t i = 0; i < nclaims * npoints; i++)
         failed_claims += claim_results[i].verdict == CLAIMS_FAILS;
     if (o.robustness) {
@@ -518,7 +659,7 @@ int main(int argc, char **argv)
         if (rc == ERR_INTERRUPTED) {
             if (mpi_rank == 0)
                 fprintf(stderr, "interrupted during --robustness; nothing was written\n");
-            goto done;
+            goto fail;
         }
         if (rc)
             goto fail;
@@ -540,13 +681,18 @@ int main(int argc, char **argv)
     }
     if (mpi_rank == 0) {
         cmdline = main_join(argc, argv);
-        h5out_meta meta = { o.scenario, cmdline ? cmdline : "", start, wall, threads,
+        if (!cmdline) {
+            rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+            goto fail;
+        }
+        h5out_meta meta = { o.scenario, cmdline, start, wall, threads,
                             nclaims ? claim_results : NULL, alpha, tests, looks, capacity,
                             robust, (const char *const *)diags.resolved, diags.nresolved };
         rc = h5out_write_campaign(outpath, sc, &camp, &meta, &e);
         if (rc)
             goto fail;
-        unlink(journal);
+        campaign_journal_release(journal_fd, journal, 1);
+        journal_fd = -1;
         if (!o.quiet) {
             if (sc->sweep.naxes) {
                 report_sweep(stdout, sc, &camp, threads, wall);
@@ -598,7 +744,15 @@ int main(int argc, char **argv)
 fail:
     if (mpi_rank == 0 || e.code != ERR_SOFTWARE)
         main_print_error(&e);
+    /* A failed run leaves nothing behind: its own journal goes too, unless
+     * it was interrupted (then --resume continues it).  A resumed run's
+     * journal holds earlier work and is kept. */
+    if (rc != ERR_INTERRUPTED && journal_created) {
+        campaign_journal_release(journal_fd, journal_path, 1);
+        journal_fd = -1;
+    }
 done:
+    campaign_journal_release(journal_fd, journal_path, 0);
     free(cmdline);
     free(claim_results);
     free(capacity);

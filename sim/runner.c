@@ -268,8 +268,9 @@ int runner_summarise(runner_result *out)
     if (!out->summary)
         return -1;
     for (size_t k = 0; k < out->nmetrics; k++) {
-        stats_summarise(&out->reps[k], out->nreps, out->nmetrics, &out->defs[k],
-                        &out->summary[k]);
+        if (stats_summarise(&out->reps[k], out->nreps, out->nmetrics, &out->defs[k],
+                            &out->summary[k]) != 0)
+            return -1;
         if (out->defs[k].domain == STATS_TTE && out->defs[k].kind == STATS_TALLY &&
             out->samples && runner_km_median(out, k, &out->summary[k]) != 0)
             return -1;

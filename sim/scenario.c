@@ -29,13 +29,24 @@ static int scenario_precision_configure(scenario_t *sc, cfg_ctx *c, cfg_node *se
     cfg_node *list = cfg_list(c, sec, "metrics");
     if (list) {
         p->metrics = calloc(list->n ? list->n : 1, sizeof *p->metrics);
+        if (!p->metrics) {
+            cfg_oom(c, list);
+            bad = -1;
+        }
         for (size_t i = 0; p->metrics && i < list->n; i++) {
             if (list->items[i]->kind != CFG_SCALAR) {
                 cfg_error(c, list->items[i], "precision.metrics: give metric names like mmc.wait");
                 bad = -1;
                 continue;
             }
-            p->metrics[p->nmetrics++] = scenario_strdup(list->items[i]->text);
+            if (cfg_check_name(c, list->items[i], "precision.metrics", list->items[i]->text,
+                               SINK_NAME_PATH) != 0)
+                bad = -1;
+            p->metrics[p->nmetrics] = scenario_strdup(list->items[i]->text);
+            if (!p->metrics[p->nmetrics++]) {
+                cfg_oom(c, list->items[i]);
+                bad = -1;
+            }
         }
     }
     cfg_set_prefix(c, "");
@@ -167,7 +178,8 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
     int bad = 0;
     cfg_set_prefix(c, "");
     bad |= cfg_require(c, root, "name");
-    bad |= cfg_string(c, root, "name", "scenario", &sc->name);
+    /* A scenario's name becomes a file name (results/<name>.h5). */
+    bad |= cfg_name_string(c, root, "name", "scenario", SINK_NAME_FILE, &sc->name);
     bad |= cfg_string(c, root, "description", "", &sc->description);
     int64_t seed;
     bad |= cfg_int(c, root, "seed", 1, 0, INT64_MAX, &seed);
@@ -191,17 +203,6 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
     if (capacity_parse(c, cfg_section(c, root, "capacity"), &sc->capacity) != 0)
         bad = -1;
     bad |= scenario_assumptions_parse(sc, c, cfg_list(c, root, "assumptions"));
-    /* A scenario's name becomes a file name: keep it portable. */
-    for (const char *p = sc->name; *p; p++)
-        if (!(((*p | 32) >= 'a' && (*p | 32) <= 'z') || (*p >= '0' && *p <= '9') ||
-              *p == '_' || *p == '-' || *p == '.')) {
-            cfg_set_prefix(c, "");
-            cfg_error(c, cfg_get(root, "name"),
-                      "name '%s' may hold only letters, digits, '_', '-' and '.' "
-                      "(it names the results file)", sc->name);
-            bad = -1;
-            break;
-        }
 
     int active = 0;
     for (size_t i = 0; i < sc->nmodels; i++) {
@@ -214,7 +215,7 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
         cfg_set_prefix(c, prefix);
         sc->params[i] = calloc(1, m->params_size ? m->params_size : 1);
         if (!sc->params[i]) {
-            cfg_error(c, NULL, "out of memory");
+            cfg_oom(c, NULL);
             return -1;
         }
         if (m->configure(c, sec, sc->params[i]) != 0)
@@ -222,6 +223,9 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
         active++;
     }
     cfg_set_prefix(c, "");
+    /* Cross-checks that need every section read (before anything runs). */
+    if (capacity_check(c, cfg_get(root, "capacity"), sc) != 0)
+        bad = -1;
     if (!active && c->ndiags == 0) {
         char names[512] = "";
         for (size_t i = 0; i < sc->nmodels; i++) {
@@ -235,9 +239,15 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
     return bad || c->ndiags ? -1 : 0;
 }
 
-/* Applies sets to sc->doc and keeps copies of them. */
+/* Where each of a point's sweep values was written (NULL: --set). */
+typedef struct scenario_pos {
+    const int *line, *col, *cli;
+} scenario_pos;
+
+/* Applies sets to sc->doc and keeps copies of them; with pos, each value
+ * keeps the position where the sweep lists it. */
 static int scenario_apply_sets(scenario_t *sc, const char *const *sets, size_t nsets,
-                               err_t *e)
+                               const scenario_pos *pos, err_t *e)
 {
     if (!nsets)
         return 0;
@@ -246,7 +256,10 @@ static int scenario_apply_sets(scenario_t *sc, const char *const *sets, size_t n
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
     sc->sets = all;
     for (size_t i = 0; i < nsets; i++) {
-        int rc = cfg_doc_set(sc->doc, sets[i], e);
+        int rc = pos && pos->line[i] > 0
+                     ? cfg_doc_set_at(sc->doc, sets[i], pos->cli[i] ? "--sweep" : sc->doc->file,
+                                      pos->line[i], pos->col[i], e)
+                     : cfg_doc_set(sc->doc, sets[i], e);
         if (rc)
             return rc;
         sc->sets[sc->nsets] = scenario_strdup(sets[i]);
@@ -268,12 +281,15 @@ int scenario_load(const char *path, const char *const *sets, size_t nsets,
     int rc = cfg_load_file(path, &sc->doc, e);
     if (rc)
         goto fail;
-    rc = scenario_apply_sets(sc, sets, nsets, e);
+    rc = scenario_apply_sets(sc, sets, nsets, NULL, e);
     if (rc)
         goto fail;
     if (scenario_configure(sc, diags) != 0) {
-        rc = err_set(e, ERR_DATA, path, 0, 0, "%zu problem%s in the scenario",
-                     diags->ndiags, diags->ndiags == 1 ? "" : "s");
+        /* No diagnostic means a failure of ours (out of memory), not the file's. */
+        rc = diags->oom || !diags->ndiags ? err_set(e, ERR_SOFTWARE, path, 0, 0,
+                                                     "out of memory while checking the scenario")
+                        : err_set(e, ERR_DATA, path, 0, 0, "%zu problem%s in the scenario",
+                                  diags->ndiags, diags->ndiags == 1 ? "" : "s");
         goto fail;
     }
     *out = sc;
@@ -283,8 +299,9 @@ fail:
     return rc;
 }
 
-int scenario_derive(const scenario_t *base, const char *const *extra, size_t nextra,
-                    cfg_ctx *diags, scenario_t **out, err_t *e)
+static int scenario_derive_at(const scenario_t *base, const char *const *extra, size_t nextra,
+                              const scenario_pos *pos, cfg_ctx *diags, scenario_t **out,
+                              err_t *e)
 {
     *out = NULL;
     scenario_t *sc = calloc(1, sizeof *sc);
@@ -296,14 +313,17 @@ int scenario_derive(const scenario_t *base, const char *const *extra, size_t nex
     int rc = cfg_load_with(base->doc->file, base->doc->text, base->doc->text_len,
                            base->doc->includes, base->doc->nincludes, &sc->doc, e);
     if (!rc)
-        rc = scenario_apply_sets(sc, (const char *const *)base->sets, base->nsets, e);
+        rc = scenario_apply_sets(sc, (const char *const *)base->sets, base->nsets, NULL, e);
     if (!rc)
-        rc = scenario_apply_sets(sc, extra, nextra, e);
+        rc = scenario_apply_sets(sc, extra, nextra, pos, e);
     if (rc)
         goto fail;
     if (scenario_configure(sc, diags) != 0) {
-        rc = err_set(e, ERR_DATA, base->doc->file, 0, 0, "%zu problem%s with the derived values",
-                     diags->ndiags, diags->ndiags == 1 ? "" : "s");
+        rc = diags->oom || !diags->ndiags ? err_set(e, ERR_SOFTWARE, base->doc->file, 0, 0,
+                                                     "out of memory while checking the scenario")
+                        : err_set(e, ERR_DATA, base->doc->file, 0, 0,
+                                  "%zu problem%s with the derived values", diags->ndiags,
+                                  diags->ndiags == 1 ? "" : "s");
         goto fail;
     }
     /* A derived scenario is one point: the base's sweep describes the grid. */
@@ -315,27 +335,58 @@ fail:
     return rc;
 }
 
+int scenario_derive(const scenario_t *base, const char *const *extra, size_t nextra,
+                    cfg_ctx *diags, scenario_t **out, err_t *e)
+{
+    return scenario_derive_at(base, extra, nextra, NULL, diags, out, e);
+}
+
 int scenario_point(const scenario_t *base, size_t point, cfg_ctx *diags,
                    scenario_t **out, err_t *e)
 {
-    char (*assign)[1024] = calloc(base->sweep.naxes ? base->sweep.naxes : 1, sizeof *assign);
-    const char **extra = calloc(base->sweep.naxes ? base->sweep.naxes : 1, sizeof *extra);
-    if (!assign || !extra) {
-        free(assign);
-        free(extra);
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    size_t n = base->sweep.naxes ? base->sweep.naxes : 1;
+    char (*assign)[1024] = calloc(n, sizeof *assign);
+    const char **extra = calloc(n, sizeof *extra);
+    int *line = calloc(n, sizeof *line), *col = calloc(n, sizeof *col);
+    int *cli = calloc(n, sizeof *cli);
+    int rc;
+    if (!assign || !extra || !line || !col || !cli) {
+        rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        goto done;
     }
     for (size_t a = 0; a < base->sweep.naxes; a++) {
         sweep_assignment(&base->sweep, point, a, assign[a], sizeof assign[a]);
         extra[a] = assign[a];
+        cli[a] = sweep_value_pos(&base->sweep, point, a, &line[a], &col[a]);
     }
-    int rc = scenario_derive(base, extra, base->sweep.naxes, diags, out, e);
+    scenario_pos pos = { line, col, cli };
+    rc = scenario_derive_at(base, extra, base->sweep.naxes, &pos, diags, out, e);
+    if (rc == ERR_DATA && !diags->oom) {
+        char what[600];
+        size_t k = 0;
+        what[0] = '\0';
+        for (size_t a = 0; a < base->sweep.naxes && k < sizeof what; a++)
+            k += (size_t)snprintf(what + k, sizeof what - k, "%s%s", a ? ", " : "", assign[a]);
+        err_clear(e);
+        rc = err_set(e, ERR_DATA, base->doc->file, 0, 0, "sweep point %zu (%s) is not a valid "
+                     "scenario; nothing was run", point, what);
+    }
+done:
     free(assign);
     free(extra);
+    free(line);
+    free(col);
+    free(cli);
     return rc;
 }
 
 const char *scenario_value(const scenario_t *sc, const char *path)
+{
+    const cfg_node *n = scenario_node(sc, path);
+    return n && n->kind == CFG_SCALAR ? n->text : NULL;
+}
+
+const cfg_node *scenario_node(const scenario_t *sc, const char *path)
 {
     cfg_node *n = sc->doc->root;
     char part[128];
@@ -354,7 +405,7 @@ const char *scenario_value(const scenario_t *sc, const char *path)
         n = next;
         p += len + (dot ? 1 : 0);
     }
-    return n && n->kind == CFG_SCALAR ? n->text : NULL;
+    return n;
 }
 
 /* Whether the file's own sweep: section has an axis at path (the --sweep

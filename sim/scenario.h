@@ -85,6 +85,8 @@ int scenario_derive(const scenario_t *base, const char *const *extra, size_t nex
                     cfg_ctx *diags, scenario_t **out, err_t *e);
 /* The scalar text at dotted path in sc's document (after --set), or NULL. */
 const char *scenario_value(const scenario_t *sc, const char *path);
+/* The node at dotted path (any kind, with its position), or NULL. */
+const cfg_node *scenario_node(const scenario_t *sc, const char *path);
 
 /* Checks the `assumptions:` section against the loaded scenario: every
  * key is a key the scenario resolves (resolved: the "key = value" lines

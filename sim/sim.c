@@ -49,6 +49,7 @@ struct sim {
     stats_rep *results;
     size_t nmetrics, metrics_cap;
     sim_event scratch;        /* returned by sim_schedule after OOM */
+    gsl_rng *spare;           /* returned by sim_stream after OOM */
     err_t error;
 };
 
@@ -112,6 +113,11 @@ void sim_fail(sim_t *sim, const char *fmt, ...)
         err_set(&sim->error, ERR_SOFTWARE, NULL, 0, 0, "%s", msg);
     }
     sim->stopped = 1;
+}
+
+int sim_failed(const sim_t *sim)
+{
+    return sim->error.code != 0;
 }
 
 sim_event *sim_schedule(sim_t *sim, int64_t at, int model, uint16_t kind,
@@ -275,6 +281,11 @@ sim_t *sim_new(const sim_config *cfg, err_t *e)
                       : cfg->warmup_ns + cfg->duration_ns;
     if (evq_init(&sim->queue, 1024) != 0)
         goto oom;
+    /* Allocated up front: a stream asked for once memory has run out must
+     * still be usable until the failed run stops. */
+    sim->spare = rng_stream_new(rng_key(cfg->seed, cfg->point, cfg->replication, 0));
+    if (!sim->spare)
+        goto oom;
     sim->states = calloc(cfg->nmodels ? cfg->nmodels : 1, sizeof *sim->states);
     if (!sim->states)
         goto oom;
@@ -329,6 +340,8 @@ void sim_free(sim_t *sim)
     for (size_t i = 0; i < sim->nstreams; i++)
         gsl_rng_free(sim->streams[i].rng);
     free(sim->streams);
+    if (sim->spare)
+        gsl_rng_free(sim->spare);
     for (size_t i = 0; i < sim->nmetrics; i++)
         stats_acc_free(&sim->accs[i]);
     free(sim->accs);
@@ -390,7 +403,7 @@ gsl_rng *sim_stream(sim_t *sim, const char *purpose)
 oom:
     sim_fail(sim, "out of memory for random streams");
     /* A run that failed still needs a usable stream until it stops. */
-    return sim->nstreams ? sim->streams[0].rng : NULL;
+    return sim->spare;
 }
 
 int sim_metric(sim_t *sim, const char *name, const char *unit, double scale,

@@ -15,6 +15,7 @@
 #ifndef MWRASP_SIM_H
 #define MWRASP_SIM_H
 
+#include <math.h>
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -56,6 +57,25 @@ typedef struct sim_handle {
     uint32_t slot, gen;
 } sim_handle;
 
+/* What one replication of a model will cost, estimated from its parameters
+ * before anything runs (see budget.h).  Orders of magnitude matter, not
+ * the last percent. */
+typedef struct sim_estimate {
+    /* in: simulated seconds of a replication (warmup included), and
+     * whether a model is in the scenario (models talk to peers only when
+     * those are active) */
+    double horizon_s;
+    int (*active)(const void *ctx, const char *model);
+    const void *ctx;
+    /* out */
+    double state_bytes;     /* the model's own memory */
+    double pending_events;  /* most events it keeps in the calendar at once */
+    double init_events;     /* events handled at the start */
+    double events_per_s;    /* events per simulated second, steady state */
+    double metrics, tallies;/* metrics declared, of which tallies (samples kept) */
+    const char *driver;     /* the parameter that sizes it ("phold.lps"), or NULL */
+} sim_estimate;
+
 /* A model: one const table of callbacks with exact prototypes (rule 2).
  *   configure  pulls the model's parameters from its scenario section
  *              (NULL when the section is absent and the model is not
@@ -66,7 +86,8 @@ typedef struct sim_handle {
  *              declares metrics, opens streams, schedules first events.
  *   event      handles one event addressed to this model.
  *   finish     at the end of a replication: set STATS_VALUE metrics.
- *   release    frees what init allocated (may be NULL). */
+ *   release    frees what init allocated (may be NULL).
+ *   estimate   the cost of a replication, before any (may be NULL). */
 typedef struct sim_model {
     const char *name;          /* also the scenario section key */
     const char *summary;       /* one line for --help */
@@ -77,6 +98,9 @@ typedef struct sim_model {
     void (*event)(sim_t *sim, void *state, const sim_event *ev);
     void (*finish)(sim_t *sim, void *state);
     void (*release)(void *state);
+    /* estimate (may be NULL: a small model) fills the outputs of est (its
+     * inputs set) for params. */
+    void (*estimate)(const void *params, sim_estimate *est);
 } sim_model;
 
 /* A threshold the caller wants counted exactly on a tally (claims: "every
@@ -118,6 +142,9 @@ void sim_stop(sim_t *sim);
 /* Records a fatal model error (first one wins) and stops the run. */
 void sim_fail(sim_t *sim, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* 1 once sim_fail was called (e.g. out of memory for events): a model's
+ * long loops (init of millions of entities) stop there. */
+int sim_failed(const sim_t *sim);
 
 /* The public head of struct sim: its first member, so a sim_t pointer
  * converts to a sim_head pointer (C11 6.7.2.1p15) and the clock can be
@@ -152,6 +179,21 @@ static inline sim_event *sim_schedule_in(sim_t *sim, int64_t delay, int model,
     int64_t now = sim_now(sim);
     int64_t at = delay > SIM_TIME_MAX - now ? SIM_TIME_MAX : now + delay;
     return sim_schedule(sim, at, model, kind, target);
+}
+/* A sampled delay (ns, as a double) as an int64 delay: rounded to the
+ * nearest ns; past the end of int64 time (or NaN) it is SIM_TIME_MAX,
+ * "never", instead of overflowing (a rate of 1e-9/d has a mean gap of
+ * 8.6e22 ns). */
+static inline int64_t sim_ns(double ns)
+{
+    if (!(ns < 9223372036854774784.0))
+        return SIM_TIME_MAX;
+    return (int64_t)llround(ns);
+}
+/* t + delay_ns (delay >= 0), saturating at SIM_TIME_MAX. */
+static inline int64_t sim_time_add(int64_t t, int64_t delay_ns)
+{
+    return delay_ns > SIM_TIME_MAX - t ? SIM_TIME_MAX : t + delay_ns;
 }
 sim_handle sim_handle_of(const sim_event *ev);
 /* Cancels a pending event; returns 1 if it was pending, 0 if stale. */

@@ -333,8 +333,8 @@ double stats_pooled_quantile(const stats_rep *reps, size_t nreps, size_t stride,
     return hi;
 }
 
-void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride, const stats_def *def,
-                     stats_summary *out)
+int stats_summarise(const stats_rep *reps, size_t nreps, size_t stride, const stats_def *def,
+                    stats_summary *out)
 {
     memset(out, 0, sizeof *out);
     out->reps = nreps;
@@ -344,7 +344,7 @@ void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride, const s
     out->km_median = out->km_median_low = out->km_median_high = NAN;
     double *buf = malloc(3 * (nreps ? nreps : 1) * sizeof *buf);
     if (!buf)
-        return;
+        return -1;
     double *vals = buf, *ys = buf + nreps, *ns = buf + 2 * nreps;
     size_t k = 0;
     for (size_t i = 0; i < nreps; i++) {
@@ -408,4 +408,5 @@ void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride, const s
     if (!isnan(out->ci_low) && !isnan(out->ci_high))
         out->half_width = (out->ci_high - out->ci_low) / 2;
     free(buf);
+    return 0;
 }

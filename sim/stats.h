@@ -185,9 +185,10 @@ void stats_acc_samples(const stats_acc *a, const double **x, size_t *nx,
                        double *cens_weight);
 
 /* Across replications (in the given order: the result is bit-identical
- * for identical inputs), with the interval def's kind and domain call for. */
-void stats_summarise(const stats_rep *reps, size_t nreps, size_t stride,
-                     const stats_def *def, stats_summary *out);
+ * for identical inputs), with the interval def's kind and domain call for.
+ * 0, or -1 when out of memory. */
+int stats_summarise(const stats_rep *reps, size_t nreps, size_t stride,
+                    const stats_def *def, stats_summary *out);
 /* The mean of one value per replication with the interval of its domain
  * at the given level (vals[0..n) finite): Student-t, clipped to the
  * domain's range, or Garwood for RARE counts. */

@@ -3,6 +3,7 @@
  * Invariant: every axis has >= 1 value; paths are unique across axes.
  */
 #include "sweep.h"
+#include "sink.h"
 
 #include <errno.h>
 #include <math.h>
@@ -24,6 +25,8 @@ static void sweep_axis_free(sweep_axis *a)
     for (size_t i = 0; i < a->nvalues; i++)
         free(a->values[i]);
     free(a->values);
+    free(a->line);
+    free(a->col);
     free(a->path);
     memset(a, 0, sizeof *a);
 }
@@ -134,8 +137,12 @@ static sweep_axis *sweep_axis_for(sweep_spec *s, const char *path)
             for (size_t k = 0; k < s->axes[i].nvalues; k++)
                 free(s->axes[i].values[k]);
             free(s->axes[i].values);
+            free(s->axes[i].line);
+            free(s->axes[i].col);
             s->axes[i].values = NULL;
+            s->axes[i].line = s->axes[i].col = NULL;
             s->axes[i].nvalues = 0;
+            s->axes[i].from_cli = 0;
             return &s->axes[i];
         }
     sweep_axis *grown = realloc(s->axes, (s->naxes + 1) * sizeof *grown);
@@ -156,7 +163,7 @@ static int sweep_axis_from_node(cfg_ctx *c, const char *path, cfg_node *v,
 {
     sweep_axis *a = sweep_axis_for(s, path);
     if (!a) {
-        cfg_error(c, v, "out of memory");
+        cfg_oom(c, v);
         return -1;
     }
     if (v->kind == CFG_SEQ) {
@@ -165,16 +172,24 @@ static int sweep_axis_from_node(cfg_ctx *c, const char *path, cfg_node *v,
             return -1;
         }
         a->values = calloc(v->n, sizeof *a->values);
-        if (!a->values)
+        a->line = calloc(v->n, sizeof *a->line);
+        a->col = calloc(v->n, sizeof *a->col);
+        if (!a->values || !a->line || !a->col) {
+            cfg_oom(c, v);
             return -1;
+        }
         for (size_t i = 0; i < v->n; i++) {
             if (v->items[i]->kind != CFG_SCALAR) {
                 cfg_error(c, v->items[i], "sweep.%s: each value must be a plain scalar", path);
                 return -1;
             }
             a->values[i] = sweep_strdup(v->items[i]->text);
-            if (!a->values[i])
+            if (!a->values[i]) {
+                cfg_oom(c, v);
                 return -1;
+            }
+            a->line[i] = v->items[i]->line;
+            a->col[i] = v->items[i]->col;
             a->nvalues++;
         }
         return 0;
@@ -215,6 +230,11 @@ static int sweep_axis_from_node(cfg_ctx *c, const char *path, cfg_node *v,
             return -1;
         long n = sweep_expand_range(from, to, step, (long)num, sc == 1, vals,
                                     SWEEP_MAX_VALUES, why, sizeof why);
+        if (n < 0 && !strcmp(why, "out of memory")) {
+            cfg_oom(c, v);
+            free(vals);
+            return -1;
+        }
         if (n < 0) {
             cfg_error(c, fn ? fn : v, "sweep.%s: %s", path, why);
             free(vals);
@@ -226,6 +246,15 @@ static int sweep_axis_from_node(cfg_ctx *c, const char *path, cfg_node *v,
             a->values = vals;
         }
         a->nvalues = (size_t)n;
+        /* Every value of a range is reported at the range. */
+        a->line = calloc((size_t)n, sizeof *a->line);
+        a->col = calloc((size_t)n, sizeof *a->col);
+        if (!a->line || !a->col) {
+            cfg_oom(c, v);
+            return -1;
+        }
+        for (long i = 0; i < n; i++)
+            a->line[i] = v->line, a->col[i] = v->col;
         return 0;
     }
     cfg_error(c, v, "sweep.%s: give a list [a, b, ...] or a range {from, to, step|num}",
@@ -259,6 +288,11 @@ int sweep_parse(cfg_ctx *c, cfg_node *section, sweep_spec *out)
             bad = -1;
             continue;
         }
+        /* The path names HDF5 datasets (/sweep/axes/<path>). */
+        if (cfg_check_name(c, v, "sweep: path", key, SINK_NAME_PATH) != 0) {
+            bad = -1;
+            continue;
+        }
         if (sweep_axis_from_node(c, key, v, out) != 0)
             bad = -1;
     }
@@ -272,21 +306,37 @@ int sweep_add_cli(sweep_spec *s, const char *spec, err_t *e)
         return err_set(e, ERR_USAGE, NULL, 0, 0,
                        "--sweep wants path=v1,v2,... (e.g. consensus.nodes=4,16,64), not '%s'",
                        spec);
-    char path[256];
+    char path[256], why[256];
     snprintf(path, sizeof path, "%.*s", (int)(eq - spec), spec);
+    if ((size_t)(eq - spec) >= sizeof path || sink_name_check(path, SINK_NAME_PATH, why, sizeof why))
+        return err_set(e, ERR_USAGE, NULL, 0, 0, "--sweep: the path %s",
+                       (size_t)(eq - spec) >= sizeof path ? "is too long" : why);
     sweep_axis *a = sweep_axis_for(s, path);
     if (!a)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    a->from_cli = 1;
     const char *p = eq + 1;
     while (*p) {
         const char *comma = strchr(p, ',');
         size_t len = comma ? (size_t)(comma - p) : strlen(p);
         if (len == 0)
             return err_set(e, ERR_USAGE, NULL, 0, 0, "--sweep %s: empty value", spec);
+        if (a->nvalues == SWEEP_MAX_VALUES)
+            return err_set(e, ERR_USAGE, NULL, 0, 0, "--sweep %s: more than %d values", path,
+                           SWEEP_MAX_VALUES);
         char **grown = realloc(a->values, (a->nvalues + 1) * sizeof *grown);
         if (!grown)
             return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         a->values = grown;
+        int *gl = realloc(a->line, (a->nvalues + 1) * sizeof *gl);
+        if (gl)
+            a->line = gl;
+        int *gc = gl ? realloc(a->col, (a->nvalues + 1) * sizeof *gc) : NULL;
+        if (!gc)
+            return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        a->col = gc;
+        a->line[a->nvalues] = 1;
+        a->col[a->nvalues] = (int)(p - spec) + 1;
         a->values[a->nvalues] = malloc(len + 1);
         if (!a->values[a->nvalues])
             return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
@@ -333,6 +383,15 @@ size_t sweep_value_index(const sweep_spec *s, size_t point, size_t axis)
     for (size_t i = s->naxes; i-- > axis + 1;)
         stride *= s->axes[i].nvalues;
     return (point / stride) % s->axes[axis].nvalues;
+}
+
+int sweep_value_pos(const sweep_spec *s, size_t point, size_t axis, int *line, int *col)
+{
+    const sweep_axis *a = &s->axes[axis];
+    size_t i = sweep_value_index(s, point, axis);
+    *line = a->line ? a->line[i] : 0;
+    *col = a->col ? a->col[i] : 0;
+    return a->from_cli;
 }
 
 void sweep_assignment(const sweep_spec *s, size_t point, size_t axis,

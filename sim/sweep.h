@@ -25,6 +25,10 @@ typedef struct sweep_axis {
     char *path;      /* dotted scenario path */
     char **values;   /* as YAML scalars, e.g. "127", "2ms" */
     size_t nvalues;
+    /* Where each value was written (1-based), in the scenario file, or on
+     * the command line (from_cli: column in the --sweep option). */
+    int *line, *col;
+    int from_cli;
 } sweep_axis;
 
 typedef struct sweep_spec {
@@ -47,6 +51,9 @@ size_t sweep_value_index(const sweep_spec *s, size_t point, size_t axis);
 /* Writes "path=value" for axis a of point p into buf. */
 void sweep_assignment(const sweep_spec *s, size_t point, size_t axis,
                       char *buf, size_t size);
+/* Where axis a's value for point p was written: *line, *col; returns 1
+ * when it came from --sweep, 0 from the scenario file. */
+int sweep_value_pos(const sweep_spec *s, size_t point, size_t axis, int *line, int *col);
 void sweep_free(sweep_spec *s);
 
 /* Expands a range {from, to, step} or {from, to, num[, scale: log]} whose

@@ -6,10 +6,8 @@
  * Plot images need gnuplot: without it the image checks are skipped with a
  * warning (the .dat/.gp files are still checked).  Each test works in its
  * own directory under /tmp, removed when the test passes. */
-#define _XOPEN_SOURCE 700   /* nftw */
 #include <criterion/criterion.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
@@ -110,17 +108,6 @@ static void simulate(const char *dir, const char *text, const char *out,
 }
 
 /* ---- hand-made results files ---- */
-
-static void attr_str(hid_t loc, const char *name, const char *value)
-{
-    hid_t t = H5Tcopy(H5T_C_S1);
-    H5Tset_size(t, H5T_VARIABLE);
-    H5Tset_cset(t, H5T_CSET_UTF8);
-    hid_t s = H5Screate(H5S_SCALAR);
-    hid_t a = H5Acreate2(loc, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
-    H5Awrite(a, t, &value);
-    H5Aclose(a), H5Sclose(s), H5Tclose(t);
-}
 
 static void attr_u64(hid_t loc, const char *name, uint64_t v)
 {
@@ -591,31 +578,7 @@ static void run_report(const char *const *args, run_out *o)
     const char *bin = getenv("MWRASP_REPORT");
     if (!bin || !*bin)
         bin = "analysis/mwrasp-report";
-    char outp[] = "/tmp/mwrasp-rep-XXXXXX";
-    int fo = mkstemp(outp);
-    cr_assert_geq(fo, 0);
-    pid_t pid = fork();
-    cr_assert_geq(pid, 0);
-    if (pid == 0) {
-        dup2(fo, 1);
-        int nul = open("/dev/null", O_WRONLY);
-        if (nul >= 0)
-            dup2(nul, 2);
-        const char *argv[16];
-        int n = 0;
-        argv[n++] = bin;
-        for (; *args && n < 15; args++)
-            argv[n++] = *args;
-        argv[n] = NULL;
-        execv(bin, (char *const *)argv);
-        _exit(127);
-    }
-    int st;
-    waitpid(pid, &st, 0);
-    o->status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
-    close(fo);
-    slurp(outp, o->out, sizeof o->out);
-    unlink(outp);
+    o->status = run_program(NULL, bin, args, o->out, sizeof o->out);
 }
 
 Test(report, command_line_program)

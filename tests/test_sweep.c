@@ -143,6 +143,8 @@ Test(campaign, interrupt_then_resume_equals_uninterrupted)
                              "scenarios/mmc.yaml", NULL };
     unlink("/tmp/mwrasp-ir-part.h5");
     unlink("/tmp/mwrasp-ir-part.h5.journal");
+    /* A journal a killed earlier run left would (rightly) be refused. */
+    unlink("/tmp/mwrasp-ir-full.h5.journal");
     run_out o;
     run_sim(full, &o);
     cr_assert_eq(o.status, 0, "%s", o.err);
@@ -167,6 +169,7 @@ Test(campaign, resume_refuses_a_different_scenario)
 {
     const char *part[] = { "--quiet", "--out", "/tmp/mwrasp-rr.h5", "--replications", "200",
                            "--duration", "2000s", "scenarios/mmc.yaml", NULL };
+    unlink("/tmp/mwrasp-rr.h5.journal");
     pid_t pid = spawn_sim(part);
     for (int i = 0; i < 2000 && file_size("/tmp/mwrasp-rr.h5.journal") < 5000; i++)
         nanosleep(&(struct timespec){ 0, 5000000 }, NULL);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -194,7 +195,7 @@ scenario_t *load_scenario_ok(const char *text, const char *const *sets, size_t n
 
 void make_tmpdir(char *buf, size_t size)
 {
-    snprintf(buf, size, "/tmp/mwrasp-test-XXXXXX");
+    snprintf(buf, size, "/tmp/mwrasp-t-XXXXXX");
     cr_assert_not_null(mkdtemp(buf));
 }
 
@@ -206,7 +207,9 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 
 void remove_tmpdir(const char *dir)
 {
-    if (!strncmp(dir, "/tmp/mwrasp-test-", 17))
+    if (getenv("MWRASP_KEEP"))
+        return;
+    if (!strncmp(dir, "/tmp/mwrasp-t-", 14))
         nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
@@ -216,4 +219,44 @@ void write_file(const char *path, const char *text)
     cr_assert_not_null(f, "cannot write %s", path);
     fputs(text, f);
     fclose(f);
+}
+
+void attr_str(hid_t loc, const char *name, const char *value)
+{
+    hid_t t = H5Tcopy(H5T_C_S1);
+    H5Tset_size(t, H5T_VARIABLE);
+    H5Tset_cset(t, H5T_CSET_UTF8);
+    hid_t s = H5Screate(H5S_SCALAR);
+    hid_t a = H5Acreate2(loc, name, t, s, H5P_DEFAULT, H5P_DEFAULT);
+    H5Awrite(a, t, &value);
+    H5Aclose(a), H5Sclose(s), H5Tclose(t);
+}
+
+int run_program(const char *cwd, const char *bin, const char *const *args, char *out,
+                size_t size)
+{
+    char outp[] = "/tmp/mwrasp-t-out-XXXXXX";
+    int fo = mkstemp(outp);
+    cr_assert_geq(fo, 0);
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        dup2(fo, 1);
+        dup2(fo, 2);
+        if (cwd && chdir(cwd) != 0)
+            _exit(126);
+        const char *argv[64];
+        int n = 0;
+        argv[n++] = bin;
+        for (; *args && n < 63; args++)
+            argv[n++] = *args;
+        argv[n] = NULL;
+        execv(bin, (char *const *)argv);
+        _exit(127);
+    }
+    int st = wait_sim(pid);
+    close(fo);
+    slurp(outp, out, size);
+    unlink(outp);
+    return st;
 }

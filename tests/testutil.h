@@ -6,6 +6,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include <hdf5.h>
+
 #include "scenario.h"
 
 #if defined(__SANITIZE_ADDRESS__)
@@ -58,5 +60,20 @@ int load_scenario_text(const char *text, const char *const *sets, size_t nsets,
                        cfg_ctx *diags, scenario_t **out, err_t *e);
 /* The same, asserting that it loads (diagnostics go to stderr). */
 scenario_t *load_scenario_ok(const char *text, const char *const *sets, size_t nsets);
+
+/* Runs bin with args (NULL-terminated) in directory cwd (NULL: here) to
+ * completion; its stdout and stderr go into out.  Returns its exit code or
+ * 128 + signal. */
+int run_program(const char *cwd, const char *bin, const char *const *args, char *out,
+                size_t size);
+/* A test's own directory, /tmp/mwrasp-t-XXXXXX, into buf. */
+void make_tmpdir(char *buf, size_t size);
+/* Removes dir and all in it (only a make_tmpdir directory; MWRASP_KEEP=1
+ * keeps it, to look at what a failing test wrote). */
+void remove_tmpdir(const char *dir);
+/* Writes text to path (asserting it can). */
+void write_file(const char *path, const char *text);
+/* A variable-length UTF-8 string attribute name = value on loc. */
+void attr_str(hid_t loc, const char *name, const char *value);
 
 #endif

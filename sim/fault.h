@@ -1,0 +1,64 @@
+/* fault.h - fault injection for tests: fail the k-th allocation, or the
+ * k-th HDF5 write, of this program.
+ *
+ * Built only with -DMWRASP_FAULT_INJECTION=ON (the asan preset), where
+ * CMake force-includes this header into every source file of the program
+ * (not the libraries it links): malloc, calloc, realloc, strdup and
+ * strndup, and the HDF5 calls that build a results file, then go through
+ * the counters in fault.c.  At run time:
+ *   MWRASP_FAULT_MALLOC=k   the k-th allocation returns NULL (errno ENOMEM)
+ *   MWRASP_FAULT_H5=k       the k-th HDF5 write call fails (as libhdf5 does
+ *                           on a full disk or out of memory)
+ *   MWRASP_FAULT_REPORT=1   at exit, print "fault: N allocations, M HDF5
+ *                           writes" on stderr (the range to sweep k over)
+ * tests/fault_sweep.sh sweeps k and checks that every run ends in a clean
+ * exit code with a message and leaves no partial file.
+ *
+ * The counters are the one piece of global mutable state in the program:
+ * a test hook in the SQLite manner, compiled in only behind the option.
+ */
+#ifndef MWRASP_FAULT_H
+#define MWRASP_FAULT_H
+
+#ifdef MWRASP_FAULT
+
+/* The real declarations first, so that the macros below do not rename
+ * them. */
+#include <stdlib.h>
+#include <string.h>
+#include <hdf5.h>
+
+void *fault_malloc(size_t n);
+void *fault_calloc(size_t n, size_t size);
+void *fault_realloc(void *p, size_t n);
+char *fault_strdup(const char *s);
+char *fault_strndup(const char *s, size_t n);
+
+hid_t fault_H5Fcreate(const char *name, unsigned flags, hid_t fcpl, hid_t fapl);
+hid_t fault_H5Gcreate2(hid_t loc, const char *name, hid_t lcpl, hid_t gcpl, hid_t gapl);
+hid_t fault_H5Dcreate2(hid_t loc, const char *name, hid_t type, hid_t space, hid_t lcpl,
+                       hid_t dcpl, hid_t dapl);
+hid_t fault_H5Acreate2(hid_t loc, const char *name, hid_t type, hid_t space, hid_t acpl,
+                       hid_t aapl);
+herr_t fault_H5Dwrite(hid_t ds, hid_t mtype, hid_t mspace, hid_t fspace, hid_t xfer,
+                      const void *buf);
+herr_t fault_H5Awrite(hid_t attr, hid_t type, const void *buf);
+herr_t fault_H5Fflush(hid_t obj, H5F_scope_t scope);
+ssize_t fault_H5Fget_file_image(hid_t file, void *buf, size_t len);
+
+#define malloc(n) fault_malloc(n)
+#define calloc(n, size) fault_calloc(n, size)
+#define realloc(p, n) fault_realloc(p, n)
+#define strdup(s) fault_strdup(s)
+#define strndup(s, n) fault_strndup(s, n)
+#define H5Fcreate(...) fault_H5Fcreate(__VA_ARGS__)
+#define H5Gcreate2(...) fault_H5Gcreate2(__VA_ARGS__)
+#define H5Dcreate2(...) fault_H5Dcreate2(__VA_ARGS__)
+#define H5Acreate2(...) fault_H5Acreate2(__VA_ARGS__)
+#define H5Dwrite(...) fault_H5Dwrite(__VA_ARGS__)
+#define H5Awrite(...) fault_H5Awrite(__VA_ARGS__)
+#define H5Fflush(...) fault_H5Fflush(__VA_ARGS__)
+#define H5Fget_file_image(...) fault_H5Fget_file_image(__VA_ARGS__)
+
+#endif /* MWRASP_FAULT */
+#endif
