@@ -26,6 +26,7 @@
 #include "campaign.h"
 #include "cfg.h"
 #include "h5out.h"
+#include "journal.h"
 #include "outpath.h"
 #include "planning.h"
 #include "report.h"
@@ -260,7 +261,7 @@ static int app_outputs(app_state *s)
     if (o->mpi_rank == 0) {
         rc = app_check_outputs(o, s->outpath, s->journal, s->e);
         if (!rc)
-            rc = campaign_journal_claim(s->journal, s->key, o->resume, &s->journal_fd, s->e);
+            rc = journal_claim(s->journal, s->key, o->resume, &s->journal_fd, s->e);
     }
 #ifdef MWRASP_HAVE_MPI
     if (o->mpi_size > 1) {
@@ -292,7 +293,7 @@ static int app_expand(app_state *s)
             /* Nothing ran yet: the (empty) journal would only block the
              * next run. */
             if (s->journal_created)
-                campaign_journal_release(s->journal_fd, s->journal, 1);
+                journal_release(s->journal_fd, s->journal, 1);
             s->journal_fd = -1;
             s->journal_created = 0;
             return err_set(s->e, ERR_INTERRUPTED, NULL, 0, 0,
@@ -492,7 +493,7 @@ static int app_write(app_state *s)
     int rc = h5out_write_campaign(s->outpath, s->sc, &s->camp, &meta, s->e);
     if (rc)
         return rc;
-    campaign_journal_release(s->journal_fd, s->journal, 1);
+    journal_release(s->journal_fd, s->journal, 1);
     s->journal_fd = -1;
     if (!o->quiet)
         app_print_results(s);
@@ -539,7 +540,7 @@ static int app_stages(app_state *s)
      * it was interrupted (then --resume continues it).  A resumed run's
      * journal holds earlier work and is kept. */
     if (rc && rc != ERR_INTERRUPTED && s->journal_created) {
-        campaign_journal_release(s->journal_fd, s->journal_path, 1);
+        journal_release(s->journal_fd, s->journal_path, 1);
         s->journal_fd = -1;
     }
     return rc;
@@ -547,7 +548,7 @@ static int app_stages(app_state *s)
 
 static void app_release(app_state *s)
 {
-    campaign_journal_release(s->journal_fd, s->journal_path, 0);
+    journal_release(s->journal_fd, s->journal_path, 0);
     free(s->cmdline);
     free(s->claim_results);
     free(s->capacity);

@@ -445,8 +445,7 @@ void evq_pop(evq *q)
 
 void evq_replace_top(evq *q, int64_t time, uint32_t slot)
 {
-    INVARIANT(q->n > 0 && time >= q->heap[0].time,
-              "calendar order: replace_top goes forward in time");
+    INVARIANT(q->n > 0 && time >= 0, "replace_top on a non-empty calendar, time >= 0");
     evq_entry e = evq_make(q, time, slot);
     if ((uint64_t)time < q->split) {
         evq_sift_down(q->heap, q->heap_n, 0, e);
