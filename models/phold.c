@@ -5,8 +5,6 @@
  */
 #include "phold.h"
 
-#include <gsl/gsl_randist.h>
-
 #include "rng.h"
 #include <math.h>
 
@@ -50,12 +48,15 @@ static int phold_init(sim_t *sim, void *state, const void *params, err_t *e)
                              "PHOLD events per simulated second");
     s->m_remote = sim_metric(sim, "remote", "events", 1.0, STATS_COUNT,
                              "events sent to a random LP");
-    double mean = (double)s->p->mean_ns;
-    /* Stops at the first failure (out of memory for events): scheduling
-     * on after it would only retry the failing allocation lps times. */
+    /* Initial events at lookahead + Exp(mean - lookahead), as ROSS draws
+     * them (tw_rand_exponential(mean - lookahead) + lookahead), so the
+     * first steps already have the steady-state mean and a short run
+     * processes as many events as the peers'.  Stops at the first failure
+     * (out of memory for events): scheduling on after it would only retry
+     * the failing allocation lps times. */
     for (int64_t lp = 0; lp < s->p->lps && !sim_failed(sim); lp++)
         for (int64_t k = 0; k < s->p->population; k++) {
-            int64_t t = sim_ns(gsl_ran_exponential(s->rng, mean));
+            int64_t t = sim_ns(rng_exponential(s->rng, s->exp_mean_ns));
             sim_schedule(sim, sim_time_add(t, s->p->lookahead_ns), s->self, PHOLD_EVENT,
                          (uint32_t)lp);
         }
