@@ -15,6 +15,7 @@ typedef struct phold_state {
     int self;
     gsl_rng *rng;
     double exp_mean_ns; /* mean - lookahead */
+    rng_range lps;      /* gsl_rng_uniform_int(rng, lps) without a division */
     int m_events, m_remote;
 } phold_state;
 
@@ -44,6 +45,7 @@ static int phold_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->self = sim_self(sim);
     s->rng = sim_stream(sim, "events");
     s->exp_mean_ns = (double)(s->p->mean_ns - s->p->lookahead_ns);
+    s->lps = rng_range_of((uint32_t)s->p->lps);
     s->m_events = sim_metric(sim, "event_rate", "1/s", 1.0, STATS_RATE,
                              "PHOLD events per simulated second");
     s->m_remote = sim_metric(sim, "remote", "events", 1.0, STATS_COUNT,
@@ -67,9 +69,9 @@ static void phold_event(sim_t *sim, void *state, const sim_event *ev)
 {
     phold_state *s = state;
     uint32_t dest = ev->target;
-    int remote = gsl_rng_uniform(s->rng) < s->p->remote;
+    int remote = rng_uniform(s->rng) < s->p->remote;
     if (remote)
-        dest = (uint32_t)gsl_rng_uniform_int(s->rng, (unsigned long)s->p->lps);
+        dest = rng_uniform_range(s->rng, &s->lps);
     double step = rng_exponential(s->rng, s->exp_mean_ns);
     sim_schedule_in(sim, sim_time_add(s->p->lookahead_ns, sim_ns(step)), s->self,
                     PHOLD_EVENT, dest);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <Random123/philox.h>
+
 #include "evq.h"
 #include "rng.h"
 #include "sim.h"
@@ -274,6 +276,91 @@ Test(rng, uniform_moments)
     cr_assert_lt(fabs(mean - 0.5), 6 * sqrt(1.0 / 12 / n));
     cr_assert_lt(fabs(var - 1.0 / 12), 6 * sqrt(1.0 / 180 / n));
     gsl_rng_free(r);
+}
+
+/* Every refill implementation gives Random123's philox4x32 for counters
+ * 1, 2, ... (read v[3], v[2], v[1], v[0]), across the 2^32 carry of the
+ * counter's low word too. */
+Test(rng, refill_variants_are_philox4x32_word_for_word)
+{
+    const uint64_t keys[] = { 0, 1, 0xdeadbeefcafef00dULL, UINT64_MAX };
+    const uint64_t starts[] = { 0, 5, 0xffffffffULL - 7, 0xfffffffffffffff0ULL };
+    int ran = 0;
+    for (int variant = 0; variant < 3; variant++) {
+        rng_state probe;
+        memset(&probe, 0, sizeof probe);
+        if (rng_refill_variant(&probe, variant) != 0)
+            continue; /* not in this build or on this machine */
+        for (size_t ki = 0; ki < sizeof keys / sizeof keys[0]; ki++)
+            for (size_t si = 0; si < sizeof starts / sizeof starts[0]; si++) {
+                rng_state st;
+                memset(&st, 0, sizeof st);
+                st.key[0] = (uint32_t)keys[ki];
+                st.key[1] = (uint32_t)(keys[ki] >> 32);
+                st.ctr = starts[si];
+                philox4x32_key_t k = { { st.key[0], st.key[1] } };
+                uint64_t c = starts[si];
+                for (int refill = 0; refill < 3; refill++) {
+                    cr_assert_eq(rng_refill_variant(&st, variant), 0);
+                    ran++;
+                    for (int b = 0; b < RNG_BLOCKS; b++) {
+                        c++;
+                        philox4x32_ctr_t in = { { (uint32_t)c, (uint32_t)(c >> 32), 0, 0 } };
+                        philox4x32_ctr_t out = philox4x32(in, k);
+                        for (int w = 3; w >= 0; w--)
+                            cr_assert_eq(st.buf[--st.left], out.v[w],
+                                         "variant %d key %zu start %zu block %d", variant, ki,
+                                         si, b);
+                    }
+                }
+            }
+    }
+    cr_assert_geq(ran, 48, "at least the portable variant ran");
+}
+
+/* The stream's words are Philox's own, in order: the same sequence the
+ * single-block generator gave before batching (its first words pinned
+ * here), so every stored result keeps its bits. */
+Test(rng, stream_starts_at_counter_one)
+{
+    gsl_rng *r = rng_stream_new(0x0123456789abcdefULL);
+    philox4x32_key_t k = { { 0x89abcdefu, 0x01234567u } };
+    for (uint32_t c = 1; c <= 100; c++) {
+        philox4x32_ctr_t in = { { c, 0, 0, 0 } };
+        philox4x32_ctr_t out = philox4x32(in, k);
+        for (int w = 3; w >= 0; w--)
+            cr_assert_eq(gsl_rng_get(r), out.v[w]);
+    }
+    gsl_rng_free(r);
+}
+
+/* The inline draws equal GSL's, drawing the same words. */
+Test(rng, inline_draws_equal_gsl)
+{
+    const uint32_t ns[] = { 1, 2, 3, 7, 1000, 1024, 1u << 20, 1000003, 0x7fffffffu,
+                            0x80000000u, 0x80000001u, 0xfffffffeu, 0xffffffffu };
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        gsl_rng *a = rng_stream_new(rng_key(5, i, 0, 0));
+        gsl_rng *b = rng_stream_new(rng_key(5, i, 0, 0));
+        rng_range rr = rng_range_of(ns[i]);
+        for (int k = 0; k < 20000; k++) {
+            cr_assert_eq(rng_uniform_range(a, &rr), (uint32_t)gsl_rng_uniform_int(b, ns[i]),
+                         "n = %u, draw %d", ns[i], k);
+            cr_assert_eq(rng_uniform(a), gsl_rng_uniform(b));
+        }
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+    /* The quotient trick is exact for every x against the hardest scales. */
+    const uint32_t scales[] = { 2, 3, 5, 7, 641, 65537, 4194303, 0x7fffffffu, 0xfffffffeu };
+    for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
+        rng_range rr = { 1, scales[i], UINT64_MAX / scales[i] + 1 };
+        for (uint64_t x = 0; x <= 0xffffffffULL; x += 0xffffffffULL / 3000001) {
+            uint32_t xs[3] = { (uint32_t)x, (uint32_t)(x | 0xff), (uint32_t)(x - (x % scales[i])) };
+            for (int j = 0; j < 3; j++)
+                cr_assert_eq((uint32_t)(((rng_u128)xs[j] * rr.magic) >> 64), xs[j] / scales[i]);
+        }
+    }
 }
 
 /* ---- stats ---- */
