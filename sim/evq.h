@@ -88,6 +88,16 @@ static inline const evq_entry *evq_top(const evq *q)
 {
     return q->n ? &q->heap[0] : NULL;
 }
+/* The entries that can become the earliest once it is removed (without a
+ * push): the root's children in the 4-ary heap, at most 4, into slots[];
+ * returns how many.  For prefetching their events while the top one runs. */
+static inline size_t evq_next_slots(const evq *q, uint32_t slots[4])
+{
+    size_t k = q->heap_n > 5 ? 4 : (q->heap_n ? q->heap_n - 1 : 0);
+    for (size_t i = 0; i < k; i++)
+        slots[i] = q->heap[1 + i].slot;
+    return k;
+}
 static inline size_t evq_size(const evq *q)
 {
     return q->n;
