@@ -400,6 +400,68 @@ Test(stats, reservoir_beyond_cap_keeps_moments_exact)
     stats_acc_free(&a);
 }
 
+/* The reservoir draws inline what it drew through GSL: the kept samples
+ * equal algorithm L written with gsl_rng_uniform_int/_pos, slot for slot,
+ * for several caps (so stored quantiles keep their bits). */
+Test(stats, reservoir_equals_gsl_algorithm_l)
+{
+    const size_t caps[] = { 1, 3, 100, 1000 };
+    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+        size_t cap = caps[c];
+        uint64_t key = rng_key(9, c, 0, 0);
+        stats_acc a;
+        stats_acc_init(&a, STATS_TALLY, cap, key);
+        double *ref = malloc(cap * sizeof *ref);
+        gsl_rng *r = NULL;
+        double w = 0, next = 0;
+        for (long i = 1; i <= 200000; i++) {
+            double x = (double)i;
+            cr_assert_eq(stats_tally_add(&a, x), 0);
+            if ((size_t)i <= cap) {
+                ref[i - 1] = x;
+                continue;
+            }
+            if (!r) {
+                r = rng_stream_new(key);
+                w = exp(log(gsl_rng_uniform_pos(r)) / (double)cap);
+                next = (double)cap + floor(log(gsl_rng_uniform_pos(r)) / log1p(-w)) + 1;
+            }
+            if ((double)i < next)
+                continue;
+            ref[gsl_rng_uniform_int(r, (unsigned long)cap)] = x;
+            w *= exp(log(gsl_rng_uniform_pos(r)) / (double)cap);
+            next += floor(log(gsl_rng_uniform_pos(r)) / log1p(-w)) + 1;
+        }
+        cr_assert_eq(a.nsamples, cap);
+        for (size_t k = 0; k < cap; k++)
+            cr_assert_eq(a.samples[k], ref[k], "cap %zu slot %zu", cap, k);
+        gsl_rng_free(r);
+        free(ref);
+        stats_acc_free(&a);
+    }
+}
+
+/* sim_ns rounds as llround does (halves away from zero), inline. */
+Test(engine, sim_ns_is_llround)
+{
+    const double edge[] = { 0.0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994,
+                            -0.49999999999999994, 4503599627370495.5, 4503599627370496.0,
+                            9007199254740993.0, -4503599627370495.5, 1e18, -1e18,
+                            9223372036854774784.0 - 2048.0, -9223372036854774784.0 };
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        cr_assert_eq(sim_ns(edge[i]), (int64_t)llround(edge[i]), "%.17g", edge[i]);
+    gsl_rng *r = rng_stream_new(77);
+    for (int k = 0; k < 200000; k++) {
+        double x = (gsl_rng_uniform(r) - 0.5) * ldexp(1.0, (int)gsl_rng_uniform_int(r, 63));
+        cr_assert_eq(sim_ns(x), (int64_t)llround(x), "%.17g", x);
+        double h = floor(x) + 0.5; /* exact halves */
+        cr_assert_eq(sim_ns(h), (int64_t)llround(h), "%.17g", h);
+    }
+    gsl_rng_free(r);
+    cr_assert_eq(sim_ns(9223372036854774784.0), SIM_TIME_MAX);
+    cr_assert_eq(sim_ns(NAN), SIM_TIME_MAX);
+}
+
 Test(stats, level_time_average)
 {
     stats_acc a;
