@@ -207,9 +207,9 @@ static void evq_spill(evq *q)
 static void evq_rebuild(evq *q)
 {
     assert(q->overflow_n > 0);
+    int64_t lo = q->overflow_min;
     evq_entry *ov = q->overflow;
     size_t n_ov = q->overflow_n;
-    int64_t lo = q->overflow_min;
     /* by_bits[k]: entries whose offset from lo has bit length k. */
     size_t by_bits[65] = { 0 };
     for (size_t k = 0; k < n_ov; k++) {
