@@ -6,8 +6,6 @@
 #include "phold.h"
 #include "cfg.h"
 
-#include <gsl/gsl_randist.h>
-
 #include "rng.h"
 #include <math.h>
 
@@ -18,6 +16,7 @@ typedef struct phold_state {
     int self;
     gsl_rng *rng;
     double exp_mean_ns; /* mean - lookahead */
+    rng_range lps;      /* gsl_rng_uniform_int(rng, lps) without a division */
     int m_events, m_remote;
 } phold_state;
 
@@ -47,16 +46,20 @@ static int phold_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->self = sim_self(sim);
     s->rng = sim_stream(sim, "events");
     s->exp_mean_ns = (double)(s->p->mean_ns - s->p->lookahead_ns);
+    s->lps = rng_range_of((uint32_t)s->p->lps);
     s->m_events = sim_metric(sim, "event_rate", "1/s", 1.0, STATS_RATE,
                              "PHOLD events per simulated second");
     s->m_remote = sim_metric(sim, "remote", "events", 1.0, STATS_COUNT,
                              "events sent to a random LP");
-    double mean = (double)s->p->mean_ns;
-    /* Stops at the first failure (out of memory for events): scheduling
-     * on after it would only retry the failing allocation lps times. */
+    /* Initial events at lookahead + Exp(mean - lookahead), as ROSS draws
+     * them (tw_rand_exponential(mean - lookahead) + lookahead), so the
+     * first steps already have the steady-state mean and a short run
+     * processes as many events as the peers'.  Stops at the first failure
+     * (out of memory for events): scheduling on after it would only retry
+     * the failing allocation lps times. */
     for (int64_t lp = 0; lp < s->p->lps && !sim_failed(sim); lp++)
         for (int64_t k = 0; k < s->p->population; k++) {
-            int64_t t = sim_ns(gsl_ran_exponential(s->rng, mean));
+            int64_t t = sim_ns(rng_exponential(s->rng, s->exp_mean_ns));
             sim_schedule(sim, sim_time_add(t, s->p->lookahead_ns), s->self, PHOLD_EVENT,
                          (uint32_t)lp);
         }
@@ -67,9 +70,9 @@ static void phold_event(sim_t *sim, void *state, const sim_event *ev)
 {
     phold_state *s = state;
     uint32_t dest = ev->target;
-    int remote = gsl_rng_uniform(s->rng) < s->p->remote;
+    int remote = rng_uniform(s->rng) < s->p->remote;
     if (remote)
-        dest = (uint32_t)gsl_rng_uniform_int(s->rng, (unsigned long)s->p->lps);
+        dest = rng_uniform_range(s->rng, &s->lps);
     double step = rng_exponential(s->rng, s->exp_mean_ns);
     sim_schedule_in(sim, sim_time_add(s->p->lookahead_ns, sim_ns(step)), s->self,
                     PHOLD_EVENT, dest);

@@ -11,8 +11,8 @@
  *   lookahead   minimum time step                    (default 0.1ms)
  * Each event at time t schedules one event at t + lookahead +
  * Exp(mean - lookahead): the mean step is `mean`, as in ROSS.
- * Initial events are at Exp(mean) from 0 (ROSS: tw_rand_exponential(mean)
- * plus lookahead); see phold.c.
+ * Initial events are at lookahead + Exp(mean - lookahead) from 0, as in
+ * ROSS (tw_rand_exponential(mean - lookahead) + lookahead); see phold.c.
  */
 #ifndef MWRASP_PHOLD_H
 #define MWRASP_PHOLD_H

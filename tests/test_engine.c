@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <Random123/philox.h>
+
 #include "evq.h"
 #include "invariant.h"
 #include "rng.h"
@@ -278,6 +280,91 @@ Test(rng, uniform_moments)
     gsl_rng_free(r);
 }
 
+/* Every refill implementation gives Random123's philox4x32 for counters
+ * 1, 2, ... (read v[3], v[2], v[1], v[0]), across the 2^32 carry of the
+ * counter's low word too. */
+Test(rng, refill_variants_are_philox4x32_word_for_word)
+{
+    const uint64_t keys[] = { 0, 1, 0xdeadbeefcafef00dULL, UINT64_MAX };
+    const uint64_t starts[] = { 0, 5, 0xffffffffULL - 7, 0xfffffffffffffff0ULL };
+    int ran = 0;
+    for (int variant = 0; variant < 3; variant++) {
+        rng_state probe;
+        memset(&probe, 0, sizeof probe);
+        if (rng_refill_variant(&probe, variant) != 0)
+            continue; /* not in this build or on this machine */
+        for (size_t ki = 0; ki < sizeof keys / sizeof keys[0]; ki++)
+            for (size_t si = 0; si < sizeof starts / sizeof starts[0]; si++) {
+                rng_state st;
+                memset(&st, 0, sizeof st);
+                st.key[0] = (uint32_t)keys[ki];
+                st.key[1] = (uint32_t)(keys[ki] >> 32);
+                st.ctr = starts[si];
+                philox4x32_key_t k = { { st.key[0], st.key[1] } };
+                uint64_t c = starts[si];
+                for (int refill = 0; refill < 3; refill++) {
+                    cr_assert_eq(rng_refill_variant(&st, variant), 0);
+                    ran++;
+                    for (int b = 0; b < RNG_BLOCKS; b++) {
+                        c++;
+                        philox4x32_ctr_t in = { { (uint32_t)c, (uint32_t)(c >> 32), 0, 0 } };
+                        philox4x32_ctr_t out = philox4x32(in, k);
+                        for (int w = 3; w >= 0; w--)
+                            cr_assert_eq(st.buf[--st.left], out.v[w],
+                                         "variant %d key %zu start %zu block %d", variant, ki,
+                                         si, b);
+                    }
+                }
+            }
+    }
+    cr_assert_geq(ran, 48, "at least the portable variant ran");
+}
+
+/* The stream's words are Philox's own, in order: the same sequence the
+ * single-block generator gave before batching (its first words pinned
+ * here), so every stored result keeps its bits. */
+Test(rng, stream_starts_at_counter_one)
+{
+    gsl_rng *r = rng_stream_new(0x0123456789abcdefULL);
+    philox4x32_key_t k = { { 0x89abcdefu, 0x01234567u } };
+    for (uint32_t c = 1; c <= 100; c++) {
+        philox4x32_ctr_t in = { { c, 0, 0, 0 } };
+        philox4x32_ctr_t out = philox4x32(in, k);
+        for (int w = 3; w >= 0; w--)
+            cr_assert_eq(gsl_rng_get(r), out.v[w]);
+    }
+    gsl_rng_free(r);
+}
+
+/* The inline draws equal GSL's, drawing the same words. */
+Test(rng, inline_draws_equal_gsl)
+{
+    const uint32_t ns[] = { 1, 2, 3, 7, 1000, 1024, 1u << 20, 1000003, 0x7fffffffu,
+                            0x80000000u, 0x80000001u, 0xfffffffeu, 0xffffffffu };
+    for (size_t i = 0; i < sizeof ns / sizeof ns[0]; i++) {
+        gsl_rng *a = rng_stream_new(rng_key(5, i, 0, 0));
+        gsl_rng *b = rng_stream_new(rng_key(5, i, 0, 0));
+        rng_range rr = rng_range_of(ns[i]);
+        for (int k = 0; k < 20000; k++) {
+            cr_assert_eq(rng_uniform_range(a, &rr), (uint32_t)gsl_rng_uniform_int(b, ns[i]),
+                         "n = %u, draw %d", ns[i], k);
+            cr_assert_eq(rng_uniform(a), gsl_rng_uniform(b));
+        }
+        gsl_rng_free(a);
+        gsl_rng_free(b);
+    }
+    /* The quotient trick is exact for every x against the hardest scales. */
+    const uint32_t scales[] = { 2, 3, 5, 7, 641, 65537, 4194303, 0x7fffffffu, 0xfffffffeu };
+    for (size_t i = 0; i < sizeof scales / sizeof scales[0]; i++) {
+        rng_range rr = { 1, scales[i], UINT64_MAX / scales[i] + 1 };
+        for (uint64_t x = 0; x <= 0xffffffffULL; x += 0xffffffffULL / 3000001) {
+            uint32_t xs[3] = { (uint32_t)x, (uint32_t)(x | 0xff), (uint32_t)(x - (x % scales[i])) };
+            for (int j = 0; j < 3; j++)
+                cr_assert_eq((uint32_t)(((rng_u128)xs[j] * rr.magic) >> 64), xs[j] / scales[i]);
+        }
+    }
+}
+
 /* ---- stats ---- */
 
 Test(stats, tally_exact_quantiles_below_cap)
@@ -313,6 +400,68 @@ Test(stats, reservoir_beyond_cap_keeps_moments_exact)
     cr_assert_lt(fabs(r.p50 - 499.5), 25);
     cr_assert_lt(fabs(r.p99 - 989.0), 8);
     stats_acc_free(&a);
+}
+
+/* The reservoir draws inline what it drew through GSL: the kept samples
+ * equal algorithm L written with gsl_rng_uniform_int/_pos, slot for slot,
+ * for several caps (so stored quantiles keep their bits). */
+Test(stats, reservoir_equals_gsl_algorithm_l)
+{
+    const size_t caps[] = { 1, 3, 100, 1000 };
+    for (size_t c = 0; c < sizeof caps / sizeof caps[0]; c++) {
+        size_t cap = caps[c];
+        uint64_t key = rng_key(9, c, 0, 0);
+        stats_acc a;
+        stats_acc_init(&a, STATS_TALLY, cap, key);
+        double *ref = malloc(cap * sizeof *ref);
+        gsl_rng *r = NULL;
+        double w = 0, next = 0;
+        for (long i = 1; i <= 200000; i++) {
+            double x = (double)i;
+            cr_assert_eq(stats_tally_add(&a, x), 0);
+            if ((size_t)i <= cap) {
+                ref[i - 1] = x;
+                continue;
+            }
+            if (!r) {
+                r = rng_stream_new(key);
+                w = exp(log(gsl_rng_uniform_pos(r)) / (double)cap);
+                next = (double)cap + floor(log(gsl_rng_uniform_pos(r)) / log1p(-w)) + 1;
+            }
+            if ((double)i < next)
+                continue;
+            ref[gsl_rng_uniform_int(r, (unsigned long)cap)] = x;
+            w *= exp(log(gsl_rng_uniform_pos(r)) / (double)cap);
+            next += floor(log(gsl_rng_uniform_pos(r)) / log1p(-w)) + 1;
+        }
+        cr_assert_eq(a.nsamples, cap);
+        for (size_t k = 0; k < cap; k++)
+            cr_assert_eq(a.samples[k], ref[k], "cap %zu slot %zu", cap, k);
+        gsl_rng_free(r);
+        free(ref);
+        stats_acc_free(&a);
+    }
+}
+
+/* sim_ns rounds as llround does (halves away from zero), inline. */
+Test(engine, sim_ns_is_llround)
+{
+    const double edge[] = { 0.0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994,
+                            -0.49999999999999994, 4503599627370495.5, 4503599627370496.0,
+                            9007199254740993.0, -4503599627370495.5, 1e18, -1e18,
+                            9223372036854774784.0 - 2048.0, -9223372036854774784.0 };
+    for (size_t i = 0; i < sizeof edge / sizeof edge[0]; i++)
+        cr_assert_eq(sim_ns(edge[i]), (int64_t)llround(edge[i]), "%.17g", edge[i]);
+    gsl_rng *r = rng_stream_new(77);
+    for (int k = 0; k < 200000; k++) {
+        double x = (gsl_rng_uniform(r) - 0.5) * ldexp(1.0, (int)gsl_rng_uniform_int(r, 63));
+        cr_assert_eq(sim_ns(x), (int64_t)llround(x), "%.17g", x);
+        double h = floor(x) + 0.5; /* exact halves */
+        cr_assert_eq(sim_ns(h), (int64_t)llround(h), "%.17g", h);
+    }
+    gsl_rng_free(r);
+    cr_assert_eq(sim_ns(9223372036854774784.0), SIM_TIME_MAX);
+    cr_assert_eq(sim_ns(NAN), SIM_TIME_MAX);
 }
 
 Test(stats, level_time_average)

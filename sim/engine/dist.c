@@ -68,7 +68,9 @@ int64_t dist_sample_ns(const dist_t *d, gsl_rng *r)
         return 0;
     if (x >= 9223372036854775807.0)
         return INT64_MAX;
-    return (int64_t)llround(x);
+    /* llround(x) for 0 < x < 2^63, inline: i and x - i are exact. */
+    int64_t i = (int64_t)x;
+    return i + (x - (double)i >= 0.5);
 }
 
 double dist_mean(const dist_t *d)

@@ -13,7 +13,8 @@
  *  4. Bucket b in [cur, nbuckets) holds only times in
  *     [rung_start + b*2^shift, rung_start + (b+1)*2^shift); buckets below
  *     cur are empty; the overflow holds only times at or after the rung's
- *     end; rung_start <= split.
+ *     end; rung_start <= split.  Nodes are used by bucket lists only, so
+ *     when the rung is used up (or dissolved) every node is free.
  *  5. split == EVQ_SMALL: the far tier is empty (a small calendar is just
  *     the heap; it spills into the far tier at EVQ_SPILL entries).
  *  6. node_cap >= n, so moving an entry into the far tier (replace_top,
@@ -21,6 +22,15 @@
  * Each entry enters the overflow at most once, is moved into a bucket by
  * at most one rebuild, and is poured into the heap once: O(1) amortised,
  * plus heap steps on a heap the size of one bucket.
+ *
+ * Memory access: the overflow is an array, appended to and scanned in
+ * order.  A rebuild counting-sorts it into node[] from index 0 (all nodes
+ * are free then, invariant 4), so each bucket's entries are one run of
+ * consecutive nodes linked in order, and the pours that follow walk node[]
+ * and next[] forward.  Only entries pushed into the live rung later are
+ * linked from scattered nodes.  (With the overflow and the buckets as
+ * linked lists, every rebuild and every pour was a chain of dependent
+ * cache misses at 1 M pending entries.)
  *
  * Heap sifts move a "hole" instead of swapping, one write per level.
  * Removal sifts bottom-up (Wegener): the hole goes down to a leaf along
@@ -106,37 +116,46 @@ static void evq_reset(evq *q)
     q->rung_start = 0;
     q->shift = 0;
     q->cur = q->nbuckets = 0;
-    q->overflow = EVQ_NIL;
     q->overflow_n = 0;
     q->overflow_min = INT64_MAX;
     q->overflow_max = 0;
     q->heap_limit = EVQ_HEAP_MAX;
 }
 
+/* Appends e to the overflow (capacity node_cap >= n, invariant 6). */
+static inline void evq_overflow_add(evq *q, evq_entry e)
+{
+    q->overflow[q->overflow_n++] = e;
+    if (e.time < q->overflow_min)
+        q->overflow_min = e.time;
+    if (e.time > q->overflow_max)
+        q->overflow_max = e.time;
+}
+
+/* Every node is free (no bucket list left): hand them out from 0 again. */
+static inline void evq_nodes_all_free(evq *q)
+{
+    q->free_node = EVQ_NIL;
+    q->node_used = 0;
+}
+
 /* Links e into its bucket or the overflow; e.time >= split (invariant 1).
  * A free node exists by invariant 6. */
 static inline void evq_far_insert(evq *q, evq_entry e)
 {
+    uint64_t b = ((uint64_t)e.time - q->rung_start) >> q->shift;
+    if (b >= q->nbuckets) {
+        evq_overflow_add(q, e);
+        return;
+    }
     uint32_t i = q->free_node;
     if (i != EVQ_NIL)
         q->free_node = q->next[i];
     else
         i = q->node_used++;
     q->node[i] = e;
-    uint64_t b = ((uint64_t)e.time - q->rung_start) >> q->shift;
-    uint32_t *head;
-    if (b < q->nbuckets) {
-        head = &q->bucket[b];
-    } else {
-        head = &q->overflow;
-        q->overflow_n++;
-        if (e.time < q->overflow_min)
-            q->overflow_min = e.time;
-        if (e.time > q->overflow_max)
-            q->overflow_max = e.time;
-    }
-    q->next[i] = *head;
-    *head = i;
+    q->next[i] = q->bucket[b];
+    q->bucket[b] = i;
 }
 
 /* Heap size that triggers a spill: twice what the heap holds now, so a
@@ -158,19 +177,10 @@ static inline void evq_free_node(evq *q, uint32_t i)
  * later times to the overflow, from which the next rung is built. */
 static void evq_spill(evq *q)
 {
-    for (uint32_t b = q->cur; b < q->nbuckets; b++) {
-        for (uint32_t i = q->bucket[b], nx; i != EVQ_NIL; i = nx) {
-            nx = q->next[i];
-            int64_t t = q->node[i].time;
-            q->next[i] = q->overflow;
-            q->overflow = i;
-            q->overflow_n++;
-            if (t < q->overflow_min)
-                q->overflow_min = t;
-            if (t > q->overflow_max)
-                q->overflow_max = t;
-        }
-    }
+    for (uint32_t b = q->cur; b < q->nbuckets; b++)
+        for (uint32_t i = q->bucket[b]; i != EVQ_NIL; i = q->next[i])
+            evq_overflow_add(q, q->node[i]);
+    evq_nodes_all_free(q);
     int64_t t0 = q->heap[0].time;
     q->split = q->rung_start = (uint64_t)t0 + 1;
     q->cur = q->nbuckets = 0;
@@ -199,13 +209,15 @@ static void evq_rebuild(evq *q)
 {
     INVARIANT(q->overflow_n > 0, "a rebuild has an overflow to spread");
     int64_t lo = q->overflow_min;
+    evq_entry *ov = q->overflow;
+    size_t n_ov = q->overflow_n;
     /* by_bits[k]: entries whose offset from lo has bit length k. */
     size_t by_bits[65] = { 0 };
-    for (uint32_t i = q->overflow; i != EVQ_NIL; i = q->next[i]) {
-        uint64_t d = (uint64_t)q->node[i].time - (uint64_t)lo;
+    for (size_t k = 0; k < n_ov; k++) {
+        uint64_t d = (uint64_t)ov[k].time - (uint64_t)lo;
         by_bits[d ? 64 - __builtin_clzll(d) : 0]++;
     }
-    size_t need = q->overflow_n - q->overflow_n / 4, covered = 0;
+    size_t need = n_ov - n_ov / 4, covered = 0;
     unsigned bits = 0;
     for (; bits < 64; bits++) {
         covered += by_bits[bits];
@@ -233,36 +245,51 @@ static void evq_rebuild(evq *q)
     while ((range >> shift) >= want)
         shift++;
     uint32_t nb = (uint32_t)(range >> shift) + 1;
+    uint64_t start = (uint64_t)lo;
+    /* Counting sort into node[0, m): bucket[b] first counts bucket b's
+     * entries, then (prefix sums) marks the end of its run, and the
+     * scatter fills each run backwards, leaving bucket[b] at its start. */
+    uint32_t *cnt = q->bucket;
     for (uint32_t b = 0; b < nb; b++)
-        q->bucket[b] = EVQ_NIL;
-    q->rung_start = (uint64_t)lo;
+        cnt[b] = 0;
+    for (size_t k = 0; k < n_ov; k++) {
+        uint64_t b = ((uint64_t)ov[k].time - start) >> shift;
+        if (b < nb)
+            cnt[b]++;
+    }
+    uint32_t m = 0;
+    for (uint32_t b = 0; b < nb; b++) {
+        m += cnt[b];
+        cnt[b] = m;
+    }
+    evq_nodes_all_free(q); /* the old rung is used up (invariant 4) */
+    q->overflow_n = 0;
+    q->overflow_min = INT64_MAX;
+    q->overflow_max = 0;
+    for (size_t k = 0; k < n_ov; k++) {
+        evq_entry e = ov[k];
+        uint64_t b = ((uint64_t)e.time - start) >> shift;
+        if (b < nb)
+            q->node[--cnt[b]] = e;
+        else
+            evq_overflow_add(q, e); /* in place: writes only at or below k */
+    }
+    /* Link each run in order; an empty bucket's run is empty. */
+    for (uint32_t k = 0; k + 1 < m; k++)
+        q->next[k] = k + 1;
+    for (uint32_t b = 0; b < nb; b++) {
+        uint32_t end = b + 1 < nb ? cnt[b + 1] : m;
+        if (cnt[b] == end)
+            cnt[b] = EVQ_NIL;
+        else
+            q->next[end - 1] = EVQ_NIL;
+    }
+    q->node_used = m;
+    q->rung_start = start;
     q->split = q->rung_start;
     q->shift = shift;
     q->nbuckets = nb;
     q->cur = 0;
-    uint32_t rest = q->overflow;
-    q->overflow = EVQ_NIL;
-    q->overflow_n = 0;
-    q->overflow_min = INT64_MAX;
-    q->overflow_max = 0;
-    for (uint32_t i = rest, nx; i != EVQ_NIL; i = nx) {
-        nx = q->next[i];
-        int64_t t = q->node[i].time;
-        uint64_t b = ((uint64_t)t - q->rung_start) >> shift;
-        uint32_t *head;
-        if (b < nb) {
-            head = &q->bucket[b];
-        } else {
-            head = &q->overflow; /* at or after the rung's end (invariant 4) */
-            q->overflow_n++;
-            if (t < q->overflow_min)
-                q->overflow_min = t;
-            if (t > q->overflow_max)
-                q->overflow_max = t;
-        }
-        q->next[i] = *head;
-        *head = i;
-    }
 }
 
 /* Out of memory while pouring bucket cur: put back what was poured, then
@@ -366,8 +393,9 @@ int evq_init(evq *q, size_t initial_cap)
     q->heap = malloc(q->heap_cap * sizeof *q->heap);
     q->node = malloc(q->node_cap * sizeof *q->node);
     q->next = malloc(q->node_cap * sizeof *q->next);
+    q->overflow = malloc(q->node_cap * sizeof *q->overflow);
     q->bucket = malloc(q->bucket_cap * sizeof *q->bucket);
-    if (!q->heap || !q->node || !q->next || !q->bucket)
+    if (!q->heap || !q->node || !q->next || !q->overflow || !q->bucket)
         goto oom;
     return 0;
 oom:
@@ -382,6 +410,7 @@ void evq_free(evq *q)
     free(q->heap);
     free(q->node);
     free(q->next);
+    free(q->overflow);
     free(q->bucket);
     *q = (evq){ 0 };
 }
@@ -401,6 +430,10 @@ static int evq_grow_nodes(evq *q)
     if (!next)
         return -1; /* node[] is merely larger than needed */
     q->next = next;
+    evq_entry *ov = realloc(q->overflow, cap * sizeof *ov);
+    if (!ov)
+        return -1; /* as above */
+    q->overflow = ov;
     q->node_cap = cap;
     return 0;
 }

@@ -8,10 +8,12 @@
  *
  * Near tier: a small 4-ary min-heap of the entries earlier than `split`.
  * Far tier: a "rung" of buckets of width 2^shift ns, each an unsorted
- * singly linked list, plus an unsorted overflow list for times beyond the
+ * singly linked list, plus an unsorted overflow array for times beyond the
  * rung.  When the heap runs dry the next non-empty bucket is poured into
  * it; when the rung runs dry it is rebuilt from the overflow, sized from
- * the overflow's time range.  Push and pop are O(1) amortised plus a heap
+ * the overflow's time range, by a counting sort that lays each bucket's
+ * entries out contiguously (so pours and rebuilds stream through memory
+ * instead of chasing pointers across it).  Push and pop are O(1) amortised plus a heap
  * step on a bucket-sized heap.  Small calendars (fewer than EVQ_SPILL
  * entries since they were last empty) stay in the heap alone.  See
  * bench/README.md for the measurements against the plain 4-ary heap.
@@ -53,14 +55,15 @@ typedef struct evq {
     uint32_t cur;        /* buckets [cur, nbuckets) are still pending */
     uint32_t nbuckets, bucket_cap;
     uint32_t *bucket;    /* list heads, EVQ_NIL when empty */
-    uint32_t overflow;   /* list of entries at or after the rung's end */
+    evq_entry *overflow; /* [0, overflow_n): entries at or after the rung's end */
     size_t overflow_n;
     int64_t overflow_min, overflow_max;
     evq_entry *node;
     uint32_t *next;
     uint32_t free_node;  /* free list through next[] */
     uint32_t node_used;  /* nodes ever handed out */
-    size_t node_cap;     /* >= n, so moving an entry to the far tier never allocates */
+    size_t node_cap;     /* >= n (also overflow's capacity), so moving an entry
+                          * to the far tier never allocates */
 } evq;
 
 /* 0 on success, -1 on out of memory. */
@@ -88,6 +91,16 @@ static inline const evq_entry *evq_top(const evq *q)
 {
     return q->n ? &q->heap[0] : NULL;
 }
+/* The entries that can become the earliest once it is removed (without a
+ * push): the root's children in the 4-ary heap, at most 4, into slots[];
+ * returns how many.  For prefetching their events while the top one runs. */
+static inline size_t evq_next_slots(const evq *q, uint32_t slots[4])
+{
+    size_t k = q->heap_n > 5 ? 4 : (q->heap_n ? q->heap_n - 1 : 0);
+    for (size_t i = 0; i < k; i++)
+        slots[i] = q->heap[1 + i].slot;
+    return k;
+}
 static inline size_t evq_size(const evq *q)
 {
     return q->n;
@@ -96,7 +109,7 @@ static inline size_t evq_size(const evq *q)
 static inline size_t evq_bytes(const evq *q)
 {
     return q->heap_cap * sizeof(evq_entry) +
-           q->node_cap * (sizeof(evq_entry) + sizeof(uint32_t)) +
+           q->node_cap * (2 * sizeof(evq_entry) + sizeof(uint32_t)) +
            (size_t)q->bucket_cap * sizeof(uint32_t);
 }
 

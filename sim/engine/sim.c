@@ -55,6 +55,9 @@ struct sim {
     err_t error;
 };
 
+/* Pool size (slots) from which sim_run prefetches the next candidates. */
+#define SIM_PREFETCH_SLOTS (UINT32_C(1) << 16)
+
 static inline sim_event *sim_slot(const sim_t *sim, uint32_t slot)
 {
     return &sim->blocks[slot >> SIM_BLOCK_SHIFT][slot & (SIM_BLOCK_EVENTS - 1)];
@@ -208,6 +211,18 @@ int sim_run(sim_t *sim, err_t *e)
         }
         sim_event *ev = sim_slot(sim, top->slot);
         sim->head.now_ns = t;
+        /* The next event is one of the root's children or one this event
+         * schedules: start loading the children's pool slots now, so that
+         * on large calendars (the pool is 40 MB at 1 M LPs) their misses
+         * overlap this event's handler instead of stalling the next pop.
+         * Only where the pool outgrows the caches (2.5 MB, 64 Ki slots):
+         * below that the prefetches find the lines there already and cost
+         * about 10 % more instructions per event for nothing (measured). */
+        if (sim->nslots >= SIM_PREFETCH_SLOTS) {
+            uint32_t next[4];
+            for (size_t i = 0, k = evq_next_slots(q, next); i < k; i++)
+                __builtin_prefetch(sim_slot(sim, next[i]));
+        }
         if (ev->state == SIM_EV_PENDING) {
             sim_event fired = *ev;
             sim_release_event(sim, ev);

@@ -44,12 +44,23 @@ void stats_acc_free(stats_acc *a)
 
 /* Algorithm L's state once the reservoir is full: W and the index (1-based
  * count of observations) of the next one to keep. */
+/* gsl_rng_uniform_pos(r), bit for bit, inline (the reservoir's streams are
+ * rng.h's Philox streams). */
+static inline double stats_uniform_pos(gsl_rng *r)
+{
+    double u;
+    do
+        u = rng_uniform(r);
+    while (u == 0.0);
+    return u;
+}
+
 static void stats_reservoir_start(stats_acc *a)
 {
     gsl_rng *r = a->reservoir_rng;
-    a->reservoir_w = exp(log(gsl_rng_uniform_pos(r)) / (double)a->cap);
+    a->reservoir_w = exp(log(stats_uniform_pos(r)) / (double)a->cap);
     a->reservoir_next = (double)a->cap +
-                        floor(log(gsl_rng_uniform_pos(r)) / log1p(-a->reservoir_w)) + 1;
+                        floor(log(stats_uniform_pos(r)) / log1p(-a->reservoir_w)) + 1;
 }
 
 static int stats_keep_sample(stats_acc *a, double x)
@@ -82,10 +93,19 @@ static int stats_keep_sample(stats_acc *a, double x)
      * replacements cost one comparison and no random numbers. */
     if (a->n < a->reservoir_next)
         return 0;
+    /* The same draws as gsl_rng_uniform_int/_pos, inline; the slot's range
+     * is worked out once per reservoir (caps are at most 1e8 from a
+     * scenario; a larger one takes GSL's path). */
     gsl_rng *r = a->reservoir_rng;
-    a->samples[gsl_rng_uniform_int(r, (unsigned long)a->cap)] = x;
-    a->reservoir_w *= exp(log(gsl_rng_uniform_pos(r)) / (double)a->cap);
-    a->reservoir_next += floor(log(gsl_rng_uniform_pos(r)) / log1p(-a->reservoir_w)) + 1;
+    if (a->cap <= UINT32_MAX) {
+        if (a->reservoir_range.n != a->cap)
+            a->reservoir_range = rng_range_of((uint32_t)a->cap);
+        a->samples[rng_uniform_range(r, &a->reservoir_range)] = x;
+    } else {
+        a->samples[gsl_rng_uniform_int(r, (unsigned long)a->cap)] = x;
+    }
+    a->reservoir_w *= exp(log(stats_uniform_pos(r)) / (double)a->cap);
+    a->reservoir_next += floor(log(stats_uniform_pos(r)) / log1p(-a->reservoir_w)) + 1;
     return 0;
 }
 

@@ -50,6 +50,8 @@
 #include <stdint.h>
 #include <gsl/gsl_rng.h>
 
+#include "rng.h"
+
 typedef enum stats_kind {
     STATS_TALLY, STATS_LEVEL, STATS_COUNT, STATS_RATE, STATS_VALUE
 } stats_kind;
@@ -84,6 +86,7 @@ typedef struct stats_acc {
     size_t nsamples, alloc, cap;
     gsl_rng *reservoir_rng;  /* created lazily when the cap is reached */
     double reservoir_w, reservoir_next; /* algorithm L state */
+    rng_range reservoir_range;          /* slot draws in [0, cap), set lazily */
     uint64_t reservoir_key;
     /* censored observations (TTE): count, and the first `cap` kept */
     double ncens;
