@@ -5,51 +5,6 @@
 
 #include <gsl/gsl_rng.h>
 
-/* Sorts the n distinct keys of a ascending and returns the sorted array:
- * a itself, or tmp (n entries) holding them.  count: n + 1 words of
- * workspace.  One bucket pass over the keys' range (about one key per
- * bucket, stable), then an insertion sort that only fixes order inside
- * buckets; input already sorted (constant delays) is returned at once.
- * Arrival times are spread too evenly for the quicksort this replaced to
- * beat its branch mispredictions. */
-static uint64_t *sort_u64(uint64_t *a, uint64_t *tmp, uint32_t *count, uint32_t n)
-{
-    if (n < 2)
-        return a;
-    uint64_t lo = a[0], hi = a[0];
-    int sorted = 1;
-    for (uint32_t i = 1; i < n; i++) {
-        uint64_t k = a[i];
-        sorted &= a[i - 1] <= k;
-        lo = k < lo ? k : lo;
-        hi = k > hi ? k : hi;
-    }
-    if (sorted)
-        return a;
-    uint64_t range = hi - lo; /* > 0: keys are distinct */
-    unsigned range_bits = 64 - (unsigned)__builtin_clzll(range);
-    unsigned n_bits = 32 - (unsigned)__builtin_clz(n);
-    unsigned shift = range_bits > n_bits ? range_bits - n_bits : 0;
-    while ((range >> shift) >= n)
-        shift++;
-    uint32_t nb = (uint32_t)(range >> shift) + 1; /* <= n */
-    memset(count, 0, ((size_t)nb + 1) * sizeof *count);
-    for (uint32_t i = 0; i < n; i++)
-        count[((a[i] - lo) >> shift) + 1]++;
-    for (uint32_t b = 1; b < nb; b++)
-        count[b] += count[b - 1]; /* count[b]: first index of bucket b */
-    for (uint32_t i = 0; i < n; i++)
-        tmp[count[(a[i] - lo) >> shift]++] = a[i];
-    for (uint32_t i = 1; i < n; i++) {
-        uint64_t t = tmp[i];
-        uint32_t j = i;
-        for (; j > 0 && tmp[j - 1] > t; j--)
-            tmp[j] = tmp[j - 1];
-        tmp[j] = t;
-    }
-    return tmp;
-}
-
 static uint32_t cast_alloc(cstate *s)
 {
     if (s->cast_free != UINT32_MAX) {
@@ -63,10 +18,10 @@ static uint32_t cast_alloc(cstate *s)
         return UINT32_MAX;
     ccast *c = &s->casts[id];
     memset(c, 0, sizeof *c);
-    c->deliv = malloc(((size_t)s->n + 1) * sizeof *c->deliv);
+    int rc = network_mcast_init(&s->net, &c->mc);
     c->aux = malloc((size_t)s->ring * 2 * sizeof *c->aux);
-    if (!c->deliv || !c->aux) {
-        free(c->deliv);
+    if (rc || !c->aux) {
+        network_mcast_release(&c->mc);
         free(c->aux);
         return UINT32_MAX;
     }
@@ -107,8 +62,8 @@ void cs_cast_send(sim_t *sim, cstate *s, uint32_t from, const cmsg *m, uint32_t 
     c->msg = *m;
     c->digest1 = digest1;
     c->verifies = verifies;
-    c->base_ns = send_ns;
-    c->n = c->next = c->refs = 0;
+    network_mcast_begin(&c->mc, send_ns);
+    c->refs = 0;
     c->chain_done = 0;
     if (aux)
         memcpy(c->aux, aux, (size_t)s->ring * 2 * sizeof *aux);
@@ -126,13 +81,7 @@ void cs_cast_send(sim_t *sim, cstate *s, uint32_t from, const cmsg *m, uint32_t 
         int64_t extra = faulty_sender ? sender_fault(s, x) : 0;
         if (extra < 0)
             continue;
-        int64_t arr = network_arrival(&s->net, send_ns, from, j, bytes, cls);
-        if (arr < 0)
-            continue;
-        uint64_t off = (uint64_t)(arr + extra - send_ns);
-        if (off >= (UINT64_C(1) << 48))
-            continue; /* held back for more than 78 hours: never arrives */
-        c->deliv[c->n++] = off << 16 | j;
+        network_mcast_add(&s->net, &c->mc, from, j, bytes, cls, extra);
     }
     if (from < s->n) {
         s->msgs_total += sent;
@@ -142,17 +91,12 @@ void cs_cast_send(sim_t *sim, cstate *s, uint32_t from, const cmsg *m, uint32_t 
     } else {
         sim_count(sim, s->m_client_messages, sent);
     }
-    if (!c->n) {
+    if (!network_mcast_pending(&c->mc)) {
         cs_cast_release(s, id);
         return;
     }
-    uint64_t *sorted = sort_u64(c->deliv, s->sort_tmp, s->sort_count, c->n);
-    if (sorted != c->deliv) { /* same size: the buffers trade places */
-        s->sort_tmp = c->deliv;
-        c->deliv = sorted;
-    }
-    sim_event *ev = sim_schedule(sim, send_ns + (int64_t)(c->deliv[0] >> 16), s->self,
-                                 EV_CAST, 0);
+    network_mcast_sort(&s->net, &c->mc);
+    sim_event *ev = sim_schedule(sim, network_mcast_due(&c->mc), s->self, EV_CAST, 0);
     ev->data.u32[0] = id;
 }
 

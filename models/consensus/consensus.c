@@ -81,19 +81,18 @@ static void deliver(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, uint8_t ve
 static void on_cast(sim_t *sim, cstate *s, uint32_t id)
 {
     ccast *c = &s->casts[id];
-    uint64_t off = c->deliv[c->next] >> 16;
+    int64_t due = network_mcast_due(&c->mc);
     c->refs++; /* keep aux alive while this handler delivers */
-    while (c->next < c->n && (c->deliv[c->next] >> 16) == off) {
-        uint32_t j = (uint32_t)(c->deliv[c->next++] & 0xFFFF);
+    uint32_t j;
+    while (network_mcast_take(&c->mc, due, &j)) {
         cmsg m = c->msg;
         if (s->nodes[j].side == 1)
             m.digest = c->digest1;
         deliver(sim, s, j, &m, c->verifies);
         c = &s->casts[id]; /* deliver may have grown the cast array */
     }
-    if (c->next < c->n) {
-        sim_event *ev = sim_schedule(sim, c->base_ns + (int64_t)(c->deliv[c->next] >> 16),
-                                     s->self, EV_CAST, 0);
+    if (network_mcast_pending(&c->mc)) {
+        sim_event *ev = sim_schedule(sim, network_mcast_due(&c->mc), s->self, EV_CAST, 0);
         ev->data.u32[0] = id;
     } else {
         c->chain_done = 1;
@@ -196,11 +195,9 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->nvtab = calloc((size_t)s->n * s->ring, sizeof *s->nvtab);
     s->scratch_cap = 2 * s->ring + 64;
     s->scratch = malloc(s->scratch_cap * sizeof *s->scratch);
-    s->sort_tmp = malloc(((size_t)s->n + 1) * sizeof *s->sort_tmp);
-    s->sort_count = malloc(((size_t)s->n + 2) * sizeof *s->sort_count);
     s->nbatches = 2; /* 0: none, 1: the null request */
     s->nblocks = 1;  /* genesis */
-    if (!s->nodes || !s->slots || !s->nvtab || !s->scratch || !s->sort_tmp || !s->sort_count ||
+    if (!s->nodes || !s->slots || !s->nvtab || !s->scratch ||
         cs_grow((void **)&s->batches, &s->batches_cap, 64, sizeof *s->batches) ||
         cs_grow((void **)&s->blocks, &s->blocks_cap, 64, sizeof *s->blocks) ||
         cs_grow((void **)&s->decided, &s->decided_cap, 1024, sizeof *s->decided))
@@ -397,7 +394,7 @@ static void consensus_release(void *state)
         for (uint32_t i = 0; i < s->n; i++)
             free(s->nodes[i].q);
     for (uint32_t i = 0; i < s->ncasts; i++) {
-        free(s->casts[i].deliv);
+        network_mcast_release(&s->casts[i].mc);
         free(s->casts[i].aux);
     }
     free(s->casts);
@@ -410,8 +407,6 @@ static void consensus_release(void *state)
     free(s->blocks);
     free(s->decided);
     free(s->scratch);
-    free(s->sort_tmp);
-    free(s->sort_count);
 }
 
 /* Measured on consensus_5_nodes and consensus_127_nodes: about 4 n^2

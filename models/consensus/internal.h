@@ -5,10 +5,11 @@
  *
  * Structure.  All replicas, the client and the safety checker live in one
  * model state; they interact only through messages that travel the
- * network as engine events.  A broadcast is one "cast": the sender draws
- * every copy's arrival time, the copies are sorted, and one calendar event
- * walks them in arrival order (all copies due at the same instant in one
- * handler call).  The calendar therefore holds O(broadcasts in flight)
+ * network as engine events.  A broadcast is one "cast", a network_mcast
+ * (models/network.h) plus the message: the sender draws every copy's
+ * arrival time, the copies are sorted, and one calendar event walks them
+ * in arrival order (all copies due at the same instant in one handler
+ * call).  The calendar therefore holds O(broadcasts in flight)
  * entries instead of O(messages), and no memory is allocated per message:
  * casts come from a free list whose delivery arrays are sized once.  A
  * message is 24 bytes (cmsg) and rides in event payloads; bodies that do
@@ -96,12 +97,10 @@ static inline uint32_t msg_from(const cmsg *m) { return m->kind_from >> 8; }
 typedef struct ccast {
     cmsg msg;
     uint32_t digest1;    /* digest for side-1 recipients */
-    uint32_t n, next;    /* copies, next to deliver */
     uint32_t refs;       /* deferred processings still reading aux */
     uint32_t next_free;
     uint8_t verifies, chain_done;
-    int64_t base_ns;
-    uint64_t *deliv;     /* sorted (arrival - base) << 16 | recipient */
+    network_mcast mc;    /* the copies, in arrival order */
     uint32_t *aux;       /* 2 * ring words */
 } ccast;
 
@@ -188,8 +187,6 @@ typedef struct cstate {
     uint32_t decided_cap, decided_prefix;
     uint32_t *scratch;
     uint32_t scratch_cap;
-    uint64_t *sort_tmp;      /* n + 1 keys, the size of a cast's deliv */
-    uint32_t *sort_count;    /* n + 2 bucket counters */
     uint32_t max_view;       /* highest view installed by a primary */
     int64_t vc_first_ns;     /* first view-change start since last install */
     uint32_t live_honest;
