@@ -109,7 +109,7 @@ void cs_client_next_arrival(sim_t *sim, cstate *s)
  * which then also schedules its next arrival (before the broadcast, so the
  * calendar's tie order is the built-in client's as it always was). */
 void cs_client_submit(sim_t *sim, cstate *s, int32_t origin_model, uint32_t origin_entity,
-                          uint64_t origin_id)
+                      uint64_t origin_id)
 {
     if (s->nreqs == UINT32_MAX - 1 ||
         cs_grow((void **)&s->reqs, &s->reqs_cap, s->nreqs + 1, sizeof *s->reqs)) {
@@ -157,7 +157,7 @@ void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m)
 }
 
 void cs_reply_to_client(sim_t *sim, cstate *s, uint32_t r, uint32_t view, uint32_t seq,
-                            uint32_t batch)
+                        uint32_t batch)
 {
     uint32_t k = cs_batch_count(s, batch);
     if (!k)

@@ -384,7 +384,7 @@ void cs_pbft_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t targe
 }
 
 void cs_pbft_on_view_change(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
-                                const uint32_t *aux)
+                            const uint32_t *aux)
 {
     cnode *x = &s->nodes[r];
     /* A colluding equivocator takes the views it is primary of (honestly),
@@ -423,7 +423,7 @@ void cs_pbft_on_view_change(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
 }
 
 void cs_pbft_on_new_view(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
-                             const uint32_t *o)
+                         const uint32_t *o)
 {
     cnode *x = &s->nodes[r];
     uint32_t v = m->view;
