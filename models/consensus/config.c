@@ -1,6 +1,7 @@
 /* config.c - the consensus section of a scenario, the maintenance calendar
  * and the order-statistics helper (see consensus.h). */
 #include "internal.h"
+#include "cfg.h"
 
 #include <math.h>
 #include <stdio.h>
