@@ -73,10 +73,17 @@ extern const sim_model attacks_model;
  * it (the agents or consensus model's own detectors): then data.u32[1] =
  * the affected entity and data.u32[2] = the response_type, and the attack
  * that compromised that agent / replica is looked up. */
-#define ATTACKS_EV_DETECTED 50   /* data.u32[0] = response_source */
-#define ATTACKS_EV_CONTAINED 51  /* containment finished */
-#define ATTACKS_EV_KEYS_ROTATED 52   /* target ignored: every live key rotated */
-#define ATTACKS_EV_KEYS_EXPANDED 53  /* target ignored: data.u32[0] = new key bits */
+typedef enum attacks_kind {
+    ATTACKS_EV_DETECTED = 1,  /* data.u32[0] = response_source */
+    ATTACKS_EV_CONTAINED,     /* containment finished */
+    ATTACKS_EV_KEYS_ROTATED,  /* target ignored: every live key rotated */
+    ATTACKS_EV_KEYS_EXPANDED, /* target ignored: data.u32[0] = new key bits */
+    /* the model's own */
+    ATTACKS_EV_LAUNCH,        /* a timeline item starts */
+    ATTACKS_EV_MEASURE,       /* a Grover search ends */
+    ATTACKS_EV_MONITOR,       /* the attack's monitor detects it */
+    ATTACKS_EV_FLOOD          /* the next request of an auth flood */
+} attacks_kind;
 
 typedef enum attacks_type {
     ATTACKS_GROVER = 0, ATTACKS_HNDL, ATTACKS_AGENT_COMPROMISE,

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "agents.h"
 #include "attacks.h"
 #include "canaries.h"
 #include "consensus.h"
@@ -23,7 +24,6 @@
 
 #define RESPONSE_MAX_FALSE 8
 
-enum { EV_CLASSIFIED = 1, EV_STEP_DONE = 2, EV_FALSE_POSITIVE = 3 };
 
 typedef enum response_step {
     STEP_CLASSIFY = 0, STEP_CONTAIN, STEP_ROTATE, STEP_EXPAND, STEP_ISOLATE,
@@ -200,7 +200,7 @@ static void response_next_false(sim_t *sim, response_state *s, int i)
     double gap = rng_exponential(s->fp_rng, 1e9 / s->p->fp[i].rate_per_s);
     if (gap >= (double)(sim_end_time(sim) - sim_now(sim)))
         return;
-    sim_schedule_in(sim, (int64_t)llround(gap), s->self, EV_FALSE_POSITIVE, (uint32_t)i);
+    sim_schedule_in(sim, (int64_t)llround(gap), s->self, RESPONSE_EV_FALSE_POSITIVE, (uint32_t)i);
 }
 
 static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
@@ -318,7 +318,7 @@ static void response_detect(sim_t *sim, response_state *s, int type, unsigned so
     sim_count(sim, s->m_type[type], 1);
     int64_t d = dist_sample_ns(&s->p->step[STEP_CLASSIFY], s->steps_rng);
     sim_tally(sim, s->m_step[STEP_CLASSIFY], (double)d);
-    sim_schedule_in(sim, d, s->self, EV_CLASSIFIED, id);
+    sim_schedule_in(sim, d, s->self, RESPONSE_EV_CLASSIFIED, id);
 }
 
 /* Duration of a step made of `n` sub-actions: their sum when sequential,
@@ -366,9 +366,8 @@ static void response_classified(sim_t *sim, response_state *s, uint32_t id)
     in->severity = (uint8_t)sev;
     sim_count(sim, s->m_sev[sev], 1);
     if (s->escalation >= 0) {
-        sim_event *ev = sim_schedule_in(sim, 0, s->escalation, ESCALATION_EV_INCIDENT, id);
-        ev->data.u32[0] = in->type;
-        ev->data.u32[1] = (uint32_t)sev;
+        escalation_incident_msg m = { id, in->type, (uint32_t)sev };
+        escalation_send_incident(sim, s->escalation, sim_now(sim), &m);
     }
     int64_t t = 0;
     for (int step = STEP_CONTAIN; step < NSTEPS; step++) {
@@ -377,7 +376,7 @@ static void response_classified(sim_t *sim, response_state *s, uint32_t id)
         int64_t d = response_step_time(s, in, step);
         t = s->p->parallel ? d : t + d;
         sim_tally(sim, s->m_step[step], (double)d);
-        sim_event *ev = sim_schedule_in(sim, t, s->self, EV_STEP_DONE, id);
+        sim_event *ev = sim_schedule_in(sim, t, s->self, RESPONSE_EV_STEP_DONE, id);
         ev->data.u32[0] = (uint32_t)step;
         in->pending++;
     }
@@ -397,10 +396,8 @@ static void response_step_done(sim_t *sim, response_state *s, uint32_t id, int s
         }
         if (s->p->fence_nodes && s->consensus >= 0 &&
             in->type == RESPONSE_CONSENSUS_FAILURE && in->entity != RESPONSE_NO_ENTITY) {
-            sim_event *ev = sim_schedule_in(sim, 0, s->consensus, CONSENSUS_EV_SET_BEHAVIOUR,
-                                            in->entity);
-            ev->data.u32[0] = CONSENSUS_CRASH;
-            ev->data.f64[1] = 0;
+            consensus_set_behaviour_msg m = { in->entity, CONSENSUS_CRASH, 0 };
+            consensus_send_set_behaviour(sim, s->consensus, now, &m);
         }
         break;
     case STEP_ROTATE:
@@ -417,12 +414,12 @@ static void response_step_done(sim_t *sim, response_state *s, uint32_t id, int s
         break;
     case STEP_ISOLATE:
         if (s->p->isolate_agents_event && s->agents >= 0)
-            sim_schedule_in(sim, 0, s->agents, RESPONSE_AGENTS_EV_ISOLATE, in->entity);
+            agents_send_isolate(sim, s->agents, now, &(agents_isolate_msg){ in->entity });
         break;
     case STEP_CANARIES:
         if (s->canaries >= 0 && s->p->reactive_canaries > 0) {
-            sim_event *ev = sim_schedule_in(sim, 0, s->canaries, CANARIES_EV_DEPLOY, 0);
-            ev->data.u64[0] = (uint64_t)s->p->reactive_canaries;
+            canaries_deploy_msg m = { (uint64_t)s->p->reactive_canaries };
+            canaries_send_deploy(sim, s->canaries, now, &m);
         }
         break;
     default:
@@ -443,13 +440,13 @@ static void response_event(sim_t *sim, void *state, const sim_event *ev)
         response_detect(sim, s, (int)ev->data.u32[0], ev->data.u32[1], ev->data.u32[2],
                         ev->data.u32[3], ev->data.f64[2]);
         break;
-    case EV_CLASSIFIED:
+    case RESPONSE_EV_CLASSIFIED:
         response_classified(sim, s, ev->target);
         break;
-    case EV_STEP_DONE:
+    case RESPONSE_EV_STEP_DONE:
         response_step_done(sim, s, ev->target, (int)ev->data.u32[0]);
         break;
-    case EV_FALSE_POSITIVE: {
+    case RESPONSE_EV_FALSE_POSITIVE: {
         const response_false *f = &s->p->fp[ev->target];
         sim_count(sim, s->m_false, 1);
         response_detect(sim, s, f->type, RESPONSE_SRC_BACKGROUND, RESPONSE_NO_ATTACK,

@@ -33,7 +33,7 @@
  *   key rotation done  -> attacks ATTACKS_EV_KEYS_ROTATED,
  *                         fragments FRAGMENTS_EV_REFRESH
  *   key expansion done -> attacks ATTACKS_EV_KEYS_EXPANDED (expanded_bits)
- *   isolation done     -> agents RESPONSE_AGENTS_EV_ISOLATE, only when
+ *   isolation done     -> agents AGENTS_EV_ISOLATE, only when
  *                         isolate_agents_event is true (contract below)
  *   reactive canaries  -> canaries CANARIES_EV_DEPLOY (reactive_canaries)
  *   classification     -> escalation ESCALATION_EV_INCIDENT (every incident)
@@ -55,7 +55,7 @@
  *   expanded_bits    key size after key-space expansion     (256)
  *   reactive_canaries  canaries deployed per incident       (100)
  *   fence_nodes      crash-fence a detected Byzantine node  (true)
- *   isolate_agents_event  send RESPONSE_AGENTS_EV_ISOLATE   (true)
+ *   isolate_agents_event  send AGENTS_EV_ISOLATE            (true)
  *   merge            one incident per attack: later detections of an attack
  *                    with an open or closed incident are counted only (true)
  *   false_positives  list of {type, rate, confidence}: Poisson detections
@@ -117,12 +117,13 @@ typedef enum response_source {
  *                 replica index for consensus_failure) or RESPONSE_NO_ENTITY
  *   data.f64[2] = confidence in [0, 1]
  * Use response_detection() to fill it. */
-#define RESPONSE_EV_DETECTION 50
+typedef enum response_kind {
+    RESPONSE_EV_DETECTION = 1, /* response_detection */
+    RESPONSE_EV_CLASSIFIED,    /* an incident's classification ends */
+    RESPONSE_EV_STEP_DONE,     /* one of its steps ends */
+    RESPONSE_EV_FALSE_POSITIVE /* a background detection */
+} response_kind;
 
-/* RESPONSE_AGENTS_EV_ISOLATE: response -> agents (the agents model
- * handles it; sent only with isolate_agents_event: true).  target = agent index
- * to isolate (stop its traffic, clear its compromise); no payload. */
-#define RESPONSE_AGENTS_EV_ISOLATE 11
 
 /* Schedules a RESPONSE_EV_DETECTION at time `at` to the model with id
  * response_id (no-op when response_id < 0). */

@@ -96,7 +96,7 @@ void cs_cast_send(sim_t *sim, cstate *s, uint32_t from, const cmsg *m, uint32_t 
         return;
     }
     network_mcast_sort(&s->net, &c->mc);
-    sim_event *ev = sim_schedule(sim, network_mcast_due(&c->mc), s->self, EV_CAST, 0);
+    sim_event *ev = sim_schedule(sim, network_mcast_due(&c->mc), s->self, CONSENSUS_EV_CAST, 0);
     ev->data.u32[0] = id;
 }
 
@@ -122,7 +122,7 @@ void cs_unicast_send(sim_t *sim, cstate *s, uint32_t from, uint32_t to, const cm
     int64_t arr = network_arrival(&s->net, send_ns, from, to, bytes, cls);
     if (arr < 0)
         return;
-    sim_event *ev = sim_schedule(sim, arr, s->self, EV_MSG, to);
+    sim_event *ev = sim_schedule(sim, arr, s->self, CONSENSUS_EV_MSG, to);
     memcpy(&ev->data, m, sizeof *m);
 }
 

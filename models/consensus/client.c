@@ -102,14 +102,13 @@ void cs_client_next_arrival(sim_t *sim, cstate *s)
     int64_t gap = s->p->has_interval
                       ? dist_sample_ns(&s->p->request_interval, s->r_client)
                       : sim_ns(rng_exponential(s->r_client, 1e9 / s->p->request_rate_per_s));
-    sim_schedule_in(sim, gap, s->self, EV_ARRIVAL, 0);
+    sim_schedule_in(sim, gap, s->self, CONSENSUS_EV_ARRIVAL, 0);
 }
 
-/* Broadcasts a new request; origin_model < 0 for the built-in client,
- * which then also schedules its next arrival (before the broadcast, so the
+/* Broadcasts a new request; origin NULL for the built-in client, which
+ * then also schedules its next arrival (before the broadcast, so the
  * calendar's tie order is the built-in client's as it always was). */
-void cs_client_submit(sim_t *sim, cstate *s, int32_t origin_model, uint32_t origin_entity,
-                      uint64_t origin_id)
+void cs_client_submit(sim_t *sim, cstate *s, const consensus_client_request_msg *origin)
 {
     if (s->nreqs == UINT32_MAX - 1 ||
         cs_grow((void **)&s->reqs, &s->reqs_cap, s->nreqs + 1, sizeof *s->reqs)) {
@@ -117,8 +116,10 @@ void cs_client_submit(sim_t *sim, cstate *s, int32_t origin_model, uint32_t orig
         return;
     }
     uint32_t id = s->nreqs++;
-    s->reqs[id] = (creq){ sim_now(sim), 0, 0, 0, origin_model, origin_entity, origin_id };
-    if (origin_model < 0)
+    s->reqs[id] = origin ? (creq){ sim_now(sim), 0, 0, 0, origin->reply_kind, origin->model,
+                                   origin->entity, origin->id }
+                         : (creq){ sim_now(sim), 0, 0, 0, 0, -1, 0, 0 };
+    if (!origin)
         cs_client_next_arrival(sim, s);
     cmsg m = make_msg(M_REQUEST, s->client, 0, id, 0);
     cs_cast_send(sim, s, s->client, &m, 0, -1, C_REQUEST,
@@ -127,7 +128,7 @@ void cs_client_submit(sim_t *sim, cstate *s, int32_t origin_model, uint32_t orig
 
 void cs_client_arrival(sim_t *sim, cstate *s)
 {
-    cs_client_submit(sim, s, -1, 0, 0);
+    cs_client_submit(sim, s, NULL);
 }
 
 void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m)
@@ -148,10 +149,9 @@ void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m)
         sim_tally(sim, s->m_latency, (double)(now - r->arrive_ns));
         sim_count(sim, s->m_throughput, 1);
         if (r->origin_model >= 0) {
-            sim_event *ev = sim_schedule_in(sim, 0, r->origin_model, CONSENSUS_EV_COMMITTED,
-                                            r->origin_entity);
-            ev->data.u64[0] = r->origin_id;
-            ev->data.i64[1] = r->arrive_ns;
+            consensus_committed_msg done = { r->origin_id, r->arrive_ns };
+            sim_send(sim, now, r->origin_model, r->origin_kind, r->origin_entity, &done,
+                     sizeof done);
         }
     }
 }

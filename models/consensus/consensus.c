@@ -74,7 +74,7 @@ static void deliver(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, uint8_t ve
     uint32_t kind = msg_kind(m);
     if (kind == M_VIEWCHANGE || kind == M_NEWVIEW)
         s->casts[m->aux2].refs++;
-    sim_event *ev = sim_schedule(sim, done, s->self, EV_PROCESS, r);
+    sim_event *ev = sim_schedule(sim, done, s->self, CONSENSUS_EV_PROCESS, r);
     memcpy(&ev->data, m, sizeof *m);
 }
 
@@ -92,7 +92,7 @@ static void on_cast(sim_t *sim, cstate *s, uint32_t id)
         c = &s->casts[id]; /* deliver may have grown the cast array */
     }
     if (network_mcast_pending(&c->mc)) {
-        sim_event *ev = sim_schedule(sim, network_mcast_due(&c->mc), s->self, EV_CAST, 0);
+        sim_event *ev = sim_schedule(sim, network_mcast_due(&c->mc), s->self, CONSENSUS_EV_CAST, 0);
         ev->data.u32[0] = id;
     } else {
         c->chain_done = 1;
@@ -260,16 +260,16 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
         if (p->faults[g].start_ns == 0)
             cs_on_fault_start(sim, s, (uint32_t)g);
         else
-            sim_schedule(sim, p->faults[g].start_ns, s->self, EV_FAULT, (uint32_t)g);
+            sim_schedule(sim, p->faults[g].start_ns, s->self, CONSENSUS_EV_FAULT, (uint32_t)g);
     }
     if (p->failures)
         for (uint32_t i = 0; i < s->n; i++)
             sim_schedule_in(sim, dist_sample_ns(&p->time_to_failure, s->r_avail), s->self,
-                            EV_FAIL, i);
+                            CONSENSUS_EV_FAIL, i);
     if (p->maintenance != CONSENSUS_MAINT_OFF) {
         int64_t t = consensus_next_maintenance(p, -1);
         if (t != SIM_TIME_MAX)
-            sim_schedule(sim, t, s->self, EV_MAINT, 0);
+            sim_schedule(sim, t, s->self, CONSENSUS_EV_MAINT, 0);
     }
     if (p->traffic)
         cs_client_next_arrival(sim, s);
@@ -281,20 +281,20 @@ static void consensus_event(sim_t *sim, void *state, const sim_event *ev)
     cstate *s = state;
     uint32_t r = ev->target;
     switch (ev->kind) {
-    case EV_ARRIVAL:
+    case CONSENSUS_EV_ARRIVAL:
         cs_client_arrival(sim, s);
         break;
-    case EV_CAST:
+    case CONSENSUS_EV_CAST:
         on_cast(sim, s, ev->data.u32[0]);
         break;
-    case EV_MSG: {
+    case CONSENSUS_EV_MSG: {
         cmsg m;
         memcpy(&m, &ev->data, sizeof m);
         uint32_t k = msg_kind(&m);
         deliver(sim, s, r, &m, k == M_HSNEWVIEW ? cert_verifies(s) : 1);
         break;
     }
-    case EV_PROCESS: {
+    case CONSENSUS_EV_PROCESS: {
         cmsg m;
         memcpy(&m, &ev->data, sizeof m);
         uint32_t k = msg_kind(&m);
@@ -304,33 +304,33 @@ static void consensus_event(sim_t *sim, void *state, const sim_event *ev)
             cast_unref(s, m.aux2);
         break;
     }
-    case EV_TIMER:
+    case CONSENSUS_EV_TIMER:
         cs_on_timer(sim, s, r, ev->data.u32[0]);
         break;
-    case EV_BATCH:
+    case CONSENSUS_EV_BATCH:
         s->nodes[r].batch_armed = 0;
         if (s->p->protocol == CONSENSUS_PBFT)
             cs_pbft_try_propose(sim, s, r);
         else
             cs_hs_try_propose(sim, s, r);
         break;
-    case EV_FAULT:
+    case CONSENSUS_EV_FAULT:
         cs_on_fault_start(sim, s, r);
         break;
-    case EV_FAIL:
+    case CONSENSUS_EV_FAIL:
         cs_node_down(sim, s, r, 1);
         sim_schedule_in(sim, dist_sample_ns(&s->p->time_to_repair, s->r_avail), s->self,
-                        EV_REPAIR, r);
+                        CONSENSUS_EV_REPAIR, r);
         break;
-    case EV_REPAIR:
+    case CONSENSUS_EV_REPAIR:
         cs_node_down(sim, s, r, -1);
         sim_schedule_in(sim, dist_sample_ns(&s->p->time_to_failure, s->r_avail), s->self,
-                        EV_FAIL, r);
+                        CONSENSUS_EV_FAIL, r);
         break;
-    case EV_MAINT:
+    case CONSENSUS_EV_MAINT:
         cs_on_maintenance(sim, s);
         break;
-    case EV_MAINT_NODE:
+    case CONSENSUS_EV_MAINT_NODE:
         if (r == UINT32_MAX) {
             for (uint32_t i = 0; i < s->n; i++)
                 cs_node_down(sim, s, i, (int)ev->data.i64[0]);
@@ -338,28 +338,44 @@ static void consensus_event(sim_t *sim, void *state, const sim_event *ev)
             cs_node_down(sim, s, r, (int)ev->data.i64[0]);
         }
         break;
-    case CONSENSUS_EV_CLIENT_REQUEST:
-        cs_client_submit(sim, s, (int32_t)ev->data.u32[2], ev->data.u32[3], ev->data.u64[0]);
+    case CONSENSUS_EV_CLIENT_REQUEST: {
+        consensus_client_request_msg m;
+        sim_payload(ev, &m, sizeof m);
+        cs_client_submit(sim, s, &m);
         break;
+    }
     case CONSENSUS_EV_SET_BEHAVIOUR: {
-        if (r >= s->n || ev->data.u32[0] > CONSENSUS_DROP) {
-            sim_fail(sim, "consensus: bad behaviour event for replica %u", r);
+        consensus_set_behaviour_msg m;
+        sim_payload(ev, &m, sizeof m);
+        if (m.replica >= s->n || m.behaviour > CONSENSUS_DROP) {
+            sim_fail(sim, "consensus: bad behaviour event for replica %u", m.replica);
             return;
         }
-        cnode *x = &s->nodes[r];
-        double param = ev->data.f64[1];
-        if (ev->data.u32[0] == CONSENSUS_DROP)
-            x->drop = param;
-        if (ev->data.u32[0] == CONSENSUS_DELAY) {
-            x->hold_own = dist_exponential(param);
+        cnode *x = &s->nodes[m.replica];
+        if (m.behaviour == CONSENSUS_DROP)
+            x->drop = m.param;
+        if (m.behaviour == CONSENSUS_DELAY) {
+            x->hold_own = dist_exponential(m.param);
             x->hold = &x->hold_own;
         }
-        cs_set_behaviour(sim, s, r, (int)ev->data.u32[0]);
+        cs_set_behaviour(sim, s, m.replica, (int)m.behaviour);
         break;
     }
     default:
         sim_fail(sim, "consensus: unknown event kind %u", ev->kind);
     }
+}
+
+void consensus_send_set_behaviour(sim_t *sim, int consensus, int64_t at,
+                                  const consensus_set_behaviour_msg *msg)
+{
+    sim_send(sim, at, consensus, CONSENSUS_EV_SET_BEHAVIOUR, msg->replica, msg, sizeof *msg);
+}
+
+void consensus_send_client_request(sim_t *sim, int consensus, int64_t at,
+                                   const consensus_client_request_msg *msg)
+{
+    sim_send(sim, at, consensus, CONSENSUS_EV_CLIENT_REQUEST, 0, msg, sizeof *msg);
 }
 
 static void consensus_finish(sim_t *sim, void *state)

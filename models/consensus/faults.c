@@ -80,20 +80,20 @@ void cs_on_maintenance(sim_t *sim, cstate *s)
     if (p->maintenance == CONSENSUS_MAINT_WHOLE) {
         for (uint32_t i = 0; i < s->n; i++)
             cs_node_down(sim, s, i, 1);
-        sim_event *ev = sim_schedule(sim, now + len, s->self, EV_MAINT_NODE, UINT32_MAX);
+        sim_event *ev = sim_schedule(sim, now + len, s->self, CONSENSUS_EV_MAINT_NODE, UINT32_MAX);
         ev->data.i64[0] = -1;
     } else {
         int64_t per = len / s->n;
         for (uint32_t i = 0; i < s->n; i++) {
-            sim_event *ev = sim_schedule(sim, now + per * i, s->self, EV_MAINT_NODE, i);
+            sim_event *ev = sim_schedule(sim, now + per * i, s->self, CONSENSUS_EV_MAINT_NODE, i);
             ev->data.i64[0] = 1;
-            ev = sim_schedule(sim, now + per * (i + 1), s->self, EV_MAINT_NODE, i);
+            ev = sim_schedule(sim, now + per * (i + 1), s->self, CONSENSUS_EV_MAINT_NODE, i);
             ev->data.i64[0] = -1;
         }
     }
     int64_t next = consensus_next_maintenance(p, now);
     if (next != SIM_TIME_MAX)
-        sim_schedule(sim, next, s->self, EV_MAINT, 0);
+        sim_schedule(sim, next, s->self, CONSENSUS_EV_MAINT, 0);
 }
 
 /* ------------------------------------------------------------------ */

@@ -78,7 +78,7 @@ void cs_hs_try_propose(sim_t *sim, cstate *s, uint32_t r)
             if (due > now) {
                 if (!x->batch_armed) {
                     x->batch_armed = 1;
-                    sim_schedule(sim, due, s->self, EV_BATCH, r);
+                    sim_schedule(sim, due, s->self, CONSENSUS_EV_BATCH, r);
                 }
                 continue;
             }

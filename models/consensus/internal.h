@@ -69,12 +69,6 @@ enum {
 /* Network classes; names in the same order for network.class_delay. */
 enum { C_REQUEST, C_PROPOSAL, C_VOTE, C_VIEWCHANGE, C_REPLY, C_COUNT };
 
-/* Event kinds. */
-enum {
-    EV_ARRIVAL = 1, EV_CAST, EV_MSG, EV_PROCESS, EV_TIMER, EV_BATCH,
-    EV_FAULT, EV_FAIL, EV_REPAIR, EV_MAINT, EV_MAINT_NODE
-};
-
 #define NULL_BATCH 1u           /* PBFT null request */
 #define BOGUS_DIGEST 0xFFFFFFFEu /* an equivocator's vote for nothing */
 #define SIDE_FAULTY 2
@@ -122,6 +116,7 @@ typedef struct creq {
     int64_t arrive_ns;
     uint32_t assigned;       /* view + 1 of the last proposal holding it */
     uint8_t done, committed;
+    uint16_t origin_kind;    /* the reply's event kind */
     int32_t origin_model;    /* -1: the built-in client; else who to tell */
     uint32_t origin_entity;
     uint64_t origin_id;
@@ -321,8 +316,7 @@ uint32_t cs_batch_twin(sim_t *sim, cstate *s, uint32_t b);
 void cs_batch_mark_assigned(cstate *s, uint32_t b, uint32_t view);
 uint32_t cs_batch_count(const cstate *s, uint32_t b);
 void cs_client_next_arrival(sim_t *sim, cstate *s);
-void cs_client_submit(sim_t *sim, cstate *s, int32_t origin_model, uint32_t origin_entity,
-                      uint64_t origin_id);
+void cs_client_submit(sim_t *sim, cstate *s, const consensus_client_request_msg *origin);
 void cs_client_arrival(sim_t *sim, cstate *s);
 void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m);
 void cs_reply_to_client(sim_t *sim, cstate *s, uint32_t r, uint32_t view, uint32_t seq,

@@ -8,7 +8,7 @@ void cs_timer_set(sim_t *sim, cstate *s, uint32_t r, int64_t delay)
     cnode *x = &s->nodes[r];
     x->timer_gen++;
     x->timer_armed = 1;
-    sim_event *ev = sim_schedule_in(sim, delay, s->self, EV_TIMER, r);
+    sim_event *ev = sim_schedule_in(sim, delay, s->self, CONSENSUS_EV_TIMER, r);
     ev->data.u32[0] = x->timer_gen;
 }
 

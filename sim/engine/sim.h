@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -208,6 +209,28 @@ int sim_cancel(sim_t *sim, sim_handle h);
 int sim_model_id(const sim_t *sim, const char *name);
 /* The id of the model currently being initialised or handling an event. */
 int sim_self(const sim_t *sim);
+
+/* Typed payloads.  A model's header declares one struct per event kind
+ * other models send it (SIM_PAYLOAD_FITS checks it fits an event) and a
+ * send function built on sim_send; its handler reads the struct back with
+ * sim_payload.  Nobody fills data.u32[k] by position across models. */
+#define SIM_PAYLOAD_FITS(type) \
+    _Static_assert(sizeof(type) <= sizeof(((sim_event *)0)->data), #type " fits an event payload")
+/* Schedules kind for (model, target) at `at` carrying size bytes of
+ * payload; a no-op when model < 0 (the peer is not in the scenario). */
+static inline void sim_send(sim_t *sim, int64_t at, int model, uint16_t kind, uint32_t target,
+                            const void *payload, size_t size)
+{
+    if (model < 0)
+        return;
+    sim_event *ev = sim_schedule(sim, at, model, kind, target);
+    memcpy(&ev->data, payload, size);
+}
+/* Copies ev's payload into out (size bytes, the struct sim_send sent). */
+static inline void sim_payload(const sim_event *ev, void *out, size_t size)
+{
+    memcpy(out, &ev->data, size);
+}
 
 /* A stream keyed by (seed, point, replication, model name + purpose).
  * Owned by the sim; the same purpose string returns the same stream. */
