@@ -15,7 +15,7 @@
  */
 #include "agents.h"
 #include "cfg.h"
-#include "response.h"
+#include "signals.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -36,7 +36,7 @@ typedef struct agents_review_item {
 
 typedef struct agents_state {
     const agents_params *p;
-    int self, auth, consensus, response;
+    int self, auth, consensus; /* the models it requests work from */
     agents_agent *agents;
     uint32_t count, dims;
     gsl_rng *auth_rng, *check_rng, *compromise_rng, *coord_rng, *behaviour_rng,
@@ -247,9 +247,10 @@ static void agents_flag(sim_t *sim, agents_state *s, uint32_t id, agents_agent *
         sim_tally(sim, s->m_delay_checks, (double)a->checks_since_compromise);
     }
     /* Every flag, true or false, opens (or joins) an incident. */
-    response_detection(sim, s->response, now, RESPONSE_AI_AGENT_COMPROMISE,
-                       RESPONSE_SRC_AGENT_DRIFT, 0, RESPONSE_NO_ATTACK, id,
-                       p->threshold > 0 ? 1.0 - exp(-score / p->threshold) : 1.0);
+    signal_detection d = { RESPONSE_AI_AGENT_COMPROMISE, RESPONSE_SRC_AGENT_DRIFT, 0,
+                           RESPONSE_NO_ATTACK, id,
+                           p->threshold > 0 ? 1.0 - exp(-score / p->threshold) : 1.0 };
+    sim_emit(sim, SIGNAL_DETECTION, &d);
     if (p->count_only)
         return;
     int manual = p->review_rule == AGENTS_REVIEW_SCORE
@@ -356,7 +357,6 @@ static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
     const agents_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
-    s->response = sim_model_id(sim, "response");
     s->auth = sim_model_id(sim, "auth");
     s->consensus = sim_model_id(sim, "consensus");
     s->count = (uint32_t)p->count;
@@ -507,13 +507,14 @@ static void agents_event(sim_t *sim, void *state, const sim_event *ev)
         agents_compromise_msg m;
         sim_payload(ev, &m, sizeof m);
         if (m.agent < s->count)
-            agents_compromise_agent(sim, s, m.agent, m.shift > 0 ? m.shift : s->p->compromise_shift);
+            agents_compromise_agent(sim, s, m.agent,
+                                    m.shift > 0 ? m.shift : s->p->compromise_shift);
         break;
     }
     case AGENTS_EV_ISOLATE: {
         /* Containment takes the agent out of service and restores its
          * profile: it stops being a compromise, detected or not. */
-        agents_isolate_msg m;
+        signal_agent_isolated m;
         sim_payload(ev, &m, sizeof m);
         if (m.agent >= s->count)
             break;
@@ -543,11 +544,6 @@ static void agents_event(sim_t *sim, void *state, const sim_event *ev)
 void agents_send_compromise(sim_t *sim, int agents, int64_t at, const agents_compromise_msg *msg)
 {
     sim_send(sim, at, agents, AGENTS_EV_COMPROMISE, msg->agent, msg, sizeof *msg);
-}
-
-void agents_send_isolate(sim_t *sim, int agents, int64_t at, const agents_isolate_msg *msg)
-{
-    sim_send(sim, at, agents, AGENTS_EV_ISOLATE, msg->agent, msg, sizeof *msg);
 }
 
 static void agents_finish(sim_t *sim, void *state)
@@ -603,6 +599,10 @@ static void agents_estimate(const void *params, sim_estimate *out)
     out->driver = "agents.count";
 }
 
+static const sim_subscription agents_subscriptions[] = {
+    { SIGNAL_AGENT_ISOLATED, AGENTS_EV_ISOLATE },
+};
+
 const sim_model agents_model = {
     .name = "agents",
     .summary = "agent population: OU/Brownian drift, auth traffic, drift detection, review",
@@ -614,6 +614,7 @@ const sim_model agents_model = {
     .finish = agents_finish,
     .release = agents_release,
     .estimate = agents_estimate,
+    SIM_SUBSCRIBE(agents_subscriptions),
 };
 
 double agents_cusum_arl_siegmund(double mean, double sd, double k, double h)

@@ -48,13 +48,14 @@
  *   review.reviewers    people serving the review queue        (default 2)
  *   review.time         review duration distribution           (default 2h)
  *
- * With a response model in the scenario, every flag is reported to it
- * (RESPONSE_EV_DETECTION, ai_agent_compromise) with confidence
+ * Every flag is raised as a detection (SIGNAL_DETECTION, ai_agent_compromise,
+ * which the response model hears when it is in the scenario) with confidence
  * 1 - exp(-score / threshold): 0.63 at the threshold, 0.86 at twice it,
  * 0.95 at three times (an ASSUMPTION; the runbook gives no mapping).
  *
  * Events this model accepts from others (agents_event below):
- *   AGENTS_EV_ISOLATE     from response: the agent is contained; its
+ *   AGENTS_EV_ISOLATE     SIGNAL_AGENT_ISOLATED (the response model's
+ *                         containment): the agent is contained; its
  *                         compromise (if any) is removed.
  *   AGENTS_EV_COMPROMISE  from attacks (agents_send_compromise).
  *   AGENTS_EV_COMMITTED   consensus's reply to a coordination request
@@ -73,7 +74,7 @@ extern const sim_model agents_model;
  * model's own. */
 typedef enum agents_kind {
     AGENTS_EV_COMPROMISE = 1,   /* agents_send_compromise */
-    AGENTS_EV_ISOLATE,          /* agents_send_isolate */
+    AGENTS_EV_ISOLATE,          /* SIGNAL_AGENT_ISOLATED (signals.h) */
     AGENTS_EV_COMMITTED,        /* consensus_committed_msg */
     AGENTS_EV_AUTH_TICK,
     AGENTS_EV_CHECK_TICK,
@@ -91,13 +92,6 @@ typedef struct agents_compromise_msg {
 } agents_compromise_msg;
 SIM_PAYLOAD_FITS(agents_compromise_msg);
 void agents_send_compromise(sim_t *sim, int agents, int64_t at, const agents_compromise_msg *msg);
-
-/* Isolates an agent at the event's time (the response model's containment). */
-typedef struct agents_isolate_msg {
-    uint32_t agent;
-} agents_isolate_msg;
-SIM_PAYLOAD_FITS(agents_isolate_msg);
-void agents_send_isolate(sim_t *sim, int agents, int64_t at, const agents_isolate_msg *msg);
 
 #define AGENTS_MAX_DIMENSIONS 8
 

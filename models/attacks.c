@@ -20,8 +20,8 @@
 #include "canaries.h"
 #include "consensus.h"
 #include "fragments.h"
-#include "response.h"
 #include "rng.h"
+#include "signals.h"
 
 
 #define SECONDS_PER_YEAR 31557600.0 /* Julian year */
@@ -60,7 +60,7 @@ typedef struct attacks_owned {
 
 typedef struct attacks_state {
     const attacks_params *p;
-    int self, response, canaries, fragments, agents, consensus, auth;
+    int self, canaries, fragments, agents, consensus, auth; /* peers it sends work to */
     gsl_rng *launch_rng, *grover_rng, *detect_rng, *target_rng, *flood_rng;
     attacks_instance *inst;
     size_t ninst, cap;
@@ -283,7 +283,6 @@ static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
     const attacks_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
-    s->response = sim_model_id(sim, "response");
     s->canaries = sim_model_id(sim, "canaries");
     s->fragments = sim_model_id(sim, "fragments");
     s->agents = sim_model_id(sim, "agents");
@@ -610,18 +609,21 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
         double conf = dist_sample(&a->confidence, s->detect_rng);
         /* Per-entity detections go out without the id, as the agents and
          * consensus detectors would send them (one incident per entity). */
-        response_detection(sim, s->response, now, (response_type)a->incident,
-                           RESPONSE_SRC_MONITOR,
-                           a->type == ATTACKS_GROVER ? RESPONSE_FLAG_GROVER : 0,
-                           entity == RESPONSE_NO_ENTITY ? ev->target : RESPONSE_NO_ATTACK,
-                           entity, conf);
+        signal_detection d = {
+            (uint32_t)a->incident, RESPONSE_SRC_MONITOR,
+            a->type == ATTACKS_GROVER ? RESPONSE_FLAG_GROVER : 0,
+            entity == RESPONSE_NO_ENTITY ? ev->target : RESPONSE_NO_ATTACK, entity, conf
+        };
+        sim_emit(sim, SIGNAL_DETECTION, &d);
         break;
     }
     case ATTACKS_EV_FLOOD:
         attacks_flood(sim, s, ev->target);
         break;
     case ATTACKS_EV_DETECTED: {
-        uint32_t id = attacks_resolve(s, ev->target, ev->data.u32[1], ev->data.u32[2]);
+        signal_attack m;
+        sim_payload(ev, &m, sizeof m);
+        uint32_t id = attacks_resolve(s, m.attack, m.entity, m.type);
         if (id != UINT32_MAX && !s->inst[id].detected) {
             s->inst[id].detected = 1;
             s->inst[id].detected_ns = now;
@@ -631,7 +633,9 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
         break;
     }
     case ATTACKS_EV_CONTAINED: {
-        uint32_t id = attacks_resolve(s, ev->target, ev->data.u32[1], ev->data.u32[2]);
+        signal_attack m;
+        sim_payload(ev, &m, sizeof m);
+        uint32_t id = attacks_resolve(s, m.attack, m.entity, m.type);
         if (id != UINT32_MAX && !s->inst[id].contained) {
             s->inst[id].contained = 1;
             sim_tally(sim, s->m_ttc, (double)(now - s->inst[id].start_ns));
@@ -642,10 +646,13 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
     case ATTACKS_EV_KEYS_ROTATED:
         s->rotations++;
         break;
-    case ATTACKS_EV_KEYS_EXPANDED:
-        if ((int64_t)ev->data.u32[0] > s->expanded_bits)
-            s->expanded_bits = (int64_t)ev->data.u32[0];
+    case ATTACKS_EV_KEYS_EXPANDED: {
+        signal_keys_expanded m;
+        sim_payload(ev, &m, sizeof m);
+        if ((int64_t)m.bits > s->expanded_bits)
+            s->expanded_bits = (int64_t)m.bits;
         break;
+    }
     default:
         sim_fail(sim, "attacks: unknown event kind %u", ev->kind);
     }
@@ -698,6 +705,13 @@ static void attacks_release(void *state)
     free(s->owned);
 }
 
+static const sim_subscription attacks_subscriptions[] = {
+    { SIGNAL_ATTACK_DETECTED, ATTACKS_EV_DETECTED },
+    { SIGNAL_CONTAINED, ATTACKS_EV_CONTAINED },
+    { SIGNAL_KEYS_ROTATED, ATTACKS_EV_KEYS_ROTATED },
+    { SIGNAL_KEYS_EXPANDED, ATTACKS_EV_KEYS_EXPANDED },
+};
+
 const sim_model attacks_model = {
     .name = "attacks",
     .summary = "attack timeline (Grover, HNDL, agent/node takeover, theft, recon, flood)",
@@ -708,4 +722,5 @@ const sim_model attacks_model = {
     .event = attacks_event,
     .finish = attacks_finish,
     .release = attacks_release,
+    SIM_SUBSCRIBE(attacks_subscriptions),
 };

@@ -68,16 +68,16 @@ extern const sim_model attacks_model;
 
 #define ATTACKS_MAX_TIMELINE 32
 
-/* Events accepted from the response model.  DETECTED and CONTAINED:
- * target = attack id, or RESPONSE_NO_ATTACK when the detector did not know
- * it (the agents or consensus model's own detectors): then data.u32[1] =
- * the affected entity and data.u32[2] = the response_type, and the attack
+/* Event kinds.  The first four are signals it subscribes to (signals.h).
+ * DETECTED and CONTAINED name the attack by id, or (RESPONSE_NO_ATTACK,
+ * when the detector did not know it: the agents or consensus model's own
+ * detectors) by the affected entity and the response_type, and the attack
  * that compromised that agent / replica is looked up. */
 typedef enum attacks_kind {
-    ATTACKS_EV_DETECTED = 1,  /* data.u32[0] = response_source */
-    ATTACKS_EV_CONTAINED,     /* containment finished */
-    ATTACKS_EV_KEYS_ROTATED,  /* target ignored: every live key rotated */
-    ATTACKS_EV_KEYS_EXPANDED, /* target ignored: data.u32[0] = new key bits */
+    ATTACKS_EV_DETECTED = 1,  /* SIGNAL_ATTACK_DETECTED */
+    ATTACKS_EV_CONTAINED,     /* SIGNAL_CONTAINED: containment finished */
+    ATTACKS_EV_KEYS_ROTATED,  /* SIGNAL_KEYS_ROTATED: every live key rotated */
+    ATTACKS_EV_KEYS_EXPANDED, /* SIGNAL_KEYS_EXPANDED */
     /* the model's own */
     ATTACKS_EV_LAUNCH,        /* a timeline item starts */
     ATTACKS_EV_MEASURE,       /* a Grover search ends */

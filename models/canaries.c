@@ -15,7 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "response.h"
+#include "signals.h"
 #include "rng.h"
 
 
@@ -31,7 +31,7 @@ typedef struct canaries_session {
 
 typedef struct canaries_state {
     const canaries_params *p;
-    int self, response;
+    int self;
     gsl_rng *touch_rng, *alert_rng, *false_rng;
     int64_t active;             /* K now, reactive deployments included */
     int64_t sweep_start_ns, sweep_count;
@@ -104,7 +104,6 @@ static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
     const canaries_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
-    s->response = sim_model_id(sim, "response");
     s->touch_rng = sim_stream(sim, "touches");
     s->alert_rng = sim_stream(sim, "alerts");
     s->false_rng = sim_stream(sim, "false_trips");
@@ -298,14 +297,16 @@ static void canaries_event(sim_t *sim, void *state, const sim_event *ev)
         double conf = dist_sample(&p->confidence, s->alert_rng);
         sim_count(sim, s->m_alerts, 1);
         if (ev->data.u32[0] == 1) {
-            response_detection(sim, s->response, now, (response_type)p->false_type,
-                               RESPONSE_SRC_CANARY, 0, RESPONSE_NO_ATTACK, RESPONSE_NO_ENTITY, conf);
+            signal_detection d = { (uint32_t)p->false_type, RESPONSE_SRC_CANARY, 0,
+                                   RESPONSE_NO_ATTACK, RESPONSE_NO_ENTITY, conf };
+            sim_emit(sim, SIGNAL_DETECTION, &d);
         } else {
             canaries_session *x = &s->sess[ev->target];
             x->alerted = 1;
             sim_tally(sim, s->m_alert_time, (double)(now - x->start_ns));
-            response_detection(sim, s->response, now, (response_type)x->type,
-                               RESPONSE_SRC_CANARY, x->flags, x->attack, RESPONSE_NO_ENTITY, conf);
+            signal_detection d = { (uint32_t)x->type, RESPONSE_SRC_CANARY, (uint16_t)x->flags,
+                                   x->attack, RESPONSE_NO_ENTITY, conf };
+            sim_emit(sim, SIGNAL_DETECTION, &d);
         }
         break;
     }

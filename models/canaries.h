@@ -12,7 +12,7 @@
  * blind (being rotated while `rotation.blind` is true).  The first trip ends
  * the session's touching (the attacker is detected; containment is the
  * response model's job) and raises an alert after `alert_latency`: a
- * RESPONSE_EV_DETECTION with the session's incident type, sent to response.
+ * SIGNAL_DETECTION (signals.h) with the session's incident type.
  *
  * Rotation: every `rotation.period` starting at `rotation.first`, all K
  * canaries are rotated, `rotation.workers` at a time, each taking

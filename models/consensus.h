@@ -15,7 +15,7 @@
  *   batch_timeout   wait this long for a full batch, 0 = none  (0)
  *   window          PBFT pipelining window (seqs in flight)    (10)
  *   view_change_confidence  confidence reported to the response model
- *                   (RESPONSE_EV_DETECTION, consensus_failure) for each
+ *                   (SIGNAL_DETECTION, consensus_failure) for each
  *                   view change; a fork reports 1.0             (0.7)
  *   view_timeout    request / view-change timeout, doubling on
  *                   consecutive view changes                    (500ms)

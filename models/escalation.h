@@ -26,7 +26,7 @@
 
 #include <stdint.h>
 
-#include "response.h"
+#include "signals.h"
 #include "sim.h"
 
 extern const sim_model escalation_model;

@@ -19,7 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "response.h"
+#include "signals.h"
 #include "rng.h"
 
 
@@ -48,7 +48,7 @@ typedef struct fragments_theft {
 
 typedef struct fragments_state {
     const fragments_params *p;
-    int self, response;
+    int self;
     gsl_rng *deal_rng, *read_rng, *theft_rng;
     fragments_item *items;
     uint64_t next_gen_id;
@@ -260,7 +260,6 @@ static int fragments_init(sim_t *sim, void *state, const void *params, err_t *e)
     const fragments_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
-    s->response = sim_model_id(sim, "response");
     s->deal_rng = sim_stream(sim, "deal");
     s->read_rng = sim_stream(sim, "reads");
     s->theft_rng = sim_stream(sim, "theft");
@@ -427,12 +426,14 @@ static void fragments_event(sim_t *sim, void *state, const sim_event *ev)
     case FRAGMENTS_EV_THEFT_END:
         s->thefts[ev->target].active = 0;
         break;
-    case FRAGMENTS_EV_DETECT:
+    case FRAGMENTS_EV_DETECT: {
         sim_count(sim, s->m_detections, 1);
-        response_detection(sim, s->response, sim_now(sim), RESPONSE_DATA_BREACH,
-                           RESPONSE_SRC_FRAGMENTS, 0, s->thefts[ev->target].attack,
-                           RESPONSE_NO_ENTITY, dist_sample(&p->detect_confidence, s->theft_rng));
+        signal_detection d = { RESPONSE_DATA_BREACH, RESPONSE_SRC_FRAGMENTS, 0,
+                               s->thefts[ev->target].attack, RESPONSE_NO_ENTITY,
+                               dist_sample(&p->detect_confidence, s->theft_rng) };
+        sim_emit(sim, SIGNAL_DETECTION, &d);
         break;
+    }
     case FRAGMENTS_EV_THEFT: {
         fragments_theft_msg m;
         sim_payload(ev, &m, sizeof m);
@@ -495,6 +496,10 @@ static void fragments_estimate(const void *params, sim_estimate *out)
     out->driver = "fragments.items";
 }
 
+static const sim_subscription fragments_subscriptions[] = {
+    { SIGNAL_KEYS_ROTATED, FRAGMENTS_EV_REFRESH },
+};
+
 const sim_model fragments_model = {
     .name = "fragments",
     .summary = "temporal fragmentation: k-of-n shares with 3-5 s expiry, reads, share theft",
@@ -506,4 +511,5 @@ const sim_model fragments_model = {
     .finish = fragments_finish,
     .release = fragments_release,
     .estimate = fragments_estimate,
+    SIM_SUBSCRIBE(fragments_subscriptions),
 };

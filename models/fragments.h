@@ -27,7 +27,7 @@
  * share the node holds.  The attacker wins when it holds k shares of one
  * generation of one item.  Each capture is noticed with probability
  * detect.probability and reported after detect.latency as a data_breach
- * detection.  FRAGMENTS_EV_REFRESH (emergency rotation, from response)
+ * detection.  FRAGMENTS_EV_REFRESH (SIGNAL_KEYS_ROTATED: emergency rotation)
  * deletes every share now and deals a new generation.
  *
  * Closed forms (refresh mode, theft for the whole run): per-epoch attacker
@@ -74,8 +74,8 @@ extern const sim_model fragments_model;
  * model's own. */
 typedef enum fragments_kind {
     FRAGMENTS_EV_THEFT = 1,  /* fragments_send_theft (attacks) */
-    FRAGMENTS_EV_REFRESH,    /* emergency re-share of every item now: all shares
-                              * deleted, a new generation dealt (keys rotated) */
+    FRAGMENTS_EV_REFRESH,    /* SIGNAL_KEYS_ROTATED: emergency re-share of every
+                              * item now, all shares deleted, a new generation dealt */
     FRAGMENTS_EV_DEAL,
     FRAGMENTS_EV_DELETE,
     FRAGMENTS_EV_READ,

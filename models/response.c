@@ -14,12 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "agents.h"
-#include "attacks.h"
 #include "canaries.h"
 #include "consensus.h"
 #include "escalation.h"
-#include "fragments.h"
 #include "rng.h"
 
 #define RESPONSE_MAX_FALSE 8
@@ -51,10 +48,6 @@ static const int action_count[RESPONSE_NSEVERITIES] = {2, 3, 3, 3};
 static const double step_median_ms[NSTEPS] = {1, 0, 5, 20, 10, 15, 10, 5};
 static const double action_median_ms[NACTIONS] = {2, 1, 5, 10, 5, 5, 20, 15, 50, 30, 10};
 
-const char *const response_type_names[] = {
-    "quantum_attack", "ai_agent_compromise", "consensus_failure", "data_breach", NULL,
-};
-const char *const response_severity_names[] = {"low", "medium", "high", "critical", NULL};
 static const char *const classification_names[] = {"intended", "as_written", NULL};
 
 typedef struct response_false {
@@ -84,7 +77,7 @@ typedef struct response_incident {
 
 typedef struct response_state {
     const response_params *p;
-    int self, attacks, canaries, fragments, escalation, agents, consensus;
+    int self, canaries, escalation, consensus; /* the models it requests work from */
     gsl_rng *steps_rng, *fp_rng;
     response_incident *inc;
     size_t ninc, cap;
@@ -93,16 +86,6 @@ typedef struct response_state {
     int m_step[NSTEPS], m_total, m_within, m_contain, m_incidents,
         m_sev[RESPONSE_NSEVERITIES], m_type[RESPONSE_NTYPES], m_false, m_merged;
 } response_state;
-
-const char *response_type_name(response_type t)
-{
-    return (unsigned)t < RESPONSE_NTYPES ? response_type_names[t] : "?";
-}
-
-const char *response_severity_name(response_severity s)
-{
-    return (unsigned)s < RESPONSE_NSEVERITIES ? response_severity_names[s] : "?";
-}
 
 response_severity response_classify(double confidence, int as_written)
 {
@@ -121,19 +104,6 @@ response_severity response_classify(double confidence, int as_written)
     return RESPONSE_LOW;
 }
 
-void response_detection(sim_t *sim, int response_id, int64_t at, response_type type,
-                        response_source source, unsigned flags, uint32_t attack,
-                        uint32_t entity, double confidence)
-{
-    if (response_id < 0)
-        return;
-    sim_event *ev = sim_schedule(sim, at, response_id, RESPONSE_EV_DETECTION, 0);
-    ev->data.u32[0] = (uint32_t)type;
-    ev->data.u32[1] = (uint32_t)source | (flags << 16);
-    ev->data.u32[2] = attack;
-    ev->data.u32[3] = entity;
-    ev->data.f64[2] = confidence;
-}
 
 static int response_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
@@ -208,11 +178,8 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
     response_state *s = state;
     s->p = params;
     s->self = sim_self(sim);
-    s->attacks = sim_model_id(sim, "attacks");
     s->canaries = sim_model_id(sim, "canaries");
-    s->fragments = sim_model_id(sim, "fragments");
     s->escalation = sim_model_id(sim, "escalation");
-    s->agents = sim_model_id(sim, "agents");
     s->consensus = sim_model_id(sim, "consensus");
     s->steps_rng = sim_stream(sim, "steps");
     s->fp_rng = sim_stream(sim, "false_positives");
@@ -290,11 +257,9 @@ static void response_detect(sim_t *sim, response_state *s, int type, unsigned so
         sim_count(sim, s->m_merged, 1);
         return;
     }
-    if (s->attacks >= 0 && (attack != RESPONSE_NO_ATTACK || entity != RESPONSE_NO_ENTITY)) {
-        sim_event *ev = sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_DETECTED, attack);
-        ev->data.u32[0] = source_flags & 0xffffu;
-        ev->data.u32[1] = entity;
-        ev->data.u32[2] = (uint32_t)type;
+    if (attack != RESPONSE_NO_ATTACK || entity != RESPONSE_NO_ENTITY) {
+        signal_attack sig = { attack, entity, (uint32_t)type, source_flags & 0xffffu };
+        sim_emit(sim, SIGNAL_ATTACK_DETECTED, &sig);
     }
     if (s->ninc == s->cap) {
         response_incident *n = realloc(s->inc, 2 * s->cap * sizeof *n);
@@ -389,10 +354,9 @@ static void response_step_done(sim_t *sim, response_state *s, uint32_t id, int s
     switch (step) {
     case STEP_CONTAIN:
         sim_tally(sim, s->m_contain, (double)(now - in->detected_ns));
-        if (s->attacks >= 0 && (in->attack != RESPONSE_NO_ATTACK || in->entity != RESPONSE_NO_ENTITY)) {
-            sim_event *ev = sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_CONTAINED, in->attack);
-            ev->data.u32[1] = in->entity;
-            ev->data.u32[2] = in->type;
+        if (in->attack != RESPONSE_NO_ATTACK || in->entity != RESPONSE_NO_ENTITY) {
+            signal_attack sig = { in->attack, in->entity, in->type, 0 };
+            sim_emit(sim, SIGNAL_CONTAINED, &sig);
         }
         if (s->p->fence_nodes && s->consensus >= 0 &&
             in->type == RESPONSE_CONSENSUS_FAILURE && in->entity != RESPONSE_NO_ENTITY) {
@@ -401,20 +365,16 @@ static void response_step_done(sim_t *sim, response_state *s, uint32_t id, int s
         }
         break;
     case STEP_ROTATE:
-        if (s->attacks >= 0)
-            sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_KEYS_ROTATED, 0);
-        if (s->fragments >= 0)
-            sim_schedule_in(sim, 0, s->fragments, FRAGMENTS_EV_REFRESH, 0);
+        sim_emit(sim, SIGNAL_KEYS_ROTATED,
+                 &(signal_keys_rotated){ (uint64_t)s->p->keys_per_rotation });
         break;
     case STEP_EXPAND:
-        if (s->attacks >= 0) {
-            sim_event *ev = sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_KEYS_EXPANDED, 0);
-            ev->data.u32[0] = (uint32_t)s->p->expanded_bits;
-        }
+        sim_emit(sim, SIGNAL_KEYS_EXPANDED,
+                 &(signal_keys_expanded){ (uint32_t)s->p->expanded_bits });
         break;
     case STEP_ISOLATE:
-        if (s->p->isolate_agents_event && s->agents >= 0)
-            agents_send_isolate(sim, s->agents, now, &(agents_isolate_msg){ in->entity });
+        if (s->p->isolate_agents_event)
+            sim_emit(sim, SIGNAL_AGENT_ISOLATED, &(signal_agent_isolated){ in->entity });
         break;
     case STEP_CANARIES:
         if (s->canaries >= 0 && s->p->reactive_canaries > 0) {
@@ -436,10 +396,13 @@ static void response_event(sim_t *sim, void *state, const sim_event *ev)
 {
     response_state *s = state;
     switch (ev->kind) {
-    case RESPONSE_EV_DETECTION:
-        response_detect(sim, s, (int)ev->data.u32[0], ev->data.u32[1], ev->data.u32[2],
-                        ev->data.u32[3], ev->data.f64[2]);
+    case RESPONSE_EV_DETECTION: {
+        signal_detection m;
+        sim_payload(ev, &m, sizeof m);
+        response_detect(sim, s, (int)m.type, (unsigned)m.source | (unsigned)m.flags << 16,
+                        m.attack, m.entity, m.confidence);
         break;
+    }
     case RESPONSE_EV_CLASSIFIED:
         response_classified(sim, s, ev->target);
         break;
@@ -466,6 +429,10 @@ static void response_release(void *state)
     free(s->seen);
 }
 
+static const sim_subscription response_subscriptions[] = {
+    { SIGNAL_DETECTION, RESPONSE_EV_DETECTION },
+};
+
 const sim_model response_model = {
     .name = "response",
     .summary = "incident pipeline: classification, containment, key rotation, 100 ms target",
@@ -476,4 +443,5 @@ const sim_model response_model = {
     .event = response_event,
     .finish = NULL,
     .release = response_release,
+    SIM_SUBSCRIBE(response_subscriptions),
 };

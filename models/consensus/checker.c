@@ -1,7 +1,7 @@
 /* checker.c - the safety checker: the decided log, and a fork (two honest
  * commits of different digests at one seq) counted once (see internal.h). */
 #include "internal.h"
-#include "response.h"
+#include "signals.h"
 
 /* An honest replica committed digest d at seq (PBFT) or height (HotStuff);
  * `payload` is the batch whose requests it orders (0 or NULL_BATCH: none). */
@@ -33,7 +33,8 @@ void cs_checker_commit(sim_t *sim, cstate *s, uint32_t seq, uint32_t d, uint32_t
         if (s->first_violation_ns < 0)
             s->first_violation_ns = sim_now(sim);
         /* A fork is certain evidence of a consensus failure. */
-        response_detection(sim, s->response, sim_now(sim), RESPONSE_CONSENSUS_FAILURE,
-                           RESPONSE_SRC_CONSENSUS, 0, RESPONSE_NO_ATTACK, RESPONSE_NO_ENTITY, 1.0);
+        signal_detection fork = { RESPONSE_CONSENSUS_FAILURE, RESPONSE_SRC_CONSENSUS, 0,
+                                  RESPONSE_NO_ATTACK, RESPONSE_NO_ENTITY, 1.0 };
+        sim_emit(sim, SIGNAL_DETECTION, &fork);
     }
 }

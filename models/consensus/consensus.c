@@ -165,7 +165,6 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     const consensus_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
-    s->response = sim_model_id(sim, "response");
     s->n = (uint32_t)p->nodes;
     s->f = (uint32_t)p->f;
     s->q = (uint32_t)p->quorum;

@@ -159,7 +159,6 @@ typedef struct cstate {
     const consensus_params *p;
     int self;
     uint32_t n, f, q, window, client;
-    int response;            /* incident pipeline's model id, -1 if absent */
     uint32_t ring;           /* slots per replica: 2 * window (see below) */
     network_t net;
     gsl_rng *r_client, *r_cpu, *r_fault, *r_avail;

@@ -1,7 +1,7 @@
 /* views.c - request and view-change timers and view entry, shared by both
  * protocols (see internal.h). */
 #include "internal.h"
-#include "response.h"
+#include "signals.h"
 
 void cs_timer_set(sim_t *sim, cstate *s, uint32_t r, int64_t delay)
 {
@@ -47,10 +47,12 @@ void cs_view_installed(sim_t *sim, cstate *s, uint32_t view)
         /* A view change accuses the previous primary of being faulty or
          * slow: reported to the incident pipeline with the scenario's
          * confidence (it cannot tell a crash from a Byzantine leader). */
-        if (view > 0 && s->max_view != NO_VIEW)
-            response_detection(sim, s->response, sim_now(sim), RESPONSE_CONSENSUS_FAILURE,
-                               RESPONSE_SRC_CONSENSUS, 0, RESPONSE_NO_ATTACK,
-                               primary_of(s, view - 1), s->p->view_change_confidence);
+        if (view > 0 && s->max_view != NO_VIEW) {
+            signal_detection d = { RESPONSE_CONSENSUS_FAILURE, RESPONSE_SRC_CONSENSUS, 0,
+                                   RESPONSE_NO_ATTACK, primary_of(s, view - 1),
+                                   s->p->view_change_confidence };
+            sim_emit(sim, SIGNAL_DETECTION, &d);
+        }
         s->max_view = view;
     }
     sim_count(sim, s->m_view_changes, 1);
