@@ -1,4 +1,4 @@
-/* resfile.h - a results file (sim/h5out.h layout) read whole into memory.
+/* resfile.h - a results file (sim/experiment/h5out.h layout) read whole into memory.
  *
  * The analysis programs (plots, reports, dashboard, CSV) work from this
  * copy only, never from the simulator's state, so everything they show can
