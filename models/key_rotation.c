@@ -10,6 +10,7 @@
 
 #include <stdlib.h>
 
+#include "invariant.h"
 #include "signals.h"
 
 typedef struct key_rotation_job {
@@ -69,6 +70,7 @@ static int key_rotation_init(sim_t *sim, void *state, const void *params, err_t 
 static void key_rotation_start(sim_t *sim, key_rotation_state *s, uint32_t job)
 {
     s->busy++;
+    INVARIANT(s->busy <= s->p->workers, "busy <= workers");
     sim_level(sim, s->m_util, (double)s->busy);
     sim_tally(sim, s->m_wait, (double)(sim_now(sim) - s->jobs[job].arrived_ns));
     sim_schedule_in(sim, dist_sample_ns(&s->p->cost, s->cost_rng), s->self,
@@ -129,6 +131,7 @@ static void key_rotation_request(sim_t *sim, key_rotation_state *s,
 static void key_rotation_key_done(sim_t *sim, key_rotation_state *s, uint32_t job)
 {
     key_rotation_job *j = &s->jobs[job];
+    INVARIANT(job < s->njobs && j->left > 0 && s->busy > 0, "a key is done once, by a busy worker");
     sim_count(sim, s->m_keys, 1);
     s->busy--;
     if (--j->left == 0) {

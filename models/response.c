@@ -17,6 +17,7 @@
 #include "canaries.h"
 #include "consensus.h"
 #include "escalation.h"
+#include "invariant.h"
 #include "key_rotation.h"
 #include "rng.h"
 
@@ -393,6 +394,7 @@ static void response_step_done(sim_t *sim, response_state *s, uint32_t id, int s
     default:
         break;
     }
+    INVARIANT(in->pending > 0, "each scheduled step completes once");
     if (--in->pending == 0) {
         int64_t total = now - in->detected_ns;
         sim_tally(sim, s->m_total, (double)total);
