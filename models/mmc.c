@@ -9,11 +9,10 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "invariant.h"
 #include "rng.h"
 #include <math.h>
 #include <stdlib.h>
-
-enum { MMC_ARRIVAL = 1, MMC_DEPARTURE = 2 };
 
 typedef struct mmc_state {
     const mmc_params *p;
@@ -42,18 +41,19 @@ static int mmc_configure(cfg_ctx *c, cfg_node *sec, void *params)
 static void mmc_next_arrival(sim_t *sim, mmc_state *s)
 {
     double gap = rng_exponential(s->arrivals, s->mean_gap_ns);
-    sim_schedule_in(sim, sim_ns(gap), s->self, MMC_ARRIVAL, 0);
+    sim_schedule_in(sim, sim_ns(gap), s->self, MMC_EV_ARRIVAL, 0);
 }
 
 static void mmc_start_service(sim_t *sim, mmc_state *s, int64_t arrived_ns)
 {
     s->busy++;
+    INVARIANT(s->busy <= s->p->servers, "busy <= servers");
     sim_level(sim, s->m_util, (double)s->busy);
     int64_t wait = sim_now(sim) - arrived_ns;
     sim_tally(sim, s->m_wait, (double)wait);
     sim_tally(sim, s->m_waited, wait > 0 ? 1.0 : 0.0);
     sim_event *ev = sim_schedule_in(sim, dist_sample_ns(&s->p->service, s->service),
-                                    s->self, MMC_DEPARTURE, 0);
+                                    s->self, MMC_EV_DEPARTURE, 0);
     ev->data.i64[0] = arrived_ns;
 }
 
@@ -114,7 +114,7 @@ static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
     mmc_state *s = state;
     int64_t now = sim_now(sim);
     switch (ev->kind) {
-    case MMC_ARRIVAL:
+    case MMC_EV_ARRIVAL:
         mmc_next_arrival(sim, s);
         if (s->busy < s->p->servers) {
             mmc_start_service(sim, s, now);
@@ -128,7 +128,7 @@ static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
             sim_level(sim, s->m_queue, (double)s->len);
         }
         break;
-    case MMC_DEPARTURE:
+    case MMC_EV_DEPARTURE:
         sim_tally(sim, s->m_response, (double)(now - ev->data.i64[0]));
         sim_count(sim, s->m_throughput, 1);
         s->busy--;
