@@ -6,6 +6,7 @@
  */
 #include "scenario.h"
 #include "registry.h"
+#include "modeltab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -218,7 +219,7 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
             cfg_oom(c, NULL);
             return -1;
         }
-        if (m->configure(c, sec, sc->params[i]) != 0)
+        if (modeltab_configure(c, sec, m, sc->params[i]) != 0)
             bad = -1;
         active++;
     }

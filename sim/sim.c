@@ -266,6 +266,57 @@ void sim_stop(sim_t *sim)
     sim->stopped = 1;
 }
 
+/* s with every "%s" replaced by arg, into buf. */
+static void sim_subst(char *buf, size_t size, const char *s, const char *arg)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < size; s++) {
+        if (s[0] == '%' && s[1] == 's') {
+            for (const char *a = arg; *a && n + 1 < size; a++)
+                buf[n++] = *a;
+            s++;
+        } else {
+            buf[n++] = *s;
+        }
+    }
+    buf[n] = '\0';
+}
+
+static void sim_declare_one(sim_t *sim, const sim_metric_spec *m, const char *name,
+                            const char *what, const char *input, double scale, int *id)
+{
+    *id = sim_metric(sim, name, m->unit, scale, m->kind, what);
+    if (m->domain != STATS_NONNEG || input)
+        sim_metric_domain(sim, *id, m->domain, input);
+}
+
+/* Declares the rows of model's metric table in order, ids into state. */
+static void sim_declare_table(sim_t *sim, const sim_model *model, void *state,
+                              const void *params)
+{
+    for (size_t r = 0; r < model->nmetrics; r++) {
+        const sim_metric_spec *m = &model->metrics[r];
+        if (m->declare) {
+            m->declare(sim, state, params);
+            continue;
+        }
+        double scale = m->scale_of ? m->scale_of(params) : m->scale;
+        int *id = (int *)(void *)((char *)state + m->id_offset);
+        if (!m->each) {
+            sim_declare_one(sim, m, m->name, m->what, m->input, scale, id);
+            continue;
+        }
+        for (size_t k = 0; m->each[k]; k++) {
+            char name[64], what[256], input[96];
+            sim_subst(name, sizeof name, m->name, m->each[k]);
+            sim_subst(what, sizeof what, m->what ? m->what : "", m->each[k]);
+            if (m->input)
+                sim_subst(input, sizeof input, m->input, m->each[k]);
+            sim_declare_one(sim, m, name, what, m->input ? input : NULL, scale, id + k);
+        }
+    }
+}
+
 sim_t *sim_new(const sim_config *cfg, err_t *e)
 {
     sim_t *sim = calloc(1, sizeof *sim);
@@ -302,6 +353,7 @@ sim_t *sim_new(const sim_config *cfg, err_t *e)
         if (!sim->states[i])
             continue;
         sim->self = (int)i;
+        sim_declare_table(sim, cfg->models[i], sim->states[i], cfg->params[i]);
         if (cfg->models[i]->init(sim, sim->states[i], cfg->params[i], &sim->error) != 0 ||
             sim->error.code) {
             if (!sim->error.code)
