@@ -68,41 +68,70 @@ typedef struct auth_state {
 static const char *const auth_cache_names[] = { "lru", "hit_rate", NULL };
 static const char *const auth_start_names[] = { "cold", "warm", NULL };
 
+static const sim_param auth_params_table[] = {
+    SIM_P_INT("workers", auth_params, workers, 32, 1, 1000000, "workers",
+              "parallel authentication workers"),
+    SIM_P_INT("queue", auth_params, queue_capacity, 10000, 1, 100000000, "requests",
+              "places in the waiting line; an arrival to a full line is rejected"),
+    SIM_P_INT("batch.max", auth_params, batch_max, 1, 1, 1000000, "requests",
+              "requests a worker takes at once"),
+    SIM_P_DURATION("batch.timeout", auth_params, batch_timeout_ns, 0, 0, INT64_C(1) << 50,
+                   "longest wait for a full batch (0: a free worker takes what waits)"),
+    SIM_P_TIME_DIST("service.overhead", auth_params, overhead, DIST_CONSTANT, 0, 0,
+                    "fixed cost of one batch"),
+    SIM_P_TIME_DIST("service.per_item", auth_params, per_item, DIST_CONSTANT, 10e3, 0,
+                    "cost per request in a batch"),
+    SIM_P_ENUM("cache.model", auth_params, cache_model, auth_cache_names, AUTH_CACHE_LRU,
+               "lru: profiles cached by agent id; hit_rate: a fixed hit probability"),
+    SIM_P_SIZE("cache.size", auth_params, cache_bytes, INT64_C(4000000000), 0,
+               INT64_C(1) << 50, "memory for cached profiles"),
+    SIM_P_SIZE("cache.profile_size", auth_params, profile_bytes, 131072, 1, INT64_C(1) << 40,
+               "one agent's profile"),
+    SIM_P_ENUM("cache.start", auth_params, cache_warm, auth_start_names, 1,
+               "cold: empty at start; warm: filled with the first agents"),
+    SIM_P_FRACTION("cache.hit_rate", auth_params, hit_rate, 1.0, 0.0, 1.0,
+                   "P(hit) for model hit_rate"),
+    SIM_P_TIME_DIST("cache.miss_penalty", auth_params, miss_penalty, DIST_CONSTANT, 1e6, 0,
+                    "extra service time of a request whose profile is not cached"),
+};
+
+static const sim_metric_spec auth_metrics[] = {
+    SIM_METRIC(auth_state, m_latency, "latency", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, NULL,
+               "request latency: queue + batching + service (runbook claims 0.1 ms)"),
+    SIM_METRIC(auth_state, m_p50, "latency_p50", "ms", 1e-6, STATS_VALUE, STATS_NONNEG, NULL,
+               "median latency per replication (runbook claims 0.1 ms)"),
+    SIM_METRIC(auth_state, m_p99, "latency_p99", "ms", 1e-6, STATS_VALUE, STATS_NONNEG, NULL,
+               "99th-percentile latency per replication (runbook: 0.1 ms)"),
+    SIM_METRIC(auth_state, m_wait, "wait", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, NULL,
+               "time from arrival to the start of its batch"),
+    SIM_METRIC(auth_state, m_served, "served", "requests", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "requests dispatched to a worker"),
+    SIM_METRIC(auth_state, m_waited, "waited", "requests", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "requests that waited; waited/served is Erlang C when M/M/c"),
+    SIM_METRIC(auth_state, m_batch, "batch_size", "requests", 1.0, STATS_TALLY, STATS_NONNEG,
+               NULL, "requests per dispatched batch"),
+    SIM_METRIC(auth_state, m_throughput, "throughput", "req/s", 1.0, STATS_VALUE, STATS_NONNEG,
+               NULL, "requests served per second while traffic flowed"),
+    SIM_METRIC(auth_state, m_rejected, "rejected", "requests", 1.0, STATS_COUNT, STATS_NONNEG,
+               NULL, "requests turned away by a full queue"),
+    SIM_METRIC(auth_state, m_rejected_fraction, "rejected_fraction", "1", 1.0, STATS_VALUE,
+               STATS_PROPORTION, NULL, "rejected / arrived"),
+    SIM_METRIC(auth_state, m_util, "utilisation", "1", 1.0, STATS_VALUE, STATS_PROPORTION, NULL,
+               "busy fraction of workers while traffic flowed"),
+    SIM_METRIC(auth_state, m_hit_rate, "cache_hit_rate", "1", 1.0, STATS_VALUE,
+               STATS_PROPORTION, NULL, "profile cache hits / lookups"),
+    SIM_METRIC(auth_state, m_queue, "queue_length", "requests", 1.0, STATS_VALUE, STATS_NONNEG,
+               NULL, "time-average requests waiting while traffic flowed"),
+};
+
+/* Derived: how many profiles the cache holds. */
 static int auth_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
+    (void)c, (void)sec;
     auth_params *p = params;
-    int bad = 0;
-    bad |= cfg_int(c, sec, "workers", 32, 1, 1000000, &p->workers);
-    bad |= cfg_int(c, sec, "queue", 10000, 1, 100000000, &p->queue_capacity);
-
-    cfg_node *batch = cfg_section(c, sec, "batch");
-    cfg_set_prefix(c, "auth.batch.");
-    bad |= cfg_int(c, batch, "max", 1, 1, 1000000, &p->batch_max);
-    bad |= cfg_duration(c, batch, "timeout", 0, 0, INT64_C(1) << 50, &p->batch_timeout_ns);
-
-    cfg_set_prefix(c, "auth.");
-    cfg_node *service = cfg_section(c, sec, "service");
-    cfg_set_prefix(c, "auth.service.");
-    dist_t zero = dist_constant(0), item = dist_constant(10e3);
-    bad |= cfg_dist(c, service, "overhead", &zero, 1, &p->overhead);
-    bad |= cfg_dist(c, service, "per_item", &item, 1, &p->per_item);
-
-    cfg_set_prefix(c, "auth.");
-    cfg_node *cache = cfg_section(c, sec, "cache");
-    cfg_set_prefix(c, "auth.cache.");
-    bad |= cfg_enum(c, cache, "model", auth_cache_names, AUTH_CACHE_LRU, &p->cache_model);
-    bad |= cfg_size(c, cache, "size", UINT64_C(4000000000), 0, UINT64_C(1) << 50,
-                    &p->cache_bytes);
-    bad |= cfg_size(c, cache, "profile_size", UINT64_C(131072), 1, UINT64_C(1) << 40,
-                    &p->profile_bytes);
-    bad |= cfg_enum(c, cache, "start", auth_start_names, 1, &p->cache_warm);
-    bad |= cfg_fraction(c, cache, "hit_rate", 1.0, 0.0, 1.0, &p->hit_rate);
-    dist_t penalty = dist_constant(1e6);
-    bad |= cfg_dist(c, cache, "miss_penalty", &penalty, 1, &p->miss_penalty);
-    cfg_set_prefix(c, "auth.");
     uint64_t profiles = p->profile_bytes ? p->cache_bytes / p->profile_bytes : 0;
     p->cache_profiles = profiles > UINT32_MAX - 1 ? (int64_t)UINT32_MAX - 1 : (int64_t)profiles;
-    return bad ? -1 : 0;
+    return 0;
 }
 
 /* --- latency histogram ------------------------------------------------- */
@@ -376,36 +405,6 @@ static int auth_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->hist = calloc(AUTH_HIST_BUCKETS, sizeof *s->hist);
     if (!s->line_arrival_ns || !s->line_agent || !s->hist)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "auth: out of memory");
-    s->m_latency = sim_metric(sim, "latency", "ms", 1e-6, STATS_TALLY,
-                              "request latency: queue + batching + service "
-                              "(runbook claims 0.1 ms)");
-    s->m_p50 = sim_metric(sim, "latency_p50", "ms", 1e-6, STATS_VALUE,
-                          "median latency per replication (runbook claims 0.1 ms)");
-    s->m_p99 = sim_metric(sim, "latency_p99", "ms", 1e-6, STATS_VALUE,
-                          "99th-percentile latency per replication (runbook: 0.1 ms)");
-    s->m_wait = sim_metric(sim, "wait", "ms", 1e-6, STATS_TALLY,
-                           "time from arrival to the start of its batch");
-    s->m_served = sim_metric(sim, "served", "requests", 1.0, STATS_COUNT,
-                             "requests dispatched to a worker");
-    s->m_waited = sim_metric(sim, "waited", "requests", 1.0, STATS_COUNT,
-                             "requests that waited; waited/served is Erlang C when M/M/c");
-    s->m_batch = sim_metric(sim, "batch_size", "requests", 1.0, STATS_TALLY,
-                            "requests per dispatched batch");
-    s->m_throughput = sim_metric(sim, "throughput", "req/s", 1.0, STATS_VALUE,
-                                 "requests served per second while traffic flowed");
-    s->m_rejected = sim_metric(sim, "rejected", "requests", 1.0, STATS_COUNT,
-                               "requests turned away by a full queue");
-    s->m_rejected_fraction = sim_metric(sim, "rejected_fraction", "1", 1.0, STATS_VALUE,
-                                        "rejected / arrived");
-    s->m_util = sim_metric(sim, "utilisation", "1", 1.0, STATS_VALUE,
-                           "busy fraction of workers while traffic flowed");
-    s->m_hit_rate = sim_metric(sim, "cache_hit_rate", "1", 1.0, STATS_VALUE,
-                               "profile cache hits / lookups");
-    s->m_queue = sim_metric(sim, "queue_length", "requests", 1.0, STATS_VALUE,
-                            "time-average requests waiting while traffic flowed");
-    sim_metric_domain(sim, s->m_rejected_fraction, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_util, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_hit_rate, STATS_PROPORTION, NULL);
     return 0;
 }
 
@@ -484,6 +483,10 @@ const sim_model auth_model = {
     .summary = "behavioural authentication: bounded queue, c workers, batching, profile cache",
     .params_size = sizeof(auth_params),
     .state_size = sizeof(auth_state),
+    .params = auth_params_table,
+    .nparams = SIM_COUNT(auth_params_table),
+    .metrics = auth_metrics,
+    .nmetrics = SIM_COUNT(auth_metrics),
     .configure = auth_configure,
     .init = auth_init,
     .event = auth_event,

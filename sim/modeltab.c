@@ -117,6 +117,7 @@ int modeltab_configure(cfg_ctx *c, cfg_node *section, const sim_model *m, void *
             bad |= modeltab_read(c, map, r, params) != 0;
     }
     cfg_set_prefix(c, mm.base);
+    c->rows_bad = bad;
     if (m->configure)
         bad |= m->configure(c, section, params) != 0;
     cfg_set_prefix(c, mm.base);
