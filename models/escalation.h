@@ -50,6 +50,9 @@ typedef struct escalation_params {
     /* path[type][severity] = role indices */
     int path_len[RESPONSE_NTYPES][RESPONSE_NSEVERITIES];
     int path[RESPONSE_NTYPES][RESPONSE_NSEVERITIES][ESCALATION_MAX_PATH];
+    /* defaults.*: for roles not listed under roles */
+    int64_t default_staff;
+    dist_t default_ack, default_handle;
 } escalation_params;
 
 /* The runbook's default path, NULL-terminated role names. */
