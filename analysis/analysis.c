@@ -8,7 +8,6 @@
  * reader never sees half a report.
  */
 #include "analysis.h"
-#include "h5out.h"
 
 #include <errno.h>
 #include <math.h>
@@ -115,7 +114,7 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
 {
     outfile o;
     int rc;
-    if (h5out_make_dirs(dir))
+    if (outpath_make_dirs(dir))
         return err_set(e, ERR_CANTCREAT, dir, 0, 0, "cannot create the directory: %s",
                        strerror(errno));
     if (!r->is_sweep) {
@@ -976,7 +975,7 @@ int analysis_run(const char *h5_path, const analysis_opts *opts, err_t *e)
     snprintf(plot_dir, sizeof plot_dir, "%s/plots", out_dir);
 
     if (opts->plots || opts->report) {
-        if (h5out_make_dirs(out_dir)) {
+        if (outpath_make_dirs(out_dir)) {
             rc = err_set(e, ERR_CANTCREAT, out_dir, 0, 0, "cannot create the directory: %s",
                          strerror(errno));
             goto done;

@@ -14,7 +14,6 @@
  * name through sink_file_stem.
  */
 #include "plots.h"
-#include "h5out.h"
 #include "outpath.h"
 
 #include <dirent.h>
@@ -1273,7 +1272,7 @@ int plots_write(const resfile *r, const char *dir, int run, FILE *warn, plots_li
                 err_t *e)
 {
     memset(out, 0, sizeof *out);
-    if (h5out_make_dirs(dir))
+    if (outpath_make_dirs(dir))
         return err_set(e, ERR_CANTCREAT, dir, 0, 0, "cannot create the directory: %s",
                        strerror(errno));
     remove_stale(dir);

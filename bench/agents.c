@@ -17,6 +17,7 @@
 
 #include "agents.h"
 #include "bench_util.h"
+#include "registry.h"
 #include "scenario.h"
 #include "sim.h"
 
@@ -28,7 +29,7 @@ static int bench_run(const char *path, const char *const *sets, size_t nsets, do
     scenario_t *sc = NULL;
     err_t e;
     err_clear(&e);
-    if (scenario_load(path, sets, nsets, &c, &sc, &e) != 0) {
+    if (scenario_load(path, registry_models(NULL), registry_count(), sets, nsets, &c, &sc, &e) != 0) {
         for (size_t i = 0; i < c.ndiags; i++)
             fprintf(stderr, "%s\n", c.diags[i]);
         fprintf(stderr, "bench_agents: %s: %s\n", path, e.msg);

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "bench_util.h"
+#include "evq.h"
 #include "phold.h"
 #include "registry.h"
 #include "sim.h"

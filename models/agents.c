@@ -14,6 +14,7 @@
  *    so the engine's count / measured second comes out per day.
  */
 #include "agents.h"
+#include "cfg.h"
 #include "response.h"
 
 #include <math.h>

@@ -9,6 +9,7 @@
  * from detectors that do not know the attack id are attributed.
  */
 #include "attacks.h"
+#include "cfg.h"
 
 #include <math.h>
 #include <stdlib.h>

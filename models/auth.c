@@ -17,6 +17,7 @@
  *    lru_prev/lru_next (indices = agent ids), most recent at lru_head.
  */
 #include "auth.h"
+#include "cfg.h"
 
 #include <math.h>
 #include <stdlib.h>

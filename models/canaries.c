@@ -10,6 +10,7 @@
  * window_touches-th clean touch, or never when it ends before either).
  */
 #include "canaries.h"
+#include "cfg.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -50,6 +50,7 @@
  * after NEW-VIEW) instead of buffering it.
  */
 #include "consensus.h"
+#include "cfg.h"
 #include "response.h"
 
 #include <math.h>

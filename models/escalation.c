@@ -7,6 +7,7 @@
  * the runbook's order, then roles named only in the scenario.
  */
 #include "escalation.h"
+#include "cfg.h"
 
 #include <math.h>
 #include <stdlib.h>

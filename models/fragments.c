@@ -11,6 +11,7 @@
  * knowledge is per generation: a capture adds the node's undeleted shares.
  */
 #include "fragments.h"
+#include "cfg.h"
 
 #include <gsl/gsl_randist.h>
 #include <gsl/gsl_sf_gamma.h>

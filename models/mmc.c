@@ -5,6 +5,7 @@
  * enters service only when a server frees or on arrival to an idle server.
  */
 #include "mmc.h"
+#include "cfg.h"
 
 #include <gsl/gsl_randist.h>
 

@@ -4,6 +4,7 @@
  * stream is as deterministic as per-LP streams and cheaper.
  */
 #include "phold.h"
+#include "cfg.h"
 
 #include <gsl/gsl_randist.h>
 

@@ -30,8 +30,14 @@ static const sim_model *const registry[] = {
 
 const sim_model *const *registry_models(size_t *count)
 {
-    *count = sizeof registry / sizeof registry[0];
+    if (count)
+        *count = registry_count();
     return registry;
+}
+
+size_t registry_count(void)
+{
+    return sizeof registry / sizeof registry[0];
 }
 
 int registry_find(const char *name)

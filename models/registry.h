@@ -11,8 +11,10 @@
 
 #include "sim.h"
 
-/* The registry array and its length. */
+/* The registry array and (when count is not NULL) its length. */
 const sim_model *const *registry_models(size_t *count);
+/* The registry's length. */
+size_t registry_count(void);
 /* Index of the model called name, or -1. */
 int registry_find(const char *name);
 

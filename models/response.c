@@ -8,6 +8,7 @@
  * `merge`, the first detection of an attack opens its only incident.
  */
 #include "response.h"
+#include "cfg.h"
 
 #include <math.h>
 #include <stdlib.h>

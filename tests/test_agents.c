@@ -393,7 +393,7 @@ static void run_file(const char *path, const char *const *sets, size_t nsets, ru
     scenario_t *sc = NULL;
     err_t e;
     err_clear(&e);
-    int rc = scenario_load(path, sets, nsets, &c, &sc, &e);
+    int rc = scenario_load(path, TU_MODELS, sets, nsets, &c, &sc, &e);
     for (size_t i = 0; i < c.ndiags; i++)
         fprintf(stderr, "%s\n", c.diags[i]);
     cfg_ctx_free(&c);

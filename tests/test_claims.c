@@ -10,6 +10,8 @@
 
 #include "capacity.h"
 #include "claims.h"
+#include "planning.h"
+#include "verdict.h"
 #include "runner.h"
 #include "testutil.h"
 
@@ -50,8 +52,8 @@ static claims_claim claim(claims_bound b, double lo, const char *lu, double hi, 
     return c;
 }
 
-static const claims_origin origin = { 1, 0, 1000 };
-#define claims_evaluate(c, r, out) claims_evaluate(c, r, &origin, 0.95, out)
+static const verdict_origin origin = { 1, 0, 1000 };
+#define verdict_evaluate(c, r, out) verdict_evaluate(c, r, &origin, 0.95, out)
 
 /* Values 9, 10, 11: mean 10, sd 1, half-width t(.975,2)/sqrt(3) = 2.4841. */
 static const double three[] = { 9, 10, 11 };
@@ -61,37 +63,37 @@ Test(claims, verdicts_at_the_boundaries)
 {
     runner_result r;
     fake_result(&r, three, 3);
-    claims_result out;
+    verdict_result out;
     claims_claim c = claim(CLAIMS_BOUND_MAX, 0, "", 10 + HW + 1e-4, "ms");
-    claims_evaluate(&c, &r, &out);
-    cr_expect_eq(out.verdict, CLAIMS_HOLDS);
+    verdict_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, VERDICT_HOLDS);
     cr_expect_float_eq(out.ci_high, 10 + HW, 1e-5);
     c = claim(CLAIMS_BOUND_MAX, 0, "", 10 + HW - 1e-4, "ms");
-    claims_evaluate(&c, &r, &out);
-    cr_expect_eq(out.verdict, CLAIMS_INCONCLUSIVE);
+    verdict_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, VERDICT_INCONCLUSIVE);
     cr_expect_gt(out.more_replications, 0);
     c = claim(CLAIMS_BOUND_MAX, 0, "", 10 - HW - 1e-4, "ms");
-    claims_evaluate(&c, &r, &out);
-    cr_expect_eq(out.verdict, CLAIMS_FAILS);
+    verdict_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, VERDICT_FAILS);
     c = claim(CLAIMS_BOUND_MIN, 10 - HW + 1e-4, "ms", 0, "");
-    claims_evaluate(&c, &r, &out);
-    cr_expect_eq(out.verdict, CLAIMS_INCONCLUSIVE);
+    verdict_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, VERDICT_INCONCLUSIVE);
     c = claim(CLAIMS_BOUND_MIN, 10 - HW - 1e-4, "ms", 0, "");
-    claims_evaluate(&c, &r, &out);
-    cr_expect_eq(out.verdict, CLAIMS_HOLDS);
+    verdict_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, VERDICT_HOLDS);
     c = claim(CLAIMS_BOUND_WITHIN, 7, "ms", 13, "ms");
-    claims_evaluate(&c, &r, &out);
-    cr_expect_eq(out.verdict, CLAIMS_HOLDS);
+    verdict_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, VERDICT_HOLDS);
     c = claim(CLAIMS_BOUND_WITHIN, 63, "ms", 78, "ms");
-    claims_evaluate(&c, &r, &out);
-    cr_expect_eq(out.verdict, CLAIMS_FAILS);
+    verdict_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, VERDICT_FAILS);
     c = claim(CLAIMS_BOUND_WITHIN, 11, "ms", 20, "ms");
-    claims_evaluate(&c, &r, &out);
-    cr_expect_eq(out.verdict, CLAIMS_INCONCLUSIVE);
+    verdict_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, VERDICT_INCONCLUSIVE);
     /* The estimate sits on the bound: more replications cannot decide. */
     c = claim(CLAIMS_BOUND_MAX, 0, "", 10, "ms");
-    claims_evaluate(&c, &r, &out);
-    cr_expect_eq(out.verdict, CLAIMS_INCONCLUSIVE);
+    verdict_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, VERDICT_INCONCLUSIVE);
     cr_expect(strstr(out.note, "sits on the bound") != NULL, "%s", out.note);
     runner_result_free(&r);
 }
@@ -103,9 +105,9 @@ Test(claims, inconclusive_estimates_the_replications_needed)
     runner_result r;
     fake_result(&r, three, 3);
     claims_claim c = claim(CLAIMS_BOUND_MAX, 0, "", 11, "ms");
-    claims_result out;
-    claims_evaluate(&c, &r, &out);
-    cr_assert_eq(out.verdict, CLAIMS_INCONCLUSIVE);
+    verdict_result out;
+    verdict_evaluate(&c, &r, &out);
+    cr_assert_eq(out.verdict, VERDICT_INCONCLUSIVE);
     cr_expect(out.more_replications >= 15 && out.more_replications <= 20, "%ld",
               out.more_replications);
     runner_result_free(&r);
@@ -126,12 +128,12 @@ Test(claims, units_convert_and_mismatches_are_reported)
     runner_result r;
     fake_result(&r, three, 3);
     claims_claim c = claim(CLAIMS_BOUND_MAX, 0, "", 0.011, "s"); /* 11 ms */
-    claims_result out;
-    claims_evaluate(&c, &r, &out);
+    verdict_result out;
+    verdict_evaluate(&c, &r, &out);
     cr_expect_float_eq(out.bound_hi, 11, 1e-9);
     c.metric = "m.nothing";
-    claims_evaluate(&c, &r, &out);
-    cr_expect_eq(out.verdict, CLAIMS_NO_DATA);
+    verdict_evaluate(&c, &r, &out);
+    cr_expect_eq(out.verdict, VERDICT_NO_DATA);
     runner_result_free(&r);
 }
 
@@ -152,11 +154,11 @@ Test(claims, fraction_below_counts_exactly)
     c.stat = CLAIMS_FRACTION_BELOW;
     c.threshold = 10;
     snprintf(c.threshold_unit, sizeof c.threshold_unit, "ms");
-    claims_result out;
-    claims_evaluate(&c, &r, &out);
+    verdict_result out;
+    verdict_evaluate(&c, &r, &out);
     cr_expect_float_eq(out.estimate, 150.0 / 300.0, 1e-12);
     cr_expect(out.ci_low >= 0 && out.ci_high <= 1 && out.ci_low < 0.5 && out.ci_high > 0.5);
-    cr_expect_eq(out.rule, CLAIMS_RULE_INTERVAL);
+    cr_expect_eq(out.rule, VERDICT_RULE_INTERVAL);
     runner_result_free(&r);
 }
 
@@ -173,8 +175,8 @@ Test(capacity, runbook_arithmetic_exactly)
     s.compute_cores = 256;
     s.memory_gb = 1024;
     s.network_gbps = 5;
-    capacity_result *r = calloc(1, sizeof *r);
-    capacity_runbook(&s, r);
+    planning_result *r = calloc(1, sizeof *r);
+    planning_runbook(&s, r);
     /* The figures the issue quotes (Python's int(10547 * 1.15 ** m)). */
     cr_expect_eq(r->runbook[3].ai_agents, 16040);
     cr_expect_eq(r->runbook[6].ai_agents, 24395);

@@ -237,7 +237,7 @@ Test(sweep, points_use_the_included_text_read_at_load)
     scenario_t *sc = NULL;
     err_t e;
     err_clear(&e);
-    cr_assert_eq(scenario_load("/tmp/mwrasp-inc-pt/main.yaml", NULL, 0, &diags, &sc, &e), 0,
+    cr_assert_eq(scenario_load("/tmp/mwrasp-inc-pt/main.yaml", TU_MODELS, NULL, 0, &diags, &sc, &e), 0,
                  "%s", e.msg);
     cr_assert_eq(sc->doc->nincludes, 1);
     cr_expect_str_eq(sc->doc->includes[0].path, "/tmp/mwrasp-inc-pt/shared/mmc.yaml");

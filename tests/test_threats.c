@@ -410,7 +410,7 @@ Test(scenarios, all_load_cleanly)
         scenario_t *sc = NULL;
         err_t e;
         err_clear(&e);
-        int rc = scenario_load(files[i], NULL, 0, &c, &sc, &e);
+        int rc = scenario_load(files[i], TU_MODELS, NULL, 0, &c, &sc, &e);
         for (size_t d = 0; d < c.ndiags; d++)
             fprintf(stderr, "%s\n", c.diags[d]);
         cr_expect_eq(rc, 0, "%s: %s", files[i], e.msg);

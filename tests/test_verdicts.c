@@ -16,6 +16,7 @@
 #include "campaign.h"
 #include "ci.h"
 #include "claims.h"
+#include "verdict.h"
 #include "runner.h"
 #include "testutil.h"
 
@@ -28,7 +29,7 @@ static scenario_t *load_file(const char *path, const char *const *sets, size_t n
     scenario_t *sc = NULL;
     err_t e;
     err_clear(&e);
-    int rc = scenario_load(path, sets, nsets, &c, &sc, &e);
+    int rc = scenario_load(path, TU_MODELS, sets, nsets, &c, &sc, &e);
     for (size_t i = 0; i < c.ndiags; i++)
         fprintf(stderr, "%s\n", c.diags[i]);
     cfg_ctx_free(&c);
@@ -38,7 +39,7 @@ static scenario_t *load_file(const char *path, const char *const *sets, size_t n
 
 /* Runs sc's replications (optionally with a --decide policy) and judges
  * its claims with Holm at alpha; res must hold sc->claims.n results. */
-static void judge(scenario_t *sc, int decide, claims_result *res, campaign_result *camp)
+static void judge(scenario_t *sc, int decide, verdict_result *res, campaign_result *camp)
 {
     scenario_t *pts[1] = { sc };
     campaign_opts o = { .threads = 0, .progress = CAMPAIGN_PROGRESS_NONE, .mpi_size = 1 };
@@ -53,8 +54,8 @@ static void judge(scenario_t *sc, int decide, claims_result *res, campaign_resul
     err_t e;
     err_clear(&e);
     cr_assert_eq(campaign_run(sc, pts, 1, &o, camp, &e), 0, "%s", e.msg);
-    claims_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
-    cr_assert_eq(claims_evaluate_all(&sc->claims, camp->points, 1, &origin,
+    verdict_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
+    cr_assert_eq(verdict_evaluate_all(&sc->claims, camp->points, 1, &origin,
                                      0.05 / (double)looks, res, NULL), 0);
 }
 
@@ -63,12 +64,12 @@ static void judge(scenario_t *sc, int decide, claims_result *res, campaign_resul
 Test(reproducers, every_case_claim_fails_with_the_exceedance_count)
 {
     scenario_t *sc = load_file("tests/data/verdicts/mm1_max_wait.yaml", NULL, 0);
-    claims_result res[1];
+    verdict_result res[1];
     campaign_result camp;
     judge(sc, 0, res, &camp);
-    const claims_result *r = &res[0];
-    cr_expect_eq(r->rule, CLAIMS_RULE_EVERY_CASE);
-    cr_expect_eq(r->verdict, CLAIMS_FAILS, "%s", r->note);
+    const verdict_result *r = &res[0];
+    cr_expect_eq(r->rule, VERDICT_RULE_EVERY_CASE);
+    cr_expect_eq(r->verdict, VERDICT_FAILS, "%s", r->note);
     cr_expect_gt(r->exceed, 0);
     cr_expect_gt(r->reps_exceeding, 0);
     cr_expect_leq(r->reps_exceeding, 30);
@@ -91,12 +92,12 @@ Test(reproducers, a_seen_safety_violation_fails_with_where_to_find_it)
 {
     const char *sets[] = { "consensus.faults.1.count=43", "consensus.faults.0.count=0" };
     scenario_t *sc = load_file("scenarios/consensus_byzantine.yaml", sets, 2);
-    claims_result res[2];
+    verdict_result res[2];
     campaign_result camp;
     judge(sc, 0, res, &camp);
-    const claims_result *r = &res[0];
-    cr_expect_eq(r->rule, CLAIMS_RULE_RARE);
-    cr_expect_eq(r->verdict, CLAIMS_FAILS, "%s", r->note);
+    const verdict_result *r = &res[0];
+    cr_expect_eq(r->rule, VERDICT_RULE_RARE);
+    cr_expect_eq(r->verdict, VERDICT_FAILS, "%s", r->note);
     cr_expect_geq(r->first_rep, 0);
     cr_expect(isfinite(r->first_time_s), "%s", r->note);
     cr_expect(strstr(r->note, "seed 1") != NULL && strstr(r->note, "replication") != NULL, "%s",
@@ -108,12 +109,12 @@ Test(reproducers, a_seen_safety_violation_fails_with_where_to_find_it)
 Test(reproducers, no_violation_holds_with_a_bound_on_the_rate)
 {
     scenario_t *sc = load_file("scenarios/consensus_byzantine.yaml", NULL, 0);
-    claims_result res[2];
+    verdict_result res[2];
     campaign_result camp;
     judge(sc, 0, res, &camp);
-    const claims_result *r = &res[0];
-    cr_expect_eq(r->rule, CLAIMS_RULE_RARE);
-    cr_expect_eq(r->verdict, CLAIMS_HOLDS, "%s", r->note);
+    const verdict_result *r = &res[0];
+    cr_expect_eq(r->rule, VERDICT_RULE_RARE);
+    cr_expect_eq(r->verdict, VERDICT_HOLDS, "%s", r->note);
     cr_expect(isfinite(r->exceed_upper) && r->exceed_upper > 0, "%g", r->exceed_upper);
     cr_expect(strstr(r->note, "rate <") != NULL, "%s", r->note);
     campaign_result_free(&camp);
@@ -127,17 +128,17 @@ Test(reproducers, p99_verdict_does_not_depend_on_run_length)
     const double truth = log(100.0) / 0.5 * 1000.0; /* ms */
     const char *longer[] = { "duration=40000s" };
     scenario_t *sc = load_file("tests/data/verdicts/mm1_p99.yaml", longer, 1);
-    claims_result res[2];
+    verdict_result res[2];
     campaign_result camp;
     judge(sc, 0, res, &camp);
-    cr_expect_eq(res[0].verdict, CLAIMS_FAILS, "40,000 s: %s", res[0].note);
+    cr_expect_eq(res[0].verdict, VERDICT_FAILS, "40,000 s: %s", res[0].note);
     cr_expect(res[0].ci_low <= truth && truth <= res[0].ci_high, "40,000 s: [%g, %g]",
               res[0].ci_low, res[0].ci_high);
     campaign_result_free(&camp);
     scenario_free(sc);
     sc = load_file("tests/data/verdicts/mm1_p99.yaml", NULL, 0);
     judge(sc, 1, res, &camp);
-    cr_expect_eq(res[0].verdict, CLAIMS_FAILS, "200 s: %s", res[0].note);
+    cr_expect_eq(res[0].verdict, VERDICT_FAILS, "200 s: %s", res[0].note);
     cr_expect(res[0].ci_low <= truth && truth <= res[0].ci_high, "200 s: [%g, %g]",
               res[0].ci_low, res[0].ci_high);
     cr_expect_gt(camp.points[0].nreps, 30, "--decide added replications");
@@ -181,16 +182,16 @@ Test(coverage, mm1_mean_p99_proportion_and_exceedance, .timeout = 600)
     const double mean_ms = 2000, p99_ms = log(100.0) / 0.5 * 1000, rho = 0.5;
     const double p_beyond = rho * exp(-0.5 * 4.60517); /* = 0.05 */
     int hit_mean = 0, hit_p99 = 0, hit_prop = 0, hit_exc = 0;
-    claims_origin origin = { 0, 0, 2000 };
+    verdict_origin origin = { 0, 0, 2000 };
     for (int t = 0; t < COVERAGE_TRIALS; t++) {
         sc->seed = 1000 + (uint64_t)t;
         runner_result r;
         err_t e;
         err_clear(&e);
         cr_assert_eq(runner_run(sc, 0, 0, 10, 0, &r, &e), 0, "%s", e.msg);
-        claims_result res[4];
+        verdict_result res[4];
         for (int c = 0; c < 4; c++)
-            claims_evaluate(&sc->claims.items[c], &r, &origin, 0.95, &res[c]);
+            verdict_evaluate(&sc->claims.items[c], &r, &origin, 0.95, &res[c]);
         hit_mean += res[0].ci_low <= mean_ms && mean_ms <= res[0].ci_high;
         hit_p99 += res[1].ci_low <= p99_ms && p99_ms <= res[1].ci_high;
         hit_prop += res[2].ci_low <= rho && rho <= res[2].ci_high;
@@ -215,15 +216,15 @@ Test(coverage, rare_proportion, .timeout = 600)
         "claims:\n  - {metric: mmc.waited, statistic: mean, bound: {max: 0.5}, source: t}\n",
         NULL, 0);
     int hit = 0, inside = 1;
-    claims_origin origin = { 0, 0, 2000 };
+    verdict_origin origin = { 0, 0, 2000 };
     for (int t = 0; t < COVERAGE_TRIALS; t++) {
         sc->seed = 5000 + (uint64_t)t;
         runner_result r;
         err_t e;
         err_clear(&e);
         cr_assert_eq(runner_run(sc, 0, 0, 10, 0, &r, &e), 0, "%s", e.msg);
-        claims_result res;
-        claims_evaluate(&sc->claims.items[0], &r, &origin, 0.95, &res);
+        verdict_result res;
+        verdict_evaluate(&sc->claims.items[0], &r, &origin, 0.95, &res);
         hit += res.ci_low <= 0.02 && 0.02 <= res.ci_high;
         inside &= res.ci_low >= 0 && res.ci_high <= 1;
         runner_result_free(&r);
@@ -283,7 +284,7 @@ Test(intervals, stay_in_their_domains)
 
 /* Holm: p-values 0.01, 0.02, 0.04 at m = 3 are all decided (thresholds
  * 0.0167, 0.025, 0.05); 0.01, 0.03, 0.04 stop at the second. */
-static void holm_case(const double *p, const claims_verdict *expect)
+static void holm_case(const double *p, const verdict_kind *expect)
 {
     /* One REAL metric with 3 replications 9, 10, 11: est 10, se 1/sqrt(3),
      * df 2; a bound b = 10 + se * t_{2, 1 - p/2} has p-value exactly p. */
@@ -311,10 +312,10 @@ static void holm_case(const double *p, const claims_verdict *expect)
         snprintf(items[c].hi_unit, sizeof items[c].hi_unit, "ms");
     }
     claims_list l = { items, 3, NULL, 0, NULL, 0 };
-    claims_result res[3];
-    claims_origin o = { 1, 0, 1 };
+    verdict_result res[3];
+    verdict_origin o = { 1, 0, 1 };
     size_t m = 0;
-    cr_assert_eq(claims_evaluate_all(&l, &r, 1, &o, 0.05, res, &m), 0);
+    cr_assert_eq(verdict_evaluate_all(&l, &r, 1, &o, 0.05, res, &m), 0);
     cr_expect_eq(m, 3);
     for (int c = 0; c < 3; c++) {
         cr_expect_eq(res[c].verdict, expect[c], "claim %d (p %g, computed %g): %s", c, p[c],
@@ -327,10 +328,10 @@ static void holm_case(const double *p, const claims_verdict *expect)
 Test(intervals, holm_step_down)
 {
     const double all[] = { 0.01, 0.02, 0.04 };
-    const claims_verdict all_v[] = { CLAIMS_FAILS, CLAIMS_FAILS, CLAIMS_FAILS };
+    const verdict_kind all_v[] = { VERDICT_FAILS, VERDICT_FAILS, VERDICT_FAILS };
     holm_case(all, all_v);
     const double stop[] = { 0.01, 0.03, 0.04 };
-    const claims_verdict stop_v[] = { CLAIMS_FAILS, CLAIMS_INCONCLUSIVE, CLAIMS_INCONCLUSIVE };
+    const verdict_kind stop_v[] = { VERDICT_FAILS, VERDICT_INCONCLUSIVE, VERDICT_INCONCLUSIVE };
     holm_case(stop, stop_v);
 }
 
@@ -346,13 +347,13 @@ Test(rules, an_input_is_by_construction)
         "  - {metric: mmc.utilisation, bound: {max: 0.9}, source: t, fixed_by: mmc.arrival_rate}\n"
         "  - {metric: mmc.utilisation, bound: {max: 0.9}, source: t}\n",
         NULL, 0);
-    claims_result res[3];
+    verdict_result res[3];
     campaign_result camp;
     judge(sc, 0, res, &camp);
-    cr_expect_eq(res[0].verdict, CLAIMS_BY_CONSTRUCTION, "%s", res[0].note);
+    cr_expect_eq(res[0].verdict, VERDICT_BY_CONSTRUCTION, "%s", res[0].note);
     cr_expect(strstr(res[0].note, "fragments.ttl") != NULL, "%s", res[0].note);
-    cr_expect_eq(res[1].verdict, CLAIMS_BY_CONSTRUCTION, "%s", res[1].note);
-    cr_expect_eq(res[2].verdict, CLAIMS_HOLDS, "%s", res[2].note);
+    cr_expect_eq(res[1].verdict, VERDICT_BY_CONSTRUCTION, "%s", res[1].note);
+    cr_expect_eq(res[2].verdict, VERDICT_HOLDS, "%s", res[2].note);
     cr_expect(isnan(res[1].pvalue), "an input is not a test");
     campaign_result_free(&camp);
     scenario_free(sc);
@@ -367,10 +368,10 @@ Test(rules, direction_in_words)
         "  - {metric: mmc.response, bound: {within: [63ms, 78ms]}, source: t}\n"
         "  - {metric: mmc.response, bound: {max: 100ms}, source: t}\n",
         NULL, 0);
-    claims_result res[2];
+    verdict_result res[2];
     campaign_result camp;
     judge(sc, 0, res, &camp);
-    cr_expect_eq(res[0].verdict, CLAIMS_FAILS);
+    cr_expect_eq(res[0].verdict, VERDICT_FAILS);
     cr_expect(strstr(res[0].note, "longer than claimed") != NULL, "%s", res[0].note);
     cr_expect(strstr(res[0].note, "> 78 ms") != NULL, "%s", res[0].note);
     campaign_result_free(&camp);

@@ -173,7 +173,7 @@ int load_scenario_text(const char *text, const char *const *sets, size_t nsets,
     FILE *f = fdopen(fd, "w");
     fputs(text, f);
     fclose(f);
-    int rc = scenario_load(path, sets, nsets, diags, out, e);
+    int rc = scenario_load(path, TU_MODELS, sets, nsets, diags, out, e);
     unlink(path);
     return rc;
 }

@@ -8,7 +8,11 @@
 
 #include <hdf5.h>
 
+#include "registry.h"
 #include "scenario.h"
+
+/* The model registry, as scenario_load takes it. */
+#define TU_MODELS registry_models(NULL), registry_count()
 
 #if defined(__SANITIZE_ADDRESS__)
 #define UNDER_ASAN 1

@@ -49,8 +49,8 @@
 #include "runner.h"
 #include "scenario.h"
 
-struct claims_result;
-struct capacity_result;
+struct verdict_result;
+struct planning_result;
 typedef struct h5out_meta {
     const char *scenario_file;
     const char *command_line;
@@ -60,11 +60,11 @@ typedef struct h5out_meta {
     /* Claim verdicts, [claim][point] (NULL when the scenario has none),
      * the family-wise error (split over the looks), the family's size and the
      * looks --decide took. */
-    const struct claims_result *claims;
+    const struct verdict_result *claims;
     double claims_alpha;
     size_t claims_tests, claims_looks;
     /* Capacity plan (NULL when the scenario has no capacity: section). */
-    const struct capacity_result *capacity;
+    const struct planning_result *capacity;
     /* --robustness study (NULL when not asked for). */
     const struct audit_robust *robustness;
     /* Every parameter as resolved, defaults included, as --validate lists
@@ -80,11 +80,6 @@ struct campaign_result;
 int h5out_write_campaign(const char *path, const scenario_t *base,
                          const struct campaign_result *c, const h5out_meta *meta,
                          err_t *e);
-
-/* mkdir -p of dir.  0, or -1 with errno set. */
-int h5out_make_dirs(const char *dir);
-/* mkdir -p of path's directory.  0, or -1 with errno set. */
-int h5out_make_parent(const char *path);
 
 /* Writes path atomically.  ERR_CANTCREAT when the directory or temporary
  * file cannot be created, ERR_IO on a write failure; no file is left at

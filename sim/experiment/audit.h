@@ -27,6 +27,7 @@
 #include "campaign.h"
 #include "claims.h"
 #include "scenario.h"
+#include "verdict.h"
 
 /* Number of looks from `first` replications, doubling, up to `max`. */
 size_t audit_looks(size_t first, size_t max);
@@ -43,7 +44,7 @@ int audit_decide_policy(void *ctx, const runner_result *points, size_t npoints,
 /* One claim at one assumption. */
 typedef struct audit_robust_row {
     size_t claim, assumption;
-    claims_verdict verdict_low, verdict_base, verdict_high;
+    verdict_kind verdict_low, verdict_base, verdict_high;
     double estimate_low, estimate_base, estimate_high;  /* in the claim's unit */
     char unit[16];                                      /* the claim's unit */
     int flips;                 /* the estimate crosses the bound in the range */
@@ -60,11 +61,11 @@ typedef struct audit_robust {
 } audit_robust;
 
 /* Runs the robustness study of sc (a single point; baseline holds its
- * results judged with claims_evaluate_all at alpha).  copts supplies
+ * results judged with verdict_evaluate_all at alpha).  copts supplies
  * threads, MPI rank/size and the interrupt flag (no journal is kept).
  * resolved: the load's resolved values, for each assumption's baseline. */
 int audit_robustness(const scenario_t *sc, const cfg_ctx *resolved, const campaign_opts *copts,
-                     const claims_result *baseline, double alpha, audit_robust *out,
+                     const verdict_result *baseline, double alpha, audit_robust *out,
                      err_t *e);
 void audit_robust_free(audit_robust *r);
 void audit_robust_print(FILE *out, const scenario_t *sc, const audit_robust *r);

@@ -1,11 +1,11 @@
-/* claims.c - claim verdicts (see claims.h and docs/claims.md).
+/* verdict.c - claim verdicts (see verdict.h and docs/claims.md).
  *
  * Invariants: a verdict is a pure function of the replications' results
  * (and the confidence level asked for), so it is as reproducible as they
  * are; an interval never leaves its metric's domain; a counterexample is
  * never averaged away; an input is never reported as a finding.
  */
-#include "claims.h"
+#include "verdict.h"
 #include "ci.h"
 #include "runner.h"
 #include "units.h"
@@ -17,262 +17,30 @@
 
 #include <gsl/gsl_statistics_double.h>
 
-static const char *const claims_stat_names[] = {
-    "mean", "p50", "p90", "p95", "p99", "min", "max", "fraction_below", NULL
-};
-
-const char *claims_stat_name(claims_stat s)
+const char *verdict_name(verdict_kind v)
 {
-    return claims_stat_names[s];
-}
-
-const char *claims_verdict_name(claims_verdict v)
-{
-    static const char *const names[CLAIMS_NVERDICTS] = { "HOLDS", "FAILS", "INCONCLUSIVE",
+    static const char *const names[VERDICT_NKINDS] = { "HOLDS", "FAILS", "INCONCLUSIVE",
                                                          "NO DATA", "BY CONSTRUCTION" };
-    return (unsigned)v < CLAIMS_NVERDICTS ? names[v] : "?";
+    return (unsigned)v < VERDICT_NKINDS ? names[v] : "?";
 }
 
-const char *claims_rule_name(claims_rule r)
+const char *verdict_rule_name(verdict_rule r)
 {
     static const char *const names[] = { "none", "interval", "every case", "rare event" };
     return (unsigned)r < 4 ? names[r] : "?";
 }
 
-int claims_convert(double x, const char *from, const char *to, double *out)
-{
-    return units_convert(x, from, to, out);
-}
-
-/* "63ms" -> 63, "ms"; "99.99%" -> 99.99, "%"; "0.15" -> 0.15, "". */
-static int claims_split(const char *s, double *v, char *unit, size_t usz)
-{
-    char *end;
-    errno = 0;
-    *v = strtod(s, &end);
-    if (end == s || errno || !isfinite(*v))
-        return -1;
-    while (*end == ' ')
-        end++;
-    if (strlen(end) >= usz)
-        return -1;
-    snprintf(unit, usz, "%s", end);
-    if (unit[0] && strcmp(unit, "%") && strcmp(unit, "/s") && units_seconds(unit) == 0)
-        return -1;
-    return 0;
-}
-
-static int claims_value(cfg_ctx *c, cfg_node *n, const char *what, double *v, char *unit,
-                        size_t usz)
-{
-    if (!n || n->kind != CFG_SCALAR || claims_split(n->text, v, unit, usz) != 0) {
-        cfg_error(c, n, "claims: %s must be a number with an optional unit "
-                        "(ns us ms s min h d, %% or /s), like 0.1ms or 99.99%%", what);
-        return -1;
-    }
-    return 0;
-}
-
-static int claims_parse_one(cfg_ctx *c, cfg_node *item, claims_claim *cl)
-{
-    if (item->kind != CFG_MAP) {
-        cfg_error(c, item, "claims: each claim is a mapping {name, metric, statistic, bound, source}");
-        return -1;
-    }
-    int bad = cfg_require(c, item, "metric") | cfg_require(c, item, "bound") |
-              cfg_require(c, item, "source");
-    bad |= cfg_name_string(c, item, "name", "", SINK_NAME_LABEL, &cl->name);
-    bad |= cfg_name_string(c, item, "metric", "", SINK_NAME_PATH, &cl->metric);
-    bad |= cfg_string(c, item, "source", "", &cl->source);
-    bad |= cfg_string(c, item, "fixed_by", "", &cl->fixed_by);
-    bad |= cfg_string(c, item, "per", "", &cl->per);
-    if (!cl->name[0])
-        cl->name = cl->metric;
-    int stat = 0;
-    bad |= cfg_enum(c, item, "statistic", claims_stat_names, 0, &stat);
-    cl->stat = (claims_stat)stat;
-    cfg_node *th = cfg_get(item, "threshold");
-    if (cl->stat == CLAIMS_FRACTION_BELOW) {
-        if (!th) {
-            cfg_error(c, item, "claims: statistic fraction_below needs threshold: (e.g. 100ms)");
-            bad = -1;
-        } else {
-            bad |= claims_value(c, th, "threshold", &cl->threshold, cl->threshold_unit,
-                                sizeof cl->threshold_unit);
-        }
-    } else if (th) {
-        cfg_error(c, th, "claims: threshold goes with statistic: fraction_below");
-        bad = -1;
-    }
-    cfg_node *b = cfg_get(item, "bound");
-    if (b && b->kind == CFG_MAP && b->n == 1) {
-        const char *k = b->keys[0];
-        cfg_node *v = b->items[0];
-        b->used[0] = 1;
-        if (strcmp(k, "max") == 0) {
-            cl->bound = CLAIMS_BOUND_MAX;
-            bad |= claims_value(c, v, "bound max", &cl->hi, cl->hi_unit, sizeof cl->hi_unit);
-            snprintf(cl->bound_text, sizeof cl->bound_text, "<= %s", v->text ? v->text : "?");
-        } else if (strcmp(k, "min") == 0) {
-            cl->bound = CLAIMS_BOUND_MIN;
-            bad |= claims_value(c, v, "bound min", &cl->lo, cl->lo_unit, sizeof cl->lo_unit);
-            snprintf(cl->bound_text, sizeof cl->bound_text, ">= %s", v->text ? v->text : "?");
-        } else if (strcmp(k, "within") == 0 && v->kind == CFG_SEQ && v->n == 2) {
-            cl->bound = CLAIMS_BOUND_WITHIN;
-            bad |= claims_value(c, v->items[0], "bound within[0]", &cl->lo, cl->lo_unit,
-                                sizeof cl->lo_unit);
-            bad |= claims_value(c, v->items[1], "bound within[1]", &cl->hi, cl->hi_unit,
-                                sizeof cl->hi_unit);
-            if (!bad)
-                snprintf(cl->bound_text, sizeof cl->bound_text, "in [%s, %s]",
-                         v->items[0]->text, v->items[1]->text);
-        } else {
-            cfg_error(c, v, "claims: bound is {max: x}, {min: x} or {within: [a, b]}");
-            bad = -1;
-        }
-        /* "Every case" statistics bound every observation on one side. */
-        if (!bad && cl->stat == CLAIMS_MAX && cl->bound != CLAIMS_BOUND_MAX) {
-            cfg_error(c, b, "claims: statistic max says every observation is at most the "
-                            "bound; write bound: {max: x}");
-            bad = -1;
-        }
-        if (!bad && cl->stat == CLAIMS_MIN && cl->bound != CLAIMS_BOUND_MIN) {
-            cfg_error(c, b, "claims: statistic min says every observation is at least the "
-                            "bound; write bound: {min: x}");
-            bad = -1;
-        }
-    } else if (b) {
-        cfg_error(c, b, "claims: bound is {max: x}, {min: x} or {within: [a, b]}");
-        bad = -1;
-    }
-    cfg_node *as = cfg_list(c, item, "assumptions");
-    if (as) {
-        cl->assumptions = calloc(as->n ? as->n : 1, sizeof *cl->assumptions);
-        if (!cl->assumptions)
-            return -1;
-        for (size_t i = 0; i < as->n; i++) {
-            if (as->items[i]->kind != CFG_SCALAR) {
-                cfg_error(c, as->items[i], "claims: assumptions lists keys of the "
-                                           "scenario's assumptions: section, like auth.batch.timeout");
-                bad = -1;
-                continue;
-            }
-            cl->assumptions[cl->nassumptions++] = as->items[i]->text;
-        }
-    }
-    cfg_check_unused(c, item);
-    return bad ? -1 : 0;
-}
-
-/* Adds (metric, value, unit) to the watch list unless present. */
-static int claims_add_watch(claims_list *l, const char *metric, double value, const char *unit)
-{
-    for (size_t i = 0; i < l->nwatches; i++)
-        if (strcmp(l->watches[i].metric, metric) == 0 && l->watches[i].value == value &&
-            strcmp(l->watches[i].unit, unit) == 0)
-            return 0;
-    sim_watch *w = realloc(l->watches, (l->nwatches + 1) * sizeof *w);
-    if (!w)
-        return -1;
-    l->watches = w;
-    w[l->nwatches].metric = metric;
-    w[l->nwatches].value = value;
-    snprintf(w[l->nwatches].unit, sizeof w[l->nwatches].unit, "%s", unit);
-    l->nwatches++;
-    return 0;
-}
-
-static int claims_add_keep(claims_list *l, const char *metric)
-{
-    for (size_t i = 0; i < l->nkeep; i++)
-        if (strcmp(l->keep[i], metric) == 0)
-            return 0;
-    const char **k = realloc(l->keep, (l->nkeep + 1) * sizeof *k);
-    if (!k)
-        return -1;
-    l->keep = k;
-    k[l->nkeep++] = metric;
-    return 0;
-}
-
-/* What the engine must record for the claims: exact threshold counts for
- * "every case" and fraction_below claims, samples for quantile claims. */
-static int claims_derive_needs(cfg_ctx *c, cfg_node *list, claims_list *l)
-{
-    int bad = 0;
-    for (size_t i = 0; i < l->n; i++) {
-        const claims_claim *cl = &l->items[i];
-        int rc = 0;
-        if (cl->stat == CLAIMS_MAX)
-            rc = claims_add_watch(l, cl->metric, cl->hi, cl->hi_unit);
-        else if (cl->stat == CLAIMS_MIN)
-            rc = claims_add_watch(l, cl->metric, cl->lo, cl->lo_unit);
-        else if (cl->stat == CLAIMS_FRACTION_BELOW)
-            rc = claims_add_watch(l, cl->metric, cl->threshold, cl->threshold_unit);
-        else if (cl->stat != CLAIMS_MEAN)
-            rc = claims_add_keep(l, cl->metric);
-        if (rc)
-            return -1;
-    }
-    for (size_t i = 0; i < l->n; i++) {
-        size_t same = 0;
-        for (size_t w = 0; w < l->nwatches; w++)
-            same += strcmp(l->watches[w].metric, l->items[i].metric) == 0;
-        if (same > STATS_WATCHES) {
-            cfg_error(c, list->items[i], "claims: metric %s has more than %d different "
-                                         "thresholds across its min/max/fraction_below claims",
-                      l->items[i].metric, STATS_WATCHES);
-            bad = -1;
-            break;
-        }
-    }
-    return bad;
-}
-
-int claims_parse(cfg_ctx *c, cfg_node *list, claims_list *out)
-{
-    memset(out, 0, sizeof *out);
-    if (!list)
-        return 0;
-    out->items = calloc(list->n ? list->n : 1, sizeof *out->items);
-    if (!out->items) {
-        cfg_oom(c, list);
-        return -1;
-    }
-    int bad = 0;
-    cfg_set_prefix(c, "claims.");
-    for (size_t i = 0; i < list->n; i++)
-        if (claims_parse_one(c, list->items[i], &out->items[out->n++]) != 0)
-            bad = -1;
-    if (!bad && claims_derive_needs(c, list, out) != 0)
-        bad = -1;
-    cfg_set_prefix(c, "");
-    return bad;
-}
-
-void claims_free(claims_list *l)
-{
-    if (!l)
-        return;
-    for (size_t i = 0; i < l->n; i++)
-        free(l->items[i].assumptions);
-    free(l->items);
-    free(l->watches);
-    free(l->keep);
-    memset(l, 0, sizeof *l);
-}
-
 /* ---- evidence: what a claim's interval is made from ------------------- */
 
-typedef enum claims_ev_kind {
-    CLAIMS_EV_NONE, CLAIMS_EV_T, CLAIMS_EV_WILSON, CLAIMS_EV_GARWOOD, CLAIMS_EV_WOODRUFF,
-    CLAIMS_EV_KM
-} claims_ev_kind;
+typedef enum verdict_ev_kind {
+    VERDICT_EV_NONE, VERDICT_EV_T, VERDICT_EV_WILSON, VERDICT_EV_GARWOOD, VERDICT_EV_WOODRUFF,
+    VERDICT_EV_KM
+} verdict_ev_kind;
 
 /* Everything needed to give the claim's interval at any level (Holm and
  * the p-value ask for several). */
-typedef struct claims_ev {
-    claims_ev_kind kind;
+typedef struct verdict_ev {
+    verdict_ev_kind kind;
     double est;
     double se, df, clip_lo, clip_hi;  /* T */
     double *x, *n;                    /* WILSON: per replication */
@@ -282,9 +50,9 @@ typedef struct claims_ev {
     ci_survival *surv;                /* KM */
     double p;                         /* WOODRUFF, KM: the quantile level */
     const char *method;
-} claims_ev;
+} verdict_ev;
 
-static void claims_ev_free(claims_ev *ev)
+static void verdict_ev_free(verdict_ev *ev)
 {
     free(ev->x);
     free(ev->n);
@@ -293,26 +61,26 @@ static void claims_ev_free(claims_ev *ev)
     memset(ev, 0, sizeof *ev);
 }
 
-static void claims_ev_interval(const claims_ev *ev, double level, double *lo, double *hi)
+static void verdict_ev_interval(const verdict_ev *ev, double level, double *lo, double *hi)
 {
     double est;
     *lo = *hi = NAN;
     switch (ev->kind) {
-    case CLAIMS_EV_NONE:
+    case VERDICT_EV_NONE:
         return;
-    case CLAIMS_EV_T:
+    case VERDICT_EV_T:
         ci_student(ev->est, ev->se, ev->df, level, lo, hi);
         break;
-    case CLAIMS_EV_WILSON:
+    case VERDICT_EV_WILSON:
         ci_wilson_clustered(ev->x, ev->n, ev->R, level, &est, lo, hi, NULL);
         break;
-    case CLAIMS_EV_GARWOOD:
+    case VERDICT_EV_GARWOOD:
         ci_garwood(ev->count, ev->exposure, level, lo, hi);
         break;
-    case CLAIMS_EV_WOODRUFF:
+    case VERDICT_EV_WOODRUFF:
         ci_pool_quantile_interval(ev->pool, ev->p, level, &est, lo, hi, NULL);
         break;
-    case CLAIMS_EV_KM:
+    case VERDICT_EV_KM:
         ci_km_quantile_interval(ev->surv, ev->p, level, &est, lo, hi);
         break;
     }
@@ -322,35 +90,35 @@ static void claims_ev_interval(const claims_ev *ev, double level, double *lo, do
         *hi = ev->clip_hi;
 }
 
-static claims_verdict claims_decide(double lo, double hi, double blo, double bhi)
+static verdict_kind verdict_decide(double lo, double hi, double blo, double bhi)
 {
     if (isnan(lo) || isnan(hi))
-        return CLAIMS_INCONCLUSIVE;
+        return VERDICT_INCONCLUSIVE;
     if (lo >= blo && hi <= bhi)
-        return CLAIMS_HOLDS;
+        return VERDICT_HOLDS;
     if (hi < blo || lo > bhi)
-        return CLAIMS_FAILS;
-    return CLAIMS_INCONCLUSIVE;
+        return VERDICT_FAILS;
+    return VERDICT_INCONCLUSIVE;
 }
 
 /* The smallest alpha whose (1 - alpha) interval decides the claim: the
  * p-value Holm sorts by.  Intervals shrink as alpha grows, so "decided"
  * is monotone in alpha; 80 halvings of log(alpha) over [1e-16, 1) are far
  * below any level anyone asks for. */
-static double claims_pvalue(const claims_ev *ev, double blo, double bhi)
+static double verdict_pvalue(const verdict_ev *ev, double blo, double bhi)
 {
     double lo, hi;
     double a_lo = log(1e-16), a_hi = log(0.9999);
-    claims_ev_interval(ev, 1 - exp(a_lo), &lo, &hi);
-    if (claims_decide(lo, hi, blo, bhi) != CLAIMS_INCONCLUSIVE)
+    verdict_ev_interval(ev, 1 - exp(a_lo), &lo, &hi);
+    if (verdict_decide(lo, hi, blo, bhi) != VERDICT_INCONCLUSIVE)
         return 0.0;
-    claims_ev_interval(ev, 1 - exp(a_hi), &lo, &hi);
-    if (claims_decide(lo, hi, blo, bhi) == CLAIMS_INCONCLUSIVE)
+    verdict_ev_interval(ev, 1 - exp(a_hi), &lo, &hi);
+    if (verdict_decide(lo, hi, blo, bhi) == VERDICT_INCONCLUSIVE)
         return 1.0;
     for (int i = 0; i < 80; i++) {
         double mid = 0.5 * (a_lo + a_hi);
-        claims_ev_interval(ev, 1 - exp(mid), &lo, &hi);
-        if (claims_decide(lo, hi, blo, bhi) != CLAIMS_INCONCLUSIVE)
+        verdict_ev_interval(ev, 1 - exp(mid), &lo, &hi);
+        if (verdict_decide(lo, hi, blo, bhi) != VERDICT_INCONCLUSIVE)
             a_hi = mid;
         else
             a_lo = mid;
@@ -361,7 +129,7 @@ static double claims_pvalue(const claims_ev *ev, double blo, double bhi)
 /* ---- formatting -------------------------------------------------------- */
 
 /* "93.7 ms", "0.25", "1.2e-05 1/s" (no unit for "1"). */
-static void claims_fmt(double v, const char *unit, char *buf, size_t size)
+static void verdict_fmt(double v, const char *unit, char *buf, size_t size)
 {
     const char *u = strcmp(unit, "1") ? unit : "";
     if (isnan(v))
@@ -375,7 +143,7 @@ static void claims_fmt(double v, const char *unit, char *buf, size_t size)
 }
 
 /* "1,234,567" */
-static void claims_count(double v, char *buf, size_t size)
+static void verdict_count(double v, char *buf, size_t size)
 {
     char digits[40];
     int n = snprintf(digits, sizeof digits, "%.0f", v);
@@ -388,7 +156,7 @@ static void claims_count(double v, char *buf, size_t size)
     buf[j] = '\0';
 }
 
-static void claims_pct(double p, char *buf, size_t size)
+static void verdict_pct(double p, char *buf, size_t size)
 {
     if (isnan(p))
         snprintf(buf, size, "-");
@@ -400,25 +168,25 @@ static void claims_pct(double p, char *buf, size_t size)
         snprintf(buf, size, "%.3g %%", 100 * p);
 }
 
-void claims_format_ci(const claims_result *r, char *buf, size_t size)
+void verdict_format_ci(const verdict_result *r, char *buf, size_t size)
 {
     if (isnan(r->ci_low) || isnan(r->ci_high)) {
         snprintf(buf, size, "-");
         return;
     }
     char lo[32], hi[32];
-    claims_fmt(r->ci_low, "1", lo, sizeof lo);
-    claims_fmt(r->ci_high, "1", hi, sizeof hi);
+    verdict_fmt(r->ci_low, "1", lo, sizeof lo);
+    verdict_fmt(r->ci_high, "1", hi, sizeof hi);
     snprintf(buf, size, "[%s, %s]", lo, hi);
 }
 
 /* The bound in the metric's unit, for sentences: "100 ms", "[63, 78] ms". */
-static void claims_bound_words(const claims_claim *cl, const claims_result *r, char *buf,
+static void verdict_bound_words(const claims_claim *cl, const verdict_result *r, char *buf,
                                size_t size)
 {
     char a[40], b[40];
-    claims_fmt(r->bound_lo, r->unit, a, sizeof a);
-    claims_fmt(r->bound_hi, r->unit, b, sizeof b);
+    verdict_fmt(r->bound_lo, r->unit, a, sizeof a);
+    verdict_fmt(r->bound_hi, r->unit, b, sizeof b);
     if (cl->bound == CLAIMS_BOUND_MAX)
         snprintf(buf, size, "%s", b);
     else if (cl->bound == CLAIMS_BOUND_MIN)
@@ -429,12 +197,12 @@ static void claims_bound_words(const claims_claim *cl, const claims_result *r, c
 
 /* ---- the rules ----------------------------------------------------------- */
 
-static const stats_rep *claims_rep(const runner_result *r, size_t rep, size_t k)
+static const stats_rep *verdict_rep(const runner_result *r, size_t rep, size_t k)
 {
     return &r->reps[rep * r->nmetrics + k];
 }
 
-static void claims_counterexample_note(const claims_origin *o, const claims_result *out,
+static void verdict_counterexample_note(const verdict_origin *o, const verdict_result *out,
                                        char *buf, size_t size)
 {
     char t[48] = "";
@@ -449,14 +217,14 @@ static void claims_counterexample_note(const claims_origin *o, const claims_resu
 }
 
 /* A count of rare events bounded by 0: one occurrence is a counterexample. */
-static void claims_rare(const claims_claim *cl, const runner_result *r, size_t k,
-                        const claims_origin *o, claims_result *out)
+static void verdict_rare(const claims_claim *cl, const runner_result *r, size_t k,
+                        const verdict_origin *o, verdict_result *out)
 {
-    out->rule = CLAIMS_RULE_RARE;
+    out->rule = VERDICT_RULE_RARE;
     double total = 0;
     out->first_rep = -1;
     for (size_t i = 0; i < r->nreps; i++) {
-        const stats_rep *q = claims_rep(r, i, k);
+        const stats_rep *q = verdict_rep(r, i, k);
         if (isnan(q->value))
             continue;
         out->reps_with_data++;
@@ -472,7 +240,7 @@ static void claims_rare(const claims_claim *cl, const runner_result *r, size_t k
     out->exceed = total;
     out->observations = (double)out->reps_with_data;
     if (!out->reps_with_data) {
-        out->verdict = CLAIMS_NO_DATA;
+        out->verdict = VERDICT_NO_DATA;
         snprintf(out->note, sizeof out->note, "the metric has no value in any replication");
         return;
     }
@@ -481,11 +249,11 @@ static void claims_rare(const claims_claim *cl, const runner_result *r, size_t k
     out->level = 0.95;
     snprintf(out->method, sizeof out->method, "counterexample; Garwood per replication");
     char n1[32], n2[32];
-    claims_count(total, n1, sizeof n1);
+    verdict_count(total, n1, sizeof n1);
     if (total > 0) {
-        out->verdict = CLAIMS_FAILS;
+        out->verdict = VERDICT_FAILS;
         char where[256];
-        claims_counterexample_note(o, out, where, sizeof where);
+        verdict_counterexample_note(o, out, where, sizeof where);
         snprintf(out->note, sizeof out->note,
                  "counterexample: %s occurrence%s in %.0f of %zu replications; %s", n1,
                  total == 1 ? "" : "s", out->reps_exceeding, out->reps_with_data, where);
@@ -502,28 +270,28 @@ static void claims_rare(const claims_claim *cl, const runner_result *r, size_t k
     } else if (pk >= 0) {
         exposure = 0;
         for (size_t i = 0; i < r->nreps; i++) {
-            double v = claims_rep(r, i, (size_t)pk)->value;
+            double v = verdict_rep(r, i, (size_t)pk)->value;
             if (isnan(v))
                 continue;
             exposure += r->defs[pk].kind == STATS_RATE ? v * o->duration_s : v;
         }
         snprintf(per, sizeof per, "%s", cl->per);
     }
-    out->verdict = CLAIMS_HOLDS;
+    out->verdict = VERDICT_HOLDS;
     out->exceed_upper = ci_poisson_zero_upper(exposure, 0.95);
-    claims_count(exposure, n2, sizeof n2);
+    verdict_count(exposure, n2, sizeof n2);
     char up[32];
-    claims_fmt(out->exceed_upper, "1", up, sizeof up);
+    verdict_fmt(out->exceed_upper, "1", up, sizeof up);
     snprintf(out->note, sizeof out->note,
              "none in %zu replications (%s %s%s); rate < %s per %s at 95 %%",
              out->reps_with_data, n2, per, pk >= 0 ? "" : "s", up, per);
 }
 
 /* min/max: count the observations beyond the bound. */
-static int claims_every_case(const claims_claim *cl, const runner_result *r, size_t k,
-                             const claims_origin *o, claims_result *out)
+static int verdict_every_case(const claims_claim *cl, const runner_result *r, size_t k,
+                             const verdict_origin *o, verdict_result *out)
 {
-    out->rule = CLAIMS_RULE_EVERY_CASE;
+    out->rule = VERDICT_RULE_EVERY_CASE;
     const stats_def *d = &r->defs[k];
     int is_max = cl->stat == CLAIMS_MAX;
     double bound = is_max ? out->bound_hi : out->bound_lo;
@@ -537,7 +305,7 @@ static int claims_every_case(const claims_claim *cl, const runner_result *r, siz
     double *ns = xs + r->nreps;
     size_t j = 0;
     for (size_t i = 0; i < r->nreps; i++) {
-        const stats_rep *q = claims_rep(r, i, k);
+        const stats_rep *q = verdict_rep(r, i, k);
         double n, beyond, first_ns = NAN;
         if (d->kind == STATS_TALLY) {
             n = q->n;
@@ -583,7 +351,7 @@ static int claims_every_case(const claims_claim *cl, const runner_result *r, siz
     }
     if (!(out->observations > 0)) {
         free(xs);
-        out->verdict = CLAIMS_NO_DATA;
+        out->verdict = VERDICT_NO_DATA;
         snprintf(out->note, sizeof out->note, "the metric has no observations");
         return 0;
     }
@@ -595,17 +363,17 @@ static int claims_every_case(const claims_claim *cl, const runner_result *r, siz
     free(xs);
     snprintf(out->method, sizeof out->method, "exceedances counted; Wilson, clustered");
     char nobs[32], nex[32], b[48], pe[24], pl[24], ph[24];
-    claims_count(out->observations, nobs, sizeof nobs);
-    claims_count(out->exceed, nex, sizeof nex);
-    claims_fmt(bound, out->unit, b, sizeof b);
+    verdict_count(out->observations, nobs, sizeof nobs);
+    verdict_count(out->exceed, nex, sizeof nex);
+    verdict_fmt(bound, out->unit, b, sizeof b);
     const char *what = d->kind == STATS_TALLY ? "observations" : "replications";
     if (out->exceed > 0) {
-        out->verdict = CLAIMS_FAILS;
+        out->verdict = VERDICT_FAILS;
         char where[256];
-        claims_counterexample_note(o, out, where, sizeof where);
-        claims_pct(out->p_exceed, pe, sizeof pe);
-        claims_pct(out->p_exceed_low, pl, sizeof pl);
-        claims_pct(out->p_exceed_high, ph, sizeof ph);
+        verdict_counterexample_note(o, out, where, sizeof where);
+        verdict_pct(out->p_exceed, pe, sizeof pe);
+        verdict_pct(out->p_exceed_low, pl, sizeof pl);
+        verdict_pct(out->p_exceed_high, ph, sizeof ph);
         snprintf(out->note, sizeof out->note,
                  "counterexample: %s%s of %s %s %s %s, in %.0f of %zu replications "
                  "(P(beyond) %s [%s, %s] at 95 %%); %s",
@@ -613,9 +381,9 @@ static int claims_every_case(const claims_claim *cl, const runner_result *r, siz
                  out->reps_exceeding, out->reps_with_data, pe, pl, ph, where);
         return 0;
     }
-    out->verdict = CLAIMS_HOLDS;
+    out->verdict = VERDICT_HOLDS;
     out->exceed_upper = ci_zero_upper(out->observations, 0.95);
-    claims_pct(out->exceed_upper, pe, sizeof pe);
+    verdict_pct(out->exceed_upper, pe, sizeof pe);
     snprintf(out->note, sizeof out->note,
              "0 of %s %s %s %s; P(beyond) < %s at 95 %% (treating %s as independent)", nobs,
              what, is_max ? ">" : "<", b, pe, what);
@@ -623,8 +391,8 @@ static int claims_every_case(const claims_claim *cl, const runner_result *r, siz
 }
 
 /* Builds the interval evidence for a mean, quantile or fraction_below. */
-static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_t k,
-                           double threshold, claims_ev *ev, claims_result *out)
+static int verdict_build_ev(const claims_claim *cl, const runner_result *r, size_t k,
+                           double threshold, verdict_ev *ev, verdict_result *out)
 {
     const stats_def *d = &r->defs[k];
     size_t nm = r->nmetrics, R = r->nreps;
@@ -640,7 +408,7 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
     if (cl->stat == CLAIMS_MEAN) {
         size_t j = 0;
         for (size_t i = 0; i < R; i++) {
-            const stats_rep *q = claims_rep(r, i, k);
+            const stats_rep *q = verdict_rep(r, i, k);
             if (tally ? q->n > 0 : !isnan(q->value)) {
                 ev->x[j] = tally ? q->value * q->n : q->value;
                 ev->n[j] = tally ? q->n : 1;
@@ -652,24 +420,24 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
         if (!j)
             return 0;
         if (tally && d->domain == STATS_PROPORTION) {
-            ev->kind = CLAIMS_EV_WILSON;
+            ev->kind = VERDICT_EV_WILSON;
             double lo, hi;
             ci_wilson_clustered(ev->x, ev->n, j, 0.95, &ev->est, &lo, &hi, NULL);
             ev->method = "pooled 0/1 trials; Wilson, design effect from replications";
         } else if (tally) {
-            ev->kind = CLAIMS_EV_T;
+            ev->kind = VERDICT_EV_T;
             ci_ratio(ev->x, ev->n, j, &ev->est, &ev->se);
             ev->df = (double)j - 1;
             ev->method = "pooled mean; Student-t, replications as clusters";
         } else if (d->domain == STATS_RARE) {
-            ev->kind = CLAIMS_EV_GARWOOD;
+            ev->kind = VERDICT_EV_GARWOOD;
             for (size_t i = 0; i < j; i++)
                 ev->count += ev->x[i];
             ev->exposure = (double)j;
             ev->est = ev->count / ev->exposure;
             ev->method = "Poisson (Garwood) per replication";
         } else {
-            ev->kind = CLAIMS_EV_T;
+            ev->kind = VERDICT_EV_T;
             ev->est = gsl_stats_mean(ev->x, 1, j);
             ev->se = j > 1 ? gsl_stats_sd_m(ev->x, 1, j, ev->est) / sqrt((double)j) : NAN;
             ev->df = (double)j - 1;
@@ -695,7 +463,7 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
             ci_survival *s = runner_survival(r, k, &out->reps_with_data);
             if (!s)
                 return -1;
-            ev->kind = CLAIMS_EV_T;
+            ev->kind = VERDICT_EV_T;
             ev->est = ci_km_cdf(s, threshold);
             ev->se = ci_km_cdf_se(s, threshold);
             ev->df = (double)out->reps_with_data - 1;
@@ -705,7 +473,7 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
         }
         int slot_missing = 0;
         for (size_t i = 0; i < R; i++) {
-            const stats_rep *q = claims_rep(r, i, k);
+            const stats_rep *q = verdict_rep(r, i, k);
             if (tally) {
                 double trials = q->n + (d->domain == STATS_TTE ? q->censored : 0);
                 if (!(trials > 0))
@@ -734,7 +502,7 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
         out->reps_with_data = j;
         if (!j)
             return 0;
-        ev->kind = CLAIMS_EV_WILSON;
+        ev->kind = VERDICT_EV_WILSON;
         double lo, hi;
         ci_wilson_clustered(ev->x, ev->n, j, 0.95, &ev->est, &lo, &hi, NULL);
         ev->method = tally ? "exact counts; Wilson, design effect from replications"
@@ -747,7 +515,7 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
         ev->surv = runner_survival(r, k, &out->reps_with_data);
         if (!ev->surv)
             return -1;
-        ev->kind = CLAIMS_EV_KM;
+        ev->kind = VERDICT_EV_KM;
         ev->est = ci_km_quantile(ev->surv, level_p);
         ev->method = "Kaplan-Meier quantile; Woodruff, jackknife over replications";
         return 0;
@@ -758,7 +526,7 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
     int ok = xs && nx && w;
     size_t kept = 0;
     for (size_t i = 0; ok && i < R; i++) {
-        const stats_rep *q = claims_rep(r, i, k);
+        const stats_rep *q = verdict_rep(r, i, k);
         if (tally) {
             const runner_samples *sm = &r->samples[i * nm + k];
             xs[i] = sm->x;
@@ -780,7 +548,7 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
     if (ok == 1 && kept) {
         ev->pool = ci_pool_new(R, xs, nx, w);
         if (ev->pool) {
-            ev->kind = CLAIMS_EV_WOODRUFF;
+            ev->kind = VERDICT_EV_WOODRUFF;
             ev->est = ci_pool_quantile(ev->pool, level_p);
             ev->method = tally ? "pooled quantile; Woodruff, replications as clusters"
                                : "quantile of replications; Woodruff";
@@ -799,7 +567,7 @@ static int claims_build_ev(const claims_claim *cl, const runner_result *r, size_
 
 /* A straddling interval: replications that would likely decide it, if
  * the interval shrinks as 1/sqrt(n) around the same estimate. */
-static long claims_needed(const claims_result *out, size_t n)
+static long verdict_needed(const verdict_result *out, size_t n)
 {
     double est = out->estimate, lo = out->ci_low, hi = out->ci_high;
     double best = INFINITY;
@@ -824,14 +592,14 @@ static long claims_needed(const claims_result *out, size_t n)
     return total > (long)n ? total - (long)n : 1;
 }
 
-static void claims_interval_note(const claims_claim *cl, const stats_def *d,
-                                 claims_result *out)
+static void verdict_interval_note(const claims_claim *cl, const stats_def *d,
+                                 verdict_result *out)
 {
     char est[48], lo[32], hi[32], bw[96];
-    claims_fmt(out->estimate, out->unit, est, sizeof est);
-    claims_fmt(out->ci_low, out->unit, lo, sizeof lo);
-    claims_fmt(out->ci_high, out->unit, hi, sizeof hi);
-    claims_bound_words(cl, out, bw, sizeof bw);
+    verdict_fmt(out->estimate, out->unit, est, sizeof est);
+    verdict_fmt(out->ci_low, out->unit, lo, sizeof lo);
+    verdict_fmt(out->ci_high, out->unit, hi, sizeof hi);
+    verdict_bound_words(cl, out, bw, sizeof bw);
     int time = units_seconds(out->unit) > 0;
     char lvl[16];
     snprintf(lvl, sizeof lvl, "%.4g %%", 100 * out->level);
@@ -839,18 +607,18 @@ static void claims_interval_note(const claims_claim *cl, const stats_def *d,
     char *p = out->note + used;
     size_t left = sizeof out->note - used;
     const char *sep = used ? "; " : "";
-    if (out->verdict == CLAIMS_HOLDS) {
+    if (out->verdict == VERDICT_HOLDS) {
         snprintf(p, left, "%s%s CI [%s, %s] inside %s", sep, lvl, lo, hi, bw);
-    } else if (out->verdict == CLAIMS_FAILS) {
+    } else if (out->verdict == VERDICT_FAILS) {
         int above = out->ci_low > out->bound_hi;
         const char *word = time ? (above ? "longer than claimed (slower)"
                                          : "shorter than claimed (faster)")
                                 : (above ? "higher than claimed" : "lower than claimed");
         char b[32];
-        claims_fmt(above ? out->bound_hi : out->bound_lo, out->unit, b, sizeof b);
+        verdict_fmt(above ? out->bound_hi : out->bound_lo, out->unit, b, sizeof b);
         snprintf(p, left, "%s%s: %s %s %s (%s CI [%s, %s])", sep, word, est, above ? ">" : "<",
                  b, lvl, lo, hi);
-    } else if (out->verdict == CLAIMS_INCONCLUSIVE) {
+    } else if (out->verdict == VERDICT_INCONCLUSIVE) {
         if (isnan(out->ci_low))
             snprintf(p, left, "%sno interval: data in fewer than 2 replications", sep);
         else if (out->more_replications > 0)
@@ -863,11 +631,11 @@ static void claims_interval_note(const claims_claim *cl, const stats_def *d,
     (void)d;
 }
 
-int claims_evaluate(const claims_claim *cl, const runner_result *r, const claims_origin *o,
-                    double level, claims_result *out)
+int verdict_evaluate(const claims_claim *cl, const runner_result *r, const verdict_origin *o,
+                    double level, verdict_result *out)
 {
     memset(out, 0, sizeof *out);
-    out->verdict = CLAIMS_NO_DATA;
+    out->verdict = VERDICT_NO_DATA;
     out->estimate = out->ci_low = out->ci_high = out->pvalue = NAN;
     out->p_exceed = out->p_exceed_low = out->p_exceed_high = out->exceed_upper = NAN;
     out->p_event = out->p_event_low = out->p_event_high = NAN;
@@ -909,7 +677,7 @@ int claims_evaluate(const claims_claim *cl, const runner_result *r, const claims
         {
             size_t j = 0;
             for (size_t i = 0; i < r->nreps; i++) {
-                const stats_rep *q = claims_rep(r, i, (size_t)k);
+                const stats_rep *q = verdict_rep(r, i, (size_t)k);
                 if (q->n + q->censored > 0) {
                     x[j] = q->n;
                     x[r->nreps + j] = q->n + q->censored;
@@ -923,46 +691,46 @@ int claims_evaluate(const claims_claim *cl, const runner_result *r, const claims
     }
     if (d->domain == STATS_RARE && cl->bound == CLAIMS_BOUND_MAX && out->bound_hi == 0 &&
         (cl->stat == CLAIMS_MEAN || cl->stat == CLAIMS_MAX)) {
-        claims_rare(cl, r, (size_t)k, o, out);
+        verdict_rare(cl, r, (size_t)k, o, out);
     } else if (cl->stat == CLAIMS_MIN || cl->stat == CLAIMS_MAX) {
-        if (claims_every_case(cl, r, (size_t)k, o, out) != 0)
+        if (verdict_every_case(cl, r, (size_t)k, o, out) != 0)
             return -1;
     } else {
-        out->rule = CLAIMS_RULE_INTERVAL;
-        claims_ev ev;
+        out->rule = VERDICT_RULE_INTERVAL;
+        verdict_ev ev;
         memset(&ev, 0, sizeof ev);
-        if (claims_build_ev(cl, r, (size_t)k, threshold, &ev, out) != 0) {
-            claims_ev_free(&ev);
+        if (verdict_build_ev(cl, r, (size_t)k, threshold, &ev, out) != 0) {
+            verdict_ev_free(&ev);
             return -1;
         }
-        if (ev.kind == CLAIMS_EV_NONE) {
-            claims_ev_free(&ev);
-            out->rule = CLAIMS_RULE_NONE;
+        if (ev.kind == VERDICT_EV_NONE) {
+            verdict_ev_free(&ev);
+            out->rule = VERDICT_RULE_NONE;
             if (!strstr(out->note, "not kept"))
                 snprintf(out->note, sizeof out->note, "the metric has no observations");
             return 0;
         }
         snprintf(out->method, sizeof out->method, "%s", ev.method);
         out->estimate = ev.est;
-        claims_ev_interval(&ev, level, &out->ci_low, &out->ci_high);
-        out->pvalue = claims_pvalue(&ev, out->bound_lo, out->bound_hi);
-        claims_ev_free(&ev);
-        out->verdict = claims_decide(out->ci_low, out->ci_high, out->bound_lo, out->bound_hi);
-        if (out->verdict == CLAIMS_INCONCLUSIVE && !isnan(out->ci_low))
+        verdict_ev_interval(&ev, level, &out->ci_low, &out->ci_high);
+        out->pvalue = verdict_pvalue(&ev, out->bound_lo, out->bound_hi);
+        verdict_ev_free(&ev);
+        out->verdict = verdict_decide(out->ci_low, out->ci_high, out->bound_lo, out->bound_hi);
+        if (out->verdict == VERDICT_INCONCLUSIVE && !isnan(out->ci_low))
             out->more_replications =
-                claims_needed(out, out->reps_with_data ? out->reps_with_data : r->nreps);
+                verdict_needed(out, out->reps_with_data ? out->reps_with_data : r->nreps);
         if (!input[0])
-            claims_interval_note(cl, d, out);
+            verdict_interval_note(cl, d, out);
     }
-    if (input[0] && out->verdict != CLAIMS_NO_DATA) {
+    if (input[0] && out->verdict != VERDICT_NO_DATA) {
         /* The data are still shown, but the verdict says what they are. */
         char seen[sizeof out->note];
         snprintf(seen, sizeof seen, "%s", out->note);
-        if (!seen[0] && out->rule == CLAIMS_RULE_INTERVAL) {
+        if (!seen[0] && out->rule == VERDICT_RULE_INTERVAL) {
             char est[48], lo[32], hi[32];
-            claims_fmt(out->estimate, out->unit, est, sizeof est);
-            claims_fmt(out->ci_low, out->unit, lo, sizeof lo);
-            claims_fmt(out->ci_high, out->unit, hi, sizeof hi);
+            verdict_fmt(out->estimate, out->unit, est, sizeof est);
+            verdict_fmt(out->ci_low, out->unit, lo, sizeof lo);
+            verdict_fmt(out->ci_high, out->unit, hi, sizeof hi);
             snprintf(seen, sizeof seen, "measured %s [%s, %s]", est, lo, hi);
         }
         int n = snprintf(out->note, sizeof out->note, "an input, not a finding: fixed by %.96s",
@@ -970,31 +738,31 @@ int claims_evaluate(const claims_claim *cl, const runner_result *r, const claims
         if (seen[0] && n > 0 && (size_t)n + 2 < sizeof out->note)
             snprintf(out->note + n, sizeof out->note - (size_t)n, "; %.*s",
                      (int)(sizeof out->note - (size_t)n - 3), seen);
-        out->verdict = CLAIMS_BY_CONSTRUCTION;
+        out->verdict = VERDICT_BY_CONSTRUCTION;
         out->pvalue = NAN;
     }
     return 0;
 }
 
-typedef struct claims_order {
+typedef struct verdict_order {
     double p;
     size_t index;
-} claims_order;
+} verdict_order;
 
-static int claims_order_cmp(const void *a, const void *b)
+static int verdict_order_cmp(const void *a, const void *b)
 {
-    const claims_order *x = a, *y = b;
+    const verdict_order *x = a, *y = b;
     if (x->p != y->p)
         return (x->p > y->p) - (x->p < y->p);
     return (x->index > y->index) - (x->index < y->index);
 }
 
-int claims_evaluate_all(const claims_list *l, const runner_result *points, size_t npoints,
-                        const claims_origin *origin, double alpha, claims_result *res,
+int verdict_evaluate_all(const claims_list *l, const runner_result *points, size_t npoints,
+                        const verdict_origin *origin, double alpha, verdict_result *res,
                         size_t *tests)
 {
     size_t total = l->n * npoints;
-    claims_order *fam = malloc((total ? total : 1) * sizeof *fam);
+    verdict_order *fam = malloc((total ? total : 1) * sizeof *fam);
     size_t m = 0;
     if (tests)
         *tests = 0;
@@ -1002,15 +770,15 @@ int claims_evaluate_all(const claims_list *l, const runner_result *points, size_
         return -1;
     for (size_t c = 0; c < l->n; c++)
         for (size_t p = 0; p < npoints; p++) {
-            claims_origin o = *origin;
+            verdict_origin o = *origin;
             o.point = p;
-            claims_result *r = &res[c * npoints + p];
-            if (claims_evaluate(&l->items[c], &points[p], &o, 1 - alpha, r) != 0) {
+            verdict_result *r = &res[c * npoints + p];
+            if (verdict_evaluate(&l->items[c], &points[p], &o, 1 - alpha, r) != 0) {
                 free(fam);
                 return -1;
             }
-            if (r->rule == CLAIMS_RULE_INTERVAL && r->verdict != CLAIMS_BY_CONSTRUCTION &&
-                r->verdict != CLAIMS_NO_DATA && !isnan(r->pvalue)) {
+            if (r->rule == VERDICT_RULE_INTERVAL && r->verdict != VERDICT_BY_CONSTRUCTION &&
+                r->verdict != VERDICT_NO_DATA && !isnan(r->pvalue)) {
                 fam[m].p = r->pvalue;
                 fam[m].index = c * npoints + p;
                 m++;
@@ -1019,7 +787,7 @@ int claims_evaluate_all(const claims_list *l, const runner_result *points, size_
     /* Holm: test the smallest p at alpha/m, the next at alpha/(m-1), ...;
      * stop at the first that is not decided.  Undecided tests are shown at
      * the level where the procedure stopped. */
-    qsort(fam, m, sizeof *fam, claims_order_cmp);
+    qsort(fam, m, sizeof *fam, verdict_order_cmp);
     int stopped = 0;
     double stop_level = 1 - alpha / (double)(m ? m : 1);
     for (size_t i = 0; i < m; i++) {
@@ -1032,17 +800,17 @@ int claims_evaluate_all(const claims_list *l, const runner_result *points, size_
         }
         if (stopped)
             level = stop_level;
-        claims_origin o = *origin;
+        verdict_origin o = *origin;
         o.point = idx % npoints;
-        if (claims_evaluate(&l->items[idx / npoints], &points[idx % npoints], &o, level,
+        if (verdict_evaluate(&l->items[idx / npoints], &points[idx % npoints], &o, level,
                             &res[idx]) != 0) {
             free(fam);
             return -1;
         }
-        if (stopped && res[idx].verdict != CLAIMS_INCONCLUSIVE) {
+        if (stopped && res[idx].verdict != VERDICT_INCONCLUSIVE) {
             /* Only at a numerical edge (p equal to the level): keep the
              * procedure's answer. */
-            res[idx].verdict = CLAIMS_INCONCLUSIVE;
+            res[idx].verdict = VERDICT_INCONCLUSIVE;
         }
     }
     free(fam);
@@ -1053,7 +821,7 @@ int claims_evaluate_all(const claims_list *l, const runner_result *points, size_
 
 /* ---- printing ------------------------------------------------------------ */
 
-static void claims_print_header(FILE *out, double alpha, size_t looks, size_t m)
+static void verdict_print_header(FILE *out, double alpha, size_t looks, size_t m)
 {
     fprintf(out, "\nclaims audit: %zu interval test%s, family-wise error %.3g %% (Holm)",
             m, m == 1 ? "" : "s", 100 * alpha * (double)looks);
@@ -1064,7 +832,7 @@ static void claims_print_header(FILE *out, double alpha, size_t looks, size_t m)
                  "BY CONSTRUCTION (docs/claims.md)\n");
 }
 
-static void claims_print_rests(FILE *out, const claims_claim *cl)
+static void verdict_print_rests(FILE *out, const claims_claim *cl)
 {
     if (!cl->nassumptions)
         return;
@@ -1074,39 +842,39 @@ static void claims_print_rests(FILE *out, const claims_claim *cl)
     fprintf(out, "\n");
 }
 
-void claims_print(FILE *out, const claims_list *l, const claims_result *res, double alpha,
+void verdict_print(FILE *out, const claims_list *l, const verdict_result *res, double alpha,
                   size_t looks, size_t m)
 {
     if (!l->n)
         return;
-    claims_print_header(out, alpha, looks, m);
+    verdict_print_header(out, alpha, looks, m);
     for (size_t i = 0; i < l->n; i++) {
         const claims_claim *cl = &l->items[i];
-        const claims_result *r = &res[i];
+        const verdict_result *r = &res[i];
         char est[48], ci[80], lvl[16] = "";
-        claims_fmt(r->estimate, r->unit, est, sizeof est);
-        claims_format_ci(r, ci, sizeof ci);
+        verdict_fmt(r->estimate, r->unit, est, sizeof est);
+        verdict_format_ci(r, ci, sizeof ci);
         if (!isnan(r->ci_low))
             snprintf(lvl, sizeof lvl, " %.4g%%", 100 * r->level);
-        fprintf(out, "\n%-15s %s\n", claims_verdict_name(r->verdict), cl->name);
+        fprintf(out, "\n%-15s %s\n", verdict_name(r->verdict), cl->name);
         fprintf(out, "  %s %s %s: %s %s%s  (%s)\n", cl->metric, claims_stat_name(cl->stat),
                 cl->bound_text, est, ci, lvl, r->method[0] ? r->method : "-");
         if (r->note[0])
             fprintf(out, "  %s\n", r->note);
         if (!isnan(r->p_event)) {
             char a[24], b[24], c[24];
-            claims_pct(r->p_event, a, sizeof a);
-            claims_pct(r->p_event_low, b, sizeof b);
-            claims_pct(r->p_event_high, c, sizeof c);
+            verdict_pct(r->p_event, a, sizeof a);
+            verdict_pct(r->p_event_low, b, sizeof b);
+            verdict_pct(r->p_event_high, c, sizeof c);
             fprintf(out, "  the event happened in %s [%s, %s] of cases within the run\n", a, b, c);
         }
-        claims_print_rests(out, cl);
+        verdict_print_rests(out, cl);
         fprintf(out, "  source: %s\n", cl->source);
     }
 }
 
-void claims_region(const claims_list *l, size_t claim, const sweep_spec *sw, size_t npoints,
-                   const claims_result *res, char *buf, size_t size)
+void verdict_region(const claims_list *l, size_t claim, const sweep_spec *sw, size_t npoints,
+                   const verdict_result *res, char *buf, size_t size)
 {
     (void)l;
     size_t used = 0;
@@ -1133,7 +901,7 @@ void claims_region(const claims_list *l, size_t claim, const sweep_spec *sw, siz
                                      g ? "; " : "", where);
         }
         int listed = 0;
-        for (int v = 0; v < CLAIMS_NVERDICTS; v++) {
+        for (int v = 0; v < VERDICT_NKINDS; v++) {
             int any = 0;
             for (size_t i = 0; i < group_size; i++) {
                 size_t p;
@@ -1147,7 +915,7 @@ void claims_region(const claims_list *l, size_t claim, const sweep_spec *sw, siz
                     continue;
                 const char *val = sw->naxes ? sw->axes[0].values[sweep_value_index(sw, p, 0)]
                                             : "-";
-                static const char *const heads[CLAIMS_NVERDICTS] = {
+                static const char *const heads[VERDICT_NKINDS] = {
                     "holds for ", "fails for ", "undecided for ", "no data for ",
                     "by construction for "
                 };
@@ -1162,29 +930,29 @@ void claims_region(const claims_list *l, size_t claim, const sweep_spec *sw, siz
         snprintf(buf + used, size - used, " (%s)", sw->axes[0].path);
 }
 
-void claims_print_sweep(FILE *out, const claims_list *l, const sweep_spec *sw, size_t npoints,
-                        const claims_result *res, double alpha, size_t looks, size_t m)
+void verdict_print_sweep(FILE *out, const claims_list *l, const sweep_spec *sw, size_t npoints,
+                        const verdict_result *res, double alpha, size_t looks, size_t m)
 {
     if (!l->n)
         return;
-    claims_print_header(out, alpha, looks, m);
+    verdict_print_header(out, alpha, looks, m);
     for (size_t c = 0; c < l->n; c++) {
         const claims_claim *cl = &l->items[c];
         char region[1024];
-        claims_region(l, c, sw, npoints, res, region, sizeof region);
+        verdict_region(l, c, sw, npoints, res, region, sizeof region);
         fprintf(out, "\n%s: %s %s %s  [%s]\n  %s\n", cl->name, cl->metric,
                 claims_stat_name(cl->stat), cl->bound_text, cl->source, region);
-        claims_print_rests(out, cl);
+        verdict_print_rests(out, cl);
         for (size_t p = 0; p < npoints; p++) {
-            const claims_result *r = &res[c * npoints + p];
+            const verdict_result *r = &res[c * npoints + p];
             fprintf(out, "  ");
             for (size_t a = 0; a < sw->naxes; a++)
                 fprintf(out, "%s=%-10s ", sw->axes[a].path,
                         sw->axes[a].values[sweep_value_index(sw, p, a)]);
             char est[48], ci[80];
-            claims_fmt(r->estimate, r->unit, est, sizeof est);
-            claims_format_ci(r, ci, sizeof ci);
-            fprintf(out, "%-15s %s %s", claims_verdict_name(r->verdict), est, ci);
+            verdict_fmt(r->estimate, r->unit, est, sizeof est);
+            verdict_format_ci(r, ci, sizeof ci);
+            fprintf(out, "%-15s %s %s", verdict_name(r->verdict), est, ci);
             if (!isnan(r->ci_low))
                 fprintf(out, " %.4g%%", 100 * r->level);
             fprintf(out, "%s%s\n", r->note[0] ? "  " : "", r->note);

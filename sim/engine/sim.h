@@ -22,10 +22,14 @@
 
 #include <gsl/gsl_rng.h>
 
-#include "cfg.h"
+#include "dist.h"
 #include "err.h"
-#include "evq.h"
 #include "stats.h"
+
+/* The configuration layer's types, passed through to a model's configure
+ * step (config/cfg.h); the engine never looks inside them. */
+struct cfg_ctx;
+struct cfg_node;
 
 #define SIM_NS_PER_US INT64_C(1000)
 #define SIM_NS_PER_MS INT64_C(1000000)
@@ -215,7 +219,7 @@ typedef struct sim_model {
     size_t nparams;
     const sim_metric_spec *metrics;
     size_t nmetrics;
-    int (*configure)(cfg_ctx *c, cfg_node *section, void *params);
+    int (*configure)(struct cfg_ctx *c, struct cfg_node *section, void *params);
     int (*init)(sim_t *sim, void *state, const void *params, err_t *e);
     void (*event)(sim_t *sim, void *state, const sim_event *ev);
     void (*finish)(sim_t *sim, void *state);

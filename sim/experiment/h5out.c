@@ -7,7 +7,7 @@
 #include "h5out.h"
 #include "audit.h"
 #include "campaign.h"
-#include "capacity.h"
+#include "planning.h"
 #include "outpath.h"
 #include "sink.h"
 #include "version.h"
@@ -349,34 +349,6 @@ static int h5out_write_root(hid_t file, const scenario_t *sc,
     return 0;
 }
 
-int h5out_make_dirs(const char *dir)
-{
-    char buf[4096];
-    snprintf(buf, sizeof buf, "%s", dir);
-    if (!buf[0])
-        return 0;
-    for (char *p = buf + 1; *p; p++) {
-        if (*p != '/')
-            continue;
-        *p = '\0';
-        if (mkdir(buf, 0777) != 0 && errno != EEXIST)
-            return -1;
-        *p = '/';
-    }
-    return mkdir(buf, 0777) != 0 && errno != EEXIST ? -1 : 0;
-}
-
-int h5out_make_parent(const char *path)
-{
-    char dir[4096];
-    snprintf(dir, sizeof dir, "%s", path);
-    char *slash = strrchr(dir, '/');
-    if (!slash)
-        return 0;
-    *slash = '\0';
-    return h5out_make_dirs(dir);
-}
-
 typedef struct h5out_sweep_row {
     uint64_t point, replication;
     double value, n, sd, min, max, p50, p90, p95, p99;
@@ -538,7 +510,7 @@ typedef struct h5out_claim_row {
 static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
                               const h5out_meta *m)
 {
-    const claims_result *res = m->claims;
+    const verdict_result *res = m->claims;
     const claims_list *l = &sc->claims;
     if (!l->n || !res)
         return 0;
@@ -599,17 +571,17 @@ static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
     for (size_t c = 0; c < l->n; c++)
         for (size_t p = 0; p < npoints; p++) {
             const claims_claim *cl = &l->items[c];
-            const claims_result *r = &res[c * npoints + p];
+            const verdict_result *r = &res[c * npoints + p];
             h5out_claim_row *w = &rows[c * npoints + p];
             w->name = cl->name;
             w->metric = cl->metric;
             w->statistic = claims_stat_name(cl->stat);
             w->bound = cl->bound_text;
             w->source = cl->source;
-            w->verdict = claims_verdict_name(r->verdict);
+            w->verdict = verdict_name(r->verdict);
             w->unit = r->unit;
             w->note = r->note;
-            w->rule = claims_rule_name(r->rule);
+            w->rule = verdict_rule_name(r->rule);
             w->method = r->method;
             w->assumptions = rests[c];
             w->estimate = r->estimate;
@@ -670,7 +642,7 @@ static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
                 ok = 0;
                 break;
             }
-            claims_region(l, c, &sc->sweep, npoints, res, regions[c], 1024);
+            verdict_region(l, c, &sc->sweep, npoints, res, regions[c], 1024);
         }
         if (ok)
             ok = h5out_strings(g, "regions", (const char *const *)regions, l->n,
@@ -777,9 +749,9 @@ static int h5out_write_robustness(hid_t file, const scenario_t *sc, const audit_
         w->low = a->lo;
         w->high = a->hi;
         w->baseline = x->base_value;
-        w->verdict_low = claims_verdict_name(x->verdict_low);
-        w->verdict_baseline = claims_verdict_name(x->verdict_base);
-        w->verdict_high = claims_verdict_name(x->verdict_high);
+        w->verdict_low = verdict_name(x->verdict_low);
+        w->verdict_baseline = verdict_name(x->verdict_base);
+        w->verdict_high = verdict_name(x->verdict_high);
         w->unit = x->unit;
         w->value_unit = x->value_unit;
         w->sentence = x->sentence;
@@ -809,7 +781,7 @@ done:
     return rc;
 }
 
-static int h5out_write_capacity(hid_t file, const scenario_t *sc, const capacity_result *r)
+static int h5out_write_capacity(hid_t file, const scenario_t *sc, const planning_result *r)
 {
     if (!r)
         return 0;
@@ -855,11 +827,11 @@ static int h5out_write_capacity(hid_t file, const scenario_t *sc, const capacity
         held_total += r->held_at_start[c];
     }
     for (size_t m = 0; m < rows; m++) {
-        const capacity_runbook_row *x = &r->runbook[m];
+        const planning_runbook_row *x = &r->runbook[m];
         h5out_runbook_row y = { x->month, x->ai_agents, x->tps, x->storage_tb, x->compute_cores,
                                 x->memory_gb, x->network_gbps };
         rb[m] = y;
-        const capacity_month *p = &r->plan[m];
+        const planning_month *p = &r->plan[m];
         double units = 0;
         for (size_t i = 0; i < sc->capacity.nresources; i++)
             units += (double)p->resource_values[i];
@@ -940,7 +912,7 @@ int h5out_write_campaign(const char *path, const scenario_t *base,
 static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
 {
     H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    if (h5out_make_parent(path) != 0)
+    if (outpath_make_parent(path) != 0)
         return err_set(e, ERR_CANTCREAT, path, 0, 0,
                        "cannot create the directory for the results file: %s",
                        strerror(errno));

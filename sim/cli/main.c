@@ -31,6 +31,7 @@
 #include "report.h"
 #include "runner.h"
 #include "outpath.h"
+#include "planning.h"
 #include "scenario.h"
 #include "sink.h"
 #include "version.h"
@@ -330,7 +331,7 @@ static int main_check_outputs(const main_opts *o, const char *outpath, const cha
             rc = outpath_check_dir(dir, "--plot's report directory", e);
     }
     /* The journal is made next, beside the results file. */
-    if (!rc && h5out_make_parent(outpath) != 0)
+    if (!rc && outpath_make_parent(outpath) != 0)
         rc = err_set(e, ERR_CANTCREAT, outpath, 0, 0,
                      "cannot create the directory for the results file: %s", strerror(errno));
     return rc;
@@ -385,8 +386,8 @@ int main(int argc, char **argv)
 #endif
     scenario_t **points = NULL;
     size_t npoints = 0;
-    claims_result *claim_results = NULL;
-    capacity_result *capacity = NULL;
+    verdict_result *claim_results = NULL;
+    planning_result *capacity = NULL;
     audit_robust *robust = NULL;
     campaign_result camp;
     memset(&camp, 0, sizeof camp);
@@ -408,7 +409,7 @@ int main(int argc, char **argv)
     if (rc)
         goto fail;
 
-    rc = scenario_load(o.scenario, o.sets, o.nsets, &diags, &sc, &e);
+    rc = scenario_load(o.scenario, registry_models(NULL), registry_count(), o.sets, o.nsets, &diags, &sc, &e);
     if (rc) {
         for (size_t i = 0; i < diags.ndiags; i++)
             fprintf(stderr, "%s\n", diags.diags[i]);
@@ -637,15 +638,15 @@ int main(int argc, char **argv)
         goto fail;
     }
     int failed_claims = 0;
-    claims_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
+    verdict_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
     size_t tests = 0;
-    if (claims_evaluate_all(&sc->claims, camp.points, npoints, &origin, alpha_look,
+    if (verdict_evaluate_all(&sc->claims, camp.points, npoints, &origin, alpha_look,
                             claim_results, &tests) != 0) {
         rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < nclaims * npoints; i++)
-        failed_claims += claim_results[i].verdict == CLAIMS_FAILS;
+        failed_claims += claim_results[i].verdict == VERDICT_FAILS;
     if (o.robustness) {
         robust = calloc(1, sizeof *robust);
         if (!robust) {
@@ -675,7 +676,7 @@ int main(int argc, char **argv)
             rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
             goto fail;
         }
-        rc = capacity_plan(sc, threads, &main_interrupted, capacity, &e);
+        rc = planning_run(sc, threads, &main_interrupted, capacity, &e);
         if (rc)
             goto fail;
     }
@@ -696,11 +697,11 @@ int main(int argc, char **argv)
         if (!o.quiet) {
             if (sc->sweep.naxes) {
                 report_sweep(stdout, sc, &camp, threads, wall);
-                claims_print_sweep(stdout, &sc->claims, &sc->sweep, npoints, claim_results,
+                verdict_print_sweep(stdout, &sc->claims, &sc->sweep, npoints, claim_results,
                                    alpha_look, looks, tests);
             } else {
                 report_table(stdout, sc, &camp.points[0], threads, wall);
-                claims_print(stdout, &sc->claims, claim_results, alpha_look, looks, tests);
+                verdict_print(stdout, &sc->claims, claim_results, alpha_look, looks, tests);
             }
             if (o.decide) {
                 size_t used = 0;
@@ -715,7 +716,7 @@ int main(int argc, char **argv)
             if (robust)
                 audit_robust_print(stdout, sc, robust);
             if (capacity)
-                capacity_print(stdout, sc, capacity);
+                planning_print(stdout, sc, capacity);
             if (mpi_size > 1)
                 printf("mpi       %d ranks x %d threads\n", mpi_size, threads);
             printf("\nresults   %s\n", outpath);

@@ -16,6 +16,10 @@
  *
  * The counters are the one piece of global mutable state in the program:
  * a test hook in the SQLite manner, compiled in only behind the option.
+ * They live in the engine (the lowest layer that allocates); the HDF5
+ * hooks are declared only for the layers that call HDF5 (MWRASP_FAULT_H5:
+ * format, experiment, analysis, cli) and defined in format/h5fault.c, so
+ * that the engine library stays free of HDF5.
  */
 #ifndef MWRASP_FAULT_H
 #define MWRASP_FAULT_H
@@ -26,14 +30,25 @@
  * them. */
 #include <stdlib.h>
 #include <string.h>
+#ifdef MWRASP_FAULT_H5
 #include <hdf5.h>
+#endif
 
 void *fault_malloc(size_t n);
 void *fault_calloc(size_t n, size_t size);
 void *fault_realloc(void *p, size_t n);
 char *fault_strdup(const char *s);
 char *fault_strndup(const char *s, size_t n);
+/* 1 when this HDF5 write call is the one to fail (counts every call). */
+int fault_h5_hit(void);
 
+#define malloc(n) fault_malloc(n)
+#define calloc(n, size) fault_calloc(n, size)
+#define realloc(p, n) fault_realloc(p, n)
+#define strdup(s) fault_strdup(s)
+#define strndup(s, n) fault_strndup(s, n)
+
+#ifdef MWRASP_FAULT_H5
 hid_t fault_H5Fcreate(const char *name, unsigned flags, hid_t fcpl, hid_t fapl);
 hid_t fault_H5Gcreate2(hid_t loc, const char *name, hid_t lcpl, hid_t gcpl, hid_t gapl);
 hid_t fault_H5Dcreate2(hid_t loc, const char *name, hid_t type, hid_t space, hid_t lcpl,
@@ -46,11 +61,6 @@ herr_t fault_H5Awrite(hid_t attr, hid_t type, const void *buf);
 herr_t fault_H5Fflush(hid_t obj, H5F_scope_t scope);
 ssize_t fault_H5Fget_file_image(hid_t file, void *buf, size_t len);
 
-#define malloc(n) fault_malloc(n)
-#define calloc(n, size) fault_calloc(n, size)
-#define realloc(p, n) fault_realloc(p, n)
-#define strdup(s) fault_strdup(s)
-#define strndup(s, n) fault_strndup(s, n)
 #define H5Fcreate(...) fault_H5Fcreate(__VA_ARGS__)
 #define H5Gcreate2(...) fault_H5Gcreate2(__VA_ARGS__)
 #define H5Dcreate2(...) fault_H5Dcreate2(__VA_ARGS__)
@@ -59,6 +69,7 @@ ssize_t fault_H5Fget_file_image(hid_t file, void *buf, size_t len);
 #define H5Awrite(...) fault_H5Awrite(__VA_ARGS__)
 #define H5Fflush(...) fault_H5Fflush(__VA_ARGS__)
 #define H5Fget_file_image(...) fault_H5Fget_file_image(__VA_ARGS__)
+#endif /* MWRASP_FAULT_H5 */
 
 #endif /* MWRASP_FAULT */
 #endif

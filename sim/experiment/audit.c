@@ -28,18 +28,18 @@ int audit_decide_policy(void *ctx, const runner_result *points, size_t npoints,
     const claims_list *l = &d->base->claims;
     if (!l->n)
         return 0;
-    claims_result *res = calloc(l->n * npoints, sizeof *res);
+    verdict_result *res = calloc(l->n * npoints, sizeof *res);
     if (!res)
         return -1;
-    claims_origin origin = { d->base->seed, 0, (double)d->base->duration_ns / 1e9 };
-    if (claims_evaluate_all(l, points, npoints, &origin, d->alpha_look, res, NULL) != 0) {
+    verdict_origin origin = { d->base->seed, 0, (double)d->base->duration_ns / 1e9 };
+    if (verdict_evaluate_all(l, points, npoints, &origin, d->alpha_look, res, NULL) != 0) {
         free(res);
         return -1;
     }
     for (size_t p = 0; p < npoints; p++) {
         int undecided = 0;
         for (size_t c = 0; c < l->n; c++)
-            undecided |= res[c * npoints + p].verdict == CLAIMS_INCONCLUSIVE;
+            undecided |= res[c * npoints + p].verdict == VERDICT_INCONCLUSIVE;
         if (undecided && targets[p] < d->max_replications) {
             size_t t = targets[p] * 2;
             targets[p] = t > d->max_replications ? d->max_replications : t;
@@ -166,7 +166,7 @@ static void audit_base_in_unit(const audit_range *r, char *text, size_t size)
 /* One evaluated position of an assumption's range. */
 typedef struct audit_point {
     double t, x;
-    claims_result *res;  /* [nclaims] */
+    verdict_result *res;  /* [nclaims] */
 } audit_point;
 
 typedef struct audit_ctx {
@@ -181,7 +181,7 @@ typedef struct audit_ctx {
 } audit_ctx;
 
 /* The claims' results with the assumption at position t (cached). */
-static const claims_result *audit_eval(audit_ctx *cx, double t, err_t *e)
+static const verdict_result *audit_eval(audit_ctx *cx, double t, err_t *e)
 {
     double x = audit_at(&cx->range, t);
     for (size_t i = 0; i < cx->npts; i++)
@@ -210,12 +210,12 @@ static const claims_result *audit_eval(audit_ctx *cx, double t, err_t *e)
     campaign_result r;
     scenario_t *pts[1] = { sc };
     rc = campaign_run(sc, pts, 1, &o, &r, e);
-    claims_result *res = NULL;
+    verdict_result *res = NULL;
     if (!rc) {
         res = calloc(cx->sc->claims.n ? cx->sc->claims.n : 1, sizeof *res);
         if (res) {
-            claims_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
-            if (claims_evaluate_all(&sc->claims, &r.points[0], 1, &origin, cx->alpha, res,
+            verdict_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
+            if (verdict_evaluate_all(&sc->claims, &r.points[0], 1, &origin, cx->alpha, res,
                                     NULL) != 0) {
                 free(res);
                 res = NULL;
@@ -250,7 +250,7 @@ static const claims_result *audit_eval(audit_ctx *cx, double t, err_t *e)
 
 typedef enum audit_what { AUDIT_ESTIMATE, AUDIT_CI_LOW, AUDIT_CI_HIGH } audit_what;
 
-static double audit_value(const claims_result *r, audit_what w)
+static double audit_value(const verdict_result *r, audit_what w)
 {
     return w == AUDIT_ESTIMATE ? r->estimate : w == AUDIT_CI_LOW ? r->ci_low : r->ci_high;
 }
@@ -262,7 +262,7 @@ static double audit_value(const claims_result *r, audit_what w)
 static int audit_cross(audit_ctx *cx, size_t c, audit_what what, double b, double *t_out,
                        err_t *e)
 {
-    const claims_result *r0 = audit_eval(cx, 0, e), *r1 = r0 ? audit_eval(cx, 1, e) : NULL;
+    const verdict_result *r0 = audit_eval(cx, 0, e), *r1 = r0 ? audit_eval(cx, 1, e) : NULL;
     if (!r1)
         return -1;
     /* (t0, f0) and (t1, f1) bracket the crossing; g0 is f0 halved by the
@@ -282,7 +282,7 @@ static int audit_cross(audit_ctx *cx, size_t c, audit_what what, double b, doubl
             t = lo + margin;
         if (!(t < hi - margin))
             t = hi - margin;
-        const claims_result *r = audit_eval(cx, t, e);
+        const verdict_result *r = audit_eval(cx, t, e);
         if (!r)
             return -1;
         double f = audit_value(&r[c], what) - b;
@@ -316,19 +316,19 @@ static void audit_fmt(double v, char *buf, size_t size)
         snprintf(buf, size, "%.4g", v);
 }
 
-static int audit_one(audit_ctx *cx, size_t ai, const claims_result *baseline,
+static int audit_one(audit_ctx *cx, size_t ai, const verdict_result *baseline,
                      const cfg_ctx *resolved, audit_robust_row *rows, err_t *e)
 {
     const claims_list *l = &cx->sc->claims;
-    const claims_result *r0 = audit_eval(cx, 0, e);
+    const verdict_result *r0 = audit_eval(cx, 0, e);
     if (!r0)
         return e->code ? e->code : ERR_SOFTWARE;
     /* Later evaluations may move the cache: keep copies of the ends. */
-    claims_result *ends = malloc(2 * (l->n ? l->n : 1) * sizeof *ends);
+    verdict_result *ends = malloc(2 * (l->n ? l->n : 1) * sizeof *ends);
     if (!ends)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
     memcpy(ends, r0, l->n * sizeof *ends);
-    const claims_result *r1 = audit_eval(cx, 1, e);
+    const verdict_result *r1 = audit_eval(cx, 1, e);
     if (!r1) {
         free(ends);
         return e->code ? e->code : ERR_SOFTWARE;
@@ -340,7 +340,7 @@ static int audit_one(audit_ctx *cx, size_t ai, const claims_result *baseline,
         memset(w, 0, sizeof *w);
         w->claim = c;
         w->assumption = ai;
-        const claims_result *lo = &ends[c], *hi = &ends[l->n + c];
+        const verdict_result *lo = &ends[c], *hi = &ends[l->n + c];
         w->verdict_low = lo->verdict;
         w->verdict_high = hi->verdict;
         w->verdict_base = baseline[c].verdict;
@@ -359,13 +359,13 @@ static int audit_one(audit_ctx *cx, size_t ai, const claims_result *baseline,
     for (size_t c = 0; c < l->n; c++) {
         audit_robust_row *w = &rows[c];
         const claims_claim *cl = &l->items[c];
-        const claims_result lo = ends[c], hi = ends[l->n + c];
+        const verdict_result lo = ends[c], hi = ends[l->n + c];
         char vlo[32], vhi[32];
         audit_set_text(&cx->range, audit_at(&cx->range, 0), vlo, sizeof vlo);
         audit_set_text(&cx->range, audit_at(&cx->range, 1), vhi, sizeof vhi);
         double b = NAN;
-        if (lo.rule == CLAIMS_RULE_INTERVAL && hi.rule == CLAIMS_RULE_INTERVAL &&
-            lo.verdict != CLAIMS_BY_CONSTRUCTION && hi.verdict != CLAIMS_BY_CONSTRUCTION) {
+        if (lo.rule == VERDICT_RULE_INTERVAL && hi.rule == VERDICT_RULE_INTERVAL &&
+            lo.verdict != VERDICT_BY_CONSTRUCTION && hi.verdict != VERDICT_BY_CONSTRUCTION) {
             if (isfinite(lo.bound_hi) &&
                 (lo.estimate - lo.bound_hi) * (hi.estimate - lo.bound_hi) < 0)
                 b = lo.bound_hi;
@@ -375,8 +375,8 @@ static int audit_one(audit_ctx *cx, size_t ai, const claims_result *baseline,
         }
         if (isnan(b)) {
             snprintf(w->sentence, sizeof w->sentence, "%s: %s at %s = %s, %s at %s; %s",
-                     cl->name, claims_verdict_name(lo.verdict), cx->a->key, cx->a->lo,
-                     claims_verdict_name(hi.verdict), cx->a->hi,
+                     cl->name, verdict_name(lo.verdict), cx->a->key, cx->a->lo,
+                     verdict_name(hi.verdict), cx->a->hi,
                      lo.verdict == hi.verdict ? "the verdict does not depend on it here"
                                               : "no break-even (the estimate stays on one "
                                                 "side of the bound)");
@@ -428,7 +428,7 @@ static int audit_one(audit_ctx *cx, size_t ai, const claims_result *baseline,
                  "%s: HOLDS iff %s %s %s %s [%s, %s]: %sundecided between "
                  "(%s at %s, %s at %s)",
                  cl->name, cx->a->key, lt, be, cx->range.unit, bl, bh, sides,
-                 claims_verdict_name(lo.verdict), cx->a->lo, claims_verdict_name(hi.verdict),
+                 verdict_name(lo.verdict), cx->a->lo, verdict_name(hi.verdict),
                  cx->a->hi);
         (void)vlo;
         (void)vhi;
@@ -438,7 +438,7 @@ static int audit_one(audit_ctx *cx, size_t ai, const claims_result *baseline,
 }
 
 int audit_robustness(const scenario_t *sc, const cfg_ctx *resolved, const campaign_opts *copts,
-                     const claims_result *baseline, double alpha, audit_robust *out, err_t *e)
+                     const verdict_result *baseline, double alpha, audit_robust *out, err_t *e)
 {
     memset(out, 0, sizeof *out);
     if (sc->sweep.naxes)

@@ -38,4 +38,9 @@ FILE *outpath_fopen(const char *path, int exclusive);
  * only a file); -1 otherwise. */
 int outpath_replaceable(const char *path);
 
+/* mkdir -p of dir.  0, or -1 with errno set. */
+int outpath_make_dirs(const char *dir);
+/* mkdir -p of path's directory.  0, or -1 with errno set. */
+int outpath_make_parent(const char *path);
+
 #endif

@@ -64,11 +64,13 @@ typedef struct scenario {
 } scenario_t;
 
 /* Loads path, applies the --set assignments in order, then checks and
- * resolves every key.  Diagnostics (all of them) go to diags, which the
+ * resolves every key against models[0..nmodels) (the registry: a model is
+ * active when its section is present; at most SCENARIO_MAX_MODELS).  Diagnostics (all of them) go to diags, which the
  * caller owns and prints.  Returns 0, ERR_NOINPUT, ERR_USAGE (bad --set) or
  * ERR_DATA; on failure *out is NULL. */
-int scenario_load(const char *path, const char *const *sets, size_t nsets,
-                  cfg_ctx *diags, scenario_t **out, err_t *e);
+int scenario_load(const char *path, const sim_model *const *models, size_t nmodels,
+                  const char *const *sets, size_t nsets, cfg_ctx *diags, scenario_t **out,
+                  err_t *e);
 void scenario_free(scenario_t *sc);
 
 /* The scenario of one sweep point: base's file text with base's --set

@@ -1,10 +1,10 @@
-/* capacity.c - capacity planning (see capacity.h).
+/* planning.c - capacity planning (see planning.h).
  *
  * Invariant: every simulated figure comes from a campaign run at this
  * session's seed; nothing is extrapolated.  Evaluations are cached by
  * their assignments so a search never runs the same setting twice.
  */
-#include "capacity.h"
+#include "planning.h"
 
 #include <errno.h>
 #include <math.h>
@@ -12,122 +12,26 @@
 #include <string.h>
 
 #include "campaign.h"
-#include "claims.h"
+#include "scenario.h"
+#include "verdict.h"
 
 /* Family-wise error of the claims judged at each capacity step. */
-#define CAPACITY_ALPHA 0.05
-#include "scenario.h"
-
-int capacity_parse(cfg_ctx *c, cfg_node *sec, capacity_spec *s)
-{
-    memset(s, 0, sizeof *s);
-    if (!sec)
-        return 0;
-    s->enabled = 1;
-    cfg_set_prefix(c, "capacity.");
-    int bad = cfg_int(c, sec, "months", 6, 1, CAPACITY_MAX_MONTHS, &s->months);
-    bad |= cfg_fraction(c, sec, "growth", 0.15, 0.0, 10.0, &s->growth);
-    bad |= cfg_fraction(c, sec, "buffer", 0.30, 0.0, 10.0, &s->buffer);
-    bad |= cfg_int(c, sec, "replications", 0, 0, 100000, &s->replications);
-    cfg_node *cur = cfg_section(c, sec, "current");
-    cfg_set_prefix(c, "capacity.current.");
-    bad |= cfg_double(c, cur, "ai_agents", 10547, 0, 1e12, &s->ai_agents);
-    bad |= cfg_double(c, cur, "tps", 1000, 0, 1e12, &s->tps);
-    bad |= cfg_double(c, cur, "storage_tb", 50, 0, 1e12, &s->storage_tb);
-    bad |= cfg_double(c, cur, "compute_cores", 256, 0, 1e12, &s->compute_cores);
-    bad |= cfg_double(c, cur, "memory_gb", 1024, 0, 1e12, &s->memory_gb);
-    bad |= cfg_double(c, cur, "network_gbps", 5, 0, 1e12, &s->network_gbps);
-    cfg_set_prefix(c, "capacity.");
-    cfg_node *load = cfg_list(c, sec, "load");
-    for (size_t i = 0; load && i < load->n; i++) {
-        cfg_node *it = load->items[i];
-        if (it->kind != CFG_SCALAR || !strchr(it->text, '.') || s->nload == CAPACITY_MAX_PATHS) {
-            cfg_error(c, it, "capacity.load: give up to %d dotted scenario paths like agents.count",
-                      CAPACITY_MAX_PATHS);
-            bad = -1;
-            continue;
-        }
-        if (cfg_check_name(c, it, "capacity.load", it->text, SINK_NAME_PATH) != 0)
-            bad = -1;
-        s->load[s->nload++] = it->text;
-    }
-    cfg_node *res = cfg_list(c, sec, "resources");
-    for (size_t i = 0; res && i < res->n; i++) {
-        cfg_node *it = res->items[i];
-        if (it->kind != CFG_MAP || s->nresources == CAPACITY_MAX_PATHS) {
-            cfg_error(c, it, "capacity.resources: each is {path: auth.workers, max: 1024}");
-            bad = -1;
-            continue;
-        }
-        capacity_resource *r = &s->resources[s->nresources++];
-        cfg_set_prefix(c, "capacity.resources.");
-        bad |= cfg_require(c, it, "path");
-        bad |= cfg_name_string(c, it, "path", "", SINK_NAME_PATH, &r->path);
-        bad |= cfg_int(c, it, "max", 1024, 1, INT64_C(1) << 40, &r->max);
-        cfg_check_unused(c, it);
-    }
-    cfg_set_prefix(c, "");
-    return bad;
-}
-
-static int capacity_scale(const char *text, double f, char *buf, size_t size);
-
-int capacity_check(cfg_ctx *c, cfg_node *sec, const scenario_t *sc)
-{
-    const capacity_spec *s = &sc->capacity;
-    if (!s->enabled || !sec)
-        return 0;
-    int bad = 0;
-    cfg_node *sweep = cfg_get(sc->doc->root, "sweep");
-    if (sweep && sc->sweep.naxes) {
-        cfg_error(c, sweep, "capacity planning and a sweep cannot be combined; drop one");
-        bad = -1;
-    }
-    if (sc->claims.n > 64) {
-        cfg_error(c, sec, "capacity planning handles at most 64 claims (the scenario has %zu)",
-                  sc->claims.n);
-        bad = -1;
-    }
-    cfg_node *load = cfg_get(sec, "load");
-    for (size_t i = 0; load && load->kind == CFG_SEQ && i < load->n && i < s->nload; i++) {
-        char v[96];
-        const char *text = scenario_value(sc, s->load[i]);
-        if (!text || capacity_scale(text, 1.0, v, sizeof v) != 0) {
-            cfg_error(c, load->items[i], "capacity.load: '%s' is not a numeric key set in the "
-                      "scenario (is its model's section there?)", s->load[i]);
-            bad = -1;
-        }
-    }
-    cfg_node *res = cfg_get(sec, "resources");
-    for (size_t i = 0; res && res->kind == CFG_SEQ && i < res->n && i < s->nresources; i++) {
-        const char *text = scenario_value(sc, s->resources[i].path);
-        char *end = NULL;
-        long long v = text ? strtoll(text, &end, 10) : 0;
-        if (!text || *end || v < 1) {
-            cfg_node *at = cfg_get(res->items[i], "path");
-            cfg_error(c, at ? at : res->items[i], "capacity.resources: '%s' must be a "
-                      "whole-number key set in the scenario (its starting value)",
-                      s->resources[i].path);
-            bad = -1;
-        }
-    }
-    return bad;
-}
+#define PLANNING_ALPHA 0.05
 
 /* Python's round(x, 1): the correctly rounded one-decimal value; glibc's
  * printf rounds the exact binary value the same way. */
-static double capacity_round1(double x)
+static double planning_round1(double x)
 {
     char buf[64];
     snprintf(buf, sizeof buf, "%.1f", x);
     return strtod(buf, NULL);
 }
 
-void capacity_runbook(const capacity_spec *s, capacity_result *out)
+void planning_runbook(const capacity_spec *s, planning_result *out)
 {
     out->months = (size_t)s->months;
     for (int64_t m = 0; m <= s->months; m++) {
-        capacity_runbook_row *r = &out->runbook[m];
+        planning_runbook_row *r = &out->runbook[m];
         double gf = pow(1.0 + s->growth, (double)m); /* Python: (1 + g) ** month */
         r->month = m;
         if (m == 0) { /* current metrics, as given */
@@ -141,16 +45,16 @@ void capacity_runbook(const capacity_spec *s, capacity_result *out)
         }
         r->ai_agents = (int64_t)(s->ai_agents * gf);
         r->tps = (int64_t)(s->tps * gf);
-        r->storage_tb = capacity_round1(s->storage_tb * gf);
+        r->storage_tb = planning_round1(s->storage_tb * gf);
         r->compute_cores = (int64_t)(s->compute_cores * gf * (1.0 + s->buffer));
         r->memory_gb = (int64_t)(s->memory_gb * gf * (1.0 + s->buffer));
-        r->network_gbps = capacity_round1(s->network_gbps * gf);
+        r->network_gbps = planning_round1(s->network_gbps * gf);
     }
     out->nrecommendations = 0;
 #define CAPACITY_SAY(text) \
     snprintf(out->recommendations[out->nrecommendations++], sizeof out->recommendations[0], "%s", text)
     if (s->months >= 3) {
-        const capacity_runbook_row *m3 = &out->runbook[3];
+        const planning_runbook_row *m3 = &out->runbook[3];
         if (m3->ai_agents > 15000)
             CAPACITY_SAY("Add 2 additional consensus nodes by month 3");
         if (m3->storage_tb > 100)
@@ -159,7 +63,7 @@ void capacity_runbook(const capacity_spec *s, capacity_result *out)
             CAPACITY_SAY("Consider horizontal scaling with Kubernetes");
     }
     if (s->months >= 6) {
-        const capacity_runbook_row *m6 = &out->runbook[6];
+        const planning_runbook_row *m6 = &out->runbook[6];
         if (m6->ai_agents > 25000)
             CAPACITY_SAY("Deploy regional clusters for latency optimization");
         if (m6->network_gbps > 10)
@@ -168,34 +72,17 @@ void capacity_runbook(const capacity_spec *s, capacity_result *out)
 #undef CAPACITY_SAY
 }
 
-/* Scales a scenario value ("10547", "12.5/s", "2ms") by f, keeping its
- * unit; whole numbers without a unit are truncated like int(). */
-static int capacity_scale(const char *text, double f, char *buf, size_t size)
-{
-    char *end;
-    errno = 0;
-    double v = strtod(text, &end);
-    if (end == text || errno || !isfinite(v))
-        return -1;
-    int whole = !*end && !strpbrk(text, ".eE");
-    if (whole)
-        snprintf(buf, size, "%lld", (long long)(v * f));
-    else
-        snprintf(buf, size, "%.12g%s", v * f, end);
-    return 0;
-}
-
-typedef struct capacity_ctx {
+typedef struct planning_ctx {
     const scenario_t *base;
     int threads;
     volatile sig_atomic_t *interrupt;
     const int *held;           /* claims that held at month 0 */
-    capacity_result *out;
-} capacity_ctx;
+    planning_result *out;
+} planning_ctx;
 
 /* Runs base with sets; fills verdict[claim]. */
-static int capacity_evaluate(capacity_ctx *cx, const char *const *sets, size_t nsets,
-                             claims_verdict *verdict, err_t *e)
+static int planning_evaluate(planning_ctx *cx, const char *const *sets, size_t nsets,
+                             verdict_kind *verdict, err_t *e)
 {
     cfg_ctx diags;
     cfg_ctx_init(&diags);
@@ -215,12 +102,12 @@ static int capacity_evaluate(capacity_ctx *cx, const char *const *sets, size_t n
     rc = campaign_run(sc, pts, 1, &o, &r, e);
     if (!rc) {
         /* The same verdicts (Holm over the claims) as a plain run would give. */
-        claims_result *cr = calloc(cx->base->claims.n ? cx->base->claims.n : 1, sizeof *cr);
+        verdict_result *cr = calloc(cx->base->claims.n ? cx->base->claims.n : 1, sizeof *cr);
         if (!cr) {
             rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
         } else {
-            claims_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
-            if (claims_evaluate_all(&cx->base->claims, &r.points[0], 1, &origin, CAPACITY_ALPHA,
+            verdict_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
+            if (verdict_evaluate_all(&cx->base->claims, &r.points[0], 1, &origin, PLANNING_ALPHA,
                                     cr, NULL) != 0)
                 rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
             for (size_t c = 0; !rc && c < cx->base->claims.n; c++)
@@ -235,7 +122,7 @@ static int capacity_evaluate(capacity_ctx *cx, const char *const *sets, size_t n
 }
 
 /* The sets for month m's load plus resource values. */
-static size_t capacity_sets(const capacity_ctx *cx, double gf, const int64_t *res,
+static size_t planning_sets(const planning_ctx *cx, double gf, const int64_t *res,
                             char (*buf)[160], const char **sets)
 {
     const capacity_spec *s = &cx->base->capacity;
@@ -262,30 +149,30 @@ static size_t capacity_sets(const capacity_ctx *cx, double gf, const int64_t *re
     return n;
 }
 
-static int capacity_all_held(const capacity_ctx *cx, const claims_verdict *v)
+static int planning_all_held(const planning_ctx *cx, const verdict_kind *v)
 {
     for (size_t c = 0; c < cx->base->claims.n; c++)
-        if (cx->held[c] && v[c] != CLAIMS_HOLDS)
+        if (cx->held[c] && v[c] != VERDICT_HOLDS)
             return 0;
     return 1;
 }
 
-static int capacity_ok(capacity_ctx *cx, double gf, const int64_t *res, int *ok, err_t *e)
+static int planning_ok(planning_ctx *cx, double gf, const int64_t *res, int *ok, err_t *e)
 {
     char buf[2 * CAPACITY_MAX_PATHS + 1][160];
     const char *sets[2 * CAPACITY_MAX_PATHS + 1];
-    claims_verdict v[64];
-    size_t n = capacity_sets(cx, gf, res, buf, sets);
-    int rc = capacity_evaluate(cx, sets, n, v, e);
-    *ok = !rc && capacity_all_held(cx, v);
+    verdict_kind v[64];
+    size_t n = planning_sets(cx, gf, res, buf, sets);
+    int rc = planning_evaluate(cx, sets, n, v, e);
+    *ok = !rc && planning_all_held(cx, v);
     return rc;
 }
 
-int capacity_plan(const scenario_t *base, int threads, volatile sig_atomic_t *interrupt,
-                  capacity_result *out, err_t *e)
+int planning_run(const scenario_t *base, int threads, volatile sig_atomic_t *interrupt,
+                  planning_result *out, err_t *e)
 {
     const capacity_spec *s = &base->capacity;
-    capacity_runbook(s, out);
+    planning_runbook(s, out);
     out->nclaims = base->claims.n < 64 ? base->claims.n : 64;
     if (base->claims.n > 64)
         return err_set(e, ERR_DATA, NULL, 0, 0, "capacity planning handles at most 64 claims");
@@ -309,24 +196,24 @@ int capacity_plan(const scenario_t *base, int threads, volatile sig_atomic_t *in
         res[i] = v;
     }
     int held[64] = { 0 };
-    capacity_ctx cx = { base, threads, interrupt, held, out };
+    planning_ctx cx = { base, threads, interrupt, held, out };
     /* Month 0: which claims hold as the scenario stands. */
     {
         char buf[2 * CAPACITY_MAX_PATHS + 1][160];
         const char *sets[2 * CAPACITY_MAX_PATHS + 1];
-        claims_verdict v[64];
-        size_t n = capacity_sets(&cx, 1.0, res, buf, sets);
-        int rc = capacity_evaluate(&cx, sets, n, v, e);
+        verdict_kind v[64];
+        size_t n = planning_sets(&cx, 1.0, res, buf, sets);
+        int rc = planning_evaluate(&cx, sets, n, v, e);
         if (rc)
             return rc;
         for (size_t c = 0; c < out->nclaims; c++) {
-            held[c] = v[c] == CLAIMS_HOLDS;
+            held[c] = v[c] == VERDICT_HOLDS;
             out->held_at_start[c] = held[c];
             out->breaks_at_month[c] = -1;
         }
     }
     for (int64_t m = 0; m <= s->months; m++) {
-        capacity_month *pm = &out->plan[m];
+        planning_month *pm = &out->plan[m];
         double gf = pow(1.0 + s->growth, (double)m);
         pm->growth_factor = gf;
         pm->agents = s->nload ? 0 : NAN;
@@ -343,23 +230,23 @@ int capacity_plan(const scenario_t *base, int threads, volatile sig_atomic_t *in
         }
         char buf[2 * CAPACITY_MAX_PATHS + 1][160];
         const char *sets[2 * CAPACITY_MAX_PATHS + 1];
-        claims_verdict v[64];
-        size_t n = capacity_sets(&cx, gf, start, buf, sets);
-        int rc = capacity_evaluate(&cx, sets, n, v, e);
+        verdict_kind v[64];
+        size_t n = planning_sets(&cx, gf, start, buf, sets);
+        int rc = planning_evaluate(&cx, sets, n, v, e);
         if (rc)
             return rc;
         pm->holding_unchanged = 0;
         for (size_t c = 0; c < out->nclaims; c++) {
             if (!held[c])
                 continue;
-            if (v[c] == CLAIMS_HOLDS)
+            if (v[c] == VERDICT_HOLDS)
                 pm->holding_unchanged++;
             else if (out->breaks_at_month[c] < 0)
                 out->breaks_at_month[c] = m;
         }
         /* Smallest resources (from last month's) that keep every claim. */
         int ok;
-        rc = capacity_ok(&cx, gf, res, &ok, e);
+        rc = planning_ok(&cx, gf, res, &ok, e);
         if (rc)
             return rc;
         for (size_t i = 0; !ok && i < s->nresources; i++) {
@@ -369,7 +256,7 @@ int capacity_plan(const scenario_t *base, int threads, volatile sig_atomic_t *in
                 lo = hi;
                 hi = hi * 2 < s->resources[i].max ? hi * 2 : s->resources[i].max;
                 res[i] = hi;
-                if ((rc = capacity_ok(&cx, gf, res, &hi_ok, e)))
+                if ((rc = planning_ok(&cx, gf, res, &hi_ok, e)))
                     return rc;
             }
             if (!hi_ok)
@@ -378,7 +265,7 @@ int capacity_plan(const scenario_t *base, int threads, volatile sig_atomic_t *in
                 int64_t mid = lo + (hi - lo) / 2;
                 res[i] = mid;
                 int mid_ok;
-                if ((rc = capacity_ok(&cx, gf, res, &mid_ok, e)))
+                if ((rc = planning_ok(&cx, gf, res, &mid_ok, e)))
                     return rc;
                 if (mid_ok)
                     hi = mid;
@@ -402,7 +289,7 @@ int capacity_plan(const scenario_t *base, int threads, volatile sig_atomic_t *in
     return 0;
 }
 
-void capacity_print(FILE *out, const scenario_t *base, const capacity_result *r)
+void planning_print(FILE *out, const scenario_t *base, const planning_result *r)
 {
     const capacity_spec *s = &base->capacity;
     fprintf(out, "\ncapacity plan: the runbook's arithmetic (section 4.2), growth %.4g%%/month, "
@@ -410,7 +297,7 @@ void capacity_print(FILE *out, const scenario_t *base, const capacity_result *r)
     fprintf(out, "%5s %10s %8s %10s %13s %10s %12s\n", "month", "ai_agents", "tps",
             "storage_tb", "compute_cores", "memory_gb", "network_gbps");
     for (size_t m = 0; m <= r->months; m++) {
-        const capacity_runbook_row *x = &r->runbook[m];
+        const planning_runbook_row *x = &r->runbook[m];
         fprintf(out, "%5lld %10lld %8lld %10.1f %13lld %10lld %12.1f\n", (long long)x->month,
                 (long long)x->ai_agents, (long long)x->tps, x->storage_tb,
                 (long long)x->compute_cores, (long long)x->memory_gb, x->network_gbps);
@@ -428,7 +315,7 @@ void capacity_print(FILE *out, const scenario_t *base, const capacity_result *r)
     for (size_t c = 0; c < r->nclaims; c++)
         held_total += r->held_at_start[c];
     for (size_t m = 0; m <= r->months; m++) {
-        const capacity_month *pm = &r->plan[m];
+        const planning_month *pm = &r->plan[m];
         fprintf(out, "%5zu %8.4f %14.6g %15lld of %-3d  %s%s\n", m, pm->growth_factor, pm->agents,
                 (long long)pm->holding_unchanged, held_total, pm->resources,
                 pm->feasible ? "" : "  (NOT ENOUGH: no setting within the max keeps every claim)");

@@ -8,6 +8,7 @@
  *    (removal is deferred so that the handler's first sim_schedule can
  *    replace the root with one sift-down instead of a pop and a push).
  */
+#include "evq.h"
 #include "sim.h"
 #include "rng.h"
 #include "units.h"

@@ -5,7 +5,6 @@
  * pulled are then reported as unknown with a hint.
  */
 #include "scenario.h"
-#include "registry.h"
 #include "modeltab.h"
 
 #include <stdio.h>
@@ -271,14 +270,19 @@ static int scenario_apply_sets(scenario_t *sc, const char *const *sets, size_t n
     return 0;
 }
 
-int scenario_load(const char *path, const char *const *sets, size_t nsets,
-                  cfg_ctx *diags, scenario_t **out, err_t *e)
+int scenario_load(const char *path, const sim_model *const *models, size_t nmodels,
+                  const char *const *sets, size_t nsets, cfg_ctx *diags, scenario_t **out,
+                  err_t *e)
 {
     *out = NULL;
+    if (nmodels > SCENARIO_MAX_MODELS)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "%zu models, at most %d", nmodels,
+                       SCENARIO_MAX_MODELS);
     scenario_t *sc = calloc(1, sizeof *sc);
     if (!sc)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-    sc->models = registry_models(&sc->nmodels);
+    sc->models = models;
+    sc->nmodels = nmodels;
     int rc = cfg_load_file(path, &sc->doc, e);
     if (rc)
         goto fail;
@@ -308,7 +312,8 @@ static int scenario_derive_at(const scenario_t *base, const char *const *extra, 
     scenario_t *sc = calloc(1, sizeof *sc);
     if (!sc)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-    sc->models = registry_models(&sc->nmodels);
+    sc->models = base->models;
+    sc->nmodels = base->nmodels;
     /* The included files' texts as base read them: a derived point never
      * reads the disk again, so every point is made of the same text. */
     int rc = cfg_load_with(base->doc->file, base->doc->text, base->doc->text_len,

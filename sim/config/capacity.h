@@ -1,6 +1,7 @@
-/* capacity.h - capacity planning: the runbook's arithmetic, reproduced
+/* capacity.h - the `capacity:` section of a scenario (the plan it asks
+ * for is experiment/planning.h's: the runbook's arithmetic, reproduced
  * exactly, then a simulation of each month's load that finds when each
- * claim breaks and the smallest resources that keep it.
+ * claim breaks and the smallest resources that keep it).
  *
  * Scenario section `capacity:`
  *   months: 6            horizon (the runbook's months_ahead)
@@ -24,10 +25,8 @@
 #ifndef MWRASP_CAPACITY_H
 #define MWRASP_CAPACITY_H
 
-#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "cfg.h"
 #include "err.h"
@@ -52,35 +51,6 @@ typedef struct capacity_spec {
     int64_t replications;
 } capacity_spec;
 
-/* One row of the runbook's projection (month 0 = current). */
-typedef struct capacity_runbook_row {
-    int64_t month, ai_agents, tps;
-    double storage_tb;
-    int64_t compute_cores, memory_gb;
-    double network_gbps;
-} capacity_runbook_row;
-
-typedef struct capacity_month {
-    double growth_factor;
-    double agents;                     /* the first load path's value */
-    int64_t holding_unchanged;         /* claims (of those held at 0) still holding */
-    int64_t resource_values[CAPACITY_MAX_PATHS];
-    int feasible;                      /* 0: no setting within max keeps them */
-    char resources[256];               /* "auth.workers=48, ..." */
-} capacity_month;
-
-typedef struct capacity_result {
-    size_t months;                     /* rows = months + 1 */
-    capacity_runbook_row runbook[CAPACITY_MAX_MONTHS + 1];
-    char recommendations[8][96];
-    size_t nrecommendations;
-    capacity_month plan[CAPACITY_MAX_MONTHS + 1];
-    size_t nclaims;
-    int held_at_start[64];
-    int64_t breaks_at_month[64];       /* -1: holds to the horizon */
-    size_t evaluations;                /* campaigns run */
-} capacity_result;
-
 int capacity_parse(cfg_ctx *c, cfg_node *section, capacity_spec *out);
 
 struct scenario;
@@ -91,16 +61,9 @@ struct scenario;
  * offending node; 0 or -1. */
 int capacity_check(cfg_ctx *c, cfg_node *sec, const struct scenario *sc);
 
-/* The runbook's CapacityPlanning.calculate_capacity_requirements and
- * generate_scaling_recommendations, bit for bit (C pow, truncation for
- * int(), correctly rounded one-decimal rounding for round(x, 1)). */
-void capacity_runbook(const capacity_spec *s, capacity_result *out);
-
-struct scenario;
-/* Runs the simulated plan.  threads: OpenMP threads per evaluation. */
-int capacity_plan(const struct scenario *base, int threads,
-                  volatile sig_atomic_t *interrupt, capacity_result *out, err_t *e);
-
-void capacity_print(FILE *out, const struct scenario *base, const capacity_result *r);
+/* Scales a scenario value ("10547", "12.5/s", "2ms") by f into buf,
+ * keeping its unit; whole numbers without a unit are truncated like
+ * int().  0, or -1 when text is not a number. */
+int capacity_scale(const char *text, double f, char *buf, size_t size);
 
 #endif

@@ -1,0 +1,58 @@
+/* planning.h - capacity planning: the runbook's CapacityPlanning
+ * arithmetic reproduced exactly, then a simulation of each month's load
+ * (the scenario's capacity: section, config/capacity.h) that finds when
+ * each claim breaks and the smallest resources that keep it.
+ */
+#ifndef MWRASP_PLANNING_H
+#define MWRASP_PLANNING_H
+
+#include <signal.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "capacity.h"
+#include "err.h"
+
+/* One row of the runbook's projection (month 0 = current). */
+typedef struct planning_runbook_row {
+    int64_t month, ai_agents, tps;
+    double storage_tb;
+    int64_t compute_cores, memory_gb;
+    double network_gbps;
+} planning_runbook_row;
+
+typedef struct planning_month {
+    double growth_factor;
+    double agents;                     /* the first load path's value */
+    int64_t holding_unchanged;         /* claims (of those held at 0) still holding */
+    int64_t resource_values[CAPACITY_MAX_PATHS];
+    int feasible;                      /* 0: no setting within max keeps them */
+    char resources[256];               /* "auth.workers=48, ..." */
+} planning_month;
+
+typedef struct planning_result {
+    size_t months;                     /* rows = months + 1 */
+    planning_runbook_row runbook[CAPACITY_MAX_MONTHS + 1];
+    char recommendations[8][96];
+    size_t nrecommendations;
+    planning_month plan[CAPACITY_MAX_MONTHS + 1];
+    size_t nclaims;
+    int held_at_start[64];
+    int64_t breaks_at_month[64];       /* -1: holds to the horizon */
+    size_t evaluations;                /* campaigns run */
+} planning_result;
+
+struct scenario;
+/* The runbook's CapacityPlanning.calculate_capacity_requirements and
+ * generate_scaling_recommendations, bit for bit (C pow, truncation for
+ * int(), correctly rounded one-decimal rounding for round(x, 1)). */
+void planning_runbook(const capacity_spec *s, planning_result *out);
+
+/* Runs the simulated plan.  threads: OpenMP threads per evaluation. */
+int planning_run(const struct scenario *base, int threads,
+                  volatile sig_atomic_t *interrupt, planning_result *out, err_t *e);
+
+void planning_print(FILE *out, const struct scenario *base, const planning_result *r);
+
+#endif
