@@ -230,7 +230,8 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
     return bad;
 }
 
-static int attacks_configure(cfg_ctx *c, cfg_node *sec, void *params)
+/* The timeline: a list of attacks whose keys depend on their type. */
+static int attacks_timeline(cfg_ctx *c, cfg_node *sec, void *params)
 {
     attacks_params *p = params;
     int bad = 0;
@@ -257,6 +258,97 @@ static int attacks_configure(cfg_ctx *c, cfg_node *sec, void *params)
     cfg_set_prefix(c, "attacks.");
     return bad ? -1 : 0;
 }
+
+static const sim_param attacks_params_table[] = {
+    SIM_P_LIST("timeline", attacks_timeline,
+               "the attacks: [{type, name, at | rate, from, until, max, incident, confidence, "
+               "detect, probe_rate, probe_for, and the keys of the type}]; see models/attacks.h"),
+};
+
+/* Per timeline item: names from the scenario, Grover ones per Grover item. */
+static void attacks_declare_items(sim_t *sim, void *state, const void *params)
+{
+    attacks_state *s = state;
+    const attacks_params *p = params;
+    for (int i = 0; i < p->nitems; i++) {
+        const attacks_item *a = &p->items[i];
+        char name[64], what[160];
+        snprintf(name, sizeof name, "detected.%s", a->name);
+        snprintf(what, sizeof what, "%s: P(detected by the end of the run)", a->name);
+        s->m_item_detected[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
+        snprintf(name, sizeof name, "time_to_detect.%s", a->name);
+        snprintf(what, sizeof what, "%s: start to first detection", a->name);
+        s->m_item_ttd[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
+        snprintf(name, sizeof name, "time_to_contain.%s", a->name);
+        snprintf(what, sizeof what, "%s: start to containment done", a->name);
+        s->m_item_ttc[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
+        sim_metric_domain(sim, s->m_item_detected[i], STATS_PROPORTION, NULL);
+        sim_metric_domain(sim, s->m_item_ttd[i], STATS_TTE, NULL);
+        sim_metric_domain(sim, s->m_item_ttc[i], STATS_TTE, NULL);
+        s->m_years[i] = s->m_years_exp[i] = s->m_log2[i] = s->m_item_won[i] = -1;
+        if (a->type != ATTACKS_GROVER)
+            continue;
+        snprintf(name, sizeof name, "grover_won.%s", a->name);
+        snprintf(what, sizeof what, "%s: P(attacker recovers a live key)", a->name);
+        s->m_item_won[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
+        snprintf(name, sizeof name, "grover_years_to_break.%s", a->name);
+        snprintf(what, sizeof what, "%s: expected years to recover its %lld-bit key at its rate",
+                 a->name, (long long)a->key_bits);
+        s->m_years[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
+        snprintf(name, sizeof name, "grover_years_to_break_expanded.%s", a->name);
+        snprintf(what, sizeof what, "%s: the same at %lld bits (key-space expansion)", a->name,
+                 (long long)a->expanded_bits);
+        s->m_years_exp[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
+        snprintf(name, sizeof name, "grover_log2_iterations.%s", a->name);
+        snprintf(what, sizeof what, "%s: log2 of the iterations of one search", a->name);
+        s->m_log2[i] = sim_metric(sim, name, "log2", 1.0, STATS_VALUE, what);
+        sim_metric_domain(sim, s->m_item_won[i], STATS_PROPORTION, NULL);
+        /* Closed forms of the item's key size and rate: inputs, not findings. */
+        char keys[96];
+        snprintf(keys, sizeof keys, "attacks.timeline.%d.key_bits, iteration_rate", i);
+        sim_metric_domain(sim, s->m_years[i], STATS_NONNEG, keys);
+        sim_metric_domain(sim, s->m_log2[i], STATS_NONNEG, keys);
+        snprintf(keys, sizeof keys, "attacks.timeline.%d.expanded_bits, iteration_rate", i);
+        sim_metric_domain(sim, s->m_years_exp[i], STATS_NONNEG, keys);
+    }
+}
+
+#define ATTACKS_METRIC(field, name, unit, scale, kind, domain, what) \
+    SIM_METRIC(attacks_state, field, name, unit, scale, kind, domain, NULL, what)
+
+/* Detection and wins are 0/1 per attack; the times are times to events
+ * that may not happen (attacks still undetected, uncontained or not won
+ * at the end are censored there). */
+static const sim_metric_spec attacks_metrics[] = {
+    ATTACKS_METRIC(m_launched, "launched", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "attacks launched"),
+    ATTACKS_METRIC(m_detected, "detected", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
+                   "per attack: detected by the end of the run"),
+    ATTACKS_METRIC(m_ttd, "time_to_detect", "s", 1e-9, STATS_TALLY, STATS_TTE,
+                   "attack start to the first detection reaching response"),
+    ATTACKS_METRIC(m_ttc, "time_to_contain", "s", 1e-9, STATS_TALLY, STATS_TTE,
+                   "attack start to containment done (response)"),
+    ATTACKS_METRIC(m_won, "grover_won", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
+                   "per Grover attack (all entries): P(attacker recovers a live key)"),
+    ATTACKS_METRIC(m_ttw, "grover_time_to_win", "s", 1e-9, STATS_TALLY, STATS_TTE,
+                   "Grover attack start to recovering a live key"),
+    ATTACKS_METRIC(m_measure, "grover_measurements", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "Grover searches measured"),
+    ATTACKS_METRIC(m_dead, "grover_dead_keys", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "Grover searches that ended on a key rotated meanwhile"),
+    { "{detected,time_to_detect,time_to_contain,grover_*}.<item>", "", 1.0, STATS_TALLY,
+      STATS_PROPORTION, NULL,
+      "per timeline item (Grover items also: grover_won, grover_years_to_break[_expanded], "
+      "grover_log2_iterations)", 0, NULL, NULL, attacks_declare_items },
+    ATTACKS_METRIC(m_hndl, "hndl_won", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
+                   "per harvest-now-decrypt-later attack: data broken while still secret"),
+    ATTACKS_METRIC(m_agents, "agents_compromised", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "agent compromises sent to the agents model"),
+    ATTACKS_METRIC(m_nodes, "nodes_taken", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "replicas turned Byzantine in the consensus model"),
+    ATTACKS_METRIC(m_flood, "flood_requests", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "auth requests sent by auth floods"),
+};
 
 /* ---- running ------------------------------------------------------------ */
 
@@ -299,79 +391,6 @@ static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->inst = calloc(s->cap, sizeof *s->inst);
     if (!s->inst)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "attacks: out of memory");
-    s->m_launched = sim_metric(sim, "launched", "1", 1.0, STATS_COUNT, "attacks launched");
-    s->m_detected = sim_metric(sim, "detected", "1", 1.0, STATS_TALLY,
-                               "per attack: detected by the end of the run");
-    s->m_ttd = sim_metric(sim, "time_to_detect", "s", 1e-9, STATS_TALLY,
-                          "attack start to the first detection reaching response");
-    s->m_ttc = sim_metric(sim, "time_to_contain", "s", 1e-9, STATS_TALLY,
-                          "attack start to containment done (response)");
-    s->m_won = sim_metric(sim, "grover_won", "1", 1.0, STATS_TALLY,
-                          "per Grover attack (all entries): P(attacker recovers a live key)");
-    s->m_ttw = sim_metric(sim, "grover_time_to_win", "s", 1e-9, STATS_TALLY,
-                          "Grover attack start to recovering a live key");
-    s->m_measure = sim_metric(sim, "grover_measurements", "1", 1.0, STATS_COUNT,
-                              "Grover searches measured");
-    s->m_dead = sim_metric(sim, "grover_dead_keys", "1", 1.0, STATS_COUNT,
-                           "Grover searches that ended on a key rotated meanwhile");
-    /* Detection and wins are 0/1 per attack; the times are times to events
-     * that may not happen (attacks still undetected, uncontained or not won
-     * at the end are censored there). */
-    sim_metric_domain(sim, s->m_detected, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_won, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_ttd, STATS_TTE, NULL);
-    sim_metric_domain(sim, s->m_ttc, STATS_TTE, NULL);
-    sim_metric_domain(sim, s->m_ttw, STATS_TTE, NULL);
-    for (int i = 0; i < p->nitems; i++) {
-        const attacks_item *a = &p->items[i];
-        char name[64], what[160];
-        snprintf(name, sizeof name, "detected.%s", a->name);
-        snprintf(what, sizeof what, "%s: P(detected by the end of the run)", a->name);
-        s->m_item_detected[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
-        snprintf(name, sizeof name, "time_to_detect.%s", a->name);
-        snprintf(what, sizeof what, "%s: start to first detection", a->name);
-        s->m_item_ttd[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
-        snprintf(name, sizeof name, "time_to_contain.%s", a->name);
-        snprintf(what, sizeof what, "%s: start to containment done", a->name);
-        s->m_item_ttc[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
-        sim_metric_domain(sim, s->m_item_detected[i], STATS_PROPORTION, NULL);
-        sim_metric_domain(sim, s->m_item_ttd[i], STATS_TTE, NULL);
-        sim_metric_domain(sim, s->m_item_ttc[i], STATS_TTE, NULL);
-        s->m_years[i] = s->m_years_exp[i] = s->m_log2[i] = s->m_item_won[i] = -1;
-        if (a->type != ATTACKS_GROVER)
-            continue;
-        snprintf(name, sizeof name, "grover_won.%s", a->name);
-        snprintf(what, sizeof what, "%s: P(attacker recovers a live key)", a->name);
-        s->m_item_won[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
-        snprintf(name, sizeof name, "grover_years_to_break.%s", a->name);
-        snprintf(what, sizeof what, "%s: expected years to recover its %lld-bit key at its rate",
-                 a->name, (long long)a->key_bits);
-        s->m_years[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
-        snprintf(name, sizeof name, "grover_years_to_break_expanded.%s", a->name);
-        snprintf(what, sizeof what, "%s: the same at %lld bits (key-space expansion)", a->name,
-                 (long long)a->expanded_bits);
-        s->m_years_exp[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
-        snprintf(name, sizeof name, "grover_log2_iterations.%s", a->name);
-        snprintf(what, sizeof what, "%s: log2 of the iterations of one search", a->name);
-        s->m_log2[i] = sim_metric(sim, name, "log2", 1.0, STATS_VALUE, what);
-        sim_metric_domain(sim, s->m_item_won[i], STATS_PROPORTION, NULL);
-        /* Closed forms of the item's key size and rate: inputs, not findings. */
-        char keys[96];
-        snprintf(keys, sizeof keys, "attacks.timeline.%d.key_bits, iteration_rate", i);
-        sim_metric_domain(sim, s->m_years[i], STATS_NONNEG, keys);
-        sim_metric_domain(sim, s->m_log2[i], STATS_NONNEG, keys);
-        snprintf(keys, sizeof keys, "attacks.timeline.%d.expanded_bits, iteration_rate", i);
-        sim_metric_domain(sim, s->m_years_exp[i], STATS_NONNEG, keys);
-    }
-    s->m_hndl = sim_metric(sim, "hndl_won", "1", 1.0, STATS_TALLY,
-                           "per harvest-now-decrypt-later attack: data broken while still secret");
-    sim_metric_domain(sim, s->m_hndl, STATS_PROPORTION, NULL);
-    s->m_agents = sim_metric(sim, "agents_compromised", "1", 1.0, STATS_COUNT,
-                             "agent compromises sent to the agents model");
-    s->m_nodes = sim_metric(sim, "nodes_taken", "1", 1.0, STATS_COUNT,
-                            "replicas turned Byzantine in the consensus model");
-    s->m_flood = sim_metric(sim, "flood_requests", "1", 1.0, STATS_COUNT,
-                            "auth requests sent by auth floods");
     for (int i = 0; i < p->nitems; i++)
         attacks_schedule_launch(sim, s, i, p->items[i].from_ns);
     return 0;
@@ -707,7 +726,11 @@ const sim_model attacks_model = {
     .summary = "attack timeline (Grover, HNDL, agent/node takeover, theft, recon, flood)",
     .params_size = sizeof(attacks_params),
     .state_size = sizeof(attacks_state),
-    .configure = attacks_configure,
+    .params = attacks_params_table,
+    .nparams = SIM_COUNT(attacks_params_table),
+    .metrics = attacks_metrics,
+    .nmetrics = SIM_COUNT(attacks_metrics),
+    .configure = NULL,
     .init = attacks_init,
     .event = attacks_event,
     .finish = attacks_finish,
