@@ -196,29 +196,38 @@ static void modeltab_bound(sim_param_type t, int64_t i, double d, char *buf, siz
         snprintf(buf, size, "%g", d);
 }
 
-/* "[lo, hi]", ">= lo" (hi open: at or beyond 2^62, or DBL_MAX), "" for
- * types without a range. */
+/* "[lo, hi]", or ">= lo" when hi only guards against overflow (integers
+ * and sizes from 2^40, durations from 2^50 ns = 13 days, numbers and rates
+ * from 1e6); "" for types without a range. */
 static void modeltab_range(const sim_param *r, char *buf, size_t size)
 {
     char lo[48], hi[48];
-    int ints = r->type == SIM_PARAM_INT || r->type == SIM_PARAM_DURATION ||
-               r->type == SIM_PARAM_SIZE;
-    int reals = r->type == SIM_PARAM_DOUBLE || r->type == SIM_PARAM_FRACTION ||
-                r->type == SIM_PARAM_RATE;
     buf[0] = '\0';
-    if (r->type == SIM_PARAM_ENUM) {
+    int open;
+    switch (r->type) {
+    case SIM_PARAM_ENUM: {
         size_t n = 0;
         for (size_t k = 0; r->names[k] && n + 2 < size; k++)
             n += (size_t)snprintf(buf + n, size - n, "%s%s", k ? "|" : "", r->names[k]);
         return;
     }
-    if (!ints && !reals)
+    case SIM_PARAM_INT:
+    case SIM_PARAM_SIZE:
+        open = (uint64_t)r->imax >= (UINT64_C(1) << 40);
+        break;
+    case SIM_PARAM_DURATION:
+        open = r->imax >= (INT64_C(1) << 50);
+        break;
+    case SIM_PARAM_DOUBLE:
+    case SIM_PARAM_FRACTION:
+    case SIM_PARAM_RATE:
+        open = r->max >= 1e6;
+        break;
+    default:
         return;
+    }
     modeltab_bound(r->type, r->imin, r->min, lo, sizeof lo);
     modeltab_bound(r->type, r->imax, r->max, hi, sizeof hi);
-    int open = ints ? (r->type == SIM_PARAM_SIZE ? (uint64_t)r->imax >= (UINT64_C(1) << 62)
-                                                 : r->imax >= (INT64_C(1) << 62))
-                    : r->max >= DBL_MAX;
     if (open)
         snprintf(buf, size, ">= %s", lo);
     else
@@ -288,6 +297,9 @@ void modeltab_markdown(const sim_model *const *models, size_t n, FILE *out)
     for (size_t j = 0; j < n; j++) {
         const sim_model *m = models[j];
         fprintf(out, "### %s — %s\n\n", m->name, m->summary ? m->summary : "");
+        if (!m->nparams && !m->nmetrics)
+            fprintf(out, "Not declared by tables yet: its keys and metrics are described "
+                         "in its header.\n\n");
         if (m->nparams) {
             fprintf(out, "| key | type | default | range | meaning |\n|---|---|---|---|---|\n");
             for (size_t i = 0; i < m->nparams; i++) {
