@@ -14,6 +14,7 @@
  *    so the engine's count / measured second comes out per day.
  */
 #include "agents.h"
+#include "grow.h"
 #include "cfg.h"
 #include "modeltab.h"
 #include "response.h"
@@ -331,16 +332,10 @@ static void agents_review_start(sim_t *sim, agents_state *s)
 static int agents_review_enqueue(agents_state *s, uint32_t agent, int64_t now)
 {
     if (s->len == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        agents_review_item *l = malloc(cap * sizeof *l);
+        agents_review_item *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 64);
         if (!l)
             return -1;
-        for (size_t i = 0; i < s->len; i++)
-            l[i] = s->line[(s->head + i) % s->cap];
-        free(s->line);
         s->line = l;
-        s->head = 0;
-        s->cap = cap;
     }
     s->line[(s->head + s->len) % s->cap] = (agents_review_item){ agent, now };
     s->len++;

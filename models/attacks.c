@@ -9,6 +9,7 @@
  * from detectors that do not know the attack id are attributed.
  */
 #include "attacks.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <math.h>
@@ -451,14 +452,12 @@ static void grover_measure(sim_t *sim, attacks_state *s, uint32_t id)
 static void attacks_own(sim_t *sim, attacks_state *s, uint32_t entity, uint32_t attack, int type)
 {
     if (s->nowned == s->owned_cap) {
-        size_t cap = s->owned_cap ? 2 * s->owned_cap : 64;
-        attacks_owned *n = realloc(s->owned, cap * sizeof *n);
+        attacks_owned *n = grow_array(s->owned, &s->owned_cap, s->nowned + 1, sizeof *n, 64);
         if (!n) {
             sim_fail(sim, "attacks: out of memory");
             return;
         }
         s->owned = n;
-        s->owned_cap = cap;
     }
     s->owned[s->nowned++] = (attacks_owned){entity, attack, (uint8_t)type};
 }
@@ -504,13 +503,12 @@ static void attacks_launch(sim_t *sim, attacks_state *s, int item)
     if (a->poisson)
         attacks_schedule_launch(sim, s, item, now);
     if (s->ninst == s->cap) {
-        attacks_instance *n = realloc(s->inst, 2 * s->cap * sizeof *n);
+        attacks_instance *n = grow_array(s->inst, &s->cap, s->ninst + 1, sizeof *n, 16);
         if (!n) {
             sim_fail(sim, "attacks: out of memory");
             return;
         }
         s->inst = n;
-        s->cap *= 2;
     }
     uint32_t id = (uint32_t)s->ninst++;
     attacks_instance *x = &s->inst[id];

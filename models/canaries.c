@@ -10,6 +10,7 @@
  * window_touches-th clean touch, or never when it ends before either).
  */
 #include "canaries.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <math.h>
@@ -267,13 +268,12 @@ static void canaries_probe(sim_t *sim, canaries_state *s, const sim_event *ev)
         return;
     }
     if (s->nsess == s->cap) {
-        canaries_session *n = realloc(s->sess, 2 * s->cap * sizeof *n);
+        canaries_session *n = grow_array(s->sess, &s->cap, s->nsess + 1, sizeof *n, 16);
         if (!n) {
             sim_fail(sim, "canaries: out of memory");
             return;
         }
         s->sess = n;
-        s->cap *= 2;
     }
     uint32_t i = (uint32_t)s->nsess++;
     canaries_session *x = &s->sess[i];

@@ -7,6 +7,7 @@
  * the runbook's order, then roles named only in the scenario.
  */
 #include "escalation.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <math.h>
@@ -259,17 +260,12 @@ static void escalation_page(sim_t *sim, escalation_state *s, int k)
     }
     escalation_queue *q = &s->q[k];
     if (q->len == q->cap) {
-        int64_t *n = malloc(2 * q->cap * sizeof *n);
+        int64_t *n = grow_ring(q->paged_ns, &q->cap, &q->head, q->len, sizeof *n, 16);
         if (!n) {
             sim_fail(sim, "escalation: out of memory");
             return;
         }
-        for (size_t i = 0; i < q->len; i++)
-            n[i] = q->paged_ns[(q->head + i) % q->cap];
-        free(q->paged_ns);
         q->paged_ns = n;
-        q->head = 0;
-        q->cap *= 2;
     }
     q->paged_ns[(q->head + q->len) % q->cap] = sim_now(sim);
     q->len++;

@@ -11,6 +11,7 @@
  * knowledge is per generation: a capture adds the node's undeleted shares.
  */
 #include "fragments.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <gsl/gsl_randist.h>
@@ -396,13 +397,12 @@ static void fragments_theft_start(sim_t *sim, fragments_state *s, const sim_even
         return;
     }
     if (s->nthefts == s->cap) {
-        fragments_theft *n = realloc(s->thefts, 2 * s->cap * sizeof *n);
+        fragments_theft *n = grow_array(s->thefts, &s->cap, s->nthefts + 1, sizeof *n, 4);
         if (!n) {
             sim_fail(sim, "fragments: out of memory");
             return;
         }
         s->thefts = n;
-        s->cap *= 2;
     }
     uint32_t t = (uint32_t)s->nthefts++;
     int64_t now = sim_now(sim);

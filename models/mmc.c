@@ -5,6 +5,7 @@
  * enters service only when a server frees or on arrival to an idle server.
  */
 #include "mmc.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <gsl/gsl_randist.h>
@@ -97,17 +98,10 @@ static int mmc_init(sim_t *sim, void *state, const void *params, err_t *e)
 static int mmc_enqueue(mmc_state *s, int64_t t)
 {
     if (s->len == s->cap) {
-        size_t cap = s->cap * 2;
-        int64_t *l = malloc(cap * sizeof *l);
+        int64_t *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 1024);
         if (!l)
             return -1;
-        /* Unwrap the ring into the new buffer, oldest first. */
-        for (size_t i = 0; i < s->len; i++)
-            l[i] = s->line[(s->head + i) % s->cap];
-        free(s->line);
         s->line = l;
-        s->head = 0;
-        s->cap = cap;
     }
     s->line[(s->head + s->len) % s->cap] = t;
     s->len++;

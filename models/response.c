@@ -8,6 +8,7 @@
  * `merge`, the first detection of an attack opens its only incident.
  */
 #include "response.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <math.h>
@@ -267,17 +268,12 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
 static int response_seen(sim_t *sim, response_state *s, uint32_t attack)
 {
     if (attack >= s->seen_cap) {
-        size_t cap = s->seen_cap ? s->seen_cap : 64;
-        while (cap <= attack)
-            cap *= 2;
-        uint8_t *n = realloc(s->seen, cap);
+        uint8_t *n = grow_array(s->seen, &s->seen_cap, (size_t)attack + 1, 1, 64);
         if (!n) {
             sim_fail(sim, "response: out of memory");
             return 1;
         }
-        memset(n + s->seen_cap, 0, cap - s->seen_cap);
         s->seen = n;
-        s->seen_cap = cap;
     }
     int was = s->seen[attack];
     s->seen[attack] = 1;
@@ -302,13 +298,12 @@ static void response_detect(sim_t *sim, response_state *s, int type, unsigned so
         ev->data.u32[2] = (uint32_t)type;
     }
     if (s->ninc == s->cap) {
-        response_incident *n = realloc(s->inc, 2 * s->cap * sizeof *n);
+        response_incident *n = grow_array(s->inc, &s->cap, s->ninc + 1, sizeof *n, 64);
         if (!n) {
             sim_fail(sim, "response: out of memory");
             return;
         }
         s->inc = n;
-        s->cap *= 2;
     }
     uint32_t id = (uint32_t)s->ninc++;
     response_incident *in = &s->inc[id];

@@ -9,6 +9,7 @@
  *    replace the root with one sift-down instead of a pop and a push).
  */
 #include "evq.h"
+#include "grow.h"
 #include "sim.h"
 #include "rng.h"
 #include "units.h"
@@ -62,12 +63,10 @@ static inline sim_event *sim_slot(const sim_t *sim, uint32_t slot)
 static int sim_grow_pool(sim_t *sim)
 {
     if (sim->nblocks == sim->blocks_cap) {
-        size_t cap = sim->blocks_cap ? sim->blocks_cap * 2 : 16;
-        sim_event **b = realloc(sim->blocks, cap * sizeof *b);
+        sim_event **b = grow_array(sim->blocks, &sim->blocks_cap, sim->nblocks + 1, sizeof *b, 16);
         if (!b)
             return -1;
         sim->blocks = b;
-        sim->blocks_cap = cap;
     }
     if ((uint64_t)(sim->nblocks + 1) * SIM_BLOCK_EVENTS > UINT32_MAX)
         return -1;
@@ -438,12 +437,11 @@ gsl_rng *sim_stream(sim_t *sim, const char *purpose)
         if (sim->streams[i].id == id)
             return sim->streams[i].rng;
     if (sim->nstreams == sim->streams_cap) {
-        size_t cap = sim->streams_cap ? sim->streams_cap * 2 : 8;
-        sim_stream_entry *s = realloc(sim->streams, cap * sizeof *s);
+        sim_stream_entry *s = grow_array(sim->streams, &sim->streams_cap, sim->nstreams + 1,
+                                         sizeof *s, 8);
         if (!s)
             goto oom;
         sim->streams = s;
-        sim->streams_cap = cap;
     }
     gsl_rng *r = rng_stream_new(rng_key(sim->cfg.seed, sim->cfg.point,
                                         sim->cfg.replication, id));

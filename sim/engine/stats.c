@@ -5,6 +5,7 @@
  * reservoir of them.  Summaries combine replications in index order only.
  */
 #include "stats.h"
+#include "grow.h"
 #include "ci.h"
 #include "rng.h"
 
@@ -57,14 +58,11 @@ static int stats_keep_sample(stats_acc *a, double x)
     if (a->nsamples < a->cap) {
         if (a->nsamples == a->alloc) {
             /* Grow geometrically up to the cap: small tallies stay small. */
-            size_t want = a->alloc ? a->alloc * 2 : 1024;
-            if (want > a->cap)
-                want = a->cap;
-            double *s = realloc(a->samples, want * sizeof *s);
+            double *s = grow_array_upto(a->samples, &a->alloc, a->nsamples + 1, sizeof *s, 1024,
+                                        a->cap);
             if (!s)
                 return -1;
             a->samples = s;
-            a->alloc = want;
         }
         a->samples[a->nsamples++] = x;
         return 0;
@@ -108,14 +106,11 @@ int stats_tally_censored(stats_acc *a, double x)
     if (a->ncens_kept >= a->cap)
         return 0;
     if (a->ncens_kept == a->cens_alloc) {
-        size_t want = a->cens_alloc ? a->cens_alloc * 2 : 64;
-        if (want > a->cap)
-            want = a->cap;
-        double *c = realloc(a->cens, want * sizeof *c);
+        double *c = grow_array_upto(a->cens, &a->cens_alloc, a->ncens_kept + 1, sizeof *c, 64,
+                                    a->cap);
         if (!c)
             return -1;
         a->cens = c;
-        a->cens_alloc = want;
     }
     a->cens[a->ncens_kept++] = x;
     return 0;
