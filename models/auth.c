@@ -31,13 +31,6 @@ enum { AUTH_EV_BATCH_DONE = 3, AUTH_EV_TIMEOUT = 4 };
 
 #define AUTH_NIL UINT32_MAX
 
-/* Latency histogram: exact below 128 ns, then 64 linear sub-buckets per
- * power of two (relative resolution 1/64), so the whole int64 range fits in
- * a few thousand counters and quantiles are good to about 1 %. */
-#define AUTH_HIST_SUB_BITS 6
-#define AUTH_HIST_SUB (1u << AUTH_HIST_SUB_BITS)
-#define AUTH_HIST_BUCKETS ((64u - AUTH_HIST_SUB_BITS) * AUTH_HIST_SUB + AUTH_HIST_SUB)
-
 typedef struct auth_state {
     const auth_params *p;
     int self;
@@ -55,7 +48,7 @@ typedef struct auth_state {
     size_t lru_count;           /* profiles cached */
     uint32_t lru_head, lru_tail;
     /* whole-run counters for the VALUE metrics */
-    uint64_t *hist;
+    int hist;                   /* latency histogram (sim_histogram) */
     uint64_t arrivals, dispatched, rejected, hits, misses;
     double busy_ns;
     double line_area;           /* integral of the line length, ns */
@@ -133,44 +126,6 @@ static int auth_configure(cfg_ctx *c, cfg_node *sec, void *params)
     uint64_t profiles = p->profile_bytes ? p->cache_bytes / p->profile_bytes : 0;
     p->cache_profiles = profiles > UINT32_MAX - 1 ? (int64_t)UINT32_MAX - 1 : (int64_t)profiles;
     return 0;
-}
-
-/* --- latency histogram ------------------------------------------------- */
-
-static inline size_t auth_hist_index(uint64_t v)
-{
-    if (v < 2 * AUTH_HIST_SUB)
-        return (size_t)v;
-    int shift = 63 - __builtin_clzll(v) - (int)AUTH_HIST_SUB_BITS;
-    return (size_t)shift * AUTH_HIST_SUB + (size_t)(v >> shift);
-}
-
-/* The q-quantile (0..1) of the recorded values, interpolated linearly
- * inside its bucket; NaN when nothing was recorded. */
-static double auth_hist_quantile(const uint64_t *hist, uint64_t n, double q)
-{
-    if (n == 0)
-        return NAN;
-    double rank = q * (double)n, cum = 0;
-    for (size_t i = 0; i < AUTH_HIST_BUCKETS; i++) {
-        if (!hist[i])
-            continue;
-        double next = cum + (double)hist[i];
-        if (next >= rank) {
-            double lo, width;
-            if (i < 2 * AUTH_HIST_SUB) {
-                lo = (double)i;
-                width = 1;
-            } else {
-                size_t shift = i / AUTH_HIST_SUB - 1;
-                lo = ldexp((double)(i - shift * AUTH_HIST_SUB), (int)shift);
-                width = ldexp(1.0, (int)shift);
-            }
-            return lo + width * (rank - cum) / (double)hist[i];
-        }
-        cum = next;
-    }
-    return NAN;
 }
 
 /* --- profile cache ----------------------------------------------------- */
@@ -328,7 +283,7 @@ static void auth_dispatch(sim_t *sim, auth_state *s)
             if (wait > 0)
                 sim_count(sim, s->m_waited, 1);
             sim_tally(sim, s->m_latency, (double)latency);
-            s->hist[auth_hist_index((uint64_t)latency)]++;
+            sim_hist_add(sim, s->hist, (uint64_t)latency);
             s->head = s->head + 1 == s->cap ? 0 : s->head + 1;
         }
         s->len -= k;
@@ -403,22 +358,22 @@ static int auth_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->lru_head = s->lru_tail = AUTH_NIL;
     s->line_arrival_ns = malloc(s->cap * sizeof *s->line_arrival_ns);
     s->line_agent = malloc(s->cap * sizeof *s->line_agent);
-    s->hist = calloc(AUTH_HIST_BUCKETS, sizeof *s->hist);
-    if (!s->line_arrival_ns || !s->line_agent || !s->hist)
+    s->hist = sim_histogram(sim);
+    if (!s->line_arrival_ns || !s->line_agent || s->hist < 0)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "auth: out of memory");
     return 0;
 }
 
 /* The VALUE metrics are computed here, not by the engine, so the warmup
- * reset that the engine gives tallies and counts is done here too: at the
- * first event at or after the warmup time the counters start again. */
+ * reset that the engine gives tallies, counts and the latency histogram is
+ * done here for the model's own counters: at the first event at or after
+ * the warmup time they start again. */
 static void auth_start_measuring(sim_t *sim, auth_state *s)
 {
     int64_t now = sim_now(sim);
     s->measuring = 1;
     if (now == 0)
         return;
-    memset(s->hist, 0, AUTH_HIST_BUCKETS * sizeof *s->hist);
     s->arrivals = s->dispatched = s->rejected = s->hits = s->misses = 0;
     s->busy_ns = 0;
     s->line_area = 0;
@@ -453,8 +408,8 @@ static void auth_event(sim_t *sim, void *state, const sim_event *ev)
 static void auth_finish(sim_t *sim, void *state)
 {
     auth_state *s = state;
-    sim_set_value(sim, s->m_p50, auth_hist_quantile(s->hist, s->dispatched, 0.50));
-    sim_set_value(sim, s->m_p99, auth_hist_quantile(s->hist, s->dispatched, 0.99));
+    sim_set_value(sim, s->m_p50, sim_hist_quantile(sim, s->hist, 0.50));
+    sim_set_value(sim, s->m_p99, sim_hist_quantile(sim, s->hist, 0.99));
     int64_t end = s->last_done_ns < sim_now(sim) ? s->last_done_ns : sim_now(sim);
     double span_s = (double)(end - s->first_arrival_ns) / 1e9;
     sim_set_value(sim, s->m_throughput, span_s > 0 ? (double)s->dispatched / span_s : 0.0);
@@ -476,7 +431,6 @@ static void auth_release(void *state)
     free(s->lru_prev);
     free(s->lru_next);
     free(s->lru_cached);
-    free(s->hist);
 }
 
 const sim_model auth_model = {

@@ -46,6 +46,8 @@ struct sim {
     void **states;            /* per model, NULL if inactive */
     sim_stream_entry *streams;
     size_t nstreams, streams_cap;
+    stats_hist *hists;        /* sim_histogram */
+    size_t nhists, hists_cap;
     stats_def *defs;
     stats_acc *accs;
     stats_rep *results;
@@ -170,6 +172,8 @@ static void sim_reset_metrics(sim_t *sim)
 {
     for (size_t i = 0; i < sim->nmetrics; i++)
         stats_acc_reset(&sim->accs[i], sim->head.now_ns);
+    for (size_t i = 0; i < sim->nhists; i++)
+        stats_hist_reset(&sim->hists[i]);
     sim->warmup_done = 1;
 }
 
@@ -394,6 +398,9 @@ void sim_free(sim_t *sim)
     free(sim->streams);
     if (sim->spare)
         gsl_rng_free(sim->spare);
+    for (size_t i = 0; i < sim->nhists; i++)
+        stats_hist_free(&sim->hists[i]);
+    free(sim->hists);
     for (size_t i = 0; i < sim->nmetrics; i++)
         stats_acc_free(&sim->accs[i]);
     free(sim->accs);
@@ -461,14 +468,16 @@ int sim_metric(sim_t *sim, const char *name, const char *unit, double scale,
                stats_kind kind, const char *what)
 {
     if (sim->nmetrics == sim->metrics_cap) {
-        size_t cap = sim->metrics_cap ? sim->metrics_cap * 2 : 16;
-        stats_def *d = realloc(sim->defs, cap * sizeof *d);
+        /* defs and accs share one capacity. */
+        size_t cap = sim->metrics_cap;
+        stats_def *d = grow_array(sim->defs, &cap, sim->nmetrics + 1, sizeof *d, 16);
         if (!d) {
             sim_fail(sim, "out of memory for metrics");
             return 0;
         }
         sim->defs = d;
-        stats_acc *a = realloc(sim->accs, cap * sizeof *a);
+        cap = sim->metrics_cap;
+        stats_acc *a = grow_array(sim->accs, &cap, sim->nmetrics + 1, sizeof *a, 16);
         if (!a) {
             sim_fail(sim, "out of memory for metrics");
             return 0;
@@ -501,6 +510,33 @@ int sim_metric(sim_t *sim, const char *name, const char *unit, double scale,
                          STATS_WATCHES);
         }
     return (int)i;
+}
+
+int sim_histogram(sim_t *sim)
+{
+    if (sim->nhists == sim->hists_cap) {
+        stats_hist *h = grow_array(sim->hists, &sim->hists_cap, sim->nhists + 1, sizeof *h, 4);
+        if (!h) {
+            sim_fail(sim, "out of memory for histograms");
+            return -1;
+        }
+        sim->hists = h;
+    }
+    if (stats_hist_init(&sim->hists[sim->nhists]) != 0) {
+        sim_fail(sim, "out of memory for histograms");
+        return -1;
+    }
+    return (int)sim->nhists++;
+}
+
+void sim_hist_add(sim_t *sim, int hist, uint64_t value)
+{
+    stats_hist_add(&sim->hists[hist], value);
+}
+
+double sim_hist_quantile(const sim_t *sim, int hist, double q)
+{
+    return stats_hist_quantile(&sim->hists[hist], q);
 }
 
 void sim_metric_domain(sim_t *sim, int metric, stats_domain domain, const char *input)

@@ -355,6 +355,15 @@ void sim_level(sim_t *sim, int metric, double level);
 void sim_count(sim_t *sim, int metric, double increment);
 void sim_set_value(sim_t *sim, int metric, double value);
 
+/* A bounded histogram tally (stats.h) owned by the replication and, like
+ * the metrics, emptied at the warmup time: for quantiles a model reports
+ * itself as VALUE metrics at finish.  Declare in init.  Returns its id, or
+ * -1 after failing the run (out of memory). */
+int sim_histogram(sim_t *sim);
+void sim_hist_add(sim_t *sim, int hist, uint64_t value);
+/* The q-quantile of what hist counted since the warmup; NaN if nothing. */
+double sim_hist_quantile(const sim_t *sim, int hist, double q);
+
 size_t sim_metric_count(const sim_t *sim);
 const stats_def *sim_metric_def(const sim_t *sim, size_t i);
 /* After sim_run: the replication's results, one per metric (owned by sim). */

@@ -405,3 +405,54 @@ int stats_summarise(const stats_rep *reps, size_t nreps, size_t stride, const st
     free(buf);
     return 0;
 }
+
+/* ------------------------------------------------------------------------
+ * Bounded histogram tally
+ */
+
+int stats_hist_init(stats_hist *h)
+{
+    h->n = 0;
+    h->count = calloc(STATS_HIST_BUCKETS, sizeof *h->count);
+    return h->count ? 0 : -1;
+}
+
+void stats_hist_free(stats_hist *h)
+{
+    free(h->count);
+    h->count = NULL;
+    h->n = 0;
+}
+
+void stats_hist_reset(stats_hist *h)
+{
+    if (h->count)
+        memset(h->count, 0, STATS_HIST_BUCKETS * sizeof *h->count);
+    h->n = 0;
+}
+
+double stats_hist_quantile(const stats_hist *h, double q)
+{
+    if (h->n == 0)
+        return NAN;
+    double rank = q * (double)h->n, cum = 0;
+    for (size_t i = 0; i < STATS_HIST_BUCKETS; i++) {
+        if (!h->count[i])
+            continue;
+        double next = cum + (double)h->count[i];
+        if (next >= rank) {
+            double lo, width;
+            if (i < 2 * STATS_HIST_SUB) {
+                lo = (double)i;
+                width = 1;
+            } else {
+                size_t shift = i / STATS_HIST_SUB - 1;
+                lo = ldexp((double)(i - shift * STATS_HIST_SUB), (int)shift);
+                width = ldexp(1.0, (int)shift);
+            }
+            return lo + width * (rank - cum) / (double)h->count[i];
+        }
+        cum = next;
+    }
+    return NAN;
+}
