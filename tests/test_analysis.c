@@ -146,7 +146,7 @@ static void summary(hid_t f, const char *name, const char *units, double mean, d
     H5Dclose(d), H5Sclose(s), H5Pclose(lcpl), H5Tclose(t);
 }
 
-/* The capacity layout of sim/h5out.h, with fixed-length strings in
+/* The capacity layout of sim/experiment/h5out.h, with fixed-length strings in
  * /capacity/plan to check the reader takes either kind. */
 typedef struct cap_runbook {
     int64_t month, ai_agents, transactions_per_second;
