@@ -17,7 +17,7 @@
 #include "grow.h"
 #include "cfg.h"
 #include "modeltab.h"
-#include "response.h"
+#include "signals.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -26,24 +26,8 @@
 #include <gsl/gsl_randist.h>
 
 #include "auth.h"
+#include "consensus.h"
 #include "rng.h"
-
-/* The interface agreed with the consensus model (models/consensus.h):
- * a client request is kind 100 with data.u64[0] = request id, data.u32[2] =
- * origin model, data.u32[3] = origin entity; the commit comes back as kind
- * 101 with data.u64[0] = request id, data.i64[1] = submit time.  Private
- * names, so this file builds whether or not consensus.h defines them yet
- * and however it spells them (macro or enum). */
-enum { AGENTS_CONSENSUS_CLIENT_REQUEST = 100, AGENTS_CONSENSUS_COMMITTED = 101 };
-
-enum {
-    AGENTS_EV_AUTH_TICK = 1,
-    AGENTS_EV_CHECK_TICK = 2,
-    AGENTS_EV_COMPROMISE_TICK = 3,
-    AGENTS_EV_COORD_TICK = 4,
-    AGENTS_EV_RECALIBRATED = 5,
-    AGENTS_EV_REVIEW_DONE = 6
-};
 
 #define AGENTS_PER_DAY 86400.0
 
@@ -54,7 +38,7 @@ typedef struct agents_review_item {
 
 typedef struct agents_state {
     const agents_params *p;
-    int self, auth, consensus, response;
+    int self, auth, consensus; /* the models it requests work from */
     agents_agent *agents;
     uint32_t count, dims;
     gsl_rng *auth_rng, *check_rng, *compromise_rng, *coord_rng, *behaviour_rng,
@@ -357,9 +341,10 @@ static void agents_flag(sim_t *sim, agents_state *s, uint32_t id, agents_agent *
         sim_tally(sim, s->m_delay_checks, (double)a->checks_since_compromise);
     }
     /* Every flag, true or false, opens (or joins) an incident. */
-    response_detection(sim, s->response, now, RESPONSE_AI_AGENT_COMPROMISE,
-                       RESPONSE_SRC_AGENT_DRIFT, 0, RESPONSE_NO_ATTACK, id,
-                       p->threshold > 0 ? 1.0 - exp(-score / p->threshold) : 1.0);
+    signal_detection d = { RESPONSE_AI_AGENT_COMPROMISE, RESPONSE_SRC_AGENT_DRIFT, 0,
+                           RESPONSE_NO_ATTACK, id,
+                           p->threshold > 0 ? 1.0 - exp(-score / p->threshold) : 1.0 };
+    sim_emit(sim, SIGNAL_DETECTION, &d);
     if (p->count_only)
         return;
     int manual = p->review_rule == AGENTS_REVIEW_SCORE
@@ -448,7 +433,7 @@ static void agents_auth_tick(sim_t *sim, agents_state *s)
     if (next < s->auth_until_ns)
         sim_schedule(sim, next, s->self, AGENTS_EV_AUTH_TICK, 0);
     uint32_t id = agents_pick(s, s->auth_rng);
-    sim_schedule(sim, now, s->auth, AUTH_EV_REQUEST, id);
+    auth_send_request(sim, s->auth, now, &(auth_request_msg){ id });
     sim_count(sim, s->m_auth_requests, 1);
 }
 
@@ -456,10 +441,8 @@ static void agents_coord_tick(sim_t *sim, agents_state *s)
 {
     agents_tick(sim, s, AGENTS_EV_COORD_TICK, s->coord_rng, s->coord_gap_ns);
     uint32_t id = agents_pick(s, s->coord_rng);
-    sim_event *ev = sim_schedule(sim, sim_now(sim), s->consensus, AGENTS_CONSENSUS_CLIENT_REQUEST, 0);
-    ev->data.u64[0] = s->coord_next_id++;
-    ev->data.u32[2] = (uint32_t)s->self;
-    ev->data.u32[3] = id;
+    consensus_client_request_msg m = { s->coord_next_id++, s->self, id, AGENTS_EV_COMMITTED };
+    consensus_send_client_request(sim, s->consensus, sim_now(sim), &m);
 }
 
 static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
@@ -468,7 +451,6 @@ static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
     const agents_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
-    s->response = sim_model_id(sim, "response");
     s->auth = sim_model_id(sim, "auth");
     s->consensus = sim_model_id(sim, "consensus");
     s->count = (uint32_t)p->count;
@@ -500,8 +482,7 @@ static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->coord_gap_ns = 1e9 / (p->coordination_rate_per_s * (double)s->count);
     s->auth_until_ns = p->auth_traffic_for_ns ? p->auth_traffic_for_ns : SIM_TIME_MAX;
     if (s->auth >= 0) {
-        sim_event *ev = sim_schedule(sim, 0, s->auth, AUTH_EV_POPULATION, 0);
-        ev->data.u64[0] = s->count;
+        auth_send_population(sim, s->auth, 0, &(auth_population_msg){ s->count });
         if (p->auth_rate_per_s > 0)
             agents_tick(sim, s, AGENTS_EV_AUTH_TICK, s->auth_rng, s->auth_gap_ns);
     }
@@ -563,17 +544,22 @@ static void agents_event(sim_t *sim, void *state, const sim_event *ev)
         agents_review_start(sim, s);
         break;
     }
-    case AGENTS_EV_COMPROMISE:
-        if (ev->target < s->count)
-            agents_compromise_agent(sim, s, ev->target,
-                                    ev->data.f64[0] > 0 ? ev->data.f64[0] : s->p->compromise_shift);
+    case AGENTS_EV_COMPROMISE: {
+        agents_compromise_msg m;
+        sim_payload(ev, &m, sizeof m);
+        if (m.agent < s->count)
+            agents_compromise_agent(sim, s, m.agent,
+                                    m.shift > 0 ? m.shift : s->p->compromise_shift);
         break;
-    case RESPONSE_AGENTS_EV_ISOLATE: {
+    }
+    case AGENTS_EV_ISOLATE: {
         /* Containment takes the agent out of service and restores its
          * profile: it stops being a compromise, detected or not. */
-        if (ev->target >= s->count)
+        signal_agent_isolated m;
+        sim_payload(ev, &m, sizeof m);
+        if (m.agent >= s->count)
             break;
-        agents_agent *a = &s->agents[ev->target];
+        agents_agent *a = &s->agents[m.agent];
         agents_advance(s, a, now);
         if (a->compromise != AGENTS_CLEAN && a->compromise != AGENTS_ABSORBED) {
             for (uint32_t i = 0; i < s->dims; i++)
@@ -585,12 +571,20 @@ static void agents_event(sim_t *sim, void *state, const sim_event *ev)
         sim_count(sim, s->m_isolated, 1);
         break;
     }
-    case AGENTS_CONSENSUS_COMMITTED:
-        sim_tally(sim, s->m_coord, (double)(now - ev->data.i64[1]));
+    case AGENTS_EV_COMMITTED: {
+        consensus_committed_msg m;
+        sim_payload(ev, &m, sizeof m);
+        sim_tally(sim, s->m_coord, (double)(now - m.submit_ns));
         break;
+    }
     default:
         sim_fail(sim, "agents: unknown event kind %u", ev->kind);
     }
+}
+
+void agents_send_compromise(sim_t *sim, int agents, int64_t at, const agents_compromise_msg *msg)
+{
+    sim_send(sim, at, agents, AGENTS_EV_COMPROMISE, msg->agent, msg, sizeof *msg);
 }
 
 static void agents_finish(sim_t *sim, void *state)
@@ -646,6 +640,10 @@ static void agents_estimate(const void *params, sim_estimate *out)
     out->driver = "agents.count";
 }
 
+static const sim_subscription agents_subscriptions[] = {
+    { SIGNAL_AGENT_ISOLATED, AGENTS_EV_ISOLATE },
+};
+
 const sim_model agents_model = {
     .name = "agents",
     .summary = "agent population: OU/Brownian drift, auth traffic, drift detection, review",
@@ -661,6 +659,7 @@ const sim_model agents_model = {
     .finish = agents_finish,
     .release = agents_release,
     .estimate = agents_estimate,
+    SIM_SUBSCRIBE(agents_subscriptions),
 };
 
 double agents_cusum_arl_siegmund(double mean, double sd, double k, double h)

@@ -26,17 +26,18 @@
  * Rates are per agent; auth_traffic_for limits auth traffic to [0, this),
  * so a day of drift needs no day of microsecond traffic.
  *
- * With a response model in the scenario, every flag is reported to it
- * (RESPONSE_EV_DETECTION, ai_agent_compromise) with confidence
+ * Every flag is raised as a detection (SIGNAL_DETECTION, ai_agent_compromise,
+ * which the response model hears when it is in the scenario) with confidence
  * 1 - exp(-score / threshold): 0.63 at the threshold, 0.86 at twice it,
  * 0.95 at three times (an ASSUMPTION; the runbook gives no mapping).
  *
- * Events this model accepts from others:
- *   RESPONSE_AGENTS_EV_ISOLATE (11) from response: the agent is contained;
- *                         its compromise (if any) is removed.
- *   AGENTS_EV_COMPROMISE  target = agent; data.f64[0] = shift (0: the
- *                         scenario's compromise.shift).  For the attack model.
- *   CONSENSUS_EV_COMMITTED (101) from consensus, see consensus.h.
+ * Events this model accepts from others (agents_event below):
+ *   AGENTS_EV_ISOLATE     SIGNAL_AGENT_ISOLATED (the response model's
+ *                         containment): the agent is contained; its
+ *                         compromise (if any) is removed.
+ *   AGENTS_EV_COMPROMISE  from attacks (agents_send_compromise).
+ *   AGENTS_EV_COMMITTED   consensus's reply to a coordination request
+ *                         (consensus_committed_msg, see consensus.h).
  */
 #ifndef MWRASP_AGENTS_H
 #define MWRASP_AGENTS_H
@@ -47,7 +48,28 @@
 
 extern const sim_model agents_model;
 
-enum { AGENTS_EV_COMPROMISE = 10 };
+/* Event kinds: the first three come from other models, the rest are the
+ * model's own. */
+typedef enum agents_kind {
+    AGENTS_EV_COMPROMISE = 1,   /* agents_send_compromise */
+    AGENTS_EV_ISOLATE,          /* SIGNAL_AGENT_ISOLATED (signals.h) */
+    AGENTS_EV_COMMITTED,        /* consensus_committed_msg */
+    AGENTS_EV_AUTH_TICK,
+    AGENTS_EV_CHECK_TICK,
+    AGENTS_EV_COMPROMISE_TICK,
+    AGENTS_EV_COORD_TICK,
+    AGENTS_EV_RECALIBRATED,
+    AGENTS_EV_REVIEW_DONE
+} agents_kind;
+
+/* Compromises an agent at the event's time (the attack model). */
+typedef struct agents_compromise_msg {
+    uint32_t agent;
+    uint32_t attack;    /* the attack's id (attacks model), for the record */
+    double shift;       /* behaviour shift; 0: the scenario's compromise.shift */
+} agents_compromise_msg;
+SIM_PAYLOAD_FITS(agents_compromise_msg);
+void agents_send_compromise(sim_t *sim, int agents, int64_t at, const agents_compromise_msg *msg);
 
 #define AGENTS_MAX_DIMENSIONS 8
 

@@ -21,10 +21,9 @@
 #include "canaries.h"
 #include "consensus.h"
 #include "fragments.h"
-#include "response.h"
 #include "rng.h"
+#include "signals.h"
 
-enum { EV_LAUNCH = 1, EV_MEASURE = 2, EV_MONITOR = 3, EV_FLOOD = 4 };
 
 #define SECONDS_PER_YEAR 31557600.0 /* Julian year */
 #define ATTACKS_PI 3.14159265358979323846
@@ -62,7 +61,7 @@ typedef struct attacks_owned {
 
 typedef struct attacks_state {
     const attacks_params *p;
-    int self, response, canaries, fragments, agents, consensus, auth;
+    int self, canaries, fragments, agents, consensus, auth; /* peers it sends work to */
     gsl_rng *launch_rng, *grover_rng, *detect_rng, *target_rng, *flood_rng;
     attacks_instance *inst;
     size_t ninst, cap;
@@ -368,7 +367,7 @@ static void attacks_schedule_launch(sim_t *sim, attacks_state *s, int item, int6
         at = after + (int64_t)llround(gap);
     }
     if (at < sim_end_time(sim) && at < a->until_ns)
-        sim_schedule(sim, at, s->self, EV_LAUNCH, (uint32_t)item);
+        sim_schedule(sim, at, s->self, ATTACKS_EV_LAUNCH, (uint32_t)item);
 }
 
 static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
@@ -377,7 +376,6 @@ static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
     const attacks_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
-    s->response = sim_model_id(sim, "response");
     s->canaries = sim_model_id(sim, "canaries");
     s->fragments = sim_model_id(sim, "fragments");
     s->agents = sim_model_id(sim, "agents");
@@ -423,7 +421,7 @@ static void grover_search(sim_t *sim, attacks_state *s, uint32_t id)
     /* Compared in seconds first: 2^64 iterations overflow int64 ns. */
     if (secs * 1e9 >= (double)(sim_end_time(sim) - now))
         return;
-    sim_schedule_in(sim, (int64_t)llround(secs * 1e9), s->self, EV_MEASURE, id);
+    sim_schedule_in(sim, (int64_t)llround(secs * 1e9), s->self, ATTACKS_EV_MEASURE, id);
 }
 
 static void grover_measure(sim_t *sim, attacks_state *s, uint32_t id)
@@ -491,7 +489,7 @@ static void attacks_monitor(sim_t *sim, attacks_state *s, uint32_t id, uint32_t 
     if (!a->has_detect || gsl_rng_uniform(s->detect_rng) >= a->detect_probability)
         return;
     int64_t d = dist_sample_ns(&a->detect_latency, s->detect_rng);
-    sim_event *ev = sim_schedule_in(sim, d, s->self, EV_MONITOR, id);
+    sim_event *ev = sim_schedule_in(sim, d, s->self, ATTACKS_EV_MONITOR, id);
     ev->data.u32[0] = entity;
 }
 
@@ -518,11 +516,9 @@ static void attacks_launch(sim_t *sim, attacks_state *s, int item)
     sim_count(sim, s->m_launched, 1);
     unsigned flags = a->type == ATTACKS_GROVER ? RESPONSE_FLAG_GROVER : 0;
     if (a->probe_rate_per_s > 0 && s->canaries >= 0) {
-        sim_event *ev = sim_schedule_in(sim, 0, s->canaries, CANARIES_EV_PROBE, id);
-        ev->data.u32[0] = (uint32_t)a->incident;
-        ev->data.u32[1] = flags;
-        ev->data.f64[1] = a->probe_rate_per_s;
-        ev->data.i64[2] = a->probe_for_ns;
+        canaries_probe_msg m = { a->probe_rate_per_s, a->probe_for_ns, id, (uint16_t)a->incident,
+                                 (uint16_t)flags };
+        canaries_send_probe(sim, s->canaries, now, &m);
     }
     int per_entity = 0;
     switch (a->type) {
@@ -545,16 +541,16 @@ static void attacks_launch(sim_t *sim, attacks_state *s, int item)
         }
         attacks_pick(s, a->population, a->count, agents || a->random_placement, targets);
         for (int64_t i = 0; i < a->count; i++) {
-            sim_event *ev;
             if (agents) {
-                ev = sim_schedule_in(sim, 0, peer, AGENTS_EV_COMPROMISE, targets[i]);
-                ev->data.f64[0] = a->shift;
-                ev->data.u32[2] = id; /* for the agents model to echo (contract) */
+                agents_send_compromise(sim, peer, now,
+                                       &(agents_compromise_msg){ targets[i], id, a->shift });
                 sim_count(sim, s->m_agents, 1);
             } else {
-                ev = sim_schedule_in(sim, 0, peer, CONSENSUS_EV_SET_BEHAVIOUR, targets[i]);
-                ev->data.u32[0] = (uint32_t)a->behaviour;
-                ev->data.f64[1] = a->behaviour == CONSENSUS_DROP ? a->drop : a->hold_mean_ns;
+                consensus_set_behaviour_msg m = {
+                    targets[i], (uint32_t)a->behaviour,
+                    a->behaviour == CONSENSUS_DROP ? a->drop : a->hold_mean_ns
+                };
+                consensus_send_set_behaviour(sim, peer, now, &m);
                 sim_count(sim, s->m_nodes, 1);
             }
             attacks_own(sim, s, targets[i], id, a->incident);
@@ -566,15 +562,14 @@ static void attacks_launch(sim_t *sim, attacks_state *s, int item)
     }
     case ATTACKS_FRAGMENT_THEFT:
         if (s->fragments >= 0) {
-            sim_event *ev = sim_schedule_in(sim, 0, s->fragments, FRAGMENTS_EV_THEFT, id);
-            ev->data.f64[0] = a->capture_rate_per_s;
-            ev->data.i64[1] = a->length_ns;
+            fragments_theft_msg m = { a->capture_rate_per_s, a->length_ns, id };
+            fragments_send_theft(sim, s->fragments, now, &m);
         }
         break;
     case ATTACKS_AUTH_FLOOD:
         if (s->auth >= 0) {
             x->flooding = 1;
-            sim_schedule_in(sim, 0, s->self, EV_FLOOD, id);
+            sim_schedule_in(sim, 0, s->self, ATTACKS_EV_FLOOD, id);
         }
         break;
     default:
@@ -591,12 +586,12 @@ static void attacks_flood(sim_t *sim, attacks_state *s, uint32_t id)
     int64_t now = sim_now(sim);
     uint32_t who = (uint32_t)a->first_identity +
                    (uint32_t)gsl_rng_uniform_int(s->flood_rng, (unsigned long)a->identities);
-    sim_schedule_in(sim, 0, s->auth, AUTH_EV_REQUEST, who);
+    auth_send_request(sim, s->auth, now, &(auth_request_msg){ who });
     sim_count(sim, s->m_flood, 1);
     double gap = rng_exponential(s->flood_rng, 1e9 / a->flood_rate_per_s);
     int64_t at = sim_time_add(now, sim_ns(gap));
     if (at < x->start_ns + a->length_ns && at < sim_end_time(sim))
-        sim_schedule(sim, at, s->self, EV_FLOOD, id);
+        sim_schedule(sim, at, s->self, ATTACKS_EV_FLOOD, id);
 }
 
 /* The attack behind a detection: the id when known, else the attack that
@@ -618,31 +613,34 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
     attacks_state *s = state;
     int64_t now = sim_now(sim);
     switch (ev->kind) {
-    case EV_LAUNCH:
+    case ATTACKS_EV_LAUNCH:
         attacks_launch(sim, s, (int)ev->target);
         break;
-    case EV_MEASURE:
+    case ATTACKS_EV_MEASURE:
         grover_measure(sim, s, ev->target);
         break;
-    case EV_MONITOR: {
+    case ATTACKS_EV_MONITOR: {
         const attacks_instance *x = &s->inst[ev->target];
         const attacks_item *a = &s->p->items[x->item];
         uint32_t entity = ev->data.u32[0];
         double conf = dist_sample(&a->confidence, s->detect_rng);
         /* Per-entity detections go out without the id, as the agents and
          * consensus detectors would send them (one incident per entity). */
-        response_detection(sim, s->response, now, (response_type)a->incident,
-                           RESPONSE_SRC_MONITOR,
-                           a->type == ATTACKS_GROVER ? RESPONSE_FLAG_GROVER : 0,
-                           entity == RESPONSE_NO_ENTITY ? ev->target : RESPONSE_NO_ATTACK,
-                           entity, conf);
+        signal_detection d = {
+            (uint32_t)a->incident, RESPONSE_SRC_MONITOR,
+            a->type == ATTACKS_GROVER ? RESPONSE_FLAG_GROVER : 0,
+            entity == RESPONSE_NO_ENTITY ? ev->target : RESPONSE_NO_ATTACK, entity, conf
+        };
+        sim_emit(sim, SIGNAL_DETECTION, &d);
         break;
     }
-    case EV_FLOOD:
+    case ATTACKS_EV_FLOOD:
         attacks_flood(sim, s, ev->target);
         break;
     case ATTACKS_EV_DETECTED: {
-        uint32_t id = attacks_resolve(s, ev->target, ev->data.u32[1], ev->data.u32[2]);
+        signal_attack m;
+        sim_payload(ev, &m, sizeof m);
+        uint32_t id = attacks_resolve(s, m.attack, m.entity, m.type);
         if (id != UINT32_MAX && !s->inst[id].detected) {
             s->inst[id].detected = 1;
             s->inst[id].detected_ns = now;
@@ -652,7 +650,9 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
         break;
     }
     case ATTACKS_EV_CONTAINED: {
-        uint32_t id = attacks_resolve(s, ev->target, ev->data.u32[1], ev->data.u32[2]);
+        signal_attack m;
+        sim_payload(ev, &m, sizeof m);
+        uint32_t id = attacks_resolve(s, m.attack, m.entity, m.type);
         if (id != UINT32_MAX && !s->inst[id].contained) {
             s->inst[id].contained = 1;
             sim_tally(sim, s->m_ttc, (double)(now - s->inst[id].start_ns));
@@ -663,10 +663,13 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
     case ATTACKS_EV_KEYS_ROTATED:
         s->rotations++;
         break;
-    case ATTACKS_EV_KEYS_EXPANDED:
-        if ((int64_t)ev->data.u32[0] > s->expanded_bits)
-            s->expanded_bits = (int64_t)ev->data.u32[0];
+    case ATTACKS_EV_KEYS_EXPANDED: {
+        signal_keys_expanded m;
+        sim_payload(ev, &m, sizeof m);
+        if ((int64_t)m.bits > s->expanded_bits)
+            s->expanded_bits = (int64_t)m.bits;
         break;
+    }
     default:
         sim_fail(sim, "attacks: unknown event kind %u", ev->kind);
     }
@@ -719,6 +722,13 @@ static void attacks_release(void *state)
     free(s->owned);
 }
 
+static const sim_subscription attacks_subscriptions[] = {
+    { SIGNAL_ATTACK_DETECTED, ATTACKS_EV_DETECTED },
+    { SIGNAL_CONTAINED, ATTACKS_EV_CONTAINED },
+    { SIGNAL_KEYS_ROTATED, ATTACKS_EV_KEYS_ROTATED },
+    { SIGNAL_KEYS_EXPANDED, ATTACKS_EV_KEYS_EXPANDED },
+};
+
 const sim_model attacks_model = {
     .name = "attacks",
     .summary = "attack timeline (Grover, HNDL, agent/node takeover, theft, recon, flood)",
@@ -733,4 +743,5 @@ const sim_model attacks_model = {
     .event = attacks_event,
     .finish = attacks_finish,
     .release = attacks_release,
+    SIM_SUBSCRIBE(attacks_subscriptions),
 };

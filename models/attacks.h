@@ -68,15 +68,22 @@ extern const sim_model attacks_model;
 
 #define ATTACKS_MAX_TIMELINE 32
 
-/* Events accepted from the response model.  DETECTED and CONTAINED:
- * target = attack id, or RESPONSE_NO_ATTACK when the detector did not know
- * it (the agents or consensus model's own detectors): then data.u32[1] =
- * the affected entity and data.u32[2] = the response_type, and the attack
+/* Event kinds.  The first four are signals it subscribes to (signals.h).
+ * DETECTED and CONTAINED name the attack by id, or (RESPONSE_NO_ATTACK,
+ * when the detector did not know it: the agents or consensus model's own
+ * detectors) by the affected entity and the response_type, and the attack
  * that compromised that agent / replica is looked up. */
-#define ATTACKS_EV_DETECTED 50   /* data.u32[0] = response_source */
-#define ATTACKS_EV_CONTAINED 51  /* containment finished */
-#define ATTACKS_EV_KEYS_ROTATED 52   /* target ignored: every live key rotated */
-#define ATTACKS_EV_KEYS_EXPANDED 53  /* target ignored: data.u32[0] = new key bits */
+typedef enum attacks_kind {
+    ATTACKS_EV_DETECTED = 1,  /* SIGNAL_ATTACK_DETECTED */
+    ATTACKS_EV_CONTAINED,     /* SIGNAL_CONTAINED: containment finished */
+    ATTACKS_EV_KEYS_ROTATED,  /* SIGNAL_KEYS_ROTATED: every live key rotated */
+    ATTACKS_EV_KEYS_EXPANDED, /* SIGNAL_KEYS_EXPANDED */
+    /* the model's own */
+    ATTACKS_EV_LAUNCH,        /* a timeline item starts */
+    ATTACKS_EV_MEASURE,       /* a Grover search ends */
+    ATTACKS_EV_MONITOR,       /* the attack's monitor detects it */
+    ATTACKS_EV_FLOOD          /* the next request of an auth flood */
+} attacks_kind;
 
 typedef enum attacks_type {
     ATTACKS_GROVER = 0, ATTACKS_HNDL, ATTACKS_AGENT_COMPROMISE,

@@ -27,7 +27,6 @@
 
 #include "rng.h"
 
-enum { AUTH_EV_BATCH_DONE = 3, AUTH_EV_TIMEOUT = 4 };
 
 #define AUTH_NIL UINT32_MAX
 
@@ -386,9 +385,12 @@ static void auth_event(sim_t *sim, void *state, const sim_event *ev)
     if (!s->measuring && sim_now(sim) >= sim_warmup_time(sim))
         auth_start_measuring(sim, s);
     switch (ev->kind) {
-    case AUTH_EV_REQUEST:
-        auth_request(sim, s, ev->target);
+    case AUTH_EV_REQUEST: {
+        auth_request_msg m;
+        sim_payload(ev, &m, sizeof m);
+        auth_request(sim, s, m.agent);
         break;
+    }
     case AUTH_EV_BATCH_DONE:
         s->idle++;
         auth_dispatch(sim, s);
@@ -397,12 +399,25 @@ static void auth_event(sim_t *sim, void *state, const sim_event *ev)
         s->timer_pending = 0;
         auth_dispatch(sim, s);
         break;
-    case AUTH_EV_POPULATION:
-        auth_population(sim, s, ev->data.u64[0]);
+    case AUTH_EV_POPULATION: {
+        auth_population_msg m;
+        sim_payload(ev, &m, sizeof m);
+        auth_population(sim, s, m.agents);
         break;
+    }
     default:
         sim_fail(sim, "auth: unknown event kind %u", ev->kind);
     }
+}
+
+void auth_send_request(sim_t *sim, int auth, int64_t at, const auth_request_msg *msg)
+{
+    sim_send(sim, at, auth, AUTH_EV_REQUEST, msg->agent, msg, sizeof *msg);
+}
+
+void auth_send_population(sim_t *sim, int auth, int64_t at, const auth_population_msg *msg)
+{
+    sim_send(sim, at, auth, AUTH_EV_POPULATION, 0, msg, sizeof *msg);
 }
 
 static void auth_finish(sim_t *sim, void *state)

@@ -13,10 +13,12 @@
  * metric a row of its metric table (`mwrasp-sim --help-model auth`,
  * docs/scenarios.md).
  *
- * Events this model accepts from others:
- *   AUTH_EV_REQUEST     target = requesting agent; arrives at the event time.
- *   AUTH_EV_POPULATION  data.u64[0] = number of agents (ids 0..n-1): sizes
- *                       the LRU once instead of growing it request by request.
+ * Events this model accepts from others (auth_event below):
+ *   AUTH_EV_REQUEST     a request of an agent, arriving at the event time
+ *                       (auth_send_request).
+ *   AUTH_EV_POPULATION  the number of agents (ids 0..n-1): sizes the LRU
+ *                       once instead of growing it request by request
+ *                       (auth_send_population).
  *
  * latency_p50 and latency_p99 come from a log-linear histogram (1/64
  * relative resolution), so each replication has its own quantile; the
@@ -34,8 +36,26 @@
 
 extern const sim_model auth_model;
 
-/* Event kinds accepted from other models. */
-enum { AUTH_EV_REQUEST = 1, AUTH_EV_POPULATION = 2 };
+/* Event kinds: the first two come from other models, the rest are the
+ * model's own. */
+typedef enum auth_kind {
+    AUTH_EV_REQUEST = 1,   /* auth_send_request */
+    AUTH_EV_POPULATION,    /* auth_send_population */
+    AUTH_EV_BATCH_DONE,    /* a server finished a batch */
+    AUTH_EV_TIMEOUT        /* the batch timeout */
+} auth_kind;
+
+typedef struct auth_request_msg {
+    uint32_t agent;        /* the requesting identity */
+} auth_request_msg;
+SIM_PAYLOAD_FITS(auth_request_msg);
+void auth_send_request(sim_t *sim, int auth, int64_t at, const auth_request_msg *msg);
+
+typedef struct auth_population_msg {
+    uint64_t agents;
+} auth_population_msg;
+SIM_PAYLOAD_FITS(auth_population_msg);
+void auth_send_population(sim_t *sim, int auth, int64_t at, const auth_population_msg *msg);
 
 typedef enum auth_cache_model { AUTH_CACHE_LRU = 0, AUTH_CACHE_HIT_RATE = 1 } auth_cache_model;
 

@@ -16,10 +16,9 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "response.h"
+#include "signals.h"
 #include "rng.h"
 
-enum { EV_TOUCH = 1, EV_ALERT = 2, EV_ROTATE = 3, EV_FALSE_TRIP = 4, EV_SESSION_END = 5 };
 
 typedef struct canaries_session {
     int64_t start_ns, end_ns;
@@ -33,7 +32,7 @@ typedef struct canaries_session {
 
 typedef struct canaries_state {
     const canaries_params *p;
-    int self, response;
+    int self;
     gsl_rng *touch_rng, *alert_rng, *false_rng;
     int64_t active;             /* K now, reactive deployments included */
     int64_t sweep_start_ns, sweep_count;
@@ -139,7 +138,7 @@ static void canaries_next_false(sim_t *sim, canaries_state *s)
 {
     double gap = rng_exponential(s->false_rng, 1e9 / s->p->false_trip_rate_per_s);
     if (gap < (double)(sim_end_time(sim) - sim_now(sim)))
-        sim_schedule_in(sim, (int64_t)llround(gap), s->self, EV_FALSE_TRIP, 0);
+        sim_schedule_in(sim, (int64_t)llround(gap), s->self, CANARIES_EV_FALSE_TRIP, 0);
 }
 
 static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
@@ -148,7 +147,6 @@ static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
     const canaries_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
-    s->response = sim_model_id(sim, "response");
     s->touch_rng = sim_stream(sim, "touches");
     s->alert_rng = sim_stream(sim, "alerts");
     s->false_rng = sim_stream(sim, "false_trips");
@@ -160,7 +158,7 @@ static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "canaries: out of memory");
     sim_level(sim, s->m_active, (double)s->active);
     if (p->rotation_period_ns > 0 && p->rotation_first_ns < sim_end_time(sim))
-        sim_schedule(sim, p->rotation_first_ns, s->self, EV_ROTATE, 0);
+        sim_schedule(sim, p->rotation_first_ns, s->self, CANARIES_EV_ROTATE, 0);
     if (p->false_trip_rate_per_s > 0)
         canaries_next_false(sim, s);
     return 0;
@@ -178,7 +176,7 @@ static int canaries_blind(const canaries_state *s, int64_t now, int64_t canary)
 static void canaries_alert(sim_t *sim, canaries_state *s, uint32_t session)
 {
     int64_t d = dist_sample_ns(&s->p->alert_latency, s->alert_rng);
-    sim_event *ev = sim_schedule_in(sim, d, s->self, EV_ALERT, session);
+    sim_event *ev = sim_schedule_in(sim, d, s->self, CANARIES_EV_ALERT, session);
     ev->data.u32[0] = session == UINT32_MAX ? 1 : 0;
 }
 
@@ -199,10 +197,10 @@ static void canaries_schedule_touch(sim_t *sim, canaries_state *s, uint32_t i)
     if (at >= x->end_ns || at >= sim_end_time(sim)) {
         /* The run ends first: leave the session to finish() */
         if (at >= x->end_ns && x->end_ns < sim_end_time(sim))
-            sim_schedule(sim, x->end_ns, s->self, EV_SESSION_END, i);
+            sim_schedule(sim, x->end_ns, s->self, CANARIES_EV_SESSION_END, i);
         return;
     }
-    sim_schedule(sim, at, s->self, EV_TOUCH, i);
+    sim_schedule(sim, at, s->self, CANARIES_EV_TOUCH, i);
 }
 
 static void canaries_touch(sim_t *sim, canaries_state *s, uint32_t i)
@@ -261,10 +259,10 @@ static void canaries_touch(sim_t *sim, canaries_state *s, uint32_t i)
     canaries_schedule_touch(sim, s, i);
 }
 
-static void canaries_probe(sim_t *sim, canaries_state *s, const sim_event *ev)
+static void canaries_probe(sim_t *sim, canaries_state *s, const canaries_probe_msg *m)
 {
-    if (!(ev->data.f64[1] > 0)) {
-        sim_fail(sim, "canaries: probe with touch rate %g", ev->data.f64[1]);
+    if (!(m->rate_per_s > 0)) {
+        sim_fail(sim, "canaries: probe with touch rate %g", m->rate_per_s);
         return;
     }
     if (s->nsess == s->cap) {
@@ -280,13 +278,13 @@ static void canaries_probe(sim_t *sim, canaries_state *s, const sim_event *ev)
     int64_t now = sim_now(sim);
     *x = (canaries_session){
         .start_ns = now,
-        .end_ns = ev->data.i64[2] > 0 ? now + ev->data.i64[2] : INT64_MAX,
+        .end_ns = m->length_ns > 0 ? now + m->length_ns : INT64_MAX,
         .untouched_real = s->p->resources,
         .untouched_canaries = s->active,
-        .rate_per_s = ev->data.f64[1],
-        .attack = ev->target,
-        .type = ev->data.u32[0],
-        .flags = ev->data.u32[1],
+        .rate_per_s = m->rate_per_s,
+        .attack = m->attack,
+        .type = m->type,
+        .flags = m->flags,
         .active = 1,
     };
     sim_count(sim, s->m_sessions, 1);
@@ -299,51 +297,69 @@ static void canaries_event(sim_t *sim, void *state, const sim_event *ev)
     const canaries_params *p = s->p;
     int64_t now = sim_now(sim);
     switch (ev->kind) {
-    case EV_TOUCH:
+    case CANARIES_EV_TOUCH:
         canaries_touch(sim, s, ev->target);
         break;
-    case EV_SESSION_END:
+    case CANARIES_EV_SESSION_END:
         if (s->sess[ev->target].active)
             canaries_session_end(sim, s, &s->sess[ev->target]);
         break;
-    case EV_ALERT: {
+    case CANARIES_EV_ALERT: {
         double conf = dist_sample(&p->confidence, s->alert_rng);
         sim_count(sim, s->m_alerts, 1);
         if (ev->data.u32[0] == 1) {
-            response_detection(sim, s->response, now, (response_type)p->false_type,
-                               RESPONSE_SRC_CANARY, 0, RESPONSE_NO_ATTACK, RESPONSE_NO_ENTITY, conf);
+            signal_detection d = { (uint32_t)p->false_type, RESPONSE_SRC_CANARY, 0,
+                                   RESPONSE_NO_ATTACK, RESPONSE_NO_ENTITY, conf };
+            sim_emit(sim, SIGNAL_DETECTION, &d);
         } else {
             canaries_session *x = &s->sess[ev->target];
             x->alerted = 1;
             sim_tally(sim, s->m_alert_time, (double)(now - x->start_ns));
-            response_detection(sim, s->response, now, (response_type)x->type,
-                               RESPONSE_SRC_CANARY, x->flags, x->attack, RESPONSE_NO_ENTITY, conf);
+            signal_detection d = { (uint32_t)x->type, RESPONSE_SRC_CANARY, (uint16_t)x->flags,
+                                   x->attack, RESPONSE_NO_ENTITY, conf };
+            sim_emit(sim, SIGNAL_DETECTION, &d);
         }
         break;
     }
-    case EV_ROTATE:
+    case CANARIES_EV_ROTATE:
         s->sweep_start_ns = now;
         s->sweep_count = s->active;
         sim_count(sim, s->m_rotations, (double)s->active);
         sim_count(sim, s->m_rotation_time, (double)s->active * (double)p->rotation_each_ns * 1e-9);
         if (now + p->rotation_period_ns < sim_end_time(sim))
-            sim_schedule_in(sim, p->rotation_period_ns, s->self, EV_ROTATE, 0);
+            sim_schedule_in(sim, p->rotation_period_ns, s->self, CANARIES_EV_ROTATE, 0);
         break;
-    case EV_FALSE_TRIP:
+    case CANARIES_EV_FALSE_TRIP:
         sim_count(sim, s->m_false, 1);
         canaries_alert(sim, s, UINT32_MAX);
         canaries_next_false(sim, s);
         break;
-    case CANARIES_EV_PROBE:
-        canaries_probe(sim, s, ev);
+    case CANARIES_EV_PROBE: {
+        canaries_probe_msg m;
+        sim_payload(ev, &m, sizeof m);
+        canaries_probe(sim, s, &m);
         break;
-    case CANARIES_EV_DEPLOY:
-        s->active += (int64_t)ev->data.u64[0];
+    }
+    case CANARIES_EV_DEPLOY: {
+        canaries_deploy_msg m;
+        sim_payload(ev, &m, sizeof m);
+        s->active += (int64_t)m.canaries;
         sim_level(sim, s->m_active, (double)s->active);
         break;
+    }
     default:
         sim_fail(sim, "canaries: unknown event kind %u", ev->kind);
     }
+}
+
+void canaries_send_probe(sim_t *sim, int canaries, int64_t at, const canaries_probe_msg *msg)
+{
+    sim_send(sim, at, canaries, CANARIES_EV_PROBE, msg->attack, msg, sizeof *msg);
+}
+
+void canaries_send_deploy(sim_t *sim, int canaries, int64_t at, const canaries_deploy_msg *msg)
+{
+    sim_send(sim, at, canaries, CANARIES_EV_DEPLOY, 0, msg, sizeof *msg);
 }
 
 static void canaries_finish(sim_t *sim, void *state)

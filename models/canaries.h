@@ -12,7 +12,7 @@
  * blind (being rotated while `rotation.blind` is true).  The first trip ends
  * the session's touching (the attacker is detected; containment is the
  * response model's job) and raises an alert after `alert_latency`: a
- * RESPONSE_EV_DETECTION with the session's incident type, sent to response.
+ * SIGNAL_DETECTION (signals.h) with the session's incident type.
  *
  * Rotation: every `rotation.period` starting at `rotation.first`, all K
  * canaries are rotated, `rotation.workers` at a time, each taking
@@ -32,16 +32,35 @@
 
 extern const sim_model canaries_model;
 
-/* CANARIES_EV_PROBE: attacks -> canaries.  Starts a probe session at the
- * event time.  target = attack id (echoed in the alert);
- *   data.u32[0] = response_type of the alert
- *   data.u32[1] = response flags of the alert (RESPONSE_FLAG_*)
- *   data.f64[1] = touch rate, per second (> 0)
- *   data.i64[2] = session length in ns (0: until the first trip) */
-#define CANARIES_EV_PROBE 50
-/* CANARIES_EV_DEPLOY: response -> canaries.  data.u64[0] = canaries added
- * (reactive canaries, runbook L746-L748). */
-#define CANARIES_EV_DEPLOY 51
+/* Event kinds: the first two come from other models, the rest are the
+ * model's own. */
+typedef enum canaries_kind {
+    CANARIES_EV_PROBE = 1,   /* canaries_send_probe (attacks) */
+    CANARIES_EV_DEPLOY,      /* canaries_send_deploy (response) */
+    CANARIES_EV_TOUCH,       /* a session touches a resource */
+    CANARIES_EV_ALERT,       /* a tripped canary's alert is raised */
+    CANARIES_EV_ROTATE,      /* canary rotation */
+    CANARIES_EV_FALSE_TRIP,  /* a benign trip */
+    CANARIES_EV_SESSION_END
+} canaries_kind;
+
+/* Starts a probe session at the event time. */
+typedef struct canaries_probe_msg {
+    double rate_per_s;       /* touch rate (> 0) */
+    int64_t length_ns;       /* session length; 0: until the first trip */
+    uint32_t attack;         /* the attack's id, echoed in the alert */
+    uint16_t type;           /* response_type of the alert */
+    uint16_t flags;          /* RESPONSE_FLAG_* of the alert */
+} canaries_probe_msg;
+SIM_PAYLOAD_FITS(canaries_probe_msg);
+void canaries_send_probe(sim_t *sim, int canaries, int64_t at, const canaries_probe_msg *msg);
+
+/* Deploys more canaries (reactive canaries, runbook L746-L748). */
+typedef struct canaries_deploy_msg {
+    uint64_t canaries;       /* canaries added */
+} canaries_deploy_msg;
+SIM_PAYLOAD_FITS(canaries_deploy_msg);
+void canaries_send_deploy(sim_t *sim, int canaries, int64_t at, const canaries_deploy_msg *msg);
 
 typedef struct canaries_params {
     int64_t count, resources;

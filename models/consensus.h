@@ -15,7 +15,7 @@
  *   batch_timeout   wait this long for a full batch, 0 = none  (0)
  *   window          PBFT pipelining window (seqs in flight)    (10)
  *   view_change_confidence  confidence reported to the response model
- *                   (RESPONSE_EV_DETECTION, consensus_failure) for each
+ *                   (SIGNAL_DETECTION, consensus_failure) for each
  *                   view change; a fork reports 1.0             (0.7)
  *   view_timeout    request / view-change timeout, doubling on
  *                   consecutive view changes                    (500ms)
@@ -73,21 +73,57 @@ typedef enum consensus_behaviour {
     CONSENSUS_DROP        /* drops each of its messages with probability `drop` */
 } consensus_behaviour;
 
-/* Event kind other models (the attack model) send to change a replica's
- * behaviour at the event's time.  target = replica index; data.u32[0] = a
- * consensus_behaviour; data.f64[1] = its parameter (drop probability for
- * DROP, mean extra delay in ns of an exponential hold for DELAY). */
-#define CONSENSUS_EV_SET_BEHAVIOUR 102
+/* Event kinds: the first two are sent by other models (typed senders
+ * below), the rest are the model's own. */
+typedef enum consensus_kind {
+    CONSENSUS_EV_CLIENT_REQUEST = 1, /* consensus_send_client_request */
+    CONSENSUS_EV_SET_BEHAVIOUR,      /* consensus_send_set_behaviour */
+    CONSENSUS_EV_ARRIVAL,            /* the built-in client's next request */
+    CONSENSUS_EV_CAST,               /* the next arrival instant of a broadcast */
+    CONSENSUS_EV_MSG,                /* a unicast message arrives */
+    CONSENSUS_EV_PROCESS,            /* a received message is verified */
+    CONSENSUS_EV_TIMER,              /* request / view-change timeout */
+    CONSENSUS_EV_BATCH,              /* batch timeout */
+    CONSENSUS_EV_FAULT,              /* a fault group's behaviour starts */
+    CONSENSUS_EV_FAIL,               /* a benign failure */
+    CONSENSUS_EV_REPAIR,             /* its repair */
+    CONSENSUS_EV_MAINT,              /* a maintenance window starts */
+    CONSENSUS_EV_MAINT_NODE          /* a node goes down for / back from it */
+} consensus_kind;
+
+/* Changes a replica's behaviour at the event's time (the attack model's
+ * takeovers, the response model's fencing). */
+typedef struct consensus_set_behaviour_msg {
+    uint32_t replica;     /* replica index */
+    uint32_t behaviour;   /* a consensus_behaviour */
+    double param;         /* DROP: drop probability; DELAY: mean extra delay (ns) of an
+                           * exponential hold; otherwise unused */
+} consensus_set_behaviour_msg;
+SIM_PAYLOAD_FITS(consensus_set_behaviour_msg);
+void consensus_send_set_behaviour(sim_t *sim, int consensus, int64_t at,
+                                  const consensus_set_behaviour_msg *msg);
 
 /* A client request from another model (the agents' coordination
- * requests): data.u64[0] = the sender's request id, data.u32[2] = the
- * sender's model id, data.u32[3] = the sender's entity.  It is broadcast to
- * the replicas like the built-in client's requests.  When the client has
- * f + 1 matching replies, consensus sends CONSENSUS_EV_COMMITTED to (that
- * model, that entity) with data.u64[0] = the request id and data.i64[1] =
- * the submit time (ns); its latency also counts in consensus.latency. */
-#define CONSENSUS_EV_CLIENT_REQUEST 100
-#define CONSENSUS_EV_COMMITTED 101
+ * requests), broadcast to the replicas like the built-in client's.  When
+ * the client has f + 1 matching replies, consensus sends reply_kind to
+ * (model, entity) with a consensus_committed_msg; its latency also counts
+ * in consensus.latency. */
+typedef struct consensus_client_request_msg {
+    uint64_t id;          /* the sender's request id, echoed */
+    int32_t model;        /* who to tell */
+    uint32_t entity;
+    uint16_t reply_kind;  /* an event kind of that model */
+} consensus_client_request_msg;
+SIM_PAYLOAD_FITS(consensus_client_request_msg);
+void consensus_send_client_request(sim_t *sim, int consensus, int64_t at,
+                                   const consensus_client_request_msg *msg);
+
+/* The reply's payload (read with sim_payload). */
+typedef struct consensus_committed_msg {
+    uint64_t id;          /* consensus_client_request_msg.id */
+    int64_t submit_ns;    /* when the request was submitted */
+} consensus_committed_msg;
+SIM_PAYLOAD_FITS(consensus_committed_msg);
 
 typedef enum consensus_maintenance {
     CONSENSUS_MAINT_OFF = 0,

@@ -14,7 +14,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { EV_FREE = 1 };
 
 /* runbook L833-L858 */
 static const char *const path_quantum[RESPONSE_NSEVERITIES][5] = {
@@ -245,7 +244,7 @@ static void escalation_take(sim_t *sim, escalation_state *s, int k, int64_t page
     int64_t ack = dist_sample_ns(&r->ack, s->ack_rng);
     int64_t handle = dist_sample_ns(&r->handle, s->ack_rng);
     sim_tally(sim, s->m_ack[k], (double)(sim_now(sim) - paged_ns + ack));
-    sim_schedule_in(sim, ack + handle, s->self, EV_FREE, (uint32_t)k);
+    sim_schedule_in(sim, ack + handle, s->self, ESCALATION_EV_FREE, (uint32_t)k);
 }
 
 static void escalation_page(sim_t *sim, escalation_state *s, int k)
@@ -279,7 +278,9 @@ static void escalation_event(sim_t *sim, void *state, const sim_event *ev)
     const escalation_params *p = s->p;
     switch (ev->kind) {
     case ESCALATION_EV_INCIDENT: {
-        uint32_t t = ev->data.u32[0], v = ev->data.u32[1];
+        escalation_incident_msg m;
+        sim_payload(ev, &m, sizeof m);
+        uint32_t t = m.type, v = m.severity;
         if (t >= RESPONSE_NTYPES || v >= RESPONSE_NSEVERITIES) {
             sim_fail(sim, "escalation: incident of type %u severity %u", t, v);
             return;
@@ -290,7 +291,7 @@ static void escalation_event(sim_t *sim, void *state, const sim_event *ev)
             escalation_page(sim, s, p->path[t][v][i]);
         break;
     }
-    case EV_FREE: {
+    case ESCALATION_EV_FREE: {
         int k = (int)ev->target;
         escalation_queue *q = &s->q[k];
         if (q->len) {
@@ -308,6 +309,12 @@ static void escalation_event(sim_t *sim, void *state, const sim_event *ev)
     default:
         sim_fail(sim, "escalation: unknown event kind %u", ev->kind);
     }
+}
+
+void escalation_send_incident(sim_t *sim, int escalation, int64_t at,
+                              const escalation_incident_msg *msg)
+{
+    sim_send(sim, at, escalation, ESCALATION_EV_INCIDENT, msg->incident, msg, sizeof *msg);
 }
 
 static void escalation_finish(sim_t *sim, void *state)

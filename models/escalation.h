@@ -23,7 +23,7 @@
 
 #include <stdint.h>
 
-#include "response.h"
+#include "signals.h"
 #include "sim.h"
 
 extern const sim_model escalation_model;
@@ -31,9 +31,22 @@ extern const sim_model escalation_model;
 #define ESCALATION_MAX_ROLES 40
 #define ESCALATION_MAX_PATH 8
 
-/* ESCALATION_EV_INCIDENT: response -> escalation.  target = incident id;
- * data.u32[0] = response_type, data.u32[1] = response_severity. */
-#define ESCALATION_EV_INCIDENT 50
+/* Event kinds: the first comes from the response model, the rest are the
+ * model's own. */
+typedef enum escalation_kind {
+    ESCALATION_EV_INCIDENT = 1, /* escalation_send_incident */
+    ESCALATION_EV_FREE          /* a responder is free again */
+} escalation_kind;
+
+/* A classified incident to escalate (pages the roles of its path). */
+typedef struct escalation_incident_msg {
+    uint32_t incident;          /* the response model's incident id */
+    uint32_t type;              /* response_type */
+    uint32_t severity;          /* response_severity */
+} escalation_incident_msg;
+SIM_PAYLOAD_FITS(escalation_incident_msg);
+void escalation_send_incident(sim_t *sim, int escalation, int64_t at,
+                              const escalation_incident_msg *msg);
 
 typedef struct escalation_role {
     const char *name;           /* owned by the scenario document or static */

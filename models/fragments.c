@@ -20,10 +20,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "response.h"
+#include "signals.h"
 #include "rng.h"
 
-enum { EV_DEAL = 1, EV_DELETE = 2, EV_READ = 3, EV_CAPTURE = 4, EV_THEFT_END = 5, EV_DETECT = 6 };
 
 #define ALL_SHARES UINT32_MAX
 
@@ -50,7 +49,7 @@ typedef struct fragments_theft {
 
 typedef struct fragments_state {
     const fragments_params *p;
-    int self, response;
+    int self;
     gsl_rng *deal_rng, *read_rng, *theft_rng;
     fragments_item *items;
     uint64_t next_gen_id;
@@ -236,7 +235,7 @@ static void fragments_deal(sim_t *sim, fragments_state *s, uint32_t item)
             if (at == now) {
                 fragments_delete(sim, s, o, ALL_SHARES, 0);
             } else {
-                sim_event *ev = sim_schedule(sim, at, s->self, EV_DELETE, item);
+                sim_event *ev = sim_schedule(sim, at, s->self, FRAGMENTS_EV_DELETE, item);
                 ev->data.u64[0] = o->id;
                 ev->data.u32[2] = (uint32_t)k;
                 ev->data.u32[3] = ALL_SHARES;
@@ -277,7 +276,7 @@ static void fragments_deal(sim_t *sim, fragments_state *s, uint32_t item)
                 next = expiry;
             g->delete_ns[i] = fragments_swept(p, expiry);
             if (g->delete_ns[i] < sim_end_time(sim)) {
-                sim_event *ev = sim_schedule(sim, g->delete_ns[i], s->self, EV_DELETE, item);
+                sim_event *ev = sim_schedule(sim, g->delete_ns[i], s->self, FRAGMENTS_EV_DELETE, item);
                 ev->data.u64[0] = g->id;
                 ev->data.u32[2] = (uint32_t)slot;
                 ev->data.u32[3] = (uint32_t)i;
@@ -285,7 +284,7 @@ static void fragments_deal(sim_t *sim, fragments_state *s, uint32_t item)
         }
     }
     if (next < sim_end_time(sim))
-        sim_schedule(sim, next, s->self, EV_DEAL, item)->data.u64[0] = seq;
+        sim_schedule(sim, next, s->self, FRAGMENTS_EV_DEAL, item)->data.u64[0] = seq;
 }
 
 static void fragments_next_read(sim_t *sim, fragments_state *s)
@@ -293,7 +292,7 @@ static void fragments_next_read(sim_t *sim, fragments_state *s)
     double rate = s->p->read_rate_per_s * (double)s->p->items;
     double gap = rng_exponential(s->read_rng, 1e9 / rate);
     if (gap < (double)(sim_end_time(sim) - sim_now(sim)))
-        sim_schedule_in(sim, (int64_t)llround(gap), s->self, EV_READ, 0);
+        sim_schedule_in(sim, (int64_t)llround(gap), s->self, FRAGMENTS_EV_READ, 0);
 }
 
 static int fragments_init(sim_t *sim, void *state, const void *params, err_t *e)
@@ -302,7 +301,6 @@ static int fragments_init(sim_t *sim, void *state, const void *params, err_t *e)
     const fragments_params *p = params;
     s->p = p;
     s->self = sim_self(sim);
-    s->response = sim_model_id(sim, "response");
     s->deal_rng = sim_stream(sim, "deal");
     s->read_rng = sim_stream(sim, "reads");
     s->theft_rng = sim_stream(sim, "theft");
@@ -352,7 +350,7 @@ static void fragments_next_capture(sim_t *sim, fragments_state *s, uint32_t t)
     double gap = rng_exponential(s->theft_rng, 1e9 / (th->rate_per_s * (double)s->p->nodes));
     int64_t at = sim_time_add(sim_now(sim), sim_ns(gap));
     if (at < th->end_ns && at < sim_end_time(sim))
-        sim_schedule(sim, at, s->self, EV_CAPTURE, t);
+        sim_schedule(sim, at, s->self, FRAGMENTS_EV_CAPTURE, t);
 }
 
 static void fragments_capture(sim_t *sim, fragments_state *s, uint32_t t)
@@ -385,15 +383,15 @@ static void fragments_capture(sim_t *sim, fragments_state *s, uint32_t t)
     }
     if (p->detect_probability > 0 && gsl_rng_uniform(s->theft_rng) < p->detect_probability) {
         int64_t d = dist_sample_ns(&p->detect_latency, s->theft_rng);
-        sim_schedule_in(sim, d, s->self, EV_DETECT, t);
+        sim_schedule_in(sim, d, s->self, FRAGMENTS_EV_DETECT, t);
     }
     fragments_next_capture(sim, s, t);
 }
 
-static void fragments_theft_start(sim_t *sim, fragments_state *s, const sim_event *ev)
+static void fragments_theft_start(sim_t *sim, fragments_state *s, const fragments_theft_msg *m)
 {
-    if (!(ev->data.f64[0] > 0)) {
-        sim_fail(sim, "fragments: theft with capture rate %g", ev->data.f64[0]);
+    if (!(m->capture_rate_per_s > 0)) {
+        sim_fail(sim, "fragments: theft with capture rate %g", m->capture_rate_per_s);
         return;
     }
     if (s->nthefts == s->cap) {
@@ -408,13 +406,13 @@ static void fragments_theft_start(sim_t *sim, fragments_state *s, const sim_even
     int64_t now = sim_now(sim);
     s->thefts[t] = (fragments_theft){
         .start_ns = now,
-        .end_ns = ev->data.i64[1] > 0 ? now + ev->data.i64[1] : INT64_MAX,
-        .rate_per_s = ev->data.f64[0],
-        .attack = ev->target,
+        .end_ns = m->length_ns > 0 ? now + m->length_ns : INT64_MAX,
+        .rate_per_s = m->capture_rate_per_s,
+        .attack = m->attack,
         .active = 1,
     };
     if (s->thefts[t].end_ns < sim_end_time(sim))
-        sim_schedule(sim, s->thefts[t].end_ns, s->self, EV_THEFT_END, t);
+        sim_schedule(sim, s->thefts[t].end_ns, s->self, FRAGMENTS_EV_THEFT_END, t);
     fragments_next_capture(sim, s, t);
 }
 
@@ -423,34 +421,39 @@ static void fragments_event(sim_t *sim, void *state, const sim_event *ev)
     fragments_state *s = state;
     const fragments_params *p = s->p;
     switch (ev->kind) {
-    case EV_DEAL:
+    case FRAGMENTS_EV_DEAL:
         if (ev->data.u64[0] == s->items[ev->target].deal_seq)
             fragments_deal(sim, s, ev->target);
         break;
-    case EV_DELETE: {
+    case FRAGMENTS_EV_DELETE: {
         fragments_gen *g = &s->items[ev->target].gen[ev->data.u32[2]];
         if (g->in_use && g->id == ev->data.u64[0])
             fragments_delete(sim, s, g, ev->data.u32[3], 0);
         break;
     }
-    case EV_READ:
+    case FRAGMENTS_EV_READ:
         fragments_read(sim, s);
         break;
-    case EV_CAPTURE:
+    case FRAGMENTS_EV_CAPTURE:
         fragments_capture(sim, s, ev->target);
         break;
-    case EV_THEFT_END:
+    case FRAGMENTS_EV_THEFT_END:
         s->thefts[ev->target].active = 0;
         break;
-    case EV_DETECT:
+    case FRAGMENTS_EV_DETECT: {
         sim_count(sim, s->m_detections, 1);
-        response_detection(sim, s->response, sim_now(sim), RESPONSE_DATA_BREACH,
-                           RESPONSE_SRC_FRAGMENTS, 0, s->thefts[ev->target].attack,
-                           RESPONSE_NO_ENTITY, dist_sample(&p->detect_confidence, s->theft_rng));
+        signal_detection d = { RESPONSE_DATA_BREACH, RESPONSE_SRC_FRAGMENTS, 0,
+                               s->thefts[ev->target].attack, RESPONSE_NO_ENTITY,
+                               dist_sample(&p->detect_confidence, s->theft_rng) };
+        sim_emit(sim, SIGNAL_DETECTION, &d);
         break;
-    case FRAGMENTS_EV_THEFT:
-        fragments_theft_start(sim, s, ev);
+    }
+    case FRAGMENTS_EV_THEFT: {
+        fragments_theft_msg m;
+        sim_payload(ev, &m, sizeof m);
+        fragments_theft_start(sim, s, &m);
         break;
+    }
     case FRAGMENTS_EV_REFRESH:
         for (uint32_t i = 0; i < (uint32_t)p->items; i++) {
             for (int k = 0; k < FRAGMENTS_MAX_GENERATIONS; k++)
@@ -462,6 +465,11 @@ static void fragments_event(sim_t *sim, void *state, const sim_event *ev)
     default:
         sim_fail(sim, "fragments: unknown event kind %u", ev->kind);
     }
+}
+
+void fragments_send_theft(sim_t *sim, int fragments, int64_t at, const fragments_theft_msg *msg)
+{
+    sim_send(sim, at, fragments, FRAGMENTS_EV_THEFT, msg->attack, msg, sizeof *msg);
 }
 
 static void fragments_finish(sim_t *sim, void *state)
@@ -502,6 +510,10 @@ static void fragments_estimate(const void *params, sim_estimate *out)
     out->driver = "fragments.items";
 }
 
+static const sim_subscription fragments_subscriptions[] = {
+    { SIGNAL_KEYS_ROTATED, FRAGMENTS_EV_REFRESH },
+};
+
 const sim_model fragments_model = {
     .name = "fragments",
     .summary = "temporal fragmentation: k-of-n shares with 3-5 s expiry, reads, share theft",
@@ -517,4 +529,5 @@ const sim_model fragments_model = {
     .finish = fragments_finish,
     .release = fragments_release,
     .estimate = fragments_estimate,
+    SIM_SUBSCRIBE(fragments_subscriptions),
 };

@@ -27,7 +27,7 @@
  * share the node holds.  The attacker wins when it holds k shares of one
  * generation of one item.  Each capture is noticed with probability
  * detect.probability and reported after detect.latency as a data_breach
- * detection.  FRAGMENTS_EV_REFRESH (emergency rotation, from response)
+ * detection.  FRAGMENTS_EV_REFRESH (SIGNAL_KEYS_ROTATED: emergency rotation)
  * deletes every share now and deals a new generation.
  *
  * Closed forms (refresh mode, theft for the whole run): per-epoch attacker
@@ -51,14 +51,28 @@ extern const sim_model fragments_model;
 #define FRAGMENTS_MAX_SHARES 32
 #define FRAGMENTS_MAX_GENERATIONS 8  /* live generations per item */
 
-/* FRAGMENTS_EV_THEFT: attacks -> fragments.  Starts a theft at the event
- * time.  target = attack id;
- *   data.f64[0] = capture rate per node, per second (> 0)
- *   data.i64[1] = theft length in ns (0: to the end of the run) */
-#define FRAGMENTS_EV_THEFT 50
-/* FRAGMENTS_EV_REFRESH: response -> fragments.  Emergency re-share of
- * every item now: all shares deleted, a new generation dealt. */
-#define FRAGMENTS_EV_REFRESH 51
+/* Event kinds: the first two come from other models, the rest are the
+ * model's own. */
+typedef enum fragments_kind {
+    FRAGMENTS_EV_THEFT = 1,  /* fragments_send_theft (attacks) */
+    FRAGMENTS_EV_REFRESH,    /* SIGNAL_KEYS_ROTATED: emergency re-share of every
+                              * item now, all shares deleted, a new generation dealt */
+    FRAGMENTS_EV_DEAL,
+    FRAGMENTS_EV_DELETE,
+    FRAGMENTS_EV_READ,
+    FRAGMENTS_EV_CAPTURE,
+    FRAGMENTS_EV_THEFT_END,
+    FRAGMENTS_EV_DETECT
+} fragments_kind;
+
+/* Starts a theft at the event time. */
+typedef struct fragments_theft_msg {
+    double capture_rate_per_s; /* per node (> 0) */
+    int64_t length_ns;         /* 0: to the end of the run */
+    uint32_t attack;           /* the attack's id */
+} fragments_theft_msg;
+SIM_PAYLOAD_FITS(fragments_theft_msg);
+void fragments_send_theft(sim_t *sim, int fragments, int64_t at, const fragments_theft_msg *msg);
 
 typedef enum fragments_mode {
     FRAGMENTS_REFRESH = 0, FRAGMENTS_EXPIRY = 1, FRAGMENTS_NONE = 2

@@ -14,8 +14,6 @@
 #include <math.h>
 #include <stdlib.h>
 
-enum { MMC_ARRIVAL = 1, MMC_DEPARTURE = 2 };
-
 typedef struct mmc_state {
     const mmc_params *p;
     int self;
@@ -64,7 +62,7 @@ static const sim_metric_spec mmc_metrics[] = {
 static void mmc_next_arrival(sim_t *sim, mmc_state *s)
 {
     double gap = rng_exponential(s->arrivals, s->mean_gap_ns);
-    sim_schedule_in(sim, sim_ns(gap), s->self, MMC_ARRIVAL, 0);
+    sim_schedule_in(sim, sim_ns(gap), s->self, MMC_EV_ARRIVAL, 0);
 }
 
 static void mmc_start_service(sim_t *sim, mmc_state *s, int64_t arrived_ns)
@@ -75,7 +73,7 @@ static void mmc_start_service(sim_t *sim, mmc_state *s, int64_t arrived_ns)
     sim_tally(sim, s->m_wait, (double)wait);
     sim_tally(sim, s->m_waited, wait > 0 ? 1.0 : 0.0);
     sim_event *ev = sim_schedule_in(sim, dist_sample_ns(&s->p->service, s->service),
-                                    s->self, MMC_DEPARTURE, 0);
+                                    s->self, MMC_EV_DEPARTURE, 0);
     ev->data.i64[0] = arrived_ns;
 }
 
@@ -113,7 +111,7 @@ static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
     mmc_state *s = state;
     int64_t now = sim_now(sim);
     switch (ev->kind) {
-    case MMC_ARRIVAL:
+    case MMC_EV_ARRIVAL:
         mmc_next_arrival(sim, s);
         if (s->busy < s->p->servers) {
             mmc_start_service(sim, s, now);
@@ -127,7 +125,7 @@ static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
             sim_level(sim, s->m_queue, (double)s->len);
         }
         break;
-    case MMC_DEPARTURE:
+    case MMC_EV_DEPARTURE:
         sim_tally(sim, s->m_response, (double)(now - ev->data.i64[0]));
         sim_count(sim, s->m_throughput, 1);
         s->busy--;

@@ -12,6 +12,9 @@
 
 extern const sim_model mmc_model;
 
+/* Event kinds (the model's own). */
+typedef enum mmc_kind { MMC_EV_ARRIVAL = 1, MMC_EV_DEPARTURE } mmc_kind;
+
 typedef struct mmc_params {
     int64_t servers;
     double arrival_rate_per_s;

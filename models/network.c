@@ -160,7 +160,10 @@ int network_init(network_t *net, const network_params *p, uint32_t nodes,
     net->region = calloc(nodes ? nodes : 1, 1);
     if (p->npartitions)
         net->cut = calloc((size_t)p->npartitions * nodes, 1);
-    if (!net->link_free_ns || !net->region || (p->npartitions && !net->cut))
+    net->sort_tmp = malloc(((size_t)nodes + 1) * sizeof *net->sort_tmp);
+    net->sort_count = malloc(((size_t)nodes + 2) * sizeof *net->sort_count);
+    if (!net->link_free_ns || !net->region || (p->npartitions && !net->cut) ||
+        !net->sort_tmp || !net->sort_count)
         goto oom;
     for (uint32_t i = 0; i < nodes; i++)
         net->region[i] = (uint8_t)(i % (uint32_t)p->nregions);
@@ -188,9 +191,83 @@ void network_release(network_t *net)
     free(net->link_free_ns);
     free(net->region);
     free(net->cut);
+    free(net->sort_tmp);
+    free(net->sort_count);
     net->link_free_ns = NULL;
     net->region = NULL;
     net->cut = NULL;
+    net->sort_tmp = NULL;
+    net->sort_count = NULL;
+}
+
+int network_mcast_init(const network_t *net, network_mcast *mc)
+{
+    memset(mc, 0, sizeof *mc);
+    mc->key = malloc(((size_t)net->nodes + 1) * sizeof *mc->key);
+    return mc->key ? 0 : -1;
+}
+
+void network_mcast_release(network_mcast *mc)
+{
+    if (!mc)
+        return;
+    free(mc->key);
+    mc->key = NULL;
+    mc->n = mc->next = 0;
+}
+
+/* Sorts the n distinct keys of a ascending and returns the sorted array:
+ * a itself, or tmp (n entries) holding them.  count: n + 1 words of
+ * workspace.  One bucket pass over the keys' range (about one key per
+ * bucket, stable), then an insertion sort that only fixes order inside
+ * buckets; input already sorted (constant delays) is returned at once.
+ * Arrival times are spread too evenly for the quicksort this replaced to
+ * beat its branch mispredictions. */
+static uint64_t *network_sort_keys(uint64_t *a, uint64_t *tmp, uint32_t *count, uint32_t n)
+{
+    if (n < 2)
+        return a;
+    uint64_t lo = a[0], hi = a[0];
+    int sorted = 1;
+    for (uint32_t i = 1; i < n; i++) {
+        uint64_t k = a[i];
+        sorted &= a[i - 1] <= k;
+        lo = k < lo ? k : lo;
+        hi = k > hi ? k : hi;
+    }
+    if (sorted)
+        return a;
+    uint64_t range = hi - lo; /* > 0: keys are distinct */
+    unsigned range_bits = 64 - (unsigned)__builtin_clzll(range);
+    unsigned n_bits = 32 - (unsigned)__builtin_clz(n);
+    unsigned shift = range_bits > n_bits ? range_bits - n_bits : 0;
+    while ((range >> shift) >= n)
+        shift++;
+    uint32_t nb = (uint32_t)(range >> shift) + 1; /* <= n */
+    memset(count, 0, ((size_t)nb + 1) * sizeof *count);
+    for (uint32_t i = 0; i < n; i++)
+        count[((a[i] - lo) >> shift) + 1]++;
+    for (uint32_t b = 1; b < nb; b++)
+        count[b] += count[b - 1]; /* count[b]: first index of bucket b */
+    for (uint32_t i = 0; i < n; i++)
+        tmp[count[(a[i] - lo) >> shift]++] = a[i];
+    for (uint32_t i = 1; i < n; i++) {
+        uint64_t t = tmp[i];
+        uint32_t j = i;
+        for (; j > 0 && tmp[j - 1] > t; j--)
+            tmp[j] = tmp[j - 1];
+        tmp[j] = t;
+    }
+    return tmp;
+}
+
+void network_mcast_sort(network_t *net, network_mcast *mc)
+{
+    uint64_t *sorted = network_sort_keys(mc->key, net->sort_tmp, net->sort_count, mc->n);
+    if (sorted != mc->key) { /* same size: the buffers trade places */
+        net->sort_tmp = mc->key;
+        mc->key = sorted;
+    }
 }
 
 int network_cut(const network_t *net, int64_t t_ns, uint32_t a, uint32_t b)

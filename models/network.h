@@ -21,9 +21,16 @@
  *   regions        {count: R, latency: [[...R durations...] x R]}
  *   partitions     list of {first: i, count: k | nodes: [..], from: t1, to: t2}
  *
+ * Multicast (network_mcast): one message sent to many nodes at once.  The
+ * sender adds each copy (drawing its arrival), sorts the copies once, and
+ * then takes them in arrival order, all copies due at one instant together,
+ * so that a model needs one calendar event per arrival instant instead of
+ * one per copy.  Ties are in recipient order.
+ *
  * Invariants: params are read-only after network_configure; a network_t
  * draws only from the stream given to network_init, so the same seed gives
- * the same delays.  network_arrival() never allocates.
+ * the same delays.  network_arrival() and the multicast calls never
+ * allocate (a multicast's key array is sized once, network_mcast_init).
  */
 #ifndef MWRASP_NETWORK_H
 #define MWRASP_NETWORK_H
@@ -73,7 +80,20 @@ typedef struct network {
     uint8_t *cut;           /* [npartitions][nodes]: 1 inside the window's set */
     double ns_per_byte;     /* serialisation; 0 = unlimited bandwidth */
     int64_t lost;           /* messages lost (loss or partition) */
+    uint64_t *sort_tmp;     /* [nodes] multicast sort buffer (trades places) */
+    uint32_t *sort_count;   /* [nodes + 1] bucket counters */
 } network_t;
+
+/* The copies of one multicast.  Recipients are < 65,536; a copy that
+ * would arrive 2^48 ns (78 hours) or more after base_ns is never
+ * delivered. */
+typedef struct network_mcast {
+    int64_t base_ns;        /* when the copies leave the sender */
+    uint32_t n, next;       /* copies queued, next to deliver */
+    uint64_t *key;          /* [nodes]: (arrival - base_ns) << 16 | recipient */
+} network_mcast;
+
+#define NETWORK_MCAST_MAX_HOLD_NS (INT64_C(1) << 48)
 
 /* Reads the `network` mapping sec (may be NULL: defaults) into p.
  * class_names[0..nclasses) are the message classes the caller distinguishes
@@ -93,6 +113,62 @@ void network_release(network_t *net);
  * lost.  Consumes the sender's link time even when the message is lost. */
 int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from,
                         uint32_t to, uint32_t bytes, int cls);
+/* Allocates mc's key array for net's nodes (mc zeroed or released
+ * before); 0, or -1 when out of memory (mc is then released). */
+int network_mcast_init(const network_t *net, network_mcast *mc);
+/* Frees mc's keys; safe on a zeroed or released mc. */
+void network_mcast_release(network_mcast *mc);
+
+/* Starts a new multicast in mc whose copies leave at send_ns. */
+static inline void network_mcast_begin(network_mcast *mc, int64_t send_ns)
+{
+    mc->base_ns = send_ns;
+    mc->n = mc->next = 0;
+}
+
+/* Sends one copy of a bytes-byte message of class cls from `from` to `to`
+ * (network_arrival), held back by the sender for hold_ns more; returns 1
+ * when the copy will arrive, 0 when it is lost or held back past the
+ * horizon.  Each recipient at most once per multicast. */
+static inline int network_mcast_add(network_t *net, network_mcast *mc, uint32_t from,
+                                    uint32_t to, uint32_t bytes, int cls, int64_t hold_ns)
+{
+    int64_t arr = network_arrival(net, mc->base_ns, from, to, bytes, cls);
+    if (arr < 0)
+        return 0;
+    uint64_t off = (uint64_t)(arr + hold_ns - mc->base_ns);
+    if (off >= (uint64_t)NETWORK_MCAST_MAX_HOLD_NS)
+        return 0;
+    mc->key[mc->n++] = off << 16 | to;
+    return 1;
+}
+
+/* Puts the copies added since network_mcast_begin in arrival order (ties
+ * by recipient); call once, after the last network_mcast_add. */
+void network_mcast_sort(network_t *net, network_mcast *mc);
+
+/* 1 while copies remain to be delivered. */
+static inline int network_mcast_pending(const network_mcast *mc)
+{
+    return mc->next < mc->n;
+}
+
+/* Arrival time of the next copy to deliver (network_mcast_pending). */
+static inline int64_t network_mcast_due(const network_mcast *mc)
+{
+    return mc->base_ns + (int64_t)(mc->key[mc->next] >> 16);
+}
+
+/* Takes the next copy into *to when it arrives at due_ns (a value
+ * network_mcast_due returned); 0 when none is left at that instant. */
+static inline int network_mcast_take(network_mcast *mc, int64_t due_ns, uint32_t *to)
+{
+    if (mc->next >= mc->n || (mc->key[mc->next] >> 16) != (uint64_t)(due_ns - mc->base_ns))
+        return 0;
+    *to = (uint32_t)(mc->key[mc->next++] & 0xFFFF);
+    return 1;
+}
+
 /* 1 when a partition window separates a and b at time t_ns. */
 int network_cut(const network_t *net, int64_t t_ns, uint32_t a, uint32_t b);
 /* Mean one-way delay of class cls between regions of a and b, excluding

@@ -11,8 +11,6 @@
 #include "rng.h"
 #include <math.h>
 
-enum { PHOLD_EVENT = 1 };
-
 typedef struct phold_state {
     const phold_params *p;
     int self;
@@ -67,7 +65,7 @@ static int phold_init(sim_t *sim, void *state, const void *params, err_t *e)
     for (int64_t lp = 0; lp < s->p->lps && !sim_failed(sim); lp++)
         for (int64_t k = 0; k < s->p->population; k++) {
             int64_t t = sim_ns(gsl_ran_exponential(s->rng, mean));
-            sim_schedule(sim, sim_time_add(t, s->p->lookahead_ns), s->self, PHOLD_EVENT,
+            sim_schedule(sim, sim_time_add(t, s->p->lookahead_ns), s->self, PHOLD_EV_HOP,
                          (uint32_t)lp);
         }
     return 0;
@@ -82,7 +80,7 @@ static void phold_event(sim_t *sim, void *state, const sim_event *ev)
         dest = (uint32_t)gsl_rng_uniform_int(s->rng, (unsigned long)s->p->lps);
     double step = rng_exponential(s->rng, s->exp_mean_ns);
     sim_schedule_in(sim, sim_time_add(s->p->lookahead_ns, sim_ns(step)), s->self,
-                    PHOLD_EVENT, dest);
+                    PHOLD_EV_HOP, dest);
     sim_count(sim, s->m_events, 1);
     sim_count(sim, s->m_remote, remote);
 }

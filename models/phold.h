@@ -18,6 +18,9 @@
 
 extern const sim_model phold_model;
 
+/* Event kinds (the model's own): one kind, a message hopping between LPs. */
+typedef enum phold_kind { PHOLD_EV_HOP = 1 } phold_kind;
+
 typedef struct phold_params {
     int64_t lps, population;
     double remote;

@@ -15,16 +15,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "attacks.h"
 #include "canaries.h"
 #include "consensus.h"
 #include "escalation.h"
-#include "fragments.h"
 #include "rng.h"
 
 #define RESPONSE_MAX_FALSE 8
 
-enum { EV_CLASSIFIED = 1, EV_STEP_DONE = 2, EV_FALSE_POSITIVE = 3 };
 
 typedef enum response_step {
     STEP_CLASSIFY = 0, STEP_CONTAIN, STEP_ROTATE, STEP_EXPAND, STEP_ISOLATE,
@@ -43,10 +40,6 @@ static const int action_first[RESPONSE_NSEVERITIES] = {0, 2, 5, 8};
 static const int action_count[RESPONSE_NSEVERITIES] = {2, 3, 3, 3};
 
 
-const char *const response_type_names[] = {
-    "quantum_attack", "ai_agent_compromise", "consensus_failure", "data_breach", NULL,
-};
-const char *const response_severity_names[] = {"low", "medium", "high", "critical", NULL};
 static const char *const classification_names[] = {"intended", "as_written", NULL};
 
 typedef struct response_false {
@@ -76,7 +69,7 @@ typedef struct response_incident {
 
 typedef struct response_state {
     const response_params *p;
-    int self, attacks, canaries, fragments, escalation, agents, consensus;
+    int self, canaries, escalation, consensus; /* the models it requests work from */
     gsl_rng *steps_rng, *fp_rng;
     response_incident *inc;
     size_t ninc, cap;
@@ -85,16 +78,6 @@ typedef struct response_state {
     int m_step[NSTEPS], m_total, m_within, m_contain, m_incidents,
         m_sev[RESPONSE_NSEVERITIES], m_type[RESPONSE_NTYPES], m_false, m_merged;
 } response_state;
-
-const char *response_type_name(response_type t)
-{
-    return (unsigned)t < RESPONSE_NTYPES ? response_type_names[t] : "?";
-}
-
-const char *response_severity_name(response_severity s)
-{
-    return (unsigned)s < RESPONSE_NSEVERITIES ? response_severity_names[s] : "?";
-}
 
 response_severity response_classify(double confidence, int as_written)
 {
@@ -113,19 +96,6 @@ response_severity response_classify(double confidence, int as_written)
     return RESPONSE_LOW;
 }
 
-void response_detection(sim_t *sim, int response_id, int64_t at, response_type type,
-                        response_source source, unsigned flags, uint32_t attack,
-                        uint32_t entity, double confidence)
-{
-    if (response_id < 0)
-        return;
-    sim_event *ev = sim_schedule(sim, at, response_id, RESPONSE_EV_DETECTION, 0);
-    ev->data.u32[0] = (uint32_t)type;
-    ev->data.u32[1] = (uint32_t)source | (flags << 16);
-    ev->data.u32[2] = attack;
-    ev->data.u32[3] = entity;
-    ev->data.f64[2] = confidence;
-}
 
 /* The false-positive streams: a list of {type, rate, confidence}. */
 static int response_false_positives(cfg_ctx *c, cfg_node *sec, void *params)
@@ -239,7 +209,7 @@ static void response_next_false(sim_t *sim, response_state *s, int i)
     double gap = rng_exponential(s->fp_rng, 1e9 / s->p->fp[i].rate_per_s);
     if (gap >= (double)(sim_end_time(sim) - sim_now(sim)))
         return;
-    sim_schedule_in(sim, (int64_t)llround(gap), s->self, EV_FALSE_POSITIVE, (uint32_t)i);
+    sim_schedule_in(sim, (int64_t)llround(gap), s->self, RESPONSE_EV_FALSE_POSITIVE, (uint32_t)i);
 }
 
 static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
@@ -247,11 +217,8 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
     response_state *s = state;
     s->p = params;
     s->self = sim_self(sim);
-    s->attacks = sim_model_id(sim, "attacks");
     s->canaries = sim_model_id(sim, "canaries");
-    s->fragments = sim_model_id(sim, "fragments");
     s->escalation = sim_model_id(sim, "escalation");
-    s->agents = sim_model_id(sim, "agents");
     s->consensus = sim_model_id(sim, "consensus");
     s->steps_rng = sim_stream(sim, "steps");
     s->fp_rng = sim_stream(sim, "false_positives");
@@ -291,11 +258,9 @@ static void response_detect(sim_t *sim, response_state *s, int type, unsigned so
         sim_count(sim, s->m_merged, 1);
         return;
     }
-    if (s->attacks >= 0 && (attack != RESPONSE_NO_ATTACK || entity != RESPONSE_NO_ENTITY)) {
-        sim_event *ev = sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_DETECTED, attack);
-        ev->data.u32[0] = source_flags & 0xffffu;
-        ev->data.u32[1] = entity;
-        ev->data.u32[2] = (uint32_t)type;
+    if (attack != RESPONSE_NO_ATTACK || entity != RESPONSE_NO_ENTITY) {
+        signal_attack sig = { attack, entity, (uint32_t)type, source_flags & 0xffffu };
+        sim_emit(sim, SIGNAL_ATTACK_DETECTED, &sig);
     }
     if (s->ninc == s->cap) {
         response_incident *n = grow_array(s->inc, &s->cap, s->ninc + 1, sizeof *n, 64);
@@ -318,7 +283,7 @@ static void response_detect(sim_t *sim, response_state *s, int type, unsigned so
     sim_count(sim, s->m_type[type], 1);
     int64_t d = dist_sample_ns(&s->p->step[STEP_CLASSIFY], s->steps_rng);
     sim_tally(sim, s->m_step[STEP_CLASSIFY], (double)d);
-    sim_schedule_in(sim, d, s->self, EV_CLASSIFIED, id);
+    sim_schedule_in(sim, d, s->self, RESPONSE_EV_CLASSIFIED, id);
 }
 
 /* Duration of a step made of `n` sub-actions: their sum when sequential,
@@ -366,9 +331,8 @@ static void response_classified(sim_t *sim, response_state *s, uint32_t id)
     in->severity = (uint8_t)sev;
     sim_count(sim, s->m_sev[sev], 1);
     if (s->escalation >= 0) {
-        sim_event *ev = sim_schedule_in(sim, 0, s->escalation, ESCALATION_EV_INCIDENT, id);
-        ev->data.u32[0] = in->type;
-        ev->data.u32[1] = (uint32_t)sev;
+        escalation_incident_msg m = { id, in->type, (uint32_t)sev };
+        escalation_send_incident(sim, s->escalation, sim_now(sim), &m);
     }
     int64_t t = 0;
     for (int step = STEP_CONTAIN; step < NSTEPS; step++) {
@@ -377,7 +341,7 @@ static void response_classified(sim_t *sim, response_state *s, uint32_t id)
         int64_t d = response_step_time(s, in, step);
         t = s->p->parallel ? d : t + d;
         sim_tally(sim, s->m_step[step], (double)d);
-        sim_event *ev = sim_schedule_in(sim, t, s->self, EV_STEP_DONE, id);
+        sim_event *ev = sim_schedule_in(sim, t, s->self, RESPONSE_EV_STEP_DONE, id);
         ev->data.u32[0] = (uint32_t)step;
         in->pending++;
     }
@@ -390,39 +354,32 @@ static void response_step_done(sim_t *sim, response_state *s, uint32_t id, int s
     switch (step) {
     case STEP_CONTAIN:
         sim_tally(sim, s->m_contain, (double)(now - in->detected_ns));
-        if (s->attacks >= 0 && (in->attack != RESPONSE_NO_ATTACK || in->entity != RESPONSE_NO_ENTITY)) {
-            sim_event *ev = sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_CONTAINED, in->attack);
-            ev->data.u32[1] = in->entity;
-            ev->data.u32[2] = in->type;
+        if (in->attack != RESPONSE_NO_ATTACK || in->entity != RESPONSE_NO_ENTITY) {
+            signal_attack sig = { in->attack, in->entity, in->type, 0 };
+            sim_emit(sim, SIGNAL_CONTAINED, &sig);
         }
         if (s->p->fence_nodes && s->consensus >= 0 &&
             in->type == RESPONSE_CONSENSUS_FAILURE && in->entity != RESPONSE_NO_ENTITY) {
-            sim_event *ev = sim_schedule_in(sim, 0, s->consensus, CONSENSUS_EV_SET_BEHAVIOUR,
-                                            in->entity);
-            ev->data.u32[0] = CONSENSUS_CRASH;
-            ev->data.f64[1] = 0;
+            consensus_set_behaviour_msg m = { in->entity, CONSENSUS_CRASH, 0 };
+            consensus_send_set_behaviour(sim, s->consensus, now, &m);
         }
         break;
     case STEP_ROTATE:
-        if (s->attacks >= 0)
-            sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_KEYS_ROTATED, 0);
-        if (s->fragments >= 0)
-            sim_schedule_in(sim, 0, s->fragments, FRAGMENTS_EV_REFRESH, 0);
+        sim_emit(sim, SIGNAL_KEYS_ROTATED,
+                 &(signal_keys_rotated){ (uint64_t)s->p->keys_per_rotation });
         break;
     case STEP_EXPAND:
-        if (s->attacks >= 0) {
-            sim_event *ev = sim_schedule_in(sim, 0, s->attacks, ATTACKS_EV_KEYS_EXPANDED, 0);
-            ev->data.u32[0] = (uint32_t)s->p->expanded_bits;
-        }
+        sim_emit(sim, SIGNAL_KEYS_EXPANDED,
+                 &(signal_keys_expanded){ (uint32_t)s->p->expanded_bits });
         break;
     case STEP_ISOLATE:
-        if (s->p->isolate_agents_event && s->agents >= 0)
-            sim_schedule_in(sim, 0, s->agents, RESPONSE_AGENTS_EV_ISOLATE, in->entity);
+        if (s->p->isolate_agents_event)
+            sim_emit(sim, SIGNAL_AGENT_ISOLATED, &(signal_agent_isolated){ in->entity });
         break;
     case STEP_CANARIES:
         if (s->canaries >= 0 && s->p->reactive_canaries > 0) {
-            sim_event *ev = sim_schedule_in(sim, 0, s->canaries, CANARIES_EV_DEPLOY, 0);
-            ev->data.u64[0] = (uint64_t)s->p->reactive_canaries;
+            canaries_deploy_msg m = { (uint64_t)s->p->reactive_canaries };
+            canaries_send_deploy(sim, s->canaries, now, &m);
         }
         break;
     default:
@@ -439,17 +396,20 @@ static void response_event(sim_t *sim, void *state, const sim_event *ev)
 {
     response_state *s = state;
     switch (ev->kind) {
-    case RESPONSE_EV_DETECTION:
-        response_detect(sim, s, (int)ev->data.u32[0], ev->data.u32[1], ev->data.u32[2],
-                        ev->data.u32[3], ev->data.f64[2]);
+    case RESPONSE_EV_DETECTION: {
+        signal_detection m;
+        sim_payload(ev, &m, sizeof m);
+        response_detect(sim, s, (int)m.type, (unsigned)m.source | (unsigned)m.flags << 16,
+                        m.attack, m.entity, m.confidence);
         break;
-    case EV_CLASSIFIED:
+    }
+    case RESPONSE_EV_CLASSIFIED:
         response_classified(sim, s, ev->target);
         break;
-    case EV_STEP_DONE:
+    case RESPONSE_EV_STEP_DONE:
         response_step_done(sim, s, ev->target, (int)ev->data.u32[0]);
         break;
-    case EV_FALSE_POSITIVE: {
+    case RESPONSE_EV_FALSE_POSITIVE: {
         const response_false *f = &s->p->fp[ev->target];
         sim_count(sim, s->m_false, 1);
         response_detect(sim, s, f->type, RESPONSE_SRC_BACKGROUND, RESPONSE_NO_ATTACK,
@@ -469,6 +429,10 @@ static void response_release(void *state)
     free(s->seen);
 }
 
+static const sim_subscription response_subscriptions[] = {
+    { SIGNAL_DETECTION, RESPONSE_EV_DETECTION },
+};
+
 const sim_model response_model = {
     .name = "response",
     .summary = "incident pipeline: classification, containment, key rotation, 100 ms target",
@@ -483,4 +447,5 @@ const sim_model response_model = {
     .event = response_event,
     .finish = NULL,
     .release = response_release,
+    SIM_SUBSCRIBE(response_subscriptions),
 };

@@ -512,6 +512,119 @@ Test(engine, constant_delay_exact_times)
     sim_free(sim);
 }
 
+/* Signals: delivered to every active subscriber in registry order, at the
+ * emitting time, as the subscriber's own kind with the payload copied;
+ * an inactive subscriber hears nothing; nobody listening is a no-op. */
+typedef struct sig_payload {
+    uint64_t value;
+    double half;
+} sig_payload;
+
+typedef struct sig_state {
+    int m_a, m_b, m_c;
+} sig_state;
+
+static int sig_emitter_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    (void)params; (void)e;
+    sig_state *s = state;
+    s->m_a = sim_metric(sim, "listeners", "1", 1.0, STATS_VALUE, "listeners of signal 3");
+    s->m_b = sim_metric(sim, "nobody", "1", 1.0, STATS_VALUE, "listeners of signal 4");
+    sim_schedule(sim, 5, sim_self(sim), 1, 0);
+    return 0;
+}
+
+static void sig_emitter_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    (void)ev;
+    sig_state *s = state;
+    sig_payload p = { 42, 0.5 };
+    sim_set_value(sim, s->m_a, sim_emit(sim, 3, &p));
+    sim_set_value(sim, s->m_b, sim_emit(sim, 4, &p));
+}
+
+static int sig_listener_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    (void)params; (void)e;
+    sig_state *s = state;
+    s->m_a = sim_metric(sim, "order", "1", 1.0, STATS_VALUE, "events run before it");
+    s->m_b = sim_metric(sim, "kind", "1", 1.0, STATS_VALUE, "kind received");
+    s->m_c = sim_metric(sim, "value", "1", 1.0, STATS_VALUE, "payload and time");
+    return 0;
+}
+
+static void sig_listener_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    sig_state *s = state;
+    sig_payload p;
+    sim_payload(ev, &p, sizeof p);
+    sim_set_value(sim, s->m_a, (double)sim_events_processed(sim));
+    sim_set_value(sim, s->m_b, ev->kind);
+    sim_set_value(sim, s->m_c, (double)p.value + p.half + 1000.0 * (double)sim_now(sim));
+}
+
+static const sim_subscription sig_kind7[] = { { 3, 7 } };
+static const sim_subscription sig_kind9[] = { { 3, 9 } };
+static const sim_subscription sig_bad[] = { { SIM_MAX_SIGNALS, 1 } };
+
+static const sim_model sig_emitter = {
+    .name = "emitter", .summary = "test", .params_size = 1, .state_size = sizeof(sig_state),
+    .init = sig_emitter_init, .event = sig_emitter_event,
+};
+static const sim_model sig_first = {
+    .name = "first", .summary = "test", .params_size = 1, .state_size = sizeof(sig_state),
+    .init = sig_listener_init, .event = sig_listener_event, SIM_SUBSCRIBE(sig_kind9),
+};
+static const sim_model sig_second = {
+    .name = "second", .summary = "test", .params_size = 1, .state_size = sizeof(sig_state),
+    .init = sig_listener_init, .event = sig_listener_event, SIM_SUBSCRIBE(sig_kind7),
+};
+static const sim_model sig_off = {
+    .name = "off", .summary = "test", .params_size = 1, .state_size = sizeof(sig_state),
+    .init = sig_listener_init, .event = sig_listener_event, SIM_SUBSCRIBE(sig_kind7),
+};
+static const sim_model sig_broken = {
+    .name = "broken", .summary = "test", .params_size = 1, .state_size = sizeof(sig_state),
+    .init = sig_listener_init, .event = sig_listener_event, SIM_SUBSCRIBE(sig_bad),
+};
+
+Test(engine, signals_reach_subscribers_in_registry_order)
+{
+    /* "off" is registered but inactive (no params). */
+    const sim_model *models[] = { &sig_second, &sig_off, &sig_emitter, &sig_first };
+    char dummy = 0;
+    void *params[] = { &dummy, NULL, &dummy, &dummy };
+    sim_config cfg = { .seed = 1, .duration_ns = SIM_NS_PER_S, .quantile_samples = 10,
+                       .models = models, .nmodels = 4, .params = params };
+    err_t e;
+    err_clear(&e);
+    sim_t *sim = sim_new(&cfg, &e);
+    cr_assert_not_null(sim);
+    cr_assert_eq(sim_run(sim, &e), 0);
+    cr_assert_eq(sim_events_processed(sim), 3, "the emitter's event and two deliveries");
+    cr_assert_eq(sim_metric_count(sim), 8);
+    const stats_rep *r = sim_results(sim);
+    /* metrics in init (registry) order: second (3), emitter (2), first (3) */
+    cr_expect_eq(r[3].value, 2.0, "two listeners");
+    cr_expect_eq(r[4].value, 0.0, "nobody listens to signal 4");
+    cr_expect_eq(r[0].value + 1.0, r[5].value,
+                 "second (registry 0) hears it just before first (%g, %g)", r[0].value,
+                 r[5].value);
+    cr_expect_eq(r[1].value, 7.0);
+    cr_expect_eq(r[6].value, 9.0);
+    cr_expect_eq(r[2].value, 42.5 + 5000.0, "payload copied, delivered at the emitting time");
+    cr_expect_eq(r[7].value, 42.5 + 5000.0);
+    sim_free(sim);
+
+    const sim_model *bad[] = { &sig_broken };
+    void *bad_params[] = { &dummy };
+    sim_config bc = { .seed = 1, .duration_ns = SIM_NS_PER_S, .models = bad, .nmodels = 1,
+                      .params = bad_params };
+    err_clear(&e);
+    cr_expect_null(sim_new(&bc, &e));
+    cr_expect(strstr(e.msg, "subscription") != NULL, "%s", e.msg);
+}
+
 Test(engine, event_is_40_bytes)
 {
     /* 40-byte events + 16-byte calendar entries: 56 B per pending event. */

@@ -53,6 +53,10 @@ struct sim {
     stats_acc *accs;
     stats_rep *results;
     size_t nmetrics, metrics_cap;
+    /* listeners of each signal, registry order (sim_emit) */
+    uint8_t nlisteners[SIM_MAX_SIGNALS];
+    uint8_t listener_model[SIM_MAX_SIGNALS][SIM_MAX_LISTENERS];
+    uint16_t listener_kind[SIM_MAX_SIGNALS][SIM_MAX_LISTENERS];
     sim_event scratch;        /* returned by sim_schedule after OOM */
     gsl_rng *spare;           /* returned by sim_stream after OOM */
     err_t error;
@@ -367,6 +371,24 @@ sim_t *sim_new(const sim_config *cfg, err_t *e)
         if (!sim->states[i])
             goto oom;
     }
+    /* Subscriptions before any init, so that a model may emit in its init. */
+    for (size_t i = 0; i < cfg->nmodels; i++) {
+        const sim_model *m = cfg->models[i];
+        if (!sim->states[i])
+            continue;
+        for (size_t k = 0; k < m->nsubscriptions; k++) {
+            int sig = m->subscriptions[k].signal;
+            if (sig < 0 || sig >= SIM_MAX_SIGNALS || sim->nlisteners[sig] == SIM_MAX_LISTENERS) {
+                err_set(e, ERR_SOFTWARE, NULL, 0, 0,
+                        "model %s: subscription to signal %d out of range or over %d listeners",
+                        m->name, sig, SIM_MAX_LISTENERS);
+                sim_free(sim);
+                return NULL;
+            }
+            sim->listener_model[sig][sim->nlisteners[sig]] = (uint8_t)i;
+            sim->listener_kind[sig][sim->nlisteners[sig]++] = m->subscriptions[k].kind;
+        }
+    }
     /* init in registry order, after all states exist, so that a model may
      * look up another's id (sim_model_id) in its init. */
     for (size_t i = 0; i < cfg->nmodels; i++) {
@@ -448,6 +470,22 @@ int sim_model_id(const sim_t *sim, const char *name)
 int sim_self(const sim_t *sim)
 {
     return sim->self;
+}
+
+int sim_emit_bytes(sim_t *sim, int signal, const void *payload, size_t size)
+{
+    if (signal < 0 || signal >= SIM_MAX_SIGNALS ||
+        size > sizeof(((sim_event *)0)->data)) {
+        sim_fail(sim, "signal %d with a %zu-byte payload", signal, size);
+        return 0;
+    }
+    int n = sim->nlisteners[signal];
+    for (int k = 0; k < n; k++) {
+        sim_event *ev = sim_schedule(sim, sim_now(sim), sim->listener_model[signal][k],
+                                     sim->listener_kind[signal][k], 0);
+        memcpy(&ev->data, payload, size);
+    }
+    return n;
 }
 
 gsl_rng *sim_stream(sim_t *sim, const char *purpose)

@@ -19,6 +19,7 @@
 #include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <gsl/gsl_rng.h>
 
@@ -195,6 +196,21 @@ typedef struct sim_param {
 /* The number of rows of a table (sim_model.params, .metrics). */
 #define SIM_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
+/* Signals: a notification for whoever listens (a key was rotated, an
+ * agent isolated, a detection raised), emitted without naming a model.
+ * Signal numbers belong to the model layer (models/signals.h); the engine
+ * only routes them.  A model subscribes in its descriptor: each signal it
+ * wants and the event kind it receives it as. */
+#define SIM_MAX_SIGNALS 32
+#define SIM_MAX_LISTENERS 8 /* subscribers of one signal */
+typedef struct sim_subscription {
+    int signal;     /* 0 .. SIM_MAX_SIGNALS-1 */
+    uint16_t kind;  /* the subscriber's event kind */
+} sim_subscription;
+/* In a sim_model initialiser: the subscriptions of a static array. */
+#define SIM_SUBSCRIBE(array) \
+    .subscriptions = (array), .nsubscriptions = sizeof(array) / sizeof((array)[0])
+
 /* A model: one const table of callbacks with exact prototypes (rule 2).
  *   params     its parameter table: the configuration layer pulls the
  *              scenario section into params (params_size bytes, zeroed
@@ -227,6 +243,9 @@ typedef struct sim_model {
     /* estimate (may be NULL: a small model) fills the outputs of est (its
      * inputs set) for params. */
     void (*estimate)(const void *params, sim_estimate *est);
+    /* the signals it listens to (see sim_emit); NULL when none */
+    const sim_subscription *subscriptions;
+    size_t nsubscriptions;
 } sim_model;
 
 /* A threshold the caller wants counted exactly on a tally (claims: "every
@@ -330,6 +349,37 @@ int sim_cancel(sim_t *sim, sim_handle h);
 int sim_model_id(const sim_t *sim, const char *name);
 /* The id of the model currently being initialised or handling an event. */
 int sim_self(const sim_t *sim);
+
+/* Emits signal: every active model that subscribes to it gets an event
+ * of its subscription's kind at the current time, target 0, carrying
+ * size bytes of payload, in registry order (so that delivery is the same
+ * in every run).  Returns the number of listeners (0: nobody listens, a
+ * no-op).  Use sim_emit with a pointer to the signal's payload struct. */
+int sim_emit_bytes(sim_t *sim, int signal, const void *payload, size_t size);
+#define sim_emit(sim, signal, payload) \
+    sim_emit_bytes((sim), (signal), (payload), sizeof *(payload))
+
+/* Typed payloads.  A model's header declares one struct per event kind
+ * other models send it (SIM_PAYLOAD_FITS checks it fits an event) and a
+ * send function built on sim_send; its handler reads the struct back with
+ * sim_payload.  Nobody fills data.u32[k] by position across models. */
+#define SIM_PAYLOAD_FITS(type) \
+    _Static_assert(sizeof(type) <= sizeof(((sim_event *)0)->data), #type " fits an event payload")
+/* Schedules kind for (model, target) at `at` carrying size bytes of
+ * payload; a no-op when model < 0 (the peer is not in the scenario). */
+static inline void sim_send(sim_t *sim, int64_t at, int model, uint16_t kind, uint32_t target,
+                            const void *payload, size_t size)
+{
+    if (model < 0)
+        return;
+    sim_event *ev = sim_schedule(sim, at, model, kind, target);
+    memcpy(&ev->data, payload, size);
+}
+/* Copies ev's payload into out (size bytes, the struct sim_send sent). */
+static inline void sim_payload(const sim_event *ev, void *out, size_t size)
+{
+    memcpy(out, &ev->data, size);
+}
 
 /* A stream keyed by (seed, point, replication, model name + purpose).
  * Owned by the sim; the same purpose string returns the same stream. */

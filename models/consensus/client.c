@@ -1,0 +1,169 @@
+/* client.c - requests, the replicas' request queues, batches, and the
+ * client that broadcasts requests and counts replies (see internal.h). */
+#include "internal.h"
+
+#include "rng.h"
+
+void cs_fifo_push(sim_t *sim, cnode *x, uint32_t id)
+{
+    if (x->qlen == x->qcap) {
+        uint32_t cap = x->qcap ? x->qcap * 2 : 64;
+        uint32_t *q = malloc((size_t)cap * sizeof *q);
+        if (!q) {
+            sim_fail(sim, "consensus: out of memory for a request queue");
+            return;
+        }
+        for (uint32_t i = 0; i < x->qlen; i++)
+            q[i] = x->q[(x->qhead + i) % x->qcap];
+        free(x->q);
+        x->q = q;
+        x->qhead = 0;
+        x->qcap = cap;
+    }
+    x->q[(x->qhead + x->qlen) % x->qcap] = id;
+    x->qlen++;
+}
+
+/* Drops requests at the front that some honest replica committed. */
+void cs_fifo_prune(cstate *s, cnode *x)
+{
+    while (x->qlen) {
+        const creq *r = req_get(s, fifo_front(x));
+        if (!r->committed && !r->done)
+            break;
+        fifo_pop(x);
+    }
+}
+
+/* Takes up to batch_size requests not yet proposed in view from x's queue
+ * into a new batch; returns its id, 0 when none were available. */
+uint32_t cs_batch_build(sim_t *sim, cstate *s, cnode *x, uint32_t view)
+{
+    uint32_t first = s->nlog, count = 0;
+    while (x->qlen && count < (uint32_t)s->p->batch_size) {
+        uint32_t id = fifo_front(x);
+        fifo_pop(x);
+        creq *r = req_get(s, id);
+        if (r->committed || r->done || r->assigned == view + 1)
+            continue;
+        if (cs_grow((void **)&s->reqlog, &s->log_cap, s->nlog + 1, sizeof *s->reqlog)) {
+            sim_fail(sim, "consensus: out of memory for batches");
+            return 0;
+        }
+        s->reqlog[s->nlog++] = id;
+        r->assigned = view + 1;
+        count++;
+    }
+    if (!count)
+        return 0;
+    if (cs_grow((void **)&s->batches, &s->batches_cap, s->nbatches + 1, sizeof *s->batches)) {
+        sim_fail(sim, "consensus: out of memory for batches");
+        return 0;
+    }
+    uint32_t b = s->nbatches++;
+    s->batches[b] = (cbatch){ first, count, 0, 0, 0 };
+    return b;
+}
+
+/* A conflicting twin of batch b (same requests, another digest). */
+uint32_t cs_batch_twin(sim_t *sim, cstate *s, uint32_t b)
+{
+    if (cs_grow((void **)&s->batches, &s->batches_cap, s->nbatches + 1, sizeof *s->batches)) {
+        sim_fail(sim, "consensus: out of memory for batches");
+        return b;
+    }
+    uint32_t t = s->nbatches++;
+    s->batches[t] = s->batches[b];
+    s->batches[t].twin = b;
+    s->batches[t].replies = 0;
+    s->batches[t].done = 0;
+    s->batches[b].twin = t;
+    return t;
+}
+
+void cs_batch_mark_assigned(cstate *s, uint32_t b, uint32_t view)
+{
+    if (b <= NULL_BATCH || b >= s->nbatches)
+        return;
+    const cbatch *bt = &s->batches[b];
+    for (uint32_t i = 0; i < bt->count; i++)
+        req_get(s, s->reqlog[bt->first + i])->assigned = view + 1;
+}
+
+uint32_t cs_batch_count(const cstate *s, uint32_t b)
+{
+    return b > NULL_BATCH && b < s->nbatches ? s->batches[b].count : 0;
+}
+
+void cs_client_next_arrival(sim_t *sim, cstate *s)
+{
+    if (s->p->max_requests && s->nreqs >= (uint32_t)s->p->max_requests)
+        return;
+    int64_t gap = s->p->has_interval
+                      ? dist_sample_ns(&s->p->request_interval, s->r_client)
+                      : sim_ns(rng_exponential(s->r_client, 1e9 / s->p->request_rate_per_s));
+    sim_schedule_in(sim, gap, s->self, CONSENSUS_EV_ARRIVAL, 0);
+}
+
+/* Broadcasts a new request; origin NULL for the built-in client, which
+ * then also schedules its next arrival (before the broadcast, so the
+ * calendar's tie order is the built-in client's as it always was). */
+void cs_client_submit(sim_t *sim, cstate *s, const consensus_client_request_msg *origin)
+{
+    if (s->nreqs == UINT32_MAX - 1 ||
+        cs_grow((void **)&s->reqs, &s->reqs_cap, s->nreqs + 1, sizeof *s->reqs)) {
+        sim_fail(sim, "consensus: out of memory for requests");
+        return;
+    }
+    uint32_t id = s->nreqs++;
+    s->reqs[id] = origin ? (creq){ sim_now(sim), 0, 0, 0, origin->reply_kind, origin->model,
+                                   origin->entity, origin->id }
+                         : (creq){ sim_now(sim), 0, 0, 0, 0, -1, 0, 0 };
+    if (!origin)
+        cs_client_next_arrival(sim, s);
+    cmsg m = make_msg(M_REQUEST, s->client, 0, id, 0);
+    cs_cast_send(sim, s, s->client, &m, 0, -1, C_REQUEST,
+              (uint32_t)(sig_bytes(s) + s->p->request_bytes), 1, sim_now(sim), NULL);
+}
+
+void cs_client_arrival(sim_t *sim, cstate *s)
+{
+    cs_client_submit(sim, s, NULL);
+}
+
+void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m)
+{
+    uint32_t b = m->digest;
+    if (b <= NULL_BATCH || b >= s->nbatches)
+        return;
+    cbatch *bt = &s->batches[b];
+    if (bt->done || ++bt->replies < s->f + 1)
+        return;
+    bt->done = 1;
+    int64_t now = sim_now(sim);
+    for (uint32_t i = 0; i < bt->count; i++) {
+        creq *r = req_get(s, s->reqlog[bt->first + i]);
+        if (r->done)
+            continue;
+        r->done = 1;
+        sim_tally(sim, s->m_latency, (double)(now - r->arrive_ns));
+        sim_count(sim, s->m_throughput, 1);
+        if (r->origin_model >= 0) {
+            consensus_committed_msg done = { r->origin_id, r->arrive_ns };
+            sim_send(sim, now, r->origin_model, r->origin_kind, r->origin_entity, &done,
+                     sizeof done);
+        }
+    }
+}
+
+void cs_reply_to_client(sim_t *sim, cstate *s, uint32_t r, uint32_t view, uint32_t seq,
+                        uint32_t batch)
+{
+    uint32_t k = cs_batch_count(s, batch);
+    if (!k)
+        return;
+    cnode *x = &s->nodes[r];
+    cmsg m = make_msg(M_REPLY, r, view, seq, batch);
+    cs_unicast_send(sim, s, r, s->client, &m, C_REPLY,
+                 (uint32_t)(sig_bytes(s) + k * s->p->reply_bytes), sign_done(sim, s, x));
+}

@@ -1,0 +1,360 @@
+/* internal.h - the consensus model's shared state and the functions its
+ * files call across (models/consensus/: config, cast, client, checker, views,
+ * pbft, hotstuff, faults, consensus).  Not for other models: they use
+ * models/consensus.h.  Exported names carry the cs_ prefix.
+ *
+ * Structure.  All replicas, the client and the safety checker live in one
+ * model state; they interact only through messages that travel the
+ * network as engine events.  A broadcast is one "cast", a network_mcast
+ * (models/network.h) plus the message: the sender draws every copy's
+ * arrival time, the copies are sorted, and one calendar event walks them
+ * in arrival order (all copies due at the same instant in one handler
+ * call).  The calendar therefore holds O(broadcasts in flight)
+ * entries instead of O(messages), and no memory is allocated per message:
+ * casts come from a free list whose delivery arrays are sized once.  A
+ * message is 24 bytes (cmsg) and rides in event payloads; bodies that do
+ * not fit (a view change's prepared set, a new view's re-proposals) live
+ * in the cast's aux array, which stays alive until every recipient has
+ * processed it (refs).
+ *
+ * CPU.  Each replica is one FIFO server: busy_until = max(now, busy_until)
+ * + cost.  A received message is processed when its verification ends (an
+ * extra event only when the cost is non-zero); a sent message leaves when
+ * its signature is done.
+ *
+ * PBFT state.  Replica r keeps a ring of 2 * window slots indexed by seq
+ * mod ring covering (prefix, prefix + ring], where prefix is r's highest
+ * contiguous committed seq.  A slot counts prepares and commits for at most
+ * two digests of one (view, seq); counts from an older view are discarded
+ * when a newer view's message arrives; the prepared certificate
+ * (p_digest, p_view) survives view changes.  Prepared = pre-prepare plus
+ * q-1 matching prepares from backups; committed-local = prepared plus q
+ * matching commits.
+ *
+ * Invariants:
+ *  - an honest replica sends at most one prepare and one commit per
+ *    (view, seq), so counts need no sender sets;
+ *  - the primary of view v proposes seq s only if s <= prefix + window;
+ *  - a new view re-proposes at most ring seqs above the highest prefix
+ *    reported (min-s), so its table fits ring entries;
+ *  - decided[seq] holds the first digest an honest replica committed at
+ *    seq; any later honest commit of another digest is a safety violation
+ *    (counted once per seq, never fatal);
+ *  - live_honest counts replicas that are up and honest; availability is
+ *    live_honest >= q.
+ *
+ * Simplifications (documented in the scenario files): clients broadcast
+ * requests to all replicas (as BFT-SMaRt and HotStuff clients do), so a
+ * replica's request timer starts on receipt; a replica's timer treats a
+ * request as done once any honest replica committed it; a lagging or
+ * repaired replica catches up by state transfer from the decided log
+ * (PBFT's checkpoint transfer, modelled as instantaneous); a replica
+ * enters view v on the first valid message from v's primary (pre-prepares
+ * after NEW-VIEW) instead of buffering it.
+ */
+#ifndef MWRASP_CONSENSUS_INTERNAL_H
+#define MWRASP_CONSENSUS_INTERNAL_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "consensus.h"
+
+/* Message kinds (low byte of cmsg.kind_from). */
+enum {
+    M_REQUEST = 1, M_PREPREPARE, M_PREPARE, M_COMMIT, M_REPLY, M_VIEWCHANGE,
+    M_NEWVIEW, M_PROPOSAL, M_VOTE, M_HSNEWVIEW
+};
+
+/* Network classes; names in the same order for network.class_delay. */
+enum { C_REQUEST, C_PROPOSAL, C_VOTE, C_VIEWCHANGE, C_REPLY, C_COUNT };
+
+#define NULL_BATCH 1u           /* PBFT null request */
+#define BOGUS_DIGEST 0xFFFFFFFEu /* an equivocator's vote for nothing */
+#define SIDE_FAULTY 2
+#define NO_VIEW UINT32_MAX
+
+/* 24 bytes: fits an event payload. */
+typedef struct cmsg {
+    uint32_t kind_from;  /* kind | sender << 8 */
+    uint32_t view;
+    uint32_t seq;        /* PBFT seq, HotStuff height, request id */
+    uint32_t digest;     /* batch id (PBFT), block id (HotStuff) */
+    uint32_t aux, aux2;
+} cmsg;
+
+_Static_assert(sizeof(cmsg) <= sizeof(((sim_event *)0)->data), "cmsg fits a payload");
+
+static inline uint32_t msg_kind(const cmsg *m) { return m->kind_from & 0xFF; }
+static inline uint32_t msg_from(const cmsg *m) { return m->kind_from >> 8; }
+
+typedef struct ccast {
+    cmsg msg;
+    uint32_t digest1;    /* digest for side-1 recipients */
+    uint32_t refs;       /* deferred processings still reading aux */
+    uint32_t next_free;
+    uint8_t verifies, chain_done;
+    network_mcast mc;    /* the copies, in arrival order */
+    uint32_t *aux;       /* 2 * ring words */
+} ccast;
+
+typedef struct pbft_slot {
+    uint32_t seq, view;
+    uint32_t pp;             /* digest pre-prepared in view, 0 none */
+    uint32_t d[2];
+    uint16_t np[2], nc[2];
+    uint32_t p_digest, p_view; /* prepared certificate */
+    uint8_t prepared, committed;
+    int64_t t0;              /* primary: pre-prepare time */
+} pbft_slot;
+
+typedef struct nv_entry {
+    uint32_t seq, digest, view;
+} nv_entry;
+
+typedef struct creq {
+    int64_t arrive_ns;
+    uint32_t assigned;       /* view + 1 of the last proposal holding it */
+    uint8_t done, committed;
+    uint16_t origin_kind;    /* the reply's event kind */
+    int32_t origin_model;    /* -1: the built-in client; else who to tell */
+    uint32_t origin_entity;
+    uint64_t origin_id;
+} creq;
+
+typedef struct cbatch {
+    uint32_t first, count, twin;
+    uint16_t replies;
+    uint8_t done;
+} cbatch;
+
+typedef struct hsblock {
+    uint32_t parent, height, view, batch;
+    uint16_t votes;
+    uint8_t qc, side;
+    int64_t proposed_ns;
+} hsblock;
+
+typedef struct cnode {
+    uint32_t view, vc_target, installed, nv_applied;
+    uint32_t prefix, next_seq;
+    uint32_t vc_fails, join_view, join_count;
+    uint32_t nv_view, nv_count, nv_min, nv_max, nv_best;
+    uint32_t timer_gen, timer_req;
+    uint8_t in_vc, timer_armed, batch_armed, beh, side, down, counted;
+    uint8_t group;           /* fault group + 1, 0 = none */
+    double drop;
+    const dist_t *hold;
+    dist_t hold_own;
+    int64_t cpu_free_ns;
+    double busy_ns;
+    uint32_t *q;             /* FIFO of request ids */
+    uint32_t qhead, qlen, qcap;
+    /* HotStuff */
+    uint32_t hs_qc, hs_locked, hs_vview, hs_vheight, hs_committed;
+    uint32_t hs_side_qc[2], hs_waiting[2], hs_flush[2];
+} cnode;
+
+typedef struct cstate {
+    const consensus_params *p;
+    int self;
+    uint32_t n, f, q, window, client;
+    uint32_t ring;           /* slots per replica: 2 * window (see below) */
+    network_t net;
+    gsl_rng *r_client, *r_cpu, *r_fault, *r_avail;
+    int sign_zero, verify_zero;
+    double cpu_scale;        /* 1e-9 / n: ns of one replica to mean busy s */
+    cnode *nodes;
+    pbft_slot *slots;        /* [n][ring] */
+    nv_entry *nvtab;         /* [n][ring] */
+    ccast *casts;
+    uint32_t ncasts, casts_cap, cast_free;
+    creq *reqs;
+    uint32_t nreqs, reqs_cap;
+    uint32_t *reqlog;
+    uint32_t nlog, log_cap;
+    cbatch *batches;
+    uint32_t nbatches, batches_cap;
+    hsblock *blocks;
+    uint32_t nblocks, blocks_cap;
+    uint64_t *decided;       /* [seq]: digest | violated << 32 */
+    uint32_t decided_cap, decided_prefix;
+    uint32_t *scratch;
+    uint32_t scratch_cap;
+    uint32_t max_view;       /* highest view installed by a primary */
+    int64_t vc_first_ns;     /* first view-change start since last install */
+    uint32_t live_honest;
+    int available;
+    uint64_t msgs_total, bytes_total, decisions_total;
+    int64_t first_violation_ns;
+    int64_t maint_window_ns;
+    int m_latency, m_quorum_wait, m_throughput, m_decisions, m_messages,
+        m_client_messages, m_bytes, m_msgs_per_dec, m_bytes_per_dec, m_cpu,
+        m_cpu_max, m_view_changes, m_vc_time, m_uncommitted, m_violations,
+        m_first_violation, m_lost, m_available, m_live, m_outages;
+} cstate;
+
+/* ------------------------------------------------------------------ */
+/* small helpers (inline: they sit on the per-message paths)           */
+
+static inline uint32_t primary_of(const cstate *s, uint32_t view)
+{
+    return view % s->n;
+}
+
+static inline int node_alive(const cnode *x)
+{
+    return !x->down && x->beh != CONSENSUS_CRASH;
+}
+
+static inline int node_sends(const cnode *x)
+{
+    return node_alive(x) && x->beh != CONSENSUS_SILENT;
+}
+
+/* Runs the protocol faithfully (honest, or faulty only in how it sends). */
+static inline int node_follows(const cnode *x)
+{
+    return node_alive(x) && (x->beh == CONSENSUS_HONEST || x->beh == CONSENSUS_DELAY ||
+                             x->beh == CONSENSUS_DROP);
+}
+
+static inline int cs_grow(void **buf, uint32_t *cap, uint32_t need, size_t elem)
+{
+    if (need <= *cap)
+        return 0;
+    uint32_t nc = *cap ? *cap : 64;
+    while (nc < need) {
+        if (nc > UINT32_MAX / 2)
+            return -1;
+        nc *= 2;
+    }
+    void *b = realloc(*buf, (size_t)nc * elem);
+    if (!b)
+        return -1;
+    *buf = b;
+    *cap = nc;
+    return 0;
+}
+
+/* CPU: the time the node's FIFO CPU finishes a job of cost_ns queued now. */
+static inline int64_t cpu_run(sim_t *sim, cstate *s, cnode *x, int64_t cost_ns)
+{
+    int64_t now = sim_now(sim);
+    int64_t start = x->cpu_free_ns > now ? x->cpu_free_ns : now;
+    x->cpu_free_ns = start + cost_ns;
+    x->busy_ns += (double)cost_ns;
+    sim_count(sim, s->m_cpu, (double)cost_ns * s->cpu_scale);
+    return x->cpu_free_ns;
+}
+
+static inline int64_t sign_done(sim_t *sim, cstate *s, cnode *x)
+{
+    if (s->sign_zero)
+        return sim_now(sim);
+    return cpu_run(sim, s, x, dist_sample_ns(&s->p->sign_ns, s->r_cpu));
+}
+
+static inline uint32_t sig_bytes(const cstate *s)
+{
+    return (uint32_t)(s->p->header_bytes + s->p->signature_bytes);
+}
+
+static inline uint32_t cert_bytes(const cstate *s)
+{
+    return (uint32_t)(s->p->aggregate_votes ? s->p->signature_bytes
+                                            : s->q * s->p->signature_bytes);
+}
+
+static inline uint8_t cert_verifies(const cstate *s)
+{
+    uint32_t k = s->p->aggregate_votes ? 2 : 1 + s->q;
+    return (uint8_t)(k > 255 ? 255 : k);
+}
+
+
+static inline cmsg make_msg(uint32_t kind, uint32_t from, uint32_t view, uint32_t seq,
+                            uint32_t digest)
+{
+    cmsg m = { kind | from << 8, view, seq, digest, 0, 0 };
+    return m;
+}
+
+static inline creq *req_get(cstate *s, uint32_t id)
+{
+    return &s->reqs[id];
+}
+
+static inline uint32_t fifo_front(const cnode *x)
+{
+    return x->q[x->qhead];
+}
+
+static inline void fifo_pop(cnode *x)
+{
+    x->qhead = (x->qhead + 1) % x->qcap;
+    x->qlen--;
+}
+
+/* config.c */
+int cs_configure(cfg_ctx *c, cfg_node *sec, void *params);
+
+/* cast.c */
+void cs_cast_release(cstate *s, uint32_t id);
+void cs_cast_send(sim_t *sim, cstate *s, uint32_t from, const cmsg *m, uint32_t digest1,
+                  int filter, int cls, uint32_t bytes, uint8_t verifies, int64_t send_ns,
+                  const uint32_t *aux);
+void cs_unicast_send(sim_t *sim, cstate *s, uint32_t from, uint32_t to, const cmsg *m, int cls,
+                     uint32_t bytes, int64_t send_ns);
+
+/* client.c */
+void cs_fifo_push(sim_t *sim, cnode *x, uint32_t id);
+void cs_fifo_prune(cstate *s, cnode *x);
+uint32_t cs_batch_build(sim_t *sim, cstate *s, cnode *x, uint32_t view);
+uint32_t cs_batch_twin(sim_t *sim, cstate *s, uint32_t b);
+void cs_batch_mark_assigned(cstate *s, uint32_t b, uint32_t view);
+uint32_t cs_batch_count(const cstate *s, uint32_t b);
+void cs_client_next_arrival(sim_t *sim, cstate *s);
+void cs_client_submit(sim_t *sim, cstate *s, const consensus_client_request_msg *origin);
+void cs_client_arrival(sim_t *sim, cstate *s);
+void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m);
+void cs_reply_to_client(sim_t *sim, cstate *s, uint32_t r, uint32_t view, uint32_t seq,
+                        uint32_t batch);
+
+/* checker.c */
+void cs_checker_commit(sim_t *sim, cstate *s, uint32_t seq, uint32_t d, uint32_t payload);
+
+/* views.c */
+void cs_timer_set(sim_t *sim, cstate *s, uint32_t r, int64_t delay);
+void cs_timer_clear(cnode *x);
+void cs_request_timer_arm(sim_t *sim, cstate *s, uint32_t r);
+void cs_enter_view(sim_t *sim, cstate *s, uint32_t r, uint32_t view);
+void cs_view_installed(sim_t *sim, cstate *s, uint32_t view);
+void cs_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t target);
+void cs_on_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen);
+
+/* pbft.c */
+void cs_pbft_state_transfer(cstate *s, uint32_t r, uint32_t upto);
+void cs_pbft_try_propose(sim_t *sim, cstate *s, uint32_t r);
+void cs_pbft_on_preprepare(sim_t *sim, cstate *s, uint32_t r, const cmsg *m);
+void cs_pbft_on_vote(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, int commit);
+void cs_pbft_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t target);
+void cs_pbft_on_view_change(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
+                            const uint32_t *aux);
+void cs_pbft_on_new_view(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, const uint32_t *o);
+
+/* hotstuff.c */
+void cs_hs_try_propose(sim_t *sim, cstate *s, uint32_t r);
+void cs_hs_on_proposal(sim_t *sim, cstate *s, uint32_t r, const cmsg *m);
+void cs_hs_on_vote(sim_t *sim, cstate *s, uint32_t r, const cmsg *m);
+void cs_hs_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t target);
+void cs_hs_on_new_view(sim_t *sim, cstate *s, uint32_t r, const cmsg *m);
+
+/* faults.c */
+void cs_set_behaviour(sim_t *sim, cstate *s, uint32_t r, int beh);
+void cs_on_fault_start(sim_t *sim, cstate *s, uint32_t group);
+void cs_node_down(sim_t *sim, cstate *s, uint32_t r, int delta);
+void cs_on_maintenance(sim_t *sim, cstate *s);
+
+
+#endif
