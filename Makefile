@@ -18,7 +18,7 @@ CONFIGURE_FLAGS := -DMWRASP_MPI=$(MPI)
 # first build and typing `make` gives an MPI build.
 OPTIONAL_TOOLS := mpicc mpiexec valgrind help2man
 
-.PHONY: all build configure deps run test test-asan bench bench-check bench-rebaseline clean
+.PHONY: all build configure deps run test test-asan bench bench-check bench-rebaseline docs clean
 
 all: build
 
@@ -101,6 +101,11 @@ bench-check: deps
 bench-rebaseline: deps
 	@$(MAKE) --no-print-directory build
 	bench/regress --build $(BUILD) --rebaseline $(REGRESS_FLAGS)
+
+# docs/scenarios.md's model reference, written from the models' tables
+# (the test docs.scenarios_fresh fails when the committed file is stale).
+docs: build
+	$(BUILD)/mwrasp-modeldoc --write docs/scenarios.md
 
 clean:
 	rm -rf build mwrasp-sim bench/phold bench/mm1 analysis/mwrasp-report

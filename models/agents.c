@@ -14,7 +14,9 @@
  *    so the engine's count / measured second comes out per day.
  */
 #include "agents.h"
+#include "grow.h"
 #include "cfg.h"
+#include "modeltab.h"
 #include "signals.h"
 
 #include <math.h>
@@ -62,23 +64,12 @@ static const char *const agents_detector_names[] = { "threshold", "ewma", "cusum
 static const char *const agents_action_names[] = { "respond", "count", NULL };
 static const char *const agents_rule_names[] = { "fraction", "score", NULL };
 
-static int agents_configure(cfg_ctx *c, cfg_node *sec, void *params)
+/* drift: sigma or stationary_sd (ou only), never both; each gives the
+ * other through sigma = sd sqrt(2 theta). */
+static int agents_drift_sd(cfg_ctx *c, cfg_node *drift, void *params)
 {
     agents_params *p = params;
     int bad = 0;
-    bad |= cfg_require(c, sec, "count");
-    bad |= cfg_int(c, sec, "count", 1, 1, INT64_C(4000000000), &p->count);
-    cfg_publish(c, "agents.count", p->count);   /* attacks compromise these agents */
-    bad |= cfg_int(c, sec, "dimensions", 1, 1, AGENTS_MAX_DIMENSIONS, &p->dimensions);
-    bad |= cfg_rate(c, sec, "auth_rate", 1.0, 0.0, 1e9, &p->auth_rate_per_s);
-    bad |= cfg_duration(c, sec, "auth_traffic_for", 0, 0, INT64_MAX / 2,
-                        &p->auth_traffic_for_ns);
-    bad |= cfg_rate(c, sec, "coordination_rate", 0.0, 0.0, 1e9, &p->coordination_rate_per_s);
-
-    cfg_node *drift = cfg_section(c, sec, "drift");
-    cfg_set_prefix(c, "agents.drift.");
-    bad |= cfg_enum(c, drift, "model", agents_drift_names, AGENTS_DRIFT_OU, &p->drift_model);
-    bad |= cfg_rate(c, drift, "theta", 1.0 / 3600.0, 1e-12, 1e12, &p->theta_per_s);
     int has_sigma = cfg_get(drift, "sigma") != NULL;
     int has_sd = cfg_get(drift, "stationary_sd") != NULL;
     if (has_sigma && has_sd) {
@@ -92,47 +83,156 @@ static int agents_configure(cfg_ctx *c, cfg_node *sec, void *params)
         bad = -1;
     }
     if (has_sigma || p->drift_model != AGENTS_DRIFT_OU) {
-        bad |= cfg_double(c, drift, "sigma", 0.05 * sqrt(2.0 / 3600.0), 0.0, 1e6,
-                          &p->sigma_per_sqrt_s);
+        bad |= modeltab_get(c, drift, &agents_model, "drift.sigma", p);
         p->stationary_sd = p->sigma_per_sqrt_s / sqrt(2.0 * p->theta_per_s);
     } else {
-        bad |= cfg_double(c, drift, "stationary_sd", 0.05, 0.0, 1e6, &p->stationary_sd);
+        bad |= modeltab_get(c, drift, &agents_model, "drift.stationary_sd", p);
         p->sigma_per_sqrt_s = p->stationary_sd * sqrt(2.0 * p->theta_per_s);
     }
-    bad |= cfg_enum(c, drift, "start", agents_start_names, 0, &p->start_at_profile);
-
-    cfg_set_prefix(c, "agents.");
-    cfg_node *comp = cfg_section(c, sec, "compromise");
-    cfg_set_prefix(c, "agents.compromise.");
-    bad |= cfg_rate(c, comp, "rate", 0.0, 0.0, 1e9, &p->compromise_rate_per_s);
-    bad |= cfg_double(c, comp, "shift", 0.5, 0.0, 1e6, &p->compromise_shift);
-
-    cfg_set_prefix(c, "agents.");
-    cfg_node *det = cfg_section(c, sec, "detect");
-    cfg_set_prefix(c, "agents.detect.");
-    bad |= cfg_rate(c, det, "check_rate", 1.0 / 86400.0, 0.0, 1e9, &p->check_rate_per_s);
-    bad |= cfg_enum(c, det, "norm", agents_norm_names, AGENTS_NORM_RMS, &p->norm);
-    bad |= cfg_enum(c, det, "method", agents_detector_names, AGENTS_DETECT_THRESHOLD,
-                    &p->detector);
-    bad |= cfg_double(c, det, "threshold", 0.15, 0.0, 1e9, &p->threshold);
-    bad |= cfg_fraction(c, det, "ewma_lambda", 0.2, 1e-9, 1.0, &p->ewma_lambda);
-    bad |= cfg_double(c, det, "cusum_k", 0.1, 0.0, 1e9, &p->cusum_k);
-    bad |= cfg_enum(c, det, "action", agents_action_names, 0, &p->count_only);
-    dist_t recal = dist_constant(300e9);
-    bad |= cfg_dist(c, det, "recalibration", &recal, 1, &p->recalibration);
-
-    cfg_set_prefix(c, "agents.");
-    cfg_node *rev = cfg_section(c, sec, "review");
-    cfg_set_prefix(c, "agents.review.");
-    bad |= cfg_enum(c, rev, "rule", agents_rule_names, AGENTS_REVIEW_FRACTION, &p->review_rule);
-    bad |= cfg_fraction(c, rev, "fraction", 0.13, 0.0, 1.0, &p->review_fraction);
-    bad |= cfg_double(c, rev, "score_above", 0.3, 0.0, 1e9, &p->review_score_above);
-    bad |= cfg_int(c, rev, "reviewers", 2, 1, 1000000, &p->reviewers);
-    dist_t review = dist_constant(7200e9);
-    bad |= cfg_dist(c, rev, "time", &review, 1, &p->review_time);
-    cfg_set_prefix(c, "agents.");
-    return bad ? -1 : 0;
+    return bad;
 }
+
+static const sim_param agents_params_table[] = {
+    { .key = "count", .type = SIM_PARAM_INT, .offset = offsetof(agents_params, count),
+      .required = 1, .idef = 1, .imin = 1, .imax = INT64_C(4000000000), .unit = "agents",
+      .help = "agents in the population (runbook: 10,547)" },
+    SIM_P_INT("dimensions", agents_params, dimensions, 1, 1, AGENTS_MAX_DIMENSIONS, "",
+              "behaviour dimensions per agent"),
+    SIM_P_RATE("auth_rate", agents_params, auth_rate_per_s, 1.0, 0.0, 1e9,
+               "auth requests per agent (to the auth model)"),
+    SIM_P_DURATION("auth_traffic_for", agents_params, auth_traffic_for_ns, 0, 0, INT64_MAX / 2,
+                   "auth traffic only during this first stretch, 0 = the whole run"),
+    SIM_P_RATE("coordination_rate", agents_params, coordination_rate_per_s, 0.0, 0.0, 1e9,
+               "consensus requests per agent (to the consensus model)"),
+    SIM_P_ENUM("drift.model", agents_params, drift_model, agents_drift_names, AGENTS_DRIFT_OU,
+               "ou: Ornstein-Uhlenbeck around the profile; brownian: no pull back"),
+    SIM_P_RATE("drift.theta", agents_params, theta_per_s, 1.0 / 3600.0, 1e-12, 1e12,
+               "OU mean-reversion rate"),
+    /* 0.05 * sqrt(2 / 3600): a stationary sd of 0.05 at theta 1/h */
+    { .key = "drift.sigma", .type = SIM_PARAM_DOUBLE,
+      .offset = offsetof(agents_params, sigma_per_sqrt_s), .def = 0.0011785113019775794,
+      .min = 0.0, .max = 1e6, .unit = "1/sqrt(s)", .hook = agents_drift_sd,
+      .help = "diffusion per sqrt(second); the default follows stationary_sd (ou)" },
+    { .key = "drift.stationary_sd", .type = SIM_PARAM_DOUBLE,
+      .offset = offsetof(agents_params, stationary_sd), .def = 0.05, .min = 0.0, .max = 1e6,
+      .unit = "", .custom = 1,
+      .help = "ou only, instead of sigma: the stationary standard deviation" },
+    SIM_P_ENUM("drift.start", agents_params, start_at_profile, agents_start_names, 0,
+               "stationary: start in the stationary law; profile: at the profile"),
+    SIM_P_RATE("compromise.rate", agents_params, compromise_rate_per_s, 0.0, 0.0, 1e9,
+               "compromises per agent"),
+    SIM_P_DOUBLE("compromise.shift", agents_params, compromise_shift, 0.5, 0.0, 1e6, "",
+                 "behaviour shift of a compromised agent"),
+    SIM_P_RATE("detect.check_rate", agents_params, check_rate_per_s, 1.0 / 86400.0, 0.0, 1e9,
+               "drift checks per agent"),
+    SIM_P_ENUM("detect.norm", agents_params, norm, agents_norm_names, AGENTS_NORM_RMS,
+               "score over dimensions: rms or max"),
+    SIM_P_ENUM("detect.method", agents_params, detector, agents_detector_names,
+               AGENTS_DETECT_THRESHOLD, "threshold, ewma or cusum on the score"),
+    SIM_P_DOUBLE("detect.threshold", agents_params, threshold, 0.15, 0.0, 1e9, "",
+                 "alarm threshold (runbook: 0.15)"),
+    SIM_P_FRACTION("detect.ewma_lambda", agents_params, ewma_lambda, 0.2, 1e-9, 1.0,
+                   "EWMA smoothing"),
+    SIM_P_DOUBLE("detect.cusum_k", agents_params, cusum_k, 0.1, 0.0, 1e9, "", "CUSUM slack"),
+    SIM_P_ENUM("detect.action", agents_params, count_only, agents_action_names, 0,
+               "respond: flag and recalibrate or review; count: only count alarms"),
+    SIM_P_TIME_DIST("detect.recalibration", agents_params, recalibration, DIST_CONSTANT, 300e9,
+                    0, "time to recalibrate a flagged agent automatically"),
+    SIM_P_ENUM("review.rule", agents_params, review_rule, agents_rule_names,
+               AGENTS_REVIEW_FRACTION, "fraction: a share of flags; score: flags above score_above"),
+    SIM_P_FRACTION("review.fraction", agents_params, review_fraction, 0.13, 0.0, 1.0,
+                   "share of flags sent to manual review (runbook: 3 of 23)"),
+    SIM_P_DOUBLE("review.score_above", agents_params, review_score_above, 0.3, 0.0, 1e9, "",
+                 "rule score: flags above this go to review"),
+    SIM_P_INT("review.reviewers", agents_params, reviewers, 2, 1, 1000000, "people",
+              "manual reviewers"),
+    SIM_P_TIME_DIST("review.time", agents_params, review_time, DIST_CONSTANT, 7200e9, 0,
+                    "time of one manual review"),
+};
+
+/* attacks (configured later) compromise these agents. */
+static int agents_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    (void)sec;
+    const agents_params *p = params;
+    cfg_publish(c, "agents.count", p->count);
+    return 0;
+}
+
+/* With rule: fraction the share is the scenario's routing fraction. */
+static void agents_declare_route(sim_t *sim, void *state, const void *params)
+{
+    agents_state *s = state;
+    const agents_params *p = params;
+    s->m_route_manual = sim_metric(sim, "manual_review_share", "1", 1.0, STATS_TALLY,
+                                   "per flag: sent to manual review (runbook: 3 of 23)");
+    sim_metric_domain(sim, s->m_route_manual, STATS_PROPORTION,
+                      p->review_rule == AGENTS_REVIEW_FRACTION ? "agents.review.fraction" : NULL);
+}
+
+/* Their descriptions say when the peer they need is absent. */
+static void agents_declare_peers(sim_t *sim, void *state, const void *params)
+{
+    (void)params;
+    agents_state *s = state;
+    s->m_coord = sim_metric(sim, "coordination_latency", "ms", 1e-6, STATS_TALLY,
+                            sim_model_id(sim, "consensus") >= 0
+                                ? "coordination request to commit (runbook: 63-78 ms)"
+                                : "none: needs the consensus model (runbook: 63-78 ms)");
+    s->m_auth_requests = sim_metric(sim, "auth_requests", "requests", 1.0, STATS_COUNT,
+                                    sim_model_id(sim, "auth") >= 0 ? "auth requests sent"
+                                                                  : "none: needs the auth model");
+}
+
+#define AGENTS_METRIC(field, name, unit, scale, kind, domain, what) \
+    SIM_METRIC(agents_state, field, name, unit, scale, kind, domain, NULL, what)
+
+static const sim_metric_spec agents_metrics[] = {
+    AGENTS_METRIC(m_score, "score", "1", 1.0, STATS_TALLY, STATS_NONNEG,
+                  "drift score per check (runbook: mean 0.034)"),
+    AGENTS_METRIC(m_checks, "checks", "checks", 1.0, STATS_COUNT, STATS_NONNEG,
+                  "drift checks made"),
+    AGENTS_METRIC(m_flagged, "flagged", "agents", 1.0, STATS_COUNT, STATS_NONNEG,
+                  "alarms raised (agents flagged)"),
+    AGENTS_METRIC(m_isolated, "isolated", "agents", 1.0, STATS_COUNT, STATS_NONNEG,
+                  "agents isolated by the incident response (response model)"),
+    AGENTS_METRIC(m_flagged_per_day, "flagged_per_day", "1/d", 1.0, STATS_RATE, STATS_NONNEG,
+                  "agents flagged per day (runbook: 23 of 10,547)"),
+    AGENTS_METRIC(m_flagged_percent, "flagged_percent_per_day", "%/d", 1.0, STATS_RATE,
+                  STATS_NONNEG, "flagged per day as % of agents (runbook: 0.218 %)"),
+    AGENTS_METRIC(m_auto, "auto_recalibrated_per_day", "1/d", 1.0, STATS_RATE, STATS_NONNEG,
+                  "flags recalibrated automatically per day (runbook: 20)"),
+    AGENTS_METRIC(m_manual, "manual_review_per_day", "1/d", 1.0, STATS_RATE, STATS_NONNEG,
+                  "flags sent to manual review per day (runbook: 3)"),
+    { "manual_review_share", "1", 1.0, STATS_TALLY, STATS_PROPORTION, "agents.review.fraction",
+      "per flag: sent to manual review (runbook: 3 of 23)", 0, NULL, NULL,
+      agents_declare_route },
+    AGENTS_METRIC(m_false_positive, "false_positives_per_day", "1/d", 1.0, STATS_RATE,
+                  STATS_NONNEG, "flags of agents that were not compromised, per day"),
+    AGENTS_METRIC(m_compromises, "compromises_per_day", "1/d", 1.0, STATS_RATE, STATS_NONNEG,
+                  "agents compromised per day"),
+    AGENTS_METRIC(m_caught, "compromises_removed", "agents", 1.0, STATS_COUNT, STATS_NONNEG,
+                  "compromises found and removed by manual review"),
+    AGENTS_METRIC(m_missed, "missed_compromises", "agents", 1.0, STATS_COUNT, STATS_NONNEG,
+                  "compromises absorbed into a profile by auto recalibration"),
+    AGENTS_METRIC(m_undetected, "undetected_at_end", "agents", 1.0, STATS_VALUE, STATS_NONNEG,
+                  "agents compromised and never flagged at the end"),
+    AGENTS_METRIC(m_ttd, "time_to_detection", "h", 1.0 / 3.6e12, STATS_TALLY, STATS_TTE,
+                  "time from compromise to first flag"),
+    AGENTS_METRIC(m_delay_checks, "detection_delay_checks", "checks", 1.0, STATS_TALLY,
+                  STATS_TTE, "checks from compromise to first flag (incl. the flag)"),
+    AGENTS_METRIC(m_backlog, "review_backlog", "agents", 1.0, STATS_LEVEL, STATS_NONNEG,
+                  "time-average agents waiting for a reviewer"),
+    AGENTS_METRIC(m_review_time, "review_turnaround", "h", 1.0 / 3.6e12, STATS_TALLY, STATS_TTE,
+                  "time from flag to review complete"),
+    { "{coordination_latency,auth_requests}", "ms, requests", 1e-6, STATS_TALLY, STATS_NONNEG,
+      NULL, "coordination request to commit (runbook: 63-78 ms); auth requests sent", 0, NULL,
+      NULL, agents_declare_peers },
+    AGENTS_METRIC(m_bytes_per_agent, "bytes_per_agent", "B", 1.0, STATS_VALUE, STATS_NONNEG,
+                  "model state per agent (issue target <= 128 B)"),
+    AGENTS_METRIC(m_state_mb, "state_mb", "MB", 1e-6, STATS_VALUE, STATS_NONNEG,
+                  "agents model state, bytes (population + review line)"),
+};
 
 /* --- behaviour ---------------------------------------------------------- */
 
@@ -216,16 +316,10 @@ static void agents_review_start(sim_t *sim, agents_state *s)
 static int agents_review_enqueue(agents_state *s, uint32_t agent, int64_t now)
 {
     if (s->len == s->cap) {
-        size_t cap = s->cap ? s->cap * 2 : 64;
-        agents_review_item *l = malloc(cap * sizeof *l);
+        agents_review_item *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 64);
         if (!l)
             return -1;
-        for (size_t i = 0; i < s->len; i++)
-            l[i] = s->line[(s->head + i) % s->cap];
-        free(s->line);
         s->line = l;
-        s->head = 0;
-        s->cap = cap;
     }
     s->line[(s->head + s->len) % s->cap] = (agents_review_item){ agent, now };
     s->len++;
@@ -381,59 +475,6 @@ static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
                 s->agents[i].behaviour[k] = (float)(p->stationary_sd *
                                                     gsl_ran_gaussian_ziggurat(s->behaviour_rng, 1.0));
     }
-
-    s->m_score = sim_metric(sim, "score", "1", 1.0, STATS_TALLY,
-                            "drift score per check (runbook: mean 0.034)");
-    s->m_checks = sim_metric(sim, "checks", "checks", 1.0, STATS_COUNT, "drift checks made");
-    s->m_flagged = sim_metric(sim, "flagged", "agents", 1.0, STATS_COUNT,
-                              "alarms raised (agents flagged)");
-    s->m_isolated = sim_metric(sim, "isolated", "agents", 1.0, STATS_COUNT,
-                               "agents isolated by the incident response (response model)");
-    s->m_flagged_per_day = sim_metric(sim, "flagged_per_day", "1/d", 1.0, STATS_RATE,
-                                      "agents flagged per day (runbook: 23 of 10,547)");
-    s->m_flagged_percent = sim_metric(sim, "flagged_percent_per_day", "%/d", 1.0, STATS_RATE,
-                                      "flagged per day as % of agents (runbook: 0.218 %)");
-    s->m_auto = sim_metric(sim, "auto_recalibrated_per_day", "1/d", 1.0, STATS_RATE,
-                           "flags recalibrated automatically per day (runbook: 20)");
-    s->m_manual = sim_metric(sim, "manual_review_per_day", "1/d", 1.0, STATS_RATE,
-                             "flags sent to manual review per day (runbook: 3)");
-    s->m_route_manual = sim_metric(sim, "manual_review_share", "1", 1.0, STATS_TALLY,
-                                   "per flag: sent to manual review (runbook: 3 of 23)");
-    /* With rule: fraction the share is the scenario's routing fraction. */
-    sim_metric_domain(sim, s->m_route_manual, STATS_PROPORTION,
-                      p->review_rule == AGENTS_REVIEW_FRACTION ? "agents.review.fraction" : NULL);
-    s->m_false_positive = sim_metric(sim, "false_positives_per_day", "1/d", 1.0, STATS_RATE,
-                                     "flags of agents that were not compromised, per day");
-    s->m_compromises = sim_metric(sim, "compromises_per_day", "1/d", 1.0, STATS_RATE,
-                                  "agents compromised per day");
-    s->m_caught = sim_metric(sim, "compromises_removed", "agents", 1.0, STATS_COUNT,
-                             "compromises found and removed by manual review");
-    s->m_missed = sim_metric(sim, "missed_compromises", "agents", 1.0, STATS_COUNT,
-                             "compromises absorbed into a profile by auto recalibration");
-    s->m_undetected = sim_metric(sim, "undetected_at_end", "agents", 1.0, STATS_VALUE,
-                                 "agents compromised and never flagged at the end");
-    s->m_ttd = sim_metric(sim, "time_to_detection", "h", 1.0 / 3.6e12, STATS_TALLY,
-                          "time from compromise to first flag");
-    s->m_delay_checks = sim_metric(sim, "detection_delay_checks", "checks", 1.0, STATS_TALLY,
-                                   "checks from compromise to first flag (incl. the flag)");
-    sim_metric_domain(sim, s->m_ttd, STATS_TTE, NULL);
-    sim_metric_domain(sim, s->m_delay_checks, STATS_TTE, NULL);
-    s->m_backlog = sim_metric(sim, "review_backlog", "agents", 1.0, STATS_LEVEL,
-                              "time-average agents waiting for a reviewer");
-    s->m_review_time = sim_metric(sim, "review_turnaround", "h", 1.0 / 3.6e12, STATS_TALLY,
-                                  "time from flag to review complete");
-    sim_metric_domain(sim, s->m_review_time, STATS_TTE, NULL);
-    s->m_coord = sim_metric(sim, "coordination_latency", "ms", 1e-6, STATS_TALLY,
-                            s->consensus >= 0
-                                ? "coordination request to commit (runbook: 63-78 ms)"
-                                : "none: needs the consensus model (runbook: 63-78 ms)");
-    s->m_auth_requests = sim_metric(sim, "auth_requests", "requests", 1.0, STATS_COUNT,
-                                    s->auth >= 0 ? "auth requests sent"
-                                                 : "none: needs the auth model");
-    s->m_bytes_per_agent = sim_metric(sim, "bytes_per_agent", "B", 1.0, STATS_VALUE,
-                                      "model state per agent (issue target <= 128 B)");
-    s->m_state_mb = sim_metric(sim, "state_mb", "MB", 1e-6, STATS_VALUE,
-                               "agents model state, bytes (population + review line)");
 
     s->auth_gap_ns = 1e9 / (p->auth_rate_per_s * (double)s->count);
     s->check_gap_ns = 1e9 / (p->check_rate_per_s * (double)s->count);
@@ -608,6 +649,10 @@ const sim_model agents_model = {
     .summary = "agent population: OU/Brownian drift, auth traffic, drift detection, review",
     .params_size = sizeof(agents_params),
     .state_size = sizeof(agents_state),
+    .params = agents_params_table,
+    .nparams = SIM_COUNT(agents_params_table),
+    .metrics = agents_metrics,
+    .nmetrics = SIM_COUNT(agents_metrics),
     .configure = agents_configure,
     .init = agents_init,
     .event = agents_event,

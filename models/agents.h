@@ -19,34 +19,12 @@
  * an automatic recalibration of a compromised agent absorbs the compromise
  * into its profile (counted as missed).
  *
- * Scenario section `agents` (rates are per agent):
- *   count               agents, 1 .. 4e9                      (required)
- *   dimensions          d, 1 .. AGENTS_MAX_DIMENSIONS          (default 1)
- *   auth_rate           auth requests (sent to model auth)     (default 1/s)
- *   auth_traffic_for    auth requests only in [0, this); 0 = whole run,
- *                       so a day of drift needs no day of µs traffic (default 0)
- *   coordination_rate   requests to model consensus; none are generated
- *                       when consensus is absent               (default 0/s)
- *   drift.model         ou | brownian                          (default ou)
- *   drift.theta         OU mean-reversion rate                 (default 1/h)
- *   drift.sigma         noise per sqrt(second), or instead
- *   drift.stationary_sd OU only: sigma / sqrt(2 theta)         (default 0.05)
- *   drift.start         stationary | profile (x = 0 at time 0) (default stationary)
- *   compromise.rate     Poisson compromises                    (default 0/s)
- *   compromise.shift    behaviour shift per coordinate         (default 0.5)
- *   detect.check_rate   drift checks                           (default 1/d)
- *   detect.norm         rms | max                              (default rms)
- *   detect.method       threshold | ewma | cusum               (default threshold)
- *   detect.threshold    alarm when the detector statistic exceeds it (0.15)
- *   detect.ewma_lambda  EWMA weight of the newest score        (default 0.2)
- *   detect.cusum_k      CUSUM reference value: S = max(0, S + score - k) (0.1)
- *   detect.action       respond | count (alarms only counted)  (default respond)
- *   detect.recalibration  time an automatic recalibration takes (default 5min)
- *   review.rule         fraction | score                       (default fraction)
- *   review.fraction     P(a flagged agent goes to review)      (default 0.13)
- *   review.score_above  rule score: review when score >= this  (default 0.3)
- *   review.reviewers    people serving the review queue        (default 2)
- *   review.time         review duration distribution           (default 2h)
+ * Scenario section `agents`: every key with its type, default, range and
+ * meaning is a row of the parameter table in models/agents.c, and every
+ * metric a row of its metric table (`mwrasp-sim --help-model agents`,
+ * docs/scenarios.md).
+ * Rates are per agent; auth_traffic_for limits auth traffic to [0, this),
+ * so a day of drift needs no day of microsecond traffic.
  *
  * Every flag is raised as a detection (SIGNAL_DETECTION, ai_agent_compromise,
  * which the response model hears when it is in the scenario) with confidence

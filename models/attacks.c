@@ -9,6 +9,7 @@
  * from detectors that do not know the attack id are attributed.
  */
 #include "attacks.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <math.h>
@@ -229,7 +230,8 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
     return bad;
 }
 
-static int attacks_configure(cfg_ctx *c, cfg_node *sec, void *params)
+/* The timeline: a list of attacks whose keys depend on their type. */
+static int attacks_timeline(cfg_ctx *c, cfg_node *sec, void *params)
 {
     attacks_params *p = params;
     int bad = 0;
@@ -257,69 +259,17 @@ static int attacks_configure(cfg_ctx *c, cfg_node *sec, void *params)
     return bad ? -1 : 0;
 }
 
-/* ---- running ------------------------------------------------------------ */
+static const sim_param attacks_params_table[] = {
+    SIM_P_LIST("timeline", attacks_timeline,
+               "the attacks: [{type, name, at | rate, from, until, max, incident, confidence, "
+               "detect, probe_rate, probe_for, and the keys of the type}]; see models/attacks.h"),
+};
 
-static void attacks_schedule_launch(sim_t *sim, attacks_state *s, int item, int64_t after)
-{
-    const attacks_item *a = &s->p->items[item];
-    int64_t at;
-    if (!a->poisson) {
-        at = a->at_ns;
-    } else {
-        if (a->max && s->launched[item] >= a->max)
-            return;
-        double gap = rng_exponential(s->launch_rng, 1e9 / a->rate_per_s);
-        if (gap >= (double)(a->until_ns - after))
-            return;
-        at = after + (int64_t)llround(gap);
-    }
-    if (at < sim_end_time(sim) && at < a->until_ns)
-        sim_schedule(sim, at, s->self, ATTACKS_EV_LAUNCH, (uint32_t)item);
-}
-
-static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
+/* Per timeline item: names from the scenario, Grover ones per Grover item. */
+static void attacks_declare_items(sim_t *sim, void *state, const void *params)
 {
     attacks_state *s = state;
     const attacks_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
-    s->canaries = sim_model_id(sim, "canaries");
-    s->fragments = sim_model_id(sim, "fragments");
-    s->agents = sim_model_id(sim, "agents");
-    s->consensus = sim_model_id(sim, "consensus");
-    s->auth = sim_model_id(sim, "auth");
-    s->launch_rng = sim_stream(sim, "launch");
-    s->grover_rng = sim_stream(sim, "grover");
-    s->detect_rng = sim_stream(sim, "detect");
-    s->target_rng = sim_stream(sim, "targets");
-    s->flood_rng = sim_stream(sim, "flood");
-    s->cap = 16;
-    s->inst = calloc(s->cap, sizeof *s->inst);
-    if (!s->inst)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "attacks: out of memory");
-    s->m_launched = sim_metric(sim, "launched", "1", 1.0, STATS_COUNT, "attacks launched");
-    s->m_detected = sim_metric(sim, "detected", "1", 1.0, STATS_TALLY,
-                               "per attack: detected by the end of the run");
-    s->m_ttd = sim_metric(sim, "time_to_detect", "s", 1e-9, STATS_TALLY,
-                          "attack start to the first detection reaching response");
-    s->m_ttc = sim_metric(sim, "time_to_contain", "s", 1e-9, STATS_TALLY,
-                          "attack start to containment done (response)");
-    s->m_won = sim_metric(sim, "grover_won", "1", 1.0, STATS_TALLY,
-                          "per Grover attack (all entries): P(attacker recovers a live key)");
-    s->m_ttw = sim_metric(sim, "grover_time_to_win", "s", 1e-9, STATS_TALLY,
-                          "Grover attack start to recovering a live key");
-    s->m_measure = sim_metric(sim, "grover_measurements", "1", 1.0, STATS_COUNT,
-                              "Grover searches measured");
-    s->m_dead = sim_metric(sim, "grover_dead_keys", "1", 1.0, STATS_COUNT,
-                           "Grover searches that ended on a key rotated meanwhile");
-    /* Detection and wins are 0/1 per attack; the times are times to events
-     * that may not happen (attacks still undetected, uncontained or not won
-     * at the end are censored there). */
-    sim_metric_domain(sim, s->m_detected, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_won, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_ttd, STATS_TTE, NULL);
-    sim_metric_domain(sim, s->m_ttc, STATS_TTE, NULL);
-    sim_metric_domain(sim, s->m_ttw, STATS_TTE, NULL);
     for (int i = 0; i < p->nitems; i++) {
         const attacks_item *a = &p->items[i];
         char name[64], what[160];
@@ -361,15 +311,85 @@ static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
         snprintf(keys, sizeof keys, "attacks.timeline.%d.expanded_bits, iteration_rate", i);
         sim_metric_domain(sim, s->m_years_exp[i], STATS_NONNEG, keys);
     }
-    s->m_hndl = sim_metric(sim, "hndl_won", "1", 1.0, STATS_TALLY,
-                           "per harvest-now-decrypt-later attack: data broken while still secret");
-    sim_metric_domain(sim, s->m_hndl, STATS_PROPORTION, NULL);
-    s->m_agents = sim_metric(sim, "agents_compromised", "1", 1.0, STATS_COUNT,
-                             "agent compromises sent to the agents model");
-    s->m_nodes = sim_metric(sim, "nodes_taken", "1", 1.0, STATS_COUNT,
-                            "replicas turned Byzantine in the consensus model");
-    s->m_flood = sim_metric(sim, "flood_requests", "1", 1.0, STATS_COUNT,
-                            "auth requests sent by auth floods");
+}
+
+#define ATTACKS_METRIC(field, name, unit, scale, kind, domain, what) \
+    SIM_METRIC(attacks_state, field, name, unit, scale, kind, domain, NULL, what)
+
+/* Detection and wins are 0/1 per attack; the times are times to events
+ * that may not happen (attacks still undetected, uncontained or not won
+ * at the end are censored there). */
+static const sim_metric_spec attacks_metrics[] = {
+    ATTACKS_METRIC(m_launched, "launched", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "attacks launched"),
+    ATTACKS_METRIC(m_detected, "detected", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
+                   "per attack: detected by the end of the run"),
+    ATTACKS_METRIC(m_ttd, "time_to_detect", "s", 1e-9, STATS_TALLY, STATS_TTE,
+                   "attack start to the first detection reaching response"),
+    ATTACKS_METRIC(m_ttc, "time_to_contain", "s", 1e-9, STATS_TALLY, STATS_TTE,
+                   "attack start to containment done (response)"),
+    ATTACKS_METRIC(m_won, "grover_won", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
+                   "per Grover attack (all entries): P(attacker recovers a live key)"),
+    ATTACKS_METRIC(m_ttw, "grover_time_to_win", "s", 1e-9, STATS_TALLY, STATS_TTE,
+                   "Grover attack start to recovering a live key"),
+    ATTACKS_METRIC(m_measure, "grover_measurements", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "Grover searches measured"),
+    ATTACKS_METRIC(m_dead, "grover_dead_keys", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "Grover searches that ended on a key rotated meanwhile"),
+    { "{detected,time_to_detect,time_to_contain,grover_*}.<item>", "", 1.0, STATS_TALLY,
+      STATS_PROPORTION, NULL,
+      "per timeline item (Grover items also: grover_won, grover_years_to_break[_expanded], "
+      "grover_log2_iterations)", 0, NULL, NULL, attacks_declare_items },
+    ATTACKS_METRIC(m_hndl, "hndl_won", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
+                   "per harvest-now-decrypt-later attack: data broken while still secret"),
+    ATTACKS_METRIC(m_agents, "agents_compromised", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "agent compromises sent to the agents model"),
+    ATTACKS_METRIC(m_nodes, "nodes_taken", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "replicas turned Byzantine in the consensus model"),
+    ATTACKS_METRIC(m_flood, "flood_requests", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "auth requests sent by auth floods"),
+};
+
+/* ---- running ------------------------------------------------------------ */
+
+static void attacks_schedule_launch(sim_t *sim, attacks_state *s, int item, int64_t after)
+{
+    const attacks_item *a = &s->p->items[item];
+    int64_t at;
+    if (!a->poisson) {
+        at = a->at_ns;
+    } else {
+        if (a->max && s->launched[item] >= a->max)
+            return;
+        double gap = rng_exponential(s->launch_rng, 1e9 / a->rate_per_s);
+        if (gap >= (double)(a->until_ns - after))
+            return;
+        at = after + (int64_t)llround(gap);
+    }
+    if (at < sim_end_time(sim) && at < a->until_ns)
+        sim_schedule(sim, at, s->self, ATTACKS_EV_LAUNCH, (uint32_t)item);
+}
+
+static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    attacks_state *s = state;
+    const attacks_params *p = params;
+    s->p = p;
+    s->self = sim_self(sim);
+    s->canaries = sim_model_id(sim, "canaries");
+    s->fragments = sim_model_id(sim, "fragments");
+    s->agents = sim_model_id(sim, "agents");
+    s->consensus = sim_model_id(sim, "consensus");
+    s->auth = sim_model_id(sim, "auth");
+    s->launch_rng = sim_stream(sim, "launch");
+    s->grover_rng = sim_stream(sim, "grover");
+    s->detect_rng = sim_stream(sim, "detect");
+    s->target_rng = sim_stream(sim, "targets");
+    s->flood_rng = sim_stream(sim, "flood");
+    s->cap = 16;
+    s->inst = calloc(s->cap, sizeof *s->inst);
+    if (!s->inst)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "attacks: out of memory");
     for (int i = 0; i < p->nitems; i++)
         attacks_schedule_launch(sim, s, i, p->items[i].from_ns);
     return 0;
@@ -430,14 +450,12 @@ static void grover_measure(sim_t *sim, attacks_state *s, uint32_t id)
 static void attacks_own(sim_t *sim, attacks_state *s, uint32_t entity, uint32_t attack, int type)
 {
     if (s->nowned == s->owned_cap) {
-        size_t cap = s->owned_cap ? 2 * s->owned_cap : 64;
-        attacks_owned *n = realloc(s->owned, cap * sizeof *n);
+        attacks_owned *n = grow_array(s->owned, &s->owned_cap, s->nowned + 1, sizeof *n, 64);
         if (!n) {
             sim_fail(sim, "attacks: out of memory");
             return;
         }
         s->owned = n;
-        s->owned_cap = cap;
     }
     s->owned[s->nowned++] = (attacks_owned){entity, attack, (uint8_t)type};
 }
@@ -483,13 +501,12 @@ static void attacks_launch(sim_t *sim, attacks_state *s, int item)
     if (a->poisson)
         attacks_schedule_launch(sim, s, item, now);
     if (s->ninst == s->cap) {
-        attacks_instance *n = realloc(s->inst, 2 * s->cap * sizeof *n);
+        attacks_instance *n = grow_array(s->inst, &s->cap, s->ninst + 1, sizeof *n, 16);
         if (!n) {
             sim_fail(sim, "attacks: out of memory");
             return;
         }
         s->inst = n;
-        s->cap *= 2;
     }
     uint32_t id = (uint32_t)s->ninst++;
     attacks_instance *x = &s->inst[id];
@@ -717,7 +734,11 @@ const sim_model attacks_model = {
     .summary = "attack timeline (Grover, HNDL, agent/node takeover, theft, recon, flood)",
     .params_size = sizeof(attacks_params),
     .state_size = sizeof(attacks_state),
-    .configure = attacks_configure,
+    .params = attacks_params_table,
+    .nparams = SIM_COUNT(attacks_params_table),
+    .metrics = attacks_metrics,
+    .nmetrics = SIM_COUNT(attacks_metrics),
+    .configure = NULL,
     .init = attacks_init,
     .event = attacks_event,
     .finish = attacks_finish,

@@ -30,13 +30,6 @@
 
 #define AUTH_NIL UINT32_MAX
 
-/* Latency histogram: exact below 128 ns, then 64 linear sub-buckets per
- * power of two (relative resolution 1/64), so the whole int64 range fits in
- * a few thousand counters and quantiles are good to about 1 %. */
-#define AUTH_HIST_SUB_BITS 6
-#define AUTH_HIST_SUB (1u << AUTH_HIST_SUB_BITS)
-#define AUTH_HIST_BUCKETS ((64u - AUTH_HIST_SUB_BITS) * AUTH_HIST_SUB + AUTH_HIST_SUB)
-
 typedef struct auth_state {
     const auth_params *p;
     int self;
@@ -54,7 +47,7 @@ typedef struct auth_state {
     size_t lru_count;           /* profiles cached */
     uint32_t lru_head, lru_tail;
     /* whole-run counters for the VALUE metrics */
-    uint64_t *hist;
+    int hist;                   /* latency histogram (sim_histogram) */
     uint64_t arrivals, dispatched, rejected, hits, misses;
     double busy_ns;
     double line_area;           /* integral of the line length, ns */
@@ -68,79 +61,70 @@ typedef struct auth_state {
 static const char *const auth_cache_names[] = { "lru", "hit_rate", NULL };
 static const char *const auth_start_names[] = { "cold", "warm", NULL };
 
+static const sim_param auth_params_table[] = {
+    SIM_P_INT("workers", auth_params, workers, 32, 1, 1000000, "workers",
+              "parallel authentication workers"),
+    SIM_P_INT("queue", auth_params, queue_capacity, 10000, 1, 100000000, "requests",
+              "places in the waiting line; an arrival to a full line is rejected"),
+    SIM_P_INT("batch.max", auth_params, batch_max, 1, 1, 1000000, "requests",
+              "requests a worker takes at once"),
+    SIM_P_DURATION("batch.timeout", auth_params, batch_timeout_ns, 0, 0, INT64_C(1) << 50,
+                   "longest wait for a full batch (0: a free worker takes what waits)"),
+    SIM_P_TIME_DIST("service.overhead", auth_params, overhead, DIST_CONSTANT, 0, 0,
+                    "fixed cost of one batch"),
+    SIM_P_TIME_DIST("service.per_item", auth_params, per_item, DIST_CONSTANT, 10e3, 0,
+                    "cost per request in a batch"),
+    SIM_P_ENUM("cache.model", auth_params, cache_model, auth_cache_names, AUTH_CACHE_LRU,
+               "lru: profiles cached by agent id; hit_rate: a fixed hit probability"),
+    SIM_P_SIZE("cache.size", auth_params, cache_bytes, INT64_C(4000000000), 0,
+               INT64_C(1) << 50, "memory for cached profiles"),
+    SIM_P_SIZE("cache.profile_size", auth_params, profile_bytes, 131072, 1, INT64_C(1) << 40,
+               "one agent's profile"),
+    SIM_P_ENUM("cache.start", auth_params, cache_warm, auth_start_names, 1,
+               "cold: empty at start; warm: filled with the first agents"),
+    SIM_P_FRACTION("cache.hit_rate", auth_params, hit_rate, 1.0, 0.0, 1.0,
+                   "P(hit) for model hit_rate"),
+    SIM_P_TIME_DIST("cache.miss_penalty", auth_params, miss_penalty, DIST_CONSTANT, 1e6, 0,
+                    "extra service time of a request whose profile is not cached"),
+};
+
+static const sim_metric_spec auth_metrics[] = {
+    SIM_METRIC(auth_state, m_latency, "latency", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, NULL,
+               "request latency: queue + batching + service (runbook claims 0.1 ms)"),
+    SIM_METRIC(auth_state, m_p50, "latency_p50", "ms", 1e-6, STATS_VALUE, STATS_NONNEG, NULL,
+               "median latency per replication (runbook claims 0.1 ms)"),
+    SIM_METRIC(auth_state, m_p99, "latency_p99", "ms", 1e-6, STATS_VALUE, STATS_NONNEG, NULL,
+               "99th-percentile latency per replication (runbook: 0.1 ms)"),
+    SIM_METRIC(auth_state, m_wait, "wait", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, NULL,
+               "time from arrival to the start of its batch"),
+    SIM_METRIC(auth_state, m_served, "served", "requests", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "requests dispatched to a worker"),
+    SIM_METRIC(auth_state, m_waited, "waited", "requests", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "requests that waited; waited/served is Erlang C when M/M/c"),
+    SIM_METRIC(auth_state, m_batch, "batch_size", "requests", 1.0, STATS_TALLY, STATS_NONNEG,
+               NULL, "requests per dispatched batch"),
+    SIM_METRIC(auth_state, m_throughput, "throughput", "req/s", 1.0, STATS_VALUE, STATS_NONNEG,
+               NULL, "requests served per second while traffic flowed"),
+    SIM_METRIC(auth_state, m_rejected, "rejected", "requests", 1.0, STATS_COUNT, STATS_NONNEG,
+               NULL, "requests turned away by a full queue"),
+    SIM_METRIC(auth_state, m_rejected_fraction, "rejected_fraction", "1", 1.0, STATS_VALUE,
+               STATS_PROPORTION, NULL, "rejected / arrived"),
+    SIM_METRIC(auth_state, m_util, "utilisation", "1", 1.0, STATS_VALUE, STATS_PROPORTION, NULL,
+               "busy fraction of workers while traffic flowed"),
+    SIM_METRIC(auth_state, m_hit_rate, "cache_hit_rate", "1", 1.0, STATS_VALUE,
+               STATS_PROPORTION, NULL, "profile cache hits / lookups"),
+    SIM_METRIC(auth_state, m_queue, "queue_length", "requests", 1.0, STATS_VALUE, STATS_NONNEG,
+               NULL, "time-average requests waiting while traffic flowed"),
+};
+
+/* Derived: how many profiles the cache holds. */
 static int auth_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
+    (void)c, (void)sec;
     auth_params *p = params;
-    int bad = 0;
-    bad |= cfg_int(c, sec, "workers", 32, 1, 1000000, &p->workers);
-    bad |= cfg_int(c, sec, "queue", 10000, 1, 100000000, &p->queue_capacity);
-
-    cfg_node *batch = cfg_section(c, sec, "batch");
-    cfg_set_prefix(c, "auth.batch.");
-    bad |= cfg_int(c, batch, "max", 1, 1, 1000000, &p->batch_max);
-    bad |= cfg_duration(c, batch, "timeout", 0, 0, INT64_C(1) << 50, &p->batch_timeout_ns);
-
-    cfg_set_prefix(c, "auth.");
-    cfg_node *service = cfg_section(c, sec, "service");
-    cfg_set_prefix(c, "auth.service.");
-    dist_t zero = dist_constant(0), item = dist_constant(10e3);
-    bad |= cfg_dist(c, service, "overhead", &zero, 1, &p->overhead);
-    bad |= cfg_dist(c, service, "per_item", &item, 1, &p->per_item);
-
-    cfg_set_prefix(c, "auth.");
-    cfg_node *cache = cfg_section(c, sec, "cache");
-    cfg_set_prefix(c, "auth.cache.");
-    bad |= cfg_enum(c, cache, "model", auth_cache_names, AUTH_CACHE_LRU, &p->cache_model);
-    bad |= cfg_size(c, cache, "size", UINT64_C(4000000000), 0, UINT64_C(1) << 50,
-                    &p->cache_bytes);
-    bad |= cfg_size(c, cache, "profile_size", UINT64_C(131072), 1, UINT64_C(1) << 40,
-                    &p->profile_bytes);
-    bad |= cfg_enum(c, cache, "start", auth_start_names, 1, &p->cache_warm);
-    bad |= cfg_fraction(c, cache, "hit_rate", 1.0, 0.0, 1.0, &p->hit_rate);
-    dist_t penalty = dist_constant(1e6);
-    bad |= cfg_dist(c, cache, "miss_penalty", &penalty, 1, &p->miss_penalty);
-    cfg_set_prefix(c, "auth.");
     uint64_t profiles = p->profile_bytes ? p->cache_bytes / p->profile_bytes : 0;
     p->cache_profiles = profiles > UINT32_MAX - 1 ? (int64_t)UINT32_MAX - 1 : (int64_t)profiles;
-    return bad ? -1 : 0;
-}
-
-/* --- latency histogram ------------------------------------------------- */
-
-static inline size_t auth_hist_index(uint64_t v)
-{
-    if (v < 2 * AUTH_HIST_SUB)
-        return (size_t)v;
-    int shift = 63 - __builtin_clzll(v) - (int)AUTH_HIST_SUB_BITS;
-    return (size_t)shift * AUTH_HIST_SUB + (size_t)(v >> shift);
-}
-
-/* The q-quantile (0..1) of the recorded values, interpolated linearly
- * inside its bucket; NaN when nothing was recorded. */
-static double auth_hist_quantile(const uint64_t *hist, uint64_t n, double q)
-{
-    if (n == 0)
-        return NAN;
-    double rank = q * (double)n, cum = 0;
-    for (size_t i = 0; i < AUTH_HIST_BUCKETS; i++) {
-        if (!hist[i])
-            continue;
-        double next = cum + (double)hist[i];
-        if (next >= rank) {
-            double lo, width;
-            if (i < 2 * AUTH_HIST_SUB) {
-                lo = (double)i;
-                width = 1;
-            } else {
-                size_t shift = i / AUTH_HIST_SUB - 1;
-                lo = ldexp((double)(i - shift * AUTH_HIST_SUB), (int)shift);
-                width = ldexp(1.0, (int)shift);
-            }
-            return lo + width * (rank - cum) / (double)hist[i];
-        }
-        cum = next;
-    }
-    return NAN;
+    return 0;
 }
 
 /* --- profile cache ----------------------------------------------------- */
@@ -298,7 +282,7 @@ static void auth_dispatch(sim_t *sim, auth_state *s)
             if (wait > 0)
                 sim_count(sim, s->m_waited, 1);
             sim_tally(sim, s->m_latency, (double)latency);
-            s->hist[auth_hist_index((uint64_t)latency)]++;
+            sim_hist_add(sim, s->hist, (uint64_t)latency);
             s->head = s->head + 1 == s->cap ? 0 : s->head + 1;
         }
         s->len -= k;
@@ -373,52 +357,22 @@ static int auth_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->lru_head = s->lru_tail = AUTH_NIL;
     s->line_arrival_ns = malloc(s->cap * sizeof *s->line_arrival_ns);
     s->line_agent = malloc(s->cap * sizeof *s->line_agent);
-    s->hist = calloc(AUTH_HIST_BUCKETS, sizeof *s->hist);
-    if (!s->line_arrival_ns || !s->line_agent || !s->hist)
+    s->hist = sim_histogram(sim);
+    if (!s->line_arrival_ns || !s->line_agent || s->hist < 0)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "auth: out of memory");
-    s->m_latency = sim_metric(sim, "latency", "ms", 1e-6, STATS_TALLY,
-                              "request latency: queue + batching + service "
-                              "(runbook claims 0.1 ms)");
-    s->m_p50 = sim_metric(sim, "latency_p50", "ms", 1e-6, STATS_VALUE,
-                          "median latency per replication (runbook claims 0.1 ms)");
-    s->m_p99 = sim_metric(sim, "latency_p99", "ms", 1e-6, STATS_VALUE,
-                          "99th-percentile latency per replication (runbook: 0.1 ms)");
-    s->m_wait = sim_metric(sim, "wait", "ms", 1e-6, STATS_TALLY,
-                           "time from arrival to the start of its batch");
-    s->m_served = sim_metric(sim, "served", "requests", 1.0, STATS_COUNT,
-                             "requests dispatched to a worker");
-    s->m_waited = sim_metric(sim, "waited", "requests", 1.0, STATS_COUNT,
-                             "requests that waited; waited/served is Erlang C when M/M/c");
-    s->m_batch = sim_metric(sim, "batch_size", "requests", 1.0, STATS_TALLY,
-                            "requests per dispatched batch");
-    s->m_throughput = sim_metric(sim, "throughput", "req/s", 1.0, STATS_VALUE,
-                                 "requests served per second while traffic flowed");
-    s->m_rejected = sim_metric(sim, "rejected", "requests", 1.0, STATS_COUNT,
-                               "requests turned away by a full queue");
-    s->m_rejected_fraction = sim_metric(sim, "rejected_fraction", "1", 1.0, STATS_VALUE,
-                                        "rejected / arrived");
-    s->m_util = sim_metric(sim, "utilisation", "1", 1.0, STATS_VALUE,
-                           "busy fraction of workers while traffic flowed");
-    s->m_hit_rate = sim_metric(sim, "cache_hit_rate", "1", 1.0, STATS_VALUE,
-                               "profile cache hits / lookups");
-    s->m_queue = sim_metric(sim, "queue_length", "requests", 1.0, STATS_VALUE,
-                            "time-average requests waiting while traffic flowed");
-    sim_metric_domain(sim, s->m_rejected_fraction, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_util, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_hit_rate, STATS_PROPORTION, NULL);
     return 0;
 }
 
 /* The VALUE metrics are computed here, not by the engine, so the warmup
- * reset that the engine gives tallies and counts is done here too: at the
- * first event at or after the warmup time the counters start again. */
+ * reset that the engine gives tallies, counts and the latency histogram is
+ * done here for the model's own counters: at the first event at or after
+ * the warmup time they start again. */
 static void auth_start_measuring(sim_t *sim, auth_state *s)
 {
     int64_t now = sim_now(sim);
     s->measuring = 1;
     if (now == 0)
         return;
-    memset(s->hist, 0, AUTH_HIST_BUCKETS * sizeof *s->hist);
     s->arrivals = s->dispatched = s->rejected = s->hits = s->misses = 0;
     s->busy_ns = 0;
     s->line_area = 0;
@@ -469,8 +423,8 @@ void auth_send_population(sim_t *sim, int auth, int64_t at, const auth_populatio
 static void auth_finish(sim_t *sim, void *state)
 {
     auth_state *s = state;
-    sim_set_value(sim, s->m_p50, auth_hist_quantile(s->hist, s->dispatched, 0.50));
-    sim_set_value(sim, s->m_p99, auth_hist_quantile(s->hist, s->dispatched, 0.99));
+    sim_set_value(sim, s->m_p50, sim_hist_quantile(sim, s->hist, 0.50));
+    sim_set_value(sim, s->m_p99, sim_hist_quantile(sim, s->hist, 0.99));
     int64_t end = s->last_done_ns < sim_now(sim) ? s->last_done_ns : sim_now(sim);
     double span_s = (double)(end - s->first_arrival_ns) / 1e9;
     sim_set_value(sim, s->m_throughput, span_s > 0 ? (double)s->dispatched / span_s : 0.0);
@@ -492,7 +446,6 @@ static void auth_release(void *state)
     free(s->lru_prev);
     free(s->lru_next);
     free(s->lru_cached);
-    free(s->hist);
 }
 
 const sim_model auth_model = {
@@ -500,6 +453,10 @@ const sim_model auth_model = {
     .summary = "behavioural authentication: bounded queue, c workers, batching, profile cache",
     .params_size = sizeof(auth_params),
     .state_size = sizeof(auth_state),
+    .params = auth_params_table,
+    .nparams = SIM_COUNT(auth_params_table),
+    .metrics = auth_metrics,
+    .nmetrics = SIM_COUNT(auth_metrics),
     .configure = auth_configure,
     .init = auth_init,
     .event = auth_event,

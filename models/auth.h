@@ -8,21 +8,10 @@
  * profile not in the cache.  With batch.max = 1, no cache misses and
  * exponential per-item cost the service is M/M/c with a finite line.
  *
- * Scenario section `auth`:
- *   workers           servers c                                  (default 32)
- *   queue             max requests waiting; overflow is rejected (default 10000)
- *   batch.max         largest batch; 1 turns batching off        (default 1)
- *   batch.timeout     a partial batch is dispatched once its oldest request
- *                     has waited this long (0: dispatch at once) (default 0s)
- *   service.overhead  per-batch fixed cost, time distribution    (default 0)
- *   service.per_item  per-request cost, time distribution        (default 10us)
- *   cache.model       lru | hit_rate                             (default lru)
- *   cache.size        cache bytes (lru)                          (default 4GB)
- *   cache.profile_size  bytes one cached profile takes (lru)     (default 128KiB)
- *   cache.start       warm | cold (lru; warm: the first
- *                     capacity agents are cached at time 0)      (default warm)
- *   cache.hit_rate    P(hit) (hit_rate model)                    (default 1)
- *   cache.miss_penalty  extra service time per miss             (default 1ms)
+ * Scenario section `auth`: every key with its type, default, range and
+ * meaning is a row of the parameter table in models/auth.c, and every
+ * metric a row of its metric table (`mwrasp-sim --help-model auth`,
+ * docs/scenarios.md).
  *
  * Events this model accepts from others (auth_event below):
  *   AUTH_EV_REQUEST     a request of an agent, arriving at the event time
@@ -31,19 +20,11 @@
  *                       once instead of growing it request by request
  *                       (auth_send_population).
  *
- * Metrics (times in ms):
- *   latency      TALLY  queue + batching + service per request
- *   latency_p50, latency_p99  VALUE  from a log-linear histogram (1/64
- *                relative resolution), so each replication has its own
- *                quantile and the table shows them with a 95 % CI
- *   wait         TALLY  arrival to the start of the request's batch
- *   served, waited  COUNT  requests dispatched / of those, that waited
- *                (waited / served is Erlang C when the service is M/M/c)
- *   batch_size   TALLY; rejected COUNT
- *   throughput, rejected_fraction, utilisation, cache_hit_rate,
- *   queue_length VALUE  over the span in which traffic flowed (first
- *                arrival to last completion), since the agents model may
- *                send auth traffic for only part of a long run.
+ * latency_p50 and latency_p99 come from a log-linear histogram (1/64
+ * relative resolution), so each replication has its own quantile; the
+ * VALUE figures cover the span in which traffic flowed (first arrival to
+ * last completion), since the agents model may send auth traffic for only
+ * part of a long run.
  * VALUE figures are computed by the model over the whole run, warmup
  * included (the engine tells a model nothing about warmup); the scenarios
  * that report them start in steady state with no warmup.

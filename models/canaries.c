@@ -10,6 +10,7 @@
  * window_touches-th clean touch, or never when it ends before either).
  */
 #include "canaries.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <math.h>
@@ -43,32 +44,74 @@ typedef struct canaries_state {
 
 static const char *const touches_names[] = {"independent", "distinct", NULL};
 
+static const sim_param canaries_params_table[] = {
+    SIM_P_INT("count", canaries_params, count, 5234, 0, INT64_C(1) << 40, "canaries",
+              "K canaries (runbook L539)"),
+    SIM_P_INT("resources", canaries_params, resources, 100000, 0, INT64_C(1) << 40, "resources",
+              "N real resources"),
+    SIM_P_ENUM("touches", canaries_params, distinct, touches_names, 1,
+               "distinct: enumeration without repeats; independent: each touch hits K/(N+K)"),
+    SIM_P_TIME_DIST("alert_latency", canaries_params, alert_latency, DIST_CONSTANT, 0, 0,
+                    "trip to alert"),
+    SIM_P_DIST("confidence", canaries_params, confidence, DIST_CONSTANT, 0.97, 0,
+               "alert confidence"),
+    SIM_P_DURATION("window", canaries_params, window_ns, 60 * SIM_NS_PER_S, 1, INT64_MAX / 4,
+                   "detection-probability window (detected_within_window)"),
+    SIM_P_INT("window_touches", canaries_params, window_touches, 10, 1, INT64_C(1) << 40,
+              "touches", "detection-probability window in touches (detected_within_touches)"),
+    SIM_P_RATE("false_trip_rate", canaries_params, false_trip_rate_per_s, 0, 0, 1e9,
+               "trips by legitimate users (false positives)"),
+    SIM_P_ENUM("false_type", canaries_params, false_type, response_type_names,
+               RESPONSE_DATA_BREACH, "incident type of false trips"),
+    SIM_P_DURATION("rotation.period", canaries_params, rotation_period_ns, 86400 * SIM_NS_PER_S,
+                   0, INT64_MAX / 4, "time between rotation sweeps, 0 = no rotation (L540)"),
+    SIM_P_DURATION("rotation.first", canaries_params, rotation_first_ns,
+                   6 * 3600 * SIM_NS_PER_S, 0, INT64_MAX / 4, "first sweep start (L543)"),
+    SIM_P_DURATION("rotation.each", canaries_params, rotation_each_ns, 12300 * SIM_NS_PER_US, 0,
+                   INT64_MAX / 4, "time to rotate one canary (L542)"),
+    SIM_P_INT("rotation.workers", canaries_params, rotation_workers, 1, 1, INT64_C(1) << 40,
+              "canaries", "canaries rotated concurrently"),
+    SIM_P_BOOL("rotation.blind", canaries_params, rotation_blind, 0,
+               "a rotating canary cannot trip"),
+};
+
+static const sim_metric_spec canaries_metrics[] = {
+    SIM_METRIC(canaries_state, m_time, "time_to_first_trip", "s", 1e-9, STATS_TALLY, STATS_TTE,
+               NULL, "probe start to first canary trip; (N+K)/(rK) for independent touches"),
+    SIM_METRIC(canaries_state, m_touches, "touches_to_trip", "touches", 1.0, STATS_TALLY,
+               STATS_TTE, NULL, "touches up to and including the first trip"),
+    SIM_METRIC(canaries_state, m_within_window, "detected_within_window", "1", 1.0, STATS_TALLY,
+               STATS_PROPORTION, NULL, "per probe session: tripped within `window`"),
+    SIM_METRIC(canaries_state, m_within_touches, "detected_within_touches", "1", 1.0,
+               STATS_TALLY, STATS_PROPORTION, NULL,
+               "per probe session: tripped within `window_touches`; 1 - C(N,m)/C(N+K,m)"),
+    SIM_METRIC(canaries_state, m_alert_time, "time_to_alert", "s", 1e-9, STATS_TALLY, STATS_TTE,
+               NULL, "probe start to the alert reaching response"),
+    SIM_METRIC(canaries_state, m_trips, "trips", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "canary trips by attackers"),
+    SIM_METRIC(canaries_state, m_alerts, "alerts", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "alerts raised (true and false)"),
+    SIM_METRIC(canaries_state, m_false, "false_trips", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "trips by legitimate users (false positives)"),
+    SIM_METRIC(canaries_state, m_blind, "blind_touches", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+               NULL, "canary touches missed because the canary was rotating"),
+    SIM_METRIC(canaries_state, m_sessions, "sessions", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "probe sessions started"),
+    SIM_METRIC(canaries_state, m_rotations, "rotations", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+               NULL, "canaries rotated (runbook L540: all 5,234 every 24 h)"),
+    /* Canaries rotated x the time each takes: the scenario's own figures. */
+    SIM_METRIC(canaries_state, m_rotation_time, "rotation_time", "s", 1.0, STATS_COUNT,
+               STATS_NONNEG, "canaries.rotation.each",
+               "rotation work, canaries x time each (12.3 ms, L542)"),
+    SIM_METRIC(canaries_state, m_active, "active", "canaries", 1.0, STATS_LEVEL, STATS_NONNEG,
+               NULL, "time-average canaries deployed (reactive ones included)"),
+};
+
+/* What the table cannot say: some resource to touch. */
 static int canaries_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
-    canaries_params *p = params;
+    const canaries_params *p = params;
     int bad = 0;
-    bad |= cfg_int(c, sec, "count", 5234, 0, INT64_C(1) << 40, &p->count);
-    bad |= cfg_int(c, sec, "resources", 100000, 0, INT64_C(1) << 40, &p->resources);
-    bad |= cfg_enum(c, sec, "touches", touches_names, 1, &p->distinct);
-    dist_t zero = dist_constant(0), conf = dist_constant(0.97);
-    bad |= cfg_dist(c, sec, "alert_latency", &zero, 1, &p->alert_latency);
-    bad |= cfg_dist(c, sec, "confidence", &conf, 0, &p->confidence);
-    bad |= cfg_duration(c, sec, "window", 60 * SIM_NS_PER_S, 1, INT64_MAX / 4, &p->window_ns);
-    bad |= cfg_int(c, sec, "window_touches", 10, 1, INT64_C(1) << 40, &p->window_touches);
-    bad |= cfg_rate(c, sec, "false_trip_rate", 0, 0, 1e9, &p->false_trip_rate_per_s);
-    bad |= cfg_enum(c, sec, "false_type", response_type_names, RESPONSE_DATA_BREACH,
-                    &p->false_type);
-    cfg_node *rot = cfg_section(c, sec, "rotation");
-    cfg_set_prefix(c, "canaries.rotation.");
-    bad |= cfg_duration(c, rot, "period", 86400 * SIM_NS_PER_S, 0, INT64_MAX / 4,
-                        &p->rotation_period_ns);
-    bad |= cfg_duration(c, rot, "first", 6 * 3600 * SIM_NS_PER_S, 0, INT64_MAX / 4,
-                        &p->rotation_first_ns);
-    bad |= cfg_duration(c, rot, "each", 12300 * SIM_NS_PER_US, 0, INT64_MAX / 4,
-                        &p->rotation_each_ns);
-    bad |= cfg_int(c, rot, "workers", 1, 1, INT64_C(1) << 40, &p->rotation_workers);
-    bad |= cfg_bool(c, rot, "blind", 0, &p->rotation_blind);
-    cfg_set_prefix(c, "canaries.");
     if (p->count + p->resources == 0) {
         cfg_error(c, sec, "canaries: count + resources must be > 0");
         bad = -1;
@@ -113,37 +156,6 @@ static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->sess = calloc(s->cap, sizeof *s->sess);
     if (!s->sess)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "canaries: out of memory");
-    s->m_time = sim_metric(sim, "time_to_first_trip", "s", 1e-9, STATS_TALLY,
-                           "probe start to first canary trip; (N+K)/(rK) for independent touches");
-    s->m_touches = sim_metric(sim, "touches_to_trip", "touches", 1.0, STATS_TALLY,
-                              "touches up to and including the first trip");
-    s->m_within_window = sim_metric(sim, "detected_within_window", "1", 1.0, STATS_TALLY,
-                                    "per probe session: tripped within `window`");
-    s->m_within_touches = sim_metric(sim, "detected_within_touches", "1", 1.0, STATS_TALLY,
-                                     "per probe session: tripped within `window_touches`; "
-                                     "1 - C(N,m)/C(N+K,m)");
-    s->m_alert_time = sim_metric(sim, "time_to_alert", "s", 1e-9, STATS_TALLY,
-                                 "probe start to the alert reaching response");
-    s->m_trips = sim_metric(sim, "trips", "1", 1.0, STATS_COUNT, "canary trips by attackers");
-    s->m_alerts = sim_metric(sim, "alerts", "1", 1.0, STATS_COUNT, "alerts raised (true and false)");
-    s->m_false = sim_metric(sim, "false_trips", "1", 1.0, STATS_COUNT,
-                            "trips by legitimate users (false positives)");
-    s->m_blind = sim_metric(sim, "blind_touches", "1", 1.0, STATS_COUNT,
-                            "canary touches missed because the canary was rotating");
-    s->m_sessions = sim_metric(sim, "sessions", "1", 1.0, STATS_COUNT, "probe sessions started");
-    s->m_rotations = sim_metric(sim, "rotations", "1", 1.0, STATS_COUNT,
-                                "canaries rotated (runbook L540: all 5,234 every 24 h)");
-    s->m_rotation_time = sim_metric(sim, "rotation_time", "s", 1.0, STATS_COUNT,
-                                    "rotation work, canaries x time each (12.3 ms, L542)");
-    s->m_active = sim_metric(sim, "active", "canaries", 1.0, STATS_LEVEL,
-                             "time-average canaries deployed (reactive ones included)");
-    sim_metric_domain(sim, s->m_within_window, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_within_touches, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_time, STATS_TTE, NULL);
-    sim_metric_domain(sim, s->m_touches, STATS_TTE, NULL);
-    sim_metric_domain(sim, s->m_alert_time, STATS_TTE, NULL);
-    /* Canaries rotated x the time each takes: the scenario's own figures. */
-    sim_metric_domain(sim, s->m_rotation_time, STATS_NONNEG, "canaries.rotation.each");
     sim_level(sim, s->m_active, (double)s->active);
     if (p->rotation_period_ns > 0 && p->rotation_first_ns < sim_end_time(sim))
         sim_schedule(sim, p->rotation_first_ns, s->self, CANARIES_EV_ROTATE, 0);
@@ -254,13 +266,12 @@ static void canaries_probe(sim_t *sim, canaries_state *s, const canaries_probe_m
         return;
     }
     if (s->nsess == s->cap) {
-        canaries_session *n = realloc(s->sess, 2 * s->cap * sizeof *n);
+        canaries_session *n = grow_array(s->sess, &s->cap, s->nsess + 1, sizeof *n, 16);
         if (!n) {
             sim_fail(sim, "canaries: out of memory");
             return;
         }
         s->sess = n;
-        s->cap *= 2;
     }
     uint32_t i = (uint32_t)s->nsess++;
     canaries_session *x = &s->sess[i];
@@ -387,6 +398,10 @@ const sim_model canaries_model = {
     .summary = "canary tokens among real resources: trips, alerts, daily rotation",
     .params_size = sizeof(canaries_params),
     .state_size = sizeof(canaries_state),
+    .params = canaries_params_table,
+    .nparams = SIM_COUNT(canaries_params_table),
+    .metrics = canaries_metrics,
+    .nmetrics = SIM_COUNT(canaries_metrics),
     .configure = canaries_configure,
     .init = canaries_init,
     .event = canaries_event,

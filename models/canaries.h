@@ -18,28 +18,10 @@
  * canaries are rotated, `rotation.workers` at a time, each taking
  * `rotation.each`; canary c rotates in slot c / workers of the sweep.
  *
- * Scenario section `canaries`:
- *   count            K canaries                               (5234, L539)
- *   resources        N real resources                         (100000)
- *   touches          distinct | independent                   (distinct)
- *   alert_latency    trip -> alert, distribution              (constant 0)
- *   confidence       alert confidence, distribution of numbers (constant 0.97)
- *   window           detection-probability window, duration   (1min)
- *   window_touches   detection-probability window, touches    (10)
- *   false_trip_rate  trips by legitimate users (false positives) (0/s)
- *   false_type       incident type of false trips              (data_breach)
- *   rotation.period  0 = no rotation                          (1d, L540)
- *   rotation.first   first sweep start                        (6h, L543)
- *   rotation.each    time to rotate one canary                (12.3ms, L542)
- *   rotation.workers canaries rotated concurrently            (1)
- *   rotation.blind   a rotating canary cannot trip            (false)
- *
- * Metrics (canaries.*): time_to_first_trip (s, per session that tripped),
- * touches_to_trip, detected_within_window and detected_within_touches
- * (per session, 0/1), time_to_alert (s), trips, alerts, false_trips,
- * blind_touches, sessions, rotations (canaries rotated), rotation_time
- * (s of rotation work), active (time-average K, reactive deployments
- * included).
+ * Scenario section `canaries`: every key with its type, default, range and
+ * meaning is a row of the parameter table in models/canaries.c, and every
+ * metric a row of its metric table (`mwrasp-sim --help-model canaries`,
+ * docs/scenarios.md).
  */
 #ifndef MWRASP_CANARIES_H
 #define MWRASP_CANARIES_H

@@ -7,6 +7,7 @@
  * the runbook's order, then roles named only in the scenario.
  */
 #include "escalation.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <math.h>
@@ -92,7 +93,8 @@ static int escalation_role_index(cfg_ctx *c, const cfg_node *at, escalation_para
     return p->nroles++;
 }
 
-static int escalation_configure(cfg_ctx *c, cfg_node *sec, void *params)
+/* matrix: the runbook's paths, then the cells the scenario replaces. */
+static int escalation_matrix(cfg_ctx *c, cfg_node *sec, void *params)
 {
     escalation_params *p = params;
     int bad = 0;
@@ -134,49 +136,64 @@ static int escalation_configure(cfg_ctx *c, cfg_node *sec, void *params)
             }
         }
     }
+    return bad;
+}
+
+/* roles: the names (their keys are read once the defaults are known). */
+static int escalation_roles(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    int bad = 0;
     cfg_node *roles = cfg_section(c, sec, "roles");
     for (size_t i = 0; roles && i < roles->n; i++)
-        if (escalation_role_index(c, roles->items[i], p, roles->keys[i]) < 0)
+        if (escalation_role_index(c, roles->items[i], params, roles->keys[i]) < 0)
             bad = -1;
+    return bad;
+}
 
-    /* ASSUMPTIONS: the runbook gives no staffing or response times. */
-    int64_t staff = 1;
-    const dist_t ack_def = dist_lognormal(5.0 * 60 * SIM_NS_PER_S, 1.0);
-    const dist_t handle_def = dist_lognormal(30.0 * 60 * SIM_NS_PER_S, 1.0);
-    dist_t ack, handle;
-    cfg_node *defs = cfg_section(c, sec, "defaults");
-    cfg_set_prefix(c, "escalation.defaults.");
-    bad |= cfg_int(c, defs, "staff", 1, 1, 1000000, &staff);
-    bad |= cfg_dist(c, defs, "ack", &ack_def, 1, &ack);
-    bad |= cfg_dist(c, defs, "handle", &handle_def, 1, &handle);
+/* ASSUMPTIONS: the runbook gives no staffing or response times. */
+static const sim_param escalation_params_table[] = {
+    SIM_P_LIST("matrix", escalation_matrix,
+               "matrix.<type>.<severity>: the list of roles paged, replacing the runbook's cell"),
+    SIM_P_LIST("roles", escalation_roles,
+               "roles.<role>.{staff, ack, handle}: as the defaults, for one role"),
+    SIM_P_INT("defaults.staff", escalation_params, default_staff, 1, 1, 1000000, "people",
+              "on-call staff of a role not listed under roles"),
+    SIM_P_TIME_DIST("defaults.ack", escalation_params, default_ack, DIST_LOGNORMAL,
+                    5.0 * 60 * SIM_NS_PER_S, 1.0,
+                    "page (or a person freeing up) to acknowledgement"),
+    SIM_P_TIME_DIST("defaults.handle", escalation_params, default_handle, DIST_LOGNORMAL,
+                    30.0 * 60 * SIM_NS_PER_S, 1.0, "time a person then stays on the incident"),
+};
+
+/* What the table cannot say: each role's keys, defaulting to defaults.*. */
+static int escalation_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    escalation_params *p = params;
+    int bad = 0;
+    cfg_node *roles = cfg_get(sec, "roles");
+    if (roles && roles->kind != CFG_MAP)
+        roles = NULL; /* reported by escalation_roles */
     for (int k = 0; k < p->nroles; k++) {
         escalation_role *r = &p->roles[k];
         cfg_node *rs = roles ? cfg_section(c, roles, r->name) : NULL;
         char prefix[96];
         snprintf(prefix, sizeof prefix, "escalation.roles.%s.", r->name);
         cfg_set_prefix(c, prefix);
-        bad |= cfg_int(c, rs, "staff", staff, 1, 1000000, &r->staff);
-        bad |= cfg_dist(c, rs, "ack", &ack, 1, &r->ack);
-        bad |= cfg_dist(c, rs, "handle", &handle, 1, &r->handle);
+        bad |= cfg_int(c, rs, "staff", p->default_staff, 1, 1000000, &r->staff);
+        bad |= cfg_dist(c, rs, "ack", &p->default_ack, 1, &r->ack);
+        bad |= cfg_dist(c, rs, "handle", &p->default_handle, 1, &r->handle);
     }
     cfg_set_prefix(c, "escalation.");
     return bad ? -1 : 0;
 }
 
-static int escalation_init(sim_t *sim, void *state, const void *params, err_t *e)
+/* Two metrics per role, named by the scenario's roles. */
+static void escalation_declare_roles(sim_t *sim, void *state, const void *params)
 {
     escalation_state *s = state;
     const escalation_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
-    s->ack_rng = sim_stream(sim, "ack");
     char name[64], what[160];
     for (int k = 0; k < p->nroles; k++) {
-        s->free_staff[k] = p->roles[k].staff;
-        s->q[k].cap = 16;
-        s->q[k].paged_ns = malloc(s->q[k].cap * sizeof(int64_t));
-        if (!s->q[k].paged_ns)
-            return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "escalation: out of memory");
         snprintf(name, sizeof name, "ack.%s", p->roles[k].name);
         snprintf(what, sizeof what, "%s: page to acknowledgement, queueing included",
                  p->roles[k].name);
@@ -187,15 +204,35 @@ static int escalation_init(sim_t *sim, void *state, const void *params, err_t *e
                  (long long)p->roles[k].staff);
         s->m_pages_day[k] = sim_metric(sim, name, "1/d", 1.0, STATS_VALUE, what);
     }
-    s->m_backlog = sim_metric(sim, "backlog", "pages", 1.0, STATS_LEVEL,
-                              "time-average pages waiting for a free person (all roles)");
-    s->m_pages = sim_metric(sim, "pages", "1", 1.0, STATS_COUNT, "pages sent");
-    s->m_incidents = sim_metric(sim, "incidents", "1", 1.0, STATS_COUNT, "incidents escalated");
-    for (int v = 0; v < RESPONSE_NSEVERITIES; v++) {
-        snprintf(name, sizeof name, "level_%s", response_severity_names[v]);
-        snprintf(what, sizeof what, "incidents escalated at severity %s",
-                 response_severity_names[v]);
-        s->m_level[v] = sim_metric(sim, name, "1", 1.0, STATS_COUNT, what);
+}
+
+static const sim_metric_spec escalation_metrics[] = {
+    { "{ack,pages_per_day}.<role>", "min, 1/d", 0, STATS_TALLY, STATS_TTE, NULL,
+      "per role: page to acknowledgement (queueing included); pages per day", 0, NULL, NULL,
+      escalation_declare_roles },
+    SIM_METRIC(escalation_state, m_backlog, "backlog", "pages", 1.0, STATS_LEVEL, STATS_NONNEG,
+               NULL, "time-average pages waiting for a free person (all roles)"),
+    SIM_METRIC(escalation_state, m_pages, "pages", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "pages sent"),
+    SIM_METRIC(escalation_state, m_incidents, "incidents", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+               NULL, "incidents escalated"),
+    { "level_%s", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL, "incidents escalated at severity %s",
+      offsetof(escalation_state, m_level), response_severity_names, NULL, NULL },
+};
+
+static int escalation_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    escalation_state *s = state;
+    const escalation_params *p = params;
+    s->p = p;
+    s->self = sim_self(sim);
+    s->ack_rng = sim_stream(sim, "ack");
+    for (int k = 0; k < p->nroles; k++) {
+        s->free_staff[k] = p->roles[k].staff;
+        s->q[k].cap = 16;
+        s->q[k].paged_ns = malloc(s->q[k].cap * sizeof(int64_t));
+        if (!s->q[k].paged_ns)
+            return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "escalation: out of memory");
     }
     return 0;
 }
@@ -222,17 +259,12 @@ static void escalation_page(sim_t *sim, escalation_state *s, int k)
     }
     escalation_queue *q = &s->q[k];
     if (q->len == q->cap) {
-        int64_t *n = malloc(2 * q->cap * sizeof *n);
+        int64_t *n = grow_ring(q->paged_ns, &q->cap, &q->head, q->len, sizeof *n, 16);
         if (!n) {
             sim_fail(sim, "escalation: out of memory");
             return;
         }
-        for (size_t i = 0; i < q->len; i++)
-            n[i] = q->paged_ns[(q->head + i) % q->cap];
-        free(q->paged_ns);
         q->paged_ns = n;
-        q->head = 0;
-        q->cap *= 2;
     }
     q->paged_ns[(q->head + q->len) % q->cap] = sim_now(sim);
     q->len++;
@@ -312,6 +344,10 @@ const sim_model escalation_model = {
     .summary = "escalation matrix: pages per role, on-call staff, acknowledgement times",
     .params_size = sizeof(escalation_params),
     .state_size = sizeof(escalation_state),
+    .params = escalation_params_table,
+    .nparams = SIM_COUNT(escalation_params_table),
+    .metrics = escalation_metrics,
+    .nmetrics = SIM_COUNT(escalation_metrics),
     .configure = escalation_configure,
     .init = escalation_init,
     .event = escalation_event,

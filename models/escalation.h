@@ -6,20 +6,17 @@
  *
  * The default matrix is the runbook's (incident type x severity -> roles;
  * an unknown type goes to soc_analyst, L867).  Scenario section
- * `escalation`:
- *   matrix.<type>.<severity>  list of roles, replacing that cell
- *   defaults.{staff, ack, handle}  for roles not listed under roles
- *                          (1, lognormal median 5min sigma 1, lognormal
- *                           median 30min sigma 1: ASSUMPTIONS)
- *   roles.<role>.{staff, ack, handle}
+ * `escalation`: matrix.<type>.<severity> (a list of roles, replacing that
+ * cell), defaults.{staff, ack, handle} for roles not listed under roles,
+ * and roles.<role>.{staff, ack, handle}; the defaults' values are rows of
+ * the parameter table in models/escalation.c (`mwrasp-sim --help-model
+ * escalation`, docs/scenarios.md).
  * ack: time from page (or from a person freeing up) to acknowledgement;
  * handle: time the person then stays on the incident.
  *
  * Incidents arrive from response: ESCALATION_EV_INCIDENT.
  *
- * Metrics (escalation.*): ack.<role> (min, page to acknowledgement, queueing
- * included), pages_per_day.<role>, backlog (time-average pages waiting for a
- * free person, all roles), pages, incidents, level_<severity>.
+ * Metrics: the metric table in models/escalation.c.
  */
 #ifndef MWRASP_ESCALATION_H
 #define MWRASP_ESCALATION_H
@@ -63,6 +60,9 @@ typedef struct escalation_params {
     /* path[type][severity] = role indices */
     int path_len[RESPONSE_NTYPES][RESPONSE_NSEVERITIES];
     int path[RESPONSE_NTYPES][RESPONSE_NSEVERITIES][ESCALATION_MAX_PATH];
+    /* defaults.*: for roles not listed under roles */
+    int64_t default_staff;
+    dist_t default_ack, default_handle;
 } escalation_params;
 
 /* The runbook's default path, NULL-terminated role names. */

@@ -11,6 +11,7 @@
  * knowledge is per generation: a capture adds the node's undeleted shares.
  */
 #include "fragments.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <gsl/gsl_randist.h>
@@ -61,30 +62,70 @@ typedef struct fragments_state {
 
 static const char *const mode_names[] = {"refresh", "expiry", "none", NULL};
 
+static const sim_param fragments_params_table[] = {
+    SIM_P_INT("items", fragments_params, items, 1, 1, 1000000, "items", "data items"),
+    SIM_P_INT("shares", fragments_params, shares, 5, 1, FRAGMENTS_MAX_SHARES, "shares",
+              "n, shares per generation"),
+    SIM_P_INT("threshold", fragments_params, threshold, 3, 1, FRAGMENTS_MAX_SHARES, "shares",
+              "k, shares that reconstruct an item"),
+    SIM_P_INT("nodes", fragments_params, nodes, 127, 1, 65535, "nodes",
+              "nodes shares are placed on, >= shares (L657)"),
+    SIM_P_ENUM("mode", fragments_params, mode, mode_names, FRAGMENTS_EXPIRY,
+               "refresh: new generation every `refresh`; expiry: shares live `ttl`; none"),
+    SIM_P_DURATION("refresh", fragments_params, refresh_ns, 4 * SIM_NS_PER_S, 1, INT64_MAX / 4,
+                   "refresh period tau (refresh mode)"),
+    SIM_P_TIME_DIST("ttl", fragments_params, ttl, DIST_UNIFORM, 3.0 * SIM_NS_PER_S,
+                    5.0 * SIM_NS_PER_S, "share lifetime (expiry mode; L31)"),
+    SIM_P_DURATION("sweep", fragments_params, sweep_ns, 0, 0, INT64_MAX / 4,
+                   "expiry sweeper period, 0 = exact"),
+    SIM_P_TIME_DIST("reshare_time", fragments_params, reshare_time, DIST_CONSTANT, 0, 0,
+                    "dealing time of a new generation"),
+    SIM_P_RATE("read_rate", fragments_params, read_rate_per_s, 1.0, 0, 1e9,
+               "legitimate reads per item"),
+    SIM_P_FRACTION("availability", fragments_params, availability, 1.0, 0.0, 1.0,
+                   "P(a share holder answers a read)"),
+    SIM_P_FRACTION("detect.probability", fragments_params, detect_probability, 0.0, 0.0, 1.0,
+                   "P(a capture is noticed)"),
+    SIM_P_TIME_DIST("detect.latency", fragments_params, detect_latency, DIST_CONSTANT, 0, 0,
+                    "capture to detection"),
+    SIM_P_DIST("detect.confidence", fragments_params, detect_confidence, DIST_CONSTANT, 0.9, 0,
+               "detection confidence"),
+};
+
+static const sim_metric_spec fragments_metrics[] = {
+    /* Share lifetimes are drawn from fragments.ttl: an input, not a finding. */
+    SIM_METRIC(fragments_state, m_lifetime, "share_lifetime", "s", 1e-9, STATS_TALLY,
+               STATS_NONNEG, "fragments.ttl",
+               "realised share lifetime, creation to deletion; runbook 3-5 s (L31)"),
+    SIM_METRIC(fragments_state, m_in_range, "lifetime_in_3_5s", "1", 1.0, STATS_TALLY,
+               STATS_PROPORTION, "fragments.ttl",
+               "fraction of shares deleted 3-5 s after creation (L31)"),
+    SIM_METRIC(fragments_state, m_purged, "purged_shares", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+               NULL, "shares deleted early by an emergency re-share (not in share_lifetime)"),
+    SIM_METRIC(fragments_state, m_read, "read_success", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
+               NULL, "legitimate reads that found k readable shares of one generation"),
+    SIM_METRIC(fragments_state, m_reads, "reads", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "legitimate reads"),
+    SIM_METRIC(fragments_state, m_gens, "generations", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "sharings dealt"),
+    SIM_METRIC(fragments_state, m_epoch, "epoch_compromised", "1", 1.0, STATS_TALLY,
+               STATS_PROPORTION, NULL,
+               "per generation living under theft: attacker held >= k of its shares"),
+    SIM_METRIC(fragments_state, m_won, "attacker_won", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
+               NULL, "per theft: the attacker reconstructed an item"),
+    SIM_METRIC(fragments_state, m_time, "time_to_reconstruct", "s", 1e-9, STATS_TALLY, STATS_TTE,
+               NULL, "theft start to reconstruction"),
+    SIM_METRIC(fragments_state, m_captures, "captures", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "node captures"),
+    SIM_METRIC(fragments_state, m_detections, "detections", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+               NULL, "captures noticed and reported to response"),
+};
+
+/* What the table cannot say: k <= n <= nodes. */
 static int fragments_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
-    fragments_params *p = params;
+    const fragments_params *p = params;
     int bad = 0;
-    bad |= cfg_int(c, sec, "items", 1, 1, 1000000, &p->items);
-    bad |= cfg_int(c, sec, "shares", 5, 1, FRAGMENTS_MAX_SHARES, &p->shares);
-    bad |= cfg_int(c, sec, "threshold", 3, 1, FRAGMENTS_MAX_SHARES, &p->threshold);
-    bad |= cfg_int(c, sec, "nodes", 127, 1, 65535, &p->nodes);
-    bad |= cfg_enum(c, sec, "mode", mode_names, FRAGMENTS_EXPIRY, &p->mode);
-    bad |= cfg_duration(c, sec, "refresh", 4 * SIM_NS_PER_S, 1, INT64_MAX / 4, &p->refresh_ns);
-    dist_t ttl = dist_uniform(3.0 * SIM_NS_PER_S, 5.0 * SIM_NS_PER_S);
-    bad |= cfg_dist(c, sec, "ttl", &ttl, 1, &p->ttl);
-    bad |= cfg_duration(c, sec, "sweep", 0, 0, INT64_MAX / 4, &p->sweep_ns);
-    dist_t zero = dist_constant(0);
-    bad |= cfg_dist(c, sec, "reshare_time", &zero, 1, &p->reshare_time);
-    bad |= cfg_rate(c, sec, "read_rate", 1.0, 0, 1e9, &p->read_rate_per_s);
-    bad |= cfg_fraction(c, sec, "availability", 1.0, 0.0, 1.0, &p->availability);
-    cfg_node *det = cfg_section(c, sec, "detect");
-    cfg_set_prefix(c, "fragments.detect.");
-    bad |= cfg_fraction(c, det, "probability", 0.0, 0.0, 1.0, &p->detect_probability);
-    bad |= cfg_dist(c, det, "latency", &zero, 1, &p->detect_latency);
-    dist_t conf = dist_constant(0.9);
-    bad |= cfg_dist(c, det, "confidence", &conf, 0, &p->detect_confidence);
-    cfg_set_prefix(c, "fragments.");
     if (p->threshold > p->shares) {
         cfg_error(c, sec, "fragments: threshold %lld exceeds shares %lld",
                   (long long)p->threshold, (long long)p->shares);
@@ -269,32 +310,6 @@ static int fragments_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->thefts = calloc(s->cap, sizeof *s->thefts);
     if (!s->items || !s->thefts)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "fragments: out of memory");
-    s->m_lifetime = sim_metric(sim, "share_lifetime", "s", 1e-9, STATS_TALLY,
-                               "realised share lifetime, creation to deletion; runbook 3-5 s (L31)");
-    s->m_in_range = sim_metric(sim, "lifetime_in_3_5s", "1", 1.0, STATS_TALLY,
-                               "fraction of shares deleted 3-5 s after creation (L31)");
-    s->m_purged = sim_metric(sim, "purged_shares", "1", 1.0, STATS_COUNT,
-                             "shares deleted early by an emergency re-share (not in share_lifetime)");
-    s->m_read = sim_metric(sim, "read_success", "1", 1.0, STATS_TALLY,
-                           "legitimate reads that found k readable shares of one generation");
-    s->m_reads = sim_metric(sim, "reads", "1", 1.0, STATS_COUNT, "legitimate reads");
-    s->m_gens = sim_metric(sim, "generations", "1", 1.0, STATS_COUNT, "sharings dealt");
-    s->m_epoch = sim_metric(sim, "epoch_compromised", "1", 1.0, STATS_TALLY,
-                            "per generation living under theft: attacker held >= k of its shares");
-    s->m_won = sim_metric(sim, "attacker_won", "1", 1.0, STATS_TALLY,
-                          "per theft: the attacker reconstructed an item");
-    s->m_time = sim_metric(sim, "time_to_reconstruct", "s", 1e-9, STATS_TALLY,
-                           "theft start to reconstruction");
-    s->m_captures = sim_metric(sim, "captures", "1", 1.0, STATS_COUNT, "node captures");
-    s->m_detections = sim_metric(sim, "detections", "1", 1.0, STATS_COUNT,
-                                 "captures noticed and reported to response");
-    /* Share lifetimes are drawn from fragments.ttl: an input, not a finding. */
-    sim_metric_domain(sim, s->m_lifetime, STATS_NONNEG, "fragments.ttl");
-    sim_metric_domain(sim, s->m_in_range, STATS_PROPORTION, "fragments.ttl");
-    sim_metric_domain(sim, s->m_read, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_epoch, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_won, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_time, STATS_TTE, NULL);
     for (uint32_t i = 0; i < (uint32_t)p->items; i++)
         fragments_deal(sim, s, i);
     if (p->read_rate_per_s > 0)
@@ -380,13 +395,12 @@ static void fragments_theft_start(sim_t *sim, fragments_state *s, const fragment
         return;
     }
     if (s->nthefts == s->cap) {
-        fragments_theft *n = realloc(s->thefts, 2 * s->cap * sizeof *n);
+        fragments_theft *n = grow_array(s->thefts, &s->cap, s->nthefts + 1, sizeof *n, 4);
         if (!n) {
             sim_fail(sim, "fragments: out of memory");
             return;
         }
         s->thefts = n;
-        s->cap *= 2;
     }
     uint32_t t = (uint32_t)s->nthefts++;
     int64_t now = sim_now(sim);
@@ -505,6 +519,10 @@ const sim_model fragments_model = {
     .summary = "temporal fragmentation: k-of-n shares with 3-5 s expiry, reads, share theft",
     .params_size = sizeof(fragments_params),
     .state_size = sizeof(fragments_state),
+    .params = fragments_params_table,
+    .nparams = SIM_COUNT(fragments_params_table),
+    .metrics = fragments_metrics,
+    .nmetrics = SIM_COUNT(fragments_metrics),
     .configure = fragments_configure,
     .init = fragments_init,
     .event = fragments_event,

@@ -34,29 +34,10 @@
  * success P_e = sum_{j>=k} C(n,j) p^j (1-p)^(n-j), p = 1 - exp(-lambda tau);
  * no expiry: mean time to k captures of n nodes = (1/lambda) sum_{i=n-k+1}^{n} 1/i.
  *
- * Scenario section `fragments`:
- *   items         data items                                 (1)
- *   shares        n                                          (5)
- *   threshold     k                                          (3)
- *   nodes         nodes shares are placed on (>= n)          (127, L657)
- *   mode          refresh | expiry | none                    (expiry)
- *   refresh       refresh period tau (refresh mode)          (4s)
- *   ttl           share lifetime distribution (expiry mode)  ({dist: uniform, min: 3s, max: 5s}, L31)
- *   sweep         expiry sweeper period, 0 = exact           (0)
- *   reshare_time  dealing time of a new generation, dist     (constant 0)
- *   read_rate     legitimate reads per item                  (1/s)
- *   availability  P(a share holder answers a read)           (1)
- *   detect.probability  P(a capture is noticed)              (0)
- *   detect.latency      capture -> detection, distribution   (constant 0)
- *   detect.confidence   detection confidence, distribution   (constant 0.9)
- *
- * Metrics (fragments.*): share_lifetime (s, realised, creation to deletion
- * by expiry or refresh), lifetime_in_3_5s (fraction of those within
- * [3 s, 5 s]), purged_shares (deleted early by an emergency re-share),
- * read_success, reads, generations, epoch_compromised (per generation
- * created and deleted during a theft: 1 when the attacker held >= k of its
- * shares), attacker_won (per theft session, 0/1), time_to_reconstruct (s,
- * theft start to win), captures, detections.
+ * Scenario section `fragments`: every key with its type, default, range and
+ * meaning is a row of the parameter table in models/fragments.c, and every
+ * metric a row of its metric table (`mwrasp-sim --help-model fragments`,
+ * docs/scenarios.md).
  */
 #ifndef MWRASP_FRAGMENTS_H
 #define MWRASP_FRAGMENTS_H

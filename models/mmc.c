@@ -5,6 +5,7 @@
  * enters service only when a server frees or on arrival to an idle server.
  */
 #include "mmc.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <gsl/gsl_randist.h>
@@ -25,18 +26,39 @@ typedef struct mmc_state {
     int m_wait, m_response, m_waited, m_queue, m_util, m_throughput, m_rejected;
 } mmc_state;
 
-static int mmc_configure(cfg_ctx *c, cfg_node *sec, void *params)
+static const sim_param mmc_params_table[] = {
+    SIM_P_INT("servers", mmc_params, servers, 1, 1, 1000000, "servers", "c, the number of servers"),
+    { .key = "arrival_rate", .type = SIM_PARAM_RATE, .offset = offsetof(mmc_params, arrival_rate_per_s),
+      .required = 1, .def = 1.0, .min = 1e-9, .max = 1e9, .unit = "rate",
+      .help = "Poisson arrival rate" },
+    SIM_P_TIME_DIST("service", mmc_params, service, DIST_EXPONENTIAL, 1e9, 0, "service time"),
+    SIM_P_INT("capacity", mmc_params, capacity, 0, 0, INT64_C(1) << 40, "customers",
+              "places in the waiting line, 0 = unbounded"),
+};
+
+/* Servers busy / c: the scale depends on c. */
+static double mmc_util_scale(const void *params)
 {
-    mmc_params *p = params;
-    int bad = 0;
-    dist_t def = dist_exponential(1e9);
-    bad |= cfg_int(c, sec, "servers", 1, 1, 1000000, &p->servers);
-    bad |= cfg_require(c, sec, "arrival_rate");
-    bad |= cfg_rate(c, sec, "arrival_rate", 1.0, 1e-9, 1e9, &p->arrival_rate_per_s);
-    bad |= cfg_dist(c, sec, "service", &def, 1, &p->service);
-    bad |= cfg_int(c, sec, "capacity", 0, 0, INT64_C(1) << 40, &p->capacity);
-    return bad ? -1 : 0;
+    return 1.0 / (double)((const mmc_params *)params)->servers;
 }
+
+static const sim_metric_spec mmc_metrics[] = {
+    SIM_METRIC(mmc_state, m_wait, "wait", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, NULL,
+               "time in queue before service"),
+    SIM_METRIC(mmc_state, m_response, "response", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, NULL,
+               "time in system (queue + service)"),
+    SIM_METRIC(mmc_state, m_waited, "waited", "1", 1.0, STATS_TALLY, STATS_PROPORTION, NULL,
+               "fraction of customers who had to wait (Erlang C)"),
+    SIM_METRIC(mmc_state, m_queue, "queue_length", "customers", 1.0, STATS_LEVEL, STATS_NONNEG,
+               NULL, "time-average number waiting"),
+    { "utilisation", "1", 0, STATS_LEVEL, STATS_PROPORTION, NULL,
+      "time-average busy fraction of servers", offsetof(mmc_state, m_util), NULL,
+      mmc_util_scale, NULL },
+    SIM_METRIC(mmc_state, m_throughput, "throughput", "1/s", 1.0, STATS_RATE, STATS_NONNEG, NULL,
+               "customers served per second"),
+    SIM_METRIC(mmc_state, m_rejected, "rejected", "customers", 1.0, STATS_COUNT, STATS_NONNEG,
+               NULL, "arrivals turned away by a full line"),
+};
 
 static void mmc_next_arrival(sim_t *sim, mmc_state *s)
 {
@@ -69,22 +91,6 @@ static int mmc_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->line = malloc(s->cap * sizeof *s->line);
     if (!s->line)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-    s->m_wait = sim_metric(sim, "wait", "ms", 1e-6, STATS_TALLY,
-                           "time in queue before service");
-    s->m_response = sim_metric(sim, "response", "ms", 1e-6, STATS_TALLY,
-                               "time in system (queue + service)");
-    s->m_waited = sim_metric(sim, "waited", "1", 1.0, STATS_TALLY,
-                             "fraction of customers who had to wait (Erlang C)");
-    s->m_queue = sim_metric(sim, "queue_length", "customers", 1.0, STATS_LEVEL,
-                            "time-average number waiting");
-    s->m_util = sim_metric(sim, "utilisation", "1", 1.0 / (double)s->p->servers,
-                           STATS_LEVEL, "time-average busy fraction of servers");
-    s->m_throughput = sim_metric(sim, "throughput", "1/s", 1.0, STATS_RATE,
-                                 "customers served per second");
-    s->m_rejected = sim_metric(sim, "rejected", "customers", 1.0, STATS_COUNT,
-                               "arrivals turned away by a full line");
-    sim_metric_domain(sim, s->m_waited, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_util, STATS_PROPORTION, NULL);
     mmc_next_arrival(sim, s);
     return 0;
 }
@@ -92,17 +98,10 @@ static int mmc_init(sim_t *sim, void *state, const void *params, err_t *e)
 static int mmc_enqueue(mmc_state *s, int64_t t)
 {
     if (s->len == s->cap) {
-        size_t cap = s->cap * 2;
-        int64_t *l = malloc(cap * sizeof *l);
+        int64_t *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 1024);
         if (!l)
             return -1;
-        /* Unwrap the ring into the new buffer, oldest first. */
-        for (size_t i = 0; i < s->len; i++)
-            l[i] = s->line[(s->head + i) % s->cap];
-        free(s->line);
         s->line = l;
-        s->head = 0;
-        s->cap = cap;
     }
     s->line[(s->head + s->len) % s->cap] = t;
     s->len++;
@@ -176,7 +175,11 @@ const sim_model mmc_model = {
     .summary = "M/M/c FIFO queue (validation model; c = 1 gives M/M/1)",
     .params_size = sizeof(mmc_params),
     .state_size = sizeof(mmc_state),
-    .configure = mmc_configure,
+    .params = mmc_params_table,
+    .nparams = SIM_COUNT(mmc_params_table),
+    .metrics = mmc_metrics,
+    .nmetrics = SIM_COUNT(mmc_metrics),
+    .configure = NULL,
     .init = mmc_init,
     .event = mmc_event,
     .finish = NULL,

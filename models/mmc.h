@@ -1,13 +1,9 @@
 /* mmc.h - M/M/c (and G/G/c) FIFO queue, the engine's validation model.
  *
- * Scenario section `mmc`:
- *   servers       c, integer >= 1                      (default 1)
- *   arrival_rate  Poisson arrival rate, e.g. 0.9/s      (required)
- *   service       service-time distribution             (default exponential 1s)
- *   capacity      max customers waiting, 0 = unbounded  (default 0)
- * Metrics (times in ms): mmc.wait, mmc.response, mmc.waited (P(wait > 0),
- * Erlang C for exponential service), mmc.queue_length, mmc.utilisation,
- * mmc.throughput, mmc.rejected.
+ * Scenario section `mmc`: every key with its type, default, range and
+ * meaning is a row of the parameter table in models/mmc.c, and every
+ * metric a row of its metric table (`mwrasp-sim --help-model mmc`,
+ * docs/scenarios.md).
  */
 #ifndef MWRASP_MMC_H
 #define MWRASP_MMC_H

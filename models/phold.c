@@ -18,16 +18,30 @@ typedef struct phold_state {
     int m_events, m_remote;
 } phold_state;
 
+static const sim_param phold_params_table[] = {
+    SIM_P_INT("lps", phold_params, lps, 1024, 1, INT64_C(1) << 31, "LPs", "logical processes"),
+    SIM_P_INT("population", phold_params, population, 1, 1, 1 << 20, "events",
+              "initial events per LP"),
+    SIM_P_FRACTION("remote", phold_params, remote, 0.25, 0.0, 1.0,
+                   "probability an event goes to a uniformly random LP"),
+    SIM_P_DURATION("mean", phold_params, mean_ns, SIM_NS_PER_MS, 1, INT64_C(1) << 50,
+                   "mean time step"),
+    SIM_P_DURATION("lookahead", phold_params, lookahead_ns, SIM_NS_PER_MS / 10, 0,
+                   INT64_C(1) << 50, "minimum time step (at most mean)"),
+};
+
+static const sim_metric_spec phold_metrics[] = {
+    SIM_METRIC(phold_state, m_events, "event_rate", "1/s", 1.0, STATS_RATE, STATS_NONNEG, NULL,
+               "PHOLD events per simulated second"),
+    SIM_METRIC(phold_state, m_remote, "remote", "events", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "events sent to a random LP"),
+};
+
+/* What the table cannot say: lookahead <= mean. */
 static int phold_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
-    phold_params *p = params;
-    int bad = 0;
-    bad |= cfg_int(c, sec, "lps", 1024, 1, INT64_C(1) << 31, &p->lps);
-    bad |= cfg_int(c, sec, "population", 1, 1, 1 << 20, &p->population);
-    bad |= cfg_fraction(c, sec, "remote", 0.25, 0.0, 1.0, &p->remote);
-    bad |= cfg_duration(c, sec, "mean", SIM_NS_PER_MS, 1, INT64_C(1) << 50, &p->mean_ns);
-    bad |= cfg_duration(c, sec, "lookahead", SIM_NS_PER_MS / 10, 0, INT64_C(1) << 50,
-                        &p->lookahead_ns);
+    const phold_params *p = params;
+    int bad = c->rows_bad ? -1 : 0;
     if (!bad && p->lookahead_ns > p->mean_ns) {
         cfg_error(c, cfg_get(sec, "lookahead"),
                   "phold.lookahead must not exceed phold.mean");
@@ -45,10 +59,6 @@ static int phold_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->rng = sim_stream(sim, "events");
     s->exp_mean_ns = (double)(s->p->mean_ns - s->p->lookahead_ns);
     s->lps = rng_range_of((uint32_t)s->p->lps);
-    s->m_events = sim_metric(sim, "event_rate", "1/s", 1.0, STATS_RATE,
-                             "PHOLD events per simulated second");
-    s->m_remote = sim_metric(sim, "remote", "events", 1.0, STATS_COUNT,
-                             "events sent to a random LP");
     /* Initial events at lookahead + Exp(mean - lookahead), as ROSS draws
      * them (tw_rand_exponential(mean - lookahead) + lookahead), so the
      * first steps already have the steady-state mean and a short run
@@ -96,6 +106,10 @@ const sim_model phold_model = {
     .summary = "PHOLD engine benchmark (ROSS semantics)",
     .params_size = sizeof(phold_params),
     .state_size = sizeof(phold_state),
+    .params = phold_params_table,
+    .nparams = SIM_COUNT(phold_params_table),
+    .metrics = phold_metrics,
+    .nmetrics = SIM_COUNT(phold_metrics),
     .configure = phold_configure,
     .init = phold_init,
     .event = phold_event,

@@ -1,14 +1,11 @@
 /* phold.h - PHOLD, the standard discrete-event engine benchmark, with the
  * semantics of ROSS's models/phold.
  *
- * Scenario section `phold` (times in any duration unit; the benchmark's
- * abstract time unit is 1 ms):
- *   lps         number of logical processes          (default 1024)
- *   population  events per LP at start              (default 1)
- *   remote      probability an event goes to a uniformly random LP
- *               (itself included), else to itself    (default 0.25)
- *   mean        mean time step                       (default 1ms)
- *   lookahead   minimum time step                    (default 0.1ms)
+ * Scenario section `phold`: every key with its type, default, range and
+ * meaning is a row of the parameter table in models/phold.c, and every
+ * metric a row of its metric table (`mwrasp-sim --help-model phold`,
+ * docs/scenarios.md).
+ * Times are in any duration unit (the benchmark's abstract unit is 1 ms).
  * Each event at time t schedules one event at t + lookahead +
  * Exp(mean - lookahead): the mean step is `mean`, as in ROSS.
  * Initial events are at lookahead + Exp(mean - lookahead) from 0, as in

@@ -8,6 +8,7 @@
  * `merge`, the first detection of an attack opens its only incident.
  */
 #include "response.h"
+#include "grow.h"
 #include "cfg.h"
 
 #include <math.h>
@@ -29,26 +30,17 @@ typedef enum response_step {
     STEP_CANARIES, STEP_INTEL, STEP_NOTIFY, NSTEPS
 } response_step;
 
-static const char *const step_names[NSTEPS] = {
+static const char *const step_names[NSTEPS + 1] = {
     "classify", "containment", "emergency_key_rotation", "key_space_expansion",
-    "isolate_agents", "reactive_canaries", "threat_intel_update", "notify_stakeholders",
+    "isolate_agents", "reactive_canaries", "threat_intel_update", "notify_stakeholders", NULL,
 };
 
-/* Containment actions per severity: runbook L780-L785. */
+/* Containment actions per severity: runbook L780-L785 (their names and
+ * durations are rows of the parameter table). */
 enum { NACTIONS = 11 };
-static const char *const action_names[NACTIONS] = {
-    "increase_monitoring", "log_activity",                 /* low */
-    "rate_limit", "enable_decoys", "alert_soc",            /* medium */
-    "block_source", "isolate_network", "activate_honeypots", /* high */
-    "emergency_shutdown", "full_isolation", "incident_response", /* critical */
-};
 static const int action_first[RESPONSE_NSEVERITIES] = {0, 2, 5, 8};
 static const int action_count[RESPONSE_NSEVERITIES] = {2, 3, 3, 3};
 
-/* ASSUMPTIONS: the runbook gives no step or action durations; these are
- * median times of automated actions (ms), lognormal with sigma 0.5. */
-static const double step_median_ms[NSTEPS] = {1, 0, 5, 20, 10, 15, 10, 5};
-static const double action_median_ms[NACTIONS] = {2, 1, 5, 10, 5, 5, 20, 15, 50, 30, 10};
 
 static const char *const classification_names[] = {"intended", "as_written", NULL};
 
@@ -107,37 +99,11 @@ response_severity response_classify(double confidence, int as_written)
 }
 
 
-static int response_configure(cfg_ctx *c, cfg_node *sec, void *params)
+/* The false-positive streams: a list of {type, rate, confidence}. */
+static int response_false_positives(cfg_ctx *c, cfg_node *sec, void *params)
 {
     response_params *p = params;
     int bad = 0;
-    bad |= cfg_enum(c, sec, "classification", classification_names, 0, &p->as_written);
-    bad |= cfg_duration(c, sec, "target", 100 * SIM_NS_PER_MS, 1, INT64_MAX / 4, &p->target_ns);
-    bad |= cfg_bool(c, sec, "parallel", 0, &p->parallel);
-    bad |= cfg_int(c, sec, "keys_per_rotation", 10, 1, 1000000, &p->keys_per_rotation);
-    bad |= cfg_int(c, sec, "expanded_bits", 256, 1, 4096, &p->expanded_bits);
-    bad |= cfg_int(c, sec, "reactive_canaries", 100, 0, INT64_C(1) << 32, &p->reactive_canaries);
-    bad |= cfg_bool(c, sec, "fence_nodes", 1, &p->fence_nodes);
-    bad |= cfg_bool(c, sec, "isolate_agents_event", 1, &p->isolate_agents_event);
-    bad |= cfg_bool(c, sec, "merge", 1, &p->merge);
-
-    cfg_node *steps = cfg_section(c, sec, "steps");
-    cfg_set_prefix(c, "response.steps.");
-    for (int s = 0; s < NSTEPS; s++) {
-        dist_t def = dist_lognormal(step_median_ms[s] * SIM_NS_PER_MS, 0.5);
-        if (s == STEP_CONTAIN) {
-            p->step[s] = dist_constant(0);
-            continue;
-        }
-        bad |= cfg_dist(c, steps, step_names[s], &def, 1, &p->step[s]);
-    }
-    cfg_node *cont = cfg_section(c, sec, "containment");
-    cfg_set_prefix(c, "response.containment.");
-    for (int a = 0; a < NACTIONS; a++) {
-        dist_t def = dist_lognormal(action_median_ms[a] * SIM_NS_PER_MS, 0.5);
-        bad |= cfg_dist(c, cont, action_names[a], &def, 1, &p->action[a]);
-    }
-    cfg_set_prefix(c, "response.");
     cfg_node *list = cfg_list(c, sec, "false_positives");
     if (list && list->n > RESPONSE_MAX_FALSE) {
         cfg_error(c, list, "response.false_positives: at most %d streams", RESPONSE_MAX_FALSE);
@@ -161,6 +127,79 @@ static int response_configure(cfg_ctx *c, cfg_node *sec, void *params)
     }
     return bad ? -1 : 0;
 }
+
+/* ASSUMPTIONS: the runbook gives no step or action durations; these are
+ * median times of automated actions (ms), lognormal with sigma 0.5. */
+#define RESPONSE_STEP(name, i, ms)                                                        \
+    SIM_P_TIME_DIST("steps." name, response_params, step[i], DIST_LOGNORMAL,              \
+                    (ms) * SIM_NS_PER_MS, 0.5, "duration of step " name)
+#define RESPONSE_ACTION(name, i, ms)                                                      \
+    SIM_P_TIME_DIST("containment." name, response_params, action[i], DIST_LOGNORMAL,      \
+                    (ms) * SIM_NS_PER_MS, 0.5, "duration of containment action " name)
+
+static const sim_param response_params_table[] = {
+    SIM_P_ENUM("classification", response_params, as_written, classification_names, 0,
+               "intended: the highest threshold met; as_written: the runbook's loop (L764)"),
+    SIM_P_DURATION("target", response_params, target_ns, 100 * SIM_NS_PER_MS, 1, INT64_MAX / 4,
+                   "response-time target (L701)"),
+    SIM_P_BOOL("parallel", response_params, parallel, 0, "steps 2-8 concurrently"),
+    SIM_P_INT("keys_per_rotation", response_params, keys_per_rotation, 10, 1, 1000000, "keys",
+              "keys rotated by one emergency rotation (draws of steps.emergency_key_rotation)"),
+    SIM_P_INT("expanded_bits", response_params, expanded_bits, 256, 1, 4096, "bits",
+              "key size after key-space expansion"),
+    SIM_P_INT("reactive_canaries", response_params, reactive_canaries, 100, 0, INT64_C(1) << 32,
+              "canaries", "canaries deployed per incident"),
+    SIM_P_BOOL("fence_nodes", response_params, fence_nodes, 1,
+               "crash-fence a detected Byzantine node"),
+    SIM_P_BOOL("isolate_agents_event", response_params, isolate_agents_event, 1,
+               "send RESPONSE_AGENTS_EV_ISOLATE to agents"),
+    SIM_P_BOOL("merge", response_params, merge, 1,
+               "one incident per attack: later detections are counted only"),
+    RESPONSE_STEP("classify", STEP_CLASSIFY, 1),
+    RESPONSE_STEP("emergency_key_rotation", STEP_ROTATE, 5),
+    RESPONSE_STEP("key_space_expansion", STEP_EXPAND, 20),
+    RESPONSE_STEP("isolate_agents", STEP_ISOLATE, 10),
+    RESPONSE_STEP("reactive_canaries", STEP_CANARIES, 15),
+    RESPONSE_STEP("threat_intel_update", STEP_INTEL, 10),
+    RESPONSE_STEP("notify_stakeholders", STEP_NOTIFY, 5),
+    RESPONSE_ACTION("increase_monitoring", 0, 2),
+    RESPONSE_ACTION("log_activity", 1, 1),
+    RESPONSE_ACTION("rate_limit", 2, 5),
+    RESPONSE_ACTION("enable_decoys", 3, 10),
+    RESPONSE_ACTION("alert_soc", 4, 5),
+    RESPONSE_ACTION("block_source", 5, 5),
+    RESPONSE_ACTION("isolate_network", 6, 20),
+    RESPONSE_ACTION("activate_honeypots", 7, 15),
+    RESPONSE_ACTION("emergency_shutdown", 8, 50),
+    RESPONSE_ACTION("full_isolation", 9, 30),
+    RESPONSE_ACTION("incident_response", 10, 10),
+    SIM_P_LIST("false_positives", response_false_positives,
+               "background detection streams [{type, rate, confidence (default uniform 0.3-0.9)}]"),
+};
+
+static const sim_metric_spec response_metrics[] = {
+    /* A step's time is drawn from the scenario's step distributions. */
+    { "step.%s", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, "response.steps.%s, response.containment.*",
+      "time of step '%s' per incident that runs it (runbook L709-L762)",
+      offsetof(response_state, m_step), step_names, NULL, NULL },
+    SIM_METRIC(response_state, m_total, "total", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, NULL,
+               "detection to last step done; runbook target 100 ms (L701)"),
+    SIM_METRIC(response_state, m_within, "within_target", "1", 1.0, STATS_TALLY,
+               STATS_PROPORTION, NULL, "fraction of incidents whose total time <= target"),
+    SIM_METRIC(response_state, m_contain, "time_to_contain", "ms", 1e-6, STATS_TALLY,
+               STATS_NONNEG, NULL, "detection to containment actions done"),
+    SIM_METRIC(response_state, m_incidents, "incidents", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+               NULL, "incidents opened"),
+    { "incidents_%s", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL, "incidents classified %s",
+      offsetof(response_state, m_sev), response_severity_names, NULL, NULL },
+    { "incidents_%s", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL, "incidents of type %s",
+      offsetof(response_state, m_type), response_type_names, NULL, NULL },
+    SIM_METRIC(response_state, m_false, "false_positives", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+               NULL, "background detections with no attack behind them"),
+    SIM_METRIC(response_state, m_merged, "merged_detections", "1", 1.0, STATS_COUNT,
+               STATS_NONNEG, NULL,
+               "further detections of an attack that already has an incident"),
+};
 
 static double clamp01(double x)
 {
@@ -190,39 +229,6 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->inc = malloc(s->cap * sizeof *s->inc);
     if (!s->inc)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "response: out of memory");
-    char name[64], what[160];
-    for (int k = 0; k < NSTEPS; k++) {
-        snprintf(name, sizeof name, "step.%s", step_names[k]);
-        snprintf(what, sizeof what, "time of step '%s' per incident that runs it (runbook L709-L762)",
-                 step_names[k]);
-        s->m_step[k] = sim_metric(sim, name, "ms", 1e-6, STATS_TALLY, what);
-        /* A step's time is drawn from the scenario's step distributions. */
-        snprintf(what, sizeof what, "response.steps.%s, response.containment.*",
-                 step_names[k]);
-        sim_metric_domain(sim, s->m_step[k], STATS_NONNEG, what);
-    }
-    s->m_total = sim_metric(sim, "total", "ms", 1e-6, STATS_TALLY,
-                            "detection to last step done; runbook target 100 ms (L701)");
-    s->m_within = sim_metric(sim, "within_target", "1", 1.0, STATS_TALLY,
-                             "fraction of incidents whose total time <= target");
-    s->m_contain = sim_metric(sim, "time_to_contain", "ms", 1e-6, STATS_TALLY,
-                              "detection to containment actions done");
-    sim_metric_domain(sim, s->m_within, STATS_PROPORTION, NULL);
-    s->m_incidents = sim_metric(sim, "incidents", "1", 1.0, STATS_COUNT, "incidents opened");
-    for (int k = 0; k < RESPONSE_NSEVERITIES; k++) {
-        snprintf(name, sizeof name, "incidents_%s", response_severity_names[k]);
-        snprintf(what, sizeof what, "incidents classified %s", response_severity_names[k]);
-        s->m_sev[k] = sim_metric(sim, name, "1", 1.0, STATS_COUNT, what);
-    }
-    for (int k = 0; k < RESPONSE_NTYPES; k++) {
-        snprintf(name, sizeof name, "incidents_%s", response_type_names[k]);
-        snprintf(what, sizeof what, "incidents of type %s", response_type_names[k]);
-        s->m_type[k] = sim_metric(sim, name, "1", 1.0, STATS_COUNT, what);
-    }
-    s->m_false = sim_metric(sim, "false_positives", "1", 1.0, STATS_COUNT,
-                            "background detections with no attack behind them");
-    s->m_merged = sim_metric(sim, "merged_detections", "1", 1.0, STATS_COUNT,
-                             "further detections of an attack that already has an incident");
     for (int i = 0; i < s->p->nfalse; i++)
         response_next_false(sim, s, i);
     return 0;
@@ -232,17 +238,12 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
 static int response_seen(sim_t *sim, response_state *s, uint32_t attack)
 {
     if (attack >= s->seen_cap) {
-        size_t cap = s->seen_cap ? s->seen_cap : 64;
-        while (cap <= attack)
-            cap *= 2;
-        uint8_t *n = realloc(s->seen, cap);
+        uint8_t *n = grow_array(s->seen, &s->seen_cap, (size_t)attack + 1, 1, 64);
         if (!n) {
             sim_fail(sim, "response: out of memory");
             return 1;
         }
-        memset(n + s->seen_cap, 0, cap - s->seen_cap);
         s->seen = n;
-        s->seen_cap = cap;
     }
     int was = s->seen[attack];
     s->seen[attack] = 1;
@@ -265,13 +266,12 @@ static void response_detect(sim_t *sim, response_state *s, int type, unsigned so
         sim_emit(sim, SIGNAL_ATTACK_DETECTED, &sig);
     }
     if (s->ninc == s->cap) {
-        response_incident *n = realloc(s->inc, 2 * s->cap * sizeof *n);
+        response_incident *n = grow_array(s->inc, &s->cap, s->ninc + 1, sizeof *n, 64);
         if (!n) {
             sim_fail(sim, "response: out of memory");
             return;
         }
         s->inc = n;
-        s->cap *= 2;
     }
     uint32_t id = (uint32_t)s->ninc++;
     response_incident *in = &s->inc[id];
@@ -448,7 +448,11 @@ const sim_model response_model = {
     .summary = "incident pipeline: classification, containment, key rotation, 100 ms target",
     .params_size = sizeof(response_params),
     .state_size = sizeof(response_state),
-    .configure = response_configure,
+    .params = response_params_table,
+    .nparams = SIM_COUNT(response_params_table),
+    .metrics = response_metrics,
+    .nmetrics = SIM_COUNT(response_metrics),
+    .configure = NULL,
     .init = response_init,
     .event = response_event,
     .finish = NULL,

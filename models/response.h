@@ -42,33 +42,14 @@
  *   classification     -> escalation_send_incident (every incident)
  * and the first detection of an attack -> SIGNAL_ATTACK_DETECTED.
  *
- * Scenario section `response` (all durations are distributions):
- *   classification   intended | as_written                  (intended)
- *   target           response-time target                   (100ms, L701)
- *   parallel         steps 2-8 concurrently                 (false)
- *   steps.{classify, emergency_key_rotation, key_space_expansion,
- *          isolate_agents, reactive_canaries, threat_intel_update,
- *          notify_stakeholders}                            step durations
- *   containment.{increase_monitoring, log_activity, rate_limit,
- *          enable_decoys, alert_soc, block_source, isolate_network,
- *          activate_honeypots, emergency_shutdown, full_isolation,
- *          incident_response}                              action durations
- *   keys_per_rotation  keys rotated by one emergency rotation (10);
- *                      the step takes that many draws of steps.emergency_key_rotation
- *   expanded_bits    key size after key-space expansion     (256)
- *   reactive_canaries  canaries deployed per incident       (100)
- *   fence_nodes      crash-fence a detected Byzantine node  (true)
- *   isolate_agents_event  send AGENTS_EV_ISOLATE            (true)
- *   merge            one incident per attack: later detections of an attack
- *                    with an open or closed incident are counted only (true)
- *   false_positives  list of {type, rate, confidence}: Poisson detections
- *                    with no attack behind them (background load)
- *
- * Metrics (response.*, times in ms): step.<name> (each step's time),
- * total (detection to last step), within_target (fraction of incidents
- * whose total <= target), time_to_contain (detection to containment done),
- * incidents, incidents_<severity>, incidents_<type>, false_positives,
- * merged_detections.
+ * Scenario section `response`: every key with its type, default, range and
+ * meaning is a row of the parameter table in models/response.c, and every
+ * metric a row of its metric table (`mwrasp-sim --help-model response`,
+ * docs/scenarios.md).
+ * keys_per_rotation: one emergency rotation takes that many draws of
+ * steps.emergency_key_rotation.  false_positives is a list of
+ * {type, rate, confidence}: Poisson detections with no attack behind them;
+ * isolate_agents_event: send AGENTS_EV_ISOLATE.
  */
 #ifndef MWRASP_RESPONSE_H
 #define MWRASP_RESPONSE_H

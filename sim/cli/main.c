@@ -15,6 +15,7 @@
 #include "cfg.h"
 #include "err.h"
 #include "launch.h"
+#include "modeltab.h"
 #include "registry.h"
 #include "version.h"
 
@@ -62,6 +63,8 @@ static void main_usage(FILE *out)
             "  --quiet             print nothing but errors\n"
             "  --version           print the version, git revision and library versions\n"
             "  --help              this text\n"
+            "  --help-model NAME   a model's parameters (keys, types, defaults, ranges) and\n"
+            "                      metrics, from its tables\n"
             "\n"
             "exit status:\n"
             "  0 ok, 3 a claim FAILS (--strict), 64 usage, 65 bad scenario, 66 missing\n"
@@ -109,7 +112,7 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
            O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT,
-           O_PLOT, O_CSV, O_MAX_MEMORY, O_MAX_EVENTS, O_DECIDE, O_ROBUST };
+           O_PLOT, O_CSV, O_MAX_MEMORY, O_MAX_EVENTS, O_DECIDE, O_ROBUST, O_HELP_MODEL };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED },
         { "replications", required_argument, NULL, O_REPS },
@@ -121,6 +124,7 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
         { "quiet", no_argument, NULL, O_QUIET },
         { "version", no_argument, NULL, O_VERSION },
         { "help", no_argument, NULL, O_HELP },
+        { "help-model", required_argument, NULL, O_HELP_MODEL },
         { "sweep", required_argument, NULL, O_SWEEP },
         { "resume", no_argument, NULL, O_RESUME },
         { "strict", no_argument, NULL, O_STRICT },
@@ -200,6 +204,14 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
         case O_HELP:
             main_usage(stdout);
             return -1;
+        case O_HELP_MODEL: {
+            int id = registry_find(optarg);
+            if (id < 0)
+                return err_set(e, ERR_USAGE, NULL, 0, 0,
+                               "--help-model: no model '%s' (see --help for the list)", optarg);
+            modeltab_help(registry_models(NULL)[id], stdout);
+            return -1;
+        }
         default:
             if (optopt)
                 return err_set(e, ERR_USAGE, NULL, 0, 0,

@@ -104,6 +104,9 @@ typedef struct cfg_ctx {
     } sizes[16];
     size_t nsizes;
     int oom;          /* a diagnostic or resolved line was lost */
+    /* Set by modeltab_configure before a model's configure hook: 1 when a
+     * row of its table had a bad value (cross-checks then stay quiet). */
+    int rows_bad;
 } cfg_ctx;
 
 /* Loads and parses path.  On failure returns ERR_NOINPUT (cannot open/read

@@ -5,6 +5,7 @@
  * pulled are then reported as unknown with a hint.
  */
 #include "scenario.h"
+#include "modeltab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -217,7 +218,7 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
             cfg_oom(c, NULL);
             return -1;
         }
-        if (m->configure(c, sec, sc->params[i]) != 0)
+        if (modeltab_configure(c, sec, m, sc->params[i]) != 0)
             bad = -1;
         active++;
     }

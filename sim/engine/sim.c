@@ -9,6 +9,7 @@
  *    replace the root with one sift-down instead of a pop and a push).
  */
 #include "evq.h"
+#include "grow.h"
 #include "invariant.h"
 #include "sim.h"
 #include "rng.h"
@@ -46,6 +47,8 @@ struct sim {
     void **states;            /* per model, NULL if inactive */
     sim_stream_entry *streams;
     size_t nstreams, streams_cap;
+    stats_hist *hists;        /* sim_histogram */
+    size_t nhists, hists_cap;
     stats_def *defs;
     stats_acc *accs;
     stats_rep *results;
@@ -70,12 +73,10 @@ static inline sim_event *sim_slot(const sim_t *sim, uint32_t slot)
 static int sim_grow_pool(sim_t *sim)
 {
     if (sim->nblocks == sim->blocks_cap) {
-        size_t cap = sim->blocks_cap ? sim->blocks_cap * 2 : 16;
-        sim_event **b = realloc(sim->blocks, cap * sizeof *b);
+        sim_event **b = grow_array(sim->blocks, &sim->blocks_cap, sim->nblocks + 1, sizeof *b, 16);
         if (!b)
             return -1;
         sim->blocks = b;
-        sim->blocks_cap = cap;
     }
     if ((uint64_t)(sim->nblocks + 1) * SIM_BLOCK_EVENTS > UINT32_MAX)
         return -1;
@@ -192,6 +193,8 @@ static void sim_reset_metrics(sim_t *sim)
 {
     for (size_t i = 0; i < sim->nmetrics; i++)
         stats_acc_reset(&sim->accs[i], sim->head.now_ns);
+    for (size_t i = 0; i < sim->nhists; i++)
+        stats_hist_reset(&sim->hists[i]);
     sim->warmup_done = 1;
 }
 
@@ -302,6 +305,57 @@ void sim_stop(sim_t *sim)
     sim->stopped = 1;
 }
 
+/* s with every "%s" replaced by arg, into buf. */
+static void sim_subst(char *buf, size_t size, const char *s, const char *arg)
+{
+    size_t n = 0;
+    for (; *s && n + 1 < size; s++) {
+        if (s[0] == '%' && s[1] == 's') {
+            for (const char *a = arg; *a && n + 1 < size; a++)
+                buf[n++] = *a;
+            s++;
+        } else {
+            buf[n++] = *s;
+        }
+    }
+    buf[n] = '\0';
+}
+
+static void sim_declare_one(sim_t *sim, const sim_metric_spec *m, const char *name,
+                            const char *what, const char *input, double scale, int *id)
+{
+    *id = sim_metric(sim, name, m->unit, scale, m->kind, what);
+    if (m->domain != STATS_NONNEG || input)
+        sim_metric_domain(sim, *id, m->domain, input);
+}
+
+/* Declares the rows of model's metric table in order, ids into state. */
+static void sim_declare_table(sim_t *sim, const sim_model *model, void *state,
+                              const void *params)
+{
+    for (size_t r = 0; r < model->nmetrics; r++) {
+        const sim_metric_spec *m = &model->metrics[r];
+        if (m->declare) {
+            m->declare(sim, state, params);
+            continue;
+        }
+        double scale = m->scale_of ? m->scale_of(params) : m->scale;
+        int *id = (int *)(void *)((char *)state + m->id_offset);
+        if (!m->each) {
+            sim_declare_one(sim, m, m->name, m->what, m->input, scale, id);
+            continue;
+        }
+        for (size_t k = 0; m->each[k]; k++) {
+            char name[64], what[256], input[96];
+            sim_subst(name, sizeof name, m->name, m->each[k]);
+            sim_subst(what, sizeof what, m->what ? m->what : "", m->each[k]);
+            if (m->input)
+                sim_subst(input, sizeof input, m->input, m->each[k]);
+            sim_declare_one(sim, m, name, what, m->input ? input : NULL, scale, id + k);
+        }
+    }
+}
+
 sim_t *sim_new(const sim_config *cfg, err_t *e)
 {
     sim_t *sim = calloc(1, sizeof *sim);
@@ -356,6 +410,7 @@ sim_t *sim_new(const sim_config *cfg, err_t *e)
         if (!sim->states[i])
             continue;
         sim->self = (int)i;
+        sim_declare_table(sim, cfg->models[i], sim->states[i], cfg->params[i]);
         if (cfg->models[i]->init(sim, sim->states[i], cfg->params[i], &sim->error) != 0 ||
             sim->error.code) {
             if (!sim->error.code)
@@ -396,6 +451,9 @@ void sim_free(sim_t *sim)
     free(sim->streams);
     if (sim->spare)
         gsl_rng_free(sim->spare);
+    for (size_t i = 0; i < sim->nhists; i++)
+        stats_hist_free(&sim->hists[i]);
+    free(sim->hists);
     for (size_t i = 0; i < sim->nmetrics; i++)
         stats_acc_free(&sim->accs[i]);
     free(sim->accs);
@@ -455,12 +513,11 @@ gsl_rng *sim_stream(sim_t *sim, const char *purpose)
         if (sim->streams[i].id == id)
             return sim->streams[i].rng;
     if (sim->nstreams == sim->streams_cap) {
-        size_t cap = sim->streams_cap ? sim->streams_cap * 2 : 8;
-        sim_stream_entry *s = realloc(sim->streams, cap * sizeof *s);
+        sim_stream_entry *s = grow_array(sim->streams, &sim->streams_cap, sim->nstreams + 1,
+                                         sizeof *s, 8);
         if (!s)
             goto oom;
         sim->streams = s;
-        sim->streams_cap = cap;
     }
     gsl_rng *r = rng_stream_new(rng_key(sim->cfg.seed, sim->cfg.point,
                                         sim->cfg.replication, id));
@@ -480,14 +537,16 @@ int sim_metric(sim_t *sim, const char *name, const char *unit, double scale,
                stats_kind kind, const char *what)
 {
     if (sim->nmetrics == sim->metrics_cap) {
-        size_t cap = sim->metrics_cap ? sim->metrics_cap * 2 : 16;
-        stats_def *d = realloc(sim->defs, cap * sizeof *d);
+        /* defs and accs share one capacity. */
+        size_t cap = sim->metrics_cap;
+        stats_def *d = grow_array(sim->defs, &cap, sim->nmetrics + 1, sizeof *d, 16);
         if (!d) {
             sim_fail(sim, "out of memory for metrics");
             return 0;
         }
         sim->defs = d;
-        stats_acc *a = realloc(sim->accs, cap * sizeof *a);
+        cap = sim->metrics_cap;
+        stats_acc *a = grow_array(sim->accs, &cap, sim->nmetrics + 1, sizeof *a, 16);
         if (!a) {
             sim_fail(sim, "out of memory for metrics");
             return 0;
@@ -520,6 +579,33 @@ int sim_metric(sim_t *sim, const char *name, const char *unit, double scale,
                          STATS_WATCHES);
         }
     return (int)i;
+}
+
+int sim_histogram(sim_t *sim)
+{
+    if (sim->nhists == sim->hists_cap) {
+        stats_hist *h = grow_array(sim->hists, &sim->hists_cap, sim->nhists + 1, sizeof *h, 4);
+        if (!h) {
+            sim_fail(sim, "out of memory for histograms");
+            return -1;
+        }
+        sim->hists = h;
+    }
+    if (stats_hist_init(&sim->hists[sim->nhists]) != 0) {
+        sim_fail(sim, "out of memory for histograms");
+        return -1;
+    }
+    return (int)sim->nhists++;
+}
+
+void sim_hist_add(sim_t *sim, int hist, uint64_t value)
+{
+    stats_hist_add(&sim->hists[hist], value);
+}
+
+double sim_hist_quantile(const sim_t *sim, int hist, double q)
+{
+    return stats_hist_quantile(&sim->hists[hist], q);
 }
 
 void sim_metric_domain(sim_t *sim, int metric, stats_domain domain, const char *input)

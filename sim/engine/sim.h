@@ -81,6 +81,121 @@ typedef struct sim_estimate {
     const char *driver;     /* the parameter that sizes it ("phold.lps"), or NULL */
 } sim_estimate;
 
+/* One row of a model's metric table (sim_model.metrics).  Before the
+ * model's init the engine declares the rows in order ("wait" in model
+ * "mmc" becomes "mmc.wait") and writes each metric id into the model's
+ * state at id_offset (an int).  Three kinds of rows:
+ *  - a plain metric;
+ *  - each != NULL: one metric per name of that NULL-terminated list, "%s"
+ *    in name, what and input replaced by the name; the ids go to an int
+ *    array at id_offset;
+ *  - declare != NULL: metrics whose names come from the scenario (one per
+ *    timeline item, per role): declare calls sim_metric for them, at this
+ *    place in the order; name and what then only document the pattern.
+ * scale_of, when set, gives the scale from the parameters (it replaces
+ * scale). */
+typedef struct sim_metric_spec {
+    const char *name;        /* without the model prefix */
+    const char *unit;
+    double scale;            /* raw value -> unit (1e-6: ns -> ms) */
+    stats_kind kind;
+    stats_domain domain;
+    const char *input;       /* the keys that fix it (BY CONSTRUCTION), or NULL */
+    const char *what;        /* one line for the table and --help-model */
+    size_t id_offset;        /* offsetof(state, m_x) */
+    const char *const *each;
+    double (*scale_of)(const void *params);
+    void (*declare)(sim_t *sim, void *state, const void *params);
+} sim_metric_spec;
+
+/* A plain metric row; state is the model's state type, field its int id. */
+#define SIM_METRIC(state, field, name, unit, scale, kind, domain, input, what) \
+    { (name), (unit), (scale), (kind), (domain), (input), (what),               \
+      offsetof(state, field), NULL, NULL, NULL }
+
+/* The kinds of value a parameter row reads (the cfg_* getter it uses) and
+ * the C type at its offset in the params struct. */
+typedef enum sim_param_type {
+    SIM_PARAM_INT,       /* int64_t; idef, imin, imax */
+    SIM_PARAM_DOUBLE,    /* double; def, min, max */
+    SIM_PARAM_BOOL,      /* int; idef */
+    SIM_PARAM_FRACTION,  /* double; def, min, max */
+    SIM_PARAM_DURATION,  /* int64_t ns; idef, imin, imax */
+    SIM_PARAM_RATE,      /* double per s; def, min, max */
+    SIM_PARAM_SIZE,      /* uint64_t bytes; idef, imin, imax */
+    SIM_PARAM_STRING,    /* const char *; sdef */
+    SIM_PARAM_ENUM,      /* int index into names; idef */
+    SIM_PARAM_DIST,      /* dist_t of plain numbers; dist */
+    SIM_PARAM_TIME_DIST, /* dist_t of durations (ns); dist */
+    SIM_PARAM_LIST,      /* a list or mapping the model's hook reads */
+} sim_param_type;
+
+/* One row of a model's parameter table (sim_model.params), read in order
+ * by the configuration layer (modeltab.h), which also prints the tables
+ * (--help-model) and writes docs/scenarios.md from them.  key may be
+ * dotted ("batch.max": key max of the mapping batch).  A row with hook
+ * set is read by the hook instead, at its place in the order (cross-field
+ * rules, values whose default depends on another); a row with custom set
+ * is read by a hook elsewhere (modeltab_param), so the table still holds
+ * its default and range. */
+typedef struct sim_param {
+    const char *key;
+    sim_param_type type;
+    size_t offset;
+    int required;
+    int64_t idef, imin, imax;
+    double def, min, max;
+    const char *sdef;
+    dist_t dist;
+    const char *const *names; /* SIM_PARAM_ENUM: NULL-terminated */
+    const char *unit;         /* for the reference: "s", "requests" ("" if none) */
+    const char *help;
+    int (*hook)(struct cfg_ctx *c, struct cfg_node *map, void *params);
+    int custom;
+} sim_param;
+
+/* Row builders: P is the params type, F the field. */
+#define SIM_P_INT(K_, P, F, D_, lo, hi, U_, H_) \
+    { .key = (K_), .type = SIM_PARAM_INT, .offset = offsetof(P, F), .idef = (D_), \
+      .imin = (lo), .imax = (hi), .unit = (U_), .help = (H_) }
+#define SIM_P_DURATION(K_, P, F, D_, lo, hi, H_) \
+    { .key = (K_), .type = SIM_PARAM_DURATION, .offset = offsetof(P, F), .idef = (D_), \
+      .imin = (lo), .imax = (hi), .unit = "duration", .help = (H_) }
+#define SIM_P_SIZE(K_, P, F, D_, lo, hi, H_) \
+    { .key = (K_), .type = SIM_PARAM_SIZE, .offset = offsetof(P, F), .idef = (D_), \
+      .imin = (lo), .imax = (hi), .unit = "size", .help = (H_) }
+#define SIM_P_DOUBLE(K_, P, F, D_, lo, hi, U_, H_) \
+    { .key = (K_), .type = SIM_PARAM_DOUBLE, .offset = offsetof(P, F), .def = (D_), \
+      .min = (lo), .max = (hi), .unit = (U_), .help = (H_) }
+#define SIM_P_FRACTION(K_, P, F, D_, lo, hi, H_) \
+    { .key = (K_), .type = SIM_PARAM_FRACTION, .offset = offsetof(P, F), .def = (D_), \
+      .min = (lo), .max = (hi), .unit = "fraction", .help = (H_) }
+#define SIM_P_RATE(K_, P, F, D_, lo, hi, H_) \
+    { .key = (K_), .type = SIM_PARAM_RATE, .offset = offsetof(P, F), .def = (D_), \
+      .min = (lo), .max = (hi), .unit = "rate", .help = (H_) }
+#define SIM_P_BOOL(K_, P, F, D_, H_) \
+    { .key = (K_), .type = SIM_PARAM_BOOL, .offset = offsetof(P, F), .idef = (D_), \
+      .unit = "bool", .help = (H_) }
+#define SIM_P_ENUM(K_, P, F, names_, D_, H_) \
+    { .key = (K_), .type = SIM_PARAM_ENUM, .offset = offsetof(P, F), .idef = (D_), \
+      .names = (names_), .unit = "enum", .help = (H_) }
+#define SIM_P_STRING(K_, P, F, D_, H_) \
+    { .key = (K_), .type = SIM_PARAM_STRING, .offset = offsetof(P, F), .sdef = (D_), \
+      .unit = "string", .help = (H_) }
+/* dist_kind, a, b: the default distribution (dist.h's fields). */
+#define SIM_P_DIST(K_, P, F, KIND_, A_, B_, H_) \
+    { .key = (K_), .type = SIM_PARAM_DIST, .offset = offsetof(P, F), \
+      .dist = { (KIND_), (A_), (B_) }, .unit = "distribution", .help = (H_) }
+#define SIM_P_TIME_DIST(K_, P, F, KIND_, A_, B_, H_) \
+    { .key = (K_), .type = SIM_PARAM_TIME_DIST, .offset = offsetof(P, F), \
+      .dist = { (KIND_), (A_), (B_) }, .unit = "distribution", .help = (H_) }
+/* A list (or mapping) only a hook can read, documented here. */
+#define SIM_P_LIST(K_, hook_, H_) \
+    { .key = (K_), .type = SIM_PARAM_LIST, .unit = "list", .help = (H_), .hook = (hook_) }
+
+/* The number of rows of a table (sim_model.params, .metrics). */
+#define SIM_COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Signals: a notification for whoever listens (a key was rotated, an
  * agent isolated, a detection raised), emitted without naming a model.
  * Signal numbers belong to the model layer (models/signals.h); the engine
@@ -97,13 +212,16 @@ typedef struct sim_subscription {
     .subscriptions = (array), .nsubscriptions = sizeof(array) / sizeof((array)[0])
 
 /* A model: one const table of callbacks with exact prototypes (rule 2).
- *   configure  pulls the model's parameters from its scenario section
- *              (NULL when the section is absent and the model is not
- *              required) into params (params_size bytes, zeroed first);
- *              returns 0 or -1 after recording diagnostics in c.  Called
- *              once per scenario, params are then shared read-only.
+ *   params     its parameter table: the configuration layer pulls the
+ *              scenario section into params (params_size bytes, zeroed
+ *              first) row by row, then calls configure;
+ *   configure  (may be NULL) what a table cannot say: cross-field checks
+ *              and values derived from others; returns 0 or -1 after
+ *              recording diagnostics in c.  Called once per scenario,
+ *              params are then shared read-only.
+ *   metrics    its metric table, declared by the engine before init;
  *   init       sets up state (state_size bytes, zeroed) for a replication:
- *              declares metrics, opens streams, schedules first events.
+ *              opens streams, schedules first events.
  *   event      handles one event addressed to this model.
  *   finish     at the end of a replication: set STATS_VALUE metrics.
  *   release    frees what init allocated (may be NULL).
@@ -113,6 +231,10 @@ typedef struct sim_model {
     const char *summary;       /* one line for --help */
     size_t params_size;
     size_t state_size;
+    const sim_param *params;
+    size_t nparams;
+    const sim_metric_spec *metrics;
+    size_t nmetrics;
     int (*configure)(struct cfg_ctx *c, struct cfg_node *section, void *params);
     int (*init)(sim_t *sim, void *state, const void *params, err_t *e);
     void (*event)(sim_t *sim, void *state, const sim_event *ev);
@@ -290,6 +412,15 @@ void sim_tally_censored(sim_t *sim, int metric, double raw);
 void sim_level(sim_t *sim, int metric, double level);
 void sim_count(sim_t *sim, int metric, double increment);
 void sim_set_value(sim_t *sim, int metric, double value);
+
+/* A bounded histogram tally (stats.h) owned by the replication and, like
+ * the metrics, emptied at the warmup time: for quantiles a model reports
+ * itself as VALUE metrics at finish.  Declare in init.  Returns its id, or
+ * -1 after failing the run (out of memory). */
+int sim_histogram(sim_t *sim);
+void sim_hist_add(sim_t *sim, int hist, uint64_t value);
+/* The q-quantile of what hist counted since the warmup; NaN if nothing. */
+double sim_hist_quantile(const sim_t *sim, int hist, double q);
 
 size_t sim_metric_count(const sim_t *sim);
 const stats_def *sim_metric_def(const sim_t *sim, size_t i);

@@ -5,6 +5,7 @@
  * reservoir of them.  Summaries combine replications in index order only.
  */
 #include "stats.h"
+#include "grow.h"
 #include "ci.h"
 #include "rng.h"
 
@@ -68,14 +69,11 @@ static int stats_keep_sample(stats_acc *a, double x)
     if (a->nsamples < a->cap) {
         if (a->nsamples == a->alloc) {
             /* Grow geometrically up to the cap: small tallies stay small. */
-            size_t want = a->alloc ? a->alloc * 2 : 1024;
-            if (want > a->cap)
-                want = a->cap;
-            double *s = realloc(a->samples, want * sizeof *s);
+            double *s = grow_array_upto(a->samples, &a->alloc, a->nsamples + 1, sizeof *s, 1024,
+                                        a->cap);
             if (!s)
                 return -1;
             a->samples = s;
-            a->alloc = want;
         }
         a->samples[a->nsamples++] = x;
         return 0;
@@ -128,14 +126,11 @@ int stats_tally_censored(stats_acc *a, double x)
     if (a->ncens_kept >= a->cap)
         return 0;
     if (a->ncens_kept == a->cens_alloc) {
-        size_t want = a->cens_alloc ? a->cens_alloc * 2 : 64;
-        if (want > a->cap)
-            want = a->cap;
-        double *c = realloc(a->cens, want * sizeof *c);
+        double *c = grow_array_upto(a->cens, &a->cens_alloc, a->ncens_kept + 1, sizeof *c, 64,
+                                    a->cap);
         if (!c)
             return -1;
         a->cens = c;
-        a->cens_alloc = want;
     }
     a->cens[a->ncens_kept++] = x;
     return 0;
@@ -429,4 +424,55 @@ int stats_summarise(const stats_rep *reps, size_t nreps, size_t stride, const st
         out->half_width = (out->ci_high - out->ci_low) / 2;
     free(buf);
     return 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Bounded histogram tally
+ */
+
+int stats_hist_init(stats_hist *h)
+{
+    h->n = 0;
+    h->count = calloc(STATS_HIST_BUCKETS, sizeof *h->count);
+    return h->count ? 0 : -1;
+}
+
+void stats_hist_free(stats_hist *h)
+{
+    free(h->count);
+    h->count = NULL;
+    h->n = 0;
+}
+
+void stats_hist_reset(stats_hist *h)
+{
+    if (h->count)
+        memset(h->count, 0, STATS_HIST_BUCKETS * sizeof *h->count);
+    h->n = 0;
+}
+
+double stats_hist_quantile(const stats_hist *h, double q)
+{
+    if (h->n == 0)
+        return NAN;
+    double rank = q * (double)h->n, cum = 0;
+    for (size_t i = 0; i < STATS_HIST_BUCKETS; i++) {
+        if (!h->count[i])
+            continue;
+        double next = cum + (double)h->count[i];
+        if (next >= rank) {
+            double lo, width;
+            if (i < 2 * STATS_HIST_SUB) {
+                lo = (double)i;
+                width = 1;
+            } else {
+                size_t shift = i / STATS_HIST_SUB - 1;
+                lo = ldexp((double)(i - shift * STATS_HIST_SUB), (int)shift);
+                width = ldexp(1.0, (int)shift);
+            }
+            return lo + width * (rank - cum) / (double)h->count[i];
+        }
+        cum = next;
+    }
+    return NAN;
 }

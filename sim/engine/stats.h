@@ -176,6 +176,45 @@ void stats_level_set(stats_acc *a, int64_t now_ns, double x);
 /* Discards everything observed so far (used at the end of warmup); a
  * level keeps its current value, integrating from now_ns. */
 void stats_acc_reset(stats_acc *a, int64_t now_ns);
+
+/* A bounded histogram tally of non-negative integers (ns): exact below
+ * 128, then 64 linear sub-buckets per power of two (relative resolution
+ * 1/64), so the whole int64 range fits in a few thousand counters and a
+ * quantile is good to about 1 % however many values arrive.  For
+ * per-replication quantiles a model reports as VALUE metrics (auth's
+ * latency_p50/p99), where a tally's kept samples would be a reservoir. */
+#define STATS_HIST_SUB_BITS 6
+#define STATS_HIST_SUB (1u << STATS_HIST_SUB_BITS)
+#define STATS_HIST_BUCKETS ((64u - STATS_HIST_SUB_BITS) * STATS_HIST_SUB + STATS_HIST_SUB)
+
+typedef struct stats_hist {
+    uint64_t *count;         /* [STATS_HIST_BUCKETS] */
+    uint64_t n;              /* values counted */
+} stats_hist;
+
+/* 0, or -1 when out of memory. */
+int stats_hist_init(stats_hist *h);
+void stats_hist_free(stats_hist *h);
+/* Forgets every value (the warmup reset). */
+void stats_hist_reset(stats_hist *h);
+
+static inline size_t stats_hist_index(uint64_t v)
+{
+    if (v < 2 * STATS_HIST_SUB)
+        return (size_t)v;
+    int shift = 63 - __builtin_clzll(v) - (int)STATS_HIST_SUB_BITS;
+    return (size_t)shift * STATS_HIST_SUB + (size_t)(v >> shift);
+}
+
+static inline void stats_hist_add(stats_hist *h, uint64_t v)
+{
+    h->count[stats_hist_index(v)]++;
+    h->n++;
+}
+
+/* The q-quantile (0..1) of the values counted, interpolated linearly
+ * inside its bucket; NaN when there are none. */
+double stats_hist_quantile(const stats_hist *h, double q);
 /* Produces the replication result; measured_s is the measured duration. */
 void stats_acc_finish(stats_acc *a, int64_t end_ns, double measured_s,
                       stats_rep *out);
