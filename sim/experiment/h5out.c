@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "campaign.h"
 #include "planning.h"
+#include "h5scale.h"
 #include "outpath.h"
 #include "sink.h"
 #include "version.h"
@@ -396,6 +397,9 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
     int rc = -1;
     hid_t g = -1, gax = -1, gpt = -1, gsum = -1, grep = -1;
     hid_t tsum = h5out_summary_type(), trep = h5out_sweep_rep_type();
+    h5scale_set scales = { .rank = 0 };
+    for (int d = 0; d < 32; d++)
+        scales.scale[d] = -1;
     const char **vals = malloc((np ? np : 1) * sizeof *vals);
     h5out_summary_row *sum = malloc((np ? np : 1) * sizeof *sum);
     uint64_t *per = malloc((np ? np : 1) * sizeof *per);
@@ -445,6 +449,12 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
         for (size_t a = 0; a < sw->naxes; a++)
             gdims[a] = sw->axes[a].nvalues;
     }
+    /* Dimension scales (h5scale.h), unless an axis shares a metric's name. */
+    int clash = runner_metric_index(r0, "point") >= 0;
+    for (size_t a = 0; a < sw->naxes; a++)
+        clash |= runner_metric_index(r0, sw->axes[a].path) >= 0;
+    if (!clash && h5scale_write(gsum, sw, np, &scales) != 0)
+        goto done;
     for (size_t k = 0; k < nm; k++) {
         const stats_def *d = &r0->defs[k];
         size_t row = 0;
@@ -468,7 +478,7 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
         }
         sp = H5Screate_simple(rank, gdims, NULL);
         ds = H5Dcreate2(gsum, d->name, tsum, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        ok = ds >= 0 && h5out_domain(ds, d) == 0;
+        ok = ds >= 0 && h5out_domain(ds, d) == 0 && (clash || h5scale_attach(ds, &scales) == 0);
         ok = h5out_fill(ds, tsum, sum, d->unit, d->what) == 0 && ok;
         H5Sclose(sp);
         if (!ok)
@@ -481,6 +491,7 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
     }
     rc = 0;
 done:
+    h5scale_close(&scales);
     if (grep >= 0) H5Gclose(grep);
     if (gsum >= 0) H5Gclose(gsum);
     if (gpt >= 0) H5Gclose(gpt);
