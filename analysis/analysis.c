@@ -85,6 +85,49 @@ static void csv_num(FILE *o, double v)
         fprintf(o, "%.12g", v);
 }
 
+/* A table's fields (resfields.h) as CSV: the header names, and one row's
+ * cells, each by its kind. */
+static void csv_fields_header(FILE *o, const resfields_field *f, size_t nf)
+{
+    for (size_t i = 0; i < nf; i++)
+        fprintf(o, "%s%s", i ? "," : "", f[i].name);
+}
+
+static void csv_fields_row(FILE *o, const resfields_field *f, size_t nf, const void *row)
+{
+    for (size_t i = 0; i < nf; i++) {
+        const char *at = (const char *)row + f[i].offset;
+        if (i)
+            fputc(',', o);
+        switch (f[i].kind) {
+        case RESFIELDS_DOUBLE: csv_num(o, *(const double *)(const void *)at); break;
+        case RESFIELDS_I64: fprintf(o, "%lld", (long long)*(const int64_t *)(const void *)at); break;
+        case RESFIELDS_U64:
+            fprintf(o, "%llu", (unsigned long long)*(const uint64_t *)(const void *)at);
+            break;
+        case RESFIELDS_STR: sink_csv(o, *(char *const *)(const void *)at); break;
+        }
+    }
+}
+
+/* replications.csv's values: a replication's fields after its point and
+ * number (the capacity tables are resfile's, written whole). */
+#define A_REP(n, k) RESFIELDS_ENTRY(resfile_rep, n, k)
+static const resfields_field csv_rep_values[] = { RESFIELDS_REP(A_REP) };
+
+/* The rows of a capacity table (n of them, stride bytes apart) under its
+ * header. */
+static void csv_table(FILE *o, const resfile_table *t, const void *rows, size_t stride,
+                      size_t n)
+{
+    csv_fields_header(o, t->fields, t->n);
+    fputs("\r\n", o);
+    for (size_t i = 0; i < n; i++) {
+        csv_fields_row(o, t->fields, t->n, (const char *)rows + i * stride);
+        fputs("\r\n", o);
+    }
+}
+
 static void csv_summary_cells(FILE *o, const resfile_metric *m, const resfile_summary *s)
 {
     sink_csv(o, m->name), fputc(',', o), sink_csv(o, m->units), fputc(',', o);
@@ -150,7 +193,9 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
         return rc;
     fputs("metric,unit,point,", o.f);
     csv_axis_header(o.f, r);
-    fputs("replication,value,n,sd,min,max,p50,p90,p95,p99\r\n", o.f);
+    fputs("replication,", o.f);
+    csv_fields_header(o.f, csv_rep_values, RESFIELDS_COUNT(csv_rep_values));
+    fputs("\r\n", o.f);
     for (size_t i = 0; i < r->nmetrics; i++) {
         const resfile_metric *m = &r->metrics[i];
         for (size_t k = 0; k < m->nreps; k++) {
@@ -164,13 +209,7 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
                 for (size_t a = 0; a < r->naxes; a++)
                     fputc(',', o.f);
             fprintf(o.f, "%llu,", (unsigned long long)x->replication);
-            const double v[] = { x->value, x->n, x->sd, x->min, x->max, x->p50, x->p90, x->p95,
-                                 x->p99 };
-            for (size_t j = 0; j < sizeof v / sizeof v[0]; j++) {
-                if (j)
-                    fputc(',', o.f);
-                csv_num(o.f, v[j]);
-            }
+            csv_fields_row(o.f, csv_rep_values, RESFIELDS_COUNT(csv_rep_values), x);
             fputs("\r\n", o.f);
         }
     }
@@ -214,47 +253,23 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
     if (r->ncap_runbook) {
         if ((rc = out_open(&o, dir, "capacity_runbook.csv", e)))
             return rc;
-        fputs("month,ai_agents,transactions_per_second,storage_tb,compute_cores,memory_gb,"
-              "network_gbps\r\n", o.f);
-        for (size_t i = 0; i < r->ncap_runbook; i++) {
-            const resfile_cap_runbook *x = &r->cap_runbook[i];
-            fprintf(o.f, "%lld,%lld,%lld,", (long long)x->month, (long long)x->ai_agents,
-                    (long long)x->transactions_per_second);
-            csv_num(o.f, x->storage_tb);
-            fprintf(o.f, ",%lld,%lld,", (long long)x->compute_cores, (long long)x->memory_gb);
-            csv_num(o.f, x->network_gbps);
-            fputs("\r\n", o.f);
-        }
+        csv_table(o.f, &resfile_runbook_table, r->cap_runbook, sizeof *r->cap_runbook,
+                  r->ncap_runbook);
         if ((rc = out_close(&o, e)))
             return rc;
     }
     if (r->ncap_plan) {
         if ((rc = out_open(&o, dir, "capacity_plan.csv", e)))
             return rc;
-        fputs("month,growth_factor,agents,claims_holding_unchanged,claims_total,resources,"
-              "resource_units\r\n", o.f);
-        for (size_t i = 0; i < r->ncap_plan; i++) {
-            const resfile_cap_plan *x = &r->cap_plan[i];
-            fprintf(o.f, "%lld,", (long long)x->month);
-            csv_num(o.f, x->growth_factor), fputc(',', o.f), csv_num(o.f, x->agents);
-            fprintf(o.f, ",%lld,%lld,", (long long)x->claims_holding_unchanged,
-                    (long long)x->claims_total);
-            sink_csv(o.f, x->resources), fputc(',', o.f), csv_num(o.f, x->resource_units);
-            fputs("\r\n", o.f);
-        }
+        csv_table(o.f, &resfile_plan_table, r->cap_plan, sizeof *r->cap_plan, r->ncap_plan);
         if ((rc = out_close(&o, e)))
             return rc;
     }
     if (r->ncap_breaking) {
         if ((rc = out_open(&o, dir, "capacity_breaking.csv", e)))
             return rc;
-        fputs("claim,metric,held_at_start,breaks_at_month\r\n", o.f);
-        for (size_t i = 0; i < r->ncap_breaking; i++) {
-            const resfile_cap_breaking *x = &r->cap_breaking[i];
-            sink_csv(o.f, x->claim), fputc(',', o.f), sink_csv(o.f, x->metric);
-            fprintf(o.f, ",%lld,%lld\r\n", (long long)x->held_at_start,
-                    (long long)x->breaks_at_month);
-        }
+        csv_table(o.f, &resfile_breaking_table, r->cap_breaking, sizeof *r->cap_breaking,
+                  r->ncap_breaking);
         if ((rc = out_close(&o, e)))
             return rc;
     }

@@ -22,87 +22,37 @@
 
 #include "cfg.h"
 
-typedef enum field_kind { FIELD_DOUBLE, FIELD_I64, FIELD_U64, FIELD_STR } field_kind;
-
-typedef struct field {
-    const char *name;
-    field_kind kind;
-    size_t offset;       /* in the caller's struct */
-} field;
-
-#define F(type, member, kind) { #member, kind, offsetof(type, member) }
-
-static const field summary_fields[] = {
-    F(resfile_summary, mean, FIELD_DOUBLE), F(resfile_summary, ci95_low, FIELD_DOUBLE),
-    F(resfile_summary, ci95_high, FIELD_DOUBLE), F(resfile_summary, p50, FIELD_DOUBLE),
-    F(resfile_summary, p95, FIELD_DOUBLE), F(resfile_summary, p99, FIELD_DOUBLE),
-    F(resfile_summary, n, FIELD_DOUBLE), F(resfile_summary, replications, FIELD_U64),
-    F(resfile_summary, reps_with_data, FIELD_U64), F(resfile_summary, censored, FIELD_DOUBLE),
-    F(resfile_summary, p_event, FIELD_DOUBLE), F(resfile_summary, p_event_low, FIELD_DOUBLE),
-    F(resfile_summary, p_event_high, FIELD_DOUBLE),
-    F(resfile_summary, km_median, FIELD_DOUBLE),
-    F(resfile_summary, km_median_low, FIELD_DOUBLE),
-    F(resfile_summary, km_median_high, FIELD_DOUBLE),
-};
-static const field rep_fields[] = {
-    F(resfile_rep, point, FIELD_U64), F(resfile_rep, replication, FIELD_U64),
-    F(resfile_rep, value, FIELD_DOUBLE), F(resfile_rep, n, FIELD_DOUBLE),
-    F(resfile_rep, sd, FIELD_DOUBLE), F(resfile_rep, min, FIELD_DOUBLE),
-    F(resfile_rep, max, FIELD_DOUBLE), F(resfile_rep, p50, FIELD_DOUBLE),
-    F(resfile_rep, p90, FIELD_DOUBLE), F(resfile_rep, p95, FIELD_DOUBLE),
-    F(resfile_rep, p99, FIELD_DOUBLE),
-};
-static const field claim_fields[] = {
-    F(resfile_claim, name, FIELD_STR), F(resfile_claim, metric, FIELD_STR),
-    F(resfile_claim, statistic, FIELD_STR), F(resfile_claim, bound, FIELD_STR),
-    F(resfile_claim, source, FIELD_STR), F(resfile_claim, verdict, FIELD_STR),
-    F(resfile_claim, unit, FIELD_STR), F(resfile_claim, note, FIELD_STR),
-    F(resfile_claim, rule, FIELD_STR), F(resfile_claim, method, FIELD_STR),
-    F(resfile_claim, assumptions, FIELD_STR),
-    F(resfile_claim, estimate, FIELD_DOUBLE), F(resfile_claim, ci_low, FIELD_DOUBLE),
-    F(resfile_claim, ci_high, FIELD_DOUBLE), F(resfile_claim, level, FIELD_DOUBLE),
-    F(resfile_claim, pvalue, FIELD_DOUBLE), F(resfile_claim, bound_low, FIELD_DOUBLE),
-    F(resfile_claim, bound_high, FIELD_DOUBLE), F(resfile_claim, replications, FIELD_U64),
-    F(resfile_claim, reps_with_data, FIELD_U64),
-    F(resfile_claim, more_replications, FIELD_I64),
-    F(resfile_claim, first_replication, FIELD_I64), F(resfile_claim, exceed, FIELD_DOUBLE),
-    F(resfile_claim, observations, FIELD_DOUBLE), F(resfile_claim, p_exceed, FIELD_DOUBLE),
-    F(resfile_claim, p_exceed_low, FIELD_DOUBLE), F(resfile_claim, p_exceed_high, FIELD_DOUBLE),
-    F(resfile_claim, exceed_upper, FIELD_DOUBLE), F(resfile_claim, first_time_s, FIELD_DOUBLE),
-};
-static const field robust_fields[] = {
-    F(resfile_robust, claim, FIELD_STR), F(resfile_robust, assumption, FIELD_STR),
-    F(resfile_robust, low, FIELD_STR), F(resfile_robust, high, FIELD_STR),
-    F(resfile_robust, baseline, FIELD_STR), F(resfile_robust, verdict_low, FIELD_STR),
-    F(resfile_robust, verdict_baseline, FIELD_STR), F(resfile_robust, verdict_high, FIELD_STR),
-    F(resfile_robust, unit, FIELD_STR), F(resfile_robust, value_unit, FIELD_STR),
-    F(resfile_robust, sentence, FIELD_STR),
-    F(resfile_robust, estimate_low, FIELD_DOUBLE),
-    F(resfile_robust, estimate_baseline, FIELD_DOUBLE),
-    F(resfile_robust, estimate_high, FIELD_DOUBLE), F(resfile_robust, flips, FIELD_I64),
-    F(resfile_robust, break_even, FIELD_DOUBLE), F(resfile_robust, break_even_low, FIELD_DOUBLE),
-    F(resfile_robust, break_even_high, FIELD_DOUBLE),
-};
-static const field runbook_fields[] = {
-    F(resfile_cap_runbook, month, FIELD_I64), F(resfile_cap_runbook, ai_agents, FIELD_I64),
-    F(resfile_cap_runbook, transactions_per_second, FIELD_I64),
-    F(resfile_cap_runbook, storage_tb, FIELD_DOUBLE),
-    F(resfile_cap_runbook, compute_cores, FIELD_I64),
-    F(resfile_cap_runbook, memory_gb, FIELD_I64),
-    F(resfile_cap_runbook, network_gbps, FIELD_DOUBLE),
-};
-static const field breaking_fields[] = {
-    F(resfile_cap_breaking, claim, FIELD_STR), F(resfile_cap_breaking, metric, FIELD_STR),
-    F(resfile_cap_breaking, held_at_start, FIELD_I64),
-    F(resfile_cap_breaking, breaks_at_month, FIELD_I64),
-};
-static const field plan_fields[] = {
-    F(resfile_cap_plan, month, FIELD_I64), F(resfile_cap_plan, growth_factor, FIELD_DOUBLE),
-    F(resfile_cap_plan, agents, FIELD_DOUBLE),
-    F(resfile_cap_plan, claims_holding_unchanged, FIELD_I64),
-    F(resfile_cap_plan, claims_total, FIELD_I64), F(resfile_cap_plan, resources, FIELD_STR),
-    F(resfile_cap_plan, resource_units, FIELD_DOUBLE),
-};
+/* The tables' fields (resfields.h), at their offsets in resfile.h's
+ * structs: what is read from the file and sent over the wire. */
+typedef resfields_field field;
+#define F_SUMMARY(n, k) RESFIELDS_ENTRY(resfile_summary, n, k)
+#define F_REP(n, k) RESFIELDS_ENTRY(resfile_rep, n, k)
+#define F_CLAIM(n, k) RESFIELDS_ENTRY(resfile_claim, n, k)
+#define F_ROBUST(n, k) RESFIELDS_ENTRY(resfile_robust, n, k)
+#define F_RUNBOOK(n, k) RESFIELDS_ENTRY(resfile_cap_runbook, n, k)
+#define F_BREAKING(n, k) RESFIELDS_ENTRY(resfile_cap_breaking, n, k)
+#define F_PLAN(n, k) RESFIELDS_ENTRY(resfile_cap_plan, n, k)
+static const field summary_fields[] = { RESFIELDS_SUMMARY(F_SUMMARY) };
+static const field rep_fields[] = { RESFIELDS_SWEEP_REP(F_REP) };
+static const field claim_fields[] = { RESFIELDS_CLAIM(F_CLAIM) };
+static const field robust_fields[] = { RESFIELDS_ROBUST(F_ROBUST) };
+static const field runbook_fields[] = { RESFIELDS_RUNBOOK(F_RUNBOOK) };
+static const field breaking_fields[] = { RESFIELDS_BREAKING(F_BREAKING) };
+static const field plan_fields[] = { RESFIELDS_PLAN(F_PLAN) };
+const resfile_table resfile_runbook_table = { runbook_fields, RESFIELDS_COUNT(runbook_fields) };
+const resfile_table resfile_breaking_table = { breaking_fields, RESFIELDS_COUNT(breaking_fields) };
+const resfile_table resfile_plan_table = { plan_fields, RESFIELDS_COUNT(plan_fields) };
+/* Fields read_compound handles in one table (it keeps per-field arrays on
+ * the stack); every table must fit. */
+#define RESFILE_MAX_FIELDS 64
+_Static_assert(RESFIELDS_COUNT(summary_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(rep_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(claim_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(robust_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(runbook_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(breaking_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(plan_fields) <= RESFILE_MAX_FIELDS,
+               "a results table has more fields than read_compound takes");
 #define NFIELDS(a) (sizeof(a) / sizeof(a)[0])
 
 static char *dupstr(const char *s)
@@ -134,10 +84,10 @@ static int row_defaults(const field *f, size_t nf, char *row)
     for (size_t i = 0; i < nf; i++) {
         char *at = row + f[i].offset;
         switch (f[i].kind) {
-        case FIELD_DOUBLE: *(double *)at = NAN; break;
-        case FIELD_I64: *(int64_t *)at = 0; break;
-        case FIELD_U64: *(uint64_t *)at = 0; break;
-        case FIELD_STR:
+        case RESFIELDS_DOUBLE: *(double *)at = NAN; break;
+        case RESFIELDS_I64: *(int64_t *)at = 0; break;
+        case RESFIELDS_U64: *(uint64_t *)at = 0; break;
+        case RESFIELDS_STR:
             if (!(*(char **)at = dupstr("")))
                 return -1;
             break;
@@ -154,11 +104,11 @@ static int read_compound(hid_t dset, const field *f, size_t nf, void *out, size_
 {
     int rc = -1;
     hid_t ftype = H5Dget_type(dset), mtype = -1, space = -1;
-    hid_t strtypes[32];
-    size_t nstr = 0, moff[32], total = 0;
-    int present[32], vlen[32];
+    hid_t strtypes[RESFILE_MAX_FIELDS];
+    size_t nstr = 0, moff[RESFILE_MAX_FIELDS], total = 0;
+    int present[RESFILE_MAX_FIELDS], vlen[RESFILE_MAX_FIELDS];
     unsigned char *buf = NULL;
-    if (ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND || nf > 32)
+    if (ftype < 0 || H5Tget_class(ftype) != H5T_COMPOUND || nf > RESFILE_MAX_FIELDS)
         goto done;
     for (size_t i = 0; i < nrows; i++)
         if (row_defaults(f, nf, (char *)out + i * stride))
@@ -170,7 +120,7 @@ static int read_compound(hid_t dset, const field *f, size_t nf, void *out, size_
         moff[i] = total;
         if (!present[i])
             continue;
-        if (f[i].kind == FIELD_STR) {
+        if (f[i].kind == RESFIELDS_STR) {
             hid_t mt = H5Tget_member_type(ftype, (unsigned)idx);
             if (H5Tget_class(mt) != H5T_STRING) {
                 H5Tclose(mt);
@@ -195,9 +145,9 @@ static int read_compound(hid_t dset, const field *f, size_t nf, void *out, size_
             continue;
         hid_t t;
         switch (f[i].kind) {
-        case FIELD_DOUBLE: t = H5T_NATIVE_DOUBLE; break;
-        case FIELD_I64: t = H5T_NATIVE_INT64; break;
-        case FIELD_U64: t = H5T_NATIVE_UINT64; break;
+        case RESFIELDS_DOUBLE: t = H5T_NATIVE_DOUBLE; break;
+        case RESFIELDS_I64: t = H5T_NATIVE_INT64; break;
+        case RESFIELDS_U64: t = H5T_NATIVE_UINT64; break;
         default: {
             int idx = H5Tget_member_index(ftype, f[i].name);
             hid_t mt = H5Tget_member_type(ftype, (unsigned)idx);
@@ -222,7 +172,7 @@ static int read_compound(hid_t dset, const field *f, size_t nf, void *out, size_
             if (!present[i])
                 continue;
             void *s = src + moff[i], *d = dst + f[i].offset;
-            if (f[i].kind != FIELD_STR) {
+            if (f[i].kind != RESFIELDS_STR) {
                 memcpy(d, s, 8);
                 continue;
             }
@@ -1003,7 +953,7 @@ static void put_rows(wire *w, const field *f, size_t nf, const void *rows, size_
     for (size_t r = 0; r < n; r++)
         for (size_t i = 0; i < nf; i++) {
             const char *at = (const char *)rows + r * stride + f[i].offset;
-            if (f[i].kind == FIELD_STR)
+            if (f[i].kind == RESFIELDS_STR)
                 put_str(w, *(char *const *)at);
             else
                 w->bad |= fwrite(at, 8, 1, w->f) != 1;
@@ -1022,7 +972,7 @@ static void *get_rows(wire *w, const field *f, size_t nf, size_t stride, size_t 
     for (size_t r = 0; r < *n; r++)
         for (size_t i = 0; i < nf; i++) {
             char *at = rows + r * stride + f[i].offset;
-            if (f[i].kind == FIELD_STR) {
+            if (f[i].kind == RESFIELDS_STR) {
                 char *v = get_str(w);
                 *(char **)at = v ? v : dupstr("");
             } else {

@@ -1,4 +1,6 @@
-/* resfile.h - a results file (sim/h5out.h layout) read whole into memory.
+/* resfile.h - a results file (sim/experiment/h5out.h layout) read whole into memory.
+ * The tables' row structs below are made from sim/format/resfields.h, the
+ * list the writer uses too.
  *
  * The analysis programs (plots, reports, dashboard, CSV) work from this
  * copy only, never from the simulator's state, so everything they show can
@@ -23,20 +25,17 @@
 
 #include "cfg.h"
 #include "err.h"
+#include "resfields.h"
 
 #define RESFILE_CDF_POINTS 101
 
 typedef struct resfile_summary {
-    double mean, ci95_low, ci95_high, p50, p95, p99, n;
-    uint64_t replications, reps_with_data;
-    double censored, p_event, p_event_low, p_event_high;   /* time to event */
-    double km_median, km_median_low, km_median_high;
+    RESFIELDS_SUMMARY(RESFIELDS_READER)
 } resfile_summary;
 
 /* One replication of one metric (point is 0 without a sweep). */
 typedef struct resfile_rep {
-    uint64_t point, replication;
-    double value, n, sd, min, max, p50, p90, p95, p99;
+    RESFIELDS_SWEEP_REP(RESFIELDS_READER)
 } resfile_rep;
 
 typedef struct resfile_metric {
@@ -57,43 +56,36 @@ typedef struct resfile_axis {
 
 /* One claim at one point (docs/claims.md): the interval is at `level`. */
 typedef struct resfile_claim {
-    char *name, *metric, *statistic, *bound, *source, *verdict, *unit, *note;
-    char *rule, *method, *assumptions;
-    double estimate, ci_low, ci_high, level, pvalue, bound_low, bound_high;
-    uint64_t replications, reps_with_data;
-    int64_t more_replications, first_replication;
-    double exceed, observations, p_exceed, p_exceed_low, p_exceed_high, exceed_upper;
-    double first_time_s;
+    RESFIELDS_CLAIM(RESFIELDS_READER)
 } resfile_claim;
 
 /* One claim at one assumption of a --robustness study. */
 typedef struct resfile_robust {
-    char *claim, *assumption, *low, *high, *baseline, *verdict_low, *verdict_baseline,
-        *verdict_high, *unit, *value_unit, *sentence;
-    double estimate_low, estimate_baseline, estimate_high;
-    int64_t flips;
-    double break_even, break_even_low, break_even_high;
+    RESFIELDS_ROBUST(RESFIELDS_READER)
 } resfile_robust;
 
 typedef struct resfile_cap_runbook {
-    int64_t month, ai_agents, transactions_per_second;
-    double storage_tb;
-    int64_t compute_cores, memory_gb;
-    double network_gbps;
+    RESFIELDS_RUNBOOK(RESFIELDS_READER)
 } resfile_cap_runbook;
 
+/* breaks_at_month -1: holds to the horizon. */
 typedef struct resfile_cap_breaking {
-    char *claim, *metric;
-    int64_t held_at_start, breaks_at_month;   /* -1: holds to the horizon */
+    RESFIELDS_BREAKING(RESFIELDS_READER)
 } resfile_cap_breaking;
 
 typedef struct resfile_cap_plan {
-    int64_t month;
-    double growth_factor, agents;
-    int64_t claims_holding_unchanged, claims_total;
-    char *resources;
-    double resource_units;
+    RESFIELDS_PLAN(RESFIELDS_READER)
 } resfile_cap_plan;
+
+/* A table's fields at their offsets in the structs above (resfields.h):
+ * what resfile reads, and what the CSV export writes whole. */
+typedef struct resfile_table {
+    const resfields_field *fields;
+    size_t n;
+} resfile_table;
+extern const resfile_table resfile_runbook_table;    /* resfile_cap_runbook */
+extern const resfile_table resfile_breaking_table;   /* resfile_cap_breaking */
+extern const resfile_table resfile_plan_table;       /* resfile_cap_plan */
 
 typedef struct resfile {
     char *path;

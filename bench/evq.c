@@ -2,7 +2,7 @@
  *
  * N entries pending; each operation takes the earliest entry (time t) and
  * replaces it by one at t + increment, as the engine does when a handler
- * schedules one event (evq_replace_top).  Compares sim/evq.c with "heap4",
+ * schedules one event (evq_replace_top).  Compares sim/engine/evq.c with "heap4",
  * a copy of the 4-ary heap it replaced (git 7829f9e), kept here as the
  * reference.  Every run checks that entries come out in (time, seq) order.
  *

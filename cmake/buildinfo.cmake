@@ -4,7 +4,7 @@
 # Run by the always-out-of-date target mwrasp_buildinfo (CMakeLists.txt):
 #   cmake -DSOURCE_DIR=<repo> -DOUTPUT=<header> -P buildinfo.cmake
 # The header is rewritten only when its text changes, so a build after a
-# commit (or an edit) recompiles sim/version.c and relinks, and a build
+# commit (or an edit) recompiles sim/format/version.c and relinks, and a build
 # with nothing new recompiles nothing.  Outside a git checkout (a release
 # tarball) the revision is "unknown".
 set(rev "unknown")

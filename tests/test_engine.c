@@ -1,12 +1,14 @@
 /* test_engine.c - calendar, streams, statistics and the event loop,
  * checked against simple references and closed forms. */
 #include <criterion/criterion.h>
+#include <signal.h>
 #include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "evq.h"
+#include "invariant.h"
 #include "rng.h"
 #include "sim.h"
 #include "stats.h"
@@ -516,3 +518,28 @@ Test(engine, event_is_40_bytes)
     cr_assert_eq(sizeof(sim_event), 40);
     cr_assert_eq(sizeof(evq_entry), 16);
 }
+
+#ifndef NDEBUG
+/* Debug and asan builds: a broken invariant aborts, naming itself. */
+Test(engine, invariant_aborts, .signal = SIGABRT)
+{
+    int slots = 3;
+    INVARIANT(slots == 4, "pool: a test of the macro");
+}
+
+/* The calendar's own check: a pop from an empty calendar. */
+Test(engine, invariant_calendar_pop_empty, .signal = SIGABRT)
+{
+    evq q;
+    cr_assert_eq(evq_init(&q, 16), 0);
+    evq_pop(&q);
+}
+#else
+/* Release: the condition is not even evaluated (instruction counts). */
+Test(engine, invariant_compiled_out)
+{
+    int evaluated = 0;
+    INVARIANT(++evaluated == 5, "never evaluated under NDEBUG");
+    cr_assert_eq(evaluated, 0);
+}
+#endif

@@ -4,45 +4,23 @@
  * (rule 6): 0 ok, 64 usage, 65 bad scenario data, 66 missing input,
  * 70 internal error, 73/74 cannot write output.
  */
-#include <errno.h>
 #include <getopt.h>
 #include <hdf5.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <time.h>
-#include <unistd.h>
 
-#ifdef _OPENMP
-#include <omp.h>
-#endif
-
-#include "analysis.h"
-#include "audit.h"
-#include "budget.h"
-#include "campaign.h"
+#include "app.h"
 #include "cfg.h"
 #include "err.h"
-#include "h5out.h"
 #include "launch.h"
 #include "registry.h"
-#include "report.h"
-#include "runner.h"
-#include "outpath.h"
-#include "planning.h"
-#include "scenario.h"
-#include "sink.h"
 #include "version.h"
 
 #ifdef MWRASP_HAVE_MPI
 #include <mpi.h>
 #endif
-
-#define MAIN_MAX_SETS 256
-/* Family-wise error of the claims audit (each scenario, all its points). */
-#define MAIN_ALPHA 0.05
 
 static void main_usage(FILE *out)
 {
@@ -106,23 +84,10 @@ static void main_print_error(const err_t *e)
     fprintf(stderr, "%s%s\n", e->line > 0 ? "" : "mwrasp-sim: ", buf);
 }
 
-typedef struct main_opts {
-    const char *sets[MAIN_MAX_SETS];
-    char *owned[MAIN_MAX_SETS];
-    size_t nsets;
-    const char *sweeps[MAIN_MAX_SETS];
-    size_t nsweeps;
-    const char *out;
-    const char *scenario;
-    int threads, validate, quiet, resume, strict, plot, decide, robustness;
-    const char *csv;
-    double ci_target;
-    budget_limits budget;     /* --max-memory, --max-events (0: defaults) */
-} main_opts;
 
-static int main_add_set(main_opts *o, const char *key, const char *value)
+static int main_add_set(app_opts *o, const char *key, const char *value)
 {
-    if (o->nsets == MAIN_MAX_SETS)
+    if (o->nsets == APP_MAX_SETS)
         return -1;
     if (key) {
         size_t len = strlen(key) + strlen(value) + 2;
@@ -140,7 +105,7 @@ static int main_add_set(main_opts *o, const char *key, const char *value)
 }
 
 /* Returns -1 to exit 0 (help/version), 0 to go on, or an ERR_* code. */
-static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
+static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
            O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT,
@@ -185,7 +150,7 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         case O_ROBUST: o->robustness = 1; break;
         case O_CSV: o->csv = optarg; break;
         case O_SWEEP:
-            if (o->nsweeps == MAIN_MAX_SETS)
+            if (o->nsweeps == APP_MAX_SETS)
                 bad = 1;
             else
                 o->sweeps[o->nsweeps++] = optarg;
@@ -244,7 +209,7 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
         }
         if (bad)
             return err_set(e, ERR_USAGE, NULL, 0, 0, "too many --set options (at most %d)",
-                           MAIN_MAX_SETS);
+                           APP_MAX_SETS);
     }
     if (optind >= argc)
         return err_set(e, ERR_USAGE, NULL, 0, 0,
@@ -256,47 +221,14 @@ static int main_parse(int argc, char **argv, main_opts *o, err_t *e)
     return 0;
 }
 
-static char *main_join(int argc, char **argv)
-{
-    size_t len = 1;
-    for (int i = 0; i < argc; i++)
-        len += strlen(argv[i]) + 1;
-    char *s = malloc(len);
-    if (!s)
-        return NULL;
-    s[0] = '\0';
-    for (int i = 0; i < argc; i++) {
-        if (i)
-            strcat(s, " ");
-        strcat(s, argv[i]);
-    }
-    return s;
-}
-
-static double main_clock(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* Set by SIGINT/SIGTERM; workers poll it (see campaign.h). */
+/* Set by SIGINT/SIGTERM; workers poll it (see campaign.h).  The one
+ * variable a signal handler may write. */
 static volatile sig_atomic_t main_interrupted;
 
 static void main_on_signal(int sig)
 {
     (void)sig;
     main_interrupted = 1;
-}
-
-static int main_threads(const main_opts *o)
-{
-#ifdef _OPENMP
-    return o->threads ? o->threads : omp_get_max_threads();
-#else
-    (void)o;
-    return 1;
-#endif
 }
 
 static void main_install_signals(void)
@@ -312,467 +244,76 @@ static void main_install_signals(void)
     signal(SIGXFSZ, SIG_IGN);
 }
 
-/* The results file, its journal and the --plot/--csv directories must be
- * writable places for regular files (outpath.h). */
-static int main_check_outputs(const main_opts *o, const char *outpath, const char *journal,
-                              err_t *e)
+/* MPI is initialised only under a launcher, so a plain run needs no MPI
+ * runtime (OpenMPI's singleton start is slow and noisy in containers).
+ * Returns 0 to go on, or ERR_USAGE after saying why this copy refuses. */
+static int main_start_mpi(int *argc, char ***argv, int *launched, int *rank, int *size)
 {
-    const char *what = o->out ? "--out" : "the results file";
-    int rc = outpath_check_file(outpath, what, e);
-    if (!rc)
-        rc = outpath_check_file(journal, "the journal (--out with .journal)", e);
-    if (!rc && o->csv)
-        rc = outpath_check_dir(o->csv, "--csv", e);
-    if (!rc && o->plot) {
-        char dir[4200];
-        struct stat st;
-        analysis_default_out_dir(outpath, dir, sizeof dir);
-        if (stat(dir, &st) == 0)
-            rc = outpath_check_dir(dir, "--plot's report directory", e);
-    }
-    /* The journal is made next, beside the results file. */
-    if (!rc && outpath_make_parent(outpath) != 0)
-        rc = err_set(e, ERR_CANTCREAT, outpath, 0, 0,
-                     "cannot create the directory for the results file: %s", strerror(errno));
-    return rc;
-}
-
-/* 1234567 -> "1,234,567" */
-static void main_thousands(size_t v, char *buf, size_t size)
-{
-    char digits[32];
-    int n = snprintf(digits, sizeof digits, "%zu", v);
-    size_t j = 0;
-    for (int i = 0; i < n && j + 2 < size; i++) {
-        if (i && (n - i) % 3 == 0)
-            buf[j++] = ',';
-        buf[j++] = digits[i];
-    }
-    buf[j] = '\0';
-}
-
-
-int main(int argc, char **argv)
-{
-    /* Every HDF5 file is closed before main returns; libhdf5's exit handler
-     * only adds a way to crash after a failed close. */
-    H5dont_atexit();
-    int mpi_rank = 0, mpi_size = 1;
-    /* MPI is initialised only under a launcher, so a plain run needs no MPI
-     * runtime (OpenMPI's singleton start is slow and noisy in containers). */
     launch_info launch;
-    int launched = launch_detect(&launch);
     char refusal[512];
+    *launched = launch_detect(&launch);
+    *rank = 0;
+    *size = 1;
 #ifdef MWRASP_HAVE_MPI
-    if (launched) {
+    if (*launched) {
         int provided;
-        MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
-        MPI_Comm_rank(MPI_COMM_WORLD, &mpi_rank);
-        MPI_Comm_size(MPI_COMM_WORLD, &mpi_size);
+        MPI_Init_thread(argc, argv, MPI_THREAD_FUNNELED, &provided);
+        MPI_Comm_rank(MPI_COMM_WORLD, rank);
+        MPI_Comm_size(MPI_COMM_WORLD, size);
     }
-    if (launch_refuse(&launch, 1, mpi_size, refusal, sizeof refusal)) {
-        if (launch.rank <= 0)
-            fprintf(stderr, "mwrasp-sim: %s\n", refusal);
-        MPI_Finalize();
-        return ERR_USAGE;
-    }
+    int refused = launch_refuse(&launch, 1, *size, refusal, sizeof refusal);
 #else
-    if (launch_refuse(&launch, 0, 0, refusal, sizeof refusal)) {
-        /* Every copy refuses; one line says why. */
-        if (launch.rank <= 0)
-            fprintf(stderr, "mwrasp-sim: %s\n", refusal);
-        return ERR_USAGE;
-    }
+    (void)argc, (void)argv;
+    /* Every copy refuses; one line says why. */
+    int refused = launch_refuse(&launch, 0, 0, refusal, sizeof refusal);
 #endif
-    scenario_t **points = NULL;
-    size_t npoints = 0;
-    verdict_result *claim_results = NULL;
-    planning_result *capacity = NULL;
-    audit_robust *robust = NULL;
-    campaign_result camp;
-    memset(&camp, 0, sizeof camp);
-    main_opts o;
-    memset(&o, 0, sizeof o);
-    err_t e;
-    err_clear(&e);
-    cfg_ctx diags;
-    cfg_ctx_init(&diags);
-    scenario_t *sc = NULL;
-    char *cmdline = NULL;
-    int journal_fd = -1, journal_created = 0;
-    const char *journal_path = NULL;
-    int rc = main_parse(argc, argv, &o, &e);
-    if (rc == -1) {
-        rc = 0;
-        goto done;
-    }
-    if (rc)
-        goto fail;
+    if (!refused)
+        return 0;
+    if (launch.rank <= 0)
+        fprintf(stderr, "mwrasp-sim: %s\n", refusal);
+    return ERR_USAGE;
+}
 
-    rc = scenario_load(o.scenario, registry_models(NULL), registry_count(), o.sets, o.nsets, &diags, &sc, &e);
-    if (rc) {
-        for (size_t i = 0; i < diags.ndiags; i++)
-            fprintf(stderr, "%s\n", diags.diags[i]);
-        if (diags.ndiags == 0)
-            main_print_error(&e);
-        else
-            fprintf(stderr, "mwrasp-sim: %zu problem%s in %s; nothing was run\n",
-                    diags.ndiags, diags.ndiags == 1 ? "" : "s", o.scenario);
-        goto done;
-    }
-    /* Before anything that can take long (sweep expansion): Ctrl-C must
-     * always stop the program cleanly. */
-    main_install_signals();
-    for (size_t i = 0; i < o.nsweeps; i++) {
-        rc = sweep_add_cli(&sc->sweep, o.sweeps[i], &e);
-        if (rc)
-            goto fail;
-    }
-    if (o.nsweeps && sc->capacity.enabled) {
-        rc = err_set(&e, ERR_USAGE, NULL, 0, 0,
-                     "--sweep cannot be combined with the scenario's capacity: section "
-                     "(capacity planning varies the load itself); drop one");
-        goto fail;
-    }
-    npoints = sweep_points(&sc->sweep, &e);
-    if (!npoints) {
-        rc = e.code;
-        goto fail;
-    }
-    /* What the run will cost, before the sweep is even expanded. */
-    double max_reps = o.ci_target > 0 || sc->precision.target > 0
-                          ? (double)sc->precision.max_replications : 0;
-    budget_estimate est;
-    budget_estimate_run(sc, NULL, npoints, main_threads(&o), max_reps, &est);
-    rc = budget_check(&est, &o.budget, sc, npoints, &e);
-    if (rc)
-        goto fail;
-    {
-        cfg_ctx ad;
-        cfg_ctx_init(&ad);
-        rc = scenario_check_assumptions(sc, &diags, &ad, &e);
-        for (size_t i = 0; i < ad.ndiags; i++)
-            fprintf(stderr, "%s\n", ad.diags[i]);
-        cfg_ctx_free(&ad);
-        if (rc) {
-            fprintf(stderr, "mwrasp-sim: %s; nothing was run\n", e.msg);
-            goto done;
-        }
-        if (o.robustness && !sc->nassumptions) {
-            rc = err_set(&e, ERR_USAGE, NULL, 0, 0,
-                         "--robustness needs an assumptions: section in %s listing the "
-                         "parameters to vary (docs/claims.md)", o.scenario);
-            goto fail;
-        }
-        if (o.robustness && sc->sweep.naxes) {
-            rc = err_set(&e, ERR_USAGE, NULL, 0, 0,
-                         "--robustness studies one scenario point; drop the sweep");
-            goto fail;
-        }
-    }
-    char outpath[4096], journal[4200];
-    if (o.out)
-        snprintf(outpath, sizeof outpath, "%s", o.out);
-    else
-        snprintf(outpath, sizeof outpath, "results/%s.h5", sc->name);
-    snprintf(journal, sizeof journal, "%s.journal", outpath);
-    journal_path = journal;
-    /* The journal key covers everything that decides the results: the
-     * scenario's text, every included file's name and text, the options. */
-    uint64_t key = campaign_hash(0, sc->doc->text);
-    for (size_t i = 0; i < sc->doc->nincludes; i++) {
-        key = campaign_hash(key, sc->doc->includes[i].path);
-        key = campaign_hash(key, sc->doc->includes[i].text);
-    }
-    for (size_t i = 0; i < sc->nsets; i++)
-        key = campaign_hash(key, sc->sets[i]);
-    for (size_t i = 0; i < o.nsweeps; i++)
-        key = campaign_hash(key, o.sweeps[i]);
-    key = campaign_hash(key, MWRASP_VERSION);
-    key = campaign_hash(key, version_git_revision());
-    if (!o.validate) {
-        /* Every output target is checked, and the journal taken, before any
-         * work: a bad --out or a second run on it costs nothing. */
-        if (mpi_rank == 0) {
-            rc = main_check_outputs(&o, outpath, journal, &e);
-            if (!rc)
-                rc = campaign_journal_claim(journal, key, o.resume, &journal_fd, &e);
-        }
-#ifdef MWRASP_HAVE_MPI
-        if (mpi_size > 1) {
-            MPI_Bcast(&rc, 1, MPI_INT, 0, MPI_COMM_WORLD);
-            if (rc && mpi_rank != 0)
-                err_set(&e, rc, NULL, 0, 0, "rank 0 cannot write the results; see its message");
-        }
-#endif
-        if (rc)
-            goto fail;
-        journal_created = !o.resume;
-    }
-    points = calloc(npoints, sizeof *points);
-    if (!points) {
-        rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-        goto fail;
-    }
-    if (sc->sweep.naxes == 0) {
-        points[0] = sc;
-    } else {
-        for (size_t p = 0; p < npoints; p++) {
-            if (main_interrupted) {
-                /* Nothing ran yet: the (empty) journal would only block the
-                 * next run. */
-                if (journal_created)
-                    campaign_journal_release(journal_fd, journal, 1);
-                journal_fd = -1;
-                journal_created = 0;
-                rc = err_set(&e, ERR_INTERRUPTED, NULL, 0, 0,
-                             "interrupted while expanding the sweep (point %zu of %zu); "
-                             "nothing was run", p, npoints);
-                goto fail;
-            }
-            cfg_ctx pd;
-            cfg_ctx_init(&pd);
-            rc = scenario_point(sc, p, &pd, &points[p], &e);
-            if (rc) {
-                for (size_t i = 0; i < pd.ndiags; i++)
-                    fprintf(stderr, "%s\n", pd.diags[i]);
-                cfg_ctx_free(&pd);
-                goto fail;
-            }
-            cfg_ctx_free(&pd);
-        }
-    }
-    if (sc->sweep.naxes) {
-        /* Points can differ in size (a sweep of agents.count). */
-        budget_estimate_run(sc, points, npoints, main_threads(&o), max_reps, &est);
-        rc = budget_check(&est, &o.budget, sc, npoints, &e);
-        if (rc)
-            goto fail;
-    }
-    if (o.validate) {
-        if (!o.quiet) {
-            printf("%s: valid\n", o.scenario);
-            for (size_t i = 0; i < diags.nresolved; i++) {
-                /* Free text (descriptions) may hold control characters. */
-                sink_text(diags.resolved[i], 0, diags.resolved[i],
-                          strlen(diags.resolved[i]) + 1);
-                printf("  %s\n", diags.resolved[i]);
-            }
-            if (sc->sweep.naxes)
-                printf("  sweep: %zu points (%s)\n", npoints, sc->sweep.zip ? "zip" : "grid");
-            char need[32], have[32];
-            budget_format_bytes(est.bytes, need, sizeof need);
-            budget_format_bytes(o.budget.max_bytes > 0 ? o.budget.max_bytes
-                                                       : budget_default_memory(NULL),
-                                have, sizeof have);
-            printf("  estimate: about %s of memory (budget %s), %.2g events (budget %.2g)\n",
-                   need, have, est.events,
-                   o.budget.max_events > 0 ? o.budget.max_events : BUDGET_DEFAULT_EVENTS);
-            if (sc->nassumptions)
-                printf("assumptions (not given by the runbook; --robustness varies them):\n");
-            for (size_t i = 0; i < sc->nassumptions; i++) {
-                const scenario_assumption *a = &sc->assumptions[i];
-                char v[256];
-                const char *cur = scenario_assumption_value(&diags, a->key, v, sizeof v);
-                if (!cur)
-                    cur = scenario_value(sc, a->key);
-                printf("  %s = %s, plausible range [%s, %s]: %s\n", a->key, cur ? cur : "?",
-                       a->lo, a->hi, a->source);
-            }
-            for (size_t c = 0; c < sc->claims.n; c++) {
-                const claims_claim *cl = &sc->claims.items[c];
-                if (!cl->nassumptions)
-                    continue;
-                printf("  claim '%s' rests on:", cl->name);
-                for (size_t j = 0; j < cl->nassumptions; j++)
-                    printf("%s %s", j ? "," : "", cl->assumptions[j]);
-                printf("\n");
-            }
-        }
-        goto done;
-    }
-
-    int threads = main_threads(&o);
-    char start[64];
-    time_t now = time(NULL);
-    strftime(start, sizeof start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
-    campaign_opts copts = { .threads = threads, .journal = journal, .journal_key = key,
-                            .resume = o.resume, .interrupt = &main_interrupted,
-                            .progress = CAMPAIGN_PROGRESS_NONE, .ci_target = o.ci_target,
-                            .mpi_rank = mpi_rank, .mpi_size = mpi_size,
-                            .journal_fd = journal_fd };
-    /* The claims' family-wise error, split over the looks --decide takes. */
-    const double alpha = MAIN_ALPHA;
-    size_t looks = 1;
-    audit_decide decide = { sc, alpha, (size_t)sc->precision.max_replications };
-    if (o.decide) {
-        looks = audit_looks((size_t)sc->replications, (size_t)sc->precision.max_replications);
-        decide.alpha_look = alpha / (double)looks;
-        copts.policy = audit_decide_policy;
-        copts.policy_ctx = &decide;
-    }
-    double alpha_look = alpha / (double)looks;
-    if (!o.quiet)
-        copts.progress = isatty(2) ? CAMPAIGN_PROGRESS_TTY : CAMPAIGN_PROGRESS_PLAIN;
-    double t0 = main_clock();
-    rc = campaign_run(sc, points, npoints, &copts, &camp, &e);
-    if (rc == ERR_INTERRUPTED) {
-        journal_created = 0;   /* kept for --resume */
-        if (mpi_rank == 0) {
-            char saved[32], planned[32];
-            main_thousands(camp.saved, saved, sizeof saved);
-            main_thousands(camp.planned, planned, sizeof planned);
-            fprintf(stderr, "interrupted: %s of %s replications saved; "
-                            "rerun with --resume to continue\n", saved, planned);
-        }
-        goto done;
-    }
-    if (rc)
-        goto fail;
-    double wall = main_clock() - t0;
-    /* Claims: [claim][point]. */
-    size_t nclaims = sc->claims.n;
-    claim_results = calloc(nclaims * npoints + 1, sizeof *claim_results);
-    if (!claim_results) {
-        rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-        goto fail;
-    }
-    int failed_claims = 0;
-    verdict_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
-    size_t tests = 0;
-    if (verdict_evaluate_all(&sc->claims, camp.points, npoints, &origin, alpha_look,
-                            claim_results, &tests) != 0) {
-        rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-        goto fail;
-    }
-    for (size_t i = 0; i < nclaims * npoints; i++)
-        failed_claims += claim_results[i].verdict == VERDICT_FAILS;
-    if (o.robustness) {
-        robust = calloc(1, sizeof *robust);
-        if (!robust) {
-            rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-            goto fail;
-        }
-        if (mpi_rank == 0 && !o.quiet)
-            fprintf(stderr, "robustness: %zu assumption%s x 2 ends, and break-even searches\n",
-                    sc->nassumptions, sc->nassumptions == 1 ? "" : "s");
-        rc = audit_robustness(sc, &diags, &copts, claim_results, alpha_look, robust, &e);
-        if (rc == ERR_INTERRUPTED) {
-            if (mpi_rank == 0)
-                fprintf(stderr, "interrupted during --robustness; nothing was written\n");
-            goto fail;
-        }
-        if (rc)
-            goto fail;
-    }
-    if (sc->capacity.enabled) {
-        if (sc->sweep.naxes) {
-            rc = err_set(&e, ERR_DATA, o.scenario, 0, 0,
-                         "capacity planning and a sweep cannot be combined; drop one");
-            goto fail;
-        }
-        capacity = calloc(1, sizeof *capacity);
-        if (!capacity) {
-            rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-            goto fail;
-        }
-        rc = planning_run(sc, threads, &main_interrupted, capacity, &e);
-        if (rc)
-            goto fail;
-    }
-    if (mpi_rank == 0) {
-        cmdline = main_join(argc, argv);
-        if (!cmdline) {
-            rc = err_set(&e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-            goto fail;
-        }
-        h5out_meta meta = { o.scenario, cmdline, start, wall, threads,
-                            nclaims ? claim_results : NULL, alpha, tests, looks, capacity,
-                            robust, (const char *const *)diags.resolved, diags.nresolved };
-        rc = h5out_write_campaign(outpath, sc, &camp, &meta, &e);
-        if (rc)
-            goto fail;
-        campaign_journal_release(journal_fd, journal, 1);
-        journal_fd = -1;
-        if (!o.quiet) {
-            if (sc->sweep.naxes) {
-                report_sweep(stdout, sc, &camp, threads, wall);
-                verdict_print_sweep(stdout, &sc->claims, &sc->sweep, npoints, claim_results,
-                                   alpha_look, looks, tests);
-            } else {
-                report_table(stdout, sc, &camp.points[0], threads, wall);
-                verdict_print(stdout, &sc->claims, claim_results, alpha_look, looks, tests);
-            }
-            if (o.decide) {
-                size_t used = 0;
-                for (size_t p = 0; p < npoints; p++)
-                    used = camp.points[p].nreps > used ? camp.points[p].nreps : used;
-                printf("\n--decide: %zu replications%s (doubling from %lld, at most %lld: %zu "
-                       "looks); family-wise error %.3g %% split as %.3g %% per look\n",
-                       used, npoints > 1 ? " at the most at one point" : "",
-                       (long long)sc->replications, (long long)sc->precision.max_replications,
-                       looks, 100 * alpha, 100 * alpha_look);
-            }
-            if (robust)
-                audit_robust_print(stdout, sc, robust);
-            if (capacity)
-                planning_print(stdout, sc, capacity);
-            if (mpi_size > 1)
-                printf("mpi       %d ranks x %d threads\n", mpi_size, threads);
-            printf("\nresults   %s\n", outpath);
-        }
-        if (o.plot || o.csv) {
-            /* The same code as analysis/mwrasp-report, reading the file just
-             * written, so the two can never disagree. */
-            analysis_opts ao;
-            analysis_opts_init(&ao);
-            ao.plots = o.plot;
-            ao.report = o.plot;
-            ao.csv_dir = o.csv;
-            ao.quiet = o.quiet;
-            rc = analysis_run(outpath, &ao, &e);
-            if (rc)
-                goto fail;
-        }
-    }
-    if (o.strict && failed_claims) {
-        if (mpi_rank == 0)
-            fprintf(stderr, "mwrasp-sim: %d claim verdict%s FAILS (--strict)\n", failed_claims,
-                    failed_claims == 1 ? "" : "s");
-        rc = 3;
-    }
-    goto done;
-fail:
-    if (mpi_rank == 0 || e.code != ERR_SOFTWARE)
-        main_print_error(&e);
-    /* A failed run leaves nothing behind: its own journal goes too, unless
-     * it was interrupted (then --resume continues it).  A resumed run's
-     * journal holds earlier work and is kept. */
-    if (rc != ERR_INTERRUPTED && journal_created) {
-        campaign_journal_release(journal_fd, journal_path, 1);
-        journal_fd = -1;
-    }
-done:
-    campaign_journal_release(journal_fd, journal_path, 0);
-    free(cmdline);
-    free(claim_results);
-    free(capacity);
-    audit_robust_free(robust);
-    free(robust);
-    campaign_result_free(&camp);
-    if (points && points[0] != sc)
-        for (size_t p = 0; p < npoints; p++)
-            scenario_free(points[p]);
-    free(points);
-    scenario_free(sc);
-    cfg_ctx_free(&diags);
-    for (size_t i = 0; i < o.nsets; i++)
-        free(o.owned[i]);
+static void main_stop_mpi(int launched)
+{
 #ifdef MWRASP_HAVE_MPI
     if (launched)
         MPI_Finalize();
 #else
     (void)launched;
 #endif
+}
+
+int main(int argc, char **argv)
+{
+    /* Every HDF5 file is closed before main returns; libhdf5's exit handler
+     * only adds a way to crash after a failed close. */
+    H5dont_atexit();
+    app_opts o;
+    memset(&o, 0, sizeof o);
+    int launched;
+    int rc = main_start_mpi(&argc, &argv, &launched, &o.mpi_rank, &o.mpi_size);
+    if (rc) {
+        main_stop_mpi(launched);
+        return rc;
+    }
+    err_t e;
+    err_clear(&e);
+    rc = main_parse(argc, argv, &o, &e);
+    if (rc == 0) {
+        o.argc = argc;
+        o.argv = argv;
+        o.models = registry_models(&o.nmodels);
+        o.interrupt = &main_interrupted;
+        o.install_signals = main_install_signals;
+        rc = app_run(&o, &e);
+    } else if (rc == -1) {
+        rc = 0;   /* --help, --version */
+    }
+    if (e.code && (o.mpi_rank == 0 || e.code != ERR_SOFTWARE))
+        main_print_error(&e);
+    for (size_t i = 0; i < o.nsets; i++)
+        free(o.owned[i]);
+    main_stop_mpi(launched);
     return rc;
 }

@@ -29,8 +29,9 @@
  */
 #include "evq.h"
 
-#include <assert.h>
 #include <stdlib.h>
+
+#include "invariant.h"
 
 #define EVQ_NIL UINT32_MAX
 #define EVQ_SMALL UINT64_MAX /* split of a calendar that is only a heap */
@@ -196,7 +197,7 @@ static void evq_spill(evq *q)
  * are relinked, not copied. */
 static void evq_rebuild(evq *q)
 {
-    assert(q->overflow_n > 0);
+    INVARIANT(q->overflow_n > 0, "a rebuild has an overflow to spread");
     int64_t lo = q->overflow_min;
     /* by_bits[k]: entries whose offset from lo has bit length k. */
     size_t by_bits[65] = { 0 };
@@ -406,6 +407,7 @@ static int evq_grow_nodes(evq *q)
 
 int evq_push(evq *q, int64_t time, uint32_t slot)
 {
+    INVARIANT(time >= 0, "calendar times are never negative");
     if (q->n == q->node_cap && evq_grow_nodes(q) != 0)
         return -1;
     /* First, as renumbering may reshape the calendar. */
@@ -423,20 +425,27 @@ int evq_push(evq *q, int64_t time, uint32_t slot)
         evq_far_insert(q, e);
     }
     q->n++;
+    INVARIANT(q->node_cap >= q->n, "6: node_cap >= n");
     return 0;
 }
 
 void evq_pop(evq *q)
 {
+    INVARIANT(q->n > 0 && q->heap_n > 0, "3: pop from a non-empty calendar, top in the heap");
+    evq_entry popped = q->heap[0];   /* read only by the check below */
     evq_entry last = q->heap[--q->heap_n];
     if (q->heap_n)
         evq_sift_down(q->heap, q->heap_n, 0, last);
     if (--q->n && !q->heap_n)
         evq_refill(q);
+    INVARIANT(!q->n || q->heap_n, "3: heap_n > 0 whenever n > 0");
+    INVARIANT(!q->n || !evq_before(&q->heap[0], &popped),
+              "calendar order: the new top is not earlier than the entry popped");
 }
 
 void evq_replace_top(evq *q, int64_t time, uint32_t slot)
 {
+    INVARIANT(q->n > 0 && time >= 0, "replace_top on a non-empty calendar, time >= 0");
     evq_entry e = evq_make(q, time, slot);
     if ((uint64_t)time < q->split) {
         evq_sift_down(q->heap, q->heap_n, 0, e);

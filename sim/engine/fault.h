@@ -17,8 +17,8 @@
  * The counters are the one piece of global mutable state in the program:
  * a test hook in the SQLite manner, compiled in only behind the option.
  * They live in the engine (the lowest layer that allocates); the HDF5
- * hooks are declared only for the layers that call HDF5 (MWRASP_FAULT_H5:
- * format, experiment, analysis, cli) and defined in format/h5fault.c, so
+ * hooks are format/h5fault.h's, force-included instead of this header
+ * where HDF5 is called (format, experiment, analysis, the programs), so
  * that the engine library stays free of HDF5.
  */
 #ifndef MWRASP_FAULT_H
@@ -30,9 +30,6 @@
  * them. */
 #include <stdlib.h>
 #include <string.h>
-#ifdef MWRASP_FAULT_H5
-#include <hdf5.h>
-#endif
 
 void *fault_malloc(size_t n);
 void *fault_calloc(size_t n, size_t size);
@@ -48,28 +45,6 @@ int fault_h5_hit(void);
 #define strdup(s) fault_strdup(s)
 #define strndup(s, n) fault_strndup(s, n)
 
-#ifdef MWRASP_FAULT_H5
-hid_t fault_H5Fcreate(const char *name, unsigned flags, hid_t fcpl, hid_t fapl);
-hid_t fault_H5Gcreate2(hid_t loc, const char *name, hid_t lcpl, hid_t gcpl, hid_t gapl);
-hid_t fault_H5Dcreate2(hid_t loc, const char *name, hid_t type, hid_t space, hid_t lcpl,
-                       hid_t dcpl, hid_t dapl);
-hid_t fault_H5Acreate2(hid_t loc, const char *name, hid_t type, hid_t space, hid_t acpl,
-                       hid_t aapl);
-herr_t fault_H5Dwrite(hid_t ds, hid_t mtype, hid_t mspace, hid_t fspace, hid_t xfer,
-                      const void *buf);
-herr_t fault_H5Awrite(hid_t attr, hid_t type, const void *buf);
-herr_t fault_H5Fflush(hid_t obj, H5F_scope_t scope);
-ssize_t fault_H5Fget_file_image(hid_t file, void *buf, size_t len);
-
-#define H5Fcreate(...) fault_H5Fcreate(__VA_ARGS__)
-#define H5Gcreate2(...) fault_H5Gcreate2(__VA_ARGS__)
-#define H5Dcreate2(...) fault_H5Dcreate2(__VA_ARGS__)
-#define H5Acreate2(...) fault_H5Acreate2(__VA_ARGS__)
-#define H5Dwrite(...) fault_H5Dwrite(__VA_ARGS__)
-#define H5Awrite(...) fault_H5Awrite(__VA_ARGS__)
-#define H5Fflush(...) fault_H5Fflush(__VA_ARGS__)
-#define H5Fget_file_image(...) fault_H5Fget_file_image(__VA_ARGS__)
-#endif /* MWRASP_FAULT_H5 */
 
 #endif /* MWRASP_FAULT */
 #endif

@@ -9,6 +9,7 @@
  *    replace the root with one sift-down instead of a pop and a push).
  */
 #include "evq.h"
+#include "invariant.h"
 #include "sim.h"
 #include "rng.h"
 #include "units.h"
@@ -83,6 +84,7 @@ static sim_event *sim_alloc_event(sim_t *sim)
     sim_event *ev;
     if (sim->free_head != UINT32_MAX) {
         ev = sim_slot(sim, sim->free_head);
+        INVARIANT(ev->state == SIM_EV_FREE, "pool: the free list holds free slots only");
         sim->free_head = ev->data.u32[0];
     } else {
         if (sim->nslots == sim->nblocks * SIM_BLOCK_EVENTS &&
@@ -97,6 +99,7 @@ static sim_event *sim_alloc_event(sim_t *sim)
 
 static inline void sim_release_event(sim_t *sim, sim_event *ev)
 {
+    INVARIANT(ev->state != SIM_EV_FREE, "pool: a slot is released once");
     ev->state = SIM_EV_FREE;
     ev->gen++;
     ev->data.u32[0] = sim->free_head;
@@ -167,6 +170,17 @@ int sim_cancel(sim_t *sim, sim_handle h)
     return 1;
 }
 
+/* Pool accounting: every slot handed out is free or has its one calendar
+ * entry (pending or cancelled).  O(slots): checked once per run, and only
+ * where INVARIANT is active. */
+static inline int sim_pool_balanced(const sim_t *sim)
+{
+    size_t nfree = 0;
+    for (uint32_t i = sim->free_head; i != UINT32_MAX; i = sim_slot(sim, i)->data.u32[0])
+        nfree++;
+    return nfree + evq_size(&sim->queue) == sim->nslots;
+}
+
 static void sim_reset_metrics(sim_t *sim)
 {
     for (size_t i = 0; i < sim->nmetrics; i++)
@@ -185,6 +199,7 @@ int sim_run(sim_t *sim, err_t *e)
     const evq_entry *top;
     while (!sim->stopped && (top = evq_top(q)) != NULL) {
         int64_t t = top->time;
+        INVARIANT(t >= sim->head.now_ns, "calendar order: time never goes back");
         if (t >= sim->end_ns)
             break;
         if (!sim->warmup_done && t >= warmup) {
@@ -213,6 +228,7 @@ int sim_run(sim_t *sim, err_t *e)
             sim_release_event(sim, ev);
         }
     }
+    INVARIANT(sim_pool_balanced(sim), "pool: free slots + calendar entries == slots handed out");
     /* The measured window ends at the end time unless the run stopped early
      * or ran dry, in which case it ends at the last event. */
     int64_t end = sim->end_ns;

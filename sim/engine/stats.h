@@ -16,7 +16,7 @@
  *   STATS_VALUE  a value the model sets once at the end.
  *
  * Each metric also declares its domain (stats_domain), which decides the
- * interval its summary gets (docs/claims.md, sim/ci.h):
+ * interval its summary gets (docs/claims.md, sim/engine/ci.h):
  *   STATS_NONNEG      durations, counts, sizes (the default): Student-t,
  *                     never below 0;
  *   STATS_REAL        any sign: Student-t;

@@ -45,7 +45,7 @@ typedef struct campaign_opts {
      * or -1 on out of memory.  The campaign ends when no target rises. */
     int (*policy)(void *ctx, const runner_result *points, size_t npoints, size_t *targets);
     void *policy_ctx;
-    /* The journal as claimed by campaign_journal_claim on the rank that
+    /* The journal as claimed by journal_claim on the rank that
      * writes it; <= 0 elsewhere (then it is opened by path: read-only on
      * resume, created with O_EXCL otherwise). */
     int journal_fd;
@@ -66,17 +66,7 @@ int campaign_run(const scenario_t *base, scenario_t *const *points,
                  campaign_result *out, err_t *e);
 void campaign_result_free(campaign_result *r);
 
-/* Takes the journal at path for this run, before any work: without resume
- * it is created (O_EXCL: an existing journal is never truncated), with
- * resume it must exist; a new one gets its header (key) at once; either
- * way it is then locked (flock) for the whole
- * run, so a second run on the same --out is refused at once.  0 with *fd,
- * or ERR_CANTCREAT (in use, left by an unfinished run, cannot create),
- * ERR_NOINPUT (--resume without a journal). */
-int campaign_journal_claim(const char *path, uint64_t key, int resume, int *fd, err_t *e);
-/* Gives the journal up; remove: delete it first (still locked). fd < 0
- * is a no-op. */
-void campaign_journal_release(int fd, const char *path, int remove);
+/* The journal: journal.h (journal_claim, journal_release). */
 
 /* FNV-1a over a string, chained from h (for journal keys). */
 uint64_t campaign_hash(uint64_t h, const char *s);

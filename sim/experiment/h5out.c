@@ -10,6 +10,7 @@
 #include "planning.h"
 #include "h5scale.h"
 #include "outpath.h"
+#include "resfields.h"
 #include "sink.h"
 #include "version.h"
 
@@ -24,10 +25,7 @@
 #include <unistd.h>
 
 typedef struct h5out_summary_row {
-    double mean, ci95_low, ci95_high, p50, p95, p99, n;
-    uint64_t replications, reps_with_data;
-    double censored, p_event, p_event_low, p_event_high;
-    double km_median, km_median_low, km_median_high;
+    RESFIELDS_SUMMARY(RESFIELDS_WRITER)
 } h5out_summary_row;
 
 /* One summary row (a metric missing at a sweep point: s NULL, all NaN). */
@@ -46,7 +44,7 @@ static h5out_summary_row h5out_summary_of(const stats_summary *s)
 }
 
 typedef struct h5out_rep_row {
-    double value, n, sd, min, max, p50, p90, p95, p99;
+    RESFIELDS_REP(RESFIELDS_WRITER)
 } h5out_rep_row;
 
 /* A variable-length UTF-8 string attribute: a scalar (v[0]) when n is 0,
@@ -149,44 +147,43 @@ static hid_t h5out_extendible(hid_t group, const char *name, hid_t type,
     return ds;
 }
 
+/* The compound type of a table (resfields.h) for row struct size bytes;
+ * strings as str (variable-length UTF-8).  -1 on failure. */
+static hid_t h5out_compound(const resfields_field *f, size_t nf, size_t size, hid_t str)
+{
+    hid_t t = H5Tcreate(H5T_COMPOUND, size);
+    for (size_t i = 0; t >= 0 && i < nf; i++) {
+        hid_t ft = f[i].kind == RESFIELDS_DOUBLE ? H5T_NATIVE_DOUBLE
+                   : f[i].kind == RESFIELDS_I64  ? H5T_NATIVE_INT64
+                   : f[i].kind == RESFIELDS_U64  ? H5T_NATIVE_UINT64
+                                                 : str;
+        if (H5Tinsert(t, f[i].name, f[i].offset, ft) < 0) {
+            H5Tclose(t);
+            t = -1;
+        }
+    }
+    return t;
+}
+
+#define H5OUT_SUMMARY_F(n, k) RESFIELDS_ENTRY(h5out_summary_row, n, k)
+#define H5OUT_REP_F(n, k) RESFIELDS_ENTRY(h5out_rep_row, n, k)
+#define H5OUT_SWEEP_F(n, k) RESFIELDS_ENTRY(h5out_sweep_row, n, k)
+#define H5OUT_CLAIM_F(n, k) RESFIELDS_ENTRY(h5out_claim_row, n, k)
+#define H5OUT_ROBUST_F(n, k) RESFIELDS_ENTRY(h5out_robust_row, n, k)
+#define H5OUT_RUNBOOK_F(n, k) RESFIELDS_ENTRY(h5out_runbook_row, n, k)
+#define H5OUT_BREAKING_F(n, k) RESFIELDS_ENTRY(h5out_breaking_row, n, k)
+#define H5OUT_PLAN_F(n, k) RESFIELDS_ENTRY(h5out_plan_row, n, k)
+
 static hid_t h5out_summary_type(void)
 {
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(h5out_summary_row));
-    H5Tinsert(t, "mean", HOFFSET(h5out_summary_row, mean), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "ci95_low", HOFFSET(h5out_summary_row, ci95_low), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "ci95_high", HOFFSET(h5out_summary_row, ci95_high), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p50", HOFFSET(h5out_summary_row, p50), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p95", HOFFSET(h5out_summary_row, p95), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p99", HOFFSET(h5out_summary_row, p99), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "n", HOFFSET(h5out_summary_row, n), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "replications", HOFFSET(h5out_summary_row, replications), H5T_NATIVE_UINT64);
-    H5Tinsert(t, "reps_with_data", HOFFSET(h5out_summary_row, reps_with_data),
-              H5T_NATIVE_UINT64);
-    H5Tinsert(t, "censored", HOFFSET(h5out_summary_row, censored), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p_event", HOFFSET(h5out_summary_row, p_event), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p_event_low", HOFFSET(h5out_summary_row, p_event_low), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p_event_high", HOFFSET(h5out_summary_row, p_event_high), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "km_median", HOFFSET(h5out_summary_row, km_median), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "km_median_low", HOFFSET(h5out_summary_row, km_median_low),
-              H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "km_median_high", HOFFSET(h5out_summary_row, km_median_high),
-              H5T_NATIVE_DOUBLE);
-    return t;
+    static const resfields_field f[] = { RESFIELDS_SUMMARY(H5OUT_SUMMARY_F) };
+    return h5out_compound(f, RESFIELDS_COUNT(f), sizeof(h5out_summary_row), -1);
 }
 
 static hid_t h5out_rep_type(void)
 {
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(h5out_rep_row));
-    H5Tinsert(t, "value", HOFFSET(h5out_rep_row, value), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "n", HOFFSET(h5out_rep_row, n), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "sd", HOFFSET(h5out_rep_row, sd), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "min", HOFFSET(h5out_rep_row, min), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "max", HOFFSET(h5out_rep_row, max), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p50", HOFFSET(h5out_rep_row, p50), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p90", HOFFSET(h5out_rep_row, p90), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p95", HOFFSET(h5out_rep_row, p95), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p99", HOFFSET(h5out_rep_row, p99), H5T_NATIVE_DOUBLE);
-    return t;
+    static const resfields_field f[] = { RESFIELDS_REP(H5OUT_REP_F) };
+    return h5out_compound(f, RESFIELDS_COUNT(f), sizeof(h5out_rep_row), -1);
 }
 
 static int h5out_write_metrics(hid_t file, const runner_result *r)
@@ -351,25 +348,13 @@ static int h5out_write_root(hid_t file, const scenario_t *sc,
 }
 
 typedef struct h5out_sweep_row {
-    uint64_t point, replication;
-    double value, n, sd, min, max, p50, p90, p95, p99;
+    RESFIELDS_SWEEP_REP(RESFIELDS_WRITER)
 } h5out_sweep_row;
 
 static hid_t h5out_sweep_rep_type(void)
 {
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(h5out_sweep_row));
-    H5Tinsert(t, "point", HOFFSET(h5out_sweep_row, point), H5T_NATIVE_UINT64);
-    H5Tinsert(t, "replication", HOFFSET(h5out_sweep_row, replication), H5T_NATIVE_UINT64);
-    H5Tinsert(t, "value", HOFFSET(h5out_sweep_row, value), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "n", HOFFSET(h5out_sweep_row, n), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "sd", HOFFSET(h5out_sweep_row, sd), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "min", HOFFSET(h5out_sweep_row, min), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "max", HOFFSET(h5out_sweep_row, max), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p50", HOFFSET(h5out_sweep_row, p50), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p90", HOFFSET(h5out_sweep_row, p90), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p95", HOFFSET(h5out_sweep_row, p95), H5T_NATIVE_DOUBLE);
-    H5Tinsert(t, "p99", HOFFSET(h5out_sweep_row, p99), H5T_NATIVE_DOUBLE);
-    return t;
+    static const resfields_field f[] = { RESFIELDS_SWEEP_REP(H5OUT_SWEEP_F) };
+    return h5out_compound(f, RESFIELDS_COUNT(f), sizeof(h5out_sweep_row), -1);
 }
 
 /* A 1-D dataset of variable-length UTF-8 strings. */
@@ -507,15 +492,7 @@ done:
 }
 
 typedef struct h5out_claim_row {
-    const char *name, *metric, *statistic, *bound, *source, *verdict, *unit, *note;
-    const char *rule, *method, *assumptions;
-    double estimate, ci_low, ci_high, level, pvalue, bound_low, bound_high;
-    uint64_t replications, reps_with_data;
-    int64_t more_replications;
-    double exceed, observations, reps_exceeding, p_exceed, p_exceed_low, p_exceed_high;
-    double exceed_upper;
-    int64_t first_replication;
-    double first_time_s, p_event, p_event_low, p_event_high;
+    RESFIELDS_CLAIM(RESFIELDS_WRITER)
 } h5out_claim_row;
 
 static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
@@ -528,44 +505,8 @@ static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
     hid_t str = H5Tcopy(H5T_C_S1);
     H5Tset_size(str, H5T_VARIABLE);
     H5Tset_cset(str, H5T_CSET_UTF8);
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(h5out_claim_row));
-    H5Tinsert(t, "name", HOFFSET(h5out_claim_row, name), str);
-    H5Tinsert(t, "metric", HOFFSET(h5out_claim_row, metric), str);
-    H5Tinsert(t, "statistic", HOFFSET(h5out_claim_row, statistic), str);
-    H5Tinsert(t, "bound", HOFFSET(h5out_claim_row, bound), str);
-    H5Tinsert(t, "source", HOFFSET(h5out_claim_row, source), str);
-    H5Tinsert(t, "verdict", HOFFSET(h5out_claim_row, verdict), str);
-    H5Tinsert(t, "unit", HOFFSET(h5out_claim_row, unit), str);
-    H5Tinsert(t, "note", HOFFSET(h5out_claim_row, note), str);
-    H5Tinsert(t, "rule", HOFFSET(h5out_claim_row, rule), str);
-    H5Tinsert(t, "method", HOFFSET(h5out_claim_row, method), str);
-    H5Tinsert(t, "assumptions", HOFFSET(h5out_claim_row, assumptions), str);
-#define H5OUT_CLAIM_D(f) H5Tinsert(t, #f, HOFFSET(h5out_claim_row, f), H5T_NATIVE_DOUBLE)
-    H5OUT_CLAIM_D(estimate);
-    H5OUT_CLAIM_D(ci_low);
-    H5OUT_CLAIM_D(ci_high);
-    H5OUT_CLAIM_D(level);
-    H5OUT_CLAIM_D(pvalue);
-    H5OUT_CLAIM_D(bound_low);
-    H5OUT_CLAIM_D(bound_high);
-    H5Tinsert(t, "replications", HOFFSET(h5out_claim_row, replications), H5T_NATIVE_UINT64);
-    H5Tinsert(t, "reps_with_data", HOFFSET(h5out_claim_row, reps_with_data), H5T_NATIVE_UINT64);
-    H5Tinsert(t, "more_replications", HOFFSET(h5out_claim_row, more_replications),
-              H5T_NATIVE_INT64);
-    H5OUT_CLAIM_D(exceed);
-    H5OUT_CLAIM_D(observations);
-    H5OUT_CLAIM_D(reps_exceeding);
-    H5OUT_CLAIM_D(p_exceed);
-    H5OUT_CLAIM_D(p_exceed_low);
-    H5OUT_CLAIM_D(p_exceed_high);
-    H5OUT_CLAIM_D(exceed_upper);
-    H5Tinsert(t, "first_replication", HOFFSET(h5out_claim_row, first_replication),
-              H5T_NATIVE_INT64);
-    H5OUT_CLAIM_D(first_time_s);
-    H5OUT_CLAIM_D(p_event);
-    H5OUT_CLAIM_D(p_event_low);
-    H5OUT_CLAIM_D(p_event_high);
-#undef H5OUT_CLAIM_D
+    static const resfields_field cf[] = { RESFIELDS_CLAIM(H5OUT_CLAIM_F) };
+    hid_t t = h5out_compound(cf, RESFIELDS_COUNT(cf), sizeof(h5out_claim_row), str);
     size_t n = l->n * npoints;
     h5out_claim_row *rows = calloc(n, sizeof *rows);
     char (*rests)[512] = calloc(l->n ? l->n : 1, sizeof *rests);
@@ -676,23 +617,15 @@ done:
 }
 
 typedef struct h5out_runbook_row {
-    int64_t month, ai_agents, transactions_per_second;
-    double storage_tb;
-    int64_t compute_cores, memory_gb;
-    double network_gbps;
+    RESFIELDS_RUNBOOK(RESFIELDS_WRITER)
 } h5out_runbook_row;
 
 typedef struct h5out_breaking_row {
-    const char *claim, *metric;
-    int64_t held_at_start, breaks_at_month;
+    RESFIELDS_BREAKING(RESFIELDS_WRITER)
 } h5out_breaking_row;
 
 typedef struct h5out_plan_row {
-    int64_t month;
-    double growth_factor, agents;
-    int64_t claims_holding_unchanged, claims_total;
-    const char *resources;
-    double resource_units;
+    RESFIELDS_PLAN(RESFIELDS_WRITER)
 } h5out_plan_row;
 
 /* Creates dataset name in g from rows (n of them) with type t. */
@@ -709,11 +642,7 @@ static int h5out_table(hid_t g, const char *name, hid_t t, const void *rows, siz
 }
 
 typedef struct h5out_robust_row {
-    const char *claim, *assumption, *low, *high, *baseline, *verdict_low, *verdict_baseline,
-        *verdict_high, *unit, *value_unit, *sentence;
-    double estimate_low, estimate_baseline, estimate_high;
-    int64_t flips;
-    double break_even, break_even_low, break_even_high;
+    RESFIELDS_ROBUST(RESFIELDS_WRITER)
 } h5out_robust_row;
 
 static int h5out_write_robustness(hid_t file, const scenario_t *sc, const audit_robust *r)
@@ -723,29 +652,8 @@ static int h5out_write_robustness(hid_t file, const scenario_t *sc, const audit_
     hid_t str = H5Tcopy(H5T_C_S1);
     H5Tset_size(str, H5T_VARIABLE);
     H5Tset_cset(str, H5T_CSET_UTF8);
-    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(h5out_robust_row));
-#define H5OUT_RS(f) H5Tinsert(t, #f, HOFFSET(h5out_robust_row, f), str)
-#define H5OUT_RD(f) H5Tinsert(t, #f, HOFFSET(h5out_robust_row, f), H5T_NATIVE_DOUBLE)
-    H5OUT_RS(claim);
-    H5OUT_RS(assumption);
-    H5OUT_RS(low);
-    H5OUT_RS(high);
-    H5OUT_RS(baseline);
-    H5OUT_RS(verdict_low);
-    H5OUT_RS(verdict_baseline);
-    H5OUT_RS(verdict_high);
-    H5OUT_RS(unit);
-    H5OUT_RS(value_unit);
-    H5OUT_RS(sentence);
-    H5OUT_RD(estimate_low);
-    H5OUT_RD(estimate_baseline);
-    H5OUT_RD(estimate_high);
-    H5Tinsert(t, "flips", HOFFSET(h5out_robust_row, flips), H5T_NATIVE_INT64);
-    H5OUT_RD(break_even);
-    H5OUT_RD(break_even_low);
-    H5OUT_RD(break_even_high);
-#undef H5OUT_RS
-#undef H5OUT_RD
+    static const resfields_field rf[] = { RESFIELDS_ROBUST(H5OUT_ROBUST_F) };
+    hid_t t = h5out_compound(rf, RESFIELDS_COUNT(rf), sizeof(h5out_robust_row), str);
     int rc = -1;
     hid_t g = -1;
     h5out_robust_row *rows = calloc(r->n, sizeof *rows);
@@ -801,30 +709,12 @@ static int h5out_write_capacity(hid_t file, const scenario_t *sc, const planning
     hid_t str = H5Tcopy(H5T_C_S1);
     H5Tset_size(str, H5T_VARIABLE);
     H5Tset_cset(str, H5T_CSET_UTF8);
-    hid_t trb = H5Tcreate(H5T_COMPOUND, sizeof(h5out_runbook_row));
-    H5Tinsert(trb, "month", HOFFSET(h5out_runbook_row, month), H5T_NATIVE_INT64);
-    H5Tinsert(trb, "ai_agents", HOFFSET(h5out_runbook_row, ai_agents), H5T_NATIVE_INT64);
-    H5Tinsert(trb, "transactions_per_second", HOFFSET(h5out_runbook_row, transactions_per_second),
-              H5T_NATIVE_INT64);
-    H5Tinsert(trb, "storage_tb", HOFFSET(h5out_runbook_row, storage_tb), H5T_NATIVE_DOUBLE);
-    H5Tinsert(trb, "compute_cores", HOFFSET(h5out_runbook_row, compute_cores), H5T_NATIVE_INT64);
-    H5Tinsert(trb, "memory_gb", HOFFSET(h5out_runbook_row, memory_gb), H5T_NATIVE_INT64);
-    H5Tinsert(trb, "network_gbps", HOFFSET(h5out_runbook_row, network_gbps), H5T_NATIVE_DOUBLE);
-    hid_t tbr = H5Tcreate(H5T_COMPOUND, sizeof(h5out_breaking_row));
-    H5Tinsert(tbr, "claim", HOFFSET(h5out_breaking_row, claim), str);
-    H5Tinsert(tbr, "metric", HOFFSET(h5out_breaking_row, metric), str);
-    H5Tinsert(tbr, "held_at_start", HOFFSET(h5out_breaking_row, held_at_start), H5T_NATIVE_INT64);
-    H5Tinsert(tbr, "breaks_at_month", HOFFSET(h5out_breaking_row, breaks_at_month),
-              H5T_NATIVE_INT64);
-    hid_t tpl = H5Tcreate(H5T_COMPOUND, sizeof(h5out_plan_row));
-    H5Tinsert(tpl, "month", HOFFSET(h5out_plan_row, month), H5T_NATIVE_INT64);
-    H5Tinsert(tpl, "growth_factor", HOFFSET(h5out_plan_row, growth_factor), H5T_NATIVE_DOUBLE);
-    H5Tinsert(tpl, "agents", HOFFSET(h5out_plan_row, agents), H5T_NATIVE_DOUBLE);
-    H5Tinsert(tpl, "claims_holding_unchanged", HOFFSET(h5out_plan_row, claims_holding_unchanged),
-              H5T_NATIVE_INT64);
-    H5Tinsert(tpl, "claims_total", HOFFSET(h5out_plan_row, claims_total), H5T_NATIVE_INT64);
-    H5Tinsert(tpl, "resources", HOFFSET(h5out_plan_row, resources), str);
-    H5Tinsert(tpl, "resource_units", HOFFSET(h5out_plan_row, resource_units), H5T_NATIVE_DOUBLE);
+    static const resfields_field rbf[] = { RESFIELDS_RUNBOOK(H5OUT_RUNBOOK_F) };
+    static const resfields_field brf[] = { RESFIELDS_BREAKING(H5OUT_BREAKING_F) };
+    static const resfields_field plf[] = { RESFIELDS_PLAN(H5OUT_PLAN_F) };
+    hid_t trb = h5out_compound(rbf, RESFIELDS_COUNT(rbf), sizeof(h5out_runbook_row), str);
+    hid_t tbr = h5out_compound(brf, RESFIELDS_COUNT(brf), sizeof(h5out_breaking_row), str);
+    hid_t tpl = h5out_compound(plf, RESFIELDS_COUNT(plf), sizeof(h5out_plan_row), str);
     h5out_runbook_row rb[CAPACITY_MAX_MONTHS + 1];
     h5out_plan_row pl[CAPACITY_MAX_MONTHS + 1];
     h5out_breaking_row br[64];

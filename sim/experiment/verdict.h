@@ -16,7 +16,7 @@
  * Each claim is judged by the rule that fits its statistic and its metric's
  * domain (stats.h); docs/claims.md explains them with worked examples:
  *   interval     mean / quantile / fraction_below: the statistic's
- *                confidence interval (sim/ci.h) inside the bound HOLDS,
+ *                confidence interval (sim/engine/ci.h) inside the bound HOLDS,
  *                outside FAILS, straddling INCONCLUSIVE (with the
  *                replications that would likely decide it);
  *   every case   min / max: observations beyond the bound are counted

@@ -1,10 +1,10 @@
-/* h5fault.c - the HDF5 hooks of fault injection (see fault.h): each
+/* h5fault.c - the HDF5 hooks of fault injection (see h5fault.h): each
  * write-side call fails when fault_h5_hit() says this is the k-th.  Empty
  * unless the program is built with MWRASP_FAULT_INJECTION. */
-#include "fault.h"
+#include "h5fault.h"
 
-#if defined(MWRASP_FAULT) && defined(MWRASP_FAULT_H5)
-/* The build force-includes fault.h (with its macros) before this file:
+#ifdef MWRASP_FAULT
+/* The build force-includes h5fault.h (with its macros) before this file:
  * here the names mean the real functions again. */
 #undef H5Fcreate
 #undef H5Gcreate2
