@@ -443,36 +443,45 @@ static int app_judge(app_state *s)
     return 0;
 }
 
-/* The tables on stdout (rank 0, not --quiet). */
-static void app_print_results(app_state *s)
+/* The run on stdout in the format asked for (rank 0, not --quiet); what
+ * else the run reports (--decide, robustness, capacity) after the table. */
+static int app_print_results(app_state *s)
 {
     const app_opts *o = s->o;
     const scenario_t *sc = s->sc;
-    if (sc->sweep.naxes) {
-        report_sweep(stdout, sc, &s->camp, s->threads, s->wall);
-        verdict_print_sweep(stdout, &sc->claims, &sc->sweep, s->npoints, s->claim_results,
-                            s->alpha_look, s->looks, s->tests);
-    } else {
-        report_table(stdout, sc, &s->camp.points[0], s->threads, s->wall);
-        verdict_print(stdout, &sc->claims, s->claim_results, s->alpha_look, s->looks, s->tests);
-    }
+    char *tail = NULL;
+    size_t len = 0;
+    FILE *t = open_memstream(&tail, &len);
+    if (!t)
+        return app_oom(s);
     if (o->decide) {
         size_t used = 0;
         for (size_t p = 0; p < s->npoints; p++)
             used = s->camp.points[p].nreps > used ? s->camp.points[p].nreps : used;
-        printf("\n--decide: %zu replications%s (doubling from %lld, at most %lld: %zu "
-               "looks); family-wise error %.3g %% split as %.3g %% per look\n",
-               used, s->npoints > 1 ? " at the most at one point" : "",
-               (long long)sc->replications, (long long)sc->precision.max_replications, s->looks,
-               100 * APP_ALPHA, 100 * s->alpha_look);
+        fprintf(t, "\n--decide: %zu replications%s (doubling from %lld, at most %lld: %zu "
+                   "looks); family-wise error %.3g %% split as %.3g %% per look\n",
+                used, s->npoints > 1 ? " at the most at one point" : "",
+                (long long)sc->replications, (long long)sc->precision.max_replications, s->looks,
+                100 * APP_ALPHA, 100 * s->alpha_look);
     }
     if (s->robust)
-        audit_robust_print(stdout, sc, s->robust);
+        audit_robust_print(t, sc, s->robust);
     if (s->capacity)
-        planning_print(stdout, sc, s->capacity);
+        planning_print(t, sc, s->capacity);
     if (o->mpi_size > 1)
-        printf("mpi       %d ranks x %d threads\n", o->mpi_size, s->threads);
-    printf("\nresults   %s\n", s->outpath);
+        fprintf(t, "mpi       %d ranks x %d threads\n", o->mpi_size, s->threads);
+    if (fclose(t) != 0 || !tail) {
+        free(tail);
+        return app_oom(s);
+    }
+    output_view v = o->view;
+    if (!v.width)
+        v.width = output_width();
+    output_run run = { sc, &s->camp, s->claim_results, s->alpha_look, s->looks, s->tests,
+                       s->threads, s->wall, s->outpath };
+    output_print(stdout, &v, &run, tail);
+    free(tail);
+    return 0;
 }
 
 /* Rank 0: the results file (then the journal goes), the tables, and the
@@ -495,8 +504,8 @@ static int app_write(app_state *s)
         return rc;
     journal_release(s->journal_fd, s->journal, 1);
     s->journal_fd = -1;
-    if (!o->quiet)
-        app_print_results(s);
+    if (!o->quiet && (rc = app_print_results(s)) != 0)
+        return rc;
     if (!o->plot && !o->csv)
         return 0;
     analysis_opts ao;
@@ -504,7 +513,7 @@ static int app_write(app_state *s)
     ao.plots = o->plot;
     ao.report = o->plot;
     ao.csv_dir = o->csv;
-    ao.quiet = o->quiet;
+    ao.quiet = o->quiet || o->view.format != OUTPUT_TABLE; /* stdout is the format's alone */
     return analysis_run(s->outpath, &ao, s->e);
 }
 

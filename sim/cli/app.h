@@ -16,6 +16,7 @@
 
 #include "budget.h"
 #include "err.h"
+#include "output.h"
 #include "sim.h"
 
 #define APP_MAX_SETS 256
@@ -30,6 +31,7 @@ typedef struct app_opts {
     const char *scenario;
     int threads, validate, quiet, resume, strict, plot, decide, robustness;
     const char *csv;
+    output_view view;                 /* --format, --all, --metrics, the width */
     double ci_target;
     budget_limits budget;             /* --max-memory, --max-events (0: defaults) */
     /* The program around the pipeline. */

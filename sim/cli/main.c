@@ -55,6 +55,12 @@ static void main_usage(FILE *out)
             "                      dashboard and executive report to results/<name>/\n"
             "                      (as analysis/mwrasp-report does from the .h5 alone)\n"
             "  --csv DIR           also export the results as CSV files into DIR\n"
+            "  --format F          stdout as table (default), markdown, csv or json: the\n"
+            "                      verdicts first, then the metrics the claims use\n"
+            "  --all               every metric in the table, not only the claims'\n"
+            "  --metrics GLOB,...  the metrics matching these globs (mmc.*,*.latency)\n"
+            "                      (the results file always holds every metric; the\n"
+            "                      table fits $COLUMNS, the terminal, or 120 columns)\n"
             "  --max-memory SIZE   refuse a run estimated to need more memory (default: 3/4\n"
             "                      of the memory this process may use)\n"
             "  --max-events N      refuse a run estimated to take more events (default 1e11)\n"
@@ -109,7 +115,8 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
            O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT,
-           O_PLOT, O_CSV, O_MAX_MEMORY, O_MAX_EVENTS, O_DECIDE, O_ROBUST };
+           O_PLOT, O_CSV, O_MAX_MEMORY, O_MAX_EVENTS, O_DECIDE, O_ROBUST,
+           O_FORMAT, O_ALL, O_METRICS };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED },
         { "replications", required_argument, NULL, O_REPS },
@@ -126,6 +133,9 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
         { "strict", no_argument, NULL, O_STRICT },
         { "plot", no_argument, NULL, O_PLOT },
         { "csv", required_argument, NULL, O_CSV },
+        { "format", required_argument, NULL, O_FORMAT },
+        { "all", no_argument, NULL, O_ALL },
+        { "metrics", required_argument, NULL, O_METRICS },
         { "ci-target", required_argument, NULL, O_CI },
         { "decide", no_argument, NULL, O_DECIDE },
         { "robustness", no_argument, NULL, O_ROBUST },
@@ -149,6 +159,13 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
         case O_DECIDE: o->decide = 1; break;
         case O_ROBUST: o->robustness = 1; break;
         case O_CSV: o->csv = optarg; break;
+        case O_ALL: o->view.all = 1; break;
+        case O_METRICS: o->view.metrics = optarg; break;
+        case O_FORMAT:
+            if (output_parse_format(optarg, &o->view.format) != 0)
+                return err_set(e, ERR_USAGE, NULL, 0, 0,
+                               "--format wants table, markdown, csv or json, not '%s'", optarg);
+            break;
         case O_SWEEP:
             if (o->nsweeps == APP_MAX_SETS)
                 bad = 1;
