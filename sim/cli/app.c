@@ -26,6 +26,7 @@
 #include "campaign.h"
 #include "cfg.h"
 #include "h5out.h"
+#include "batch.h"
 #include "journal.h"
 #include "outpath.h"
 #include "planning.h"
@@ -236,11 +237,18 @@ static int app_outputs(app_state *s)
 {
     const app_opts *o = s->o;
     const scenario_t *sc = s->sc;
+    int brc = batch_check(o, sc, s->e);
+    if (brc)
+        return brc;
     if (o->out)
         snprintf(s->outpath, sizeof s->outpath, "%s", o->out);
+    else if (o->run_of)
+        snprintf(s->outpath, sizeof s->outpath, "results/%s.part-%zu-of-%zu", sc->name,
+                 o->run_index, o->run_of);
     else
         snprintf(s->outpath, sizeof s->outpath, "results/%s.h5", sc->name);
-    snprintf(s->journal, sizeof s->journal, "%s.journal", s->outpath);
+    /* A part of a batch job is its journal (batch.h). */
+    snprintf(s->journal, sizeof s->journal, o->run_of ? "%s" : "%s.journal", s->outpath);
     s->journal_path = s->journal;
     /* The journal key covers everything that decides the results: the
      * scenario's text, every included file's name and text, the options. */
@@ -262,6 +270,12 @@ static int app_outputs(app_state *s)
         rc = app_check_outputs(o, s->outpath, s->journal, s->e);
         if (!rc)
             rc = journal_claim(s->journal, s->key, o->resume, &s->journal_fd, s->e);
+        if (!rc && o->nmerge)
+            rc = batch_merge_parts(s->journal_fd, o->merge, o->nmerge, s->key, s->e);
+        if (rc && o->nmerge && s->journal_fd >= 0 && !o->resume) {
+            journal_release(s->journal_fd, s->journal, 1);
+            s->journal_fd = -1;
+        }
     }
 #ifdef MWRASP_HAVE_MPI
     if (o->mpi_size > 1) {
@@ -367,10 +381,11 @@ static int app_simulate(app_state *s)
     time_t now = time(NULL);
     strftime(s->start, sizeof s->start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     campaign_opts copts = { .threads = s->threads, .journal = s->journal,
-                            .journal_key = s->key, .resume = o->resume,
+                            .journal_key = s->key, .resume = o->resume || o->nmerge,
                             .interrupt = o->interrupt, .progress = CAMPAIGN_PROGRESS_NONE,
                             .ci_target = o->ci_target, .mpi_rank = o->mpi_rank,
-                            .mpi_size = o->mpi_size, .journal_fd = s->journal_fd };
+                            .mpi_size = o->mpi_size, .journal_fd = s->journal_fd,
+                            .part_index = o->run_index, .part_count = o->run_of };
     s->copts = copts;
     /* The claims' family-wise error, split over the looks --decide takes. */
     s->looks = 1;
@@ -533,6 +548,17 @@ static int app_stages(app_state *s)
     }
     if (!rc)
         rc = app_simulate(s);
+    if (!rc && s->o->run_of) {
+        /* A part: its journal is its output, kept. */
+        journal_release(s->journal_fd, s->journal, 0);
+        s->journal_fd = -1;
+        s->journal_created = 0;
+        if (!s->o->quiet)
+            printf("part      %zu of %zu: %zu replications in %s (join the parts with "
+                   "--merge PART ... and these options)\n", s->o->run_index, s->o->run_of,
+                   s->camp.saved, s->journal);
+        return 0;
+    }
     if (!rc)
         rc = app_judge(s);
     if (!rc)
