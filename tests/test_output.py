@@ -93,6 +93,31 @@ def main():
     check(sweep["sweep"]["mode"] == "grid" and len(sweep["claims"]["verdicts"][0]["points"]) == 20
           and sweep["claims"]["verdicts"][0]["points"][19]["axes"]["consensus.nodes"] == "127",
           "sweep JSON: 20 points per claim with their axis values")
+    # Capacity: per-month estimates with intervals and headroom in
+    # /capacity/estimates, and a progress line per campaign on stderr.
+    import h5py
+    import numpy as np
+    cap = os.path.join(tmp, "cap.h5")
+    p = subprocess.run([sim, "--threads", "1", "--duration", "200ms", "--set", "capacity.months=2",
+                        "--out", cap, "scenarios/capacity_6_months.yaml"],
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    check(p.returncode == 0, "capacity run")
+    with h5py.File(cap, "r") as f:
+        est = f["capacity/estimates"][:]
+        nclaims = len(f["capacity/breaking"])
+    check(len(est) == 3 * nclaims and list(est["month"]) == sorted(est["month"]),
+          "one estimate per month (0..2) and claim: %d rows" % len(est))
+    for x in est:
+        far = x["ci_high"] if np.isfinite(x["ci_high"]) else x["estimate"]
+        if np.isfinite(x["bound_high"]) and not np.isfinite(x["bound_low"]):
+            check(abs(x["headroom"] - (x["bound_high"] - far)) < 1e-12,
+                  "month %d %s: headroom %.4g = bound - CI end" % (x["month"],
+                                                                  x["claim"].decode(), x["headroom"]))
+        if x["verdict"] == b"HOLDS":
+            check(x["headroom"] >= 0, "a claim that HOLDS has headroom >= 0")
+    nprog = sum(1 for l in p.stderr.splitlines() if l.startswith("capacity  campaign "))
+    check(nprog >= 4, "a progress line per capacity campaign (%d)" % nprog)
+    check("headroom" in p.stdout, "the plan prints the headroom")
     print("PASS")
 
 

@@ -453,7 +453,8 @@ static int app_judge(app_state *s)
         s->capacity = calloc(1, sizeof *s->capacity);
         if (!s->capacity)
             return app_oom(s);
-        return planning_run(sc, s->threads, o->interrupt, s->capacity, s->e);
+        return planning_run(sc, s->threads, o->interrupt, !o->quiet && o->mpi_rank == 0,
+                            s->capacity, s->e);
     }
     return 0;
 }

@@ -173,6 +173,7 @@ static hid_t h5out_compound(const resfields_field *f, size_t nf, size_t size, hi
 #define H5OUT_RUNBOOK_F(n, k) RESFIELDS_ENTRY(h5out_runbook_row, n, k)
 #define H5OUT_BREAKING_F(n, k) RESFIELDS_ENTRY(h5out_breaking_row, n, k)
 #define H5OUT_PLAN_F(n, k) RESFIELDS_ENTRY(h5out_plan_row, n, k)
+#define H5OUT_ESTIMATE_F(n, k) RESFIELDS_ENTRY(h5out_estimate_row, n, k)
 
 static hid_t h5out_summary_type(void)
 {
@@ -628,6 +629,10 @@ typedef struct h5out_plan_row {
     RESFIELDS_PLAN(RESFIELDS_WRITER)
 } h5out_plan_row;
 
+typedef struct h5out_estimate_row {
+    RESFIELDS_CAPACITY_ESTIMATE(RESFIELDS_WRITER)
+} h5out_estimate_row;
+
 /* Creates dataset name in g from rows (n of them) with type t. */
 static int h5out_table(hid_t g, const char *name, hid_t t, const void *rows, size_t n,
                        const char *units, const char *what)
@@ -715,6 +720,19 @@ static int h5out_write_capacity(hid_t file, const scenario_t *sc, const planning
     hid_t trb = h5out_compound(rbf, RESFIELDS_COUNT(rbf), sizeof(h5out_runbook_row), str);
     hid_t tbr = h5out_compound(brf, RESFIELDS_COUNT(brf), sizeof(h5out_breaking_row), str);
     hid_t tpl = h5out_compound(plf, RESFIELDS_COUNT(plf), sizeof(h5out_plan_row), str);
+    static const resfields_field esf[] = { RESFIELDS_CAPACITY_ESTIMATE(H5OUT_ESTIMATE_F) };
+    hid_t tes = h5out_compound(esf, RESFIELDS_COUNT(esf), sizeof(h5out_estimate_row), str);
+    h5out_estimate_row *es = malloc((r->nclaims ? rows * r->nclaims : 1) * sizeof *es);
+    for (size_t m = 0; es && m < rows; m++)
+        for (size_t c = 0; c < r->nclaims; c++) {
+            const planning_estimate *x = &r->plan[m].est[c];
+            h5out_estimate_row y = { (int64_t)m, sc->claims.items[c].name,
+                                     sc->claims.items[c].metric,
+                                     verdict_name((verdict_kind)x->verdict), x->estimate,
+                                     x->ci_low, x->ci_high, x->level, x->bound_lo, x->bound_hi,
+                                     x->headroom, x->unit };
+            es[m * r->nclaims + c] = y;
+        }
     h5out_runbook_row rb[CAPACITY_MAX_MONTHS + 1];
     h5out_plan_row pl[CAPACITY_MAX_MONTHS + 1];
     h5out_breaking_row br[64];
@@ -742,7 +760,7 @@ static int h5out_write_capacity(hid_t file, const scenario_t *sc, const planning
     }
     for (size_t i = 0; i < r->nrecommendations; i++)
         recs[i] = r->recommendations[i];
-    hid_t g = H5Gcreate2(file, "capacity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = es ? H5Gcreate2(file, "capacity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
     if (g < 0)
         goto done;
     if (h5out_table(g, "runbook", trb, rb, rows, "see fields",
@@ -752,7 +770,12 @@ static int h5out_write_capacity(hid_t file, const scenario_t *sc, const planning
         (r->nclaims && h5out_table(g, "breaking", tbr, br, r->nclaims, "month",
                                    "month each claim breaks with nothing added (-1: never)")) ||
         h5out_strings(g, "recommendations", recs, r->nrecommendations,
-                      "the runbook's scaling recommendations for these numbers"))
+                      "the runbook's scaling recommendations for these numbers") ||
+        (r->nclaims &&
+         h5out_table(g, "estimates", tes, es, rows * r->nclaims, "see unit",
+                     "each claim's estimate, interval and headroom to its bound per month, "
+                     "resources unchanged (headroom: the interval's far end to the nearer "
+                     "bound, negative past it)")))
         goto done;
     rc = 0;
 done:
@@ -761,7 +784,9 @@ done:
     H5Tclose(trb);
     H5Tclose(tbr);
     H5Tclose(tpl);
+    H5Tclose(tes);
     H5Tclose(str);
+    free(es);
     return rc;
 }
 

@@ -43,6 +43,10 @@
  *   /capacity/plan              compound [months+1]: month, growth_factor,
  *                               agents, claims_holding_unchanged,
  *                               claims_total, resources, resource_units
+ *   /capacity/estimates         compound [(months+1) x claims]: month, claim,
+ *                               metric, verdict, estimate, ci_low, ci_high,
+ *                               level, bound_low, bound_high, headroom,
+ *                               unit (resources unchanged; planning.h)
  * The file is written under a temporary name in the same directory,
  * closed, fsync'd and renamed, so a reader never sees a partial file.
  */
