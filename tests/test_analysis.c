@@ -315,6 +315,43 @@ Test(resfile, reads_a_single_point_file)
     remove_tmpdir(dir);
 }
 
+/* The claims table's every-case fields reach the reader (through its
+ * child process): reps_exceeding and observations of a max claim. */
+Test(resfile, carries_every_claim_field)
+{
+    static const char yaml[] =
+        "name: anl_every_case\n"
+        "seed: 1\n"
+        "duration: 100s\n"
+        "replications: 3\n"
+        "mmc:\n"
+        "  servers: 2\n"
+        "  arrival_rate: 1/s\n"
+        "  service: {dist: exponential, mean: 1s}\n"
+        "claims:\n"
+        "  - name: no wait over an hour\n"
+        "    metric: mmc.wait\n"
+        "    statistic: max\n"
+        "    bound: {max: 1h}\n"
+        "    source: test\n";
+    char dir[64], h5[256];
+    make_tmpdir(dir, sizeof dir);
+    simulate(dir, yaml, "every", NULL, h5, sizeof h5);
+    resfile *r = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(resfile_open(h5, &r, &e), 0, "%s", e.msg);
+    cr_assert_eq(r->nclaims, 1);
+    const resfile_claim *cl = resfile_claim_at(r, 0, 0);
+    cr_expect_str_eq(cl->rule, "every case");
+    cr_expect_eq(cl->reps_exceeding, 0.0);
+    cr_expect_eq(cl->exceed, 0.0);
+    cr_expect_gt(cl->observations, 100.0);
+    cr_expect(isnan(cl->p_event), "p_event is a TTE figure: NaN here, not %g", cl->p_event);
+    resfile_close(r);
+    remove_tmpdir(dir);
+}
+
 Test(resfile, reads_a_sweep_in_grid_order)
 {
     char dir[64], h5[256];
