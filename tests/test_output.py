@@ -93,6 +93,17 @@ def main():
     check(sweep["sweep"]["mode"] == "grid" and len(sweep["claims"]["verdicts"][0]["points"]) == 20
           and sweep["claims"]["verdicts"][0]["points"][19]["axes"]["consensus.nodes"] == "127",
           "sweep JSON: 20 points per claim with their axis values")
+    # report.html: contents first, the verdicts, then the long tables.
+    report = os.path.join(a.build, "mwrasp-report")
+    subprocess.run([report, out, "--out", os.path.join(tmp, "rep"), "--no-plots", "--quiet"],
+                   check=True)
+    with open(os.path.join(tmp, "rep", "report.html")) as f:
+        html = f.read()
+    nav, claims_at, figures_at = (html.find('<nav class="toc">'), html.find(">Claims audit</h2>"),
+                                  html.find(">Key figures</h2>"))
+    check(0 < nav < claims_at < figures_at and 'href="#s0">Claims audit' in html,
+          "report.html: contents, then the claims audit, then the full table")
+
     # Capacity: per-month estimates with intervals and headroom in
     # /capacity/estimates, and a progress line per campaign on stderr.
     import h5py
