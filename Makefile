@@ -6,7 +6,8 @@ BUILD := build/$(PRESET)
 SCENARIO ?= scenarios/grover_attack.yaml
 DEBIAN_PACKAGES := build-essential cmake pkg-config libgsl-dev libhdf5-dev libyaml-dev \
                    libcriterion-dev librandom123-dev gnuplot-nox hdf5-tools valgrind \
-                   python3-h5py python3-yaml help2man
+                   python3-h5py python3-yaml python3-xarray python3-h5netcdf \
+                   help2man
 
 # MPI=OFF builds without MPI even where it is installed (MPI=ON, the
 # default, uses it when CMake finds it).

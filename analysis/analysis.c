@@ -287,6 +287,8 @@ typedef struct doc {
     const char *plot_dir;       /* absolute or relative to cwd */
     const plots_list *plots;
     int oom;                    /* a lookup ran out of memory */
+    char toc[24][128];          /* the level-2 headings so far, for the contents */
+    size_t ntoc;
 } doc;
 
 /* Text in the document's syntax, through its sink (sink.h). */
@@ -300,15 +302,45 @@ static void text(doc *d, const char *s)
 
 static void heading(doc *d, int level, const char *s)
 {
+    /* Level 2 is a section: listed in the contents, with an anchor (HTML:
+     * id="sN"; Markdown: the explicit anchor <a id="sN"></a>). */
+    size_t id = d->ntoc;
+    if (level == 2 && d->ntoc < sizeof d->toc / sizeof d->toc[0])
+        snprintf(d->toc[d->ntoc++], sizeof d->toc[0], "%s", s);
     if (d->kind == DOC_MD) {
+        if (level == 2 && id < d->ntoc)
+            fprintf(d->o, "\n<a id=\"s%zu\"></a>\n", id);
         fprintf(d->o, "\n%.*s ", level, "######");
         text(d, s);
         fputs("\n\n", d->o);
     } else {
-        fprintf(d->o, "<h%d>", level);
+        if (level == 2 && id < d->ntoc)
+            fprintf(d->o, "<h%d id=\"s%zu\">", level, id);
+        else
+            fprintf(d->o, "<h%d>", level);
         text(d, s);
         fprintf(d->o, "</h%d>\n", level);
     }
+}
+
+/* The contents: a link to each section. */
+static void contents(doc *d)
+{
+    int md = d->kind == DOC_MD;
+    fputs(md ? "\n**Contents:** " : "<nav class=\"toc\"><b>Contents:</b> ", d->o);
+    for (size_t i = 0; i < d->ntoc; i++) {
+        fputs(i ? (md ? " | " : " &middot; ") : "", d->o);
+        if (md)
+            fputc('[', d->o);
+        else
+            fprintf(d->o, "<a href=\"#s%zu\">", i);
+        text(d, d->toc[i]);
+        if (md)
+            fprintf(d->o, "](#s%zu)", i);
+        else
+            fputs("</a>", d->o);
+    }
+    fputs(md ? "\n" : "</nav>\n", d->o);
 }
 
 static void para(doc *d, const char *s)
@@ -948,13 +980,34 @@ static void write_doc(doc *d, const char *dash, const char *exec, const char *so
         }
     }
     section_header(d);
+    /* The sections go to memory first, so that the contents (their
+     * headings) can come before them: the verdicts, then the plots, then
+     * the long tables. */
+    FILE *out = d->o;
+    char *body = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&body, &len);
+    if (mem)
+        d->o = mem;
+    else
+        d->oom = 1;
     section_claims(d);
+    section_plots(d);
     section_robustness(d);
+    section_capacity(d);
     section_dashboard(d, dash, exec, sources);
     section_figures(d);
-    section_capacity(d);
-    section_plots(d);
     section_assumptions(d);
+    if (mem) {
+        fclose(mem);
+        d->o = out;
+        contents(d);
+        if (body)
+            fwrite(body, 1, len, out);
+        else
+            d->oom = 1;
+        free(body);
+    }
     if (d->kind == DOC_HTML)
         fputs("</body></html>\n", d->o);
 }
@@ -1014,7 +1067,7 @@ int analysis_run(const char *h5_path, const analysis_opts *opts, err_t *e)
             outfile o;
             if ((rc = out_open(&o, out_dir, docs[i].name, e)))
                 goto done;
-            doc d = { docs[i].kind, o.f, r, plot_dir, opts->plots ? &plots : NULL, 0 };
+            doc d = { docs[i].kind, o.f, r, plot_dir, opts->plots ? &plots : NULL, 0, { { 0 } }, 0 };
             write_doc(&d, dash, exec, sources);
             if (d.oom) {
                 fclose(o.f);

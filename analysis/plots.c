@@ -305,7 +305,7 @@ static int plot_cdf(pctx *c, const resfile_metric *m)
     sink_gnuplot_string(g, xl);
     fprintf(g, "\nset ylabel \"cumulative probability\"\n"
                "set yrange [0:1.02]\nset ytics 0.1\nset xrange [%.10g:%.10g]\n"
-               "set key bottom right\n", x0, x1);
+               "set key outside below center maxrows 3\nset bmargin 7\n", x0, x1);
     /* Bounds of claims on this metric. */
     int nb = 0;
     /* Legend entries as NaN plots with the bound's style, written into
@@ -519,6 +519,52 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
     sweep_xaxis(g, ax);
     fprintf(g, "set key outside below center maxrows 3\nset bmargin 8\n"
                "set style fill transparent solid 0.2 noborder\n");
+    /* The y range: the points' intervals and every claim bound near them
+     * (within nine spans: the data keep a tenth of the height at least), so
+     * the bound lines are seen; a bound further
+     * off is named as off-scale instead of silently hidden. */
+    double ylo = INFINITY, yhi = -INFINITY;
+    for (size_t p = 0; m->summary && p < r->npoints; p++) {
+        const resfile_summary *sp = &m->summary[p];
+        double v[3] = { sp->mean, sp->ci95_low, sp->ci95_high };
+        for (int j = 0; j < 3; j++)
+            if (isfinite(v[j]))
+                ylo = v[j] < ylo ? v[j] : ylo, yhi = v[j] > yhi ? v[j] : yhi;
+    }
+    char offscale[400] = "";
+    size_t offused = 0;
+    if (ylo <= yhi) {
+        double span = yhi > ylo ? yhi - ylo : (fabs(yhi) > 0 ? fabs(yhi) : 1);
+        double dlo = ylo, dhi = yhi;
+        for (size_t k = 0; k < r->nclaims; k++) {
+            const resfile_claim *cl = resfile_claim_at(r, k, 0);
+            if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
+                continue;
+            double b[2] = { cl->bound_low, cl->bound_high };
+            for (int j = 0; j < 2; j++) {
+                if (!isfinite(b[j]))
+                    continue;
+                char one[64];
+                snprintf(one, sizeof one, "%.4g %s", b[j], m->units);
+                if (b[j] >= dlo - 9 * span && b[j] <= dhi + 9 * span) {
+                    ylo = b[j] < ylo ? b[j] : ylo;
+                    yhi = b[j] > yhi ? b[j] : yhi;
+                } else if (offused < sizeof offscale && !strstr(offscale, one)) {
+                    offused += (size_t)snprintf(offscale + offused, sizeof offscale - offused,
+                                                "%s%s", offused ? ", " : "", one);
+                }
+            }
+        }
+        double pad = (yhi > ylo ? yhi - ylo : span) * 0.05;
+        fprintf(g, "set yrange [%.10g:%.10g]\n", ylo - pad, yhi + pad);
+    }
+    if (offscale[0]) {
+        char lab[500];
+        snprintf(lab, sizeof lab, "claim bound off-scale: %s", offscale);
+        fprintf(g, "set label ");
+        sink_gnuplot_string(g, lab);
+        fprintf(g, " at graph 0.01, graph 0.97 left front\n");
+    }
     /* Claims on the mean of this metric: their bounds as horizontal lines. */
     for (size_t k = 0; k < r->nclaims; k++) {
         const resfile_claim *cl = resfile_claim_at(r, k, 0);

@@ -527,6 +527,18 @@ static int metric_attrs(hid_t f, const char *path, resfile_metric *m)
     return m->units && m->description ? 0 : -1;
 }
 
+static int is_compound(hid_t f, const char *path)
+{
+    hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
+    hid_t t = d >= 0 ? H5Dget_type(d) : -1;
+    int compound = t >= 0 && H5Tget_class(t) == H5T_COMPOUND;
+    if (t >= 0)
+        H5Tclose(t);
+    if (d >= 0)
+        H5Dclose(d);
+    return compound;
+}
+
 static int read_metrics(hid_t f, resfile *r)
 {
     size_t cap = 0;
@@ -538,10 +550,14 @@ static int read_metrics(hid_t f, resfile *r)
         return -1;
     int rc = 0;
     for (size_t i = 0; i < names.n && !rc; i++) {
+        snprintf(path, sizeof path, "%s/%s", sgroup, names.names[i]);
+        /* Dimension scales and coordinates of a sweep sit beside the
+         * metrics; only the compound datasets are summaries. */
+        if (!is_compound(f, path))
+            continue;
         resfile_metric *m = metric_get(r, names.names[i], &cap);
         void *rows = NULL;
         size_t n = 0;
-        snprintf(path, sizeof path, "%s/%s", sgroup, names.names[i]);
         if (!m || metric_attrs(f, path, m) ||
             read_table(f, path, summary_fields, NFIELDS(summary_fields),
                        sizeof(resfile_summary), &rows, &n, NULL)) {
@@ -570,14 +586,7 @@ static int read_metrics(hid_t f, resfile *r)
         if (!strcmp(names.names[i], "events"))
             continue;
         snprintf(path, sizeof path, "%s/%s", rgroup, names.names[i]);
-        hid_t d = H5Dopen2(f, path, H5P_DEFAULT);
-        hid_t t = d >= 0 ? H5Dget_type(d) : -1;
-        int compound = t >= 0 && H5Tget_class(t) == H5T_COMPOUND;
-        if (t >= 0)
-            H5Tclose(t);
-        if (d >= 0)
-            H5Dclose(d);
-        if (!compound)
+        if (!is_compound(f, path))
             continue;
         resfile_metric *m = metric_get(r, names.names[i], &cap);
         void *rows = NULL;
@@ -589,6 +598,10 @@ static int read_metrics(hid_t f, resfile *r)
             break;
         }
         m->reps = rows;
+        /* Without a sweep the row is the replication (the file has no
+         * such field). */
+        for (size_t k = 0; !r->is_sweep && k < m->nreps; k++)
+            m->reps[k].replication = k;
     }
     free_strings(names.names, names.n);
     if (rc || list_group(f, "/cdf", &names))

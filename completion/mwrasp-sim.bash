@@ -46,7 +46,15 @@ _mwrasp_sim()
         compopt -o filenames 2>/dev/null
         COMPREPLY=($(compgen -d -- "$cur"))
         return ;;
-    --seed | --replications | --duration | --threads | --ci-target)
+    --format)
+        COMPREPLY=($(compgen -W "table markdown csv json" -- "$cur"))
+        return ;;
+    --merge)
+        compopt -o filenames 2>/dev/null
+        COMPREPLY=($(compgen -f -- "$cur"))
+        return ;;
+    --seed | --replications | --duration | --threads | --ci-target | --metrics | \
+    --run-index | --of)
         return ;;
     --set | --sweep)
         local w scenario=

@@ -202,6 +202,7 @@ Test(cli, results_file_holds_provenance_and_resolved_parameters)
     const char *args[] = { "--replications", "2", "--duration", "10s", "--set", "mmc.servers=34",
                            "--out", "/tmp/mwrasp-prov.h5", "scenarios/mmc.yaml", NULL };
     run_out o;
+    setenv("COLUMNS", "1000", 1); /* the header on one line, unwrapped */
     run_sim(args, &o);
     cr_assert_eq(o.status, 0, "%s", o.err);
     /* The header no longer passes "M/M/32" off as what ran. */

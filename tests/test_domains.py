@@ -63,6 +63,8 @@ def above(x, hi):
 def summaries(f):
     group = f["sweep/summary"] if "sweep" in f else f["summary"]
     for name, ds in group.items():
+        if ds.dtype.names is None:
+            continue  # a sweep axis' dimension scale or coordinate, not a summary
         rows = ds[()]
         rows = rows.reshape(-1) if rows.shape else [rows]
         yield name, text(ds.attrs.get("domain", "")), text(ds.attrs.get("input", "")), rows

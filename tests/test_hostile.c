@@ -217,6 +217,71 @@ Test(sinks, csv_round_trips_and_defuses_formulas)
     free(n);
 }
 
+/* Decodes a JSON string literal (the escapes sink_json_string writes);
+ * -1 when it is not one (unquoted, a raw control character, a bad escape,
+ * text after the closing quote). */
+static int json_parse(const char *in, char *out, size_t size)
+{
+    size_t k = 0;
+    if (*in++ != '"')
+        return -1;
+    for (; *in && *in != '"'; in++) {
+        unsigned char c = (unsigned char)*in;
+        if (c < 0x20 || k + 4 >= size)
+            return -1;
+        if (c != '\\') {
+            out[k++] = (char)c;
+            continue;
+        }
+        c = (unsigned char)*++in;
+        if (c == 'n' || c == 't' || c == '"' || c == '\\') {
+            out[k++] = c == 'n' ? '\n' : c == 't' ? '\t' : (char)c;
+        } else if (c == 'u') {
+            unsigned v;
+            if (sscanf(in + 1, "%4x", &v) != 1)
+                return -1;
+            in += 4;
+            if (v == 0xfffd)
+                out[k++] = '?';
+            else if (v < 0x80)
+                out[k++] = (char)v;
+            else
+                return -1;
+        } else {
+            return -1;
+        }
+    }
+    out[k] = '\0';
+    return in[0] == '"' && in[1] == '\0' ? 0 : -1;
+}
+
+Test(sinks, json_strings_round_trip_and_stay_valid)
+{
+    static char back[16384];
+    for (size_t i = 0; i < NHOSTILE; i++) {
+        char *j = through(sink_json_string, hostile[i]);
+        cr_assert_eq(json_parse(j, back, sizeof back), 0, "not a JSON string: %s", j);
+        cr_expect_str_eq(back, hostile[i]);
+        free(j);
+    }
+    const char *controls = "a\x01" "b\x1f\x7f\r";
+    char *j = through(sink_json_string, controls);
+    cr_expect_str_eq(j, "\"a\\u0001b\\u001f\\u007f\\u000d\"");
+    free(j);
+    /* Valid UTF-8 is kept; a stray byte, an overlong '/' and a surrogate
+     * become U+FFFD (one per byte), so Python's json.loads accepts it. */
+    j = through(sink_json_string, "\xc3\xa9 \xff \xc0\xaf \xed\xa0\x80");
+    cr_expect_str_eq(j, "\"\xc3\xa9 \\ufffd \\ufffd\\ufffd \\ufffd\\ufffd\\ufffd\"");
+    free(j);
+    char buf[64];
+    FILE *f = fmemopen(buf, sizeof buf, "w");
+    cr_assert(f);
+    sink_json_number(f, 0.1), fputc(' ', f), sink_json_number(f, NAN), fputc(' ', f);
+    sink_json_number(f, -INFINITY), fputc(' ', f), sink_json_number(f, 1e300);
+    fclose(f);
+    cr_expect_str_eq(buf, "0.10000000000000001 null null 1.0000000000000001e+300");
+}
+
 Test(sinks, text_h5_names_and_file_stems)
 {
     char buf[16384];

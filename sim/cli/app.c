@@ -26,6 +26,7 @@
 #include "campaign.h"
 #include "cfg.h"
 #include "h5out.h"
+#include "batch.h"
 #include "journal.h"
 #include "outpath.h"
 #include "planning.h"
@@ -236,11 +237,18 @@ static int app_outputs(app_state *s)
 {
     const app_opts *o = s->o;
     const scenario_t *sc = s->sc;
+    int brc = batch_check(o, sc, s->e);
+    if (brc)
+        return brc;
     if (o->out)
         snprintf(s->outpath, sizeof s->outpath, "%s", o->out);
+    else if (o->run_of)
+        snprintf(s->outpath, sizeof s->outpath, "results/%s.part-%zu-of-%zu", sc->name,
+                 o->run_index, o->run_of);
     else
         snprintf(s->outpath, sizeof s->outpath, "results/%s.h5", sc->name);
-    snprintf(s->journal, sizeof s->journal, "%s.journal", s->outpath);
+    /* A part of a batch job is its journal (batch.h). */
+    snprintf(s->journal, sizeof s->journal, o->run_of ? "%s" : "%s.journal", s->outpath);
     s->journal_path = s->journal;
     /* The journal key covers everything that decides the results: the
      * scenario's text, every included file's name and text, the options. */
@@ -262,6 +270,12 @@ static int app_outputs(app_state *s)
         rc = app_check_outputs(o, s->outpath, s->journal, s->e);
         if (!rc)
             rc = journal_claim(s->journal, s->key, o->resume, &s->journal_fd, s->e);
+        if (!rc && o->nmerge)
+            rc = batch_merge_parts(s->journal_fd, o->merge, o->nmerge, s->key, s->e);
+        if (rc && o->nmerge && s->journal_fd >= 0 && !o->resume) {
+            journal_release(s->journal_fd, s->journal, 1);
+            s->journal_fd = -1;
+        }
     }
 #ifdef MWRASP_HAVE_MPI
     if (o->mpi_size > 1) {
@@ -367,10 +381,11 @@ static int app_simulate(app_state *s)
     time_t now = time(NULL);
     strftime(s->start, sizeof s->start, "%Y-%m-%dT%H:%M:%SZ", gmtime(&now));
     campaign_opts copts = { .threads = s->threads, .journal = s->journal,
-                            .journal_key = s->key, .resume = o->resume,
+                            .journal_key = s->key, .resume = o->resume || o->nmerge,
                             .interrupt = o->interrupt, .progress = CAMPAIGN_PROGRESS_NONE,
                             .ci_target = o->ci_target, .mpi_rank = o->mpi_rank,
-                            .mpi_size = o->mpi_size, .journal_fd = s->journal_fd };
+                            .mpi_size = o->mpi_size, .journal_fd = s->journal_fd,
+                            .part_index = o->run_index, .part_count = o->run_of };
     s->copts = copts;
     /* The claims' family-wise error, split over the looks --decide takes. */
     s->looks = 1;
@@ -438,41 +453,51 @@ static int app_judge(app_state *s)
         s->capacity = calloc(1, sizeof *s->capacity);
         if (!s->capacity)
             return app_oom(s);
-        return planning_run(sc, s->threads, o->interrupt, s->capacity, s->e);
+        return planning_run(sc, s->threads, o->interrupt, !o->quiet && o->mpi_rank == 0,
+                            s->capacity, s->e);
     }
     return 0;
 }
 
-/* The tables on stdout (rank 0, not --quiet). */
-static void app_print_results(app_state *s)
+/* The run on stdout in the format asked for (rank 0, not --quiet); what
+ * else the run reports (--decide, robustness, capacity) after the table. */
+static int app_print_results(app_state *s)
 {
     const app_opts *o = s->o;
     const scenario_t *sc = s->sc;
-    if (sc->sweep.naxes) {
-        report_sweep(stdout, sc, &s->camp, s->threads, s->wall);
-        verdict_print_sweep(stdout, &sc->claims, &sc->sweep, s->npoints, s->claim_results,
-                            s->alpha_look, s->looks, s->tests);
-    } else {
-        report_table(stdout, sc, &s->camp.points[0], s->threads, s->wall);
-        verdict_print(stdout, &sc->claims, s->claim_results, s->alpha_look, s->looks, s->tests);
-    }
+    char *tail = NULL;
+    size_t len = 0;
+    FILE *t = open_memstream(&tail, &len);
+    if (!t)
+        return app_oom(s);
     if (o->decide) {
         size_t used = 0;
         for (size_t p = 0; p < s->npoints; p++)
             used = s->camp.points[p].nreps > used ? s->camp.points[p].nreps : used;
-        printf("\n--decide: %zu replications%s (doubling from %lld, at most %lld: %zu "
-               "looks); family-wise error %.3g %% split as %.3g %% per look\n",
-               used, s->npoints > 1 ? " at the most at one point" : "",
-               (long long)sc->replications, (long long)sc->precision.max_replications, s->looks,
-               100 * APP_ALPHA, 100 * s->alpha_look);
+        fprintf(t, "\n--decide: %zu replications%s (doubling from %lld, at most %lld: %zu "
+                   "looks); family-wise error %.3g %% split as %.3g %% per look\n",
+                used, s->npoints > 1 ? " at the most at one point" : "",
+                (long long)sc->replications, (long long)sc->precision.max_replications, s->looks,
+                100 * APP_ALPHA, 100 * s->alpha_look);
     }
     if (s->robust)
-        audit_robust_print(stdout, sc, s->robust);
+        audit_robust_print(t, sc, s->robust);
     if (s->capacity)
-        planning_print(stdout, sc, s->capacity);
+        planning_print(t, sc, s->capacity);
     if (o->mpi_size > 1)
-        printf("mpi       %d ranks x %d threads\n", o->mpi_size, s->threads);
-    printf("\nresults   %s\n", s->outpath);
+        fprintf(t, "mpi       %d ranks x %d threads\n", o->mpi_size, s->threads);
+    if (fclose(t) != 0 || !tail) {
+        free(tail);
+        return app_oom(s);
+    }
+    output_view v = o->view;
+    if (!v.width)
+        v.width = output_width();
+    output_run run = { sc, &s->camp, s->claim_results, s->alpha_look, s->looks, s->tests,
+                       s->threads, s->wall, s->outpath };
+    output_print(stdout, &v, &run, tail);
+    free(tail);
+    return 0;
 }
 
 /* Rank 0: the results file (then the journal goes), the tables, and the
@@ -495,8 +520,8 @@ static int app_write(app_state *s)
         return rc;
     journal_release(s->journal_fd, s->journal, 1);
     s->journal_fd = -1;
-    if (!o->quiet)
-        app_print_results(s);
+    if (!o->quiet && (rc = app_print_results(s)) != 0)
+        return rc;
     if (!o->plot && !o->csv)
         return 0;
     analysis_opts ao;
@@ -504,7 +529,7 @@ static int app_write(app_state *s)
     ao.plots = o->plot;
     ao.report = o->plot;
     ao.csv_dir = o->csv;
-    ao.quiet = o->quiet;
+    ao.quiet = o->quiet || o->view.format != OUTPUT_TABLE; /* stdout is the format's alone */
     return analysis_run(s->outpath, &ao, s->e);
 }
 
@@ -524,6 +549,17 @@ static int app_stages(app_state *s)
     }
     if (!rc)
         rc = app_simulate(s);
+    if (!rc && s->o->run_of) {
+        /* A part: its journal is its output, kept. */
+        journal_release(s->journal_fd, s->journal, 0);
+        s->journal_fd = -1;
+        s->journal_created = 0;
+        if (!s->o->quiet)
+            printf("part      %zu of %zu: %zu replications in %s (join the parts with "
+                   "--merge PART ... and these options)\n", s->o->run_index, s->o->run_of,
+                   s->camp.saved, s->journal);
+        return 0;
+    }
     if (!rc)
         rc = app_judge(s);
     if (!rc)

@@ -16,6 +16,7 @@
 
 #include "budget.h"
 #include "err.h"
+#include "output.h"
 #include "sim.h"
 
 #define APP_MAX_SETS 256
@@ -30,6 +31,11 @@ typedef struct app_opts {
     const char *scenario;
     int threads, validate, quiet, resume, strict, plot, decide, robustness;
     const char *csv;
+    output_view view;                 /* --format, --all, --metrics, the width */
+    size_t run_index, run_of;         /* --run-index K --of N (run_of 0: whole run) */
+    int run_index_given;
+    const char *merge[APP_MAX_SETS];  /* --merge PART (batch.h) */
+    size_t nmerge;
     double ci_target;
     budget_limits budget;             /* --max-memory, --max-events (0: defaults) */
     /* The program around the pipeline. */

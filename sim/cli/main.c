@@ -56,6 +56,16 @@ static void main_usage(FILE *out)
             "                      dashboard and executive report to results/<name>/\n"
             "                      (as analysis/mwrasp-report does from the .h5 alone)\n"
             "  --csv DIR           also export the results as CSV files into DIR\n"
+            "  --format F          stdout as table (default), markdown, csv or json: the\n"
+            "                      verdicts first, then the metrics the claims use\n"
+            "  --all               every metric in the table, not only the claims'\n"
+            "  --metrics GLOB,...  the metrics matching these globs (mmc.*,*.latency)\n"
+            "                      (the results file always holds every metric; the\n"
+            "                      table fits $COLUMNS, the terminal, or 120 columns)\n"
+            "  --run-index K --of N  run only replications r with r mod N = K and leave\n"
+            "                      them (samples included) in --out as a part to merge\n"
+            "  --merge PART        (repeated) join parts of --run-index into --out, as one\n"
+            "                      run with the same options writes it (README: Slurm)\n"
             "  --max-memory SIZE   refuse a run estimated to need more memory (default: 3/4\n"
             "                      of the memory this process may use)\n"
             "  --max-events N      refuse a run estimated to take more events (default 1e11)\n"
@@ -112,7 +122,8 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
            O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT,
-           O_PLOT, O_CSV, O_MAX_MEMORY, O_MAX_EVENTS, O_DECIDE, O_ROBUST, O_HELP_MODEL };
+           O_PLOT, O_CSV, O_MAX_MEMORY, O_MAX_EVENTS, O_DECIDE, O_ROBUST,
+           O_FORMAT, O_ALL, O_METRICS, O_RUN_INDEX, O_OF, O_MERGE, O_HELP_MODEL };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED },
         { "replications", required_argument, NULL, O_REPS },
@@ -130,6 +141,12 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
         { "strict", no_argument, NULL, O_STRICT },
         { "plot", no_argument, NULL, O_PLOT },
         { "csv", required_argument, NULL, O_CSV },
+        { "format", required_argument, NULL, O_FORMAT },
+        { "all", no_argument, NULL, O_ALL },
+        { "metrics", required_argument, NULL, O_METRICS },
+        { "run-index", required_argument, NULL, O_RUN_INDEX },
+        { "of", required_argument, NULL, O_OF },
+        { "merge", required_argument, NULL, O_MERGE },
         { "ci-target", required_argument, NULL, O_CI },
         { "decide", no_argument, NULL, O_DECIDE },
         { "robustness", no_argument, NULL, O_ROBUST },
@@ -153,6 +170,32 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
         case O_DECIDE: o->decide = 1; break;
         case O_ROBUST: o->robustness = 1; break;
         case O_CSV: o->csv = optarg; break;
+        case O_ALL: o->view.all = 1; break;
+        case O_METRICS: o->view.metrics = optarg; break;
+        case O_MERGE:
+            if (o->nmerge == APP_MAX_SETS)
+                bad = 1;
+            else
+                o->merge[o->nmerge++] = optarg;
+            break;
+        case O_RUN_INDEX:
+        case O_OF: {
+            char *end;
+            long v = strtol(optarg, &end, 10);
+            if (*end || end == optarg || v < (c == O_OF ? 1 : 0) || v > 1000000)
+                return err_set(e, ERR_USAGE, NULL, 0, 0, "%s wants a whole number, not '%s'",
+                               c == O_OF ? "--of" : "--run-index", optarg);
+            if (c == O_OF)
+                o->run_of = (size_t)v;
+            else
+                o->run_index = (size_t)v, o->run_index_given = 1;
+            break;
+        }
+        case O_FORMAT:
+            if (output_parse_format(optarg, &o->view.format) != 0)
+                return err_set(e, ERR_USAGE, NULL, 0, 0,
+                               "--format wants table, markdown, csv or json, not '%s'", optarg);
+            break;
         case O_SWEEP:
             if (o->nsweeps == APP_MAX_SETS)
                 bad = 1;
@@ -229,6 +272,9 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
     if (optind + 1 < argc)
         return err_set(e, ERR_USAGE, NULL, 0, 0,
                        "one scenario at a time; unexpected '%s'", argv[optind + 1]);
+    if (o->run_index_given != (o->run_of > 0) || (o->run_of && o->run_index >= o->run_of))
+        return err_set(e, ERR_USAGE, NULL, 0, 0,
+                       "--run-index K and --of N go together, with 0 <= K < N");
     o->scenario = argv[optind];
     return 0;
 }

@@ -6,6 +6,7 @@
  */
 #include "sink.h"
 
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -195,6 +196,59 @@ void sink_csv(FILE *o, const char *s)
     }
     if (quote)
         fputc('"', o);
+}
+
+/* Length of the valid UTF-8 sequence at p (1..4), or 0 when invalid
+ * (overlong forms, surrogates and code points past U+10FFFF included). */
+static size_t sink_utf8_len(const unsigned char *p)
+{
+    unsigned c = p[0];
+    size_t n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c < 0xe0 ? 2 : 0;
+    if (c >= 0xf5 || n == 0)
+        return 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xc0) != 0x80)
+            return 0;
+    if ((c == 0xe0 && p[1] < 0xa0) || (c == 0xed && p[1] >= 0xa0) ||
+        (c == 0xf0 && p[1] < 0x90) || (c == 0xf4 && p[1] >= 0x90))
+        return 0;
+    return n;
+}
+
+void sink_json_string(FILE *o, const char *s)
+{
+    fputc('"', o);
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned c = *p;
+        if (c == '"' || c == '\\') {
+            fputc('\\', o), fputc((int)c, o), p++;
+        } else if (c == '\n') {
+            fputs("\\n", o), p++;
+        } else if (c == '\t') {
+            fputs("\\t", o), p++;
+        } else if (c < 0x20 || c == 0x7f) {
+            fprintf(o, "\\u%04x", c), p++;
+        } else if (c < 0x80) {
+            fputc((int)c, o), p++;
+        } else {
+            size_t n = sink_utf8_len(p);
+            if (n == 0) {
+                fputs("\\ufffd", o), p++;
+            } else {
+                fwrite(p, 1, n, o);
+                p += n;
+            }
+        }
+    }
+    fputc('"', o);
+}
+
+void sink_json_number(FILE *o, double v)
+{
+    if (isfinite(v))
+        fprintf(o, "%.17g", v);
+    else
+        fputs("null", o);
 }
 
 void sink_text(const char *s, int keep_newlines, char *buf, size_t size)

@@ -10,6 +10,7 @@
  *   HTML              sink_html (element text and quoted attribute values)
  *   Markdown          sink_markdown (inline text, table cells), sink_markdown_fence
  *   CSV               sink_csv (one RFC 4180 field, spreadsheet formulas defused)
+ *   JSON              sink_json_string (a "..." string), sink_json_number
  *   plain text        sink_text (terminal, dashboard: no control characters)
  *   HDF5 object name  sink_h5_name (refuses)
  *   file name         sink_file_stem (maps to a safe path component)
@@ -78,6 +79,15 @@ size_t sink_markdown_fence(const char *body);
  * break.  A field that a spreadsheet would run as a formula (starting with
  * = + - @ tab or CR, unless it is a plain number) is prefixed with '. */
 void sink_csv(FILE *o, const char *s);
+
+/* A JSON string literal (RFC 8259), quotes included: '"', '\\' and
+ * control characters escaped (\n, \t, \u00XX), valid UTF-8 copied, every
+ * byte of an invalid UTF-8 sequence written as \ufffd, so the output is
+ * always valid JSON text. */
+void sink_json_string(FILE *o, const char *s);
+/* A JSON number (%.17g, which reads back to the same double), or null for
+ * NaN and infinities, which JSON has no literal for. */
+void sink_json_number(FILE *o, double v);
 
 /* Plain text for a terminal or a text file: s with control characters
  * (other than newline when keep_newlines) replaced by '?', into buf. */

@@ -186,7 +186,8 @@ static int campaign_plan(campaign_state *s)
     for (size_t p = 0; p < s->npoints; p++) {
         int complete = 1;
         for (size_t r = 0; r < s->pts[p].target; r++)
-            if (!s->pts[p].have[r]) {
+            if (!s->pts[p].have[r] &&
+                (!s->o->part_count || r % s->o->part_count == s->o->part_index)) {
                 s->tasks[s->ntasks].point = (uint32_t)p;
                 s->tasks[s->ntasks].rep = (uint32_t)r;
                 s->ntasks++;
@@ -435,7 +436,8 @@ int campaign_run(const scenario_t *base, scenario_t *const *points, size_t npoin
     if (!rc) {
         campaign_show(&s.meter, s.done_total, out->planned, npoints, out->resumed, 1);
         out->saved = s.done_total;
-        rc = campaign_assemble(&s);
+        if (!o->part_count)
+            rc = campaign_assemble(&s);
     }
     journal_close(&s.journal);
     for (size_t p = 0; p < npoints; p++)

@@ -49,6 +49,11 @@ typedef struct campaign_opts {
      * writes it; <= 0 elsewhere (then it is opened by path: read-only on
      * resume, created with O_EXCL otherwise). */
     int journal_fd;
+    /* A part of a batch job (--run-index K --of N; part_count 0: the whole
+     * run): only replications r with r mod part_count == part_index run,
+     * and the journal is the part's output (no results are assembled:
+     * out->npoints stays 0). */
+    size_t part_index, part_count;
 } campaign_opts;
 
 typedef struct campaign_result {

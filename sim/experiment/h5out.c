@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "campaign.h"
 #include "planning.h"
+#include "h5scale.h"
 #include "outpath.h"
 #include "resfields.h"
 #include "sink.h"
@@ -172,6 +173,7 @@ static hid_t h5out_compound(const resfields_field *f, size_t nf, size_t size, hi
 #define H5OUT_RUNBOOK_F(n, k) RESFIELDS_ENTRY(h5out_runbook_row, n, k)
 #define H5OUT_BREAKING_F(n, k) RESFIELDS_ENTRY(h5out_breaking_row, n, k)
 #define H5OUT_PLAN_F(n, k) RESFIELDS_ENTRY(h5out_plan_row, n, k)
+#define H5OUT_ESTIMATE_F(n, k) RESFIELDS_ENTRY(h5out_estimate_row, n, k)
 
 static hid_t h5out_summary_type(void)
 {
@@ -381,6 +383,9 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
     int rc = -1;
     hid_t g = -1, gax = -1, gpt = -1, gsum = -1, grep = -1;
     hid_t tsum = h5out_summary_type(), trep = h5out_sweep_rep_type();
+    h5scale_set scales = { .rank = 0 };
+    for (int d = 0; d < 32; d++)
+        scales.scale[d] = -1;
     const char **vals = malloc((np ? np : 1) * sizeof *vals);
     h5out_summary_row *sum = malloc((np ? np : 1) * sizeof *sum);
     uint64_t *per = malloc((np ? np : 1) * sizeof *per);
@@ -430,6 +435,12 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
         for (size_t a = 0; a < sw->naxes; a++)
             gdims[a] = sw->axes[a].nvalues;
     }
+    /* Dimension scales (h5scale.h), unless an axis shares a metric's name. */
+    int clash = runner_metric_index(r0, "point") >= 0;
+    for (size_t a = 0; a < sw->naxes; a++)
+        clash |= runner_metric_index(r0, sw->axes[a].path) >= 0;
+    if (!clash && h5scale_write(gsum, sw, np, &scales) != 0)
+        goto done;
     for (size_t k = 0; k < nm; k++) {
         const stats_def *d = &r0->defs[k];
         size_t row = 0;
@@ -453,7 +464,7 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
         }
         sp = H5Screate_simple(rank, gdims, NULL);
         ds = H5Dcreate2(gsum, d->name, tsum, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-        ok = ds >= 0 && h5out_domain(ds, d) == 0;
+        ok = ds >= 0 && h5out_domain(ds, d) == 0 && (clash || h5scale_attach(ds, &scales) == 0);
         ok = h5out_fill(ds, tsum, sum, d->unit, d->what) == 0 && ok;
         H5Sclose(sp);
         if (!ok)
@@ -466,6 +477,7 @@ static int h5out_write_sweep(hid_t file, const scenario_t *base, const campaign_
     }
     rc = 0;
 done:
+    h5scale_close(&scales);
     if (grep >= 0) H5Gclose(grep);
     if (gsum >= 0) H5Gclose(gsum);
     if (gpt >= 0) H5Gclose(gpt);
@@ -617,6 +629,10 @@ typedef struct h5out_plan_row {
     RESFIELDS_PLAN(RESFIELDS_WRITER)
 } h5out_plan_row;
 
+typedef struct h5out_estimate_row {
+    RESFIELDS_CAPACITY_ESTIMATE(RESFIELDS_WRITER)
+} h5out_estimate_row;
+
 /* Creates dataset name in g from rows (n of them) with type t. */
 static int h5out_table(hid_t g, const char *name, hid_t t, const void *rows, size_t n,
                        const char *units, const char *what)
@@ -704,6 +720,19 @@ static int h5out_write_capacity(hid_t file, const scenario_t *sc, const planning
     hid_t trb = h5out_compound(rbf, RESFIELDS_COUNT(rbf), sizeof(h5out_runbook_row), str);
     hid_t tbr = h5out_compound(brf, RESFIELDS_COUNT(brf), sizeof(h5out_breaking_row), str);
     hid_t tpl = h5out_compound(plf, RESFIELDS_COUNT(plf), sizeof(h5out_plan_row), str);
+    static const resfields_field esf[] = { RESFIELDS_CAPACITY_ESTIMATE(H5OUT_ESTIMATE_F) };
+    hid_t tes = h5out_compound(esf, RESFIELDS_COUNT(esf), sizeof(h5out_estimate_row), str);
+    h5out_estimate_row *es = malloc((r->nclaims ? rows * r->nclaims : 1) * sizeof *es);
+    for (size_t m = 0; es && m < rows; m++)
+        for (size_t c = 0; c < r->nclaims; c++) {
+            const planning_estimate *x = &r->plan[m].est[c];
+            h5out_estimate_row y = { (int64_t)m, sc->claims.items[c].name,
+                                     sc->claims.items[c].metric,
+                                     verdict_name((verdict_kind)x->verdict), x->estimate,
+                                     x->ci_low, x->ci_high, x->level, x->bound_lo, x->bound_hi,
+                                     x->headroom, x->unit };
+            es[m * r->nclaims + c] = y;
+        }
     h5out_runbook_row rb[CAPACITY_MAX_MONTHS + 1];
     h5out_plan_row pl[CAPACITY_MAX_MONTHS + 1];
     h5out_breaking_row br[64];
@@ -731,7 +760,7 @@ static int h5out_write_capacity(hid_t file, const scenario_t *sc, const planning
     }
     for (size_t i = 0; i < r->nrecommendations; i++)
         recs[i] = r->recommendations[i];
-    hid_t g = H5Gcreate2(file, "capacity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    hid_t g = es ? H5Gcreate2(file, "capacity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT) : -1;
     if (g < 0)
         goto done;
     if (h5out_table(g, "runbook", trb, rb, rows, "see fields",
@@ -741,7 +770,12 @@ static int h5out_write_capacity(hid_t file, const scenario_t *sc, const planning
         (r->nclaims && h5out_table(g, "breaking", tbr, br, r->nclaims, "month",
                                    "month each claim breaks with nothing added (-1: never)")) ||
         h5out_strings(g, "recommendations", recs, r->nrecommendations,
-                      "the runbook's scaling recommendations for these numbers"))
+                      "the runbook's scaling recommendations for these numbers") ||
+        (r->nclaims &&
+         h5out_table(g, "estimates", tes, es, rows * r->nclaims, "see unit",
+                     "each claim's estimate, interval and headroom to its bound per month, "
+                     "resources unchanged (headroom: the interval's far end to the nearer "
+                     "bound, negative past it)")))
         goto done;
     rc = 0;
 done:
@@ -750,7 +784,9 @@ done:
     H5Tclose(trb);
     H5Tclose(tbr);
     H5Tclose(tpl);
+    H5Tclose(tes);
     H5Tclose(str);
+    free(es);
     return rc;
 }
 

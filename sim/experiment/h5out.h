@@ -18,7 +18,11 @@
  *   /sweep/points/<path>        string [points]: the axis value of each point
  *   /sweep/replications_per_point uint64 [points] (precision targets vary it)
  *   /sweep/summary/<metric>     compound (as /summary) shaped by the grid:
- *                               [n1][n2]... (grid) or [points] (zip)
+ *                               [n1][n2]... (grid) or [points] (zip), its
+ *                               dimensions attached to the HDF5 dimension
+ *                               scales beside it (numeric axes in SI
+ *                               units; h5scale.h), so netCDF-4 readers
+ *                               (xarray + h5netcdf) label them
  *   /sweep/replications/<metric> compound [total reps]: point, replication,
  *                               then the /replications fields
  * Claims (when the scenario has a claims: section):
@@ -39,6 +43,10 @@
  *   /capacity/plan              compound [months+1]: month, growth_factor,
  *                               agents, claims_holding_unchanged,
  *                               claims_total, resources, resource_units
+ *   /capacity/estimates         compound [(months+1) x claims]: month, claim,
+ *                               metric, verdict, estimate, ci_low, ci_high,
+ *                               level, bound_low, bound_high, headroom,
+ *                               unit (resources unchanged; planning.h)
  * The file is written under a temporary name in the same directory,
  * closed, fsync'd and renamed, so a reader never sees a partial file.
  */

@@ -5,6 +5,7 @@
  * their assignments so a search never runs the same setting twice.
  */
 #include "planning.h"
+#include "report.h"
 
 #include <errno.h>
 #include <math.h>
@@ -78,12 +79,33 @@ typedef struct planning_ctx {
     volatile sig_atomic_t *interrupt;
     const int *held;           /* claims that held at month 0 */
     planning_result *out;
+    int progress;
+    int64_t month;             /* being planned */
+    planning_estimate *est;    /* where the next campaign's figures go, or NULL */
 } planning_ctx;
+
+/* How far r's interval (or estimate) is inside its nearer bound. */
+static double planning_headroom(const verdict_result *r)
+{
+    double hi = isnan(r->ci_high) ? r->estimate : r->ci_high;
+    double lo = isnan(r->ci_low) ? r->estimate : r->ci_low;
+    double h = NAN;
+    if (isfinite(r->bound_hi) && !isnan(hi))
+        h = r->bound_hi - hi;
+    if (isfinite(r->bound_lo) && !isnan(lo) && (isnan(h) || lo - r->bound_lo < h))
+        h = lo - r->bound_lo;
+    return h;
+}
 
 /* Runs base with sets; fills verdict[claim]. */
 static int planning_evaluate(planning_ctx *cx, const char *const *sets, size_t nsets,
                              verdict_kind *verdict, err_t *e)
 {
+    if (cx->progress)
+        fprintf(stderr, "capacity  campaign %zu: month %lld of %lld%s\n",
+                cx->out->evaluations + 1, (long long)cx->month,
+                (long long)cx->base->capacity.months,
+                cx->est ? ", resources unchanged" : ", searching the resources");
     cfg_ctx diags;
     cfg_ctx_init(&diags);
     scenario_t *sc = NULL;
@@ -110,8 +132,16 @@ static int planning_evaluate(planning_ctx *cx, const char *const *sets, size_t n
             if (verdict_evaluate_all(&cx->base->claims, &r.points[0], 1, &origin, PLANNING_ALPHA,
                                     cr, NULL) != 0)
                 rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-            for (size_t c = 0; !rc && c < cx->base->claims.n; c++)
+            for (size_t c = 0; !rc && c < cx->base->claims.n; c++) {
                 verdict[c] = cr[c].verdict;
+                if (cx->est && c < 64) {
+                    planning_estimate x = { cr[c].verdict, cr[c].estimate, cr[c].ci_low,
+                                            cr[c].ci_high, cr[c].level, cr[c].bound_lo,
+                                            cr[c].bound_hi, planning_headroom(&cr[c]), "" };
+                    memcpy(x.unit, cr[c].unit, sizeof x.unit);
+                    cx->est[c] = x;
+                }
+            }
             free(cr);
         }
         cx->out->evaluations++;
@@ -169,7 +199,7 @@ static int planning_ok(planning_ctx *cx, double gf, const int64_t *res, int *ok,
 }
 
 int planning_run(const scenario_t *base, int threads, volatile sig_atomic_t *interrupt,
-                  planning_result *out, err_t *e)
+                  int progress, planning_result *out, err_t *e)
 {
     const capacity_spec *s = &base->capacity;
     planning_runbook(s, out);
@@ -196,7 +226,7 @@ int planning_run(const scenario_t *base, int threads, volatile sig_atomic_t *int
         res[i] = v;
     }
     int held[64] = { 0 };
-    planning_ctx cx = { base, threads, interrupt, held, out };
+    planning_ctx cx = { base, threads, interrupt, held, out, progress, 0, NULL };
     /* Month 0: which claims hold as the scenario stands. */
     {
         char buf[2 * CAPACITY_MAX_PATHS + 1][160];
@@ -232,7 +262,10 @@ int planning_run(const scenario_t *base, int threads, volatile sig_atomic_t *int
         const char *sets[2 * CAPACITY_MAX_PATHS + 1];
         verdict_kind v[64];
         size_t n = planning_sets(&cx, gf, start, buf, sets);
+        cx.month = m;
+        cx.est = pm->est;
         int rc = planning_evaluate(&cx, sets, n, v, e);
+        cx.est = NULL;
         if (rc)
             return rc;
         pm->holding_unchanged = 0;
@@ -319,6 +352,25 @@ void planning_print(FILE *out, const scenario_t *base, const planning_result *r)
         fprintf(out, "%5zu %8.4f %14.6g %15lld of %-3d  %s%s\n", m, pm->growth_factor, pm->agents,
                 (long long)pm->holding_unchanged, held_total, pm->resources,
                 pm->feasible ? "" : "  (NOT ENOUGH: no setting within the max keeps every claim)");
+    }
+    fprintf(out, "claims month by month with the resources unchanged: estimate [95%% CI or the "
+                 "level its test used], headroom to the bound (negative: past it)\n");
+    for (size_t c = 0; c < r->nclaims; c++) {
+        const claims_claim *cl = &base->claims.items[c];
+        fprintf(out, "  %s (%s %s %s)\n", cl->name, cl->metric, claims_stat_name(cl->stat),
+                cl->bound_text);
+        for (size_t m = 0; m <= r->months; m++) {
+            const planning_estimate *x = &r->plan[m].est[c];
+            char est[24], lo[24], hi[24], room[24], ci[64] = "";
+            report_number(x->estimate, est, sizeof est);
+            report_number(x->ci_low, lo, sizeof lo);
+            report_number(x->ci_high, hi, sizeof hi);
+            report_number(x->headroom, room, sizeof room);
+            if (!isnan(x->ci_low) || !isnan(x->ci_high))
+                snprintf(ci, sizeof ci, "[%s, %s] %.4g%%", lo, hi, 100 * x->level);
+            fprintf(out, "    month %3zu  %-15s %10s %-6s %-32s headroom %s %s\n", m,
+                    verdict_name((verdict_kind)x->verdict), est, x->unit, ci, room, x->unit);
+        }
     }
     fprintf(out, "breaking points with nothing added:\n");
     for (size_t c = 0; c < r->nclaims; c++) {

@@ -22,6 +22,17 @@ typedef struct planning_runbook_row {
     double network_gbps;
 } planning_runbook_row;
 
+/* One claim's figure in a month's campaign with the resources unchanged:
+ * its estimate and interval (verdict.h), the bounds in its unit, and the
+ * headroom: how far the interval's far end (the estimate where the rule
+ * has no interval) is inside the nearer bound, in that unit (negative:
+ * past it; NaN: no data). */
+typedef struct planning_estimate {
+    int verdict;                       /* verdict_kind */
+    double estimate, ci_low, ci_high, level, bound_lo, bound_hi, headroom;
+    char unit[16];
+} planning_estimate;
+
 typedef struct planning_month {
     double growth_factor;
     double agents;                     /* the first load path's value */
@@ -29,6 +40,7 @@ typedef struct planning_month {
     int64_t resource_values[CAPACITY_MAX_PATHS];
     int feasible;                      /* 0: no setting within max keeps them */
     char resources[256];               /* "auth.workers=48, ..." */
+    planning_estimate est[64];         /* per claim, resources unchanged */
 } planning_month;
 
 typedef struct planning_result {
@@ -49,9 +61,11 @@ struct scenario;
  * int(), correctly rounded one-decimal rounding for round(x, 1)). */
 void planning_runbook(const capacity_spec *s, planning_result *out);
 
-/* Runs the simulated plan.  threads: OpenMP threads per evaluation. */
+/* Runs the simulated plan.  threads: OpenMP threads per evaluation;
+ * progress: a line on stderr as each campaign starts. */
 int planning_run(const struct scenario *base, int threads,
-                  volatile sig_atomic_t *interrupt, planning_result *out, err_t *e);
+                  volatile sig_atomic_t *interrupt, int progress, planning_result *out,
+                  err_t *e);
 
 void planning_print(FILE *out, const struct scenario *base, const planning_result *r);
 

@@ -7,16 +7,18 @@
 #include "runner.h"
 #include "scenario.h"
 
-/* Prints a header naming the scenario and its run settings, then one row
- * per metric: name, unit, mean, 95 % CI, p50/p95/p99 (tallies), and what
- * the metric measures. */
-void report_table(FILE *out, const scenario_t *sc, const runner_result *r,
-                  int threads, double wall_s);
-/* For a sweep: one block per metric, one row per point (axis values,
- * replications, mean, 95 % CI, p50/p95/p99). */
 struct campaign_result;
-void report_sweep(FILE *out, const scenario_t *base, const struct campaign_result *c,
-                  int threads, double wall_s);
+/* The scenario line and the run (or sweep) line. */
+void report_header(FILE *out, const scenario_t *sc, const struct campaign_result *c,
+                   int threads, double wall_s);
+/* Which metrics a table shows: keep(name, ctx) != 0 (keep NULL: all). */
+typedef int (*report_keep)(const char *metric, void *ctx);
+/* The metrics table: one row per metric (name, unit, mean, 95 % CI,
+ * p50/p95/p99 of tallies, what it measures), fitted to width columns (the
+ * percentiles go, then the description and long names are cut with
+ * "..."); for a sweep one block per metric, a row per point. */
+void report_metrics(FILE *out, const scenario_t *sc, const struct campaign_result *c,
+                    report_keep keep, void *ctx, int width);
 /* Formats v compactly with 4 significant digits ("-" for NaN). */
 void report_number(double v, char *buf, size_t size);
 

@@ -87,6 +87,12 @@ typedef struct resfields_field {
     X(claims_holding_unchanged, I64) X(claims_total, I64) X(resources, STR) \
     X(resource_units, DOUBLE)
 
+/* /capacity/estimates: one row per month and claim, resources unchanged. */
+#define RESFIELDS_CAPACITY_ESTIMATE(X) \
+    X(month, I64) X(claim, STR) X(metric, STR) X(verdict, STR) X(estimate, DOUBLE) \
+    X(ci_low, DOUBLE) X(ci_high, DOUBLE) X(level, DOUBLE) X(bound_low, DOUBLE) \
+    X(bound_high, DOUBLE) X(headroom, DOUBLE) X(unit, STR)
+
 #define RESFIELDS_COUNT(a) (sizeof(a) / sizeof(a)[0])
 
 #endif
