@@ -615,3 +615,43 @@ Test(clients, agents_coordination_end_to_end)
     runner_result_free(&r);
     scenario_free(sc);
 }
+
+/* Issue 13, partial commit: replicas know only what messages told them.
+ * n = 4 in two regions ({0, 2} with the client, {1, 3}), 1 ms one way
+ * inside a region, 3 ms across.  The request leaves at 100 ms: replicas 0,
+ * 2 get it at +1 ms, 1, 3 at +3 ms; the pre-prepare reaches 2 at +2 ms, 1
+ * and 3 at +4 ms; 1 and 3 prepare each other at +5 ms and send their
+ * commits then; 0 and 2 are prepared at +7 ms and send their commits at
+ * +7 ms, exactly when a partition cuts {1, 3} off (until 300 ms).  So 0
+ * and 2 commit at +8 ms (own, each other's and 1's and 3's commits) and
+ * reply: the client has f + 1 = 2 replies at +9 ms.  1 and 3 never see 0's
+ * and 2's commits: their own request timers (started at +3 ms) expire at
+ * +503 ms and they send VIEW-CHANGE for view 1 (PBFT 4.4); 0 and 2 get
+ * f + 1 of them at +506 ms and join (4.5.2); the new primary 1 has 3's at
+ * +504 ms and 0's and 2's at +509 ms: view 1 installed 6 ms after the
+ * first timeout.  A model whose timers read a global "committed" flag sees
+ * no timeout and no view change (main before issue 13: 0 view changes). */
+Test(pbft, partial_commit_view_change)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("2s", 1, 3,
+                  "  nodes: 4\n  requests: 1\n"
+                  "  request_interval: {dist: constant, value: 100ms}\n"
+                  "  network:\n    delay: {dist: constant, value: 1ms}\n"
+                  "    regions: {count: 2, latency: [[0ms, 2ms], [2ms, 0ms]]}\n"
+                  "    partitions: [{nodes: [1, 3], from: 107ms, to: 300ms}]\n",
+                  &r, &sc);
+    const stats_rep *lat = rep_metric(&r, 0, "consensus.latency");
+    cr_expect_eq(lat->n, 1, "the request did not commit");
+    cr_expect_float_eq(lat->value, 9.0, 1e-9, "latency %g ms, expected 9 ms", lat->value);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 1,
+                 "%g view changes: replicas 1 and 3 did not commit, their timers must "
+                 "start the view change", rep_metric(&r, 0, "consensus.view_changes")->value);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 6.0, 1e-9,
+                       "view change took %g ms, expected 6 ms",
+                       rep_metric(&r, 0, "consensus.view_change_time")->value);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.safety_violations")->value, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}

@@ -10,8 +10,7 @@
 static void on_request(sim_t *sim, cstate *s, uint32_t r, uint32_t id)
 {
     cnode *x = &s->nodes[r];
-    const creq *rq = req_get(s, id);
-    if (rq->committed || rq->done || !node_alive(x))
+    if (req_executed(s, r, id) || !node_alive(x))
         return;
     cs_fifo_push(sim, x, id);
     cs_request_timer_arm(sim, s, r);

@@ -69,7 +69,7 @@ void cs_hs_try_propose(sim_t *sim, cstate *s, uint32_t r)
             continue;
         uint32_t parent = equiv ? x->hs_side_qc[side] : x->hs_qc;
         uint32_t height = s->blocks[parent].height + 1;
-        cs_fifo_prune(s, x);
+        cs_fifo_prune(s, r);
         int flush = height <= x->hs_flush[side];
         if (!x->qlen && !flush)
             continue;

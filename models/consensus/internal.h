@@ -120,6 +120,7 @@ typedef struct creq {
     int32_t origin_model;    /* -1: the built-in client; else who to tell */
     uint32_t origin_entity;
     uint64_t origin_id;
+    uint32_t dec_seq;        /* seq (PBFT) / height (HotStuff) first deciding it, 0 none */
 } creq;
 
 typedef struct cbatch {
@@ -285,6 +286,23 @@ static inline creq *req_get(cstate *s, uint32_t id)
     return &s->reqs[id];
 }
 
+/* Whether replica r has executed request id by its own log: the request
+ * was first decided at dec_seq, and r's contiguously executed prefix (PBFT)
+ * or committed height (HotStuff) reaches it.  Replicas never read another
+ * replica's state or a global "committed" flag (issue 13): a replica that
+ * missed the commits of a decision still waits for it, and its own
+ * request timer starts the view change. */
+static inline int req_executed(const cstate *s, uint32_t r, uint32_t id)
+{
+    const cnode *x = &s->nodes[r];
+    uint32_t d = s->reqs[id].dec_seq;
+    if (!d)
+        return 0;
+    uint32_t mine = s->p->protocol == CONSENSUS_PBFT ? x->prefix
+                                                     : s->blocks[x->hs_committed].height;
+    return mine >= d;
+}
+
 static inline uint32_t fifo_front(const cnode *x)
 {
     return x->q[x->qhead];
@@ -309,7 +327,7 @@ void cs_unicast_send(sim_t *sim, cstate *s, uint32_t from, uint32_t to, const cm
 
 /* client.c */
 void cs_fifo_push(sim_t *sim, cnode *x, uint32_t id);
-void cs_fifo_prune(cstate *s, cnode *x);
+void cs_fifo_prune(cstate *s, uint32_t r);
 uint32_t cs_batch_build(sim_t *sim, cstate *s, cnode *x, uint32_t view);
 uint32_t cs_batch_twin(sim_t *sim, cstate *s, uint32_t b);
 void cs_batch_mark_assigned(cstate *s, uint32_t b, uint32_t view);

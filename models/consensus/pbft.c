@@ -182,7 +182,7 @@ void cs_pbft_try_propose(sim_t *sim, cstate *s, uint32_t r)
             x->next_seq = x->prefix + 1;
     }
     while (x->next_seq <= x->prefix + s->window) {
-        cs_fifo_prune(s, x);
+        cs_fifo_prune(s, r);
         if (!x->qlen)
             return;
         if (x->qlen < (uint32_t)s->p->batch_size && s->p->batch_timeout_ns > 0) {

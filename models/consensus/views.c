@@ -24,7 +24,7 @@ void cs_request_timer_arm(sim_t *sim, cstate *s, uint32_t r)
     cnode *x = &s->nodes[r];
     if (x->timer_armed || x->in_vc || !node_follows(x))
         return;
-    cs_fifo_prune(s, x);
+    cs_fifo_prune(s, r);
     if (!x->qlen)
         return;
     x->timer_req = fifo_front(x);
@@ -84,7 +84,7 @@ void cs_on_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen)
         cs_start_view_change(sim, s, r, x->vc_target + 1);
         return;
     }
-    if (!req_get(s, x->timer_req)->committed) {
+    if (!req_executed(s, r, x->timer_req)) {
         cs_start_view_change(sim, s, r, x->view + 1);
         return;
     }
