@@ -14,6 +14,8 @@
  *   batch_size      requests per proposal                      (1)
  *   batch_timeout   wait this long for a full batch, 0 = none  (0)
  *   window          PBFT pipelining window (seqs in flight)    (10)
+ *   checkpoint_interval  PBFT seqs per checkpoint: a VIEW-CHANGE carries
+ *                   the prepared certificates above the last one (128)
  *   view_change_confidence  confidence reported to the response model
  *                   (SIGNAL_DETECTION, consensus_failure) for each
  *                   view change; a fork reports 1.0             (0.7)
@@ -149,6 +151,7 @@ typedef struct consensus_params {
     dist_t request_interval;    /* ns */
     int64_t max_requests;
     int64_t batch_size, batch_timeout_ns, window;
+    int64_t checkpoint_interval; /* PBFT: seqs between checkpoints (VIEW-CHANGE contents) */
     int64_t view_timeout_ns;
     double view_change_confidence; /* reported with each view change */
     dist_t sign_ns, verify_ns;

@@ -137,7 +137,9 @@ Test(pbft, quorum_wait_order_statistic_n31) { check_quorum_wait("pbft", 31, 1000
 
 /* A silent primary: the request commits in view 1 after the 500 ms
  * timeout: request d, timeout, view change d, new view d, prepare d,
- * commit d, reply d = 500 ms + 6d. */
+ * commit d, reply d = 500 ms + 6d.  The view change ends when a quorum is
+ * in view 1: the new primary at the view changes' arrival (d after the
+ * timeout), the backups at NEW-VIEW's (2d). */
 Test(pbft, silent_leader_view_change)
 {
     runner_result r;
@@ -153,14 +155,16 @@ Test(pbft, silent_leader_view_change)
     cr_expect_float_eq(lat->value, 506.0, 1e-9, "latency %g ms, expected 500 + 6d",
                        lat->value);
     cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 1);
-    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 1.0, 1e-9);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 2.0, 1e-9);
     runner_result_free(&r);
     scenario_free(sc);
 }
 
 /* Three silent primaries in a row (n = 10): the request timer (500 ms),
- * then new-view timers of 500 ms and 1000 ms (doubling) before view 3's
- * honest primary takes over: d + 500 + 500 + 1000 + 6d - d = 2006 ms. */
+ * then new-view timers of 500 ms and 1000 ms (doubling), each started when
+ * the replica has 2f + 1 VIEW-CHANGEs, d after it sent its own (PBFT
+ * 4.5), before view 3's honest primary takes over:
+ * d + 500 + (d + 500) + (d + 1000) + 5d = 2008 ms. */
 Test(pbft, silent_leaders_timeout_doubles)
 {
     runner_result r;
@@ -173,7 +177,7 @@ Test(pbft, silent_leaders_timeout_doubles)
                   &r, &sc);
     const stats_rep *lat = rep_metric(&r, 0, "consensus.latency");
     cr_expect_eq(lat->n, 1, "the request did not commit");
-    cr_expect_float_eq(lat->value, 2006.0, 1e-9, "latency %g ms", lat->value);
+    cr_expect_float_eq(lat->value, 2008.0, 1e-9, "latency %g ms", lat->value);
     cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 1);
     runner_result_free(&r);
     scenario_free(sc);
@@ -628,8 +632,9 @@ Test(clients, agents_coordination_end_to_end)
  * and 2's commits: their own request timers (started at +3 ms) expire at
  * +503 ms and they send VIEW-CHANGE for view 1 (PBFT 4.4); 0 and 2 get
  * f + 1 of them at +506 ms and join (4.5.2); the new primary 1 has 3's at
- * +504 ms and 0's and 2's at +509 ms: view 1 installed 6 ms after the
- * first timeout.  A model whose timers read a global "committed" flag sees
+ * +504 ms and 0's and 2's at +509 ms and installs view 1; its NEW-VIEW
+ * reaches 3 at +510 ms and 0, 2 at +512 ms: a quorum is in view 1 9 ms
+ * after the first timeout.  A model whose timers read a global "committed" flag sees
  * no timeout and no view change (main before issue 13: 0 view changes). */
 Test(pbft, partial_commit_view_change)
 {
@@ -648,10 +653,45 @@ Test(pbft, partial_commit_view_change)
     cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 1,
                  "%g view changes: replicas 1 and 3 did not commit, their timers must "
                  "start the view change", rep_metric(&r, 0, "consensus.view_changes")->value);
-    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 6.0, 1e-9,
-                       "view change took %g ms, expected 6 ms",
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 9.0, 1e-9,
+                       "view change took %g ms, expected 9 ms",
                        rep_metric(&r, 0, "consensus.view_change_time")->value);
     cr_expect_eq(rep_metric(&r, 0, "consensus.safety_violations")->value, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Issue 13: view_change_time at n = 127 (f = 42, q = 85) with a silent
+ * primary, counted by hand.  22 requests commit (every 20 ms), then the
+ * primary goes silent; the 23rd request's timers expire together.  With
+ * checkpoints every 12 seqs the last stable checkpoint is h = 12, so each
+ * VIEW-CHANGE carries the checkpoint proof (q signatures) and W = 10
+ * prepared certificates (a pre-prepare and 2f prepares: q signatures
+ * each): 1 + q (1 + W) = 936 checks.  The new primary validates 2f = 84
+ * of them (the first to arrive, together at d = 1 ms) one after another on
+ * its one CPU: 84 x 936 = 78,624 checks; its NEW-VIEW holds q VIEW-CHANGEs
+ * and |O| = 10 pre-prepares: 1 + W + q (1 + q (1 + W)) = 79,571 checks at
+ * each backup (Castro & Liskov OSDI'99 4.4; notes/research_13.md sec. 3).
+ * At 40 us per check: 2 d + 40 us x (78,624 + 79,571) = 2 ms + 6,327.8 ms
+ * = 6,329.8 ms from the first timeout to a quorum in view 1.  (The view
+ * timeout is 10 s: at 500 ms the view change could never finish.) */
+Test(pbft, view_change_time_hand_count_n127)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("30s", 1, 3,
+                  "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
+                  "  view_timeout: 10s\n"
+                  "  request_interval: {dist: constant, value: 20ms}\n"
+                  "  verify: {dist: constant, value: 40us}\n"
+                  "  network: {delay: {dist: constant, value: 1ms}}\n"
+                  "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n",
+                  &r, &sc);
+    const stats_rep *vct = rep_metric(&r, 0, "consensus.view_change_time");
+    cr_expect_eq(vct->n, 1, "%g view changes timed", vct->n);
+    cr_expect_float_eq(vct->value, 2.0 + 0.040 * (84.0 * 936 + 79571), 1e-6,
+                       "view_change_time %.4f ms, hand count 6329.8 ms", vct->value);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.latency")->n, 23, "all 23 requests commit");
     runner_result_free(&r);
     scenario_free(sc);
 }

@@ -176,6 +176,9 @@ int cs_configure(cfg_ctx *c, cfg_node *sec, void *params)
     bad |= cfg_duration(c, sec, "batch_timeout", 0, 0, 3600 * SIM_NS_PER_S,
                         &p->batch_timeout_ns);
     bad |= cfg_int(c, sec, "window", 10, 1, CONSENSUS_MAX_WINDOW, &p->window);
+    /* 128: Castro's BFT library (parameters.h, checkpoint_interval). */
+    bad |= cfg_int(c, sec, "checkpoint_interval", 128, 1, INT64_C(1) << 30,
+                   &p->checkpoint_interval);
     bad |= cfg_fraction(c, sec, "view_change_confidence", 0.7, 0.0, 1.0,
                         &p->view_change_confidence);
     bad |= cfg_duration(c, sec, "view_timeout", 500 * SIM_NS_PER_MS, SIM_NS_PER_US,

@@ -93,7 +93,8 @@ typedef struct ccast {
     uint32_t digest1;    /* digest for side-1 recipients */
     uint32_t refs;       /* deferred processings still reading aux */
     uint32_t next_free;
-    uint8_t verifies, chain_done;
+    uint32_t verifies;   /* signature checks a recipient makes */
+    uint8_t chain_done;
     network_mcast mc;    /* the copies, in arrival order */
     uint32_t *aux;       /* 2 * ring words */
 } ccast;
@@ -141,6 +142,9 @@ typedef struct cnode {
     uint32_t prefix, next_seq;
     uint32_t vc_fails, join_view, join_count;
     uint32_t nv_view, nv_count, nv_min, nv_max, nv_best;
+    uint64_t nv_checks;      /* new primary: checks of the VIEW-CHANGEs in V */
+    uint32_t vc_seen_view, vc_seen_count; /* VIEW-CHANGEs received for the highest view */
+    int64_t vc_timeout_ns;   /* the current view change's timeout */
     uint32_t timer_gen, timer_req;
     uint8_t in_vc, timer_armed, batch_armed, beh, side, down, counted;
     uint8_t group;           /* fault group + 1, 0 = none */
@@ -184,6 +188,7 @@ typedef struct cstate {
     uint32_t scratch_cap;
     uint32_t max_view;       /* highest view installed by a primary */
     int64_t vc_first_ns;     /* first view-change start since last install */
+    uint32_t vc_view, vc_accepts; /* PBFT: view being installed, replicas in it */
     uint32_t live_honest;
     int available;
     uint64_t msgs_total, bytes_total, decisions_total;
@@ -267,10 +272,18 @@ static inline uint32_t cert_bytes(const cstate *s)
                                             : s->q * s->p->signature_bytes);
 }
 
-static inline uint8_t cert_verifies(const cstate *s)
+/* Checks to verify one quorum certificate: its q signatures one by one,
+ * or one aggregate / threshold signature (aggregate_votes). */
+static inline uint32_t cert_checks(const cstate *s)
 {
-    uint32_t k = s->p->aggregate_votes ? 2 : 1 + s->q;
-    return (uint8_t)(k > 255 ? 255 : k);
+    return s->p->aggregate_votes ? 1 : s->q;
+}
+
+/* A message carrying one certificate: its own signature plus the
+ * certificate's (HotStuff proposals and new-views). */
+static inline uint32_t cert_verifies(const cstate *s)
+{
+    return 1 + cert_checks(s);
 }
 
 
@@ -320,7 +333,7 @@ int cs_configure(cfg_ctx *c, cfg_node *sec, void *params);
 /* cast.c */
 void cs_cast_release(cstate *s, uint32_t id);
 void cs_cast_send(sim_t *sim, cstate *s, uint32_t from, const cmsg *m, uint32_t digest1,
-                  int filter, int cls, uint32_t bytes, uint8_t verifies, int64_t send_ns,
+                  int filter, int cls, uint32_t bytes, uint32_t verifies, int64_t send_ns,
                   const uint32_t *aux);
 void cs_unicast_send(sim_t *sim, cstate *s, uint32_t from, uint32_t to, const cmsg *m, int cls,
                      uint32_t bytes, int64_t send_ns);
@@ -348,6 +361,7 @@ void cs_timer_clear(cnode *x);
 void cs_request_timer_arm(sim_t *sim, cstate *s, uint32_t r);
 void cs_enter_view(sim_t *sim, cstate *s, uint32_t r, uint32_t view);
 void cs_view_installed(sim_t *sim, cstate *s, uint32_t view);
+void cs_view_accepted(sim_t *sim, cstate *s, uint32_t view);
 void cs_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t target);
 void cs_on_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen);
 

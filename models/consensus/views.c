@@ -56,6 +56,24 @@ void cs_view_installed(sim_t *sim, cstate *s, uint32_t view)
         s->max_view = view;
     }
     sim_count(sim, s->m_view_changes, 1);
+    if (s->p->protocol == CONSENSUS_PBFT) {
+        /* PBFT: the view change ends when a quorum is in the new view (the
+         * primary and q - 1 backups that validated NEW-VIEW): only then
+         * can a request commit again. */
+        s->vc_view = view;
+        s->vc_accepts = 0;
+        cs_view_accepted(sim, s, view);
+        return;
+    }
+    if (s->vc_first_ns >= 0)
+        sim_tally(sim, s->m_vc_time, (double)(sim_now(sim) - s->vc_first_ns));
+    s->vc_first_ns = -1;
+}
+
+void cs_view_accepted(sim_t *sim, cstate *s, uint32_t view)
+{
+    if (view != s->vc_view || ++s->vc_accepts != s->q)
+        return;
     if (s->vc_first_ns >= 0)
         sim_tally(sim, s->m_vc_time, (double)(sim_now(sim) - s->vc_first_ns));
     s->vc_first_ns = -1;
