@@ -33,7 +33,10 @@
  *                   drop: p (drop), placement: first|last|random};
  *                   placement: the groups' default (first: the primary of
  *                   view 0 is faulty, the worst case)
- *   availability    {failures: bool, time_to_failure: dist, time_to_repair:
+ *   availability    {deadline: 1s (the SLO: with traffic, availability is the
+ *                   fraction of requests, submitted after the warm-up, that
+ *                   committed within it; an unfinished request past it
+ *                   counts as failed), failures: bool, time_to_failure: dist, time_to_repair:
  *                   dist, maintenance: off|rolling|whole, maintenance_day:
  *                   sunday.., maintenance_start: 2h, maintenance_length: 4h,
  *                   start_date: "2025-01-01"}
@@ -163,6 +166,7 @@ typedef struct consensus_params {
     int placement;              /* 0 first, 1 last, 2 random */
     /* availability */
     int failures;
+    int64_t deadline_ns;        /* SLO: commit within this of submission */
     dist_t time_to_failure, time_to_repair; /* ns */
     int maintenance;            /* consensus_maintenance */
     int maintenance_weekday;    /* 0 = Sunday */

@@ -695,3 +695,42 @@ Test(pbft, view_change_time_hand_count_n127)
     runner_result_free(&r);
     scenario_free(sc);
 }
+
+/* Issue 13, availability users mean: the fraction of requests committed
+ * within the SLO deadline.  n = 4, d = 1 ms, a request every 10 ms for
+ * 100 s (9,999 of them, 0.01 .. 99.99 s), deadline 5 ms = the fault-free latency 5d.  A partition
+ * cuts the primary and replica 1 (more than f) off during [10.005 s,
+ * 11.005 s).  By hand: the request of 10.01 s reaches only 2 and 3, whose
+ * timers expire at 10.511 s; their VIEW-CHANGEs for view 1 (primary 1, cut
+ * off) die, their view-change timers (500 ms) send VIEW-CHANGE for view 2
+ * at 11.011 s, after the heal; 0 and 1 join at 11.012 s, primary 2
+ * installs at 11.013 s and a quorum is in view 2 at 11.014 s: 9 ms after
+ * the heal (view_change_time 503 ms from the first timeout).  Requests of
+ * 10.01 .. 11.01 s (101) miss the deadline; 11.02 s is served in 5 ms.  So
+ * A = 1 - 101 / 9,999 exactly, at most 0.99 less the view change after
+ * the heal (9 ms of 100 s), and one outage of 11.02 - 10.01 = 1.01 s.  The
+ * quorum-level definition printed 1 here: the partition left 4 live
+ * honest replicas. */
+Test(availability, partition_and_view_change_closed_form)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("100s", 1, 3,
+                  "  nodes: 4\n  batch_size: 1000\n"
+                  "  request_interval: {dist: constant, value: 10ms}\n"
+                  "  network:\n    delay: {dist: constant, value: 1ms}\n"
+                  "    partitions: [{nodes: [0, 1], from: 10005ms, to: 11005ms}]\n"
+                  "  availability: {deadline: 5ms}\n",
+                  &r, &sc);
+    double a = rep_metric(&r, 0, "consensus.availability")->value;
+    double vc_after_heal = 0.009; /* s, by hand above */
+    cr_expect_float_eq(a, 1.0 - 101.0 / 9999.0, 1e-12, "availability %.6f", a);
+    cr_expect_leq(a, 0.99 - vc_after_heal / 100.0, "availability %.6f above 0.99 - %.5f", a,
+                  vc_after_heal / 100.0);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 503.0, 1e-9);
+    const stats_rep *out = rep_metric(&r, 0, "consensus.outage_time");
+    cr_expect_eq(out->n, 1, "%g outages", out->n);
+    cr_expect_float_eq(out->value, 1.01, 1e-9, "outage %g s", out->value);
+    runner_result_free(&r);
+    scenario_free(sc);
+}

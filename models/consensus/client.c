@@ -117,8 +117,8 @@ void cs_client_submit(sim_t *sim, cstate *s, const consensus_client_request_msg 
     }
     uint32_t id = s->nreqs++;
     s->reqs[id] = origin ? (creq){ sim_now(sim), 0, 0, 0, origin->reply_kind, origin->model,
-                                   origin->entity, origin->id, 0 }
-                         : (creq){ sim_now(sim), 0, 0, 0, 0, -1, 0, 0, 0 };
+                                   origin->entity, origin->id, 0, 0 }
+                         : (creq){ sim_now(sim), 0, 0, 0, 0, -1, 0, 0, 0, 0 };
     if (!origin)
         cs_client_next_arrival(sim, s);
     cmsg m = make_msg(M_REQUEST, s->client, 0, id, 0);
@@ -146,6 +146,7 @@ void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m)
         if (r->done)
             continue;
         r->done = 1;
+        r->late = now - r->arrive_ns > s->p->deadline_ns;
         sim_tally(sim, s->m_latency, (double)(now - r->arrive_ns));
         sim_count(sim, s->m_throughput, 1);
         if (r->origin_model >= 0) {

@@ -134,6 +134,8 @@ static int consensus_configure_availability(cfg_ctx *c, cfg_node *sec,
     dist_t ttf = dist_exponential(30.0 * 86400 * SIM_NS_PER_S);
     dist_t ttr = dist_exponential(4.0 * 3600 * SIM_NS_PER_S);
     bad |= cfg_bool(c, a, "failures", 0, &p->failures);
+    /* The SLO: a request is served when it commits within the deadline. */
+    bad |= cfg_duration(c, a, "deadline", SIM_NS_PER_S, 1, INT64_MAX / 4, &p->deadline_ns);
     bad |= cfg_dist(c, a, "time_to_failure", &ttf, 1, &p->time_to_failure);
     bad |= cfg_dist(c, a, "time_to_repair", &ttr, 1, &p->time_to_repair);
     bad |= cfg_enum(c, a, "maintenance", maintenance_names, 0, &p->maintenance);

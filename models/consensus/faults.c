@@ -14,7 +14,8 @@ static void update_availability(sim_t *sim, cstate *s, uint32_t i)
     int avail = s->live_honest >= s->q;
     if (avail != s->available) {
         s->available = avail;
-        sim_level(sim, s->m_available, avail);
+        if (!s->p->traffic)
+            sim_level(sim, s->m_available, avail);
         if (!avail)
             sim_count(sim, s->m_outages, 1);
     }

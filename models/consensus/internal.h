@@ -122,6 +122,7 @@ typedef struct creq {
     uint32_t origin_entity;
     uint64_t origin_id;
     uint32_t dec_seq;        /* seq (PBFT) / height (HotStuff) first deciding it, 0 none */
+    uint8_t late;            /* done, but after the deadline */
 } creq;
 
 typedef struct cbatch {
@@ -197,7 +198,7 @@ typedef struct cstate {
     int m_latency, m_quorum_wait, m_throughput, m_decisions, m_messages,
         m_client_messages, m_bytes, m_msgs_per_dec, m_bytes_per_dec, m_cpu,
         m_cpu_max, m_view_changes, m_vc_time, m_uncommitted, m_violations,
-        m_first_violation, m_lost, m_available, m_live, m_outages;
+        m_first_violation, m_lost, m_available, m_live, m_outages, m_outage_time;
 } cstate;
 
 /* ------------------------------------------------------------------ */
