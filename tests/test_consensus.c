@@ -734,3 +734,35 @@ Test(availability, partition_and_view_change_closed_form)
     runner_result_free(&r);
     scenario_free(sc);
 }
+
+/* Issue 13 item 7: simulated time beyond int64 nanoseconds (292 years) is
+ * refused with an error naming the key, never wrapped. */
+static void expect_refused(const char *body, const char *key, const char *why)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "name: t\nduration: 10s\nconsensus:\n%s", body);
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    scenario_t *sc = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_expect_neq(load_scenario_text(text, NULL, 0, &c, &sc, &e), 0, "%s accepted", key);
+    int named = 0;
+    for (size_t i = 0; i < c.ndiags; i++)
+        named |= strstr(c.diags[i], key) != NULL && strstr(c.diags[i], why) != NULL;
+    cr_expect(named, "no diagnostic naming %s with '%s'", key, why);
+    cfg_ctx_free(&c);
+    scenario_free(sc);
+}
+
+Test(clients, time_beyond_int64_refused)
+{
+    expect_refused("  view_timeout: 1e12s\n", "consensus.view_timeout", "292 years");
+    expect_refused("  request_interval: {dist: constant, value: 300000d}\n",
+                   "consensus.request_interval.value", "292 years");
+    expect_refused("  availability: {deadline: 9223372036854775808ns}\n",
+                   "deadline", "292 years");
+    /* Within int64 but past the key's own bound (sums must not wrap). */
+    expect_refused("  availability: {deadline: 100000d}\n", "deadline",
+                   "out of range");
+}
