@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "consensus.h"
+#include "invariant.h"
 
 /* Message kinds (low byte of cmsg.kind_from). */
 enum {
@@ -192,6 +193,7 @@ typedef struct cstate {
     uint32_t vc_view, vc_accepts; /* PBFT: view being installed, replicas in it */
     uint32_t live_honest;
     int available;
+    int64_t quorum_since_ns, quorum_up_ns; /* no traffic: time with a quorum */
     uint64_t msgs_total, bytes_total, decisions_total;
     int64_t first_violation_ns;
     int64_t maint_window_ns;
@@ -319,17 +321,22 @@ static inline int req_executed(const cstate *s, uint32_t r, uint32_t id)
 
 static inline uint32_t fifo_front(const cnode *x)
 {
+    INVARIANT(x->qlen > 0 && x->qhead < x->qcap, "the request ring is read inside its bounds");
     return x->q[x->qhead];
 }
 
 static inline void fifo_pop(cnode *x)
 {
+    INVARIANT(x->qlen > 0, "pop from a non-empty request ring");
     x->qhead = (x->qhead + 1) % x->qcap;
     x->qlen--;
 }
 
 /* config.c */
 int cs_configure(cfg_ctx *c, cfg_node *sec, void *params);
+/* The parameter and metric tables (config.c, consensus.c). */
+#define CS_NPARAMS 31
+extern const sim_param cs_params[CS_NPARAMS];
 
 /* cast.c */
 void cs_cast_release(cstate *s, uint32_t id);
@@ -388,6 +395,7 @@ void cs_set_behaviour(sim_t *sim, cstate *s, uint32_t r, int beh);
 void cs_on_fault_start(sim_t *sim, cstate *s, uint32_t group);
 void cs_node_down(sim_t *sim, cstate *s, uint32_t r, int delta);
 void cs_on_maintenance(sim_t *sim, cstate *s);
+void cs_quorum_time(sim_t *sim, cstate *s);
 
 
 #endif
