@@ -41,7 +41,8 @@ extern const sim_model consensus_model;
 
 typedef enum consensus_protocol {
     CONSENSUS_PBFT = 0,
-    CONSENSUS_HOTSTUFF = 1
+    CONSENSUS_HOTSTUFF = 1,        /* chained, leader rotates every view (Yin et al. 2019) */
+    CONSENSUS_HOTSTUFF_STABLE = 2  /* chained, one leader until a timeout */
 } consensus_protocol;
 
 typedef enum consensus_behaviour {

@@ -46,6 +46,9 @@ uint32_t cs_batch_build(sim_t *sim, cstate *s, cnode *x, uint32_t view)
         creq *r = req_get(s, id);
         if (req_executed(s, (uint32_t)(x - s->nodes), id) || r->assigned == view + 1)
             continue;
+        /* Rotating HotStuff: already in a block the new one extends. */
+        if (hs_rotating(s) && r->block && cs_hs_extends(s, x->hs_qc, r->block))
+            continue;
         if (cs_grow((void **)&s->reqlog, &s->log_cap, s->nlog + 1, sizeof *s->reqlog)) {
             sim_fail(sim, "consensus: out of memory for batches");
             return 0;
@@ -117,8 +120,8 @@ void cs_client_submit(sim_t *sim, cstate *s, const consensus_client_request_msg 
     }
     uint32_t id = s->nreqs++;
     s->reqs[id] = origin ? (creq){ sim_now(sim), 0, 0, 0, origin->reply_kind, origin->model,
-                                   origin->entity, origin->id, 0, 0 }
-                         : (creq){ sim_now(sim), 0, 0, 0, 0, -1, 0, 0, 0, 0 };
+                                   origin->entity, origin->id, 0, 0, 0 }
+                         : (creq){ sim_now(sim), 0, 0, 0, 0, -1, 0, 0, 0, 0, 0 };
     if (!origin)
         cs_client_next_arrival(sim, s);
     cmsg m = make_msg(M_REQUEST, s->client, 0, id, 0);

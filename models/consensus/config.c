@@ -12,7 +12,7 @@ static const char *const consensus_classes[C_COUNT] = {
 };
 
 
-static const char *const protocol_names[] = { "pbft", "hotstuff", NULL };
+static const char *const protocol_names[] = { "pbft", "hotstuff", "hotstuff_stable", NULL };
 static const char *const behaviour_names[] = {
     "honest", "crash", "silent", "equivocate", "delay", "drop", NULL
 };
@@ -179,7 +179,7 @@ static int consensus_configure_network(cfg_ctx *c, cfg_node *sec, void *params)
 
 #define CP consensus_params
 const sim_param cs_params[CS_NPARAMS] = {
-    SIM_P_ENUM("protocol", CP, protocol, protocol_names, CONSENSUS_PBFT, "pbft or hotstuff"),
+    SIM_P_ENUM("protocol", CP, protocol, protocol_names, CONSENSUS_PBFT, "pbft, hotstuff (leader rotates every view, pacemaker) or hotstuff_stable (leader changes on timeout only)"),
     SIM_P_INT("nodes", CP, nodes, 4, 4, CONSENSUS_MAX_NODES, "replicas",
               "n replicas; f = (n - 1) / 3 faults tolerated"),
     SIM_P_BOOL("traffic", CP, traffic, 1, "generate client requests"),

@@ -124,6 +124,7 @@ typedef struct creq {
     uint64_t origin_id;
     uint32_t dec_seq;        /* seq (PBFT) / height (HotStuff) first deciding it, 0 none */
     uint8_t late;            /* done, but after the deadline */
+    uint32_t block;          /* rotating HotStuff: last block holding it, 0 none */
 } creq;
 
 typedef struct cbatch {
@@ -160,6 +161,7 @@ typedef struct cnode {
     /* HotStuff */
     uint32_t hs_qc, hs_locked, hs_vview, hs_vheight, hs_committed;
     uint32_t hs_side_qc[2], hs_waiting[2], hs_flush[2];
+    uint32_t hs_proposed;    /* rotating: view + 1 of this leader's last proposal */
 } cnode;
 
 typedef struct cstate {
@@ -205,6 +207,11 @@ typedef struct cstate {
 
 /* ------------------------------------------------------------------ */
 /* small helpers (inline: they sit on the per-message paths)           */
+
+static inline int hs_rotating(const cstate *s)
+{
+    return s->p->protocol == CONSENSUS_HOTSTUFF;
+}
 
 static inline uint32_t primary_of(const cstate *s, uint32_t view)
 {
@@ -317,6 +324,15 @@ static inline int req_executed(const cstate *s, uint32_t r, uint32_t id)
     uint32_t mine = s->p->protocol == CONSENSUS_PBFT ? x->prefix
                                                      : s->blocks[x->hs_committed].height;
     return mine >= d;
+}
+
+/* Whether block anc is b or an ancestor of b (HotStuff). */
+static inline int cs_hs_extends(const cstate *s, uint32_t b, uint32_t anc)
+{
+    uint32_t h = s->blocks[anc].height;
+    while (s->blocks[b].height > h)
+        b = s->blocks[b].parent;
+    return b == anc;
 }
 
 static inline uint32_t fifo_front(const cnode *x)

@@ -25,8 +25,25 @@ void cs_request_timer_arm(sim_t *sim, cstate *s, uint32_t r)
     if (x->timer_armed || x->in_vc || !node_follows(x))
         return;
     cs_fifo_prune(s, r);
-    if (!x->qlen)
+    if (!x->qlen) {
+        /* Rotating HotStuff's pacemaker: a leader took its requests out of
+         * its queue into a block; it keeps timing views while a block with
+         * requests under its high QC is not executed. */
+        if (!hs_rotating(s))
+            return;
+        uint32_t b = x->hs_qc, pending = 0;
+        for (uint32_t k = 0; k < 4 && b; k++, b = s->blocks[b].parent)
+            if (cs_batch_count(s, s->blocks[b].batch)) {
+                uint32_t id = s->reqlog[s->batches[s->blocks[b].batch].first];
+                if (!req_executed(s, r, id))
+                    pending = id + 1;
+            }
+        if (!pending)
+            return;
+        x->timer_req = pending - 1;
+        cs_timer_set(sim, s, r, s->p->view_timeout_ns);
         return;
+    }
     x->timer_req = fifo_front(x);
     cs_timer_set(sim, s, r, s->p->view_timeout_ns);
 }
