@@ -41,14 +41,20 @@
  *    seq; any later honest commit of another digest is a safety violation
  *    (counted once per seq, never fatal);
  *  - live_honest counts replicas that are up and honest; availability is
- *    live_honest >= q.
+ *    live_honest >= q (the no-traffic availability; with traffic it is the
+ *    fraction of requests committed within availability.deadline).
  *
  * Simplifications (documented in the scenario files): clients broadcast
  * requests to all replicas (as BFT-SMaRt and HotStuff clients do), so a
- * replica's request timer starts on receipt; a replica's timer treats a
- * request as done once any honest replica committed it; a lagging or
- * repaired replica catches up by state transfer from the decided log
- * (PBFT's checkpoint transfer, modelled as instantaneous); a replica
+ * replica's request timer starts on receipt.  A replica's timers, queue
+ * and batches use only its own log (req_executed: its prefix / committed
+ * height reaches the seq that decided the request), never another
+ * replica's state (issue 13).  Still global: a lagging or repaired
+ * replica catches up by state transfer from the decided log (PBFT's
+ * checkpoint transfer, modelled as instantaneous and free), and a new
+ * view's min-s is the highest prefix reported rather than the last stable
+ * checkpoint (the VIEW-CHANGE's verification cost does count the prepared
+ * certificates above the checkpoint, checkpoint_interval).  A replica
  * enters view v on the first valid message from v's primary (pre-prepares
  * after NEW-VIEW) instead of buffering it.
  */
