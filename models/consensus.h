@@ -15,7 +15,9 @@
  *                   drop: p (drop), placement: first|last|random};
  *                   placement: the groups' default (first: the primary of
  *                   view 0 is faulty, the worst case)
- *   availability    a mapping: failures, time_to_failure, time_to_repair,
+ *   availability    a mapping: deadline (the SLO: with traffic, availability
+ *                   is the fraction of requests committed within it),
+ *                   failures, time_to_failure, time_to_repair,
  *                   maintenance (off|rolling|whole), maintenance_day,
  *                   maintenance_start, maintenance_length (rows of the
  *                   table) and start_date, the civil date of time 0
@@ -39,7 +41,8 @@ extern const sim_model consensus_model;
 
 typedef enum consensus_protocol {
     CONSENSUS_PBFT = 0,
-    CONSENSUS_HOTSTUFF = 1
+    CONSENSUS_HOTSTUFF = 1,        /* chained, leader rotates every view (Yin et al. 2019) */
+    CONSENSUS_HOTSTUFF_STABLE = 2  /* chained, one leader until a timeout */
 } consensus_protocol;
 
 typedef enum consensus_behaviour {
@@ -127,6 +130,7 @@ typedef struct consensus_params {
     dist_t request_interval;    /* ns */
     int64_t max_requests;
     int64_t batch_size, batch_timeout_ns, window;
+    int64_t checkpoint_interval; /* PBFT: seqs between checkpoints (VIEW-CHANGE contents) */
     int64_t view_timeout_ns;
     double view_change_confidence; /* reported with each view change */
     dist_t sign_ns, verify_ns;
@@ -138,6 +142,7 @@ typedef struct consensus_params {
     int placement;              /* 0 first, 1 last, 2 random */
     /* availability */
     int failures;
+    int64_t deadline_ns;        /* SLO: commit within this of submission */
     dist_t time_to_failure, time_to_repair; /* ns */
     int maintenance;            /* consensus_maintenance */
     int maintenance_weekday;    /* 0 = Sunday */

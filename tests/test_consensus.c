@@ -137,7 +137,9 @@ Test(pbft, quorum_wait_order_statistic_n31) { check_quorum_wait("pbft", 31, 1000
 
 /* A silent primary: the request commits in view 1 after the 500 ms
  * timeout: request d, timeout, view change d, new view d, prepare d,
- * commit d, reply d = 500 ms + 6d. */
+ * commit d, reply d = 500 ms + 6d.  The view change ends when a quorum is
+ * in view 1: the new primary at the view changes' arrival (d after the
+ * timeout), the backups at NEW-VIEW's (2d). */
 Test(pbft, silent_leader_view_change)
 {
     runner_result r;
@@ -153,14 +155,16 @@ Test(pbft, silent_leader_view_change)
     cr_expect_float_eq(lat->value, 506.0, 1e-9, "latency %g ms, expected 500 + 6d",
                        lat->value);
     cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 1);
-    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 1.0, 1e-9);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 2.0, 1e-9);
     runner_result_free(&r);
     scenario_free(sc);
 }
 
 /* Three silent primaries in a row (n = 10): the request timer (500 ms),
- * then new-view timers of 500 ms and 1000 ms (doubling) before view 3's
- * honest primary takes over: d + 500 + 500 + 1000 + 6d - d = 2006 ms. */
+ * then new-view timers of 500 ms and 1000 ms (doubling), each started when
+ * the replica has 2f + 1 VIEW-CHANGEs, d after it sent its own (PBFT
+ * 4.5), before view 3's honest primary takes over:
+ * d + 500 + (d + 500) + (d + 1000) + 5d = 2008 ms. */
 Test(pbft, silent_leaders_timeout_doubles)
 {
     runner_result r;
@@ -173,7 +177,7 @@ Test(pbft, silent_leaders_timeout_doubles)
                   &r, &sc);
     const stats_rep *lat = rep_metric(&r, 0, "consensus.latency");
     cr_expect_eq(lat->n, 1, "the request did not commit");
-    cr_expect_float_eq(lat->value, 2006.0, 1e-9, "latency %g ms", lat->value);
+    cr_expect_float_eq(lat->value, 2008.0, 1e-9, "latency %g ms", lat->value);
     cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 1);
     runner_result_free(&r);
     scenario_free(sc);
@@ -209,12 +213,14 @@ Test(hotstuff, exact_latency_and_messages_n31) { check_exact("hotstuff", 31, 9, 
 Test(hotstuff, quorum_wait_order_statistic_n4) { check_quorum_wait("hotstuff", 4, 2000, 10); }
 Test(hotstuff, quorum_wait_order_statistic_n31) { check_quorum_wait("hotstuff", 31, 2000, 10); }
 
+/* The stable-leader variant: one timeout replaces the silent leader for
+ * good. */
 Test(hotstuff, silent_leader_view_change)
 {
     runner_result r;
     scenario_t *sc;
     run_consensus("5s", 1, 3,
-                  "  protocol: hotstuff\n  nodes: 4\n  requests: 3\n"
+                  "  protocol: hotstuff_stable\n  nodes: 4\n  requests: 3\n"
                   "  request_interval: {dist: constant, value: 100ms}\n"
                   "  network: {delay: {dist: constant, value: 1ms}}\n"
                   "  faults: [{behaviour: silent, count: 1}]\n",
@@ -275,8 +281,10 @@ Test(faults, pbft_equivocators_below_third_safe_n4) { check_equivocation("pbft",
 Test(faults, pbft_equivocators_below_third_safe_n7) { check_equivocation("pbft", 7, 2, 20, 0); }
 Test(faults, pbft_equivocators_third_violate_n4) { check_equivocation("pbft", 4, 2, 5, 1); }
 Test(faults, pbft_equivocators_third_violate_n7) { check_equivocation("pbft", 7, 3, 5, 1); }
-Test(faults, hotstuff_equivocators_below_third_safe) { check_equivocation("hotstuff", 7, 2, 20, 0); }
-Test(faults, hotstuff_equivocators_third_violate) { check_equivocation("hotstuff", 4, 2, 5, 1); }
+/* A stable equivocating leader keeps the halves apart (violation with
+ * >= n/3); with rotation honest leaders broadcast to both halves. */
+Test(faults, hotstuff_equivocators_below_third_safe) { check_equivocation("hotstuff_stable", 7, 2, 20, 0); }
+Test(faults, hotstuff_equivocators_third_violate) { check_equivocation("hotstuff_stable", 4, 2, 5, 1); }
 
 /* f equivocators at random ids (so some primaries of later views are
  * colluders that take their view and equivocate) plus a silent replica:
@@ -614,4 +622,200 @@ Test(clients, agents_coordination_end_to_end)
     cr_expect_gt(a->mean, 0);
     runner_result_free(&r);
     scenario_free(sc);
+}
+
+/* Issue 13, partial commit: replicas know only what messages told them.
+ * n = 4 in two regions ({0, 2} with the client, {1, 3}), 1 ms one way
+ * inside a region, 3 ms across.  The request leaves at 100 ms: replicas 0,
+ * 2 get it at +1 ms, 1, 3 at +3 ms; the pre-prepare reaches 2 at +2 ms, 1
+ * and 3 at +4 ms; 1 and 3 prepare each other at +5 ms and send their
+ * commits then; 0 and 2 are prepared at +7 ms and send their commits at
+ * +7 ms, exactly when a partition cuts {1, 3} off (until 300 ms).  So 0
+ * and 2 commit at +8 ms (own, each other's and 1's and 3's commits) and
+ * reply: the client has f + 1 = 2 replies at +9 ms.  1 and 3 never see 0's
+ * and 2's commits: their own request timers (started at +3 ms) expire at
+ * +503 ms and they send VIEW-CHANGE for view 1 (PBFT 4.4); 0 and 2 get
+ * f + 1 of them at +506 ms and join (4.5.2); the new primary 1 has 3's at
+ * +504 ms and 0's and 2's at +509 ms and installs view 1; its NEW-VIEW
+ * reaches 3 at +510 ms and 0, 2 at +512 ms: a quorum is in view 1 9 ms
+ * after the first timeout.  A model whose timers read a global "committed" flag sees
+ * no timeout and no view change (main before issue 13: 0 view changes). */
+Test(pbft, partial_commit_view_change)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("2s", 1, 3,
+                  "  nodes: 4\n  requests: 1\n"
+                  "  request_interval: {dist: constant, value: 100ms}\n"
+                  "  network:\n    delay: {dist: constant, value: 1ms}\n"
+                  "    regions: {count: 2, latency: [[0ms, 2ms], [2ms, 0ms]]}\n"
+                  "    partitions: [{nodes: [1, 3], from: 107ms, to: 300ms}]\n",
+                  &r, &sc);
+    const stats_rep *lat = rep_metric(&r, 0, "consensus.latency");
+    cr_expect_eq(lat->n, 1, "the request did not commit");
+    cr_expect_float_eq(lat->value, 9.0, 1e-9, "latency %g ms, expected 9 ms", lat->value);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 1,
+                 "%g view changes: replicas 1 and 3 did not commit, their timers must "
+                 "start the view change", rep_metric(&r, 0, "consensus.view_changes")->value);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 9.0, 1e-9,
+                       "view change took %g ms, expected 9 ms",
+                       rep_metric(&r, 0, "consensus.view_change_time")->value);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.safety_violations")->value, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Issue 13: view_change_time at n = 127 (f = 42, q = 85) with a silent
+ * primary, counted by hand.  22 requests commit (every 20 ms), then the
+ * primary goes silent; the 23rd request's timers expire together.  With
+ * checkpoints every 12 seqs the last stable checkpoint is h = 12, so each
+ * VIEW-CHANGE carries the checkpoint proof (q signatures) and W = 10
+ * prepared certificates (a pre-prepare and 2f prepares: q signatures
+ * each): 1 + q (1 + W) = 936 checks.  The new primary validates 2f = 84
+ * of them (the first to arrive, together at d = 1 ms) one after another on
+ * its one CPU: 84 x 936 = 78,624 checks; its NEW-VIEW holds q VIEW-CHANGEs
+ * and |O| = 10 pre-prepares: 1 + W + q (1 + q (1 + W)) = 79,571 checks at
+ * each backup (Castro & Liskov OSDI'99 4.4; notes/research_13.md sec. 3).
+ * At 40 us per check: 2 d + 40 us x (78,624 + 79,571) = 2 ms + 6,327.8 ms
+ * = 6,329.8 ms from the first timeout to a quorum in view 1.  (The view
+ * timeout is 10 s: at 500 ms the view change could never finish.) */
+Test(pbft, view_change_time_hand_count_n127)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("30s", 1, 3,
+                  "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
+                  "  view_timeout: 10s\n"
+                  "  request_interval: {dist: constant, value: 20ms}\n"
+                  "  verify: {dist: constant, value: 40us}\n"
+                  "  network: {delay: {dist: constant, value: 1ms}}\n"
+                  "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n",
+                  &r, &sc);
+    const stats_rep *vct = rep_metric(&r, 0, "consensus.view_change_time");
+    cr_expect_eq(vct->n, 1, "%g view changes timed", vct->n);
+    cr_expect_float_eq(vct->value, 2.0 + 0.040 * (84.0 * 936 + 79571), 1e-6,
+                       "view_change_time %.4f ms, hand count 6329.8 ms", vct->value);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.latency")->n, 23, "all 23 requests commit");
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Issue 13, availability users mean: the fraction of requests committed
+ * within the SLO deadline.  n = 4, d = 1 ms, a request every 10 ms for
+ * 100 s (9,999 of them, 0.01 .. 99.99 s), deadline 5 ms = the fault-free latency 5d.  A partition
+ * cuts the primary and replica 1 (more than f) off during [10.005 s,
+ * 11.005 s).  By hand: the request of 10.01 s reaches only 2 and 3, whose
+ * timers expire at 10.511 s; their VIEW-CHANGEs for view 1 (primary 1, cut
+ * off) die, their view-change timers (500 ms) send VIEW-CHANGE for view 2
+ * at 11.011 s, after the heal; 0 and 1 join at 11.012 s, primary 2
+ * installs at 11.013 s and a quorum is in view 2 at 11.014 s: 9 ms after
+ * the heal (view_change_time 503 ms from the first timeout).  Requests of
+ * 10.01 .. 11.01 s (101) miss the deadline; 11.02 s is served in 5 ms.  So
+ * A = 1 - 101 / 9,999 exactly, at most 0.99 less the view change after
+ * the heal (9 ms of 100 s), and one outage of 11.02 - 10.01 = 1.01 s.  The
+ * quorum-level definition printed 1 here: the partition left 4 live
+ * honest replicas. */
+Test(availability, partition_and_view_change_closed_form)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("100s", 1, 3,
+                  "  nodes: 4\n  batch_size: 1000\n"
+                  "  request_interval: {dist: constant, value: 10ms}\n"
+                  "  network:\n    delay: {dist: constant, value: 1ms}\n"
+                  "    partitions: [{nodes: [0, 1], from: 10005ms, to: 11005ms}]\n"
+                  "  availability: {deadline: 5ms}\n",
+                  &r, &sc);
+    double a = rep_metric(&r, 0, "consensus.availability")->value;
+    double vc_after_heal = 0.009; /* s, by hand above */
+    cr_expect_float_eq(a, 1.0 - 101.0 / 9999.0, 1e-12, "availability %.6f", a);
+    cr_expect_leq(a, 0.99 - vc_after_heal / 100.0, "availability %.6f above 0.99 - %.5f", a,
+                  vc_after_heal / 100.0);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 503.0, 1e-9);
+    const stats_rep *out = rep_metric(&r, 0, "consensus.outage_time");
+    cr_expect_eq(out->n, 1, "%g outages", out->n);
+    cr_expect_float_eq(out->value, 1.01, 1e-9, "outage %g s", out->value);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Issue 13 item 7: simulated time beyond int64 nanoseconds (292 years) is
+ * refused with an error naming the key, never wrapped. */
+static void expect_refused(const char *body, const char *key, const char *why)
+{
+    char text[2048];
+    snprintf(text, sizeof text, "name: t\nduration: 10s\nconsensus:\n%s", body);
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    scenario_t *sc = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_expect_neq(load_scenario_text(text, NULL, 0, &c, &sc, &e), 0, "%s accepted", key);
+    int named = 0;
+    for (size_t i = 0; i < c.ndiags; i++)
+        named |= strstr(c.diags[i], key) != NULL && strstr(c.diags[i], why) != NULL;
+    cr_expect(named, "no diagnostic naming %s with '%s'", key, why);
+    cfg_ctx_free(&c);
+    scenario_free(sc);
+}
+
+Test(clients, time_beyond_int64_refused)
+{
+    expect_refused("  view_timeout: 1e12s\n", "consensus.view_timeout", "292 years");
+    expect_refused("  request_interval: {dist: constant, value: 300000d}\n",
+                   "consensus.request_interval.value", "292 years");
+    expect_refused("  availability: {deadline: 9223372036854775808ns}\n",
+                   "deadline", "292 years");
+    /* Within int64 but past the key's own bound (sums must not wrap). */
+    expect_refused("  availability: {deadline: 100000d}\n", "deadline",
+                   "out of range");
+}
+
+/* Issue 13: HotStuff rotates the leader every view (leader(v) = v mod n,
+ * votes for view v's block go to leader(v + 1), which forms the QC and
+ * proposes; Yin et al. 2019, Alg. 3) with a pacemaker: a replica times a
+ * view from entering it (after voting for the previous view's block).
+ * Isolated requests still take 9d and 8(n - 1) messages
+ * (hotstuff/exact_latency_*).  Here n = 4, d = 1 ms, T = 100 ms, requests
+ * every 0.5 ms (every view has a batch), replica 3 silent.  Leader 0
+ * proposes at P0 = 1.5 ms; each good view takes 2d; the replicas enter
+ * view 3 at P(2) + d, time out at P(2) + d + T; leader 0 has the
+ * new-views of 1 and 2 (and its own timeout) at P(2) + T + 2d and
+ * proposes view 4.  So one timeout per rotation cycle, and a cycle lasts
+ * C = 2(n - 1)d + T = 106 ms (fault-free 2nd = 8 ms): in 10 s the k-th
+ * timeout's view is installed at P0 + kC, floor((10000 - 1.5) / 106) = 94
+ * of them, each 2d after the first timeout; fault-free: none, and one
+ * decision per 2d (500/s). */
+Test(hotstuff, rotation_one_timeout_per_cycle)
+{
+    const char *base = "  protocol: hotstuff\n  nodes: 4\n  view_timeout: 100ms\n"
+                       "  batch_size: 1000\n"
+                       "  request_interval: {dist: constant, value: 500us}\n"
+                       "  network: {delay: {dist: constant, value: 1ms}}\n";
+    char body[1024];
+    snprintf(body, sizeof body, "%s  faults: [{behaviour: silent, count: 1, placement: last}]\n",
+             base);
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("10s", 1, 3, body, &r, &sc);
+    const double n = 4, d = 1.0, T = 100.0, p0 = 1.5, cycle = 2 * (n - 1) * d + T;
+    double vcs = rep_metric(&r, 0, "consensus.view_changes")->value;
+    cr_expect_float_eq(vcs, floor((10000.0 - p0) / cycle), 1e-9,
+                       "%g timeouts, closed form %g", vcs, floor((10000.0 - p0) / cycle));
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.view_change_time")->value, 2 * d, 1e-9);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.safety_violations")->value, 0);
+    runner_result_free(&r);
+    scenario_free(sc);
+    run_consensus("10s", 1, 3, base, &r, &sc);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 0);
+    cr_expect_float_eq(metric(&r, "consensus.decisions")->mean, 500.0, 1.0,
+                       "fault-free: one decision per 2d");
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Rotating HotStuff with f equivocators at random ids stays safe. */
+Test(faults, hotstuff_rotating_equivocators_below_third_safe)
+{
+    check_equivocation("hotstuff", 7, 2, 20, 0);
 }

@@ -50,7 +50,7 @@ static inline int64_t sender_fault(cstate *s, const cnode *x)
  * itself (filter >= 0: only side `filter` and the faulty).  Side-1
  * recipients get digest1.  send_ns: when the copies leave the CPU. */
 void cs_cast_send(sim_t *sim, cstate *s, uint32_t from, const cmsg *m, uint32_t digest1,
-                  int filter, int cls, uint32_t bytes, uint8_t verifies, int64_t send_ns,
+                  int filter, int cls, uint32_t bytes, uint32_t verifies, int64_t send_ns,
                   const uint32_t *aux)
 {
     uint32_t id = cast_alloc(s);

@@ -21,8 +21,13 @@ void cs_checker_commit(sim_t *sim, cstate *s, uint32_t seq, uint32_t d, uint32_t
             s->decisions_total++;
             sim_count(sim, s->m_decisions, 1);
             const cbatch *bt = &s->batches[payload];
-            for (uint32_t i = 0; i < bt->count; i++)
-                req_get(s, s->reqlog[bt->first + i])->committed = 1;
+            for (uint32_t i = 0; i < bt->count; i++) {
+                creq *rq = req_get(s, s->reqlog[bt->first + i]);
+                if (!rq->committed) {
+                    rq->committed = 1;
+                    rq->dec_seq = seq;
+                }
+            }
         }
         INVARIANT(s->decided_prefix < s->decided_cap, "the decided prefix is inside the log");
         while (s->decided_prefix + 1 < s->decided_cap &&

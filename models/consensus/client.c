@@ -24,12 +24,12 @@ void cs_fifo_push(sim_t *sim, cnode *x, uint32_t id)
     x->qlen++;
 }
 
-/* Drops requests at the front that some honest replica committed. */
-void cs_fifo_prune(cstate *s, cnode *x)
+/* Drops requests at the front that replica r has executed. */
+void cs_fifo_prune(cstate *s, uint32_t r)
 {
+    cnode *x = &s->nodes[r];
     while (x->qlen) {
-        const creq *r = req_get(s, fifo_front(x));
-        if (!r->committed && !r->done)
+        if (!req_executed(s, r, fifo_front(x)))
             break;
         fifo_pop(x);
     }
@@ -44,7 +44,10 @@ uint32_t cs_batch_build(sim_t *sim, cstate *s, cnode *x, uint32_t view)
         uint32_t id = fifo_front(x);
         fifo_pop(x);
         creq *r = req_get(s, id);
-        if (r->committed || r->done || r->assigned == view + 1)
+        if (req_executed(s, (uint32_t)(x - s->nodes), id) || r->assigned == view + 1)
+            continue;
+        /* Rotating HotStuff: already in a block the new one extends. */
+        if (hs_rotating(s) && r->block && cs_hs_extends(s, x->hs_qc, r->block))
             continue;
         if (cs_grow((void **)&s->reqlog, &s->log_cap, s->nlog + 1, sizeof *s->reqlog)) {
             sim_fail(sim, "consensus: out of memory for batches");
@@ -117,8 +120,8 @@ void cs_client_submit(sim_t *sim, cstate *s, const consensus_client_request_msg 
     }
     uint32_t id = s->nreqs++;
     s->reqs[id] = origin ? (creq){ sim_now(sim), 0, 0, 0, origin->reply_kind, origin->model,
-                                   origin->entity, origin->id }
-                         : (creq){ sim_now(sim), 0, 0, 0, 0, -1, 0, 0 };
+                                   origin->entity, origin->id, 0, 0, 0 }
+                         : (creq){ sim_now(sim), 0, 0, 0, 0, -1, 0, 0, 0, 0, 0 };
     if (!origin)
         cs_client_next_arrival(sim, s);
     cmsg m = make_msg(M_REQUEST, s->client, 0, id, 0);
@@ -146,6 +149,7 @@ void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m)
         if (r->done)
             continue;
         r->done = 1;
+        r->late = now - r->arrive_ns > s->p->deadline_ns;
         sim_tally(sim, s->m_latency, (double)(now - r->arrive_ns));
         sim_count(sim, s->m_throughput, 1);
         if (r->origin_model >= 0) {

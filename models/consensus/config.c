@@ -12,7 +12,7 @@ static const char *const consensus_classes[C_COUNT] = {
 };
 
 
-static const char *const protocol_names[] = { "pbft", "hotstuff", NULL };
+static const char *const protocol_names[] = { "pbft", "hotstuff", "hotstuff_stable", NULL };
 static const char *const behaviour_names[] = {
     "honest", "crash", "silent", "equivocate", "delay", "drop", NULL
 };
@@ -138,7 +138,7 @@ static int consensus_configure_availability(cfg_ctx *c, cfg_node *sec, void *par
         "availability.failures", "availability.time_to_failure",
         "availability.time_to_repair", "availability.maintenance",
         "availability.maintenance_day", "availability.maintenance_start",
-        "availability.maintenance_length",
+        "availability.maintenance_length", "availability.deadline",
     };
     consensus_params *p = params;
     cfg_node *a = cfg_section(c, sec, "availability");
@@ -179,7 +179,7 @@ static int consensus_configure_network(cfg_ctx *c, cfg_node *sec, void *params)
 
 #define CP consensus_params
 const sim_param cs_params[CS_NPARAMS] = {
-    SIM_P_ENUM("protocol", CP, protocol, protocol_names, CONSENSUS_PBFT, "pbft or hotstuff"),
+    SIM_P_ENUM("protocol", CP, protocol, protocol_names, CONSENSUS_PBFT, "pbft, hotstuff (leader rotates every view, pacemaker) or hotstuff_stable (leader changes on timeout only)"),
     SIM_P_INT("nodes", CP, nodes, 4, 4, CONSENSUS_MAX_NODES, "replicas",
               "n replicas; f = (n - 1) / 3 faults tolerated"),
     SIM_P_BOOL("traffic", CP, traffic, 1, "generate client requests"),
@@ -197,6 +197,10 @@ const sim_param cs_params[CS_NPARAMS] = {
                    "longest wait for a full batch"),
     SIM_P_INT("window", CP, window, 10, 1, CONSENSUS_MAX_WINDOW, "seqs",
               "proposals in flight"),
+    /* 128: Castro's BFT library (parameters.h, checkpoint_interval). */
+    SIM_P_INT("checkpoint_interval", CP, checkpoint_interval, 128, 1, INT64_C(1) << 30, "seqs",
+              "PBFT seqs per checkpoint: a VIEW-CHANGE carries the prepared certificates "
+              "above the last stable one"),
     SIM_P_FRACTION("view_change_confidence", CP, view_change_confidence, 0.7, 0.0, 1.0,
                    "confidence reported to response with each view change"),
     SIM_P_DURATION("view_timeout", CP, view_timeout_ns, 500 * SIM_NS_PER_MS, SIM_NS_PER_US,
@@ -247,6 +251,11 @@ const sim_param cs_params[CS_NPARAMS] = {
       .offset = offsetof(CP, maintenance_length_ns), .idef = 4 * 3600 * SIM_NS_PER_S,
       .imin = 1, .imax = 7 * 86400 * SIM_NS_PER_S, .unit = "duration", .custom = 1,
       .help = "length of the window" },
+    { .key = "availability.deadline", .type = SIM_PARAM_DURATION,
+      .offset = offsetof(CP, deadline_ns), .idef = SIM_NS_PER_S,
+      .imin = 1, .imax = INT64_MAX / 4, .unit = "duration", .custom = 1,
+      .help = "the SLO: with traffic, availability is the fraction of requests committed "
+              "within it" },
 };
 #undef CP
 

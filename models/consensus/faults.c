@@ -2,6 +2,18 @@
  * windows, and the availability they leave (see internal.h). */
 #include "internal.h"
 
+/* Adds the time since the last change (after the warm-up) with a live
+ * honest quorum to quorum_up_ns. */
+void cs_quorum_time(sim_t *sim, cstate *s)
+{
+    int64_t now = sim_now(sim), from = s->quorum_since_ns, w = sim_warmup_time(sim);
+    if (from < w)
+        from = w;
+    if (s->available && now > from)
+        s->quorum_up_ns += now - from;
+    s->quorum_since_ns = now;
+}
+
 static void update_availability(sim_t *sim, cstate *s, uint32_t i)
 {
     cnode *x = &s->nodes[i];
@@ -14,8 +26,8 @@ static void update_availability(sim_t *sim, cstate *s, uint32_t i)
     sim_level(sim, s->m_live, (double)s->live_honest);
     int avail = s->live_honest >= s->q;
     if (avail != s->available) {
+        cs_quorum_time(sim, s);
         s->available = avail;
-        sim_level(sim, s->m_available, avail);
         if (!avail)
             sim_count(sim, s->m_outages, 1);
     }

@@ -41,14 +41,20 @@
  *    seq; any later honest commit of another digest is a safety violation
  *    (counted once per seq, never fatal);
  *  - live_honest counts replicas that are up and honest; availability is
- *    live_honest >= q.
+ *    live_honest >= q (the no-traffic availability; with traffic it is the
+ *    fraction of requests committed within availability.deadline).
  *
  * Simplifications (documented in the scenario files): clients broadcast
  * requests to all replicas (as BFT-SMaRt and HotStuff clients do), so a
- * replica's request timer starts on receipt; a replica's timer treats a
- * request as done once any honest replica committed it; a lagging or
- * repaired replica catches up by state transfer from the decided log
- * (PBFT's checkpoint transfer, modelled as instantaneous); a replica
+ * replica's request timer starts on receipt.  A replica's timers, queue
+ * and batches use only its own log (req_executed: its prefix / committed
+ * height reaches the seq that decided the request), never another
+ * replica's state (issue 13).  Still global: a lagging or repaired
+ * replica catches up by state transfer from the decided log (PBFT's
+ * checkpoint transfer, modelled as instantaneous and free), and a new
+ * view's min-s is the highest prefix reported rather than the last stable
+ * checkpoint (the VIEW-CHANGE's verification cost does count the prepared
+ * certificates above the checkpoint, checkpoint_interval).  A replica
  * enters view v on the first valid message from v's primary (pre-prepares
  * after NEW-VIEW) instead of buffering it.
  */
@@ -94,7 +100,8 @@ typedef struct ccast {
     uint32_t digest1;    /* digest for side-1 recipients */
     uint32_t refs;       /* deferred processings still reading aux */
     uint32_t next_free;
-    uint8_t verifies, chain_done;
+    uint32_t verifies;   /* signature checks a recipient makes */
+    uint8_t chain_done;
     network_mcast mc;    /* the copies, in arrival order */
     uint32_t *aux;       /* 2 * ring words */
 } ccast;
@@ -121,6 +128,9 @@ typedef struct creq {
     int32_t origin_model;    /* -1: the built-in client; else who to tell */
     uint32_t origin_entity;
     uint64_t origin_id;
+    uint32_t dec_seq;        /* seq (PBFT) / height (HotStuff) first deciding it, 0 none */
+    uint8_t late;            /* done, but after the deadline */
+    uint32_t block;          /* rotating HotStuff: last block holding it, 0 none */
 } creq;
 
 typedef struct cbatch {
@@ -141,6 +151,9 @@ typedef struct cnode {
     uint32_t prefix, next_seq;
     uint32_t vc_fails, join_view, join_count;
     uint32_t nv_view, nv_count, nv_min, nv_max, nv_best;
+    uint64_t nv_checks;      /* new primary: checks of the VIEW-CHANGEs in V */
+    uint32_t vc_seen_view, vc_seen_count; /* VIEW-CHANGEs received for the highest view */
+    int64_t vc_timeout_ns;   /* the current view change's timeout */
     uint32_t timer_gen, timer_req;
     uint8_t in_vc, timer_armed, batch_armed, beh, side, down, counted;
     uint8_t group;           /* fault group + 1, 0 = none */
@@ -154,6 +167,7 @@ typedef struct cnode {
     /* HotStuff */
     uint32_t hs_qc, hs_locked, hs_vview, hs_vheight, hs_committed;
     uint32_t hs_side_qc[2], hs_waiting[2], hs_flush[2];
+    uint32_t hs_proposed;    /* rotating: view + 1 of this leader's last proposal */
 } cnode;
 
 typedef struct cstate {
@@ -184,19 +198,26 @@ typedef struct cstate {
     uint32_t scratch_cap;
     uint32_t max_view;       /* highest view installed by a primary */
     int64_t vc_first_ns;     /* first view-change start since last install */
+    uint32_t vc_view, vc_accepts; /* PBFT: view being installed, replicas in it */
     uint32_t live_honest;
     int available;
+    int64_t quorum_since_ns, quorum_up_ns; /* no traffic: time with a quorum */
     uint64_t msgs_total, bytes_total, decisions_total;
     int64_t first_violation_ns;
     int64_t maint_window_ns;
     int m_latency, m_quorum_wait, m_throughput, m_decisions, m_messages,
         m_client_messages, m_bytes, m_msgs_per_dec, m_bytes_per_dec, m_cpu,
         m_cpu_max, m_view_changes, m_vc_time, m_uncommitted, m_violations,
-        m_first_violation, m_lost, m_available, m_live, m_outages;
+        m_first_violation, m_lost, m_available, m_live, m_outages, m_outage_time;
 } cstate;
 
 /* ------------------------------------------------------------------ */
 /* small helpers (inline: they sit on the per-message paths)           */
+
+static inline int hs_rotating(const cstate *s)
+{
+    return s->p->protocol == CONSENSUS_HOTSTUFF;
+}
 
 static inline uint32_t primary_of(const cstate *s, uint32_t view)
 {
@@ -267,10 +288,18 @@ static inline uint32_t cert_bytes(const cstate *s)
                                             : s->q * s->p->signature_bytes);
 }
 
-static inline uint8_t cert_verifies(const cstate *s)
+/* Checks to verify one quorum certificate: its q signatures one by one,
+ * or one aggregate / threshold signature (aggregate_votes). */
+static inline uint32_t cert_checks(const cstate *s)
 {
-    uint32_t k = s->p->aggregate_votes ? 2 : 1 + s->q;
-    return (uint8_t)(k > 255 ? 255 : k);
+    return s->p->aggregate_votes ? 1 : s->q;
+}
+
+/* A message carrying one certificate: its own signature plus the
+ * certificate's (HotStuff proposals and new-views). */
+static inline uint32_t cert_verifies(const cstate *s)
+{
+    return 1 + cert_checks(s);
 }
 
 
@@ -284,6 +313,32 @@ static inline cmsg make_msg(uint32_t kind, uint32_t from, uint32_t view, uint32_
 static inline creq *req_get(cstate *s, uint32_t id)
 {
     return &s->reqs[id];
+}
+
+/* Whether replica r has executed request id by its own log: the request
+ * was first decided at dec_seq, and r's contiguously executed prefix (PBFT)
+ * or committed height (HotStuff) reaches it.  Replicas never read another
+ * replica's state or a global "committed" flag (issue 13): a replica that
+ * missed the commits of a decision still waits for it, and its own
+ * request timer starts the view change. */
+static inline int req_executed(const cstate *s, uint32_t r, uint32_t id)
+{
+    const cnode *x = &s->nodes[r];
+    uint32_t d = s->reqs[id].dec_seq;
+    if (!d)
+        return 0;
+    uint32_t mine = s->p->protocol == CONSENSUS_PBFT ? x->prefix
+                                                     : s->blocks[x->hs_committed].height;
+    return mine >= d;
+}
+
+/* Whether block anc is b or an ancestor of b (HotStuff). */
+static inline int cs_hs_extends(const cstate *s, uint32_t b, uint32_t anc)
+{
+    uint32_t h = s->blocks[anc].height;
+    while (s->blocks[b].height > h)
+        b = s->blocks[b].parent;
+    return b == anc;
 }
 
 static inline uint32_t fifo_front(const cnode *x)
@@ -302,20 +357,20 @@ static inline void fifo_pop(cnode *x)
 /* config.c */
 int cs_configure(cfg_ctx *c, cfg_node *sec, void *params);
 /* The parameter and metric tables (config.c, consensus.c). */
-#define CS_NPARAMS 29
+#define CS_NPARAMS 31
 extern const sim_param cs_params[CS_NPARAMS];
 
 /* cast.c */
 void cs_cast_release(cstate *s, uint32_t id);
 void cs_cast_send(sim_t *sim, cstate *s, uint32_t from, const cmsg *m, uint32_t digest1,
-                  int filter, int cls, uint32_t bytes, uint8_t verifies, int64_t send_ns,
+                  int filter, int cls, uint32_t bytes, uint32_t verifies, int64_t send_ns,
                   const uint32_t *aux);
 void cs_unicast_send(sim_t *sim, cstate *s, uint32_t from, uint32_t to, const cmsg *m, int cls,
                      uint32_t bytes, int64_t send_ns);
 
 /* client.c */
 void cs_fifo_push(sim_t *sim, cnode *x, uint32_t id);
-void cs_fifo_prune(cstate *s, cnode *x);
+void cs_fifo_prune(cstate *s, uint32_t r);
 uint32_t cs_batch_build(sim_t *sim, cstate *s, cnode *x, uint32_t view);
 uint32_t cs_batch_twin(sim_t *sim, cstate *s, uint32_t b);
 void cs_batch_mark_assigned(cstate *s, uint32_t b, uint32_t view);
@@ -336,6 +391,7 @@ void cs_timer_clear(cnode *x);
 void cs_request_timer_arm(sim_t *sim, cstate *s, uint32_t r);
 void cs_enter_view(sim_t *sim, cstate *s, uint32_t r, uint32_t view);
 void cs_view_installed(sim_t *sim, cstate *s, uint32_t view);
+void cs_view_accepted(sim_t *sim, cstate *s, uint32_t view);
 void cs_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t target);
 void cs_on_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen);
 
@@ -361,6 +417,7 @@ void cs_set_behaviour(sim_t *sim, cstate *s, uint32_t r, int beh);
 void cs_on_fault_start(sim_t *sim, cstate *s, uint32_t group);
 void cs_node_down(sim_t *sim, cstate *s, uint32_t r, int delta);
 void cs_on_maintenance(sim_t *sim, cstate *s);
+void cs_quorum_time(sim_t *sim, cstate *s);
 
 
 #endif

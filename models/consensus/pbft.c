@@ -183,7 +183,7 @@ void cs_pbft_try_propose(sim_t *sim, cstate *s, uint32_t r)
             x->next_seq = x->prefix + 1;
     }
     while (x->next_seq <= x->prefix + s->window) {
-        cs_fifo_prune(s, x);
+        cs_fifo_prune(s, r);
         if (!x->qlen)
             return;
         if (x->qlen < (uint32_t)s->p->batch_size && s->p->batch_timeout_ns > 0) {
@@ -305,11 +305,26 @@ static void pbft_nv_merge(cstate *s, uint32_t r, uint32_t prefix, const uint32_t
     }
 }
 
+/* Checks to validate r's VIEW-CHANGE (PBFT OSDI'99 4.4): its signature,
+ * the checkpoint proof C (q signatures; none for the initial state, which
+ * prefix 0 stands for) and, for each of the `count` prepared requests in
+ * P, a pre-prepare and 2f prepares (q signatures): 1 + q (1 + W) with
+ * signatures checked one by one, 2 + W with aggregate certificates. */
+static uint32_t pbft_vc_checks(const cstate *s, const cnode *x, uint32_t count)
+{
+    /* The last stable checkpoint h: every checkpoint_interval seqs.  The
+     * executed seqs above h are prepared requests that P carries too. */
+    uint32_t k = (uint32_t)s->p->checkpoint_interval, h = x->prefix - x->prefix % k;
+    uint32_t w = x->prefix - h + count;
+    return 1 + (h > 0 ? cert_checks(s) : 0) + w * cert_checks(s);
+}
+
 static void pbft_install(sim_t *sim, cstate *s, uint32_t r, uint32_t view)
 {
     cnode *x = &s->nodes[r];
     uint32_t *own = s->scratch, nown;
     pbft_prepared_set(s, r, own, &nown);
+    uint64_t vchecks = x->nv_checks + pbft_vc_checks(s, x, nown); /* V holds own VC too */
     pbft_nv_merge(s, r, x->prefix, own);
     uint32_t min_s = x->nv_min, max_s = x->nv_max > min_s ? x->nv_max : min_s;
     if (x->prefix < min_s)
@@ -337,9 +352,17 @@ static void pbft_install(sim_t *sim, cstate *s, uint32_t r, uint32_t view)
     cmsg m = make_msg(M_NEWVIEW, r, view, min_s, max_s);
     m.aux = reproposed;
     if (node_sends(x)) {
+        /* A backup validates NEW-VIEW (4.4): its signature, every
+         * VIEW-CHANGE in V as above, and the |O| re-proposed pre-prepares:
+         * 1 + |O| + sum of V's checks = 1 + W + q + q^2 (1 + W) when all q
+         * carry W prepared requests above a checkpoint. */
+        uint32_t k = (uint32_t)s->p->checkpoint_interval;
+        uint64_t o_count = max_s - (min_s - min_s % k); /* O spans (h, max-s] */
+        uint64_t checks = 1 + o_count + vchecks;
         uint32_t bytes = sig_bytes(s) * (1 + s->q) + reproposed * (sig_bytes(s) + cert_bytes(s));
-        cs_cast_send(sim, s, r, &m, max_s, -1, C_VIEWCHANGE, bytes, cert_verifies(s),
-                  sign_done(sim, s, x), o);
+        cs_cast_send(sim, s, r, &m, max_s, -1, C_VIEWCHANGE, bytes,
+                     checks > UINT32_MAX ? UINT32_MAX : (uint32_t)checks,
+                     sign_done(sim, s, x), o);
     }
     for (uint32_t k = 0; k < reproposed; k++) {
         uint32_t seq = min_s + 1 + k;
@@ -365,20 +388,25 @@ void cs_pbft_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t targe
     x->vc_target = target;
     uint32_t *aux = s->scratch, count;
     pbft_prepared_set(s, r, aux, &count);
+    uint32_t checks = pbft_vc_checks(s, x, count);
     if (node_sends(x)) {
         cmsg m = make_msg(M_VIEWCHANGE, r, target, x->prefix, 0);
+        m.aux = checks;
         uint32_t bytes = sig_bytes(s) + count * (sig_bytes(s) + cert_bytes(s));
-        cs_cast_send(sim, s, r, &m, 0, -1, C_VIEWCHANGE, bytes, 1, sign_done(sim, s, x), aux);
+        cs_cast_send(sim, s, r, &m, 0, -1, C_VIEWCHANGE, bytes, checks, sign_done(sim, s, x),
+                     aux);
     }
     uint32_t fails = x->vc_fails < 20 ? x->vc_fails : 20;
     x->vc_fails++;
-    cs_timer_set(sim, s, r, s->p->view_timeout_ns << fails);
+    x->vc_timeout_ns = s->p->view_timeout_ns << fails;
+    cs_timer_set(sim, s, r, x->vc_timeout_ns);
     if (primary_of(s, target) == r) {
         if (x->nv_view != target) {
             x->nv_view = target;
             x->nv_count = 0;
             x->nv_min = 0;
             x->nv_max = 0;
+            x->nv_checks = 0;
             memset(&s->nvtab[(size_t)r * s->ring], 0, s->ring * sizeof(nv_entry));
         }
         if (x->nv_count >= s->q - 1)
@@ -396,6 +424,17 @@ void cs_pbft_on_view_change(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
     if (!node_follows(x) && !colluder)
         return;
     uint32_t t = m->view;
+    if (t == x->vc_seen_view) {
+        x->vc_seen_count++;
+    } else if (x->vc_seen_view == NO_VIEW || t > x->vc_seen_view) {
+        x->vc_seen_view = t;
+        x->vc_seen_count = 1;
+    }
+    /* OSDI'99 4.5: a replica that sent VIEW-CHANGE for v + 1 starts its
+     * timer once it has 2f + 1 of them (its own counted); the timer set
+     * when it sent stands for retransmission when they never come. */
+    if (x->in_vc && x->vc_target == t && x->vc_seen_count + 1 == s->q)
+        cs_timer_set(sim, s, r, x->vc_timeout_ns);
     uint32_t mine = x->in_vc ? x->vc_target : x->view;
     if (t > mine && !colluder) {
         /* f + 1 replicas want a later view: join them (PBFT 4.5.2). */
@@ -415,12 +454,14 @@ void cs_pbft_on_view_change(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
         x->nv_count = 0;
         x->nv_min = 0;
         x->nv_max = 0;
+        x->nv_checks = 0;
         memset(&s->nvtab[(size_t)r * s->ring], 0, s->ring * sizeof(nv_entry));
     } else if (x->nv_view > t) {
         return;
     }
     pbft_nv_merge(s, r, m->seq, aux);
     x->nv_count++;
+    x->nv_checks += m->aux;
     if (x->nv_count >= s->q - 1 && (colluder || (x->in_vc && x->vc_target == t)))
         pbft_install(sim, s, r, t);
 }
@@ -435,6 +476,7 @@ void cs_pbft_on_new_view(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
         return;
     cs_enter_view(sim, s, r, v);
     x->nv_applied = v;
+    cs_view_accepted(sim, s, v);
     uint32_t min_s = m->seq, max_s = m->digest;
     if (x->prefix < min_s)
         cs_pbft_state_transfer(s, r, min_s);

@@ -24,9 +24,26 @@ void cs_request_timer_arm(sim_t *sim, cstate *s, uint32_t r)
     cnode *x = &s->nodes[r];
     if (x->timer_armed || x->in_vc || !node_follows(x))
         return;
-    cs_fifo_prune(s, x);
-    if (!x->qlen)
+    cs_fifo_prune(s, r);
+    if (!x->qlen) {
+        /* Rotating HotStuff's pacemaker: a leader took its requests out of
+         * its queue into a block; it keeps timing views while a block with
+         * requests under its high QC is not executed. */
+        if (!hs_rotating(s))
+            return;
+        uint32_t b = x->hs_qc, pending = 0;
+        for (uint32_t k = 0; k < 4 && b; k++, b = s->blocks[b].parent)
+            if (cs_batch_count(s, s->blocks[b].batch)) {
+                uint32_t id = s->reqlog[s->batches[s->blocks[b].batch].first];
+                if (!req_executed(s, r, id))
+                    pending = id + 1;
+            }
+        if (!pending)
+            return;
+        x->timer_req = pending - 1;
+        cs_timer_set(sim, s, r, s->p->view_timeout_ns);
         return;
+    }
     x->timer_req = fifo_front(x);
     cs_timer_set(sim, s, r, s->p->view_timeout_ns);
 }
@@ -56,6 +73,24 @@ void cs_view_installed(sim_t *sim, cstate *s, uint32_t view)
         s->max_view = view;
     }
     sim_count(sim, s->m_view_changes, 1);
+    if (s->p->protocol == CONSENSUS_PBFT) {
+        /* PBFT: the view change ends when a quorum is in the new view (the
+         * primary and q - 1 backups that validated NEW-VIEW): only then
+         * can a request commit again. */
+        s->vc_view = view;
+        s->vc_accepts = 0;
+        cs_view_accepted(sim, s, view);
+        return;
+    }
+    if (s->vc_first_ns >= 0)
+        sim_tally(sim, s->m_vc_time, (double)(sim_now(sim) - s->vc_first_ns));
+    s->vc_first_ns = -1;
+}
+
+void cs_view_accepted(sim_t *sim, cstate *s, uint32_t view)
+{
+    if (view != s->vc_view || ++s->vc_accepts != s->q)
+        return;
     if (s->vc_first_ns >= 0)
         sim_tally(sim, s->m_vc_time, (double)(sim_now(sim) - s->vc_first_ns));
     s->vc_first_ns = -1;
@@ -84,7 +119,7 @@ void cs_on_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen)
         cs_start_view_change(sim, s, r, x->vc_target + 1);
         return;
     }
-    if (!req_get(s, x->timer_req)->committed) {
+    if (!req_executed(s, r, x->timer_req)) {
         cs_start_view_change(sim, s, r, x->view + 1);
         return;
     }
