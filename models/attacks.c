@@ -230,6 +230,35 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
     return bad;
 }
 
+/* Item i's name names its metrics (attacks.detected.NAME, ...): two items
+ * with one name would declare one metric twice, so the second is an error
+ * at its position (at its `name`, or at the item when the name is the
+ * type's default).  list->items[0..i] are all mappings that configured. */
+static int attacks_unique_name(cfg_ctx *c, cfg_node *list, const attacks_params *p,
+                               size_t i)
+{
+    const attacks_item *a = &p->items[p->nitems - 1];
+    for (int j = 0; j + 1 < p->nitems; j++) {
+        if (!a->name || !p->items[j].name || strcmp(a->name, p->items[j].name) != 0)
+            continue;
+        /* items[j] came from the j-th mapping of the list. */
+        size_t first = 0;
+        for (int maps = -1; first < i; first++)
+            if (list->items[first]->kind == CFG_MAP && ++maps == j)
+                break;
+        cfg_node *g = list->items[i];
+        const cfg_node *at = cfg_get(g, "name");
+        cfg_error(c, at ? at : g,
+                  "attacks.timeline[%zu]: the name '%s' is already used by "
+                  "attacks.timeline[%zu] (line %d)%s; it names the metrics "
+                  "(attacks.detected.%s, ...), which must be unique: give each attack its "
+                  "own `name`", i, a->name, first, list->items[first]->line,
+                  at ? "" : ", both taking their type's default name", a->name);
+        return -1;
+    }
+    return 0;
+}
+
 /* The timeline: a list of attacks whose keys depend on their type. */
 static int attacks_timeline(cfg_ctx *c, cfg_node *sec, void *params)
 {
@@ -254,6 +283,7 @@ static int attacks_timeline(cfg_ctx *c, cfg_node *sec, void *params)
         snprintf(prefix, sizeof prefix, "attacks.timeline[%zu].", i);
         cfg_set_prefix(c, prefix);
         bad |= attacks_configure_item(c, g, &p->items[p->nitems++]);
+        bad |= attacks_unique_name(c, list, p, i);
     }
     cfg_set_prefix(c, "attacks.");
     return bad ? -1 : 0;
