@@ -110,26 +110,20 @@ static void csv_fields_row(FILE *o, const resfields_field *f, size_t nf, const v
     }
 }
 
-/* The tables the CSV export writes whole, at their offsets in resfile.h's
- * structs (replications: the values after point and replication). */
+/* replications.csv's values: a replication's fields after its point and
+ * number (the capacity tables are resfile's, written whole). */
 #define A_REP(n, k) RESFIELDS_ENTRY(resfile_rep, n, k)
-#define A_RUNBOOK(n, k) RESFIELDS_ENTRY(resfile_cap_runbook, n, k)
-#define A_PLAN(n, k) RESFIELDS_ENTRY(resfile_cap_plan, n, k)
-#define A_BREAKING(n, k) RESFIELDS_ENTRY(resfile_cap_breaking, n, k)
 static const resfields_field csv_rep_values[] = { RESFIELDS_REP(A_REP) };
-static const resfields_field csv_runbook[] = { RESFIELDS_RUNBOOK(A_RUNBOOK) };
-static const resfields_field csv_plan[] = { RESFIELDS_PLAN(A_PLAN) };
-static const resfields_field csv_breaking[] = { RESFIELDS_BREAKING(A_BREAKING) };
 
 /* The rows of a capacity table (n of them, stride bytes apart) under its
  * header. */
-static void csv_table(FILE *o, const resfields_field *f, size_t nf, const void *rows,
-                      size_t stride, size_t n)
+static void csv_table(FILE *o, const resfile_table *t, const void *rows, size_t stride,
+                      size_t n)
 {
-    csv_fields_header(o, f, nf);
+    csv_fields_header(o, t->fields, t->n);
     fputs("\r\n", o);
     for (size_t i = 0; i < n; i++) {
-        csv_fields_row(o, f, nf, (const char *)rows + i * stride);
+        csv_fields_row(o, t->fields, t->n, (const char *)rows + i * stride);
         fputs("\r\n", o);
     }
 }
@@ -259,24 +253,23 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
     if (r->ncap_runbook) {
         if ((rc = out_open(&o, dir, "capacity_runbook.csv", e)))
             return rc;
-        csv_table(o.f, csv_runbook, RESFIELDS_COUNT(csv_runbook), r->cap_runbook,
-                  sizeof *r->cap_runbook, r->ncap_runbook);
+        csv_table(o.f, &resfile_runbook_table, r->cap_runbook, sizeof *r->cap_runbook,
+                  r->ncap_runbook);
         if ((rc = out_close(&o, e)))
             return rc;
     }
     if (r->ncap_plan) {
         if ((rc = out_open(&o, dir, "capacity_plan.csv", e)))
             return rc;
-        csv_table(o.f, csv_plan, RESFIELDS_COUNT(csv_plan), r->cap_plan, sizeof *r->cap_plan,
-                  r->ncap_plan);
+        csv_table(o.f, &resfile_plan_table, r->cap_plan, sizeof *r->cap_plan, r->ncap_plan);
         if ((rc = out_close(&o, e)))
             return rc;
     }
     if (r->ncap_breaking) {
         if ((rc = out_open(&o, dir, "capacity_breaking.csv", e)))
             return rc;
-        csv_table(o.f, csv_breaking, RESFIELDS_COUNT(csv_breaking), r->cap_breaking,
-                  sizeof *r->cap_breaking, r->ncap_breaking);
+        csv_table(o.f, &resfile_breaking_table, r->cap_breaking, sizeof *r->cap_breaking,
+                  r->ncap_breaking);
         if ((rc = out_close(&o, e)))
             return rc;
     }

@@ -283,25 +283,24 @@ static void fmt_bar(double fraction, char *buf, size_t size)
 
 /* ---- the figures, each with its candidate metrics ---- */
 
+/* Each list names metrics some model produces (test_analysis checks it
+ * against every shipped scenario's catalog); a figure no model measures
+ * has an empty list and shows n/a, said so in the sources. */
 static const candidate c_availability[] = {
-    { "consensus.availability", VALUE_MEAN, 0 }, { "availability", VALUE_MEAN, 0 },
-    { "system.availability", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
+    { "consensus.availability", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
 static const candidate c_canaries_active[] = {
     { "canaries.active", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
-static const candidate c_canaries_total[] = {
-    { "canaries.total", VALUE_MEAN, 0 }, { "canaries.count", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
-static const candidate c_canary_health[] = {
-    { "canaries.health", VALUE_MEAN, 0 }, { "canaries.healthy_fraction", VALUE_MEAN, 0 },
-    { NULL, 0, 0 } };
-static const candidate c_agents_total[] = {
-    { "agents.total", VALUE_MEAN, 0 }, { "agents.count", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
+/* The totals are parameters (canaries.count, agents.count), read from the
+ * scenario when no metric gives them. */
+static const candidate c_canaries_total[] = { { NULL, 0, 0 } };
+static const candidate c_canary_health[] = { { NULL, 0, 0 } };
+static const candidate c_agents_total[] = { { NULL, 0, 0 } };
 static const candidate c_agents_unprotected[] = {
     { "agents.undetected_at_end", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
 static const candidate c_auth_rejected[] = {
     { "auth.rejected_fraction", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
 static const candidate c_consensus_live[] = {
-    { "consensus.live_honest", VALUE_MEAN, 0 }, { "consensus.live_nodes", VALUE_MEAN, 0 },
-    { NULL, 0, 0 } };
+    { "consensus.live_honest", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
 static const candidate c_detection_latency[] = {
     { "attacks.time_to_detect", VALUE_MEAN, 0 }, { "canaries.time_to_alert", VALUE_MEAN, 0 },
     { "canaries.time_to_first_trip", VALUE_MEAN, 0 },
@@ -322,14 +321,10 @@ static const candidate c_missed_compromises[] = {
 static const candidate c_cpu[] = {
     { "consensus.cpu_utilisation", VALUE_MEAN, 0 }, { "auth.utilisation", VALUE_MEAN, 0 },
     { "mmc.utilisation", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
-static const candidate c_memory[] = {
-    { "system.memory_utilisation", VALUE_MEAN, 0 }, { "auth.cache_utilisation", VALUE_MEAN, 0 },
-    { NULL, 0, 0 } };
-static const candidate c_network[] = {
-    { "network.utilisation", VALUE_MEAN, 0 }, { "network.link_utilisation", VALUE_MEAN, 0 },
-    { NULL, 0, 0 } };
-static const candidate c_disk[] = {
-    { "storage.utilisation", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
+/* No model measures memory, network or disk use (yet). */
+static const candidate c_memory[] = { { NULL, 0, 0 } };
+static const candidate c_network[] = { { NULL, 0, 0 } };
+static const candidate c_disk[] = { { NULL, 0, 0 } };
 static const candidate c_incidents[] = {
     { "response.incidents", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
 static const candidate c_false_positives[] = {
@@ -368,6 +363,27 @@ static const alert_kind alert_kinds[] = {
     { "INFO", "medium/low incidents", { { "response.incidents_medium", VALUE_MEAN, 0 }, { NULL, 0, 0 } } },
     { "INFO", "false canary trips", { { "canaries.false_trips", VALUE_MEAN, 0 }, { NULL, 0, 0 } } },
 };
+
+size_t dashboard_metric_names(const char **names, size_t max)
+{
+    static const candidate *const lists[] = {
+        c_availability, c_canaries_active, c_canaries_total, c_canary_health, c_agents_total,
+        c_agents_unprotected, c_auth_rejected, c_consensus_live, c_detection_latency,
+        c_threats_detected, c_threats_launched, c_grover_won, c_hndl_won, c_missed_compromises,
+        c_cpu, c_memory, c_network, c_disk, c_incidents, c_false_positives, c_agent_fp,
+        c_agent_flagged, c_response_time, c_peak_load, c_quantum_attacks, c_transactions,
+    };
+    size_t n = 0;
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+        for (const candidate *c = lists[i]; c->metric; c++, n++)
+            if (n < max)
+                names[n] = c->metric;
+    for (size_t i = 0; i < sizeof alert_kinds / sizeof alert_kinds[0]; i++)
+        for (const candidate *c = alert_kinds[i].c; c->metric; c++, n++)
+            if (n < max)
+                names[n] = c->metric;
+    return n;
+}
 
 /* Fraction of claims at this point that hold, as the system status. */
 static void status_text(const render *d, char *buf, size_t size)

@@ -32,4 +32,8 @@ int dashboard_executive(const resfile *r, size_t point, char **out);
  * ("Threat detection latency <- attacks.time_to_detect"). */
 int dashboard_sources(const resfile *r, size_t point, char **out);
 
+/* The metric names the dashboard looks for, at most max of them into
+ * names (which may repeat); returns how many there are. */
+size_t dashboard_metric_names(const char **names, size_t max);
+
 #endif

@@ -39,6 +39,9 @@ static const field robust_fields[] = { RESFIELDS_ROBUST(F_ROBUST) };
 static const field runbook_fields[] = { RESFIELDS_RUNBOOK(F_RUNBOOK) };
 static const field breaking_fields[] = { RESFIELDS_BREAKING(F_BREAKING) };
 static const field plan_fields[] = { RESFIELDS_PLAN(F_PLAN) };
+const resfile_table resfile_runbook_table = { runbook_fields, RESFIELDS_COUNT(runbook_fields) };
+const resfile_table resfile_breaking_table = { breaking_fields, RESFIELDS_COUNT(breaking_fields) };
+const resfile_table resfile_plan_table = { plan_fields, RESFIELDS_COUNT(plan_fields) };
 /* Fields read_compound handles in one table (it keeps per-field arrays on
  * the stack); every table must fit. */
 #define RESFILE_MAX_FIELDS 64

@@ -77,6 +77,16 @@ typedef struct resfile_cap_plan {
     RESFIELDS_PLAN(RESFIELDS_READER)
 } resfile_cap_plan;
 
+/* A table's fields at their offsets in the structs above (resfields.h):
+ * what resfile reads, and what the CSV export writes whole. */
+typedef struct resfile_table {
+    const resfields_field *fields;
+    size_t n;
+} resfile_table;
+extern const resfile_table resfile_runbook_table;    /* resfile_cap_runbook */
+extern const resfile_table resfile_breaking_table;   /* resfile_cap_breaking */
+extern const resfile_table resfile_plan_table;       /* resfile_cap_plan */
+
 typedef struct resfile {
     char *path;
     /* root attributes */

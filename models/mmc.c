@@ -10,6 +10,7 @@
 
 #include <gsl/gsl_randist.h>
 
+#include "invariant.h"
 #include "rng.h"
 #include <math.h>
 #include <stdlib.h>
@@ -68,6 +69,7 @@ static void mmc_next_arrival(sim_t *sim, mmc_state *s)
 static void mmc_start_service(sim_t *sim, mmc_state *s, int64_t arrived_ns)
 {
     s->busy++;
+    INVARIANT(s->busy <= s->p->servers, "busy <= servers");
     sim_level(sim, s->m_util, (double)s->busy);
     int64_t wait = sim_now(sim) - arrived_ns;
     sim_tally(sim, s->m_wait, (double)wait);

@@ -42,6 +42,7 @@
 #include "cfg.h"
 #include "dist.h"
 #include "err.h"
+#include "invariant.h"
 
 #define NETWORK_MAX_REGIONS 16
 #define NETWORK_MAX_PARTITIONS 16
@@ -133,6 +134,7 @@ static inline void network_mcast_begin(network_mcast *mc, int64_t send_ns)
 static inline int network_mcast_add(network_t *net, network_mcast *mc, uint32_t from,
                                     uint32_t to, uint32_t bytes, int cls, int64_t hold_ns)
 {
+    INVARIANT(to <= 0xFFFF && mc->n < net->nodes, "a copy per recipient, ids in 16 bits");
     int64_t arr = network_arrival(net, mc->base_ns, from, to, bytes, cls);
     if (arr < 0)
         return 0;
@@ -163,6 +165,7 @@ static inline int64_t network_mcast_due(const network_mcast *mc)
  * network_mcast_due returned); 0 when none is left at that instant. */
 static inline int network_mcast_take(network_mcast *mc, int64_t due_ns, uint32_t *to)
 {
+    INVARIANT(mc->next <= mc->n, "delivery never passes the copies queued");
     if (mc->next >= mc->n || (mc->key[mc->next] >> 16) != (uint64_t)(due_ns - mc->base_ns))
         return 0;
     *to = (uint32_t)(mc->key[mc->next++] & 0xFFFF);

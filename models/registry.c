@@ -11,6 +11,7 @@
 #include "consensus.h"
 #include "escalation.h"
 #include "fragments.h"
+#include "key_rotation.h"
 #include "mmc.h"
 #include "phold.h"
 #include "response.h"
@@ -26,6 +27,7 @@ static const sim_model *const registry[] = {
     &response_model,
     &escalation_model,
     &attacks_model,
+    &key_rotation_model,
 };
 
 const sim_model *const *registry_models(size_t *count)

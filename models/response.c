@@ -18,6 +18,8 @@
 #include "canaries.h"
 #include "consensus.h"
 #include "escalation.h"
+#include "invariant.h"
+#include "key_rotation.h"
 #include "rng.h"
 
 #define RESPONSE_MAX_FALSE 8
@@ -69,7 +71,7 @@ typedef struct response_incident {
 
 typedef struct response_state {
     const response_params *p;
-    int self, canaries, escalation, consensus; /* the models it requests work from */
+    int self, canaries, escalation, consensus, key_rotation; /* it requests work from them */
     gsl_rng *steps_rng, *fp_rng;
     response_incident *inc;
     size_t ninc, cap;
@@ -220,6 +222,7 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->canaries = sim_model_id(sim, "canaries");
     s->escalation = sim_model_id(sim, "escalation");
     s->consensus = sim_model_id(sim, "consensus");
+    s->key_rotation = sim_model_id(sim, "key_rotation");
     s->steps_rng = sim_stream(sim, "steps");
     s->fp_rng = sim_stream(sim, "false_positives");
     s->cap = 64;
@@ -365,8 +368,14 @@ static void response_step_done(sim_t *sim, response_state *s, uint32_t id, int s
         }
         break;
     case STEP_ROTATE:
-        sim_emit(sim, SIGNAL_KEYS_ROTATED,
-                 &(signal_keys_rotated){ (uint64_t)s->p->keys_per_rotation });
+        /* The service, when there is one, signals once the keys are done. */
+        if (s->key_rotation >= 0) {
+            key_rotation_request_msg m = { (uint64_t)s->p->keys_per_rotation, id };
+            key_rotation_send_request(sim, s->key_rotation, now, &m);
+        } else {
+            sim_emit(sim, SIGNAL_KEYS_ROTATED,
+                     &(signal_keys_rotated){ (uint64_t)s->p->keys_per_rotation });
+        }
         break;
     case STEP_EXPAND:
         sim_emit(sim, SIGNAL_KEYS_EXPANDED,
@@ -385,6 +394,7 @@ static void response_step_done(sim_t *sim, response_state *s, uint32_t id, int s
     default:
         break;
     }
+    INVARIANT(in->pending > 0, "each scheduled step completes once");
     if (--in->pending == 0) {
         int64_t total = now - in->detected_ns;
         sim_tally(sim, s->m_total, (double)total);

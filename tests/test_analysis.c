@@ -20,7 +20,9 @@
 #include "analysis.h"
 #include "dashboard.h"
 #include "plots.h"
+#include "registry.h"
 #include "resfile.h"
+#include "scenario.h"
 #include "testutil.h"
 
 /* ---- helpers ---- */
@@ -309,6 +311,43 @@ Test(resfile, reads_a_single_point_file)
     cr_expect_eq(resfile_param(r, 0, "mmc.servers", buf, sizeof buf), 0);
     cr_expect_str_eq(buf, "32");
     cr_expect_float_eq(resfile_duration_s(r, 0), 300.0, 1e-9);
+    resfile_close(r);
+    remove_tmpdir(dir);
+}
+
+/* The claims table's every-case fields reach the reader (through its
+ * child process): reps_exceeding and observations of a max claim. */
+Test(resfile, carries_every_claim_field)
+{
+    static const char yaml[] =
+        "name: anl_every_case\n"
+        "seed: 1\n"
+        "duration: 100s\n"
+        "replications: 3\n"
+        "mmc:\n"
+        "  servers: 2\n"
+        "  arrival_rate: 1/s\n"
+        "  service: {dist: exponential, mean: 1s}\n"
+        "claims:\n"
+        "  - name: no wait over an hour\n"
+        "    metric: mmc.wait\n"
+        "    statistic: max\n"
+        "    bound: {max: 1h}\n"
+        "    source: test\n";
+    char dir[64], h5[256];
+    make_tmpdir(dir, sizeof dir);
+    simulate(dir, yaml, "every", NULL, h5, sizeof h5);
+    resfile *r = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(resfile_open(h5, &r, &e), 0, "%s", e.msg);
+    cr_assert_eq(r->nclaims, 1);
+    const resfile_claim *cl = resfile_claim_at(r, 0, 0);
+    cr_expect_str_eq(cl->rule, "every case");
+    cr_expect_eq(cl->reps_exceeding, 0.0);
+    cr_expect_eq(cl->exceed, 0.0);
+    cr_expect_gt(cl->observations, 100.0);
+    cr_expect(isnan(cl->p_event), "p_event is a TTE figure: NaN here, not %g", cl->p_event);
     resfile_close(r);
     remove_tmpdir(dir);
 }
@@ -663,6 +702,52 @@ Test(dashboard, renders_from_simulated_values_and_changes_with_them)
     cr_expect_str_neq(da, dc, "the dashboard follows the random results (seed)");
     free(da), free(da2), free(db), free(dc);
     remove_tmpdir(dir);
+}
+
+/* Every metric the dashboard looks for is one some model declares in a
+ * shipped scenario (the catalog sim_new builds, dynamic names included):
+ * no figure waits for a name nothing produces. */
+Test(dashboard, looks_only_for_metrics_a_model_produces)
+{
+    static const char *const scenarios[] = {
+        "scenarios/agent_compromise.yaml", "scenarios/agents_baseline.yaml",
+        "scenarios/baseline_ops.yaml", "scenarios/byzantine_takeover.yaml",
+        "scenarios/capacity_6_months.yaml", "scenarios/consensus_5_nodes.yaml",
+        "scenarios/consensus_availability.yaml", "scenarios/consensus_byzantine.yaml",
+        "scenarios/fragment_theft.yaml", "scenarios/grover_attack.yaml", "scenarios/mm1.yaml",
+        "scenarios/mmc.yaml", "scenarios/sweep_auth_load.yaml", "scenarios/sweep_consensus.yaml",
+    };
+    static char produced[2048][64];
+    size_t nproduced = 0;
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        cfg_ctx diags;
+        cfg_ctx_init(&diags);
+        scenario_t *sc = NULL;
+        err_t e;
+        err_clear(&e);
+        cr_assert_eq(scenario_load(scenarios[i], registry_models(NULL), registry_count(), NULL,
+                                   0, &diags, &sc, &e), 0, "%s: %s", scenarios[i], e.msg);
+        sim_config cfg;
+        scenario_sim_config(sc, 0, 0, &cfg);
+        sim_t *sim = sim_new(&cfg, &e);
+        cr_assert_not_null(sim, "%s: %s", scenarios[i], e.msg);
+        for (size_t k = 0; k < sim_metric_count(sim) && nproduced < 2048; k++)
+            snprintf(produced[nproduced++], 64, "%s", sim_metric_def(sim, k)->name);
+        sim_free(sim);
+        scenario_free(sc);
+        cfg_ctx_free(&diags);
+    }
+    const char *names[256];
+    size_t n = dashboard_metric_names(names, 256);
+    cr_assert_leq(n, 256);
+    cr_assert_gt(n, 20);
+    for (size_t i = 0; i < n; i++) {
+        int found = 0;
+        for (size_t k = 0; k < nproduced && !found; k++)
+            found = strcmp(names[i], produced[k]) == 0;
+        cr_expect(found, "the dashboard looks for '%s', which no shipped scenario produces",
+                  names[i]);
+    }
 }
 
 Test(dashboard, every_field_from_metrics_when_present)

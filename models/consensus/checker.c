@@ -24,6 +24,7 @@ void cs_checker_commit(sim_t *sim, cstate *s, uint32_t seq, uint32_t d, uint32_t
             for (uint32_t i = 0; i < bt->count; i++)
                 req_get(s, s->reqlog[bt->first + i])->committed = 1;
         }
+        INVARIANT(s->decided_prefix < s->decided_cap, "the decided prefix is inside the log");
         while (s->decided_prefix + 1 < s->decided_cap &&
                (uint32_t)s->decided[s->decided_prefix + 1] != 0)
             s->decided_prefix++;

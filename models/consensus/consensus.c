@@ -44,6 +44,7 @@ static void process(sim_t *sim, cstate *s, uint32_t r, const cmsg *m)
 static void cast_unref(cstate *s, uint32_t id)
 {
     ccast *c = &s->casts[id];
+    INVARIANT(c->refs > 0, "a cast is unreferenced only as often as referenced");
     if (--c->refs == 0 && c->chain_done)
         cs_cast_release(s, id);
 }
@@ -168,6 +169,11 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->n = (uint32_t)p->nodes;
     s->f = (uint32_t)p->f;
     s->q = (uint32_t)p->quorum;
+    /* Safety: two quorums share f + 1 replicas, so at least one honest one;
+     * liveness: the n - f honest replicas alone form a quorum. */
+    INVARIANT(s->f == (s->n - 1) / 3 && 2 * s->q >= s->n + s->f + 1,
+              "two quorums intersect in an honest replica");
+    INVARIANT(s->q <= s->n - s->f, "the honest replicas form a quorum");
     s->window = (uint32_t)p->window;
     /* A primary keeps at most `window` seqs above its own prefix in
      * flight; backups, whose prefixes trail the primary's, accept twice

@@ -10,6 +10,7 @@ static void update_availability(sim_t *sim, cstate *s, uint32_t i)
         return;
     x->counted = ok;
     s->live_honest = ok ? s->live_honest + 1 : s->live_honest - 1;
+    INVARIANT(s->live_honest <= s->n, "live_honest counts replicas that are up and honest");
     sim_level(sim, s->m_live, (double)s->live_honest);
     int avail = s->live_honest >= s->q;
     if (avail != s->available) {

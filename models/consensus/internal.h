@@ -59,6 +59,7 @@
 #include <string.h>
 
 #include "consensus.h"
+#include "invariant.h"
 
 /* Message kinds (low byte of cmsg.kind_from). */
 enum {
@@ -287,11 +288,13 @@ static inline creq *req_get(cstate *s, uint32_t id)
 
 static inline uint32_t fifo_front(const cnode *x)
 {
+    INVARIANT(x->qlen > 0 && x->qhead < x->qcap, "the request ring is read inside its bounds");
     return x->q[x->qhead];
 }
 
 static inline void fifo_pop(cnode *x)
 {
+    INVARIANT(x->qlen > 0, "pop from a non-empty request ring");
     x->qhead = (x->qhead + 1) % x->qcap;
     x->qlen--;
 }

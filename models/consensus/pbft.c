@@ -4,6 +4,7 @@
 
 static inline pbft_slot *slot_at(cstate *s, uint32_t r, uint32_t seq)
 {
+    INVARIANT(r < s->n, "slots exist for replicas only");
     return &s->slots[(size_t)r * s->ring + seq % s->ring];
 }
 
@@ -199,6 +200,8 @@ void cs_pbft_try_propose(sim_t *sim, cstate *s, uint32_t r)
         if (!b)
             return;
         uint32_t seq = x->next_seq++;
+        INVARIANT(seq > x->prefix && seq <= x->prefix + s->window,
+                  "the primary proposes s only if prefix < s <= prefix + window");
         pbft_slot *sl = slot_get(s, r, seq, x->view);
         if (!sl)
             return;

@@ -1,0 +1,193 @@
+/* key_rotation.c - the key rotation service (see key_rotation.h).
+ *
+ * Invariants: busy <= workers; the line holds the keys not yet started,
+ * oldest request first, each as the index of its request; a request's
+ * left counts its keys not yet rotated and reaches 0 exactly once, when
+ * SIGNAL_KEYS_ROTATED is emitted for it.
+ */
+#include "key_rotation.h"
+#include "cfg.h"
+
+#include <stdlib.h>
+
+#include "invariant.h"
+#include "signals.h"
+
+typedef struct key_rotation_job {
+    int64_t arrived_ns;   /* the request's arrival */
+    uint64_t keys, left;
+} key_rotation_job;
+
+typedef struct key_rotation_state {
+    const key_rotation_params *p;
+    int self;
+    gsl_rng *cost_rng;
+    int64_t busy;
+    key_rotation_job *jobs;    /* one per request, in arrival order */
+    uint32_t njobs, jobs_cap;
+    uint32_t *line;            /* ring of job indices, one entry per waiting key */
+    uint64_t head, len, cap;
+    int m_wait, m_rotation, m_keys, m_requests, m_queue, m_util;
+} key_rotation_state;
+
+static int key_rotation_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    key_rotation_params *p = params;
+    int bad = 0;
+    dist_t def = dist_lognormal(200.0 * SIM_NS_PER_MS, 0.5);
+    bad |= cfg_int(c, sec, "workers", 1, 1, 1000000, &p->workers);
+    bad |= cfg_dist(c, sec, "cost", &def, 1, &p->cost);
+    return bad ? -1 : 0;
+}
+
+static int key_rotation_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    key_rotation_state *s = state;
+    s->p = params;
+    s->self = sim_self(sim);
+    s->cost_rng = sim_stream(sim, "cost");
+    s->m_wait = sim_metric(sim, "wait", "ms", 1e-6, STATS_TALLY,
+                           "per key: rotation requested to its rotation started");
+    s->m_rotation = sim_metric(sim, "rotation_time", "ms", 1e-6, STATS_TALLY,
+                               "per request: requested to its last key rotated");
+    s->m_keys = sim_metric(sim, "keys_rotated", "keys", 1.0, STATS_COUNT, "keys rotated");
+    s->m_requests = sim_metric(sim, "requests", "1", 1.0, STATS_COUNT,
+                               "rotation requests received");
+    s->m_queue = sim_metric(sim, "queue_length", "keys", 1.0, STATS_LEVEL,
+                            "time-average keys waiting for a worker");
+    s->m_util = sim_metric(sim, "utilisation", "1", 1.0 / (double)s->p->workers, STATS_LEVEL,
+                           "time-average busy fraction of the workers");
+    sim_metric_domain(sim, s->m_util, STATS_PROPORTION, NULL);
+    s->jobs_cap = 64;
+    s->cap = 256;
+    s->jobs = malloc(s->jobs_cap * sizeof *s->jobs);
+    s->line = malloc(s->cap * sizeof *s->line);
+    if (!s->jobs || !s->line)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "key_rotation: out of memory");
+    return 0;
+}
+
+static void key_rotation_start(sim_t *sim, key_rotation_state *s, uint32_t job)
+{
+    s->busy++;
+    INVARIANT(s->busy <= s->p->workers, "busy <= workers");
+    sim_level(sim, s->m_util, (double)s->busy);
+    sim_tally(sim, s->m_wait, (double)(sim_now(sim) - s->jobs[job].arrived_ns));
+    sim_schedule_in(sim, dist_sample_ns(&s->p->cost, s->cost_rng), s->self,
+                    KEY_ROTATION_EV_KEY_DONE, job);
+}
+
+static int key_rotation_push(key_rotation_state *s, uint32_t job)
+{
+    if (s->len == s->cap) {
+        uint64_t cap = s->cap * 2;
+        uint32_t *l = malloc(cap * sizeof *l);
+        if (!l)
+            return -1;
+        for (uint64_t i = 0; i < s->len; i++) /* unwrap, oldest first */
+            l[i] = s->line[(s->head + i) % s->cap];
+        free(s->line);
+        s->line = l;
+        s->head = 0;
+        s->cap = cap;
+    }
+    s->line[(s->head + s->len) % s->cap] = job;
+    s->len++;
+    return 0;
+}
+
+static void key_rotation_request(sim_t *sim, key_rotation_state *s,
+                                 const key_rotation_request_msg *m)
+{
+    if (m->keys == 0) {
+        sim_fail(sim, "key_rotation: a request for no keys (incident %u)", m->incident);
+        return;
+    }
+    if (s->njobs == s->jobs_cap) {
+        key_rotation_job *j = s->jobs_cap < UINT32_MAX / 2
+                                  ? realloc(s->jobs, 2 * (size_t)s->jobs_cap * sizeof *j)
+                                  : NULL;
+        if (!j) {
+            sim_fail(sim, "key_rotation: out of memory for requests");
+            return;
+        }
+        s->jobs = j;
+        s->jobs_cap *= 2;
+    }
+    uint32_t job = s->njobs++;
+    s->jobs[job] = (key_rotation_job){ sim_now(sim), m->keys, m->keys };
+    sim_count(sim, s->m_requests, 1);
+    for (uint64_t k = 0; k < m->keys; k++) {
+        if (s->busy < s->p->workers) {
+            key_rotation_start(sim, s, job);
+        } else if (key_rotation_push(s, job) != 0) {
+            sim_fail(sim, "key_rotation: out of memory for the queue");
+            return;
+        }
+    }
+    sim_level(sim, s->m_queue, (double)s->len);
+}
+
+static void key_rotation_key_done(sim_t *sim, key_rotation_state *s, uint32_t job)
+{
+    key_rotation_job *j = &s->jobs[job];
+    INVARIANT(job < s->njobs && j->left > 0 && s->busy > 0, "a key is done once, by a busy worker");
+    sim_count(sim, s->m_keys, 1);
+    s->busy--;
+    if (--j->left == 0) {
+        sim_tally(sim, s->m_rotation, (double)(sim_now(sim) - j->arrived_ns));
+        sim_emit(sim, SIGNAL_KEYS_ROTATED, &(signal_keys_rotated){ j->keys });
+    }
+    if (s->len) {
+        uint32_t next = s->line[s->head];
+        s->head = (s->head + 1) % s->cap;
+        s->len--;
+        sim_level(sim, s->m_queue, (double)s->len);
+        key_rotation_start(sim, s, next);
+    } else {
+        sim_level(sim, s->m_util, (double)s->busy);
+    }
+}
+
+static void key_rotation_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    key_rotation_state *s = state;
+    switch (ev->kind) {
+    case KEY_ROTATION_EV_REQUEST: {
+        key_rotation_request_msg m;
+        sim_payload(ev, &m, sizeof m);
+        key_rotation_request(sim, s, &m);
+        break;
+    }
+    case KEY_ROTATION_EV_KEY_DONE:
+        key_rotation_key_done(sim, s, ev->target);
+        break;
+    default:
+        sim_fail(sim, "key_rotation: unknown event kind %u", ev->kind);
+    }
+}
+
+static void key_rotation_release(void *state)
+{
+    key_rotation_state *s = state;
+    free(s->jobs);
+    free(s->line);
+}
+
+void key_rotation_send_request(sim_t *sim, int key_rotation, int64_t at,
+                               const key_rotation_request_msg *msg)
+{
+    sim_send(sim, at, key_rotation, KEY_ROTATION_EV_REQUEST, msg->incident, msg, sizeof *msg);
+}
+
+const sim_model key_rotation_model = {
+    .name = "key_rotation",
+    .summary = "key rotation service: a queue of per-key rotation jobs and workers",
+    .params_size = sizeof(key_rotation_params),
+    .state_size = sizeof(key_rotation_state),
+    .configure = key_rotation_configure,
+    .init = key_rotation_init,
+    .event = key_rotation_event,
+    .finish = NULL,
+    .release = key_rotation_release,
+};
