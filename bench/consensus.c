@@ -17,6 +17,7 @@
 
 #include "bench_util.h"
 #include "cfg.h"
+#include "modeltab.h"
 #include "consensus.h"
 #include "registry.h"
 #include "sim.h"
@@ -61,7 +62,7 @@ int main(int argc, char **argv)
     cfg_ctx_init(&c);
     consensus_params p;
     memset(&p, 0, sizeof p);
-    if (consensus_model.configure(&c, cfg_get(doc->root, "consensus"), &p) != 0) {
+    if (modeltab_configure(&c, cfg_get(doc->root, "consensus"), &consensus_model, &p) != 0) {
         for (size_t i = 0; i < c.ndiags; i++)
             fprintf(stderr, "%s\n", c.diags[i]);
         cfg_ctx_free(&c);

@@ -3,49 +3,27 @@
  * signing and verifying, Byzantine behaviours, benign failures and
  * maintenance windows, a Poisson client and a safety checker.
  *
- * Scenario section `consensus` (durations like 500ms, distributions like
- * {dist: constant, value: 40us}):
- *   protocol        pbft | hotstuff                           (pbft)
- *   nodes           n, 4 .. 10000; f = floor((n-1)/3)          (4)
- *   traffic         false: no requests (availability only)     (true)
- *   request_rate    Poisson request arrivals, e.g. 200/s       (10/s)
- *   request_interval  inter-arrival distribution (overrides the rate)
- *   requests        stop after this many requests, 0 = never   (0)
- *   batch_size      requests per proposal                      (1)
- *   batch_timeout   wait this long for a full batch, 0 = none  (0)
- *   window          PBFT pipelining window (seqs in flight)    (10)
- *   view_change_confidence  confidence reported to the response model
- *                   (SIGNAL_DETECTION, consensus_failure) for each
- *                   view change; a fork reports 1.0             (0.7)
- *   view_timeout    request / view-change timeout, doubling on
- *                   consecutive view changes                    (500ms)
- *   sign, verify    CPU time per signature operation            (0)
- *   aggregate_votes certificates verify as one signature        (false)
- *   header_size, signature_size, request_size, reply_size  message sizes
- *                   (3309B is an ML-DSA-65 signature; defaults 128B, 3309B,
- *                   512B, 64B)
- *   network         see network.h; message classes: request, proposal,
- *                   vote, view_change, reply
+ * Scenario section `consensus`: every key with its type, default, range
+ * and meaning is a row of the parameter table in models/consensus/config.c,
+ * and every metric a row of the metric table in models/consensus/consensus.c
+ * (`mwrasp-sim --help-model consensus`, docs/scenarios.md).  view_timeout
+ * doubles on consecutive view changes; a fork reports confidence 1.0.
+ * network: see network.h (message classes request, proposal, vote,
+ * view_change, reply).  The list and the mapping:
  *   faults          list of {behaviour: crash|silent|equivocate|delay|drop,
  *                   count: k | fraction: x, start: t, hold: dist (delay),
  *                   drop: p (drop), placement: first|last|random};
  *                   placement: the groups' default (first: the primary of
  *                   view 0 is faulty, the worst case)
- *   availability    {failures: bool, time_to_failure: dist, time_to_repair:
- *                   dist, maintenance: off|rolling|whole, maintenance_day:
- *                   sunday.., maintenance_start: 2h, maintenance_length: 4h,
- *                   start_date: "2025-01-01"}
+ *   availability    a mapping: failures, time_to_failure, time_to_repair,
+ *                   maintenance (off|rolling|whole), maintenance_day,
+ *                   maintenance_start, maintenance_length (rows of the
+ *                   table) and start_date, the civil date of time 0
  *
  * Quorum: q = ceil((n + f + 1) / 2), which is 2f + 1 when n = 3f + 1 and the
  * smallest size whose pairwise intersections hold an honest node otherwise
  * (with n = 5, f = 1, two quorums of 2f + 1 = 3 can meet only in the faulty
  * node, and one equivocator would break safety).
- *
- * Metrics (consensus.*): latency, quorum_wait, throughput, decisions,
- * messages, client_messages, bytes, messages_per_decision,
- * bytes_per_decision, cpu_utilisation, cpu_utilisation_max, view_changes,
- * view_change_time, uncommitted, safety_violations, first_violation,
- * lost_messages, availability, live_honest, outages.
  */
 #ifndef MWRASP_CONSENSUS_H
 #define MWRASP_CONSENSUS_H

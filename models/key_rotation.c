@@ -7,6 +7,7 @@
  */
 #include "key_rotation.h"
 #include "cfg.h"
+#include "grow.h"
 
 #include <stdlib.h>
 
@@ -24,21 +25,42 @@ typedef struct key_rotation_state {
     gsl_rng *cost_rng;
     int64_t busy;
     key_rotation_job *jobs;    /* one per request, in arrival order */
-    uint32_t njobs, jobs_cap;
+    uint32_t njobs;
+    size_t jobs_cap;
     uint32_t *line;            /* ring of job indices, one entry per waiting key */
-    uint64_t head, len, cap;
+    size_t head, len, cap;
     int m_wait, m_rotation, m_keys, m_requests, m_queue, m_util;
 } key_rotation_state;
 
-static int key_rotation_configure(cfg_ctx *c, cfg_node *sec, void *params)
+static const sim_param key_rotation_params_table[] = {
+    SIM_P_INT("workers", key_rotation_params, workers, 1, 1, 1000000, "workers",
+              "rotations in parallel"),
+    SIM_P_TIME_DIST("cost", key_rotation_params, cost, DIST_LOGNORMAL, 200.0 * SIM_NS_PER_MS, 0.5,
+                    "time to rotate one key"),
+};
+
+/* Workers busy / workers: the scale depends on the pool. */
+static double key_rotation_util_scale(const void *params)
 {
-    key_rotation_params *p = params;
-    int bad = 0;
-    dist_t def = dist_lognormal(200.0 * SIM_NS_PER_MS, 0.5);
-    bad |= cfg_int(c, sec, "workers", 1, 1, 1000000, &p->workers);
-    bad |= cfg_dist(c, sec, "cost", &def, 1, &p->cost);
-    return bad ? -1 : 0;
+    return 1.0 / (double)((const key_rotation_params *)params)->workers;
 }
+
+#define KR_METRIC(field, name, unit, scale, kind, what) \
+    SIM_METRIC(key_rotation_state, field, name, unit, scale, kind, STATS_NONNEG, NULL, what)
+
+static const sim_metric_spec key_rotation_metrics[] = {
+    KR_METRIC(m_wait, "wait", "ms", 1e-6, STATS_TALLY,
+              "per key: rotation requested to its rotation started"),
+    KR_METRIC(m_rotation, "rotation_time", "ms", 1e-6, STATS_TALLY,
+              "per request: requested to its last key rotated"),
+    KR_METRIC(m_keys, "keys_rotated", "keys", 1.0, STATS_COUNT, "keys rotated"),
+    KR_METRIC(m_requests, "requests", "1", 1.0, STATS_COUNT, "rotation requests received"),
+    KR_METRIC(m_queue, "queue_length", "keys", 1.0, STATS_LEVEL,
+              "time-average keys waiting for a worker"),
+    { "utilisation", "1", 0, STATS_LEVEL, STATS_PROPORTION, NULL,
+      "time-average busy fraction of the workers", offsetof(key_rotation_state, m_util), NULL,
+      key_rotation_util_scale, NULL },
+};
 
 static int key_rotation_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
@@ -46,18 +68,6 @@ static int key_rotation_init(sim_t *sim, void *state, const void *params, err_t 
     s->p = params;
     s->self = sim_self(sim);
     s->cost_rng = sim_stream(sim, "cost");
-    s->m_wait = sim_metric(sim, "wait", "ms", 1e-6, STATS_TALLY,
-                           "per key: rotation requested to its rotation started");
-    s->m_rotation = sim_metric(sim, "rotation_time", "ms", 1e-6, STATS_TALLY,
-                               "per request: requested to its last key rotated");
-    s->m_keys = sim_metric(sim, "keys_rotated", "keys", 1.0, STATS_COUNT, "keys rotated");
-    s->m_requests = sim_metric(sim, "requests", "1", 1.0, STATS_COUNT,
-                               "rotation requests received");
-    s->m_queue = sim_metric(sim, "queue_length", "keys", 1.0, STATS_LEVEL,
-                            "time-average keys waiting for a worker");
-    s->m_util = sim_metric(sim, "utilisation", "1", 1.0 / (double)s->p->workers, STATS_LEVEL,
-                           "time-average busy fraction of the workers");
-    sim_metric_domain(sim, s->m_util, STATS_PROPORTION, NULL);
     s->jobs_cap = 64;
     s->cap = 256;
     s->jobs = malloc(s->jobs_cap * sizeof *s->jobs);
@@ -80,16 +90,10 @@ static void key_rotation_start(sim_t *sim, key_rotation_state *s, uint32_t job)
 static int key_rotation_push(key_rotation_state *s, uint32_t job)
 {
     if (s->len == s->cap) {
-        uint64_t cap = s->cap * 2;
-        uint32_t *l = malloc(cap * sizeof *l);
+        uint32_t *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 256);
         if (!l)
             return -1;
-        for (uint64_t i = 0; i < s->len; i++) /* unwrap, oldest first */
-            l[i] = s->line[(s->head + i) % s->cap];
-        free(s->line);
         s->line = l;
-        s->head = 0;
-        s->cap = cap;
     }
     s->line[(s->head + s->len) % s->cap] = job;
     s->len++;
@@ -104,15 +108,14 @@ static void key_rotation_request(sim_t *sim, key_rotation_state *s,
         return;
     }
     if (s->njobs == s->jobs_cap) {
-        key_rotation_job *j = s->jobs_cap < UINT32_MAX / 2
-                                  ? realloc(s->jobs, 2 * (size_t)s->jobs_cap * sizeof *j)
-                                  : NULL;
+        /* Job indices are uint32_t event targets. */
+        key_rotation_job *j = grow_array_upto(s->jobs, &s->jobs_cap, (size_t)s->njobs + 1,
+                                              sizeof *j, 64, UINT32_MAX);
         if (!j) {
             sim_fail(sim, "key_rotation: out of memory for requests");
             return;
         }
         s->jobs = j;
-        s->jobs_cap *= 2;
     }
     uint32_t job = s->njobs++;
     s->jobs[job] = (key_rotation_job){ sim_now(sim), m->keys, m->keys };
@@ -185,7 +188,11 @@ const sim_model key_rotation_model = {
     .summary = "key rotation service: a queue of per-key rotation jobs and workers",
     .params_size = sizeof(key_rotation_params),
     .state_size = sizeof(key_rotation_state),
-    .configure = key_rotation_configure,
+    .params = key_rotation_params_table,
+    .nparams = SIM_COUNT(key_rotation_params_table),
+    .metrics = key_rotation_metrics,
+    .nmetrics = SIM_COUNT(key_rotation_metrics),
+    .configure = NULL,
     .init = key_rotation_init,
     .event = key_rotation_event,
     .finish = NULL,

@@ -12,20 +12,15 @@
  * wait; key_rotation.rotation_time does).  Give the step a small constant
  * duration when the service is meant to carry the whole cost.
  *
- * Scenario section `key_rotation`:
- *   workers   rotations in parallel, integer >= 1        (default 1)
- *   cost      time to rotate one key, a distribution     (default
- *             {dist: lognormal, median: 200ms, sigma: 0.5})
+ * Scenario section `key_rotation`: workers and the per-key cost, rows of
+ * the parameter table in models/key_rotation.c, as the metrics are rows of
+ * its metric table (`mwrasp-sim --help-model key_rotation`,
+ * docs/scenarios.md).
  *
  * Queue: FIFO over keys in request order; a key starts when a worker is
  * free.  With Poisson requests of one key each this is M/G/c, so with
  * workers: 1 the mean wait is the Pollaczek-Khinchine
  * lambda E[S^2] / (2 (1 - rho)) (M/D/1: rho D / (2 (1 - rho))).
- *
- * Metrics (key_rotation.*, times in ms): wait (per key, request to the
- * start of its rotation), rotation_time (per request, request to its last
- * key rotated), keys_rotated, requests, queue_length (time-average keys
- * waiting), utilisation (time-average busy fraction of the workers).
  */
 #ifndef MWRASP_KEY_ROTATION_H
 #define MWRASP_KEY_ROTATION_H

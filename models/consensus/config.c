@@ -2,6 +2,7 @@
  * and the order-statistics helper (see consensus.h). */
 #include "internal.h"
 #include "cfg.h"
+#include "modeltab.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -75,10 +76,12 @@ double consensus_order_stat_exp(int m, int k)
     return h;
 }
 
-static int consensus_configure_faults(cfg_ctx *c, cfg_node *sec, consensus_params *p)
+/* faults: groups of replicas with a behaviour, a size (count or fraction
+ * of nodes) and a start; placement (the row before) is their default. */
+static int consensus_configure_faults(cfg_ctx *c, cfg_node *sec, void *params)
 {
+    consensus_params *p = params;
     int bad = 0;
-    bad |= cfg_enum(c, sec, "placement", placement_names, 0, &p->placement);
     cfg_node *list = cfg_list(c, sec, "faults");
     if (!list)
         return bad;
@@ -126,22 +129,22 @@ static int consensus_configure_faults(cfg_ctx *c, cfg_node *sec, consensus_param
     return bad;
 }
 
-static int consensus_configure_availability(cfg_ctx *c, cfg_node *sec,
-                                            consensus_params *p)
+/* availability: its rows are read here, under the prefix "consensus." as
+ * the hand-written reader printed them (--validate shows
+ * "consensus.failures"), then the start date is parsed. */
+static int consensus_configure_availability(cfg_ctx *c, cfg_node *sec, void *params)
 {
+    static const char *const keys[] = {
+        "availability.failures", "availability.time_to_failure",
+        "availability.time_to_repair", "availability.maintenance",
+        "availability.maintenance_day", "availability.maintenance_start",
+        "availability.maintenance_length",
+    };
+    consensus_params *p = params;
     cfg_node *a = cfg_section(c, sec, "availability");
     int bad = 0;
-    dist_t ttf = dist_exponential(30.0 * 86400 * SIM_NS_PER_S);
-    dist_t ttr = dist_exponential(4.0 * 3600 * SIM_NS_PER_S);
-    bad |= cfg_bool(c, a, "failures", 0, &p->failures);
-    bad |= cfg_dist(c, a, "time_to_failure", &ttf, 1, &p->time_to_failure);
-    bad |= cfg_dist(c, a, "time_to_repair", &ttr, 1, &p->time_to_repair);
-    bad |= cfg_enum(c, a, "maintenance", maintenance_names, 0, &p->maintenance);
-    bad |= cfg_enum(c, a, "maintenance_day", weekday_names, 0, &p->maintenance_weekday);
-    bad |= cfg_duration(c, a, "maintenance_start", 2 * 3600 * SIM_NS_PER_S, 0,
-                        86400 * SIM_NS_PER_S - 1, &p->maintenance_start_ns);
-    bad |= cfg_duration(c, a, "maintenance_length", 4 * 3600 * SIM_NS_PER_S, 1,
-                        7 * 86400 * SIM_NS_PER_S, &p->maintenance_length_ns);
+    for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+        bad |= modeltab_get(c, a, &consensus_model, keys[k], p);
     const char *date = "2025-01-01";
     bad |= cfg_string(c, a, "start_date", "2025-01-01", &date);
     int y = 0, m = 0, d = 0;
@@ -157,41 +160,104 @@ static int consensus_configure_availability(cfg_ctx *c, cfg_node *sec,
     return bad;
 }
 
-int cs_configure(cfg_ctx *c, cfg_node *sec, void *params)
+/* The default interval is exponential at request_rate. */
+static int consensus_configure_interval(cfg_ctx *c, cfg_node *sec, void *params)
 {
     consensus_params *p = params;
-    int bad = 0;
-    bad |= cfg_enum(c, sec, "protocol", protocol_names, CONSENSUS_PBFT, &p->protocol);
-    bad |= cfg_int(c, sec, "nodes", 4, 4, CONSENSUS_MAX_NODES, &p->nodes);
-    cfg_publish(c, "consensus.nodes", p->nodes);   /* attacks target these replicas */
-    p->f = (p->nodes - 1) / 3;
-    p->quorum = (p->nodes + p->f + 2) / 2; /* ceil((n + f + 1) / 2) */
-    bad |= cfg_bool(c, sec, "traffic", 1, &p->traffic);
-    bad |= cfg_rate(c, sec, "request_rate", 10.0, 1e-9, 1e9, &p->request_rate_per_s);
     p->has_interval = cfg_get(sec, "request_interval") != NULL;
     dist_t iv = dist_exponential(1e9 / p->request_rate_per_s);
-    bad |= cfg_dist(c, sec, "request_interval", &iv, 1, &p->request_interval);
-    bad |= cfg_int(c, sec, "requests", 0, 0, INT64_C(1) << 31, &p->max_requests);
-    bad |= cfg_int(c, sec, "batch_size", 1, 1, 1000000, &p->batch_size);
-    bad |= cfg_duration(c, sec, "batch_timeout", 0, 0, 3600 * SIM_NS_PER_S,
-                        &p->batch_timeout_ns);
-    bad |= cfg_int(c, sec, "window", 10, 1, CONSENSUS_MAX_WINDOW, &p->window);
-    bad |= cfg_fraction(c, sec, "view_change_confidence", 0.7, 0.0, 1.0,
-                        &p->view_change_confidence);
-    bad |= cfg_duration(c, sec, "view_timeout", 500 * SIM_NS_PER_MS, SIM_NS_PER_US,
-                        3600 * SIM_NS_PER_S, &p->view_timeout_ns);
-    dist_t zero = dist_constant(0.0);
-    bad |= cfg_dist(c, sec, "sign", &zero, 1, &p->sign_ns);
-    bad |= cfg_dist(c, sec, "verify", &zero, 1, &p->verify_ns);
-    bad |= cfg_bool(c, sec, "aggregate_votes", 0, &p->aggregate_votes);
-    bad |= cfg_size(c, sec, "header_size", 128, 0, 1 << 20, &p->header_bytes);
-    bad |= cfg_size(c, sec, "signature_size", 3309, 0, 1 << 20, &p->signature_bytes);
-    bad |= cfg_size(c, sec, "request_size", 512, 0, 1 << 24, &p->request_bytes);
-    bad |= cfg_size(c, sec, "reply_size", 64, 0, 1 << 24, &p->reply_bytes);
-    cfg_node *net = cfg_section(c, sec, "network");
-    bad |= network_configure(c, net, consensus_classes, C_COUNT, &p->net);
-    bad |= consensus_configure_faults(c, sec, p);
-    bad |= consensus_configure_availability(c, sec, p);
-    return bad ? -1 : 0;
+    return cfg_dist(c, sec, "request_interval", &iv, 1, &p->request_interval);
 }
 
+/* network: the shared network layer's keys (models/network.h). */
+static int consensus_configure_network(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    consensus_params *p = params;
+    cfg_node *net = cfg_section(c, sec, "network");
+    return network_configure(c, net, consensus_classes, C_COUNT, &p->net);
+}
+
+#define CP consensus_params
+const sim_param cs_params[CS_NPARAMS] = {
+    SIM_P_ENUM("protocol", CP, protocol, protocol_names, CONSENSUS_PBFT, "pbft or hotstuff"),
+    SIM_P_INT("nodes", CP, nodes, 4, 4, CONSENSUS_MAX_NODES, "replicas",
+              "n replicas; f = (n - 1) / 3 faults tolerated"),
+    SIM_P_BOOL("traffic", CP, traffic, 1, "generate client requests"),
+    SIM_P_RATE("request_rate", CP, request_rate_per_s, 10.0, 1e-9, 1e9,
+               "client requests (Poisson unless request_interval is given)"),
+    { .key = "request_interval", .type = SIM_PARAM_TIME_DIST,
+      .offset = offsetof(CP, request_interval), .dist = { DIST_EXPONENTIAL, 1e8, 0 },
+      .unit = "distribution", .hook = consensus_configure_interval,
+      .help = "time between requests; default exponential with mean 1 / request_rate" },
+    SIM_P_INT("requests", CP, max_requests, 0, 0, INT64_C(1) << 31, "requests",
+              "stop after this many requests, 0 = no limit"),
+    SIM_P_INT("batch_size", CP, batch_size, 1, 1, 1000000, "requests",
+              "requests per proposal"),
+    SIM_P_DURATION("batch_timeout", CP, batch_timeout_ns, 0, 0, 3600 * SIM_NS_PER_S,
+                   "longest wait for a full batch"),
+    SIM_P_INT("window", CP, window, 10, 1, CONSENSUS_MAX_WINDOW, "seqs",
+              "proposals in flight"),
+    SIM_P_FRACTION("view_change_confidence", CP, view_change_confidence, 0.7, 0.0, 1.0,
+                   "confidence reported to response with each view change"),
+    SIM_P_DURATION("view_timeout", CP, view_timeout_ns, 500 * SIM_NS_PER_MS, SIM_NS_PER_US,
+                   3600 * SIM_NS_PER_S, "view-change timeout"),
+    SIM_P_TIME_DIST("sign", CP, sign_ns, DIST_CONSTANT, 0.0, 0, "CPU time to sign a message"),
+    SIM_P_TIME_DIST("verify", CP, verify_ns, DIST_CONSTANT, 0.0, 0,
+                    "CPU time to verify a signature"),
+    SIM_P_BOOL("aggregate_votes", CP, aggregate_votes, 0,
+               "votes carry one aggregate signature"),
+    SIM_P_SIZE("header_size", CP, header_bytes, 128, 0, 1 << 20, "message header"),
+    SIM_P_SIZE("signature_size", CP, signature_bytes, 3309, 0, 1 << 20,
+               "one signature (ML-DSA-65: 3309 B)"),
+    SIM_P_SIZE("request_size", CP, request_bytes, 512, 0, 1 << 24, "one client request"),
+    SIM_P_SIZE("reply_size", CP, reply_bytes, 64, 0, 1 << 24, "one reply"),
+    SIM_P_LIST("network", consensus_configure_network,
+               "delay, class_delay, bandwidth_mbps, loss, regions, partitions: "
+               "see models/network.h"),
+    SIM_P_ENUM("placement", CP, placement, placement_names, 0,
+               "where fault groups sit by default: first, last or random ids"),
+    SIM_P_LIST("faults", consensus_configure_faults,
+               "[{behaviour, count | fraction, placement, start, hold, drop}]: "
+               "see models/consensus.h"),
+    SIM_P_LIST("availability", consensus_configure_availability,
+               "failures, repairs and maintenance windows (the rows below); start_date "
+               "(default 2025-01-01) is the civil date of time 0"),
+    { .key = "availability.failures", .type = SIM_PARAM_BOOL, .offset = offsetof(CP, failures),
+      .idef = 0, .unit = "bool", .custom = 1, .help = "replicas fail and are repaired" },
+    { .key = "availability.time_to_failure", .type = SIM_PARAM_TIME_DIST,
+      .offset = offsetof(CP, time_to_failure),
+      .dist = { DIST_EXPONENTIAL, 30.0 * 86400 * SIM_NS_PER_S, 0 }, .unit = "distribution",
+      .custom = 1, .help = "time a replica runs between failures" },
+    { .key = "availability.time_to_repair", .type = SIM_PARAM_TIME_DIST,
+      .offset = offsetof(CP, time_to_repair),
+      .dist = { DIST_EXPONENTIAL, 4.0 * 3600 * SIM_NS_PER_S, 0 }, .unit = "distribution",
+      .custom = 1, .help = "time to repair a failed replica" },
+    { .key = "availability.maintenance", .type = SIM_PARAM_ENUM,
+      .offset = offsetof(CP, maintenance), .idef = 0, .names = maintenance_names,
+      .unit = "enum", .custom = 1,
+      .help = "monthly window: off, rolling (one replica at a time) or whole" },
+    { .key = "availability.maintenance_day", .type = SIM_PARAM_ENUM,
+      .offset = offsetof(CP, maintenance_weekday), .idef = 0, .names = weekday_names,
+      .unit = "enum", .custom = 1, .help = "first such weekday of each month" },
+    { .key = "availability.maintenance_start", .type = SIM_PARAM_DURATION,
+      .offset = offsetof(CP, maintenance_start_ns), .idef = 2 * 3600 * SIM_NS_PER_S,
+      .imin = 0, .imax = 86400 * SIM_NS_PER_S - 1, .unit = "duration", .custom = 1,
+      .help = "time of day the window opens" },
+    { .key = "availability.maintenance_length", .type = SIM_PARAM_DURATION,
+      .offset = offsetof(CP, maintenance_length_ns), .idef = 4 * 3600 * SIM_NS_PER_S,
+      .imin = 1, .imax = 7 * 86400 * SIM_NS_PER_S, .unit = "duration", .custom = 1,
+      .help = "length of the window" },
+};
+#undef CP
+
+/* What the table cannot say: f and the quorum from n, published for the
+ * attacks model (configured later), which targets these replicas. */
+int cs_configure(cfg_ctx *c, cfg_node *sec, void *params)
+{
+    (void)sec;
+    consensus_params *p = params;
+    cfg_publish(c, "consensus.nodes", p->nodes);
+    p->f = (p->nodes - 1) / 3;
+    p->quorum = (p->nodes + p->f + 2) / 2; /* ceil((n + f + 1) / 2) */
+    return 0;
+}

@@ -104,61 +104,53 @@ static void on_cast(sim_t *sim, cstate *s, uint32_t id)
 /* ------------------------------------------------------------------ */
 /* faults and availability                                             */
 
-static void consensus_declare_metrics(sim_t *sim, cstate *s)
-{
-    s->m_latency = sim_metric(sim, "latency", "ms", 1e-6, STATS_TALLY,
-                              "coordination (commit) latency, request to f+1 replies "
-                              "(runbook claims 63-78 ms)");
-    s->m_quorum_wait = sim_metric(sim, "quorum_wait", "ms", 1e-6, STATS_TALLY,
-                                  "leader: proposal sent to quorum of votes (PBFT "
-                                  "prepared, HotStuff QC)");
-    s->m_throughput = sim_metric(sim, "throughput", "req/s", 1.0, STATS_RATE,
-                                 "requests completed per second");
-    s->m_decisions = sim_metric(sim, "decisions", "1/s", 1.0, STATS_RATE,
-                                "non-empty batches decided per second");
-    s->m_messages = sim_metric(sim, "messages", "msgs", 1.0, STATS_COUNT,
-                               "replica-to-replica messages sent");
-    s->m_client_messages = sim_metric(sim, "client_messages", "msgs", 1.0, STATS_COUNT,
-                                      "client requests and replies sent");
-    s->m_bytes = sim_metric(sim, "bytes", "B", 1.0, STATS_COUNT,
-                            "replica-to-replica bytes sent");
-    s->m_msgs_per_dec = sim_metric(sim, "messages_per_decision", "msgs", 1.0, STATS_VALUE,
-                                   "replica messages per decision (whole run)");
-    s->m_bytes_per_dec = sim_metric(sim, "bytes_per_decision", "kB", 1e-3, STATS_VALUE,
-                                    "replica bytes per decision (whole run)");
+#define CS_METRIC(field, name, unit, scale, kind, domain, what) \
+    SIM_METRIC(cstate, field, name, unit, scale, kind, domain, NULL, what)
+
+static const sim_metric_spec consensus_metrics[] = {
+    CS_METRIC(m_latency, "latency", "ms", 1e-6, STATS_TALLY, STATS_NONNEG,
+              "coordination (commit) latency, request to f+1 replies (runbook claims 63-78 ms)"),
+    CS_METRIC(m_quorum_wait, "quorum_wait", "ms", 1e-6, STATS_TALLY, STATS_NONNEG,
+              "leader: proposal sent to quorum of votes (PBFT prepared, HotStuff QC)"),
+    CS_METRIC(m_throughput, "throughput", "req/s", 1.0, STATS_RATE, STATS_NONNEG,
+              "requests completed per second"),
+    CS_METRIC(m_decisions, "decisions", "1/s", 1.0, STATS_RATE, STATS_NONNEG,
+              "non-empty batches decided per second"),
+    CS_METRIC(m_messages, "messages", "msgs", 1.0, STATS_COUNT, STATS_NONNEG,
+              "replica-to-replica messages sent"),
+    CS_METRIC(m_client_messages, "client_messages", "msgs", 1.0, STATS_COUNT, STATS_NONNEG,
+              "client requests and replies sent"),
+    CS_METRIC(m_bytes, "bytes", "B", 1.0, STATS_COUNT, STATS_NONNEG,
+              "replica-to-replica bytes sent"),
+    CS_METRIC(m_msgs_per_dec, "messages_per_decision", "msgs", 1.0, STATS_VALUE, STATS_NONNEG,
+              "replica messages per decision (whole run)"),
+    CS_METRIC(m_bytes_per_dec, "bytes_per_decision", "kB", 1e-3, STATS_VALUE, STATS_NONNEG,
+              "replica bytes per decision (whole run)"),
     /* COUNT and RATE metrics are not scaled: cpu_run() adds busy seconds
      * per replica (cost / 1e9 / n), so the rate is the mean busy fraction. */
-    s->m_cpu = sim_metric(sim, "cpu_utilisation", "1", 1.0, STATS_RATE,
-                          "mean CPU busy fraction of a replica (sign + verify)");
-    s->m_cpu_max = sim_metric(sim, "cpu_utilisation_max", "1", 1.0, STATS_VALUE,
-                              "busiest replica's CPU busy fraction (whole run)");
-    s->m_view_changes = sim_metric(sim, "view_changes", "views", 1.0, STATS_COUNT,
-                                   "new views installed");
-    s->m_vc_time = sim_metric(sim, "view_change_time", "ms", 1e-6, STATS_TALLY,
-                              "first view-change timeout to new view installed");
-    s->m_uncommitted = sim_metric(sim, "uncommitted", "req", 1.0, STATS_VALUE,
-                                  "requests not completed by the end");
-    s->m_violations = sim_metric(sim, "safety_violations", "seqs", 1.0, STATS_COUNT,
-                                 "seqs where honest replicas committed different values");
-    s->m_first_violation = sim_metric(sim, "first_violation", "s", 1e-9, STATS_TALLY,
-                                      "time to the first safety violation (censored at the "
-                                      "end when there is none)");
-    s->m_lost = sim_metric(sim, "lost_messages", "msgs", 1.0, STATS_VALUE,
-                           "messages lost to loss or partitions (whole run)");
-    s->m_available = sim_metric(sim, "availability", "1", 1.0, STATS_LEVEL,
-                                "fraction of time live honest replicas form a quorum "
-                                "(runbook target 99.99%)");
-    s->m_live = sim_metric(sim, "live_honest", "nodes", 1.0, STATS_LEVEL,
-                           "time-average number of live honest replicas");
-    s->m_outages = sim_metric(sim, "outages", "1", 1.0, STATS_COUNT,
-                              "times the network lost its quorum");
-    sim_metric_domain(sim, s->m_violations, STATS_RARE, NULL);
-    sim_metric_domain(sim, s->m_first_violation, STATS_TTE, NULL);
-    sim_metric_domain(sim, s->m_outages, STATS_RARE, NULL);
-    sim_metric_domain(sim, s->m_available, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_cpu, STATS_PROPORTION, NULL);
-    sim_metric_domain(sim, s->m_cpu_max, STATS_PROPORTION, NULL);
-}
+    CS_METRIC(m_cpu, "cpu_utilisation", "1", 1.0, STATS_RATE, STATS_PROPORTION,
+              "mean CPU busy fraction of a replica (sign + verify)"),
+    CS_METRIC(m_cpu_max, "cpu_utilisation_max", "1", 1.0, STATS_VALUE, STATS_PROPORTION,
+              "busiest replica's CPU busy fraction (whole run)"),
+    CS_METRIC(m_view_changes, "view_changes", "views", 1.0, STATS_COUNT, STATS_NONNEG,
+              "new views installed"),
+    CS_METRIC(m_vc_time, "view_change_time", "ms", 1e-6, STATS_TALLY, STATS_NONNEG,
+              "first view-change timeout to new view installed"),
+    CS_METRIC(m_uncommitted, "uncommitted", "req", 1.0, STATS_VALUE, STATS_NONNEG,
+              "requests not completed by the end"),
+    CS_METRIC(m_violations, "safety_violations", "seqs", 1.0, STATS_COUNT, STATS_RARE,
+              "seqs where honest replicas committed different values"),
+    CS_METRIC(m_first_violation, "first_violation", "s", 1e-9, STATS_TALLY, STATS_TTE,
+              "time to the first safety violation (censored at the end when there is none)"),
+    CS_METRIC(m_lost, "lost_messages", "msgs", 1.0, STATS_VALUE, STATS_NONNEG,
+              "messages lost to loss or partitions (whole run)"),
+    CS_METRIC(m_available, "availability", "1", 1.0, STATS_LEVEL, STATS_PROPORTION,
+              "fraction of time live honest replicas form a quorum (runbook target 99.99%)"),
+    CS_METRIC(m_live, "live_honest", "nodes", 1.0, STATS_LEVEL, STATS_NONNEG,
+              "time-average number of live honest replicas"),
+    CS_METRIC(m_outages, "outages", "1", 1.0, STATS_COUNT, STATS_RARE,
+              "times the network lost its quorum"),
+};
 
 static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
@@ -191,7 +183,6 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->r_avail = sim_stream(sim, "availability");
     s->sign_zero = p->sign_ns.kind == DIST_CONSTANT && p->sign_ns.a == 0.0;
     s->verify_zero = p->verify_ns.kind == DIST_CONSTANT && p->verify_ns.a == 0.0;
-    consensus_declare_metrics(sim, s);
     int rc = network_init(&s->net, &p->net, s->n + 1, sim_stream(sim, "network"), e);
     if (rc)
         return rc;
@@ -452,6 +443,10 @@ const sim_model consensus_model = {
     .summary = "BFT consensus network (PBFT / chained HotStuff) with faults and availability",
     .params_size = sizeof(consensus_params),
     .state_size = sizeof(cstate),
+    .params = cs_params,
+    .nparams = CS_NPARAMS,
+    .metrics = consensus_metrics,
+    .nmetrics = SIM_COUNT(consensus_metrics),
     .configure = cs_configure,
     .init = consensus_init,
     .event = consensus_event,

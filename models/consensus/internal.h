@@ -301,6 +301,9 @@ static inline void fifo_pop(cnode *x)
 
 /* config.c */
 int cs_configure(cfg_ctx *c, cfg_node *sec, void *params);
+/* The parameter and metric tables (config.c, consensus.c). */
+#define CS_NPARAMS 29
+extern const sim_param cs_params[CS_NPARAMS];
 
 /* cast.c */
 void cs_cast_release(cstate *s, uint32_t id);
