@@ -350,7 +350,8 @@ static void agents_flag(sim_t *sim, agents_state *s, uint32_t id, agents_agent *
         sim_tally(sim, s->m_delay_checks, (double)a->checks_since_compromise);
     }
     /* Every flag, true or false, opens (or joins) an incident. */
-    signal_detection d = { RESPONSE_AI_AGENT_COMPROMISE, RESPONSE_SRC_AGENT_DRIFT, 0,
+    signal_detection d = { RESPONSE_AI_AGENT_COMPROMISE, RESPONSE_SRC_AGENT_DRIFT,
+                           a->compromise == AGENTS_CLEAN ? RESPONSE_FLAG_FALSE : 0,
                            RESPONSE_NO_ATTACK, id,
                            p->threshold > 0 ? 1.0 - exp(-score / p->threshold) : 1.0 };
     sim_emit(sim, SIGNAL_DETECTION, &d);

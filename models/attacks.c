@@ -73,6 +73,7 @@ typedef struct attacks_state {
     int64_t launched[ATTACKS_MAX_TIMELINE];
     uint64_t rotations;         /* emergency key rotations seen */
     int64_t expanded_bits;      /* 0 until a key-space expansion */
+    int m_preventable, m_prevented;
     int m_launched, m_detected, m_ttd, m_ttc, m_won, m_ttw, m_measure, m_dead, m_hndl,
         m_agents, m_nodes, m_flood;
     /* per Grover timeline item (-1 for other types) */
@@ -457,6 +458,11 @@ static const sim_metric_spec attacks_metrics[] = {
       "grover_search_years, grover_log2_iterations, grover_log2_depth, grover_within_maxdepth, "
       "grover_logical_qubits, grover_simulable; classical_search items: classical_won, "
       "classical_time_to_key, classical_full_search_s)", 0, NULL, NULL, attacks_declare_items },
+    ATTACKS_METRIC(m_preventable, "preventable", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "attacks that could succeed within the run (docs/claims.md: threats "
+                   "prevented)"),
+    ATTACKS_METRIC(m_prevented, "prevented", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "preventable attacks detected and not successful by the end of the run"),
     ATTACKS_METRIC(m_hndl, "hndl_won", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
                    "per harvest-now-decrypt-later attack: data broken while still secret"),
     ATTACKS_METRIC(m_agents, "agents_compromised", "1", 1.0, STATS_COUNT, STATS_NONNEG,
@@ -853,6 +859,26 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
+/* Whether attack x could succeed before the end of the run: a Grover
+ * search shorter than what is left of the run (128-bit searches are not),
+ * harvest-now-decrypt-later only against classical keys broken within the
+ * secrecy time; every other attack can. */
+static int attacks_preventable(const sim_t *sim, const attacks_instance *x, const attacks_item *a)
+{
+    switch (a->type) {
+    case ATTACKS_GROVER: {
+        grover_machine m = attacks_machine(a);
+        double k = (double)a->key_bits;
+        return grover_log2_search_s(&m, k, attacks_iterations(a, k)) <
+               log2((double)(sim_end_time(sim) - x->start_ns) * 1e-9);
+    }
+    case ATTACKS_HNDL:
+        return a->classical && a->break_after_ns < a->secrecy_ns;
+    default:
+        return 1;
+    }
+}
+
 static void attacks_finish(sim_t *sim, void *state)
 {
     attacks_state *s = state;
@@ -877,6 +903,13 @@ static void attacks_finish(sim_t *sim, void *state)
             sim_tally(sim, s->m_item_won[x->item], x->won ? 1.0 : 0.0);
         }
         sim_tally(sim, s->m_detected, x->detected ? 1.0 : 0.0);
+        const attacks_item *it = &p->items[x->item];
+        if (attacks_preventable(sim, x, it)) {
+            sim_count(sim, s->m_preventable, 1);
+            int won = x->won || (it->type == ATTACKS_HNDL);
+            if (x->detected && !won)
+                sim_count(sim, s->m_prevented, 1);
+        }
         sim_tally(sim, s->m_item_detected[x->item], x->detected ? 1.0 : 0.0);
         if (p->items[x->item].type == ATTACKS_GROVER) {
             sim_tally(sim, s->m_won, x->won ? 1.0 : 0.0);

@@ -553,3 +553,40 @@ Test(scenarios, all_load_cleanly)
         scenario_free(sc);
     }
 }
+
+/* Issue 14 item 5: every detection source counts its false positives at
+ * the response model.  All agents are clean, so every drift flag (each
+ * opens its own incident: no attack to merge with) is a false positive, and
+ * so is every background detection; a Grover attack adds true incidents. */
+Test(response, false_positives_from_every_source)
+{
+    runner_result r;
+    run("name: t\nseed: 52\nduration: 1h\nreplications: 4\n"
+        "agents: {count: 200, auth_rate: 0/s, detect: {check_rate: 20/h, threshold: 0.1}}\n"
+        "response: {false_positives: [{type: data_breach, rate: 10/h}]}\n"
+        "attacks:\n  timeline:\n"
+        "    - {type: grover, name: g, at: 0s, key_bits: 20, iteration_rate: 100/s, "
+        "detect: {probability: 1, latency: {dist: constant, value: 1s}}}\n", &r);
+    int fp = runner_metric_index(&r, "response.false_positives");
+    int inc = runner_metric_index(&r, "response.incidents");
+    int fl = runner_metric_index(&r, "agents.flagged");
+    int bg = runner_metric_index(&r, "attacks.prevented");
+    cr_assert(fp >= 0 && inc >= 0 && fl >= 0 && bg >= 0);
+    for (size_t i = 0; i < r.nreps; i++) {
+        const stats_rep *x = &r.reps[i * r.nmetrics];
+        cr_log_info("rep %zu: %g false positives of %g incidents, %g agent flags", i,
+                    x[fp].value, x[inc].value, x[fl].value);
+        cr_expect_gt(x[fl].value, 0);
+        /* flags + background = false positives; the attack is the rest */
+        cr_expect_geq(x[fp].value, x[fl].value);
+        cr_expect_eq(x[inc].value - x[fp].value, 1.0, "rep %zu: true incidents %g", i,
+                     x[inc].value - x[fp].value);
+    }
+    /* the toy key (8 s per search) is detected at 1 s: prevented exactly
+     * when the attacker did not win, and never more than detected */
+    cr_expect_float_eq(summary(&r, "attacks.preventable")->mean, 1.0, 0);
+    cr_expect_float_eq(summary(&r, "attacks.prevented")->mean,
+                       1.0 - summary(&r, "attacks.grover_won")->mean, 1e-12);
+    cr_expect_leq(summary(&r, "attacks.prevented")->mean, summary(&r, "attacks.detected")->mean);
+    runner_result_free(&r);
+}
