@@ -16,6 +16,7 @@
 
 #include "agents.h"
 #include "auth.h"
+#include "drift_calibrate.h"
 #include "signals.h"
 #include "mmc.h"
 #include "runner.h"
@@ -627,4 +628,39 @@ Test(isolation, isolated_agent_sends_nothing_and_is_not_checked_until_released)
         free(det);
     }
     scenario_free(sc);
+}
+
+/* ---- --calibrate (issue 14 item 3) -------------------------------------
+ * Against the closed forms recomputed to 30 digits in the research notes
+ * (docs/calibrate.md), then the fitted sd in the model itself: 10,547
+ * agents checked once a day flag 23 a day. */
+Test(drift, calibrate_runbook_figures)
+{
+    drift_targets t = drift_runbook_targets();
+    drift_fit f;
+    drift_calibrate(&t, &f);
+    cr_expect(fabs(f.p_target - 23.0 / 10547) < 1e-12);
+    cr_expect(fabs(f.ou_sd / 0.04895 - 1) < 1e-3, "sd %g", f.ou_sd);
+    cr_expect(fabs(f.ou_mean / 0.0391 - 1) < 2e-3, "mean %g", f.ou_mean);
+    cr_expect(fabs(f.held_sd / 0.042613 - 1) < 1e-4, "held sd %g", f.held_sd);
+    cr_expect(fabs(f.held_p / 4.314e-4 - 1) < 1e-3, "held P %g", f.held_p);
+    cr_expect(fabs(f.shortfall / 5.05 - 1) < 3e-3, "shortfall %g", f.shortfall);
+    cr_expect(fabs(f.looks / 5.06 - 1) < 3e-3, "looks %g", f.looks);
+    cr_expect(fabs(f.gamma_k / 1.8046 - 1) < 1e-3, "gamma k %g", f.gamma_k);
+    cr_expect(fabs(f.weibull_c / 1.2889 - 1) < 1e-3, "weibull c %g", f.weibull_c);
+    cr_expect(fabs(f.lognormal_s / 0.57957 - 1) < 1e-3, "lognormal s %g", f.lognormal_s);
+    cr_expect(fabs(f.review_fraction - 3.0 / 23) < 1e-12);
+    for (unsigned seed = 61; seed <= 62; seed++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "name: cal\nseed: %u\nduration: 1d\nreplications: 20\n"
+                 "agents: {count: 10547, auth_rate: 0/s, drift: {model: ou, theta: 1/d, "
+                 "stationary_sd: %.9g, start: stationary},\n"
+                 "  detect: {check_rate: 1/d, threshold: 0.15, action: count}}\n",
+                 seed, f.ou_sd);
+        runner_result r;
+        run(text, &r);
+        expect_near(summary_ci(&r, "agents.flagged_per_day"), 23.0, "flags a day at the fitted sd");
+        runner_result_free(&r);
+    }
 }
