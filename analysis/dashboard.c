@@ -314,6 +314,10 @@ static const candidate c_threats_launched[] = {
     { NULL, 0, 0 } };
 static const candidate c_grover_won[] = {
     { "attacks.grover_won", VALUE_TALLY_COUNT, 0 }, { NULL, 0, 0 } };
+static const candidate c_prevented[] = {
+    { "attacks.prevented", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
+static const candidate c_preventable[] = {
+    { "attacks.preventable", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
 static const candidate c_hndl_won[] = {
     { "attacks.hndl_won", VALUE_TALLY_COUNT, 0 }, { NULL, 0, 0 } };
 static const candidate c_missed_compromises[] = {
@@ -370,6 +374,7 @@ size_t dashboard_metric_names(const char **names, size_t max)
         c_availability, c_canaries_active, c_canaries_total, c_canary_health, c_agents_total,
         c_agents_unprotected, c_auth_rejected, c_consensus_live, c_detection_latency,
         c_threats_detected, c_threats_launched, c_grover_won, c_hndl_won, c_missed_compromises,
+        c_prevented, c_preventable,
         c_cpu, c_memory, c_network, c_disk, c_incidents, c_false_positives, c_agent_fp,
         c_agent_flagged, c_response_time, c_peak_load, c_quantum_attacks, c_transactions,
     };
@@ -611,7 +616,16 @@ static int render_executive(render *d, FILE *o)
      * compromise never detected). */
     figure gw = lookup(d, NULL, c_grover_won), hw = lookup(d, NULL, c_hndl_won);
     figure missed = lookup(d, NULL, c_missed_compromises);
-    if (launched.present && (gw.present || hw.present)) {
+    figure prev = lookup(d, NULL, c_prevented), able = lookup(d, NULL, c_preventable);
+    if (prev.present && able.present) {
+        /* docs/claims.md "Threats prevented": detected, could have
+         * succeeded within the run, and did not; so never above detected. */
+        log_source(d, "Threats prevented", "attacks.prevented (of attacks.preventable)");
+        fmt_num(prev.value * month, num, sizeof num);
+        fmt_num(able.value * month, num2, sizeof num2);
+        fprintf(o, "Threats Prevented: %s (of %s that could succeed within a run)\n", num,
+                num2);
+    } else if (launched.present && (gw.present || hw.present)) {
         double won = (gw.present ? gw.value : 0) + (hw.present ? hw.value : 0);
         log_source(d, "Threats prevented", "attacks.launched - grover_won - hndl_won");
         fmt_num((launched.value - won) * month, num, sizeof num);

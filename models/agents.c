@@ -50,7 +50,8 @@ typedef struct agents_state {
     agents_review_item *line;
     size_t head, len, cap;
     int64_t reviewers_busy;
-    int m_route_manual;
+    uint32_t nisolated;        /* agents out of service now */
+    int m_route_manual, m_unavailable, m_released, m_isolation_time;
     int m_score, m_checks, m_flagged, m_flagged_per_day, m_flagged_percent, m_auto, m_manual,
         m_false_positive, m_compromises, m_caught, m_missed, m_undetected, m_ttd,
         m_delay_checks, m_backlog, m_isolated, m_review_time, m_coord, m_auth_requests, m_bytes_per_agent,
@@ -196,6 +197,12 @@ static const sim_metric_spec agents_metrics[] = {
                   "alarms raised (agents flagged)"),
     AGENTS_METRIC(m_isolated, "isolated", "agents", 1.0, STATS_COUNT, STATS_NONNEG,
                   "agents isolated by the incident response (response model)"),
+    AGENTS_METRIC(m_unavailable, "unavailable", "agents", 1.0, STATS_LEVEL, STATS_NONNEG,
+                  "time-average agents out of service (isolated, awaiting or in review)"),
+    AGENTS_METRIC(m_released, "released", "agents", 1.0, STATS_COUNT, STATS_NONNEG,
+                  "isolated agents returned to service by review"),
+    AGENTS_METRIC(m_isolation_time, "isolation_time", "h", 1.0 / 3.6e12, STATS_TALLY,
+                  STATS_TTE, "time from isolation to release by review"),
     AGENTS_METRIC(m_flagged_per_day, "flagged_per_day", "1/d", 1.0, STATS_RATE, STATS_NONNEG,
                   "agents flagged per day (runbook: 23 of 10,547)"),
     AGENTS_METRIC(m_flagged_percent, "flagged_percent_per_day", "%/d", 1.0, STATS_RATE,
@@ -248,8 +255,10 @@ static void agents_advance(agents_state *s, agents_agent *a, int64_t now)
         /* x(t+dt) = m + (x - m) e^{-theta dt} + sd sqrt(1 - e^{-2 theta dt}) Z */
         double decay = exp(-p->theta_per_s * dt);
         double noise = p->stationary_sd * sqrt(-expm1(-2.0 * p->theta_per_s * dt));
-        double mean = a->shift;
         for (uint32_t i = 0; i < s->dims; i++) {
+            /* The centre: the profile (re-centred by each recalibration)
+             * plus the compromise shift. */
+            double mean = (double)a->profile[i] + (double)a->shift;
             double x = mean + ((double)a->behaviour[i] - mean) * decay +
                        noise * gsl_ran_gaussian_ziggurat(s->behaviour_rng, 1.0);
             a->behaviour[i] = (float)x;
@@ -341,7 +350,8 @@ static void agents_flag(sim_t *sim, agents_state *s, uint32_t id, agents_agent *
         sim_tally(sim, s->m_delay_checks, (double)a->checks_since_compromise);
     }
     /* Every flag, true or false, opens (or joins) an incident. */
-    signal_detection d = { RESPONSE_AI_AGENT_COMPROMISE, RESPONSE_SRC_AGENT_DRIFT, 0,
+    signal_detection d = { RESPONSE_AI_AGENT_COMPROMISE, RESPONSE_SRC_AGENT_DRIFT,
+                           a->compromise == AGENTS_CLEAN ? RESPONSE_FLAG_FALSE : 0,
                            RESPONSE_NO_ATTACK, id,
                            p->threshold > 0 ? 1.0 - exp(-score / p->threshold) : 1.0 };
     sim_emit(sim, SIGNAL_DETECTION, &d);
@@ -372,6 +382,8 @@ static void agents_flag(sim_t *sim, agents_state *s, uint32_t id, agents_agent *
 static void agents_check(sim_t *sim, agents_state *s, uint32_t id)
 {
     agents_agent *a = &s->agents[id];
+    if (a->isolated)
+        return; /* out of service: not checked */
     agents_advance(s, a, sim_now(sim));
     double score = agents_score(s, a);
     sim_tally(sim, s->m_score, score);
@@ -384,10 +396,14 @@ static void agents_check(sim_t *sim, agents_state *s, uint32_t id)
         agents_flag(sim, s, id, a, score);
 }
 
+/* p := x, and the drift re-centres there: a compromise still present is
+ * absorbed into the profile (its shift becomes part of the centre). */
 static void agents_recalibrate(agents_state *s, agents_agent *a, int64_t now)
 {
     agents_advance(s, a, now);
     memcpy(a->profile, a->behaviour, sizeof a->profile);
+    if (s->p->drift_model == AGENTS_DRIFT_OU)
+        a->shift = 0;
     a->detector = 0;
     a->status = AGENTS_ACTIVE;
 }
@@ -395,8 +411,8 @@ static void agents_recalibrate(agents_state *s, agents_agent *a, int64_t now)
 static void agents_compromise_agent(sim_t *sim, agents_state *s, uint32_t id, double shift)
 {
     agents_agent *a = &s->agents[id];
-    if (a->compromise != AGENTS_CLEAN)
-        return;
+    if (a->compromise != AGENTS_CLEAN || a->isolated)
+        return; /* an isolated agent is out of the attacker's reach too */
     int64_t now = sim_now(sim);
     agents_advance(s, a, now);
     for (uint32_t i = 0; i < s->dims; i++)
@@ -433,6 +449,8 @@ static void agents_auth_tick(sim_t *sim, agents_state *s)
     if (next < s->auth_until_ns)
         sim_schedule(sim, next, s->self, AGENTS_EV_AUTH_TICK, 0);
     uint32_t id = agents_pick(s, s->auth_rng);
+    if (s->agents[id].isolated)
+        return; /* out of service: sends nothing */
     auth_send_request(sim, s->auth, now, &(auth_request_msg){ id });
     sim_count(sim, s->m_auth_requests, 1);
 }
@@ -441,6 +459,8 @@ static void agents_coord_tick(sim_t *sim, agents_state *s)
 {
     agents_tick(sim, s, AGENTS_EV_COORD_TICK, s->coord_rng, s->coord_gap_ns);
     uint32_t id = agents_pick(s, s->coord_rng);
+    if (s->agents[id].isolated)
+        return;
     consensus_client_request_msg m = { s->coord_next_id++, s->self, id, AGENTS_EV_COMMITTED };
     consensus_send_client_request(sim, s->consensus, sim_now(sim), &m);
 }
@@ -517,6 +537,8 @@ static void agents_event(sim_t *sim, void *state, const sim_event *ev)
         break;
     case AGENTS_EV_RECALIBRATED: {
         agents_agent *a = &s->agents[ev->target];
+        if (a->status != AGENTS_RECALIBRATING)
+            break; /* isolated meanwhile: the review decides instead */
         agents_recalibrate(s, a, now);
         if (a->compromise == AGENTS_COMPROMISED || a->compromise == AGENTS_DETECTED) {
             a->compromise = AGENTS_ABSORBED;
@@ -541,6 +563,13 @@ static void agents_event(sim_t *sim, void *state, const sim_event *ev)
         } else {
             agents_recalibrate(s, a, now);
         }
+        if (a->isolated) {
+            a->isolated = 0;
+            s->nisolated--;
+            sim_level(sim, s->m_unavailable, (double)s->nisolated);
+            sim_count(sim, s->m_released, 1);
+            sim_tally(sim, s->m_isolation_time, (double)(now - a->isolated_ns));
+        }
         agents_review_start(sim, s);
         break;
     }
@@ -553,22 +582,29 @@ static void agents_event(sim_t *sim, void *state, const sim_event *ev)
         break;
     }
     case AGENTS_EV_ISOLATE: {
-        /* Containment takes the agent out of service and restores its
-         * profile: it stops being a compromise, detected or not. */
+        /* Containment takes the agent out of service until a manual review
+         * returns it: the review, not the isolation, removes a compromise
+         * (compromises_removed), so review and recalibration stay apart. */
         signal_agent_isolated m;
         sim_payload(ev, &m, sizeof m);
-        if (m.agent >= s->count)
+        if (m.agent >= s->count || s->agents[m.agent].isolated)
             break;
         agents_agent *a = &s->agents[m.agent];
-        agents_advance(s, a, now);
-        if (a->compromise != AGENTS_CLEAN && a->compromise != AGENTS_ABSORBED) {
-            for (uint32_t i = 0; i < s->dims; i++)
-                a->behaviour[i] = (float)((double)a->behaviour[i] - (double)a->shift);
-            a->shift = 0;
-            a->compromise = AGENTS_CLEAN;
-            a->detector = 0;
-        }
+        a->isolated = 1;
+        a->isolated_ns = now;
+        s->nisolated++;
+        sim_level(sim, s->m_unavailable, (double)s->nisolated);
         sim_count(sim, s->m_isolated, 1);
+        if (a->status != AGENTS_IN_REVIEW) {
+            /* A pending recalibration is dropped (its event sees the
+             * status); an agent already in review is released by it. */
+            a->status = AGENTS_IN_REVIEW;
+            if (agents_review_enqueue(s, m.agent, now) != 0) {
+                sim_fail(sim, "agents: out of memory for the review queue");
+                break;
+            }
+            agents_review_start(sim, s);
+        }
         break;
     }
     case AGENTS_EV_COMMITTED: {
@@ -594,6 +630,8 @@ static void agents_finish(sim_t *sim, void *state)
     int64_t now = sim_now(sim);
     for (uint32_t i = 0; i < s->count; i++) {
         const agents_agent *a = &s->agents[i];
+        if (a->isolated) /* still out of service: released later than this */
+            sim_tally_censored(sim, s->m_isolation_time, (double)(now - a->isolated_ns));
         if (a->compromise != AGENTS_COMPROMISED)
             continue;
         undetected++;
@@ -636,7 +674,7 @@ static void agents_estimate(const void *params, sim_estimate *out)
     out->events_per_s = n * ((auth ? p->auth_rate_per_s * auth_share : 0) + p->check_rate_per_s +
                              p->compromise_rate_per_s +
                              (consensus ? p->coordination_rate_per_s : 0));
-    out->metrics = 22, out->tallies = 5;
+    out->metrics = 25, out->tallies = 6;
     out->driver = "agents.count";
 }
 

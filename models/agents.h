@@ -12,8 +12,9 @@
  * natural mean (so every agent's mean is 0 until it is compromised).  The
  * stored profile p starts at 0.  A drift check scores norm(x - p) (rms or
  * max over dimensions) and feeds it to the detector; an alarm flags the
- * agent, which is recalibrated (p := x after a delay) or queued for manual
- * review.  A compromise adds `shift` to every coordinate and, under OU,
+ * agent, which is recalibrated (p := x after a delay; under OU the drift
+ * then reverts to the new profile, so the process is re-centred) or queued
+ * for manual review.  A compromise adds `shift` to every coordinate and, under OU,
  * moves the mean there too, so a compromised agent's noiseless score is
  * `shift` under either norm.  A review finds a compromise and removes it;
  * an automatic recalibration of a compromised agent absorbs the compromise
@@ -33,8 +34,11 @@
  *
  * Events this model accepts from others (agents_event below):
  *   AGENTS_EV_ISOLATE     SIGNAL_AGENT_ISOLATED (the response model's
- *                         containment): the agent is contained; its
- *                         compromise (if any) is removed.
+ *                         containment): the agent is taken out of service
+ *                         (no auth or coordination traffic, no drift
+ *                         checks, no new compromise; counted in
+ *                         agents.unavailable) and queued for manual review,
+ *                         which removes a compromise and returns it.
  *   AGENTS_EV_COMPROMISE  from attacks (agents_send_compromise).
  *   AGENTS_EV_COMMITTED   consensus's reply to a coordination request
  *                         (consensus_committed_msg, see consensus.h).
@@ -78,6 +82,7 @@ void agents_send_compromise(sim_t *sim, int agents, int64_t at, const agents_com
 typedef struct agents_agent {
     int64_t observed_ns;    /* behaviour is known at this time */
     int64_t compromised_ns; /* time of the current compromise */
+    int64_t isolated_ns;    /* time of the current isolation */
     float behaviour[AGENTS_MAX_DIMENSIONS]; /* x */
     float profile[AGENTS_MAX_DIMENSIONS];   /* p */
     float shift;            /* OU mean per coordinate (0 unless compromised) */
@@ -85,6 +90,7 @@ typedef struct agents_agent {
     uint16_t checks_since_compromise; /* saturating */
     uint8_t status;         /* agents_status */
     uint8_t compromise;     /* agents_compromise */
+    uint8_t isolated;       /* out of service until its review returns it */
 } agents_agent;
 
 _Static_assert(sizeof(agents_agent) <= 128, "an agent must fit in 128 bytes");

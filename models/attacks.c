@@ -21,22 +21,23 @@
 #include "canaries.h"
 #include "consensus.h"
 #include "fragments.h"
+#include "grover.h"
 #include "rng.h"
 #include "signals.h"
 
 
 #define SECONDS_PER_YEAR 31557600.0 /* Julian year */
-#define ATTACKS_PI 3.14159265358979323846
 
 static const char *const type_names[] = {
     "grover", "harvest_now_decrypt_later", "agent_compromise", "byzantine_takeover",
-    "fragment_theft", "recon", "auth_flood", NULL,
+    "fragment_theft", "recon", "auth_flood", "classical_search", NULL,
 };
 static const int default_incident[ATTACKS_NTYPES] = {
     RESPONSE_QUANTUM_ATTACK, RESPONSE_QUANTUM_ATTACK, RESPONSE_AI_AGENT_COMPROMISE,
     RESPONSE_CONSENSUS_FAILURE, RESPONSE_DATA_BREACH, RESPONSE_DATA_BREACH,
-    RESPONSE_AI_AGENT_COMPROMISE,
+    RESPONSE_AI_AGENT_COMPROMISE, RESPONSE_DATA_BREACH,
 };
+static const char *const count_names[] = {"optimal", "sqrt_n", NULL};
 static const char *const keys_names[] = {"pqc", "classical", NULL};
 static const char *const behaviour_names[] = {
     "honest", "crash", "silent", "equivocate", "delay", "drop", NULL,
@@ -50,6 +51,8 @@ typedef struct attacks_instance {
     int64_t search_epoch;       /* key_lifetime epoch when the search began */
     double search_bits, search_iterations;
     uint32_t measurements, dead_keys;
+    uint32_t search_gen;        /* a MEASURE event of an older search is stale */
+    uint8_t searching;          /* a search is running (its MEASURE pending or beyond the run) */
     uint16_t item;
     uint8_t detected, contained, won, flooding;
 } attacks_instance;
@@ -70,50 +73,19 @@ typedef struct attacks_state {
     int64_t launched[ATTACKS_MAX_TIMELINE];
     uint64_t rotations;         /* emergency key rotations seen */
     int64_t expanded_bits;      /* 0 until a key-space expansion */
+    int m_preventable, m_prevented;
     int m_launched, m_detected, m_ttd, m_ttc, m_won, m_ttw, m_measure, m_dead, m_hndl,
         m_agents, m_nodes, m_flood;
     /* per Grover timeline item (-1 for other types) */
     int m_years[ATTACKS_MAX_TIMELINE], m_years_exp[ATTACKS_MAX_TIMELINE],
-        m_log2[ATTACKS_MAX_TIMELINE], m_item_won[ATTACKS_MAX_TIMELINE];
+        m_log2[ATTACKS_MAX_TIMELINE], m_item_won[ATTACKS_MAX_TIMELINE],
+        m_search_years[ATTACKS_MAX_TIMELINE], m_log2_depth[ATTACKS_MAX_TIMELINE],
+        m_maxdepth_ok[ATTACKS_MAX_TIMELINE], m_qubits[ATTACKS_MAX_TIMELINE],
+        m_simulable[ATTACKS_MAX_TIMELINE], m_item_ttw[ATTACKS_MAX_TIMELINE];
     /* per timeline item */
     int m_item_detected[ATTACKS_MAX_TIMELINE], m_item_ttd[ATTACKS_MAX_TIMELINE],
         m_item_ttc[ATTACKS_MAX_TIMELINE];
 } attacks_state;
-
-/* ---- Grover arithmetic ------------------------------------------------ */
-
-/* theta with sin^2 theta = 2^-k, i.e. theta = asin(2^(-k/2)). */
-static double grover_theta(double key_bits)
-{
-    return asin(exp2(-key_bits / 2.0));
-}
-
-double attacks_grover_log2_optimal(double key_bits)
-{
-    /* j* = round(pi / (4 theta) - 1/2); for k > 100, theta = 2^(-k/2) to
-     * double precision and log2 j* = log2(pi/4) + k/2. */
-    if (key_bits > 100)
-        return log2(ATTACKS_PI / 4.0) + key_bits / 2.0;
-    double j = floor(ATTACKS_PI / (4.0 * grover_theta(key_bits)));
-    return j < 1 ? 0 : log2(j);
-}
-
-double attacks_grover_success(double key_bits, double iterations)
-{
-    double s = sin((2.0 * iterations + 1.0) * grover_theta(key_bits));
-    return s * s;
-}
-
-double attacks_grover_years_to_break(double key_bits, double rate_per_s, double fraction)
-{
-    double log2_j = attacks_grover_log2_optimal(key_bits) + log2(fraction);
-    double p = attacks_grover_success(key_bits, exp2(log2_j));
-    if (!(p > 0))
-        return INFINITY;
-    /* years = (j / rate) / p / year, in logs so 2^64 or 2^128 overflow nothing */
-    double log2_years = log2_j - log2(rate_per_s) - log2(p) - log2(SECONDS_PER_YEAR);
-    return exp2(log2_years);
-}
 
 /* ---- configuration ------------------------------------------------------ */
 
@@ -169,14 +141,54 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
     bad |= cfg_rate(c, g, "probe_rate", 0, 0, 1e9, &a->probe_rate_per_s);
     bad |= cfg_duration(c, g, "probe_for", 0, 0, INT64_MAX / 4, &a->probe_for_ns);
     switch (a->type) {
-    case ATTACKS_GROVER:
+    case ATTACKS_GROVER: {
         bad |= cfg_int(c, g, "key_bits", 128, 1, 1024, &a->key_bits);
-        bad |= cfg_require(c, g, "iteration_rate");
+        /* The attacker is a machine (cycle, code distance, machines, the
+         * cipher's published oracle) or, as before, a bare iteration rate. */
+        cfg_node *m = cfg_section(c, g, "machine");
+        a->has_machine = m != NULL;
+        if (a->has_machine == (cfg_get(g, "iteration_rate") != NULL)) {
+            cfg_error(c, g, "attacks.timeline: a grover attack takes `machine: {cipher, cycle, "
+                            "code_distance, machines}` or `iteration_rate`, not %s",
+                      a->has_machine ? "both" : "neither");
+            bad = -1;
+        }
         bad |= cfg_rate(c, g, "iteration_rate", 1.0, 1e-12, 1e30, &a->iteration_rate_per_s);
+        int64_t cycle = 1000;
+        bad |= cfg_enum(c, m, "cipher", grover_cipher_names, 0, &a->cipher);
+        bad |= cfg_duration(c, m, "cycle", 1000, 1, INT64_MAX / 4, &cycle);
+        a->cycle_s = (double)cycle * 1e-9;
+        bad |= cfg_double(c, m, "code_distance", 27, 1, 1e4, &a->code_distance);
+        bad |= cfg_double(c, m, "machines", 1, 1, 1e30, &a->machines);
+        bad |= cfg_double(c, m, "maxdepth_log2", 40, 1, 1024, &a->maxdepth_log2);
+        if (!a->has_machine) {
+            /* the rate is the iteration time of one machine */
+            a->cycle_s = 1.0 / a->iteration_rate_per_s;
+            a->code_distance = 1, a->machines = 1, a->cipher = 0;
+        }
+        const grover_oracle *o = grover_oracle_of(a->cipher);
+        if (o && o->key_bits != a->key_bits) {
+            cfg_error(c, g, "attacks.timeline: cipher %s has %d-bit keys, key_bits is %lld",
+                      o->name, o->key_bits, (long long)a->key_bits);
+            bad = -1;
+        }
+        bad |= cfg_enum(c, g, "iterations", count_names, ATTACKS_COUNT_OPTIMAL, &a->iter_count);
         bad |= cfg_double(c, g, "measure_at", 1.0, 1e-9, 1.0, &a->measure_at);
         bad |= cfg_duration(c, g, "key_lifetime", 0, 0, INT64_MAX / 4, &a->key_lifetime_ns);
         bad |= cfg_bool(c, g, "restart", 1, &a->restart);
         bad |= cfg_int(c, g, "expanded_bits", 256, 1, 1024, &a->expanded_bits);
+        break;
+    }
+    case ATTACKS_CLASSICAL:
+        /* Exhaustive classical search (docs/grover.md: 8.4e9 AES-128 keys/s
+         * on one RTX 3090 with hashcat). */
+        bad |= cfg_int(c, g, "key_bits", 40, 1, 1024, &a->key_bits);
+        bad |= cfg_require(c, g, "keys_per_s");
+        bad |= cfg_double(c, g, "keys_per_s", 1e9, 1e-12, 1e30, &a->keys_per_s);
+        bad |= cfg_double(c, g, "devices", 1, 1, 1e30, &a->devices);
+        bad |= cfg_duration(c, g, "key_lifetime", 0, 0, INT64_MAX / 4, &a->key_lifetime_ns);
+        bad |= cfg_bool(c, g, "restart", 1, &a->restart);
+        a->measure_at = 1, a->machines = 1;
         break;
     case ATTACKS_HNDL:
         bad |= cfg_enum(c, g, "keys", keys_names, 0, &a->classical);
@@ -230,6 +242,35 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
     return bad;
 }
 
+/* Item i's name names its metrics (attacks.detected.NAME, ...): two items
+ * with one name would declare one metric twice, so the second is an error
+ * at its position (at its `name`, or at the item when the name is the
+ * type's default).  list->items[0..i] are all mappings that configured. */
+static int attacks_unique_name(cfg_ctx *c, cfg_node *list, const attacks_params *p,
+                               size_t i)
+{
+    const attacks_item *a = &p->items[p->nitems - 1];
+    for (int j = 0; j + 1 < p->nitems; j++) {
+        if (!a->name || !p->items[j].name || strcmp(a->name, p->items[j].name) != 0)
+            continue;
+        /* items[j] came from the j-th mapping of the list. */
+        size_t first = 0;
+        for (int maps = -1; first < i; first++)
+            if (list->items[first]->kind == CFG_MAP && ++maps == j)
+                break;
+        cfg_node *g = list->items[i];
+        const cfg_node *at = cfg_get(g, "name");
+        cfg_error(c, at ? at : g,
+                  "attacks.timeline[%zu]: the name '%s' is already used by "
+                  "attacks.timeline[%zu] (line %d)%s; it names the metrics "
+                  "(attacks.detected.%s, ...), which must be unique: give each attack its "
+                  "own `name`", i, a->name, first, list->items[first]->line,
+                  at ? "" : ", both taking their type's default name", a->name);
+        return -1;
+    }
+    return 0;
+}
+
 /* The timeline: a list of attacks whose keys depend on their type. */
 static int attacks_timeline(cfg_ctx *c, cfg_node *sec, void *params)
 {
@@ -254,6 +295,7 @@ static int attacks_timeline(cfg_ctx *c, cfg_node *sec, void *params)
         snprintf(prefix, sizeof prefix, "attacks.timeline[%zu].", i);
         cfg_set_prefix(c, prefix);
         bad |= attacks_configure_item(c, g, &p->items[p->nitems++]);
+        bad |= attacks_unique_name(c, list, p, i);
     }
     cfg_set_prefix(c, "attacks.");
     return bad ? -1 : 0;
@@ -264,6 +306,26 @@ static const sim_param attacks_params_table[] = {
                "the attacks: [{type, name, at | rate, from, until, max, incident, confidence, "
                "detect, probe_rate, probe_for, and the keys of the type}]; see models/attacks.h"),
 };
+
+/* The machine an item describes (grover.h). */
+static grover_machine attacks_machine(const attacks_item *a)
+{
+    grover_machine m = { a->cycle_s, a->code_distance, a->machines, grover_oracle_of(a->cipher) };
+    return m;
+}
+
+/* Iterations of one search of item a on a bits-bit key, per machine: the
+ * integer optimum (804 at k = 20, not floor(exp2(log2 804)) = 803) times
+ * measure_at, at least 1. */
+static double attacks_iterations(const attacks_item *a, double bits)
+{
+    double j = a->iter_count == ATTACKS_COUNT_SQRT_N
+                   ? exp2(bits / 2.0 - log2(a->machines) / 2.0)
+                   : grover_iterations(bits, a->machines);
+    if (a->measure_at < 1.0)
+        j = floor(j * a->measure_at);
+    return j < 1 ? 1 : j;
+}
 
 /* Per timeline item: names from the scenario, Grover ones per Grover item. */
 static void attacks_declare_items(sim_t *sim, void *state, const void *params)
@@ -286,29 +348,83 @@ static void attacks_declare_items(sim_t *sim, void *state, const void *params)
         sim_metric_domain(sim, s->m_item_ttd[i], STATS_TTE, NULL);
         sim_metric_domain(sim, s->m_item_ttc[i], STATS_TTE, NULL);
         s->m_years[i] = s->m_years_exp[i] = s->m_log2[i] = s->m_item_won[i] = -1;
+        s->m_search_years[i] = s->m_log2_depth[i] = s->m_maxdepth_ok[i] = s->m_qubits[i] = -1;
+        s->m_simulable[i] = s->m_item_ttw[i] = -1;
+        if (a->type == ATTACKS_CLASSICAL) {
+            snprintf(name, sizeof name, "classical_won.%s", a->name);
+            snprintf(what, sizeof what, "%s: P(live key recovered by the end of the run)",
+                     a->name);
+            s->m_item_won[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
+            sim_metric_domain(sim, s->m_item_won[i], STATS_PROPORTION, NULL);
+            snprintf(name, sizeof name, "classical_time_to_key.%s", a->name);
+            snprintf(what, sizeof what, "%s: start to the key found (censored at the end)",
+                     a->name);
+            s->m_item_ttw[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
+            sim_metric_domain(sim, s->m_item_ttw[i], STATS_TTE, NULL);
+            snprintf(name, sizeof name, "classical_full_search_s.%s", a->name);
+            snprintf(what, sizeof what, "%s: 2^%lld keys / (keys_per_s x devices), analytic",
+                     a->name, (long long)a->key_bits);
+            s->m_search_years[i] = sim_metric(sim, name, "s", 1.0, STATS_VALUE, what);
+            char keys[96];
+            snprintf(keys, sizeof keys, "attacks.timeline.%d.key_bits, keys_per_s, devices", i);
+            sim_metric_domain(sim, s->m_search_years[i], STATS_NONNEG, keys);
+            continue;
+        }
         if (a->type != ATTACKS_GROVER)
             continue;
+        /* One search beyond int64 nanoseconds (292 years) cannot happen in
+         * any run: its figures are analytic only, and say so. */
+        grover_machine gm = attacks_machine(a);
+        double log2_s = grover_log2_search_s(&gm, (double)a->key_bits,
+                                             attacks_iterations(a, (double)a->key_bits));
+        const char *label = log2_s > log2((double)INT64_MAX * 1e-9)
+                                ? "ANALYTIC: one search is beyond the simulable int64-ns range"
+                                : "analytic";
         snprintf(name, sizeof name, "grover_won.%s", a->name);
-        snprintf(what, sizeof what, "%s: P(attacker recovers a live key)", a->name);
+        snprintf(what, sizeof what, "%s: P(live key recovered by the end of the run; "
+                 "unfinished searches are censored in grover_time_to_win)", a->name);
         s->m_item_won[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
         snprintf(name, sizeof name, "grover_years_to_break.%s", a->name);
-        snprintf(what, sizeof what, "%s: expected years to recover its %lld-bit key at its rate",
-                 a->name, (long long)a->key_bits);
+        snprintf(what, sizeof what, "%s: expected years to recover its %lld-bit key (%s)",
+                 a->name, (long long)a->key_bits, label);
         s->m_years[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
         snprintf(name, sizeof name, "grover_years_to_break_expanded.%s", a->name);
-        snprintf(what, sizeof what, "%s: the same at %lld bits (key-space expansion)", a->name,
-                 (long long)a->expanded_bits);
+        snprintf(what, sizeof what, "%s: the same at %lld bits (key-space expansion; analytic)",
+                 a->name, (long long)a->expanded_bits);
         s->m_years_exp[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
         snprintf(name, sizeof name, "grover_log2_iterations.%s", a->name);
-        snprintf(what, sizeof what, "%s: log2 of the iterations of one search", a->name);
+        snprintf(what, sizeof what, "%s: log2 of the iterations of one search, per machine",
+                 a->name);
         s->m_log2[i] = sim_metric(sim, name, "log2", 1.0, STATS_VALUE, what);
+        snprintf(name, sizeof name, "grover_search_years.%s", a->name);
+        snprintf(what, sizeof what, "%s: years of one search on its machines (%s)", a->name,
+                 label);
+        s->m_search_years[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
+        snprintf(name, sizeof name, "grover_log2_depth.%s", a->name);
+        snprintf(what, sizeof what, "%s: log2 of the sequential logical depth of one search",
+                 a->name);
+        s->m_log2_depth[i] = sim_metric(sim, name, "log2", 1.0, STATS_VALUE, what);
+        snprintf(name, sizeof name, "grover_within_maxdepth.%s", a->name);
+        snprintf(what, sizeof what, "%s: 1 if that depth is within NIST MAXDEPTH 2^%g", a->name,
+                 a->maxdepth_log2);
+        s->m_maxdepth_ok[i] = sim_metric(sim, name, "1", 1.0, STATS_VALUE, what);
+        snprintf(name, sizeof name, "grover_logical_qubits.%s", a->name);
+        snprintf(what, sizeof what, "%s: logical qubits of all its machines (0: no oracle)",
+                 a->name);
+        s->m_qubits[i] = sim_metric(sim, name, "qubits", 1.0, STATS_VALUE, what);
+        snprintf(name, sizeof name, "grover_simulable.%s", a->name);
+        snprintf(what, sizeof what, "%s: 1 if one search fits the int64-ns clock (else the "
+                 "years are analytic only)", a->name);
+        s->m_simulable[i] = sim_metric(sim, name, "1", 1.0, STATS_VALUE, what);
         sim_metric_domain(sim, s->m_item_won[i], STATS_PROPORTION, NULL);
-        /* Closed forms of the item's key size and rate: inputs, not findings. */
+        /* Closed forms of the item's key size and machine: inputs, not findings. */
         char keys[96];
-        snprintf(keys, sizeof keys, "attacks.timeline.%d.key_bits, iteration_rate", i);
-        sim_metric_domain(sim, s->m_years[i], STATS_NONNEG, keys);
-        sim_metric_domain(sim, s->m_log2[i], STATS_NONNEG, keys);
-        snprintf(keys, sizeof keys, "attacks.timeline.%d.expanded_bits, iteration_rate", i);
+        snprintf(keys, sizeof keys, "attacks.timeline.%d.key_bits, machine", i);
+        int fixed[] = { s->m_years[i], s->m_log2[i], s->m_search_years[i], s->m_log2_depth[i],
+                        s->m_maxdepth_ok[i], s->m_qubits[i], s->m_simulable[i] };
+        for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
+            sim_metric_domain(sim, fixed[k], STATS_NONNEG, keys);
+        snprintf(keys, sizeof keys, "attacks.timeline.%d.expanded_bits, machine", i);
         sim_metric_domain(sim, s->m_years_exp[i], STATS_NONNEG, keys);
     }
 }
@@ -339,7 +455,14 @@ static const sim_metric_spec attacks_metrics[] = {
     { "{detected,time_to_detect,time_to_contain,grover_*}.<item>", "", 1.0, STATS_TALLY,
       STATS_PROPORTION, NULL,
       "per timeline item (Grover items also: grover_won, grover_years_to_break[_expanded], "
-      "grover_log2_iterations)", 0, NULL, NULL, attacks_declare_items },
+      "grover_search_years, grover_log2_iterations, grover_log2_depth, grover_within_maxdepth, "
+      "grover_logical_qubits, grover_simulable; classical_search items: classical_won, "
+      "classical_time_to_key, classical_full_search_s)", 0, NULL, NULL, attacks_declare_items },
+    ATTACKS_METRIC(m_preventable, "preventable", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "attacks that could succeed within the run (docs/claims.md: threats "
+                   "prevented)"),
+    ATTACKS_METRIC(m_prevented, "prevented", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "preventable attacks detected and not successful by the end of the run"),
     ATTACKS_METRIC(m_hndl, "hndl_won", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
                    "per harvest-now-decrypt-later attack: data broken while still secret"),
     ATTACKS_METRIC(m_agents, "agents_compromised", "1", 1.0, STATS_COUNT, STATS_NONNEG,
@@ -349,6 +472,7 @@ static const sim_metric_spec attacks_metrics[] = {
     ATTACKS_METRIC(m_flood, "flood_requests", "1", 1.0, STATS_COUNT, STATS_NONNEG,
                    "auth requests sent by auth floods"),
 };
+
 
 /* ---- running ------------------------------------------------------------ */
 
@@ -400,6 +524,34 @@ static int64_t key_epoch(const attacks_item *a, int64_t t)
     return a->key_lifetime_ns > 0 ? t / a->key_lifetime_ns : 0;
 }
 
+/* Seconds of one search: Grover iterations x iteration time, or for the
+ * classical baseline the position of the key in the space (uniform) over
+ * the rate. */
+static double attacks_search_s(attacks_state *s, const attacks_item *a, double bits, double j)
+{
+    if (a->type == ATTACKS_CLASSICAL)
+        return gsl_rng_uniform(s->grover_rng) *
+               grover_classical_full_s(bits, a->keys_per_s, a->devices);
+    grover_machine m = attacks_machine(a);
+    return exp2(grover_log2_search_s(&m, bits, j));
+}
+
+double attacks_years_to_break(const attacks_item *a, double bits)
+{
+    double j = attacks_iterations(a, bits);
+    double p = grover_success(bits, a->machines, j);
+    if (!(p > 0))
+        return INFINITY;
+    grover_machine m = attacks_machine(a);
+    /* (one search) / P(success), restarting on failure; in logs. */
+    return exp2(grover_log2_search_s(&m, bits, j) - log2(p) - log2(SECONDS_PER_YEAR));
+}
+
+double attacks_grover_iterations(const attacks_item *a, double bits)
+{
+    return attacks_iterations(a, bits);
+}
+
 static void grover_search(sim_t *sim, attacks_state *s, uint32_t id)
 {
     attacks_instance *x = &s->inst[id];
@@ -408,43 +560,72 @@ static void grover_search(sim_t *sim, attacks_state *s, uint32_t id)
     double bits = (double)a->key_bits;
     if (s->expanded_bits > a->key_bits)
         bits = (double)s->expanded_bits;
-    double log2_j = attacks_grover_log2_optimal(bits) + log2(a->measure_at);
-    double j = floor(exp2(log2_j));
-    if (j < 1)
-        j = 1;
+    double j = attacks_iterations(a, bits);
     x->search_start_ns = now;
     x->search_rotations = s->rotations;
     x->search_epoch = key_epoch(a, now);
     x->search_bits = bits;
     x->search_iterations = j;
-    double secs = j / a->iteration_rate_per_s;
-    /* Compared in seconds first: 2^64 iterations overflow int64 ns. */
+    x->search_gen++;
+    x->searching = 1;
+    double secs = attacks_search_s(s, a, bits, j);
+    /* Compared in seconds first: 2^64 iterations overflow int64 ns.  A
+     * search beyond the run stays running: censored at the end. */
     if (secs * 1e9 >= (double)(sim_end_time(sim) - now))
         return;
-    sim_schedule_in(sim, (int64_t)llround(secs * 1e9), s->self, ATTACKS_EV_MEASURE, id);
+    sim_event *ev = sim_schedule_in(sim, (int64_t)llround(secs * 1e9), s->self,
+                                    ATTACKS_EV_MEASURE, id);
+    ev->data.u32[0] = x->search_gen;
 }
 
-static void grover_measure(sim_t *sim, attacks_state *s, uint32_t id)
+static void grover_measure(sim_t *sim, attacks_state *s, uint32_t id, uint32_t gen)
 {
     attacks_instance *x = &s->inst[id];
     const attacks_item *a = &s->p->items[x->item];
+    if (gen != x->search_gen || x->won)
+        return; /* re-keyed meanwhile: that search was abandoned */
     int64_t now = sim_now(sim);
     x->measurements++;
+    x->searching = 0;
     sim_count(sim, s->m_measure, 1);
     int live = x->search_rotations == s->rotations && x->search_epoch == key_epoch(a, now);
-    int found = gsl_rng_uniform(s->grover_rng) < attacks_grover_success(x->search_bits,
-                                                                         x->search_iterations);
+    int found = a->type == ATTACKS_CLASSICAL ||
+                gsl_rng_uniform(s->grover_rng) <
+                    grover_success(x->search_bits, a->machines, x->search_iterations);
     if (!live) {
         x->dead_keys++;
         sim_count(sim, s->m_dead, 1);
     } else if (found) {
         x->won = 1;
         x->won_ns = now;
-        sim_tally(sim, s->m_ttw, (double)(now - x->start_ns));
+        if (a->type == ATTACKS_CLASSICAL)
+            sim_tally(sim, s->m_item_ttw[x->item], (double)(now - x->start_ns));
+        else
+            sim_tally(sim, s->m_ttw, (double)(now - x->start_ns));
         return;
     }
     if (a->restart)
         grover_search(sim, s, id);
+}
+
+/* A key-space expansion re-keys every live key (the runbook's response
+ * does both at once): a running search targets a key that no longer
+ * exists, so it starts over on the new size. */
+static void attacks_rekey(sim_t *sim, attacks_state *s)
+{
+    for (size_t i = 0; i < s->ninst; i++) {
+        attacks_instance *x = &s->inst[i];
+        const attacks_item *a = &s->p->items[x->item];
+        if ((a->type != ATTACKS_GROVER && a->type != ATTACKS_CLASSICAL) || x->won ||
+            !x->searching)
+            continue;
+        x->dead_keys++;
+        sim_count(sim, s->m_dead, 1);
+        if (a->restart)
+            grover_search(sim, s, (uint32_t)i);
+        else
+            x->searching = 0, x->search_gen++;
+    }
 }
 
 static void attacks_own(sim_t *sim, attacks_state *s, uint32_t entity, uint32_t attack, int type)
@@ -523,6 +704,7 @@ static void attacks_launch(sim_t *sim, attacks_state *s, int item)
     int per_entity = 0;
     switch (a->type) {
     case ATTACKS_GROVER:
+    case ATTACKS_CLASSICAL:
         grover_search(sim, s, id);
         break;
     case ATTACKS_HNDL:
@@ -617,7 +799,7 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
         attacks_launch(sim, s, (int)ev->target);
         break;
     case ATTACKS_EV_MEASURE:
-        grover_measure(sim, s, ev->target);
+        grover_measure(sim, s, ev->target, ev->data.u32[0]);
         break;
     case ATTACKS_EV_MONITOR: {
         const attacks_instance *x = &s->inst[ev->target];
@@ -666,12 +848,34 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
     case ATTACKS_EV_KEYS_EXPANDED: {
         signal_keys_expanded m;
         sim_payload(ev, &m, sizeof m);
-        if ((int64_t)m.bits > s->expanded_bits)
+        if ((int64_t)m.bits > s->expanded_bits) {
             s->expanded_bits = (int64_t)m.bits;
+            attacks_rekey(sim, s);
+        }
         break;
     }
     default:
         sim_fail(sim, "attacks: unknown event kind %u", ev->kind);
+    }
+}
+
+/* Whether attack x could succeed before the end of the run: a Grover
+ * search shorter than what is left of the run (128-bit searches are not),
+ * harvest-now-decrypt-later only against classical keys broken within the
+ * secrecy time; every other attack can. */
+static int attacks_preventable(const sim_t *sim, const attacks_instance *x, const attacks_item *a)
+{
+    switch (a->type) {
+    case ATTACKS_GROVER: {
+        grover_machine m = attacks_machine(a);
+        double k = (double)a->key_bits;
+        return grover_log2_search_s(&m, k, attacks_iterations(a, k)) <
+               log2((double)(sim_end_time(sim) - x->start_ns) * 1e-9);
+    }
+    case ATTACKS_HNDL:
+        return a->classical && a->break_after_ns < a->secrecy_ns;
+    default:
+        return 1;
     }
 }
 
@@ -693,7 +897,19 @@ static void attacks_finish(sim_t *sim, void *state)
         }
         if (p->items[x->item].type == ATTACKS_GROVER && !x->won)
             sim_tally_censored(sim, s->m_ttw, waited);
+        if (p->items[x->item].type == ATTACKS_CLASSICAL) {
+            if (!x->won)
+                sim_tally_censored(sim, s->m_item_ttw[x->item], waited);
+            sim_tally(sim, s->m_item_won[x->item], x->won ? 1.0 : 0.0);
+        }
         sim_tally(sim, s->m_detected, x->detected ? 1.0 : 0.0);
+        const attacks_item *it = &p->items[x->item];
+        if (attacks_preventable(sim, x, it)) {
+            sim_count(sim, s->m_preventable, 1);
+            int won = x->won || (it->type == ATTACKS_HNDL);
+            if (x->detected && !won)
+                sim_count(sim, s->m_prevented, 1);
+        }
         sim_tally(sim, s->m_item_detected[x->item], x->detected ? 1.0 : 0.0);
         if (p->items[x->item].type == ATTACKS_GROVER) {
             sim_tally(sim, s->m_won, x->won ? 1.0 : 0.0);
@@ -702,16 +918,27 @@ static void attacks_finish(sim_t *sim, void *state)
     }
     for (int i = 0; i < p->nitems; i++) {
         const attacks_item *a = &p->items[i];
+        if (a->type == ATTACKS_CLASSICAL) {
+            sim_set_value(sim, s->m_search_years[i],
+                          grover_classical_full_s((double)a->key_bits, a->keys_per_s,
+                                                  a->devices));
+            continue;
+        }
         if (a->type != ATTACKS_GROVER)
             continue;
-        sim_set_value(sim, s->m_years[i],
-                      attacks_grover_years_to_break((double)a->key_bits, a->iteration_rate_per_s,
-                                                    a->measure_at));
-        sim_set_value(sim, s->m_years_exp[i],
-                      attacks_grover_years_to_break((double)a->expanded_bits,
-                                                    a->iteration_rate_per_s, a->measure_at));
-        sim_set_value(sim, s->m_log2[i],
-                      attacks_grover_log2_optimal((double)a->key_bits) + log2(a->measure_at));
+        grover_machine gm = attacks_machine(a);
+        double k = (double)a->key_bits, j = attacks_iterations(a, k);
+        double log2_s = grover_log2_search_s(&gm, k, j);
+        sim_set_value(sim, s->m_years[i], attacks_years_to_break(a, k));
+        sim_set_value(sim, s->m_years_exp[i], attacks_years_to_break(a, (double)a->expanded_bits));
+        sim_set_value(sim, s->m_log2[i], log2(j));
+        sim_set_value(sim, s->m_search_years[i], exp2(log2_s - log2(SECONDS_PER_YEAR)));
+        double log2_depth = grover_log2_depth(&gm, k, j);
+        sim_set_value(sim, s->m_log2_depth[i], log2_depth);
+        sim_set_value(sim, s->m_maxdepth_ok[i], log2_depth <= a->maxdepth_log2 ? 1.0 : 0.0);
+        sim_set_value(sim, s->m_qubits[i], grover_qubits(&gm));
+        sim_set_value(sim, s->m_simulable[i],
+                      log2_s <= log2((double)INT64_MAX * 1e-9) ? 1.0 : 0.0);
     }
 }
 

@@ -88,8 +88,15 @@ typedef enum attacks_kind {
 typedef enum attacks_type {
     ATTACKS_GROVER = 0, ATTACKS_HNDL, ATTACKS_AGENT_COMPROMISE,
     ATTACKS_BYZANTINE_TAKEOVER, ATTACKS_FRAGMENT_THEFT, ATTACKS_RECON,
-    ATTACKS_AUTH_FLOOD, ATTACKS_NTYPES
+    ATTACKS_AUTH_FLOOD, ATTACKS_CLASSICAL, ATTACKS_NTYPES
 } attacks_type;
+
+/* How a Grover item counts the iterations of one search. */
+typedef enum attacks_count {
+    ATTACKS_COUNT_OPTIMAL = 0, /* round(pi/(4 theta) - 1/2) per machine */
+    ATTACKS_COUNT_SQRT_N       /* 2^(k/2) / sqrt(p): the convention of estimates
+                                * that omit pi/4 (docs/grover.md) */
+} attacks_count;
 
 typedef struct attacks_item {
     int type;                   /* attacks_type */
@@ -110,6 +117,12 @@ typedef struct attacks_item {
     int64_t key_lifetime_ns;
     int restart;
     int64_t expanded_bits;
+    int has_machine;            /* machine: given (else iteration_rate) */
+    int cipher;                 /* grover_cipher_names index */
+    double cycle_s, code_distance, machines, maxdepth_log2;
+    int iter_count;             /* attacks_count */
+    /* classical_search */
+    double keys_per_s, devices;
     /* hndl */
     int classical;
     int64_t break_after_ns, secrecy_ns;
@@ -131,12 +144,11 @@ typedef struct attacks_params {
     attacks_item items[ATTACKS_MAX_TIMELINE];
 } attacks_params;
 
-/* log2 of the optimal Grover iteration count for a k-bit key. */
-double attacks_grover_log2_optimal(double key_bits);
-/* P(success) after j iterations on a k-bit key: sin^2((2j+1) theta). */
-double attacks_grover_success(double key_bits, double iterations);
-/* Expected years to recover a k-bit key at `rate` iterations per second,
- * measuring after fraction * j* iterations and restarting on failure. */
-double attacks_grover_years_to_break(double key_bits, double rate_per_s, double fraction);
+/* Iterations of one search of Grover item a on a bits-bit key, per
+ * machine (its count convention and measure_at; grover.h). */
+double attacks_grover_iterations(const attacks_item *a, double bits);
+/* Expected years for Grover item a to recover a bits-bit key: one search
+ * on its machines over P(success), restarting on failure. */
+double attacks_years_to_break(const attacks_item *a, double bits);
 
 #endif

@@ -308,7 +308,8 @@ static void canaries_event(sim_t *sim, void *state, const sim_event *ev)
         double conf = dist_sample(&p->confidence, s->alert_rng);
         sim_count(sim, s->m_alerts, 1);
         if (ev->data.u32[0] == 1) {
-            signal_detection d = { (uint32_t)p->false_type, RESPONSE_SRC_CANARY, 0,
+            signal_detection d = { (uint32_t)p->false_type, RESPONSE_SRC_CANARY,
+                                   RESPONSE_FLAG_FALSE,
                                    RESPONSE_NO_ATTACK, RESPONSE_NO_ENTITY, conf };
             sim_emit(sim, SIGNAL_DETECTION, &d);
         } else {

@@ -195,7 +195,8 @@ static const sim_metric_spec response_metrics[] = {
     { "incidents_%s", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL, "incidents of type %s",
       offsetof(response_state, m_type), response_type_names, NULL, NULL },
     SIM_METRIC(response_state, m_false, "false_positives", "1", 1.0, STATS_COUNT, STATS_NONNEG,
-               NULL, "background detections with no attack behind them"),
+               NULL, "incidents opened by a detection with no attack behind it, from every "
+               "source (background, drift flags of clean agents, false canary trips)"),
     SIM_METRIC(response_state, m_merged, "merged_detections", "1", 1.0, STATS_COUNT,
                STATS_NONNEG, NULL,
                "further detections of an attack that already has an incident"),
@@ -284,6 +285,8 @@ static void response_detect(sim_t *sim, response_state *s, int type, unsigned so
     in->flags = (uint8_t)(source_flags >> 16);
     sim_count(sim, s->m_incidents, 1);
     sim_count(sim, s->m_type[type], 1);
+    if (in->flags & RESPONSE_FLAG_FALSE)
+        sim_count(sim, s->m_false, 1);
     int64_t d = dist_sample_ns(&s->p->step[STEP_CLASSIFY], s->steps_rng);
     sim_tally(sim, s->m_step[STEP_CLASSIFY], (double)d);
     sim_schedule_in(sim, d, s->self, RESPONSE_EV_CLASSIFIED, id);
@@ -421,8 +424,8 @@ static void response_event(sim_t *sim, void *state, const sim_event *ev)
         break;
     case RESPONSE_EV_FALSE_POSITIVE: {
         const response_false *f = &s->p->fp[ev->target];
-        sim_count(sim, s->m_false, 1);
-        response_detect(sim, s, f->type, RESPONSE_SRC_BACKGROUND, RESPONSE_NO_ATTACK,
+        response_detect(sim, s, f->type,
+                        RESPONSE_SRC_BACKGROUND | RESPONSE_FLAG_FALSE << 16, RESPONSE_NO_ATTACK,
                         RESPONSE_NO_ENTITY, dist_sample(&f->confidence, s->fp_rng));
         response_next_false(sim, s, (int)ev->target);
         break;

@@ -61,6 +61,11 @@ typedef enum response_source {
 
 /* Flag bits of signal_detection.flags. */
 #define RESPONSE_FLAG_GROVER 1u  /* attack_type == 'GROVER' (runbook L737) */
+/* Ground truth only the simulator knows: no attack is behind the detection
+ * (a drift flag of a clean agent, a false canary trip, background noise).
+ * The response model counts the incidents it opens as false positives;
+ * nothing else may act on it. */
+#define RESPONSE_FLAG_FALSE 2u
 
 #define RESPONSE_NO_ATTACK UINT32_MAX  /* detection with no known attack */
 #define RESPONSE_NO_ENTITY UINT32_MAX  /* no affected agent / node */

@@ -15,6 +15,9 @@
 #include <unistd.h>
 
 #include "agents.h"
+#include "auth.h"
+#include "drift_calibrate.h"
+#include "signals.h"
 #include "mmc.h"
 #include "runner.h"
 #include "scenario.h"
@@ -480,4 +483,184 @@ Test(auth, value_metrics_respect_the_warmup)
     cr_expect_lt(fabs(thr->mean / (served->mean / 20.0) - 1), 0.01, "%g vs %g", thr->mean,
                  served->mean / 20.0);
     runner_result_free(&r);
+}
+
+/* ---- isolation (issue 14 item 1) ---------------------------------------
+ * One agent, a stand-in "auth" model that records every request it gets,
+ * and a driver that isolates the agent at ISO_AT and hears every
+ * detection.  With threshold 0 and action count, every check of an
+ * in-service agent raises a detection, so agents.checks equal to the
+ * detections heard means no check happened unseen.  The one reviewer takes
+ * ISO_REVIEW: the agent is out of service for exactly [ISO_AT, ISO_AT +
+ * ISO_REVIEW). */
+#define ISO_AT (30 * SIM_NS_PER_S)
+#define ISO_REVIEW (20 * SIM_NS_PER_S)
+#define ISO_MAX 8192
+
+typedef struct iso_log {
+    size_t n;
+    int64_t at[ISO_MAX];
+} iso_log;
+
+static void iso_log_add(iso_log *l, int64_t t)
+{
+    if (l->n < ISO_MAX)
+        l->at[l->n++] = t;
+}
+
+/* Entries before, inside and after the isolation window. */
+static void iso_split(const iso_log *l, size_t out[3])
+{
+    out[0] = out[1] = out[2] = 0;
+    for (size_t i = 0; i < l->n; i++)
+        out[l->at[i] < ISO_AT ? 0 : l->at[i] < ISO_AT + ISO_REVIEW ? 1 : 2]++;
+}
+
+/* The stand-ins' params name the test's log; their state keeps it. */
+typedef struct iso_params {
+    iso_log *log;
+} iso_params;
+
+static int iso_auth_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    (void)sim; (void)e;
+    *(iso_log **)state = ((const iso_params *)params)->log;
+    return 0;
+}
+
+static void iso_auth_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    if (ev->kind == AUTH_EV_REQUEST)
+        iso_log_add(*(iso_log **)state, sim_now(sim));
+}
+
+static const sim_model iso_auth = {
+    .name = "auth", .summary = "test: records requests", .params_size = sizeof(iso_params),
+    .state_size = sizeof(iso_log *), .init = iso_auth_init, .event = iso_auth_event,
+};
+
+enum { ISO_EV_ISOLATE = 1, ISO_EV_DETECTION };
+
+static int iso_driver_init(sim_t *sim, void *state, const void *params, err_t *e)
+{
+    (void)e;
+    *(iso_log **)state = ((const iso_params *)params)->log;
+    sim_schedule(sim, ISO_AT, sim_self(sim), ISO_EV_ISOLATE, 0);
+    return 0;
+}
+
+static void iso_driver_event(sim_t *sim, void *state, const sim_event *ev)
+{
+    if (ev->kind == ISO_EV_ISOLATE) {
+        sim_emit(sim, SIGNAL_AGENT_ISOLATED, &(signal_agent_isolated){ 0 });
+        return;
+    }
+    signal_detection d;
+    sim_payload(ev, &d, sizeof d);
+    cr_expect_eq(d.entity, 0u);
+    iso_log_add(*(iso_log **)state, sim_now(sim));
+}
+
+static const sim_subscription iso_driver_subs[] = { { SIGNAL_DETECTION, ISO_EV_DETECTION } };
+
+static const sim_model iso_driver = {
+    .name = "driver", .summary = "test: isolates agent 0", .params_size = sizeof(iso_params),
+    .state_size = sizeof(iso_log *), .init = iso_driver_init, .event = iso_driver_event,
+    SIM_SUBSCRIBE(iso_driver_subs),
+};
+
+static double iso_value(const sim_t *sim, const char *name)
+{
+    for (size_t i = 0; i < sim_metric_count(sim); i++)
+        if (strcmp(sim_metric_def(sim, i)->name, name) == 0)
+            return sim_results(sim)[i].value;
+    cr_assert_fail("no metric %s", name);
+    return NAN;
+}
+
+Test(isolation, isolated_agent_sends_nothing_and_is_not_checked_until_released)
+{
+    scenario_t *sc = load_text("name: iso\nduration: 100s\n"
+                               "agents: {count: 1, auth_rate: 20/s,\n"
+                               "  detect: {check_rate: 20/s, threshold: 0, action: count},\n"
+                               "  review: {reviewers: 1, time: {dist: constant, value: 20s}}}\n",
+                               NULL, 0);
+    void *agent_params = NULL;
+    for (size_t i = 0; i < sc->nmodels; i++)
+        if (sc->models[i] == &agents_model)
+            agent_params = sc->params[i];
+    cr_assert_not_null(agent_params);
+    for (unsigned seed = 1; seed <= 3; seed++) {
+        const sim_model *models[] = { &agents_model, &iso_auth, &iso_driver };
+        iso_log *req = calloc(1, sizeof *req), *det = calloc(1, sizeof *det);
+        cr_assert(req && det);
+        iso_params pr = { req }, pd = { det };
+        void *params[] = { agent_params, &pr, &pd };
+        sim_config cfg = { .seed = seed, .duration_ns = sc->duration_ns, .models = models,
+                           .nmodels = 3, .params = params };
+        err_t e;
+        err_clear(&e);
+        sim_t *sim = sim_new(&cfg, &e);
+        cr_assert_not_null(sim, "%s", e.msg);
+        cr_assert_eq(sim_run(sim, &e), 0, "%s", e.msg);
+        size_t r[3], d[3];
+        iso_split(req, r);
+        iso_split(det, d);
+        cr_log_info("seed %u: auth requests %zu / %zu / %zu, checks %zu / %zu / %zu", seed,
+                    r[0], r[1], r[2], d[0], d[1], d[2]);
+        /* ~600 / 0 / ~1000 of each at 20/s. */
+        cr_expect_gt(r[0], 400);
+        cr_expect_eq(r[1], 0, "seed %u: %zu auth requests while isolated", seed, r[1]);
+        cr_expect_gt(r[2], 800);
+        cr_expect_gt(d[0], 400);
+        cr_expect_eq(d[1], 0, "seed %u: %zu detections while isolated", seed, d[1]);
+        cr_expect_gt(d[2], 800);
+        cr_expect_eq(iso_value(sim, "agents.checks"), (double)det->n,
+                     "seed %u: checks made unseen (while isolated)", seed);
+        cr_expect_eq(iso_value(sim, "agents.auth_requests"), (double)req->n);
+        cr_expect_eq(iso_value(sim, "agents.isolated"), 1.0);
+        cr_expect_eq(iso_value(sim, "agents.released"), 1.0);
+        /* Out of service 20 s of 100 s: a time-average of 0.2 agents. */
+        cr_expect_float_eq(iso_value(sim, "agents.unavailable"), 0.2, 1e-9);
+        cr_expect_float_eq(iso_value(sim, "agents.isolation_time"), 20.0 / 3600.0, 1e-12);
+        sim_free(sim);
+        free(req);
+        free(det);
+    }
+    scenario_free(sc);
+}
+
+/* ---- --calibrate (issue 14 item 3) -------------------------------------
+ * Against the closed forms recomputed to 30 digits in the research notes
+ * (docs/calibrate.md), then the fitted sd in the model itself: 10,547
+ * agents checked once a day flag 23 a day. */
+Test(drift, calibrate_runbook_figures)
+{
+    drift_targets t = drift_runbook_targets();
+    drift_fit f;
+    drift_calibrate(&t, &f);
+    cr_expect(fabs(f.p_target - 23.0 / 10547) < 1e-12);
+    cr_expect(fabs(f.ou_sd / 0.04895 - 1) < 1e-3, "sd %g", f.ou_sd);
+    cr_expect(fabs(f.ou_mean / 0.0391 - 1) < 2e-3, "mean %g", f.ou_mean);
+    cr_expect(fabs(f.held_sd / 0.042613 - 1) < 1e-4, "held sd %g", f.held_sd);
+    cr_expect(fabs(f.held_p / 4.314e-4 - 1) < 1e-3, "held P %g", f.held_p);
+    cr_expect(fabs(f.shortfall / 5.05 - 1) < 3e-3, "shortfall %g", f.shortfall);
+    cr_expect(fabs(f.looks / 5.06 - 1) < 3e-3, "looks %g", f.looks);
+    cr_expect(fabs(f.gamma_k / 1.8046 - 1) < 1e-3, "gamma k %g", f.gamma_k);
+    cr_expect(fabs(f.weibull_c / 1.2889 - 1) < 1e-3, "weibull c %g", f.weibull_c);
+    cr_expect(fabs(f.lognormal_s / 0.57957 - 1) < 1e-3, "lognormal s %g", f.lognormal_s);
+    cr_expect(fabs(f.review_fraction - 3.0 / 23) < 1e-12);
+    for (unsigned seed = 61; seed <= 62; seed++) {
+        char text[512];
+        snprintf(text, sizeof text,
+                 "name: cal\nseed: %u\nduration: 1d\nreplications: 20\n"
+                 "agents: {count: 10547, auth_rate: 0/s, drift: {model: ou, theta: 1/d, "
+                 "stationary_sd: %.9g, start: stationary},\n"
+                 "  detect: {check_rate: 1/d, threshold: 0.15, action: count}}\n",
+                 seed, f.ou_sd);
+        runner_result r;
+        run(text, &r);
+        expect_near(summary_ci(&r, "agents.flagged_per_day"), 23.0, "flags a day at the fitted sd");
+        runner_result_free(&r);
+    }
 }

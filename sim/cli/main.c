@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "drift_calibrate.h"
 #include "app.h"
 #include "cfg.h"
 #include "err.h"
@@ -73,6 +74,8 @@ static void main_usage(FILE *out)
             "  --quiet             print nothing but errors\n"
             "  --version           print the version, git revision and library versions\n"
             "  --help              this text\n"
+            "  --calibrate         the agents' drift fitted to the runbook's 23 / 20 / 3 flags\n"
+            "                      a day and checked against its mean score 0.034\n"
             "  --help-model NAME   a model's parameters (keys, types, defaults, ranges) and\n"
             "                      metrics, from its tables\n"
             "\n"
@@ -123,7 +126,8 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
            O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT,
            O_PLOT, O_CSV, O_MAX_MEMORY, O_MAX_EVENTS, O_DECIDE, O_ROBUST,
-           O_FORMAT, O_ALL, O_METRICS, O_RUN_INDEX, O_OF, O_MERGE, O_HELP_MODEL };
+           O_FORMAT, O_ALL, O_METRICS, O_RUN_INDEX, O_OF, O_MERGE, O_HELP_MODEL,
+           O_CALIBRATE };
     static const struct option longopts[] = {
         { "seed", required_argument, NULL, O_SEED },
         { "replications", required_argument, NULL, O_REPS },
@@ -136,6 +140,7 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
         { "version", no_argument, NULL, O_VERSION },
         { "help", no_argument, NULL, O_HELP },
         { "help-model", required_argument, NULL, O_HELP_MODEL },
+        { "calibrate", no_argument, NULL, O_CALIBRATE },
         { "sweep", required_argument, NULL, O_SWEEP },
         { "resume", no_argument, NULL, O_RESUME },
         { "strict", no_argument, NULL, O_STRICT },
@@ -247,6 +252,13 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
         case O_HELP:
             main_usage(stdout);
             return -1;
+        case O_CALIBRATE: {
+            drift_targets t = drift_runbook_targets();
+            drift_fit f;
+            drift_calibrate(&t, &f);
+            drift_calibrate_print(stdout, &t, &f);
+            return -1;
+        }
         case O_HELP_MODEL: {
             int id = registry_find(optarg);
             if (id < 0)

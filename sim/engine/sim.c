@@ -404,6 +404,9 @@ sim_t *sim_new(const sim_config *cfg, err_t *e)
             sim->listener_kind[sig][sim->nlisteners[sig]++] = m->subscriptions[k].kind;
         }
     }
+    /* Without a warmup the measured window starts at 0, and what the models
+     * record in their init (the first deal, the first schedule) counts. */
+    sim->warmup_done = cfg->warmup_ns <= 0;
     /* init in registry order, after all states exist, so that a model may
      * look up another's id (sim_model_id) in its init. */
     for (size_t i = 0; i < cfg->nmodels; i++) {
@@ -564,6 +567,16 @@ int sim_metric(sim_t *sim, const char *name, const char *unit, double scale,
     d->kind = kind;
     d->scale = scale;
     d->domain = STATS_NONNEG;
+    /* One name, one metric: the results file keys metrics by name, and a
+     * second one would fail only when the file is written, after the whole
+     * run.  Scenario-named metrics are checked where they are read (with
+     * the position); this catches what slips past, at init. */
+    for (size_t j = 0; j < i; j++)
+        if (strcmp(sim->defs[j].name, d->name) == 0) {
+            sim_fail(sim, "metric %s is declared twice (metric names must be unique)",
+                     d->name);
+            break;
+        }
     uint64_t key = rng_key(sim->cfg.seed, sim->cfg.point, sim->cfg.replication,
                            rng_name_id(d->name) ^ 0x5e5e5e5eULL);
     stats_acc_init(&sim->accs[i], kind, sim->cfg.quantile_samples, key);
