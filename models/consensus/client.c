@@ -37,6 +37,21 @@ void cs_fifo_prune(cstate *s, uint32_t r)
 
 /* Takes up to batch_size requests not yet proposed in view from x's queue
  * into a new batch; returns its id, 0 when none were available. */
+int cs_batch_wait(sim_t *sim, cstate *s, uint32_t r, int64_t now)
+{
+    cnode *x = &s->nodes[r];
+    if (x->qlen >= (uint32_t)s->p->batch_size || s->p->batch_timeout_ns <= 0)
+        return 0;
+    int64_t due = req_get(s, fifo_front(x))->arrive_ns + s->p->batch_timeout_ns;
+    if (due <= now)
+        return 0;
+    if (!x->batch_armed) {
+        x->batch_armed = 1;
+        sim_schedule(sim, due, s->self, CONSENSUS_EV_BATCH, r);
+    }
+    return 1;
+}
+
 uint32_t cs_batch_build(sim_t *sim, cstate *s, cnode *x, uint32_t view)
 {
     uint32_t first = s->nlog, count = 0;

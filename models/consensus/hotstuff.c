@@ -86,16 +86,8 @@ static void hs_rot_try_propose(sim_t *sim, cstate *s, uint32_t r)
     int flush = hs_needs_flush(s, parent, height);
     if (!x->qlen && !flush)
         return;
-    if (!flush && x->qlen < (uint32_t)s->p->batch_size && s->p->batch_timeout_ns > 0) {
-        int64_t due = req_get(s, fifo_front(x))->arrive_ns + s->p->batch_timeout_ns;
-        if (due > now) {
-            if (!x->batch_armed) {
-                x->batch_armed = 1;
-                sim_schedule(sim, due, s->self, CONSENSUS_EV_BATCH, r);
-            }
-            return;
-        }
-    }
+    if (!flush && cs_batch_wait(sim, s, r, now))
+        return;
     x->hs_proposed = v + 1;
     for (int side = 0; side < (equiv ? 2 : 1); side++) {
         uint32_t batch = side ? cs_batch_twin(sim, s, s->blocks[s->nblocks - 1].batch)
@@ -156,16 +148,8 @@ void cs_hs_try_propose(sim_t *sim, cstate *s, uint32_t r)
         int flush = height <= x->hs_flush[side];
         if (!x->qlen && !flush)
             continue;
-        if (!flush && x->qlen < (uint32_t)s->p->batch_size && s->p->batch_timeout_ns > 0) {
-            int64_t due = req_get(s, fifo_front(x))->arrive_ns + s->p->batch_timeout_ns;
-            if (due > now) {
-                if (!x->batch_armed) {
-                    x->batch_armed = 1;
-                    sim_schedule(sim, due, s->self, CONSENSUS_EV_BATCH, r);
-                }
-                continue;
-            }
-        }
+        if (!flush && cs_batch_wait(sim, s, r, now))
+            continue;
         uint32_t batch = cs_batch_build(sim, s, x, x->view);
         if (cs_grow((void **)&s->blocks, &s->blocks_cap, s->nblocks + 1, sizeof *s->blocks)) {
             sim_fail(sim, "consensus: out of memory for blocks");

@@ -372,6 +372,10 @@ void cs_unicast_send(sim_t *sim, cstate *s, uint32_t from, uint32_t to, const cm
 void cs_fifo_push(sim_t *sim, cnode *x, uint32_t id);
 void cs_fifo_prune(cstate *s, uint32_t r);
 uint32_t cs_batch_build(sim_t *sim, cstate *s, cnode *x, uint32_t view);
+/* 1 when replica r's queue holds less than a full batch whose oldest
+ * request is younger than batch_timeout: the proposal waits, and the
+ * batch timer is armed once. */
+int cs_batch_wait(sim_t *sim, cstate *s, uint32_t r, int64_t now);
 uint32_t cs_batch_twin(sim_t *sim, cstate *s, uint32_t b);
 void cs_batch_mark_assigned(cstate *s, uint32_t b, uint32_t view);
 uint32_t cs_batch_count(const cstate *s, uint32_t b);

@@ -186,16 +186,8 @@ void cs_pbft_try_propose(sim_t *sim, cstate *s, uint32_t r)
         cs_fifo_prune(s, r);
         if (!x->qlen)
             return;
-        if (x->qlen < (uint32_t)s->p->batch_size && s->p->batch_timeout_ns > 0) {
-            int64_t due = req_get(s, fifo_front(x))->arrive_ns + s->p->batch_timeout_ns;
-            if (due > now) {
-                if (!x->batch_armed) {
-                    x->batch_armed = 1;
-                    sim_schedule(sim, due, s->self, CONSENSUS_EV_BATCH, r);
-                }
-                return;
-            }
-        }
+        if (cs_batch_wait(sim, s, r, now))
+            return;
         uint32_t b = cs_batch_build(sim, s, x, x->view);
         if (!b)
             return;
