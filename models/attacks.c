@@ -13,6 +13,7 @@
 #include "cfg.h"
 
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -327,6 +328,27 @@ static double attacks_iterations(const attacks_item *a, double bits)
     return j < 1 ? 1 : j;
 }
 
+/* One per-item metric: BASE.<item>, described as "<item>: " and the rest,
+ * with its domain and the input keys that fix it (NULL: an outcome). */
+static int attacks_item_metric(sim_t *sim, const attacks_item *a, const char *base,
+                               const char *unit, double scale, stats_kind kind,
+                               stats_domain domain, const char *keys, const char *fmt, ...)
+{
+    char name[64], what[160];
+    snprintf(name, sizeof name, "%s.%s", base, a->name);
+    int n = snprintf(what, sizeof what, "%s: ", a->name);
+    if (n >= 0 && (size_t)n < sizeof what) {
+        va_list ap;
+        va_start(ap, fmt);
+        vsnprintf(what + n, sizeof what - (size_t)n, fmt, ap);
+        va_end(ap);
+    }
+    int id = sim_metric(sim, name, unit, scale, kind, what);
+    if (id >= 0)
+        sim_metric_domain(sim, id, domain, keys);
+    return id;
+}
+
 /* Per timeline item: names from the scenario, Grover ones per Grover item. */
 static void attacks_declare_items(sim_t *sim, void *state, const void *params)
 {
@@ -334,40 +356,29 @@ static void attacks_declare_items(sim_t *sim, void *state, const void *params)
     const attacks_params *p = params;
     for (int i = 0; i < p->nitems; i++) {
         const attacks_item *a = &p->items[i];
-        char name[64], what[160];
-        snprintf(name, sizeof name, "detected.%s", a->name);
-        snprintf(what, sizeof what, "%s: P(detected by the end of the run)", a->name);
-        s->m_item_detected[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
-        snprintf(name, sizeof name, "time_to_detect.%s", a->name);
-        snprintf(what, sizeof what, "%s: start to first detection", a->name);
-        s->m_item_ttd[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
-        snprintf(name, sizeof name, "time_to_contain.%s", a->name);
-        snprintf(what, sizeof what, "%s: start to containment done", a->name);
-        s->m_item_ttc[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
-        sim_metric_domain(sim, s->m_item_detected[i], STATS_PROPORTION, NULL);
-        sim_metric_domain(sim, s->m_item_ttd[i], STATS_TTE, NULL);
-        sim_metric_domain(sim, s->m_item_ttc[i], STATS_TTE, NULL);
+        char keys[96], keys_exp[96];
+        s->m_item_detected[i] = attacks_item_metric(sim, a, "detected", "1", 1.0, STATS_TALLY,
+                                                    STATS_PROPORTION, NULL,
+                                                    "P(detected by the end of the run)");
+        s->m_item_ttd[i] = attacks_item_metric(sim, a, "time_to_detect", "s", 1e-9, STATS_TALLY,
+                                               STATS_TTE, NULL, "start to first detection");
+        s->m_item_ttc[i] = attacks_item_metric(sim, a, "time_to_contain", "s", 1e-9,
+                                               STATS_TALLY, STATS_TTE, NULL,
+                                               "start to containment done");
         s->m_years[i] = s->m_years_exp[i] = s->m_log2[i] = s->m_item_won[i] = -1;
         s->m_search_years[i] = s->m_log2_depth[i] = s->m_maxdepth_ok[i] = s->m_qubits[i] = -1;
         s->m_simulable[i] = s->m_item_ttw[i] = -1;
         if (a->type == ATTACKS_CLASSICAL) {
-            snprintf(name, sizeof name, "classical_won.%s", a->name);
-            snprintf(what, sizeof what, "%s: P(live key recovered by the end of the run)",
-                     a->name);
-            s->m_item_won[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
-            sim_metric_domain(sim, s->m_item_won[i], STATS_PROPORTION, NULL);
-            snprintf(name, sizeof name, "classical_time_to_key.%s", a->name);
-            snprintf(what, sizeof what, "%s: start to the key found (censored at the end)",
-                     a->name);
-            s->m_item_ttw[i] = sim_metric(sim, name, "s", 1e-9, STATS_TALLY, what);
-            sim_metric_domain(sim, s->m_item_ttw[i], STATS_TTE, NULL);
-            snprintf(name, sizeof name, "classical_full_search_s.%s", a->name);
-            snprintf(what, sizeof what, "%s: 2^%lld keys / (keys_per_s x devices), analytic",
-                     a->name, (long long)a->key_bits);
-            s->m_search_years[i] = sim_metric(sim, name, "s", 1.0, STATS_VALUE, what);
-            char keys[96];
+            s->m_item_won[i] = attacks_item_metric(sim, a, "classical_won", "1", 1.0,
+                                                   STATS_TALLY, STATS_PROPORTION, NULL,
+                                                   "P(live key recovered by the end of the run)");
+            s->m_item_ttw[i] = attacks_item_metric(sim, a, "classical_time_to_key", "s", 1e-9,
+                                                   STATS_TALLY, STATS_TTE, NULL,
+                                                   "start to the key found (censored at the end)");
             snprintf(keys, sizeof keys, "attacks.timeline.%d.key_bits, keys_per_s, devices", i);
-            sim_metric_domain(sim, s->m_search_years[i], STATS_NONNEG, keys);
+            s->m_search_years[i] = attacks_item_metric(
+                sim, a, "classical_full_search_s", "s", 1.0, STATS_VALUE, STATS_NONNEG, keys,
+                "2^%lld keys / (keys_per_s x devices), analytic", (long long)a->key_bits);
             continue;
         }
         if (a->type != ATTACKS_GROVER)
@@ -380,52 +391,40 @@ static void attacks_declare_items(sim_t *sim, void *state, const void *params)
         const char *label = log2_s > log2((double)INT64_MAX * 1e-9)
                                 ? "ANALYTIC: one search is beyond the simulable int64-ns range"
                                 : "analytic";
-        snprintf(name, sizeof name, "grover_won.%s", a->name);
-        snprintf(what, sizeof what, "%s: P(live key recovered by the end of the run; "
-                 "unfinished searches are censored in grover_time_to_win)", a->name);
-        s->m_item_won[i] = sim_metric(sim, name, "1", 1.0, STATS_TALLY, what);
-        snprintf(name, sizeof name, "grover_years_to_break.%s", a->name);
-        snprintf(what, sizeof what, "%s: expected years to recover its %lld-bit key (%s)",
-                 a->name, (long long)a->key_bits, label);
-        s->m_years[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
-        snprintf(name, sizeof name, "grover_years_to_break_expanded.%s", a->name);
-        snprintf(what, sizeof what, "%s: the same at %lld bits (key-space expansion; analytic)",
-                 a->name, (long long)a->expanded_bits);
-        s->m_years_exp[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
-        snprintf(name, sizeof name, "grover_log2_iterations.%s", a->name);
-        snprintf(what, sizeof what, "%s: log2 of the iterations of one search, per machine",
-                 a->name);
-        s->m_log2[i] = sim_metric(sim, name, "log2", 1.0, STATS_VALUE, what);
-        snprintf(name, sizeof name, "grover_search_years.%s", a->name);
-        snprintf(what, sizeof what, "%s: years of one search on its machines (%s)", a->name,
-                 label);
-        s->m_search_years[i] = sim_metric(sim, name, "years", 1.0, STATS_VALUE, what);
-        snprintf(name, sizeof name, "grover_log2_depth.%s", a->name);
-        snprintf(what, sizeof what, "%s: log2 of the sequential logical depth of one search",
-                 a->name);
-        s->m_log2_depth[i] = sim_metric(sim, name, "log2", 1.0, STATS_VALUE, what);
-        snprintf(name, sizeof name, "grover_within_maxdepth.%s", a->name);
-        snprintf(what, sizeof what, "%s: 1 if that depth is within NIST MAXDEPTH 2^%g", a->name,
-                 a->maxdepth_log2);
-        s->m_maxdepth_ok[i] = sim_metric(sim, name, "1", 1.0, STATS_VALUE, what);
-        snprintf(name, sizeof name, "grover_logical_qubits.%s", a->name);
-        snprintf(what, sizeof what, "%s: logical qubits of all its machines (0: no oracle)",
-                 a->name);
-        s->m_qubits[i] = sim_metric(sim, name, "qubits", 1.0, STATS_VALUE, what);
-        snprintf(name, sizeof name, "grover_simulable.%s", a->name);
-        snprintf(what, sizeof what, "%s: 1 if one search fits the int64-ns clock (else the "
-                 "years are analytic only)", a->name);
-        s->m_simulable[i] = sim_metric(sim, name, "1", 1.0, STATS_VALUE, what);
-        sim_metric_domain(sim, s->m_item_won[i], STATS_PROPORTION, NULL);
+        s->m_item_won[i] = attacks_item_metric(
+            sim, a, "grover_won", "1", 1.0, STATS_TALLY, STATS_PROPORTION, NULL,
+            "P(live key recovered by the end of the run; "
+            "unfinished searches are censored in grover_time_to_win)");
         /* Closed forms of the item's key size and machine: inputs, not findings. */
-        char keys[96];
         snprintf(keys, sizeof keys, "attacks.timeline.%d.key_bits, machine", i);
-        int fixed[] = { s->m_years[i], s->m_log2[i], s->m_search_years[i], s->m_log2_depth[i],
-                        s->m_maxdepth_ok[i], s->m_qubits[i], s->m_simulable[i] };
-        for (size_t k = 0; k < sizeof fixed / sizeof fixed[0]; k++)
-            sim_metric_domain(sim, fixed[k], STATS_NONNEG, keys);
-        snprintf(keys, sizeof keys, "attacks.timeline.%d.expanded_bits, machine", i);
-        sim_metric_domain(sim, s->m_years_exp[i], STATS_NONNEG, keys);
+        s->m_years[i] = attacks_item_metric(sim, a, "grover_years_to_break", "years", 1.0,
+                                            STATS_VALUE, STATS_NONNEG, keys,
+                                            "expected years to recover its %lld-bit key (%s)",
+                                            (long long)a->key_bits, label);
+        snprintf(keys_exp, sizeof keys_exp, "attacks.timeline.%d.expanded_bits, machine", i);
+        s->m_years_exp[i] = attacks_item_metric(
+            sim, a, "grover_years_to_break_expanded", "years", 1.0, STATS_VALUE, STATS_NONNEG,
+            keys_exp, "the same at %lld bits (key-space expansion; analytic)",
+            (long long)a->expanded_bits);
+        s->m_log2[i] = attacks_item_metric(sim, a, "grover_log2_iterations", "log2", 1.0,
+                                           STATS_VALUE, STATS_NONNEG, keys,
+                                           "log2 of the iterations of one search, per machine");
+        s->m_search_years[i] = attacks_item_metric(sim, a, "grover_search_years", "years", 1.0,
+                                                   STATS_VALUE, STATS_NONNEG, keys,
+                                                   "years of one search on its machines (%s)",
+                                                   label);
+        s->m_log2_depth[i] = attacks_item_metric(
+            sim, a, "grover_log2_depth", "log2", 1.0, STATS_VALUE, STATS_NONNEG, keys,
+            "log2 of the sequential logical depth of one search");
+        s->m_maxdepth_ok[i] = attacks_item_metric(
+            sim, a, "grover_within_maxdepth", "1", 1.0, STATS_VALUE, STATS_NONNEG, keys,
+            "1 if that depth is within NIST MAXDEPTH 2^%g", a->maxdepth_log2);
+        s->m_qubits[i] = attacks_item_metric(sim, a, "grover_logical_qubits", "qubits", 1.0,
+                                             STATS_VALUE, STATS_NONNEG, keys,
+                                             "logical qubits of all its machines (0: no oracle)");
+        s->m_simulable[i] = attacks_item_metric(
+            sim, a, "grover_simulable", "1", 1.0, STATS_VALUE, STATS_NONNEG, keys,
+            "1 if one search fits the int64-ns clock (else the years are analytic only)");
     }
 }
 
