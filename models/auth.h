@@ -2,10 +2,12 @@
  * `workers` servers that take requests in batches, and a profile cache.
  *
  * Requests come by event from another model (the agents model); this model
- * generates no traffic of its own.  A request's latency is queueing +
- * batching wait + its batch's service time, where a batch of k requests
- * costs overhead + the sum of k per-item costs + one miss penalty for every
- * profile not in the cache.  With batch.max = 1, no cache misses and
+ * generates no traffic of its own.  The queue, workers, batching and cache
+ * are the shared service queue (svcq.h, keyed by agent id): a request's
+ * latency is queueing + batching wait + its batch's service time, where a
+ * batch of k requests costs overhead + the sum of k per-item costs + one
+ * miss penalty for every profile not in the cache (+ hit_cost for every
+ * one found: decompressing it).  With batch.max = 1, no cache misses and
  * exponential per-item cost the service is M/M/c with a finite line.
  *
  * Scenario section `auth`: every key with its type, default, range and
@@ -33,6 +35,7 @@
 #define MWRASP_AUTH_H
 
 #include "sim.h"
+#include "svcq.h"
 
 extern const sim_model auth_model;
 
@@ -57,21 +60,8 @@ typedef struct auth_population_msg {
 SIM_PAYLOAD_FITS(auth_population_msg);
 void auth_send_population(sim_t *sim, int auth, int64_t at, const auth_population_msg *msg);
 
-typedef enum auth_cache_model { AUTH_CACHE_LRU = 0, AUTH_CACHE_HIT_RATE = 1 } auth_cache_model;
-
-typedef struct auth_params {
-    int64_t workers;
-    int64_t queue_capacity;     /* requests waiting, not in service */
-    int64_t batch_max;
-    int64_t batch_timeout_ns;
-    dist_t overhead;            /* ns per batch */
-    dist_t per_item;            /* ns per request */
-    int cache_model;            /* auth_cache_model */
-    uint64_t cache_bytes, profile_bytes;
-    int64_t cache_profiles;     /* cache_bytes / profile_bytes */
-    int cache_warm;
-    double hit_rate;
-    dist_t miss_penalty;        /* ns per missed profile */
-} auth_params;
+/* The service is one shared service queue (svcq.h): its parameters are
+ * the queue's, keyed by agent. */
+typedef svcq_params auth_params;
 
 #endif
