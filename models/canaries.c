@@ -14,7 +14,9 @@
 #include "cfg.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "signals.h"
 #include "rng.h"
@@ -40,9 +42,16 @@ typedef struct canaries_state {
     size_t nsess, cap;
     int m_time, m_touches, m_within_window, m_within_touches, m_alert_time, m_trips,
         m_alerts, m_false, m_blind, m_sessions, m_rotations, m_rotation_time, m_active;
+    /* the check service (svcq.h): its metric ids are in check.m */
+    svcq check;
+    gsl_rng *check_rng;         /* arrival gaps and keys */
+    double *check_cdf;          /* Zipf: cumulative popularity of keys 0..k */
 } canaries_state;
 
 static const char *const touches_names[] = {"independent", "distinct", NULL};
+static const char *const check_popularity_names[] = {"uniform", "zipf", NULL};
+static const char *const check_cache_names[] = {"lru", "hit_rate", NULL};
+static const char *const check_start_names[] = {"cold", "warm", NULL};
 
 static const sim_param canaries_params_table[] = {
     SIM_P_INT("count", canaries_params, count, 5234, 0, INT64_C(1) << 40, "canaries",
@@ -73,7 +82,110 @@ static const sim_param canaries_params_table[] = {
               "canaries", "canaries rotated concurrently"),
     SIM_P_BOOL("rotation.blind", canaries_params, rotation_blind, 0,
                "a rotating canary cannot trip"),
+    /* The check service (canaries.h); defaults are the runbook's "before"
+     * column of L917-L930 where it gives one. */
+    SIM_P_RATE("service.rate", canaries_params, check_rate_per_s, 0, 0, 1e9,
+               "canary checks per second (0: no check service)"),
+    SIM_P_INT("service.keys", canaries_params, check_keys, 0, 0, INT64_C(2147483647), "keys",
+              "keys checks look up (0: count + resources)"),
+    SIM_P_ENUM("service.popularity", canaries_params, check_zipf, check_popularity_names, 0,
+               "uniform: every key alike; zipf: key k with weight (k+1)^-s"),
+    SIM_P_DOUBLE("service.zipf_exponent", canaries_params, check_zipf_s, 0.8, 0, 10, "1",
+                 "s of the Zipf popularity (web caches: 0.64-0.83, Breslau et al. 1999)"),
+    SIM_P_INT("service.workers", canaries_params, check.workers, 8, 1, 1000000, "workers",
+              "parallel check workers (L923: 8 before, 16 after)"),
+    SIM_P_INT("service.queue", canaries_params, check.queue_capacity, 10000, 1, 100000000,
+              "checks", "places in the waiting line; an arrival to a full line is rejected"),
+    SIM_P_INT("service.batch.max", canaries_params, check.batch_max, 100, 1, 1000000, "checks",
+              "checks a worker takes at once (L928: 100 before, 500 after)"),
+    SIM_P_DURATION("service.batch.timeout", canaries_params, check.batch_timeout_ns, 0, 0,
+                   INT64_C(1) << 50,
+                   "longest wait for a full batch (0: a free worker takes what waits)"),
+    SIM_P_TIME_DIST("service.overhead", canaries_params, check.overhead, DIST_CONSTANT, 0, 0,
+                    "fixed cost of one batch"),
+    SIM_P_TIME_DIST("service.per_item", canaries_params, check.per_item, DIST_CONSTANT, 100e3,
+                    0, "cost per check in a batch"),
+    SIM_P_ENUM("service.cache.model", canaries_params, check.cache_model, check_cache_names,
+               SVCQ_CACHE_LRU, "lru: entries cached by key; hit_rate: a fixed hit probability"),
+    SIM_P_SIZE("service.cache.size", canaries_params, check.cache_bytes, INT64_C(1000000000), 0,
+               INT64_C(1) << 50, "memory for cached entries (L918: 1 GB before, 2 GB after)"),
+    SIM_P_SIZE("service.cache.entry_size", canaries_params, check.item_bytes, 16384, 1,
+               INT64_C(1) << 40, "one key's cached entry"),
+    SIM_P_DURATION("service.cache.ttl", canaries_params, check.cache_ttl_ns, 0, 0,
+                   INT64_MAX / 4,
+                   "an entry older than this is reloaded (L918: 300 s before, 600 s after; 0: "
+                   "never)"),
+    SIM_P_ENUM("service.cache.start", canaries_params, check.cache_warm, check_start_names, 1,
+               "cold: empty at start; warm: filled with the most popular keys"),
+    SIM_P_FRACTION("service.cache.hit_rate", canaries_params, check.hit_rate, 1.0, 0.0, 1.0,
+                   "P(hit) for model hit_rate"),
+    SIM_P_TIME_DIST("service.cache.miss_penalty", canaries_params, check.miss_penalty,
+                    DIST_CONSTANT, 1e6, 0, "extra service time of a check whose key is not "
+                    "cached"),
+    SIM_P_TIME_DIST("service.cache.hit_cost", canaries_params, check.hit_cost, DIST_CONSTANT, 0,
+                    0, "extra service time of a check whose key is cached"),
 };
+
+/* The check service's metrics: name, unit, scale, kind, domain, where
+ * the id goes in svcq_metric_ids, description. */
+typedef struct canaries_check_row {
+    const char *name, *unit;
+    double scale;
+    stats_kind kind;
+    stats_domain domain;
+    size_t id_offset;
+    const char *what;
+} canaries_check_row;
+
+#define CHECK_ROW(name, unit, scale, kind, domain, field, what) \
+    { (name), (unit), (scale), (kind), (domain), offsetof(svcq_metric_ids, field), (what) }
+static const canaries_check_row canaries_check_rows[] = {
+    CHECK_ROW("check_latency", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, latency,
+              "canary check latency: queue + batching + service (L928-L930: batch 500 -18 %)"),
+    CHECK_ROW("check_latency_p50", "ms", 1e-6, STATS_VALUE, STATS_NONNEG, p50,
+              "median check latency per replication"),
+    CHECK_ROW("check_latency_p99", "ms", 1e-6, STATS_VALUE, STATS_NONNEG, p99,
+              "99th-percentile check latency per replication"),
+    CHECK_ROW("check_wait", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, wait,
+              "check arrival to the start of its batch"),
+    CHECK_ROW("check_served", "checks", 1.0, STATS_COUNT, STATS_NONNEG, served,
+              "checks dispatched to a worker"),
+    CHECK_ROW("check_waited", "checks", 1.0, STATS_COUNT, STATS_NONNEG, waited,
+              "checks that waited"),
+    CHECK_ROW("check_batch_size", "checks", 1.0, STATS_TALLY, STATS_NONNEG, batch,
+              "checks per dispatched batch"),
+    CHECK_ROW("check_throughput", "checks/s", 1.0, STATS_VALUE, STATS_NONNEG, throughput,
+              "checks served per second (L922-L925: 16 workers +45 %)"),
+    CHECK_ROW("check_rejected", "checks", 1.0, STATS_COUNT, STATS_NONNEG, rejected,
+              "checks turned away by a full line"),
+    CHECK_ROW("check_rejected_fraction", "1", 1.0, STATS_VALUE, STATS_PROPORTION,
+              rejected_fraction, "rejected / arrived checks"),
+    CHECK_ROW("check_utilisation", "1", 1.0, STATS_VALUE, STATS_PROPORTION, util,
+              "busy fraction of check workers"),
+    CHECK_ROW("check_hit_rate", "1", 1.0, STATS_VALUE, STATS_PROPORTION, hit_rate,
+              "check cache hits / lookups (L917-L921: 2 GB +23 %)"),
+    CHECK_ROW("check_queue_length", "checks", 1.0, STATS_VALUE, STATS_NONNEG, queue,
+              "time-average checks waiting"),
+};
+#undef CHECK_ROW
+
+/* The check service's metrics exist only when it runs, so scenarios
+ * without it keep their results as they were. */
+static void canaries_declare_checks(sim_t *sim, void *state, const void *params)
+{
+    canaries_state *s = state;
+    const canaries_params *p = params;
+    for (size_t i = 0; i < SIM_COUNT(canaries_check_rows); i++) {
+        const canaries_check_row *r = &canaries_check_rows[i];
+        int id = -1;
+        if (p->check_rate_per_s > 0) {
+            id = sim_metric(sim, r->name, r->unit, r->scale, r->kind, r->what);
+            if (id >= 0)
+                sim_metric_domain(sim, id, r->domain, NULL);
+        }
+        memcpy((char *)&s->check.m + r->id_offset, &id, sizeof id);
+    }
+}
 
 static const sim_metric_spec canaries_metrics[] = {
     SIM_METRIC(canaries_state, m_time, "time_to_first_trip", "s", 1e-9, STATS_TALLY, STATS_TTE,
@@ -105,6 +217,12 @@ static const sim_metric_spec canaries_metrics[] = {
                "rotation work, canaries x time each (12.3 ms, L542)"),
     SIM_METRIC(canaries_state, m_active, "active", "canaries", 1.0, STATS_LEVEL, STATS_NONNEG,
                NULL, "time-average canaries deployed (reactive ones included)"),
+    { "check_*", "", 1.0, STATS_TALLY, STATS_NONNEG, NULL,
+      "the check service's metrics, only with service.rate > 0 (check_latency, "
+      "check_latency_p50, check_latency_p99, check_wait, check_served, check_waited, "
+      "check_batch_size, check_throughput, check_rejected, check_rejected_fraction, "
+      "check_utilisation, check_hit_rate, check_queue_length)", 0, NULL, NULL,
+      canaries_declare_checks },
 };
 
 /* What the table cannot say: some resource to touch. */
@@ -115,6 +233,16 @@ static int canaries_configure(cfg_ctx *c, cfg_node *sec, void *params)
     if (p->count + p->resources == 0) {
         cfg_error(c, sec, "canaries: count + resources must be > 0");
         bad = -1;
+    }
+    canaries_params *w = params;
+    svcq_configure(&w->check);
+    if (w->check_keys == 0) {
+        w->check_keys = p->count + p->resources;
+        if (w->check_rate_per_s > 0 && w->check_keys > INT64_C(2147483647)) {
+            cfg_error(c, sec, "canaries: service.keys (count + resources) must be at most "
+                              "2147483647; set service.keys");
+            bad = -1;
+        }
     }
     return bad ? -1 : 0;
 }
@@ -141,6 +269,86 @@ static void canaries_next_false(sim_t *sim, canaries_state *s)
         sim_schedule_in(sim, (int64_t)llround(gap), s->self, CANARIES_EV_FALSE_TRIP, 0);
 }
 
+/* --- the check service ------------------------------------------------ */
+
+double canaries_zipf_p(int64_t n, double s_exp, int64_t k)
+{
+    double h = 0;
+    for (int64_t i = n; i >= 1; i--)  /* smallest terms first */
+        h += pow((double)i, -s_exp);
+    return pow((double)(k + 1), -s_exp) / h;
+}
+
+/* The next check arrival, Poisson at service.rate. */
+static void canaries_next_check(sim_t *sim, canaries_state *s)
+{
+    double gap = rng_exponential(s->check_rng, 1e9 / s->p->check_rate_per_s);
+    if (gap < (double)(sim_end_time(sim) - sim_now(sim)))
+        sim_schedule_in(sim, (int64_t)llround(gap), s->self, CANARIES_EV_CHECK, 0);
+}
+
+/* A check's key: uniform, or Zipf by inversion of the cumulative table. */
+static uint32_t canaries_check_key(canaries_state *s)
+{
+    int64_t n = s->p->check_keys;
+    if (!s->check_cdf)
+        return (uint32_t)gsl_rng_uniform_int(s->check_rng, (unsigned long)n);
+    double u = gsl_rng_uniform(s->check_rng);
+    size_t lo = 0, hi = (size_t)n - 1;  /* first k with cdf[k] > u */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (s->check_cdf[mid] > u)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return (uint32_t)lo;
+}
+
+static int canaries_check_init(sim_t *sim, canaries_state *s, err_t *e)
+{
+    const canaries_params *p = s->p;
+    static const svcq_setup setup = { "canaries", CANARIES_EV_CHECK_DONE,
+                                      CANARIES_EV_CHECK_TIMEOUT, "check_service",
+                                      "check_cache" };
+    int rc = svcq_init(&s->check, sim, &p->check, &setup, e);
+    if (rc)
+        return rc;
+    s->check_rng = sim_stream(sim, "checks");
+    if (p->check_zipf) {
+        size_t n = (size_t)p->check_keys;
+        s->check_cdf = malloc(n * sizeof *s->check_cdf);
+        if (!s->check_cdf)
+            return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "canaries: out of memory");
+        double sum = 0;
+        for (size_t k = 0; k < n; k++)
+            sum += s->check_cdf[k] = pow((double)(k + 1), -p->check_zipf_s);
+        double run = 0;
+        for (size_t k = 0; k < n; k++) {
+            run += s->check_cdf[k];
+            s->check_cdf[k] = run / sum;
+        }
+        s->check_cdf[n - 1] = 1.0;
+    }
+    svcq_population(sim, &s->check, (uint64_t)p->check_keys);
+    canaries_next_check(sim, s);
+    return 0;
+}
+
+/* The check service's events (only while it runs). */
+static void canaries_check_event(sim_t *sim, canaries_state *s, const sim_event *ev)
+{
+    svcq_observe(sim, &s->check);
+    if (ev->kind == CANARIES_EV_CHECK) {
+        svcq_request(sim, &s->check, canaries_check_key(s));
+        canaries_next_check(sim, s);
+    } else if (ev->kind == CANARIES_EV_CHECK_DONE) {
+        svcq_batch_done(sim, &s->check);
+    } else {
+        svcq_timeout(sim, &s->check);
+    }
+}
+
 static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     canaries_state *s = state;
@@ -161,6 +369,8 @@ static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
         sim_schedule(sim, p->rotation_first_ns, s->self, CANARIES_EV_ROTATE, 0);
     if (p->false_trip_rate_per_s > 0)
         canaries_next_false(sim, s);
+    if (p->check_rate_per_s > 0)
+        return canaries_check_init(sim, s, e);
     return 0;
 }
 
@@ -341,6 +551,11 @@ static void canaries_event(sim_t *sim, void *state, const sim_event *ev)
         canaries_probe(sim, s, &m);
         break;
     }
+    case CANARIES_EV_CHECK:
+    case CANARIES_EV_CHECK_DONE:
+    case CANARIES_EV_CHECK_TIMEOUT:
+        canaries_check_event(sim, s, ev);
+        break;
     case CANARIES_EV_DEPLOY: {
         canaries_deploy_msg m;
         sim_payload(ev, &m, sizeof m);
@@ -366,6 +581,8 @@ void canaries_send_deploy(sim_t *sim, int canaries, int64_t at, const canaries_d
 static void canaries_finish(sim_t *sim, void *state)
 {
     canaries_state *s = state;
+    if (s->p->check_rate_per_s > 0)
+        svcq_finish(sim, &s->check);
     int64_t now = sim_now(sim);
     for (size_t i = 0; i < s->nsess; i++) {
         canaries_session *x = &s->sess[i];
@@ -392,6 +609,8 @@ static void canaries_release(void *state)
 {
     canaries_state *s = state;
     free(s->sess);
+    svcq_release(&s->check);
+    free(s->check_cdf);
 }
 
 const sim_model canaries_model = {

@@ -18,6 +18,18 @@
  * canaries are rotated, `rotation.workers` at a time, each taking
  * `rotation.each`; canary c rotates in slot c / workers of the sweep.
  *
+ * Check service (`service:`, off unless service.rate > 0): canary checks
+ * (the lookups that decide whether an accessed resource is a canary, and
+ * validate its token) arrive as a Poisson stream at service.rate, each for
+ * one key of service.keys (default count + resources) drawn by uniform or
+ * Zipf popularity (key 0 the most popular), and are served by one shared
+ * service queue (svcq.h): workers, batches, and an LRU cache of
+ * service.cache.size / service.cache.entry_size entries with a TTL.  This
+ * is what the runbook's canary tuning (L915-L931: cache 1 -> 2 GB, workers
+ * 8 -> 16, batch 100 -> 500) changes; its metrics are canaries.check_*.
+ * Under uniform popularity a warm LRU of C entries over N keys hits with
+ * probability min(C, N) / N (no TTL); docs/optimisations.md.
+ *
  * Scenario section `canaries`: every key with its type, default, range and
  * meaning is a row of the parameter table in models/canaries.c, and every
  * metric a row of its metric table (`mwrasp-sim --help-model canaries`,
@@ -29,6 +41,7 @@
 #include <stdint.h>
 
 #include "sim.h"
+#include "svcq.h"
 
 extern const sim_model canaries_model;
 
@@ -41,7 +54,10 @@ typedef enum canaries_kind {
     CANARIES_EV_ALERT,       /* a tripped canary's alert is raised */
     CANARIES_EV_ROTATE,      /* canary rotation */
     CANARIES_EV_FALSE_TRIP,  /* a benign trip */
-    CANARIES_EV_SESSION_END
+    CANARIES_EV_SESSION_END,
+    CANARIES_EV_CHECK,       /* a canary check request arrives */
+    CANARIES_EV_CHECK_DONE,  /* a check worker finished a batch */
+    CANARIES_EV_CHECK_TIMEOUT /* the check batch timeout */
 } canaries_kind;
 
 /* Starts a probe session at the event time. */
@@ -73,7 +89,16 @@ typedef struct canaries_params {
     int64_t rotation_period_ns, rotation_first_ns, rotation_each_ns;
     int64_t rotation_workers;
     int rotation_blind;
+    /* The canary check service (svcq.h); off while check_rate_per_s is 0. */
+    double check_rate_per_s;
+    int64_t check_keys;        /* key space; 0: count + resources */
+    int check_zipf;            /* 0 uniform, 1 Zipf popularity */
+    double check_zipf_s;       /* Zipf exponent */
+    svcq_params check;
 } canaries_params;
+
+/* The Zipf(s) popularity of key k (0-based) among n keys: (k+1)^-s / H(n, s). */
+double canaries_zipf_p(int64_t n, double s_exp, int64_t k);
 
 /* Closed forms for checks. P(at least one canary among m distinct touches)
  * = 1 - C(N, m) / C(N + K, m), computed with lgamma. */
