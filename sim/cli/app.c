@@ -23,6 +23,7 @@
 
 #include "analysis.h"
 #include "audit.h"
+#include "paired.h"
 #include "campaign.h"
 #include "cfg.h"
 #include "h5out.h"
@@ -73,6 +74,7 @@ typedef struct app_state {
     size_t tests;
     int failed_claims;
     audit_robust *robust;
+    paired_set paired;             /* comparisons: (A/B claims) */
     planning_result *capacity;
     char *cmdline;
 } app_state;
@@ -214,6 +216,8 @@ static int app_check(app_state *s)
     cfg_ctx ad;
     cfg_ctx_init(&ad);
     rc = scenario_check_assumptions(sc, &s->diags, &ad, s->e);
+    if (!rc)
+        rc = scenario_check_comparisons(sc, &ad, s->e);
     app_print_diags(&ad);
     cfg_ctx_free(&ad);
     if (rc) {
@@ -446,6 +450,19 @@ static int app_judge(app_state *s)
         if (rc)
             return rc;
     }
+    if (sc->comparisons.n) {
+        if (o->mpi_rank == 0 && !o->quiet)
+            fprintf(stderr, "comparisons: %zu A/B claim%s, each arm with the same seed\n",
+                    sc->comparisons.n, sc->comparisons.n == 1 ? "" : "s");
+        int rc = paired_run_all(sc, &s->copts, &s->camp.points[0], APP_ALPHA, &s->paired,
+                                s->e);
+        if (rc == ERR_INTERRUPTED && o->mpi_rank == 0)
+            fprintf(stderr, "interrupted during the comparisons; nothing was written\n");
+        if (rc)
+            return rc;
+        for (size_t i = 0; i < s->paired.n; i++)
+            s->failed_claims += s->paired.rows[i].verdict == VERDICT_FAILS;
+    }
     if (sc->capacity.enabled) {
         if (sc->sweep.naxes)
             return err_set(s->e, ERR_DATA, o->scenario, 0, 0,
@@ -482,6 +499,7 @@ static int app_print_results(app_state *s)
     }
     if (s->robust)
         audit_robust_print(t, sc, s->robust);
+    paired_print(t, sc, &s->paired);
     if (s->capacity)
         planning_print(t, sc, s->capacity);
     if (o->mpi_size > 1)
@@ -590,6 +608,7 @@ static void app_release(app_state *s)
     free(s->capacity);
     audit_robust_free(s->robust);
     free(s->robust);
+    paired_free(&s->paired);
     campaign_result_free(&s->camp);
     if (s->points && s->points[0] != s->sc)
         for (size_t p = 0; p < s->npoints; p++)

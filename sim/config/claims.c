@@ -60,10 +60,72 @@ static int claims_value(cfg_ctx *c, cfg_node *n, const char *what, double *v, ch
     return 0;
 }
 
-static int claims_parse_one(cfg_ctx *c, cfg_node *item, claims_claim *cl)
+static const char *const claims_effect_names[] = { "ratio", "difference", NULL };
+
+const char *claims_effect_name(claims_effect e)
+{
+    return claims_effect_names[e];
+}
+
+/* A comparison's arm: a list of path=value assignments. */
+static int claims_arm(cfg_ctx *c, cfg_node *item, const char *key, const char ***out,
+                      size_t *n)
+{
+    cfg_node *l = cfg_list(c, item, key);
+    if (!l) {
+        cfg_error(c, item, "comparisons: %s is a list of path=value assignments, like "
+                           "[auth.workers=8] ([] for the scenario as written)", key);
+        return -1;
+    }
+    *out = calloc(l->n ? l->n : 1, sizeof **out);
+    if (!*out) {
+        cfg_oom(c, l);
+        return -1;
+    }
+    int bad = 0;
+    for (size_t i = 0; i < l->n; i++) {
+        cfg_node *v = l->items[i];
+        if (v->kind != CFG_SCALAR || !strchr(v->text, '=') || v->text[0] == '=') {
+            cfg_error(c, v, "comparisons: each entry of %s is path=value, like "
+                            "auth.workers=8", key);
+            bad = -1;
+            continue;
+        }
+        (*out)[(*n)++] = v->text;
+    }
+    return bad;
+}
+
+/* The keys only a comparison has (cmp != NULL): the arms and the effect;
+ * its statistic is one value per replication. */
+static int claims_parse_comparison(cfg_ctx *c, cfg_node *item, claims_comparison *cmp)
+{
+    int bad = claims_arm(c, item, "baseline", &cmp->baseline, &cmp->nbaseline);
+    bad |= claims_arm(c, item, "variant", &cmp->variant, &cmp->nvariant);
+    int effect = 0;
+    bad |= cfg_require(c, item, "effect");
+    bad |= cfg_enum(c, item, "effect", claims_effect_names, 0, &effect);
+    cmp->effect = (claims_effect)effect;
+    claims_stat st = cmp->claim.stat;
+    if (st == CLAIMS_MIN || st == CLAIMS_MAX || st == CLAIMS_FRACTION_BELOW) {
+        cfg_error(c, item, "comparisons: statistic is mean, p50, p90, p95 or p99 (one value "
+                           "per replication)");
+        bad = -1;
+    }
+    cmp->file = item->file;
+    cmp->line = item->line;
+    cmp->col = item->col;
+    return bad;
+}
+
+static int claims_parse_one(cfg_ctx *c, cfg_node *item, claims_claim *cl,
+                            claims_comparison *cmp)
 {
     if (item->kind != CFG_MAP) {
-        cfg_error(c, item, "claims: each claim is a mapping {name, metric, statistic, bound, source}");
+        cfg_error(c, item, cmp ? "comparisons: each entry is a mapping {name, metric, "
+                                 "baseline, variant, effect, bound, source}"
+                               : "claims: each claim is a mapping {name, metric, statistic, "
+                                 "bound, source}");
         return -1;
     }
     int bad = cfg_require(c, item, "metric") | cfg_require(c, item, "bound") |
@@ -147,6 +209,8 @@ static int claims_parse_one(cfg_ctx *c, cfg_node *item, claims_claim *cl)
             cl->assumptions[cl->nassumptions++] = as->items[i]->text;
         }
     }
+    if (cmp)
+        bad |= claims_parse_comparison(c, item, cmp);
     cfg_check_unused(c, item);
     return bad ? -1 : 0;
 }
@@ -216,20 +280,28 @@ static int claims_derive_needs(cfg_ctx *c, cfg_node *list, claims_list *l)
     return bad;
 }
 
+/* The items of a present list, zeroed, and the messages' prefix set;
+ * NULL with an out-of-memory diagnostic. */
+static void *claims_items(cfg_ctx *c, cfg_node *list, const char *prefix, size_t size)
+{
+    void *items = calloc(list->n ? list->n : 1, size);
+    if (!items)
+        cfg_oom(c, list);
+    else
+        cfg_set_prefix(c, prefix);
+    return items;
+}
+
 int claims_parse(cfg_ctx *c, cfg_node *list, claims_list *out)
 {
     memset(out, 0, sizeof *out);
     if (!list)
         return 0;
-    out->items = calloc(list->n ? list->n : 1, sizeof *out->items);
-    if (!out->items) {
-        cfg_oom(c, list);
+    if (!(out->items = claims_items(c, list, "claims.", sizeof *out->items)))
         return -1;
-    }
     int bad = 0;
-    cfg_set_prefix(c, "claims.");
     for (size_t i = 0; i < list->n; i++)
-        if (claims_parse_one(c, list->items[i], &out->items[out->n++]) != 0)
+        if (claims_parse_one(c, list->items[i], &out->items[out->n++], NULL) != 0)
             bad = -1;
     if (!bad && claims_derive_needs(c, list, out) != 0)
         bad = -1;
@@ -246,5 +318,35 @@ void claims_free(claims_list *l)
     free(l->items);
     free(l->watches);
     free(l->keep);
+    memset(l, 0, sizeof *l);
+}
+
+int claims_parse_comparisons(cfg_ctx *c, cfg_node *list, claims_comparisons *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!list)
+        return 0;
+    if (!(out->items = claims_items(c, list, "comparisons.", sizeof *out->items)))
+        return -1;
+    int bad = 0;
+    for (size_t i = 0; i < list->n; i++) {
+        claims_comparison *cmp = &out->items[out->n++];
+        if (claims_parse_one(c, list->items[i], &cmp->claim, cmp) != 0)
+            bad = -1;
+    }
+    cfg_set_prefix(c, "");
+    return bad;
+}
+
+void claims_comparisons_free(claims_comparisons *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->n; i++) {
+        free(l->items[i].claim.assumptions);
+        free(l->items[i].baseline);
+        free(l->items[i].variant);
+    }
+    free(l->items);
     memset(l, 0, sizeof *l);
 }

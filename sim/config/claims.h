@@ -17,6 +17,26 @@
  *
  * Parsing also derives what the engine must record for the claims' rules:
  * exact threshold counts (watches) and kept samples.
+ *
+ * The `comparisons:` section holds A/B claims: "changing X improves M by
+ * this much".  Each names two arms as --set assignments applied to the
+ * scenario (an empty list: the scenario as written), the metric and the
+ * per-replication statistic compared, the effect (ratio variant/baseline
+ * or difference variant - baseline) and a bound on the effect; both arms
+ * run with the same seed, point and stream ids (common random numbers),
+ * so replication r of one arm is paired with replication r of the other
+ * (experiment/paired.h judges them; docs/optimisations.md).
+ *
+ *   comparisons:
+ *     - name: 16 workers give +45 % throughput
+ *       metric: canaries.check_throughput
+ *       statistic: mean         # mean p50 p90 p95 p99 of each replication
+ *       baseline: [canaries.service.workers=8]
+ *       variant: [canaries.service.workers=16]
+ *       effect: ratio           # or difference (in the metric's unit)
+ *       bound: {min: 1.45}      # on the effect
+ *       source: "runbook L922-L925"
+ *       assumptions: [canaries.service.rate]
  */
 #ifndef MWRASP_CLAIMS_H
 #define MWRASP_CLAIMS_H
@@ -57,6 +77,30 @@ typedef struct claims_list {
     const char **keep;      /* metrics whose samples a claim pools */
     size_t nkeep;
 } claims_list;
+
+typedef enum claims_effect { CLAIMS_EFFECT_RATIO, CLAIMS_EFFECT_DIFFERENCE } claims_effect;
+
+/* One A/B claim: claim.bound bounds the effect (a ratio is unitless; a
+ * difference is in the metric's unit). */
+typedef struct claims_comparison {
+    claims_claim claim;
+    claims_effect effect;
+    const char **baseline, **variant;   /* --set assignments of each arm */
+    size_t nbaseline, nvariant;
+    const char *file;                   /* the entry's position, for messages */
+    int line, col;
+} claims_comparison;
+
+typedef struct claims_comparisons {
+    claims_comparison *items;
+    size_t n;
+} claims_comparisons;
+
+const char *claims_effect_name(claims_effect e);
+
+/* Parses a `comparisons:` list (NULL: none).  0 or -1 with diagnostics. */
+int claims_parse_comparisons(cfg_ctx *c, cfg_node *list, claims_comparisons *out);
+void claims_comparisons_free(claims_comparisons *l);
 
 /* Parses a `claims:` list (NULL: none) and derives the watches and kept
  * metrics.  0 or -1 with diagnostics. */

@@ -172,6 +172,53 @@ int scenario_check_assumptions(const scenario_t *sc, const cfg_ctx *resolved, cf
     return 0;
 }
 
+int scenario_check_comparisons(const scenario_t *sc, cfg_ctx *diags, err_t *e)
+{
+    if (!sc->comparisons.n)
+        return 0;
+    if (sc->sweep.naxes)
+        return err_set(e, ERR_USAGE, sc->doc->file, 0, 0,
+                       "comparisons: compare arms of one scenario point; drop the sweep");
+    size_t before = diags->ndiags;
+    for (size_t i = 0; i < sc->comparisons.n; i++) {
+        const claims_comparison *cmp = &sc->comparisons.items[i];
+        cfg_node pos = { 0 };
+        pos.file = cmp->file;
+        pos.line = cmp->line;
+        pos.col = cmp->col;
+        const char *const *arms[2] = { cmp->baseline, cmp->variant };
+        size_t narms[2] = { cmp->nbaseline, cmp->nvariant };
+        for (int k = 0; k < 2; k++) {
+            if (!narms[k])
+                continue;
+            cfg_ctx d;
+            cfg_ctx_init(&d);
+            scenario_t *x = NULL;
+            err_t xe;
+            err_clear(&xe);
+            if (scenario_derive(sc, arms[k], narms[k], &d, &x, &xe) != 0)
+                cfg_error(diags, &pos, "comparisons: '%s': the %s arm is not a valid "
+                                       "scenario: %s", cmp->claim.name,
+                          k ? "variant" : "baseline", d.ndiags ? d.diags[0] : xe.msg);
+            scenario_free(x);
+            cfg_ctx_free(&d);
+        }
+        for (size_t j = 0; j < cmp->claim.nassumptions; j++) {
+            int found = 0;
+            for (size_t a = 0; a < sc->nassumptions; a++)
+                found |= strcmp(sc->assumptions[a].key, cmp->claim.assumptions[j]) == 0;
+            if (!found)
+                cfg_error(diags, &pos, "comparisons: '%s' rests on '%s', which the "
+                                       "assumptions: section does not list",
+                          cmp->claim.name, cmp->claim.assumptions[j]);
+        }
+    }
+    if (diags->ndiags > before)
+        return err_set(e, ERR_DATA, sc->doc->file, 0, 0, "%zu problem%s with the comparisons",
+                       diags->ndiags - before, diags->ndiags - before == 1 ? "" : "s");
+    return 0;
+}
+
 static int scenario_configure(scenario_t *sc, cfg_ctx *c)
 {
     cfg_node *root = sc->doc->root;
@@ -199,6 +246,8 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
         bad = -1;
     bad |= scenario_precision_configure(sc, c, cfg_section(c, root, "precision"));
     if (claims_parse(c, cfg_list(c, root, "claims"), &sc->claims) != 0)
+        bad = -1;
+    if (claims_parse_comparisons(c, cfg_list(c, root, "comparisons"), &sc->comparisons) != 0)
         bad = -1;
     if (capacity_parse(c, cfg_section(c, root, "capacity"), &sc->capacity) != 0)
         bad = -1;
@@ -472,6 +521,7 @@ void scenario_free(scenario_t *sc)
         return;
     sweep_free(&sc->sweep);
     claims_free(&sc->claims);
+    claims_comparisons_free(&sc->comparisons);
     free(sc->assumptions);
     for (size_t i = 0; i < sc->precision.nmetrics; i++)
         free(sc->precision.metrics[i]);

@@ -56,6 +56,7 @@ typedef struct scenario {
     sweep_spec sweep;        /* `sweep:` section, plus --sweep axes */
     scenario_precision precision;
     claims_list claims;      /* `claims:` section */
+    claims_comparisons comparisons; /* `comparisons:` section (A/B claims) */
     scenario_assumption *assumptions; /* `assumptions:` section */
     size_t nassumptions;
     capacity_spec capacity;  /* `capacity:` section */
@@ -97,6 +98,11 @@ const cfg_node *scenario_node(const scenario_t *sc, const char *path);
  * returns 0 or ERR_DATA. */
 int scenario_check_assumptions(const scenario_t *sc, const cfg_ctx *resolved, cfg_ctx *diags,
                                err_t *e);
+/* Checks the `comparisons:` section against the loaded scenario: one
+ * point (no sweep), every arm's assignments valid, every assumption a
+ * comparison rests on listed.  0, or ERR_DATA / ERR_USAGE with the
+ * problems in diags (file:line:col of the comparison). */
+int scenario_check_comparisons(const scenario_t *sc, cfg_ctx *diags, err_t *e);
 /* The current value (text) of assumption a in sc: its resolved value. */
 const char *scenario_assumption_value(const cfg_ctx *resolved, const char *key, char *buf,
                                       size_t size);

@@ -1,0 +1,76 @@
+/* paired.h - A/B claims (the scenario's `comparisons:`, config/claims.h)
+ * judged from paired replications under common random numbers.
+ *
+ * Each arm is the scenario with its --set assignments applied, run with
+ * the scenario's seed at point 0, so replication r of both arms draws
+ * from the same streams (seed, point, replication, stream id): whatever
+ * the change leaves alone (arrival times, keys, the stream of every
+ * other model) is identical in both, and the difference between the arms
+ * is the change's.  An arm without assignments is the scenario as
+ * written (its results are reused).
+ *
+ * The effect, from the statistic's value in each replication (a_r in the
+ * baseline, b_r in the variant; n pairs):
+ *   difference  mean(b_r - a_r) +- t_{n-1} sd(b - a) / sqrt(n) (paired
+ *               t); inside [-1, 1] for a proportion metric;
+ *   ratio       mean(b) / mean(a) with the interval exp(+- t_{n-1} se) x
+ *               ratio, se the delta-method (paired, so the arms' covariance
+ *               counts) standard error of log(mean(b) / mean(a)):
+ *               sd(b_r / mean(b) - a_r / mean(a)) / sqrt(n); always > 0.
+ * Identical arms give a difference of exactly 0 and a ratio of exactly 1
+ * with a zero-width interval.
+ *
+ * The verdict: the effect's interval against the bound, as for interval
+ * claims (HOLDS: all of it meets the bound; FAILS: none; INCONCLUSIVE);
+ * the comparisons of a scenario share the family-wise error by
+ * Bonferroni (each interval at 1 - alpha / m).  docs/optimisations.md.
+ */
+#ifndef MWRASP_PAIRED_H
+#define MWRASP_PAIRED_H
+
+#include <stdio.h>
+
+#include "campaign.h"
+#include "claims.h"
+#include "runner.h"
+#include "scenario.h"
+#include "verdict.h"
+
+/* The effect of one comparison and its verdict. */
+typedef struct paired_result {
+    verdict_kind verdict;
+    double estimate, ci_low, ci_high, level;   /* the effect; CI at level */
+    double bound_lo, bound_hi;                 /* on the effect, converted */
+    double baseline_mean, variant_mean;        /* the statistic, metric unit */
+    size_t pairs;
+    char unit[16];                             /* the metric's unit */
+    char sentence[768];
+} paired_result;
+
+typedef struct paired_set {
+    paired_result *rows;   /* [comparison] */
+    size_t n;
+    size_t runs;           /* campaigns run for the arms */
+} paired_set;
+
+/* The effect of n pairs (a: baseline, b: variant values) with its
+ * two-sided interval at level; lo/hi clamp to [-1, 1] for a proportion
+ * difference.  Returns 0, or -1 when the pairs cannot give one (n < 2,
+ * a value not finite, a ratio with a non-positive mean). */
+int paired_effect(claims_effect effect, int proportion, const double *a, const double *b,
+                  size_t n, double level, double *est, double *lo, double *hi);
+
+/* The per-replication value of the statistic of metric k in replication
+ * rep of r, in the metric's unit (NaN when the replication has none). */
+double paired_value(const runner_result *r, size_t k, size_t rep, claims_stat stat);
+
+/* Runs the arms of every comparison of sc (one point, no sweep) and
+ * judges them at family-wise error alpha.  as_written: the scenario's own
+ * results (point 0), used for arms without assignments.  copts supplies
+ * threads, MPI and the interrupt flag (no journal is kept). */
+int paired_run_all(const scenario_t *sc, const campaign_opts *copts,
+                   const runner_result *as_written, double alpha, paired_set *out, err_t *e);
+void paired_free(paired_set *s);
+void paired_print(FILE *out, const scenario_t *sc, const paired_set *s);
+
+#endif
