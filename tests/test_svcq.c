@@ -40,27 +40,12 @@
 #include "runner.h"
 #include "scenario.h"
 
-static void run(const char *text, runner_result *r)
-{
-    scenario_t *sc = load_scenario_ok(text, NULL, 0);
-    err_t e;
-    err_clear(&e);
-    cr_assert_eq(runner_run(sc, 0, 0, (size_t)sc->replications, 0, r, &e), 0, "%s", e.msg);
-    scenario_free(sc);
-}
-
-static int metric(const runner_result *r, const char *name)
-{
-    int k = runner_metric_index(r, name);
-    cr_assert_geq(k, 0, "no metric %s", name);
-    return k;
-}
 
 /* The summary's mean and 95 % CI must hold `expect` (widened by scale). */
 static void expect_ci(const runner_result *r, const char *name, double expect, double scale,
                       const char *what)
 {
-    const stats_summary *s = &r->summary[metric(r, name)];
+    const stats_summary *s = &r->summary[metric_index_ok(r, name)];
     double half = scale * s->half_width;
     cr_log_info("%s: %.6g +- %.3g, closed form %.6g", what, s->mean, half, expect);
     cr_expect(fabs(s->mean - expect) <= half, "%s: closed form %.6g outside %.6g +- %.3g",
@@ -71,7 +56,7 @@ static void expect_ci(const runner_result *r, const char *name, double expect, d
 static void expect_ratio(const runner_result *r, const char *num, const char *den,
                          double expect, const char *what)
 {
-    int a = metric(r, num), b = metric(r, den);
+    int a = metric_index_ok(r, num), b = metric_index_ok(r, den);
     double v[64], m = 0, ss = 0;
     size_t n = r->nreps;
     cr_assert_leq(n, 64);
@@ -115,7 +100,7 @@ static void check_erlang_c(unsigned seed)
     service_scenario(text, sizeof text, seed, "duration: 60s\nwarmup: 1s\nreplications: 10",
                      1000, service);
     runner_result r;
-    run(text, &r);
+    run_scenario_text(text, &r);
     expect_ci(&r, "canaries.check_wait", 1e3 * mmc_mean_wait_s(c, lambda, mu), 1.0,
               "M/M/4 rho 0.7 mean wait (ms)");
     expect_ratio(&r, "canaries.check_waited", "canaries.check_served",
@@ -140,14 +125,14 @@ Test(svcq, batch_exact)
                      "    per_item: {dist: constant, value: 10us}\n"
                      "    cache: {model: hit_rate, hit_rate: 1}\n");
     runner_result r;
-    run(text, &r);
-    const stats_summary *b = &r.summary[metric(&r, "canaries.check_batch_size")];
+    run_scenario_text(text, &r);
+    const stats_summary *b = &r.summary[metric_index_ok(&r, "canaries.check_batch_size")];
     for (size_t i = 0; i < r.nreps; i++) {
-        const stats_rep *x = &r.reps[i * r.nmetrics + (size_t)metric(&r, "canaries.check_batch_size")];
+        const stats_rep *x = &r.reps[i * r.nmetrics + (size_t)metric_index_ok(&r, "canaries.check_batch_size")];
         cr_expect_eq(x->min, 5.0, "replication %zu: a batch of %g", i, x->min);
         cr_expect_eq(x->max, 5.0);
-        const stats_rep *lat = &r.reps[i * r.nmetrics + (size_t)metric(&r, "canaries.check_latency")];
-        const stats_rep *w = &r.reps[i * r.nmetrics + (size_t)metric(&r, "canaries.check_wait")];
+        const stats_rep *lat = &r.reps[i * r.nmetrics + (size_t)metric_index_ok(&r, "canaries.check_latency")];
+        const stats_rep *w = &r.reps[i * r.nmetrics + (size_t)metric_index_ok(&r, "canaries.check_wait")];
         /* latency - wait = the batch's service, 150 us for every check. */
         cr_expect_float_eq(lat->value - w->value, 0.150, 1e-9, "replication %zu: %.12g ms", i,
                            lat->value - w->value);
@@ -170,7 +155,7 @@ static void check_lru_uniform(const char *size, double expect)
              size);
     service_scenario(text, sizeof text, 9, "duration: 20s\nreplications: 10", 10000, service);
     runner_result r;
-    run(text, &r);
+    run_scenario_text(text, &r);
     char what[96];
     snprintf(what, sizeof what, "LRU %s of 1 KiB entries over 10,000 uniform keys", size);
     expect_ci(&r, "canaries.check_hit_rate", expect, 1.5, what);
@@ -195,7 +180,7 @@ Test(svcq, ttl)
                      "    cache: {size: 4MiB, entry_size: 1KiB, ttl: 10s,"
                      " miss_penalty: {dist: constant, value: 0s}}\n");
     runner_result r;
-    run(text, &r);
+    run_scenario_text(text, &r);
     expect_ci(&r, "canaries.check_hit_rate", 0.5, 1.5, "TTL 10 s, 0.1 checks/s a key");
     runner_result_free(&r);
 }
@@ -219,7 +204,7 @@ Test(svcq, zipf_one)
                      "    cache: {size: 1KiB, entry_size: 1KiB,"
                      " miss_penalty: {dist: constant, value: 0s}}\n");
     runner_result r;
-    run(text, &r);
+    run_scenario_text(text, &r);
     expect_ci(&r, "canaries.check_hit_rate", expect, 1.5,
               "LRU of one entry, Zipf(1) over 100 keys: sum p_k^2");
     runner_result_free(&r);
@@ -312,6 +297,22 @@ Test(paired, crn)
     scenario_free(sc);
 }
 
+/* Runs crn_scenario with `from` replaced by `to` (same length), --strict. */
+static void run_changed(const char *path, const char *out, const char *from, const char *to,
+                        run_out *o)
+{
+    char text[sizeof crn_scenario];
+    snprintf(text, sizeof text, "%s", crn_scenario);
+    char *at = strstr(text, from);
+    cr_assert_not_null(at);
+    cr_assert_eq(strlen(from), strlen(to));
+    memcpy(at, to, strlen(to));
+    write_file(path, text);
+    unlink(out);
+    const char *args[] = { "--quiet", "--strict", "--out", out, path, NULL };
+    run_sim(args, o);
+}
+
 Test(paired, cli)
 {
     char dir[256], path[512], out[600];
@@ -319,9 +320,7 @@ Test(paired, cli)
     snprintf(path, sizeof path, "%s/crn.yaml", dir);
     snprintf(out, sizeof out, "%s/crn.h5", dir);
     write_file(path, crn_scenario);
-    const char *args[] = { "--quiet", "--strict", "--out", out, path, NULL };
     run_out o;
-    /* --quiet prints nothing: run without it for the verdicts. */
     const char *loud[] = { "--out", out, path, NULL };
     run_sim(loud, &o);
     cr_expect_eq(o.status, 0, "%s", o.err);
@@ -331,24 +330,11 @@ Test(paired, cli)
     cr_expect(strstr(o.out, "same arms, ratio: HOLDS: ratio 1 [1, 1]") != NULL, "%s", o.out);
     cr_expect(strstr(o.out, "a bigger cache: HOLDS: difference +") != NULL, "%s", o.out);
     /* --strict counts a comparison that FAILS. */
-    char failing[sizeof crn_scenario + 64];
-    snprintf(failing, sizeof failing, "%s", crn_scenario);
-    char *min0 = strstr(failing, "{min: 0}");
-    cr_assert_not_null(min0);
-    memcpy(min0, "{min: 1}", 8);
-    write_file(path, failing);
-    unlink(out);
-    run_sim(args, &o);
+    run_changed(path, out, "{min: 0}", "{min: 1}", &o);
     cr_expect_eq(o.status, 3, "a FAILS comparison under --strict: %d %s", o.status, o.err);
     /* A bad arm is refused before anything runs, at its comparison. */
-    char bad[sizeof crn_scenario + 64];
-    snprintf(bad, sizeof bad, "%s", crn_scenario);
-    char *w = strstr(bad, "variant: [canaries.service.workers=8]");
-    cr_assert_not_null(w);
-    memcpy(w, "variant: [canaries.service.workers=0]", 37);
-    write_file(path, bad);
-    unlink(out);
-    run_sim(args, &o);
+    run_changed(path, out, "variant: [canaries.service.workers=8]",
+                "variant: [canaries.service.workers=0]", &o);
     cr_expect_eq(o.status, 65, "%d %s", o.status, o.err);
     cr_expect(strstr(o.err, "crn.yaml:16:5: comparisons: 'same arms, difference': the variant "
                             "arm is not a valid scenario") != NULL, "%s", o.err);

@@ -1,6 +1,7 @@
 /* testutil.c - see testutil.h. */
 #define _XOPEN_SOURCE 700   /* nftw */
 #include "testutil.h"
+#include "runner.h"
 
 #include <criterion/criterion.h>
 #include <fcntl.h>
@@ -176,6 +177,22 @@ int load_scenario_text(const char *text, const char *const *sets, size_t nsets,
     int rc = scenario_load(path, TU_MODELS, sets, nsets, diags, out, e);
     unlink(path);
     return rc;
+}
+
+void run_scenario_text(const char *text, runner_result *r)
+{
+    scenario_t *sc = load_scenario_ok(text, NULL, 0);
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(runner_run(sc, 0, 0, (size_t)sc->replications, 0, r, &e), 0, "%s", e.msg);
+    scenario_free(sc);
+}
+
+int metric_index_ok(const runner_result *r, const char *name)
+{
+    int k = runner_metric_index(r, name);
+    cr_assert_geq(k, 0, "no metric %s", name);
+    return k;
 }
 
 scenario_t *load_scenario_ok(const char *text, const char *const *sets, size_t nsets)

@@ -25,6 +25,11 @@ int load_scenario_text(const char *text, const char *const *sets, size_t nsets,
                        cfg_ctx *diags, scenario_t **out, err_t *e);
 /* The same, asserting that it loads (diagnostics go to stderr). */
 scenario_t *load_scenario_ok(const char *text, const char *const *sets, size_t nsets);
+/* Loads text and runs its replications at point 0 into r (asserting both). */
+struct runner_result;
+void run_scenario_text(const char *text, struct runner_result *r);
+/* The index of metric name in r, asserting that it exists. */
+int metric_index_ok(const struct runner_result *r, const char *name);
 
 #endif
 
