@@ -27,6 +27,15 @@ static scenario_t *load_text(const char *text, const char *const *sets, size_t n
     return load_scenario_ok(text, sets, nsets);
 }
 
+static void run(const char *text, runner_result *r)
+{
+    run_scenario_text(text, r);
+}
+
+static int metric(const runner_result *r, const char *name)
+{
+    return metric_index_ok(r, name);
+}
 
 /* Mean and 95 % half-width over replications of per-replication values. */
 typedef struct ci {
@@ -48,7 +57,7 @@ static ci ci_of(const double *v, size_t n)
 /* Per-replication ratio of two metrics' values (counts). */
 static ci ratio_ci(const runner_result *r, const char *num, const char *den)
 {
-    int a = metric_index_ok(r, num), b = metric_index_ok(r, den);
+    int a = metric(r, num), b = metric(r, den);
     double v[256];
     cr_assert_leq(r->nreps, 256);
     for (size_t i = 0; i < r->nreps; i++)
@@ -81,7 +90,7 @@ static void expect_near(ci c, double expect, const char *what)
 
 static ci summary_ci(const runner_result *r, const char *name)
 {
-    const stats_summary *s = &r->summary[metric_index_ok(r, name)];
+    const stats_summary *s = &r->summary[metric(r, name)];
     ci out = { s->mean, s->half_width };
     return out;
 }
@@ -105,7 +114,7 @@ static void check_mmc(double rho, unsigned seed)
              "  cache: {model: hit_rate, hit_rate: 1}\n",
              seed, lambda / 1000.0, c);
     runner_result r;
-    run_scenario_text(text, &r);
+    run(text, &r);
     char label[96];
     snprintf(label, sizeof label, "M/M/32 rho=%.1f mean wait (ms)", rho);
     expect_in(summary_ci(&r, "auth.wait"), 1e3 * mmc_mean_wait_s(c, lambda, mu), label);
@@ -117,12 +126,12 @@ static void check_mmc(double rho, unsigned seed)
     /* Utilisation is a whole-run figure (includes the empty start). */
     cr_expect(fabs(summary_ci(&r, "auth.utilisation").mean - rho) < 0.005 * rho,
               "utilisation %.4f, expected %.2f", summary_ci(&r, "auth.utilisation").mean, rho);
-    cr_expect_eq(r.summary[metric_index_ok(&r, "auth.rejected")].mean, 0);
+    cr_expect_eq(r.summary[metric(&r, "auth.rejected")].mean, 0);
     /* The histogram quantiles agree with the tally's exact ones. */
-    double p50 = r.summary[metric_index_ok(&r, "auth.latency_p50")].mean;
-    double p99 = r.summary[metric_index_ok(&r, "auth.latency_p99")].mean;
-    double t50 = r.summary[metric_index_ok(&r, "auth.latency")].p50;
-    double t99 = r.summary[metric_index_ok(&r, "auth.latency")].p99;
+    double p50 = r.summary[metric(&r, "auth.latency_p50")].mean;
+    double p99 = r.summary[metric(&r, "auth.latency_p99")].mean;
+    double t50 = r.summary[metric(&r, "auth.latency")].p50;
+    double t99 = r.summary[metric(&r, "auth.latency")].p99;
     cr_log_info("p50 histogram %.5f tally %.5f; p99 histogram %.5f tally %.5f", p50, t50, p99, t99);
     cr_expect(fabs(p50 - t50) < 0.02 * t50, "p50 %.5f vs tally %.5f", p50, t50);
     cr_expect(fabs(p99 - t99) < 0.02 * t99, "p99 %.5f vs tally %.5f", p99, t99);
@@ -152,7 +161,7 @@ Test(auth, mm1k_rejections)
         "  service: {per_item: {dist: exponential, mean: 1ms}}\n"
         "  cache: {model: hit_rate}\n";
     runner_result r;
-    run_scenario_text(text, &r);
+    run(text, &r);
     double block = (1 - rho) * pow(rho, n) / (1 - pow(rho, n + 1));
     expect_near(summary_ci(&r, "auth.rejected_fraction"), block, "M/M/1/6 blocking");
     runner_result_free(&r);
@@ -170,10 +179,10 @@ Test(auth, batch_fill_wait)
         "    per_item: {dist: constant, value: 1us}\n"
         "  cache: {model: hit_rate}\n";
     runner_result r;
-    run_scenario_text(text, &r);
+    run(text, &r);
     double lambda = 1000 * 10.0;
     expect_near(summary_ci(&r, "auth.wait"), 1e3 * 99 / (2 * lambda), "batch-fill wait (ms)");
-    cr_expect_eq(r.summary[metric_index_ok(&r, "auth.batch_size")].mean, 100);
+    cr_expect_eq(r.summary[metric(&r, "auth.batch_size")].mean, 100);
     runner_result_free(&r);
 }
 
@@ -188,7 +197,7 @@ Test(auth, lru_uniform_hit_rate)
         "  cache: {model: lru, size: 250KiB, profile_size: 1KiB, start: warm,\n"
         "          miss_penalty: {dist: constant, value: 100us}}\n";
     runner_result r;
-    run_scenario_text(text, &r);
+    run(text, &r);
     expect_near(summary_ci(&r, "auth.cache_hit_rate"), 0.25, "LRU hit rate");
     /* Mean service = 10us + 0.75 * 100us, nobody waits at this load. */
     cr_expect(fabs(summary_ci(&r, "auth.latency").mean - 0.085) < 0.002,
@@ -216,8 +225,8 @@ static void check_ou_sd(double check_rate, unsigned seed)
 {
     char text[1024];
     runner_result r;
-    run_scenario_text(ou_text(text, sizeof text, ", threshold: 1e9", check_rate, seed), &r);
-    int k = metric_index_ok(&r, "agents.score");
+    run(ou_text(text, sizeof text, ", threshold: 1e9", check_rate, seed), &r);
+    int k = metric(&r, "agents.score");
     double rms[64], mean[64];
     for (size_t i = 0; i < r.nreps; i++) {
         const stats_rep *s = &r.reps[i * r.nmetrics + (size_t)k];
@@ -241,7 +250,7 @@ Test(drift, false_alarm_rate_one_dimension)
 {
     char text[1024];
     runner_result r;
-    run_scenario_text(ou_text(text, sizeof text, ", threshold: 0.15", 1.0, 33), &r);
+    run(ou_text(text, sizeof text, ", threshold: 0.15", 1.0, 33), &r);
     double expect = 2 * (1 - gsl_cdf_ugaussian_P(0.15 / 0.05));
     cr_assert_float_eq(expect, 0.0027, 5e-5);
     expect_near(ratio_ci(&r, "agents.flagged", "agents.checks"), expect,
@@ -258,7 +267,7 @@ Test(drift, false_alarm_rate_rms_four_dimensions)
         "  drift: {model: ou, theta: 0.5/s, stationary_sd: 0.05}\n"
         "  detect: {check_rate: 1/s, norm: rms, threshold: 0.1, action: count}\n";
     runner_result r;
-    run_scenario_text(text, &r);
+    run(text, &r);
     expect_near(ratio_ci(&r, "agents.flagged", "agents.checks"),
               gsl_cdf_chisq_Q(4 * 0.1 * 0.1 / (0.05 * 0.05), 4), "rms d=4 false alarms");
     runner_result_free(&r);
@@ -279,7 +288,7 @@ Test(detect, cusum_delay_vs_siegmund)
         "  detect: {check_rate: 1/s, method: cusum, cusum_k: 0.15, threshold: 0.5,"
         " action: count}\n";
     runner_result r;
-    run_scenario_text(text, &r);
+    run(text, &r);
     double arl = agents_cusum_arl_siegmund(0.2, 0.05, 0.15, 0.5);
     ci d = summary_ci(&r, "agents.detection_delay_checks");
     cr_log_info("CUSUM delay %.3f +- %.3f checks, Siegmund ARL %.3f", d.mean, d.half, arl);
@@ -306,7 +315,7 @@ Test(detect, ewma_delay)
         "  detect: {check_rate: 1/s, method: ewma, ewma_lambda: 0.2, threshold: 0.15,"
         " action: count}\n";
     runner_result r;
-    run_scenario_text(text, &r);
+    run(text, &r);
     double m = 0.3, m0 = 0.001 * sqrt(2 / 3.14159265358979323846), a = 0.15;
     double n = ceil(log((m - a) / (m - m0)) / log(1 - 0.2));
     ci d = summary_ci(&r, "agents.detection_delay_checks");
@@ -329,25 +338,25 @@ Test(detect, routing_review_vs_auto)
     char text[1024];
     runner_result r;
     snprintf(text, sizeof text, base, "1");
-    run_scenario_text(text, &r);
-    double flagged = r.summary[metric_index_ok(&r, "agents.flagged")].mean;
+    run(text, &r);
+    double flagged = r.summary[metric(&r, "agents.flagged")].mean;
     cr_expect_gt(flagged, 5);
-    cr_expect_eq(r.summary[metric_index_ok(&r, "agents.false_positives_per_day")].mean, 0);
-    cr_expect_eq(r.summary[metric_index_ok(&r, "agents.auto_recalibrated_per_day")].mean, 0);
-    cr_expect_eq(r.summary[metric_index_ok(&r, "agents.missed_compromises")].mean, 0);
-    cr_expect(fabs(r.summary[metric_index_ok(&r, "agents.compromises_removed")].mean - flagged) <= 1,
-              "removed %.1f of %.1f flagged", r.summary[metric_index_ok(&r, "agents.compromises_removed")].mean,
+    cr_expect_eq(r.summary[metric(&r, "agents.false_positives_per_day")].mean, 0);
+    cr_expect_eq(r.summary[metric(&r, "agents.auto_recalibrated_per_day")].mean, 0);
+    cr_expect_eq(r.summary[metric(&r, "agents.missed_compromises")].mean, 0);
+    cr_expect(fabs(r.summary[metric(&r, "agents.compromises_removed")].mean - flagged) <= 1,
+              "removed %.1f of %.1f flagged", r.summary[metric(&r, "agents.compromises_removed")].mean,
               flagged);
     runner_result_free(&r);
 
     snprintf(text, sizeof text, base, "0");
-    run_scenario_text(text, &r);
-    flagged = r.summary[metric_index_ok(&r, "agents.flagged")].mean;
+    run(text, &r);
+    flagged = r.summary[metric(&r, "agents.flagged")].mean;
     cr_expect_gt(flagged, 5);
-    cr_expect_eq(r.summary[metric_index_ok(&r, "agents.manual_review_per_day")].mean, 0);
-    cr_expect_eq(r.summary[metric_index_ok(&r, "agents.compromises_removed")].mean, 0);
-    cr_expect(fabs(r.summary[metric_index_ok(&r, "agents.missed_compromises")].mean - flagged) <= 1,
-              "absorbed %.1f of %.1f flagged", r.summary[metric_index_ok(&r, "agents.missed_compromises")].mean,
+    cr_expect_eq(r.summary[metric(&r, "agents.manual_review_per_day")].mean, 0);
+    cr_expect_eq(r.summary[metric(&r, "agents.compromises_removed")].mean, 0);
+    cr_expect(fabs(r.summary[metric(&r, "agents.missed_compromises")].mean - flagged) <= 1,
+              "absorbed %.1f of %.1f flagged", r.summary[metric(&r, "agents.missed_compromises")].mean,
               flagged);
     runner_result_free(&r);
 }
@@ -366,9 +375,9 @@ Test(memory, million_agents_state)
         "name: t\nseed: 51\nduration: 1s\nreplications: 1\n"
         "agents:\n  count: 1000000\n  auth_rate: 0/s\n  detect: {check_rate: 0/s}\n";
     runner_result r;
-    run_scenario_text(text, &r);
-    cr_expect_eq(r.summary[metric_index_ok(&r, "agents.bytes_per_agent")].mean, (double)sizeof(agents_agent));
-    cr_expect_leq(r.summary[metric_index_ok(&r, "agents.state_mb")].mean, 128.0);
+    run(text, &r);
+    cr_expect_eq(r.summary[metric(&r, "agents.bytes_per_agent")].mean, (double)sizeof(agents_agent));
+    cr_expect_leq(r.summary[metric(&r, "agents.state_mb")].mean, 128.0);
     runner_result_free(&r);
 }
 
@@ -400,10 +409,10 @@ Test(scenarios, baseline_runs_and_is_deterministic)
     for (size_t i = 0; i < a.nreps * a.nmetrics; i++)
         cr_expect(memcmp(&a.reps[i], &b.reps[i], sizeof a.reps[i]) == 0,
                   "replication results differ at %zu (%s)", i, a.defs[i % a.nmetrics].name);
-    cr_expect_gt(a.summary[metric_index_ok(&a, "auth.latency_p50")].mean, 0);
-    cr_expect_gt(a.summary[metric_index_ok(&a, "agents.checks")].mean, 0);
+    cr_expect_gt(a.summary[metric(&a, "auth.latency_p50")].mean, 0);
+    cr_expect_gt(a.summary[metric(&a, "agents.checks")].mean, 0);
     /* No consensus section: no coordination requests. */
-    cr_expect_eq(a.summary[metric_index_ok(&a, "agents.coordination_latency")].n, 0);
+    cr_expect_eq(a.summary[metric(&a, "agents.coordination_latency")].n, 0);
     runner_result_free(&a);
     runner_result_free(&b);
 }
@@ -413,7 +422,7 @@ Test(scenarios, million_loads)
     const char *sets[] = { "duration=1min", "replications=1", "agents.auth_traffic_for=50ms" };
     runner_result r;
     run_file("scenarios/agents_million.yaml", sets, 3, &r);
-    cr_expect_eq(r.summary[metric_index_ok(&r, "agents.bytes_per_agent")].mean, (double)sizeof(agents_agent));
+    cr_expect_eq(r.summary[metric(&r, "agents.bytes_per_agent")].mean, (double)sizeof(agents_agent));
     runner_result_free(&r);
 }
 
@@ -446,17 +455,17 @@ Test(auth, value_metrics_respect_the_warmup)
     runner_result r;
     /* A cold cache: every agent's first request (in the first second or
      * so) misses and pays 1 ms; after the warmup every lookup hits. */
-    run_scenario_text("name: w\nseed: 3\nduration: 20s\nwarmup: 10s\nreplications: 3\n"
+    run("name: w\nseed: 3\nduration: 20s\nwarmup: 10s\nreplications: 3\n"
         "agents: {count: 10000, auth_rate: 1/s, auth_traffic_for: 30s}\n"
         "auth: {workers: 32, batch: {max: 1}, service: {per_item: {dist: exponential, mean: 150us}},\n"
         "       cache: {start: cold, miss_penalty: {dist: constant, value: 1ms}}}\n",
         &r);
-    const stats_summary *tally = &r.summary[metric_index_ok(&r, "auth.latency")];
-    const stats_summary *p50 = &r.summary[metric_index_ok(&r, "auth.latency_p50")];
-    const stats_summary *p99 = &r.summary[metric_index_ok(&r, "auth.latency_p99")];
-    const stats_summary *thr = &r.summary[metric_index_ok(&r, "auth.throughput")];
-    const stats_summary *served = &r.summary[metric_index_ok(&r, "auth.served")];
-    const stats_summary *hits = &r.summary[metric_index_ok(&r, "auth.cache_hit_rate")];
+    const stats_summary *tally = &r.summary[metric(&r, "auth.latency")];
+    const stats_summary *p50 = &r.summary[metric(&r, "auth.latency_p50")];
+    const stats_summary *p99 = &r.summary[metric(&r, "auth.latency_p99")];
+    const stats_summary *thr = &r.summary[metric(&r, "auth.throughput")];
+    const stats_summary *served = &r.summary[metric(&r, "auth.served")];
+    const stats_summary *hits = &r.summary[metric(&r, "auth.cache_hit_rate")];
     /* (an agent untouched for the whole 10 s warmup, e^-10 of them, still
      * misses afterwards; without the reset the rate would be ~0.967) */
     cr_expect_gt(hits->mean, 0.9999, "the warmup's misses leaked into the hit rate: %g",
@@ -644,7 +653,7 @@ Test(drift, calibrate_runbook_figures)
                  "  detect: {check_rate: 1/d, threshold: 0.15, action: count}}\n",
                  seed, f.ou_sd);
         runner_result r;
-        run_scenario_text(text, &r);
+        run(text, &r);
         expect_near(summary_ci(&r, "agents.flagged_per_day"), 23.0, "flags a day at the fitted sd");
         runner_result_free(&r);
     }

@@ -127,12 +127,15 @@ Test(svcq, batch_exact)
     runner_result r;
     run_scenario_text(text, &r);
     const stats_summary *b = &r.summary[metric_index_ok(&r, "canaries.check_batch_size")];
+    size_t kb = (size_t)metric_index_ok(&r, "canaries.check_batch_size");
+    size_t kl = (size_t)metric_index_ok(&r, "canaries.check_latency");
+    size_t kw = (size_t)metric_index_ok(&r, "canaries.check_wait");
     for (size_t i = 0; i < r.nreps; i++) {
-        const stats_rep *x = &r.reps[i * r.nmetrics + (size_t)metric_index_ok(&r, "canaries.check_batch_size")];
+        const stats_rep *x = &r.reps[i * r.nmetrics + kb];
         cr_expect_eq(x->min, 5.0, "replication %zu: a batch of %g", i, x->min);
         cr_expect_eq(x->max, 5.0);
-        const stats_rep *lat = &r.reps[i * r.nmetrics + (size_t)metric_index_ok(&r, "canaries.check_latency")];
-        const stats_rep *w = &r.reps[i * r.nmetrics + (size_t)metric_index_ok(&r, "canaries.check_wait")];
+        const stats_rep *lat = &r.reps[i * r.nmetrics + kl];
+        const stats_rep *w = &r.reps[i * r.nmetrics + kw];
         /* latency - wait = the batch's service, 150 us for every check. */
         cr_expect_float_eq(lat->value - w->value, 0.150, 1e-9, "replication %zu: %.12g ms", i,
                            lat->value - w->value);
