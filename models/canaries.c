@@ -613,6 +613,23 @@ static void canaries_release(void *state)
     free(s->check_cdf);
 }
 
+/* Only the check service is sized (the rest keeps the engine's default):
+ * two events a check at most (its arrival, its share of a batch's end),
+ * the LRU's per-key links, the Zipf table and the line. */
+static void canaries_estimate(const void *params, sim_estimate *out)
+{
+    const canaries_params *p = params;
+    if (!(p->check_rate_per_s > 0))
+        return;
+    double keys = (double)p->check_keys;
+    double per_key = 9.0 + (p->check.cache_ttl_ns > 0 ? 8.0 : 0.0) + (p->check_zipf ? 8.0 : 0.0);
+    out->state_bytes += keys * per_key + 12.0 * (double)p->check.queue_capacity;
+    out->pending_events += (double)p->check.workers + 2;
+    out->events_per_s += 2 * p->check_rate_per_s;
+    out->metrics += 13, out->tallies += 3;
+    out->driver = "canaries.service.rate";
+}
+
 const sim_model canaries_model = {
     .name = "canaries",
     .summary = "canary tokens among real resources: trips, alerts, daily rotation",
@@ -627,4 +644,5 @@ const sim_model canaries_model = {
     .event = canaries_event,
     .finish = canaries_finish,
     .release = canaries_release,
+    .estimate = canaries_estimate,
 };

@@ -373,6 +373,16 @@ static void app_print_validate(app_state *s)
             printf("%s %s", j ? "," : "", cl->assumptions[j]);
         printf("\n");
     }
+    if (sc->comparisons.n)
+        printf("comparisons (A/B claims, both arms with seed %llu; docs/optimisations.md):\n",
+               (unsigned long long)sc->seed);
+    for (size_t c = 0; c < sc->comparisons.n; c++) {
+        const claims_comparison *cmp = &sc->comparisons.items[c];
+        printf("  '%s': %s of the %s of %s, bound %s%s\n", cmp->claim.name,
+               claims_effect_name(cmp->effect), claims_stat_name(cmp->claim.stat),
+               cmp->claim.metric, cmp->claim.bound_text,
+               cmp->nbaseline + cmp->nvariant ? "" : " (identical arms)");
+    }
 }
 
 /* The campaign (with --decide's policy); an interruption keeps the

@@ -261,12 +261,17 @@ static void paired_judge(const claims_comparison *cmp, const runner_result *ra,
         out->verdict = VERDICT_FAILS;
     else
         out->verdict = VERDICT_INCONCLUSIVE;
+    /* Percent changes, with a zero never printed as -0.0. */
+    double pe = 100 * (out->estimate - 1), pl = 100 * (out->ci_low - 1),
+           ph = 100 * (out->ci_high - 1);
+    pe = fabs(pe) < 0.05 ? 0 : pe;
+    pl = fabs(pl) < 0.05 ? 0 : pl;
+    ph = fabs(ph) < 0.05 ? 0 : ph;
     char effect[160];
     const char *unit = strcmp(out->unit, "1") ? out->unit : "";   /* a plain number */
     if (cmp->effect == CLAIMS_EFFECT_RATIO)
         snprintf(effect, sizeof effect, "ratio %.4g [%.4g, %.4g] (%+.1f %% [%+.1f, %+.1f])",
-                 out->estimate, out->ci_low, out->ci_high, 100 * (out->estimate - 1),
-                 100 * (out->ci_low - 1), 100 * (out->ci_high - 1));
+                 out->estimate, out->ci_low, out->ci_high, pe, pl, ph);
     else
         snprintf(effect, sizeof effect, "difference %+.4g [%+.4g, %+.4g]%s%s", out->estimate,
                  out->ci_low, out->ci_high, unit[0] ? " " : "", unit);
