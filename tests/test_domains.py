@@ -11,7 +11,9 @@ results file:
     domain;
   - /claims/table: the claim's interval inside the domain of its metric
     (fraction_below: inside [0, 1]); every-case exceedance intervals inside
-    [0, 1]; no HOLDS or FAILS on a metric declared an input.
+    [0, 1]; no HOLDS or FAILS on a metric declared an input;
+  - /comparisons/table: a ratio's interval above 0, a proportion's
+    difference inside [-1, 1].
 usage: tests/test_domains.py [--build DIR]   (default build/release)
 The last line is `N passed, N failed`.
 """
@@ -96,6 +98,18 @@ with tempfile.TemporaryDirectory() as tmp:
                         pl, ph = float(r["p_event_low"]), float(r["p_event_high"])
                         check(not below(pl, 0) and not above(ph, 1),
                               f"{name}: {metric} P(event) [{pl}, {ph}]")
+            # A/B claims: a ratio's interval above 0, a proportion's
+            # difference inside [-1, 1] (docs/optimisations.md).
+            if "comparisons" in f:
+                for row in f["comparisons/table"][()].reshape(-1):
+                    metric, effect = text(row["metric"]), text(row["effect"])
+                    lo, hi = float(row["ci_low"]), float(row["ci_high"])
+                    what = f"{name}: comparison {text(row['name'])!r}"
+                    if effect == "ratio":
+                        check(math.isnan(lo) or lo > 0, f"{what}: ratio interval not above 0: {lo}")
+                    elif domains.get(metric) == "proportion":
+                        check(not below(lo, -1) and not above(hi, 1),
+                              f"{what}: difference [{lo}, {hi}] outside [-1, 1]")
             if "claims" not in f:
                 continue
             for row in f["claims/table"][()].reshape(-1):

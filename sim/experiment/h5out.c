@@ -6,6 +6,7 @@
  */
 #include "h5out.h"
 #include "audit.h"
+#include "paired.h"
 #include "campaign.h"
 #include "planning.h"
 #include "h5scale.h"
@@ -171,6 +172,7 @@ static hid_t h5out_compound(const resfields_field *f, size_t nf, size_t size, hi
 #define H5OUT_CLAIM_F(n, k) RESFIELDS_ENTRY(h5out_claim_row, n, k)
 #define H5OUT_ROBUST_F(n, k) RESFIELDS_ENTRY(h5out_robust_row, n, k)
 #define H5OUT_RUNBOOK_F(n, k) RESFIELDS_ENTRY(h5out_runbook_row, n, k)
+#define H5OUT_COMPARISON_F(n, k) RESFIELDS_ENTRY(h5out_comparison_row, n, k)
 #define H5OUT_BREAKING_F(n, k) RESFIELDS_ENTRY(h5out_breaking_row, n, k)
 #define H5OUT_PLAN_F(n, k) RESFIELDS_ENTRY(h5out_plan_row, n, k)
 #define H5OUT_ESTIMATE_F(n, k) RESFIELDS_ENTRY(h5out_estimate_row, n, k)
@@ -705,6 +707,97 @@ done:
     return rc;
 }
 
+typedef struct h5out_comparison_row {
+    RESFIELDS_COMPARISON(RESFIELDS_WRITER)
+} h5out_comparison_row;
+
+/* A list of strings joined by `sep` (NULL on out of memory). */
+static char *h5out_join(const char *const *items, size_t n, const char *sep)
+{
+    size_t len = 1;
+    for (size_t i = 0; i < n; i++)
+        len += strlen(items[i]) + strlen(sep);
+    char *s = malloc(len);
+    if (!s)
+        return NULL;
+    s[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strcat(s, sep);
+        strcat(s, items[i]);
+    }
+    return s;
+}
+
+static int h5out_write_comparisons(hid_t file, const scenario_t *sc, const paired_set *r)
+{
+    if (!r || !r->n)
+        return 0;
+    hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, H5T_VARIABLE);
+    H5Tset_cset(str, H5T_CSET_UTF8);
+    static const resfields_field cf[] = { RESFIELDS_COMPARISON(H5OUT_COMPARISON_F) };
+    hid_t t = h5out_compound(cf, RESFIELDS_COUNT(cf), sizeof(h5out_comparison_row), str);
+    int rc = -1;
+    hid_t g = -1;
+    h5out_comparison_row *rows = calloc(r->n, sizeof *rows);
+    char **joined = calloc(3 * r->n, sizeof *joined);
+    if (!rows || !joined)
+        goto done;
+    for (size_t i = 0; i < r->n; i++) {
+        const claims_comparison *cmp = &sc->comparisons.items[i];
+        const paired_result *x = &r->rows[i];
+        h5out_comparison_row *w = &rows[i];
+        char **j = &joined[3 * i];
+        j[0] = h5out_join(cmp->baseline, cmp->nbaseline, "; ");
+        j[1] = h5out_join(cmp->variant, cmp->nvariant, "; ");
+        j[2] = h5out_join(cmp->claim.assumptions, cmp->claim.nassumptions, ", ");
+        if (!j[0] || !j[1] || !j[2])
+            goto done;
+        w->name = cmp->claim.name;
+        w->metric = cmp->claim.metric;
+        w->statistic = claims_stat_name(cmp->claim.stat);
+        w->effect = claims_effect_name(cmp->effect);
+        w->bound = cmp->claim.bound_text;
+        w->source = cmp->claim.source;
+        w->baseline = j[0];
+        w->variant = j[1];
+        w->assumptions = j[2];
+        w->verdict = verdict_name(x->verdict);
+        w->unit = x->unit;
+        w->sentence = x->sentence;
+        w->estimate = x->estimate;
+        w->ci_low = x->ci_low;
+        w->ci_high = x->ci_high;
+        w->level = x->level;
+        w->bound_low = x->bound_lo;
+        w->bound_high = x->bound_hi;
+        w->baseline_mean = x->baseline_mean;
+        w->variant_mean = x->variant_mean;
+        w->pairs = x->pairs;
+    }
+    g = H5Gcreate2(file, "comparisons", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    uint64_t runs = r->runs;
+    if (g < 0 || h5out_attr_num(g, "runs", H5T_NATIVE_UINT64, &runs) != 0 ||
+        h5out_table(g, "table", t, rows, r->n, "effect: 1 for a ratio, else see unit",
+                    "A/B claims: both arms with the scenario's seed and streams (common "
+                    "random numbers); the effect variant/baseline (ratio) or variant - "
+                    "baseline (difference) over paired replications, its CI at level") != 0)
+        goto done;
+    rc = 0;
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    if (joined)
+        for (size_t i = 0; i < 3 * r->n; i++)
+            free(joined[i]);
+    free(joined);
+    free(rows);
+    H5Tclose(t);
+    H5Tclose(str);
+    return rc;
+}
+
 static int h5out_write_capacity(hid_t file, const scenario_t *sc, const planning_result *r)
 {
     if (!r)
@@ -864,7 +957,8 @@ static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
               h5out_write_claims(file, job->sc, job->sweep ? job->sweep->npoints : 1,
                                  job->meta) != 0 ||
               h5out_write_capacity(file, job->sc, job->meta->capacity) != 0 ||
-              h5out_write_robustness(file, job->sc, job->meta->robustness) != 0;
+              h5out_write_robustness(file, job->sc, job->meta->robustness) != 0 ||
+              h5out_write_comparisons(file, job->sc, job->meta->comparisons) != 0;
     void *image = NULL;
     ssize_t size = -1;
     if (!bad && H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0)

@@ -75,6 +75,8 @@ typedef struct h5out_meta {
     const struct planning_result *capacity;
     /* --robustness study (NULL when not asked for). */
     const struct audit_robust *robustness;
+    /* The comparisons' verdicts (NULL or empty when the scenario has none). */
+    const struct paired_set *comparisons;
     /* Every parameter as resolved, defaults included, as --validate lists
      * them ("mmc.servers = 4"); written, a line each, to the root
      * attribute `parameters` when nparameters. */

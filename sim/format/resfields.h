@@ -76,6 +76,14 @@ typedef struct resfields_field {
     X(estimate_baseline, DOUBLE) X(estimate_high, DOUBLE) X(flips, I64) \
     X(break_even, DOUBLE) X(break_even_low, DOUBLE) X(break_even_high, DOUBLE)
 
+/* /comparisons/table: one row per A/B claim (docs/optimisations.md). */
+#define RESFIELDS_COMPARISON(X) \
+    X(name, STR) X(metric, STR) X(statistic, STR) X(effect, STR) X(bound, STR) \
+    X(source, STR) X(baseline, STR) X(variant, STR) X(assumptions, STR) X(verdict, STR) \
+    X(unit, STR) X(sentence, STR) X(estimate, DOUBLE) X(ci_low, DOUBLE) X(ci_high, DOUBLE) \
+    X(level, DOUBLE) X(bound_low, DOUBLE) X(bound_high, DOUBLE) X(baseline_mean, DOUBLE) \
+    X(variant_mean, DOUBLE) X(pairs, U64)
+
 /* /capacity/runbook, /capacity/breaking, /capacity/plan. */
 #define RESFIELDS_RUNBOOK(X) \
     X(month, I64) X(ai_agents, I64) X(transactions_per_second, I64) X(storage_tb, DOUBLE) \
