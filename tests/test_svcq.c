@@ -20,7 +20,8 @@
  *   paired/effects     the effect and its interval from given pairs
  *   paired/crn         identical arms (the scenario as written against a
  *                      derived arm setting what it already says) give a
- *                      difference of exactly 0 and a ratio of exactly 1
+ *                      difference of exactly 0 and a ratio of exactly 1;
+ *                      a metric fixed by an input is BY CONSTRUCTION
  *   paired/cli         mwrasp-sim prints the comparisons' verdicts with
  *                      their intervals; a bad arm is refused at load
  * Statistical checks: the 95 % CI over replications must contain the
@@ -263,6 +264,9 @@ static const char crn_scenario[] =
     "    effect: ratio\n    bound: {within: [0.999, 1.001]}\n    source: test\n"
     "  - name: a bigger cache\n    metric: canaries.check_hit_rate\n"
     "    baseline: []\n    variant: [canaries.service.cache.size=16MiB]\n"
+    "    effect: difference\n    bound: {min: 0}\n    source: test\n"
+    "  - name: rotation work\n    metric: canaries.rotation_time\n"
+    "    baseline: []\n    variant: [canaries.rotation.each=1s]\n"
     "    effect: difference\n    bound: {min: 0}\n    source: test\n";
 
 Test(paired, crn)
@@ -278,8 +282,8 @@ Test(paired, crn)
     o.mpi_size = 1;
     paired_set ps;
     cr_assert_eq(paired_run_all(sc, &o, &r, 0.05, &ps, &e), 0, "%s", e.msg);
-    cr_assert_eq(ps.n, 3);
-    cr_expect_eq(ps.runs, 2, "the workers=8 arm runs once, the as-written arm not again");
+    cr_assert_eq(ps.n, 4);
+    cr_expect_eq(ps.runs, 3, "the workers=8 arm runs once, the as-written arm not again");
     for (int i = 0; i < 2; i++) {
         const paired_result *x = &ps.rows[i];
         cr_log_info("%s", x->sentence);
@@ -295,6 +299,8 @@ Test(paired, crn)
     cr_log_info("%s", big->sentence);
     cr_expect(big->estimate > 0 && big->ci_low > 0 && big->ci_high <= 1, "%s", big->sentence);
     cr_expect_eq(big->verdict, VERDICT_HOLDS, "%s", big->sentence);
+    /* A figure fixed by an input is never a finding. */
+    cr_expect_eq(ps.rows[3].verdict, VERDICT_BY_CONSTRUCTION, "%s", ps.rows[3].sentence);
     paired_free(&ps);
     runner_result_free(&r);
     scenario_free(sc);

@@ -216,6 +216,14 @@ static void paired_judge(const claims_comparison *cmp, const runner_result *ra,
         return;
     }
     snprintf(out->unit, sizeof out->unit, "%s", ra->defs[ka].unit);
+    /* A figure the scenario fixes changes with its inputs: no finding. */
+    if (ra->defs[ka].input[0]) {
+        out->verdict = VERDICT_BY_CONSTRUCTION;
+        snprintf(out->sentence, sizeof out->sentence,
+                 "%s: BY CONSTRUCTION: %s is fixed by %s; comparing arms compares inputs",
+                 cl->name, cl->metric, ra->defs[ka].input);
+        return;
+    }
     size_t n = ra->nreps < rb->nreps ? ra->nreps : rb->nreps;
     double *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b);
     if (!a || !b) {

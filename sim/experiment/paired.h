@@ -23,7 +23,9 @@
  * The verdict: the effect's interval against the bound, as for interval
  * claims (HOLDS: all of it meets the bound; FAILS: none; INCONCLUSIVE);
  * the comparisons of a scenario share the family-wise error by
- * Bonferroni (each interval at 1 - alpha / m).  docs/optimisations.md.
+ * Bonferroni (each interval at 1 - alpha / m).  A metric the scenario
+ * fixes (an input, stats_def.input) is BY CONSTRUCTION, never a finding.
+ * docs/optimisations.md.
  */
 #ifndef MWRASP_PAIRED_H
 #define MWRASP_PAIRED_H
