@@ -221,32 +221,50 @@ Test(paired, effects)
     double est, lo, hi;
     const double a[] = { 1, 2, 3 }, b[] = { 2, 4, 6 };
     /* b = 2 a in every pair: the ratio is 2 with no spread at all. */
-    cr_assert_eq(paired_effect(CLAIMS_EFFECT_RATIO, 0, a, b, 3, 0.95, &est, &lo, &hi), 0);
+    cr_assert_eq(paired_effect(CLAIMS_EFFECT_RATIO, 0, a, NULL, b, NULL, 3, 0.95,
+                               &est, &lo, &hi), 0);
     cr_expect_float_eq(est, 2.0, 1e-15);
     cr_expect_float_eq(lo, 2.0, 1e-15);
     cr_expect_float_eq(hi, 2.0, 1e-15);
     /* Paired t: d = {0.1, 0.3, 0.2, 0.2}, mean 0.2, sd sqrt(0.02/3),
      * t_{3, 0.975} = 3.182446. */
     const double pa[] = { 0.1, 0.2, 0.3, 0.4 }, pb[] = { 0.2, 0.5, 0.5, 0.6 };
-    cr_assert_eq(paired_effect(CLAIMS_EFFECT_DIFFERENCE, 1, pa, pb, 4, 0.95, &est, &lo, &hi), 0);
+    cr_assert_eq(paired_effect(CLAIMS_EFFECT_DIFFERENCE, 1, pa, NULL, pb, NULL, 4, 0.95,
+                               &est, &lo, &hi), 0);
     double half = 3.182446305284263 * sqrt(0.02 / 3) / 2;
     cr_expect_float_eq(est, 0.2, 1e-12);
     cr_expect_float_eq(lo, 0.2 - half, 1e-9, "lo %.12g", lo);
     cr_expect_float_eq(hi, 0.2 + half, 1e-9, "hi %.12g", hi);
     /* A proportion's difference stays inside [-1, 1] however wide. */
     const double wa[] = { 0, 1, 0, 1 }, wb[] = { 1, 0, 1, 0 };
-    cr_assert_eq(paired_effect(CLAIMS_EFFECT_DIFFERENCE, 1, wa, wb, 4, 0.95, &est, &lo, &hi), 0);
+    cr_assert_eq(paired_effect(CLAIMS_EFFECT_DIFFERENCE, 1, wa, NULL, wb, NULL, 4, 0.95,
+                               &est, &lo, &hi), 0);
     cr_expect(lo >= -1 && hi <= 1, "[%g, %g]", lo, hi);
     cr_expect_eq(lo, -1.0);
     cr_expect_eq(hi, 1.0);
     /* A ratio's interval stays above 0 however wide. */
     const double ra[] = { 1, 100, 1, 100 }, rb[] = { 100, 1, 100, 1 };
-    cr_assert_eq(paired_effect(CLAIMS_EFFECT_RATIO, 0, ra, rb, 4, 0.95, &est, &lo, &hi), 0);
+    cr_assert_eq(paired_effect(CLAIMS_EFFECT_RATIO, 0, ra, NULL, rb, NULL, 4, 0.95,
+                               &est, &lo, &hi), 0);
     cr_expect(lo > 0 && lo <= est && est <= hi, "ratio %g [%g, %g]", est, lo, hi);
+    /* Pooled means of a tally (weights: observations): a = {1, 3} with
+     * {1, 3} observations pools to 2.5, b = {2, 3} to 2.75, so the ratio is
+     * 1.1; the linearised deviations give se(log) = 0.3 - 0.375 / 2.75 =
+     * 0.163636..., and t_{1, 0.975} = 12.7062.  Reduction = 1 - ratio. */
+    const double ta[] = { 1, 3 }, tb[] = { 2, 3 }, tw[] = { 1, 3 };
+    cr_assert_eq(paired_effect(CLAIMS_EFFECT_REDUCTION, 0, ta, tw, tb, tw, 2, 0.95, &est, &lo,
+                               &hi), 0);
+    double se = 0.3 - 0.375 / 2.75, t1 = 12.706204736174705;
+    cr_expect_float_eq(est, 1 - 1.1, 1e-12, "reduction %.12g", est);
+    cr_expect_float_eq(lo, 1 - 1.1 * exp(t1 * se), 1e-9, "lo %.12g", lo);
+    cr_expect_float_eq(hi, 1 - 1.1 * exp(-t1 * se), 1e-9, "hi %.12g", hi);
+    cr_expect(hi < 1, "a reduction stays below 100 %%: %g", hi);
     /* No interval from one pair or from a zero mean. */
-    cr_expect_eq(paired_effect(CLAIMS_EFFECT_RATIO, 0, a, b, 1, 0.95, &est, &lo, &hi), -1);
+    cr_expect_eq(paired_effect(CLAIMS_EFFECT_RATIO, 0, a, NULL, b, NULL, 1, 0.95,
+                               &est, &lo, &hi), -1);
     const double z[] = { 0, 0, 0 };
-    cr_expect_eq(paired_effect(CLAIMS_EFFECT_RATIO, 0, z, b, 3, 0.95, &est, &lo, &hi), -1);
+    cr_expect_eq(paired_effect(CLAIMS_EFFECT_RATIO, 0, z, NULL, b, NULL, 3, 0.95,
+                               &est, &lo, &hi), -1);
 }
 
 static const char crn_scenario[] =

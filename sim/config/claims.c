@@ -60,7 +60,7 @@ static int claims_value(cfg_ctx *c, cfg_node *n, const char *what, double *v, ch
     return 0;
 }
 
-static const char *const claims_effect_names[] = { "ratio", "difference", NULL };
+static const char *const claims_effect_names[] = { "ratio", "difference", "reduction", NULL };
 
 const char *claims_effect_name(claims_effect e)
 {

@@ -33,7 +33,8 @@
  *       statistic: mean         # mean p50 p90 p95 p99 of each replication
  *       baseline: [canaries.service.workers=8]
  *       variant: [canaries.service.workers=16]
- *       effect: ratio           # or difference (in the metric's unit)
+ *       effect: ratio           # or difference (in the metric's unit), or
+ *                               # reduction (1 - ratio: "35 % faster")
  *       bound: {min: 1.45}      # on the effect
  *       source: "runbook L922-L925"
  *       assumptions: [canaries.service.rate]
@@ -78,10 +79,14 @@ typedef struct claims_list {
     size_t nkeep;
 } claims_list;
 
-typedef enum claims_effect { CLAIMS_EFFECT_RATIO, CLAIMS_EFFECT_DIFFERENCE } claims_effect;
+typedef enum claims_effect {
+    CLAIMS_EFFECT_RATIO,        /* variant / baseline */
+    CLAIMS_EFFECT_DIFFERENCE,   /* variant - baseline, in the metric's unit */
+    CLAIMS_EFFECT_REDUCTION     /* 1 - variant / baseline ("35 % latency reduction") */
+} claims_effect;
 
-/* One A/B claim: claim.bound bounds the effect (a ratio is unitless; a
- * difference is in the metric's unit). */
+/* One A/B claim: claim.bound bounds the effect (a ratio or reduction is
+ * a plain number, "35%" = 0.35; a difference is in the metric's unit). */
 typedef struct claims_comparison {
     claims_claim claim;
     claims_effect effect;

@@ -17,48 +17,62 @@
 
 /* --- the effect ------------------------------------------------------------ */
 
-static double paired_mean(const double *x, size_t n)
+/* The pooled mean sum(w x) / sum(w) (w NULL: every weight 1). */
+static double paired_mean(const double *x, const double *w, size_t n)
 {
-    double s = 0;
-    for (size_t i = 0; i < n; i++)
-        s += x[i];
-    return s / (double)n;
+    double s = 0, sw = 0;
+    for (size_t i = 0; i < n; i++) {
+        s += (w ? w[i] : 1.0) * x[i];
+        sw += w ? w[i] : 1.0;
+    }
+    return s / sw;
 }
 
-/* Sample standard deviation of d_i = u * b_i - v * a_i (the paired
- * differences with u = v = 1; the linearised log ratio with u = 1/mean(b),
- * v = 1/mean(a)). */
-static double paired_sd(const double *a, const double *b, size_t n, double u, double v)
+/* Replication i's linearised deviation from the pooled mean m:
+ * w_i (x_i - m) / mean(w), whose mean is 0 (the ratio estimator's
+ * influence; x_i - m with equal weights). */
+static double paired_dev(const double *x, const double *w, size_t n, size_t i, double m)
 {
-    double m = 0;
-    for (size_t i = 0; i < n; i++)
-        m += u * b[i] - v * a[i];
-    m /= (double)n;
+    if (!w)
+        return x[i] - m;
+    double sw = 0;
+    for (size_t k = 0; k < n; k++)
+        sw += w[k];
+    return w[i] * (x[i] - m) / (sw / (double)n);
+}
+
+/* Standard error of the pooled u mean(b) - v mean(a) from the pairs: the
+ * paired difference with u = v = 1, the log ratio with u = 1/mean(b) and
+ * v = 1/mean(a) (the delta method, so the arms' covariance counts). */
+static double paired_se(const double *a, const double *wa, double ma, const double *b,
+                        const double *wb, double mb, size_t n, double u, double v)
+{
     double ss = 0;
     for (size_t i = 0; i < n; i++) {
-        double d = u * b[i] - v * a[i] - m;
-        ss += d * d;
+        double z = u * paired_dev(b, wb, n, i, mb) - v * paired_dev(a, wa, n, i, ma);
+        ss += z * z;
     }
-    return sqrt(ss / (double)(n - 1));
+    return sqrt(ss / ((double)n * (double)(n - 1)));
 }
 
-int paired_effect(claims_effect effect, int proportion, const double *a, const double *b,
-                  size_t n, double level, double *est, double *lo, double *hi)
+int paired_effect(claims_effect effect, int proportion, const double *a, const double *wa,
+                  const double *b, const double *wb, size_t n, double level, double *est,
+                  double *lo, double *hi)
 {
     *est = *lo = *hi = NAN;
     if (n < 2)
         return -1;
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(a[i]) || !isfinite(b[i]))
+        if (!isfinite(a[i]) || !isfinite(b[i]) || (wa && !(wa[i] > 0)) || (wb && !(wb[i] > 0)))
             return -1;
     double t = ci_t_crit(level, (double)(n - 1));
-    double ma = paired_mean(a, n), mb = paired_mean(b, n);
+    double ma = paired_mean(a, wa, n), mb = paired_mean(b, wb, n);
     if (effect == CLAIMS_EFFECT_DIFFERENCE) {
         double d = mb - ma;   /* identical arms: exactly 0 */
-        double sd = paired_sd(a, b, n, 1.0, 1.0);
+        double se = paired_se(a, wa, ma, b, wb, mb, n, 1.0, 1.0);
         *est = d;
-        *lo = d - t * sd / sqrt((double)n);
-        *hi = d + t * sd / sqrt((double)n);
+        *lo = d - t * se;
+        *hi = d + t * se;
         if (proportion) {
             *lo = *lo < -1 ? -1 : *lo;
             *hi = *hi > 1 ? 1 : *hi;
@@ -67,10 +81,18 @@ int paired_effect(claims_effect effect, int proportion, const double *a, const d
     }
     if (!(ma > 0) || !(mb > 0))
         return -1;
-    double se = paired_sd(a, b, n, 1.0 / mb, 1.0 / ma) / sqrt((double)n);
-    *est = mb / ma;
-    *lo = *est * exp(-t * se);
-    *hi = *est * exp(t * se);
+    double se = paired_se(a, wa, ma, b, wb, mb, n, 1.0 / mb, 1.0 / ma);
+    double r = mb / ma, rlo = r * exp(-t * se), rhi = r * exp(t * se);
+    if (effect == CLAIMS_EFFECT_REDUCTION) {
+        /* 1 - ratio: below 1 (100 %) however wide, as the ratio is above 0. */
+        *est = 1 - r;
+        *lo = 1 - rhi;
+        *hi = 1 - rlo;
+    } else {
+        *est = r;
+        *lo = rlo;
+        *hi = rhi;
+    }
     return 0;
 }
 
@@ -189,7 +211,7 @@ static int paired_bound(const claims_comparison *cmp, const char *unit, double *
                         double *hi)
 {
     const claims_claim *cl = &cmp->claim;
-    const char *to = cmp->effect == CLAIMS_EFFECT_RATIO ? "1" : unit;
+    const char *to = cmp->effect == CLAIMS_EFFECT_DIFFERENCE ? unit : "1";
     *lo = -INFINITY;
     *hi = INFINITY;
     if (cl->bound != CLAIMS_BOUND_MAX && claims_convert(cl->lo, cl->lo_unit, to, lo) != 0)
@@ -225,36 +247,42 @@ static void paired_judge(const claims_comparison *cmp, const runner_result *ra,
         return;
     }
     size_t n = ra->nreps < rb->nreps ? ra->nreps : rb->nreps;
-    double *a = malloc((n ? n : 1) * sizeof *a), *b = malloc((n ? n : 1) * sizeof *b);
-    if (!a || !b) {
-        free(a);
-        free(b);
+    /* A tally's mean is pooled over its observations, as the claims audit
+     * pools it: each replication weighs its observations. */
+    int pooled = cl->stat == CLAIMS_MEAN && ra->defs[ka].kind == STATS_TALLY;
+    size_t cap = n ? n : 1;
+    double *a = malloc(4 * cap * sizeof *a);
+    if (!a) {
         snprintf(out->sentence, sizeof out->sentence, "%s: NO DATA: out of memory", cl->name);
         return;
     }
+    double *b = a + cap, *wa = b + cap, *wb = wa + cap;
     size_t m = 0;
     for (size_t r = 0; r < n; r++) {
         a[m] = paired_value(ra, (size_t)ka, r, cl->stat);
         b[m] = paired_value(rb, (size_t)kb, r, cl->stat);
+        wa[m] = ra->reps[r * ra->nmetrics + (size_t)ka].n;
+        wb[m] = rb->reps[r * rb->nmetrics + (size_t)kb].n;
         m += isfinite(a[m]) && isfinite(b[m]);   /* a pair needs both */
     }
     out->pairs = m;
     if (m) {
-        out->baseline_mean = paired_mean(a, m);
-        out->variant_mean = paired_mean(b, m);
+        out->baseline_mean = paired_mean(a, pooled ? wa : NULL, m);
+        out->variant_mean = paired_mean(b, pooled ? wb : NULL, m);
     }
     int proportion = ra->defs[ka].domain == STATS_PROPORTION;
-    int rc = paired_effect(cmp->effect, proportion, a, b, m, level, &out->estimate,
-                           &out->ci_low, &out->ci_high);
+    int rc = paired_effect(cmp->effect, proportion, a, pooled ? wa : NULL, b,
+                           pooled ? wb : NULL, m, level, &out->estimate, &out->ci_low,
+                           &out->ci_high);
     free(a);
-    free(b);
-    const char *what = cmp->effect == CLAIMS_EFFECT_RATIO ? "ratio variant/baseline"
-                                                          : "difference variant - baseline";
+    const char *what = cmp->effect == CLAIMS_EFFECT_RATIO       ? "ratio variant/baseline"
+                     : cmp->effect == CLAIMS_EFFECT_REDUCTION ? "reduction 1 - variant/baseline"
+                                                              : "difference variant - baseline";
     if (rc) {
         snprintf(out->sentence, sizeof out->sentence,
                  "%s: NO DATA: %zu pair%s of %s %s (a %s needs 2 or more pairs%s)", cl->name,
                  m, m == 1 ? "" : "s", claims_stat_name(cl->stat), cl->metric, what,
-                 cmp->effect == CLAIMS_EFFECT_RATIO ? " and positive means" : "");
+                 cmp->effect != CLAIMS_EFFECT_DIFFERENCE ? " and positive means" : "");
         return;
     }
     if (paired_bound(cmp, out->unit, &out->bound_lo, &out->bound_hi) != 0) {
@@ -280,6 +308,9 @@ static void paired_judge(const claims_comparison *cmp, const runner_result *ra,
     if (cmp->effect == CLAIMS_EFFECT_RATIO)
         snprintf(effect, sizeof effect, "ratio %.4g [%.4g, %.4g] (%+.1f %% [%+.1f, %+.1f])",
                  out->estimate, out->ci_low, out->ci_high, pe, pl, ph);
+    else if (cmp->effect == CLAIMS_EFFECT_REDUCTION)
+        snprintf(effect, sizeof effect, "reduction %.4g %% [%.4g, %.4g]",
+                 100 * out->estimate, 100 * out->ci_low, 100 * out->ci_high);
     else
         snprintf(effect, sizeof effect, "difference %+.4g [%+.4g, %+.4g]%s%s", out->estimate,
                  out->ci_low, out->ci_high, unit[0] ? " " : "", unit);

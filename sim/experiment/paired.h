@@ -10,13 +10,20 @@
  * written (its results are reused).
  *
  * The effect, from the statistic's value in each replication (a_r in the
- * baseline, b_r in the variant; n pairs):
- *   difference  mean(b_r - a_r) +- t_{n-1} sd(b - a) / sqrt(n) (paired
- *               t); inside [-1, 1] for a proportion metric;
+ * baseline, b_r in the variant; n pairs).  mean(x) is the mean over the
+ * replications, or for the mean of a tally the pooled mean sum(n_r x_r) /
+ * sum(n_r) over its observations (as the claims audit pools it), with
+ * u_r = n_r (x_r - mean(x)) / mean(n) its linearised deviation (x_r -
+ * mean(x) unpooled):
+ *   difference  mean(b) - mean(a) +- t_{n-1} se, se = sqrt(sum (u_b - u_a)^2
+ *               / (n (n - 1))) (the paired t unpooled); inside [-1, 1] for
+ *               a proportion metric;
  *   ratio       mean(b) / mean(a) with the interval exp(+- t_{n-1} se) x
  *               ratio, se the delta-method (paired, so the arms' covariance
  *               counts) standard error of log(mean(b) / mean(a)):
- *               sd(b_r / mean(b) - a_r / mean(a)) / sqrt(n); always > 0.
+ *               sqrt(sum (u_b / mean(b) - u_a / mean(a))^2 / (n (n - 1)));
+ *               always > 0;
+ *   reduction   1 - ratio with the interval 1 - the ratio's (below 100 %).
  * Identical arms give a difference of exactly 0 and a ratio of exactly 1
  * with a zero-width interval.
  *
@@ -55,12 +62,14 @@ typedef struct paired_set {
     size_t runs;           /* campaigns run for the arms */
 } paired_set;
 
-/* The effect of n pairs (a: baseline, b: variant values) with its
- * two-sided interval at level; lo/hi clamp to [-1, 1] for a proportion
- * difference.  Returns 0, or -1 when the pairs cannot give one (n < 2,
- * a value not finite, a ratio with a non-positive mean). */
-int paired_effect(claims_effect effect, int proportion, const double *a, const double *b,
-                  size_t n, double level, double *est, double *lo, double *hi);
+/* The effect of n pairs (a: baseline, b: variant values; wa, wb their
+ * weights for a pooled mean, or NULL: equal) with its two-sided interval
+ * at level; lo/hi clamp to [-1, 1] for a proportion difference.  Returns
+ * 0, or -1 when the pairs cannot give one (n < 2, a value not finite, a
+ * weight not positive, a ratio or reduction with a non-positive mean). */
+int paired_effect(claims_effect effect, int proportion, const double *a, const double *wa,
+                  const double *b, const double *wb, size_t n, double level, double *est,
+                  double *lo, double *hi);
 
 /* The per-replication value of the statistic of metric k in replication
  * rep of r, in the metric's unit (NaN when the replication has none). */
