@@ -18,6 +18,8 @@
 #define UNDER_ASAN 1
 #else
 #define UNDER_ASAN 0
+#endif
+
 /* Writes text to a temporary file and loads it as a scenario with the
  * --set assignments sets[0..nsets).  Returns scenario_load's status; the
  * diagnostics are in diags (the caller owns and frees it). */
@@ -30,8 +32,6 @@ struct runner_result;
 void run_scenario_text(const char *text, struct runner_result *r);
 /* The index of metric name in r, asserting that it exists. */
 int metric_index_ok(const struct runner_result *r, const char *name);
-
-#endif
 
 typedef struct run_out {
     int status;        /* exit code, or 128 + signal */
