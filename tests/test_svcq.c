@@ -356,6 +356,15 @@ Test(paired, cli)
               "%s", o.out);
     cr_expect(strstr(o.out, "same arms, ratio: HOLDS: ratio 1 [1, 1]") != NULL, "%s", o.out);
     cr_expect(strstr(o.out, "a bigger cache: HOLDS: difference +") != NULL, "%s", o.out);
+    /* The same verdicts for scripts. */
+    unlink(out);
+    const char *json[] = { "--format", "json", "--out", out, path, NULL };
+    run_sim(json, &o);
+    cr_expect_eq(o.status, 0, "%s", o.err);
+    cr_expect(strstr(o.out, "\"comparisons\": [") != NULL, "%s", o.out);
+    cr_expect(strstr(o.out, "\"name\": \"same arms, ratio\", \"metric\": "
+                            "\"canaries.check_latency\", \"statistic\": \"p99\", \"effect\": "
+                            "\"ratio\"") != NULL, "%s", o.out);
     /* --strict counts a comparison that FAILS. */
     run_changed(path, out, "{min: 0}", "{min: 1}", &o);
     cr_expect_eq(o.status, 3, "a FAILS comparison under --strict: %d %s", o.status, o.err);

@@ -522,7 +522,7 @@ static int app_print_results(app_state *s)
     if (!v.width)
         v.width = output_width();
     output_run run = { sc, &s->camp, s->claim_results, s->alpha_look, s->looks, s->tests,
-                       s->threads, s->wall, s->outpath };
+                       s->threads, s->wall, s->outpath, &s->paired };
     output_print(stdout, &v, &run, tail);
     free(tail);
     return 0;

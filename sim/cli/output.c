@@ -3,6 +3,7 @@
 #include "output.h"
 #include "report.h"
 #include "sink.h"
+#include "paired.h"
 
 #include <fnmatch.h>
 #include <math.h>
@@ -237,6 +238,25 @@ static void output_markdown(FILE *o, const output_view *v, const output_run *r)
                 fputs(" |\n", o);
             }
     }
+    const paired_set *ps = r->comparisons;
+    if (ps && ps->n) {
+        fputs("\n## Comparisons (A/B, common random numbers)\n\n"
+              "| verdict | claim | effect [CI] | level | bound | source |\n"
+              "|---|---|---|---|---|---|\n", o);
+        for (size_t k = 0; k < ps->n; k++) {
+            const claims_comparison *cmp = &sc->comparisons.items[k];
+            const paired_result *x = &ps->rows[k];
+            snprintf(est, sizeof est, "%s %.4g [%.4g, %.4g]", claims_effect_name(cmp->effect),
+                     x->estimate, x->ci_low, x->ci_high);
+            fprintf(o, "| %s | ", verdict_name(x->verdict));
+            sink_markdown(o, cmp->claim.name);
+            fputs(" | ", o), sink_markdown(o, est);
+            fprintf(o, " | %.4g %% | ", 100 * x->level);
+            sink_markdown(o, cmp->claim.bound_text);
+            fputs(" | ", o), sink_markdown(o, cmp->claim.source);
+            fputs(" |\n", o);
+        }
+    }
     fprintf(o, "\n## Metrics\n\n|%s metric | unit | mean | 95%% CI low | 95%% CI high | p50 | p95 "
                "| p99 | what it measures |\n|%s---|---|---|---|---|---|---|---|---|\n",
             sweep ? " point |" : "", sweep ? "---|" : "");
@@ -414,6 +434,32 @@ static void output_json(FILE *o, const output_view *v, const output_run *r)
         fputs("]}", o);
     }
     fputs("]},\n", o);
+    output_json_key(o, "comparisons", 1);
+    fputs("[", o);
+    const paired_set *ps = r->comparisons;
+    for (size_t k = 0; ps && k < ps->n; k++) {
+        const claims_comparison *cmp = &sc->comparisons.items[k];
+        const paired_result *x = &ps->rows[k];
+        fputs(k ? ",\n  {" : "\n  {", o);
+        output_json_str(o, "name", cmp->claim.name, 1);
+        output_json_str(o, "metric", cmp->claim.metric, 0);
+        output_json_str(o, "statistic", claims_stat_name(cmp->claim.stat), 0);
+        output_json_str(o, "effect", claims_effect_name(cmp->effect), 0);
+        output_json_str(o, "bound", cmp->claim.bound_text, 0);
+        output_json_str(o, "source", cmp->claim.source, 0);
+        output_json_str(o, "verdict", verdict_name(x->verdict), 0);
+        output_json_str(o, "unit", x->unit, 0);
+        output_json_num(o, "estimate", x->estimate);
+        output_json_num(o, "ci_low", x->ci_low);
+        output_json_num(o, "ci_high", x->ci_high);
+        output_json_num(o, "level", x->level);
+        output_json_num(o, "baseline_mean", x->baseline_mean);
+        output_json_num(o, "variant_mean", x->variant_mean);
+        output_json_num(o, "pairs", (double)x->pairs);
+        output_json_str(o, "note", x->sentence, 0);
+        fputs("}", o);
+    }
+    fputs("],\n", o);
     output_json_key(o, "metrics", 1);
     fputs("[", o);
     const runner_result *r0 = &c->points[0];

@@ -49,6 +49,7 @@ typedef struct output_run {
     int threads;
     double wall_s;
     const char *results;            /* the results file's path */
+    const struct paired_set *comparisons; /* A/B claims (NULL or empty: none) */
 } output_run;
 
 /* Whether a table shows metric (the view's selection). */
