@@ -25,7 +25,11 @@
  *                      difference of exactly 0 and a ratio of exactly 1;
  *                      a metric fixed by an input is BY CONSTRUCTION
  *   paired/cli         mwrasp-sim prints the comparisons' verdicts with
- *                      their intervals; a bad arm is refused at load
+ *                      their intervals (and in JSON); a bad arm is refused
+ *                      at load
+ *   paired/robustness  --robustness judges them at both ends of an
+ *                      assumption: twice the cache gains 0.5 under uniform
+ *                      popularity (C/N), less under Zipf(1)
  * Statistical checks: the 95 % CI over replications must contain the
  * closed form (1.5 x for the cache ones); seeds are fixed. */
 #include <criterion/criterion.h>
@@ -437,5 +441,37 @@ Test(paired, cli)
     cr_expect_eq(o.status, 65, "%d %s", o.status, o.err);
     cr_expect(strstr(o.err, "crn.yaml:16:5: comparisons: 'same arms, difference': the variant "
                             "arm is not a valid scenario") != NULL, "%s", o.err);
+    remove_tmpdir(dir);
+}
+
+/* --robustness judges the comparisons at both ends of each assumption. */
+Test(paired, robustness)
+{
+    char dir[256], path[512], out[600];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(path, sizeof path, "%s/rob.yaml", dir);
+    snprintf(out, sizeof out, "%s/rob.h5", dir);
+    write_file(path,
+               "name: rob\nseed: 3\nduration: 10s\nreplications: 3\n"
+               "canaries:\n  count: 0\n  resources: 2000\n  rotation: {period: 0s}\n"
+               "  service:\n    rate: 2000/s\n    workers: 4\n    popularity: zipf\n"
+               "    per_item: {dist: constant, value: 10us}\n"
+               "    cache: {size: 1000KiB, entry_size: 1KiB}\n"
+               "assumptions:\n  - key: canaries.service.zipf_exponent\n    range: [0, 1]\n"
+               "    source: test\n"
+               "comparisons:\n  - name: twice the cache\n    metric: canaries.check_hit_rate\n"
+               "    baseline: []\n    variant: [canaries.service.cache.size=2000KiB]\n"
+               "    effect: difference\n    bound: {min: 0.4}\n    source: test\n"
+               "    assumptions: [canaries.service.zipf_exponent]\n");
+    const char *args[] = { "--robustness", "--out", out, path, NULL };
+    run_out o;
+    run_sim(args, &o);
+    cr_expect_eq(o.status, 0, "%s", o.err);
+    cr_expect(strstr(o.out, "robustness of the comparisons") != NULL, "%s", o.out);
+    /* Uniform (s = 0): 0.5 -> 1, +0.5 HOLDS; s = 1: the popular half is
+     * cached already, so doubling gains less than 0.4. */
+    cr_expect(strstr(o.out, "twice the cache: HOLDS at canaries.service.zipf_exponent = 0 "
+                            "(difference 0.5") != NULL, "%s", o.out);
+    cr_expect(strstr(o.out, "FAILS at 1 (difference") != NULL, "%s", o.out);
     remove_tmpdir(dir);
 }

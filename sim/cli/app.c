@@ -75,6 +75,7 @@ typedef struct app_state {
     int failed_claims;
     audit_robust *robust;
     paired_set paired;             /* comparisons: (A/B claims) */
+    paired_robust paired_robust;   /* the comparisons under --robustness */
     planning_result *capacity;
     char *cmdline;
 } app_state;
@@ -446,7 +447,8 @@ static int app_judge(app_state *s)
         return app_oom(s);
     for (size_t i = 0; i < nclaims * s->npoints; i++)
         s->failed_claims += s->claim_results[i].verdict == VERDICT_FAILS;
-    if (o->robustness) {
+    /* The claims' study (the comparisons have their own, below). */
+    if (o->robustness && (sc->claims.n || !sc->comparisons.n)) {
         s->robust = calloc(1, sizeof *s->robust);
         if (!s->robust)
             return app_oom(s);
@@ -472,6 +474,16 @@ static int app_judge(app_state *s)
             return rc;
         for (size_t i = 0; i < s->paired.n; i++)
             s->failed_claims += s->paired.rows[i].verdict == VERDICT_FAILS;
+        if (o->robustness) {
+            if (o->mpi_rank == 0 && !o->quiet)
+                fprintf(stderr, "robustness: the comparisons at %zu assumption%s x 2 ends\n",
+                        sc->nassumptions, sc->nassumptions == 1 ? "" : "s");
+            rc = paired_robustness(sc, &s->copts, APP_ALPHA, &s->paired_robust, s->e);
+            if (rc == ERR_INTERRUPTED && o->mpi_rank == 0)
+                fprintf(stderr, "interrupted during --robustness; nothing was written\n");
+            if (rc)
+                return rc;
+        }
     }
     if (sc->capacity.enabled) {
         if (sc->sweep.naxes)
@@ -510,6 +522,7 @@ static int app_print_results(app_state *s)
     if (s->robust)
         audit_robust_print(t, sc, s->robust);
     paired_print(t, sc, &s->paired);
+    paired_robust_print(t, sc, &s->paired_robust);
     if (s->capacity)
         planning_print(t, sc, s->capacity);
     if (o->mpi_size > 1)
@@ -619,6 +632,7 @@ static void app_release(app_state *s)
     audit_robust_free(s->robust);
     free(s->robust);
     paired_free(&s->paired);
+    paired_robust_free(&s->paired_robust);
     campaign_result_free(&s->camp);
     if (s->points && s->points[0] != s->sc)
         for (size_t p = 0; p < s->npoints; p++)

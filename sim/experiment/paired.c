@@ -411,3 +411,120 @@ void paired_print(FILE *out, const scenario_t *sc, const paired_set *s)
         paired_line(out, "    ", src);
     }
 }
+
+/* --- --robustness ------------------------------------------------------------ */
+
+/* The comparisons of sc with key = value: the scenario's own campaign
+ * there, then every comparison's arms over it. */
+static int paired_at(const scenario_t *sc, const campaign_opts *copts, double alpha,
+                     const char *key, const char *value, paired_set *out, size_t *runs,
+                     err_t *e)
+{
+    char set[512];
+    snprintf(set, sizeof set, "%s=%s", key, value);
+    const char *sets[1] = { set };
+    cfg_ctx diags;
+    cfg_ctx_init(&diags);
+    scenario_t *at = NULL;
+    int rc = scenario_derive(sc, sets, 1, &diags, &at, e);
+    if (rc) {
+        if (diags.ndiags)
+            err_set(e, ERR_DATA, NULL, 0, 0, "--robustness: %s: %s", set, diags.diags[0]);
+        cfg_ctx_free(&diags);
+        return rc;
+    }
+    cfg_ctx_free(&diags);
+    campaign_opts o = *copts;
+    o.journal = NULL;
+    o.journal_fd = -1;
+    o.resume = 0;
+    o.progress = CAMPAIGN_PROGRESS_NONE;
+    o.policy = NULL;
+    campaign_result own;
+    scenario_t *pts[1] = { at };
+    rc = campaign_run(at, pts, 1, &o, &own, e);
+    if (!rc) {
+        rc = paired_run_all(at, copts, &own.points[0], alpha, out, e);
+        *runs += 1 + out->runs;
+    }
+    campaign_result_free(&own);
+    scenario_free(at);
+    return rc;
+}
+
+int paired_robustness(const scenario_t *sc, const campaign_opts *copts, double alpha,
+                      paired_robust *out, err_t *e)
+{
+    memset(out, 0, sizeof *out);
+    size_t nc = sc->comparisons.n;
+    if (!nc || !sc->nassumptions)
+        return 0;
+    out->rows = calloc(nc * sc->nassumptions, sizeof *out->rows);
+    if (!out->rows)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    out->n = nc * sc->nassumptions;
+    int rc = 0;
+    for (size_t a = 0; a < sc->nassumptions && !rc; a++) {
+        const scenario_assumption *as = &sc->assumptions[a];
+        paired_set lo, hi;
+        memset(&lo, 0, sizeof lo);
+        memset(&hi, 0, sizeof hi);
+        rc = paired_at(sc, copts, alpha, as->key, as->lo, &lo, &out->runs, e);
+        if (!rc)
+            rc = paired_at(sc, copts, alpha, as->key, as->hi, &hi, &out->runs, e);
+        for (size_t c = 0; c < nc && !rc; c++) {
+            paired_robust_row *w = &out->rows[a * nc + c];
+            const paired_result *l = &lo.rows[c], *h = &hi.rows[c];
+            w->comparison = c;
+            w->assumption = a;
+            w->verdict_low = l->verdict;
+            w->verdict_high = h->verdict;
+            w->estimate_low = l->estimate;
+            w->estimate_high = h->estimate;
+            snprintf(w->sentence, sizeof w->sentence,
+                     "%s: %s at %s = %s (%s %.4g [%.4g, %.4g]), %s at %s (%s %.4g [%.4g, "
+                     "%.4g])%s",
+                     sc->comparisons.items[c].claim.name, verdict_name(l->verdict), as->key,
+                     as->lo, claims_effect_name(sc->comparisons.items[c].effect), l->estimate,
+                     l->ci_low, l->ci_high, verdict_name(h->verdict), as->hi,
+                     claims_effect_name(sc->comparisons.items[c].effect), h->estimate,
+                     h->ci_low, h->ci_high,
+                     l->verdict == h->verdict ? "; the verdict does not depend on it here" : "");
+        }
+        paired_free(&lo);
+        paired_free(&hi);
+        if (!rc && copts->interrupt && *copts->interrupt)
+            rc = err_set(e, ERR_INTERRUPTED, NULL, 0, 0, "interrupted");
+    }
+    if (rc)
+        paired_robust_free(out);
+    return rc;
+}
+
+void paired_robust_free(paired_robust *r)
+{
+    if (!r)
+        return;
+    free(r->rows);
+    r->rows = NULL;
+    r->n = 0;
+}
+
+void paired_robust_print(FILE *out, const scenario_t *sc, const paired_robust *r)
+{
+    if (!r || !r->n)
+        return;
+    size_t nc = sc->comparisons.n;
+    fprintf(out, "\nrobustness of the comparisons: each at both ends of each assumption's range "
+                 "(same seed; %zu runs)\n", r->runs);
+    for (size_t a = 0; a < sc->nassumptions; a++) {
+        const scenario_assumption *as = &sc->assumptions[a];
+        char head[1024];
+        snprintf(head, sizeof head, "%s in [%s, %s]  source: %s", as->key, as->lo, as->hi,
+                 as->source);
+        fputc('\n', out);
+        paired_line(out, "", head);
+        for (size_t c = 0; c < nc; c++)
+            paired_line(out, "  ", r->rows[a * nc + c].sentence);
+    }
+}

@@ -84,4 +84,27 @@ int paired_run_all(const scenario_t *sc, const campaign_opts *copts,
 void paired_free(paired_set *s);
 void paired_print(FILE *out, const scenario_t *sc, const paired_set *s);
 
+/* --robustness for the comparisons: every comparison judged again at both
+ * ends of each assumption's range (the scenario with that value, and its
+ * arms over it; an arm that sets the key itself keeps its own value), with
+ * the same seed.  No break-even search: the two ends' verdicts and
+ * effects. */
+typedef struct paired_robust_row {
+    size_t comparison, assumption;
+    verdict_kind verdict_low, verdict_high;
+    double estimate_low, estimate_high;
+    char sentence[640];
+} paired_robust_row;
+
+typedef struct paired_robust {
+    paired_robust_row *rows;   /* [assumption][comparison] */
+    size_t n;
+    size_t runs;               /* campaigns run */
+} paired_robust;
+
+int paired_robustness(const scenario_t *sc, const campaign_opts *copts, double alpha,
+                      paired_robust *out, err_t *e);
+void paired_robust_free(paired_robust *r);
+void paired_robust_print(FILE *out, const scenario_t *sc, const paired_robust *r);
+
 #endif
