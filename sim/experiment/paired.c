@@ -148,6 +148,37 @@ static char *paired_key(const char *const *sets, size_t n)
     return k;
 }
 
+/* One campaign of base with the assignments sets (its point 0, the same
+ * seed: common random numbers with base), never journaled.  what names it
+ * in a message about a bad assignment (at file:line:col when file). */
+static int paired_campaign(const scenario_t *base, const char *const *sets, size_t n,
+                           const campaign_opts *copts, const char *what, const char *file,
+                           int line, int col, campaign_result *out, err_t *e)
+{
+    memset(out, 0, sizeof *out);
+    cfg_ctx diags;
+    cfg_ctx_init(&diags);
+    scenario_t *sc = NULL;
+    int rc = scenario_derive(base, sets, n, &diags, &sc, e);
+    if (rc) {
+        if (diags.ndiags)
+            err_set(e, ERR_DATA, file, line, col, "%s: %s", what, diags.diags[0]);
+        cfg_ctx_free(&diags);
+        return rc;
+    }
+    cfg_ctx_free(&diags);
+    campaign_opts o = *copts;
+    o.journal = NULL;
+    o.journal_fd = -1;
+    o.resume = 0;
+    o.progress = CAMPAIGN_PROGRESS_NONE;
+    o.policy = NULL;
+    scenario_t *pts[1] = { sc };
+    rc = campaign_run(sc, pts, 1, &o, out, e);
+    scenario_free(sc);
+    return rc;
+}
+
 /* The results of the arm with these assignments (run once, then kept). */
 static const runner_result *paired_arm_run(paired_ctx *cx, const claims_comparison *cmp,
                                            const char *const *sets, size_t n, err_t *e)
@@ -174,27 +205,10 @@ static const runner_result *paired_arm_run(paired_ctx *cx, const claims_comparis
     paired_arm *arm = &arms[cx->narms++];
     memset(arm, 0, sizeof *arm);
     arm->key = key;
-    cfg_ctx diags;
-    cfg_ctx_init(&diags);
-    scenario_t *sc = NULL;
-    int rc = scenario_derive(cx->sc, sets, n, &diags, &sc, e);
-    if (rc) {
-        if (diags.ndiags)
-            err_set(e, ERR_DATA, cmp->file, cmp->line, cmp->col, "comparisons: %s: %s",
-                    cmp->claim.name, diags.diags[0]);
-        cfg_ctx_free(&diags);
-        return NULL;
-    }
-    cfg_ctx_free(&diags);
-    campaign_opts o = *cx->copts;
-    o.journal = NULL;
-    o.journal_fd = -1;
-    o.resume = 0;
-    o.progress = CAMPAIGN_PROGRESS_NONE;
-    o.policy = NULL;
-    scenario_t *pts[1] = { sc };
-    rc = campaign_run(sc, pts, 1, &o, &arm->res, e);
-    scenario_free(sc);
+    char what[256];
+    snprintf(what, sizeof what, "comparisons: %s", cmp->claim.name);
+    int rc = paired_campaign(cx->sc, sets, n, cx->copts, what, cmp->file, cmp->line, cmp->col,
+                             &arm->res, e);
     arm->own = 1;
     if (rc)
         return NULL;
@@ -420,29 +434,23 @@ static int paired_at(const scenario_t *sc, const campaign_opts *copts, double al
                      const char *key, const char *value, paired_set *out, size_t *runs,
                      err_t *e)
 {
-    char set[512];
+    char set[512], what[600];
     snprintf(set, sizeof set, "%s=%s", key, value);
+    snprintf(what, sizeof what, "--robustness: %s", set);
     const char *sets[1] = { set };
+    /* The scenario there (its own campaign, for the arms without
+     * assignments), and the arms over it. */
     cfg_ctx diags;
     cfg_ctx_init(&diags);
     scenario_t *at = NULL;
     int rc = scenario_derive(sc, sets, 1, &diags, &at, e);
-    if (rc) {
-        if (diags.ndiags)
-            err_set(e, ERR_DATA, NULL, 0, 0, "--robustness: %s: %s", set, diags.diags[0]);
-        cfg_ctx_free(&diags);
-        return rc;
-    }
+    if (rc && diags.ndiags)
+        err_set(e, ERR_DATA, NULL, 0, 0, "%s: %s", what, diags.diags[0]);
     cfg_ctx_free(&diags);
-    campaign_opts o = *copts;
-    o.journal = NULL;
-    o.journal_fd = -1;
-    o.resume = 0;
-    o.progress = CAMPAIGN_PROGRESS_NONE;
-    o.policy = NULL;
+    if (rc)
+        return rc;
     campaign_result own;
-    scenario_t *pts[1] = { at };
-    rc = campaign_run(at, pts, 1, &o, &own, e);
+    rc = paired_campaign(at, NULL, 0, copts, what, NULL, 0, 0, &own, e);
     if (!rc) {
         rc = paired_run_all(at, copts, &own.points[0], alpha, out, e);
         *runs += 1 + out->runs;
