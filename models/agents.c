@@ -465,24 +465,25 @@ static void agents_coord_tick(sim_t *sim, agents_state *s)
     consensus_send_client_request(sim, s->consensus, sim_now(sim), &m);
 }
 
+static const sim_stream_spec agents_streams[] = {
+    SIM_STREAM(agents_state, auth_rng, "auth_requests"),
+    SIM_STREAM(agents_state, check_rng, "checks"),
+    SIM_STREAM(agents_state, compromise_rng, "compromises"),
+    SIM_STREAM(agents_state, coord_rng, "coordination"),
+    SIM_STREAM(agents_state, behaviour_rng, "behaviour"),
+    SIM_STREAM(agents_state, route_rng, "routing"),
+    SIM_STREAM(agents_state, recal_rng, "recalibration"),
+    SIM_STREAM(agents_state, review_rng, "review"),
+};
+
 static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     agents_state *s = state;
     const agents_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
     s->auth = sim_model_id(sim, "auth");
     s->consensus = sim_model_id(sim, "consensus");
     s->count = (uint32_t)p->count;
     s->dims = (uint32_t)p->dimensions;
-    s->auth_rng = sim_stream(sim, "auth_requests");
-    s->check_rng = sim_stream(sim, "checks");
-    s->compromise_rng = sim_stream(sim, "compromises");
-    s->coord_rng = sim_stream(sim, "coordination");
-    s->behaviour_rng = sim_stream(sim, "behaviour");
-    s->route_rng = sim_stream(sim, "routing");
-    s->recal_rng = sim_stream(sim, "recalibration");
-    s->review_rng = sim_stream(sim, "review");
     /* calloc: pages of a large population are touched only once written. */
     s->agents = calloc(s->count, sizeof *s->agents);
     if (!s->agents)
@@ -674,7 +675,7 @@ static void agents_estimate(const void *params, sim_estimate *out)
     out->events_per_s = n * ((auth ? p->auth_rate_per_s * auth_share : 0) + p->check_rate_per_s +
                              p->compromise_rate_per_s +
                              (consensus ? p->coordination_rate_per_s : 0));
-    out->metrics = 25, out->tallies = 6;
+    out->metrics += 3, out->tallies += 2; /* the declare rows: route 1 tally, peers 1 + 1 */
     out->driver = "agents.count";
 }
 
@@ -685,12 +686,10 @@ static const sim_subscription agents_subscriptions[] = {
 const sim_model agents_model = {
     .name = "agents",
     .summary = "agent population: OU/Brownian drift, auth traffic, drift detection, review",
-    .params_size = sizeof(agents_params),
-    .state_size = sizeof(agents_state),
-    .params = agents_params_table,
-    .nparams = SIM_COUNT(agents_params_table),
-    .metrics = agents_metrics,
-    .nmetrics = SIM_COUNT(agents_metrics),
+    SIM_STATE(agents_state),
+    SIM_PARAMS(agents_params, agents_params_table),
+    SIM_METRICS(agents_metrics),
+    SIM_STREAMS(agents_streams),
     .configure = agents_configure,
     .init = agents_init,
     .event = agents_event,

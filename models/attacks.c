@@ -493,26 +493,24 @@ static void attacks_schedule_launch(sim_t *sim, attacks_state *s, int item, int6
         sim_schedule(sim, at, s->self, ATTACKS_EV_LAUNCH, (uint32_t)item);
 }
 
+static const sim_stream_spec attacks_streams[] = {
+    SIM_STREAM(attacks_state, launch_rng, "launch"),
+    SIM_STREAM(attacks_state, grover_rng, "grover"),
+    SIM_STREAM(attacks_state, detect_rng, "detect"),
+    SIM_STREAM(attacks_state, target_rng, "targets"),
+    SIM_STREAM(attacks_state, flood_rng, "flood"),
+};
+
 static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
+    (void)e;
     attacks_state *s = state;
     const attacks_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
     s->canaries = sim_model_id(sim, "canaries");
     s->fragments = sim_model_id(sim, "fragments");
     s->agents = sim_model_id(sim, "agents");
     s->consensus = sim_model_id(sim, "consensus");
     s->auth = sim_model_id(sim, "auth");
-    s->launch_rng = sim_stream(sim, "launch");
-    s->grover_rng = sim_stream(sim, "grover");
-    s->detect_rng = sim_stream(sim, "detect");
-    s->target_rng = sim_stream(sim, "targets");
-    s->flood_rng = sim_stream(sim, "flood");
-    s->cap = 16;
-    s->inst = calloc(s->cap, sizeof *s->inst);
-    if (!s->inst)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "attacks: out of memory");
     for (int i = 0; i < p->nitems; i++)
         attacks_schedule_launch(sim, s, i, p->items[i].from_ns);
     return 0;
@@ -958,13 +956,10 @@ static const sim_subscription attacks_subscriptions[] = {
 const sim_model attacks_model = {
     .name = "attacks",
     .summary = "attack timeline (Grover, HNDL, agent/node takeover, theft, recon, flood)",
-    .params_size = sizeof(attacks_params),
-    .state_size = sizeof(attacks_state),
-    .params = attacks_params_table,
-    .nparams = SIM_COUNT(attacks_params_table),
-    .metrics = attacks_metrics,
-    .nmetrics = SIM_COUNT(attacks_metrics),
-    .configure = NULL,
+    SIM_STATE(attacks_state),
+    SIM_PARAMS(attacks_params, attacks_params_table),
+    SIM_METRICS(attacks_metrics),
+    SIM_STREAMS(attacks_streams),
     .init = attacks_init,
     .event = attacks_event,
     .finish = attacks_finish,

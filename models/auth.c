@@ -344,14 +344,15 @@ static void auth_population(sim_t *sim, auth_state *s, uint64_t agents)
     }
 }
 
+static const sim_stream_spec auth_streams[] = {
+    SIM_STREAM(auth_state, service_rng, "service"),
+    SIM_STREAM(auth_state, cache_rng, "cache"),
+};
+
 static int auth_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     auth_state *s = state;
     const auth_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
-    s->service_rng = sim_stream(sim, "service");
-    s->cache_rng = sim_stream(sim, "cache");
     s->cap = (size_t)p->queue_capacity;
     s->idle = p->workers;
     s->lru_head = s->lru_tail = AUTH_NIL;
@@ -451,12 +452,10 @@ static void auth_release(void *state)
 const sim_model auth_model = {
     .name = "auth",
     .summary = "behavioural authentication: bounded queue, c workers, batching, profile cache",
-    .params_size = sizeof(auth_params),
-    .state_size = sizeof(auth_state),
-    .params = auth_params_table,
-    .nparams = SIM_COUNT(auth_params_table),
-    .metrics = auth_metrics,
-    .nmetrics = SIM_COUNT(auth_metrics),
+    SIM_STATE(auth_state),
+    SIM_PARAMS(auth_params, auth_params_table),
+    SIM_METRICS(auth_metrics),
+    SIM_STREAMS(auth_streams),
     .configure = auth_configure,
     .init = auth_init,
     .event = auth_event,

@@ -141,21 +141,19 @@ static void canaries_next_false(sim_t *sim, canaries_state *s)
         sim_schedule_in(sim, (int64_t)llround(gap), s->self, CANARIES_EV_FALSE_TRIP, 0);
 }
 
+static const sim_stream_spec canaries_streams[] = {
+    SIM_STREAM(canaries_state, touch_rng, "touches"),
+    SIM_STREAM(canaries_state, alert_rng, "alerts"),
+    SIM_STREAM(canaries_state, false_rng, "false_trips"),
+};
+
 static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
+    (void)e;
     canaries_state *s = state;
     const canaries_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
-    s->touch_rng = sim_stream(sim, "touches");
-    s->alert_rng = sim_stream(sim, "alerts");
-    s->false_rng = sim_stream(sim, "false_trips");
     s->active = p->count;
     s->sweep_start_ns = INT64_MIN / 2;
-    s->cap = 16;
-    s->sess = calloc(s->cap, sizeof *s->sess);
-    if (!s->sess)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "canaries: out of memory");
     sim_level(sim, s->m_active, (double)s->active);
     if (p->rotation_period_ns > 0 && p->rotation_first_ns < sim_end_time(sim))
         sim_schedule(sim, p->rotation_first_ns, s->self, CANARIES_EV_ROTATE, 0);
@@ -397,12 +395,10 @@ static void canaries_release(void *state)
 const sim_model canaries_model = {
     .name = "canaries",
     .summary = "canary tokens among real resources: trips, alerts, daily rotation",
-    .params_size = sizeof(canaries_params),
-    .state_size = sizeof(canaries_state),
-    .params = canaries_params_table,
-    .nparams = SIM_COUNT(canaries_params_table),
-    .metrics = canaries_metrics,
-    .nmetrics = SIM_COUNT(canaries_metrics),
+    SIM_STATE(canaries_state),
+    SIM_PARAMS(canaries_params, canaries_params_table),
+    SIM_METRICS(canaries_metrics),
+    SIM_STREAMS(canaries_streams),
     .configure = canaries_configure,
     .init = canaries_init,
     .event = canaries_event,

@@ -295,20 +295,19 @@ static void fragments_next_read(sim_t *sim, fragments_state *s)
         sim_schedule_in(sim, (int64_t)llround(gap), s->self, FRAGMENTS_EV_READ, 0);
 }
 
+static const sim_stream_spec fragments_streams[] = {
+    SIM_STREAM(fragments_state, deal_rng, "deal"),
+    SIM_STREAM(fragments_state, read_rng, "reads"),
+    SIM_STREAM(fragments_state, theft_rng, "theft"),
+};
+
 static int fragments_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     fragments_state *s = state;
     const fragments_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
-    s->deal_rng = sim_stream(sim, "deal");
-    s->read_rng = sim_stream(sim, "reads");
-    s->theft_rng = sim_stream(sim, "theft");
     s->all_mask = p->shares >= 32 ? UINT32_MAX : (1u << p->shares) - 1u;
     s->items = calloc((size_t)p->items, sizeof *s->items);
-    s->cap = 8;
-    s->thefts = calloc(s->cap, sizeof *s->thefts);
-    if (!s->items || !s->thefts)
+    if (!s->items)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "fragments: out of memory");
     for (uint32_t i = 0; i < (uint32_t)p->items; i++)
         fragments_deal(sim, s, i);
@@ -506,7 +505,6 @@ static void fragments_estimate(const void *params, sim_estimate *out)
     out->init_events = items * per_deal;
     out->events_per_s = (p->mode == FRAGMENTS_NONE || !(life_s > 0) ? 0 : items * per_deal / life_s) +
                         items * p->read_rate_per_s;
-    out->metrics = 11, out->tallies = 5;
     out->driver = "fragments.items";
 }
 
@@ -517,12 +515,10 @@ static const sim_subscription fragments_subscriptions[] = {
 const sim_model fragments_model = {
     .name = "fragments",
     .summary = "temporal fragmentation: k-of-n shares with 3-5 s expiry, reads, share theft",
-    .params_size = sizeof(fragments_params),
-    .state_size = sizeof(fragments_state),
-    .params = fragments_params_table,
-    .nparams = SIM_COUNT(fragments_params_table),
-    .metrics = fragments_metrics,
-    .nmetrics = SIM_COUNT(fragments_metrics),
+    SIM_STATE(fragments_state),
+    SIM_PARAMS(fragments_params, fragments_params_table),
+    SIM_METRICS(fragments_metrics),
+    SIM_STREAMS(fragments_streams),
     .configure = fragments_configure,
     .init = fragments_init,
     .event = fragments_event,

@@ -4,6 +4,9 @@
  * oldest request first, each as the index of its request; a request's
  * left counts its keys not yet rotated and reaches 0 exactly once, when
  * SIGNAL_KEYS_ROTATED is emitted for it.
+ *
+ * No init: the engine sets p, self, the stream and the metric ids from
+ * the tables, and both buffers grow from empty on first use (grow.h).
  */
 #include "key_rotation.h"
 #include "cfg.h"
@@ -62,20 +65,9 @@ static const sim_metric_spec key_rotation_metrics[] = {
       key_rotation_util_scale, NULL },
 };
 
-static int key_rotation_init(sim_t *sim, void *state, const void *params, err_t *e)
-{
-    key_rotation_state *s = state;
-    s->p = params;
-    s->self = sim_self(sim);
-    s->cost_rng = sim_stream(sim, "cost");
-    s->jobs_cap = 64;
-    s->cap = 256;
-    s->jobs = malloc(s->jobs_cap * sizeof *s->jobs);
-    s->line = malloc(s->cap * sizeof *s->line);
-    if (!s->jobs || !s->line)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "key_rotation: out of memory");
-    return 0;
-}
+static const sim_stream_spec key_rotation_streams[] = {
+    SIM_STREAM(key_rotation_state, cost_rng, "cost"),
+};
 
 static void key_rotation_start(sim_t *sim, key_rotation_state *s, uint32_t job)
 {
@@ -186,15 +178,10 @@ void key_rotation_send_request(sim_t *sim, int key_rotation, int64_t at,
 const sim_model key_rotation_model = {
     .name = "key_rotation",
     .summary = "key rotation service: a queue of per-key rotation jobs and workers",
-    .params_size = sizeof(key_rotation_params),
-    .state_size = sizeof(key_rotation_state),
-    .params = key_rotation_params_table,
-    .nparams = SIM_COUNT(key_rotation_params_table),
-    .metrics = key_rotation_metrics,
-    .nmetrics = SIM_COUNT(key_rotation_metrics),
-    .configure = NULL,
-    .init = key_rotation_init,
+    SIM_STATE(key_rotation_state),
+    SIM_PARAMS(key_rotation_params, key_rotation_params_table),
+    SIM_METRICS(key_rotation_metrics),
+    SIM_STREAMS(key_rotation_streams),
     .event = key_rotation_event,
-    .finish = NULL,
     .release = key_rotation_release,
 };

@@ -79,18 +79,17 @@ static void mmc_start_service(sim_t *sim, mmc_state *s, int64_t arrived_ns)
     ev->data.i64[0] = arrived_ns;
 }
 
+static const sim_stream_spec mmc_streams[] = {
+    SIM_STREAM(mmc_state, arrivals, "arrivals"),
+    SIM_STREAM(mmc_state, service, "service"),
+};
+
 static int mmc_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
+    (void)e;
     mmc_state *s = state;
-    s->p = params;
-    s->self = sim_self(sim);
-    s->arrivals = sim_stream(sim, "arrivals");
-    s->service = sim_stream(sim, "service");
-    s->mean_gap_ns = 1e9 / s->p->arrival_rate_per_s;
-    s->cap = 1024;
-    s->line = malloc(s->cap * sizeof *s->line);
-    if (!s->line)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    const mmc_params *p = params;
+    s->mean_gap_ns = 1e9 / p->arrival_rate_per_s;
     mmc_next_arrival(sim, s);
     return 0;
 }
@@ -166,23 +165,18 @@ static void mmc_estimate(const void *params, sim_estimate *out)
     out->state_bytes = 1024 * 8 + 16 * waiting;
     out->pending_events = (double)p->servers + 1;
     out->events_per_s = 2 * lambda;
-    out->metrics = 7, out->tallies = 3;
     out->driver = growth > 0 ? "mmc.servers" : "mmc.arrival_rate";
 }
 
 const sim_model mmc_model = {
     .name = "mmc",
     .summary = "M/M/c FIFO queue (validation model; c = 1 gives M/M/1)",
-    .params_size = sizeof(mmc_params),
-    .state_size = sizeof(mmc_state),
-    .params = mmc_params_table,
-    .nparams = SIM_COUNT(mmc_params_table),
-    .metrics = mmc_metrics,
-    .nmetrics = SIM_COUNT(mmc_metrics),
-    .configure = NULL,
+    SIM_STATE(mmc_state),
+    SIM_PARAMS(mmc_params, mmc_params_table),
+    SIM_METRICS(mmc_metrics),
+    SIM_STREAMS(mmc_streams),
     .init = mmc_init,
     .event = mmc_event,
-    .finish = NULL,
     .release = mmc_release,
     .estimate = mmc_estimate,
 };

@@ -215,22 +215,21 @@ static void response_next_false(sim_t *sim, response_state *s, int i)
     sim_schedule_in(sim, (int64_t)llround(gap), s->self, RESPONSE_EV_FALSE_POSITIVE, (uint32_t)i);
 }
 
+static const sim_stream_spec response_streams[] = {
+    SIM_STREAM(response_state, steps_rng, "steps"),
+    SIM_STREAM(response_state, fp_rng, "false_positives"),
+};
+
 static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
+    (void)e;
     response_state *s = state;
-    s->p = params;
-    s->self = sim_self(sim);
+    const response_params *p = params;
     s->canaries = sim_model_id(sim, "canaries");
     s->escalation = sim_model_id(sim, "escalation");
     s->consensus = sim_model_id(sim, "consensus");
     s->key_rotation = sim_model_id(sim, "key_rotation");
-    s->steps_rng = sim_stream(sim, "steps");
-    s->fp_rng = sim_stream(sim, "false_positives");
-    s->cap = 64;
-    s->inc = malloc(s->cap * sizeof *s->inc);
-    if (!s->inc)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "response: out of memory");
-    for (int i = 0; i < s->p->nfalse; i++)
+    for (int i = 0; i < p->nfalse; i++)
         response_next_false(sim, s, i);
     return 0;
 }
@@ -449,16 +448,12 @@ static const sim_subscription response_subscriptions[] = {
 const sim_model response_model = {
     .name = "response",
     .summary = "incident pipeline: classification, containment, key rotation, 100 ms target",
-    .params_size = sizeof(response_params),
-    .state_size = sizeof(response_state),
-    .params = response_params_table,
-    .nparams = SIM_COUNT(response_params_table),
-    .metrics = response_metrics,
-    .nmetrics = SIM_COUNT(response_metrics),
-    .configure = NULL,
+    SIM_STATE(response_state),
+    SIM_PARAMS(response_params, response_params_table),
+    SIM_METRICS(response_metrics),
+    SIM_STREAMS(response_streams),
     .init = response_init,
     .event = response_event,
-    .finish = NULL,
     .release = response_release,
     SIM_SUBSCRIBE(response_subscriptions),
 };

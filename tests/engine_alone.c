@@ -12,6 +12,9 @@
  * is rho / (mu - lambda) = 0.5 ms and the server is busy half the time.
  * A ticker beside it fires every millisecond exactly, and a watchdog it
  * cancels each tick must never fire: calendar order and cancellation.
+ * The model is declared by tables (SIM_STATE, metric and stream rows), so
+ * the engine's part of a model's start-up is checked here too: p, self,
+ * the streams and the metric ids are in place before init runs.
  */
 #include <math.h>
 #include <stdio.h>
@@ -50,21 +53,34 @@ static void q_arm_watchdog(sim_t *sim, q_state *s)
     s->watchdog = sim_handle_of(sim_schedule_in(sim, 2 * s->p->tick_ns, s->self, Q_WATCHDOG, 0));
 }
 
+static const sim_metric_spec q_metrics[] = {
+    SIM_METRIC(q_state, m_wait, "wait", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, NULL,
+               "time in queue"),
+    SIM_METRIC(q_state, m_busy, "busy", "1", 1.0, STATS_LEVEL, STATS_PROPORTION, NULL,
+               "server busy fraction"),
+    SIM_METRIC(q_state, m_ticks, "ticks", "ticks", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "ticker events"),
+    SIM_METRIC(q_state, m_departed, "departed", "1/s", 1.0, STATS_RATE, STATS_NONNEG, NULL,
+               "departures"),
+    SIM_METRIC(q_state, m_watchdog, "watchdog", "firings", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "cancelled events that ran anyway (must stay 0)"),
+};
+
+static const sim_stream_spec q_streams[] = {
+    SIM_STREAM(q_state, arrivals, "arrivals"),
+    SIM_STREAM(q_state, service, "service"),
+};
+
 static int q_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     (void)e;
     q_state *s = state;
-    s->p = params;
-    s->self = sim_self(sim);
-    s->arrivals = sim_stream(sim, "arrivals");
-    s->service = sim_stream(sim, "service");
+    /* What the descriptor promises is in place before init. */
+    if (s->p != params || s->self != sim_self(sim) || s->arrivals != sim_stream(sim, "arrivals") ||
+        s->service != sim_stream(sim, "service") || s->arrivals == s->service ||
+        s->m_wait != 0 || s->m_watchdog != 4)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "queue: state not set up from the tables");
     s->last_tick = -1;
-    s->m_wait = sim_metric(sim, "wait", "ms", 1e-6, STATS_TALLY, "time in queue");
-    s->m_busy = sim_metric(sim, "busy", "1", 1.0, STATS_LEVEL, "server busy fraction");
-    s->m_ticks = sim_metric(sim, "ticks", "ticks", 1.0, STATS_COUNT, "ticker events");
-    s->m_departed = sim_metric(sim, "departed", "1/s", 1.0, STATS_RATE, "departures");
-    s->m_watchdog = sim_metric(sim, "watchdog", "firings", 1.0, STATS_COUNT,
-                               "cancelled events that ran anyway (must stay 0)");
     q_next_arrival(sim, s);
     sim_schedule(sim, 0, s->self, Q_TICK, 0);
     q_arm_watchdog(sim, s);
@@ -120,7 +136,9 @@ static const sim_model q_model = {
     .name = "queue",
     .summary = "M/M/1 by Lindley's recursion, and a ticker",
     .params_size = sizeof(q_params),
-    .state_size = sizeof(q_state),
+    SIM_STATE(q_state),
+    SIM_METRICS(q_metrics),
+    SIM_STREAMS(q_streams),
     .init = q_init,
     .event = q_event,
     .finish = q_finish,
@@ -168,6 +186,10 @@ int main(void)
     stats_rep a[5], b[5], c[5];
     if (run(0, a) != 0 || run(0, b) != 0 || run(1, c) != 0)
         return 1;
+    double metrics, tallies;
+    sim_model_metric_count(&q_model, &metrics, &tallies);
+    check(metrics == 5 && tallies == 1, "metrics (tallies) counted from the table",
+          metrics + tallies / 10, 5.1);
     /* Measured time: the 200 s after the 10 s warmup, [10 s, 210 s); one
      * tick at every ms in it. */
     check(a[2].value == 200000, "ticks in the measured 200 s", a[2].value, 200000);

@@ -170,12 +170,17 @@ static const sim_metric_spec consensus_metrics[] = {
               "times the network lost its quorum"),
 };
 
+static const sim_stream_spec consensus_streams[] = {
+    SIM_STREAM(cstate, r_client, "client"),
+    SIM_STREAM(cstate, r_cpu, "cpu"),
+    SIM_STREAM(cstate, r_fault, "faults"),
+    SIM_STREAM(cstate, r_avail, "availability"),
+};
+
 static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     cstate *s = state;
     const consensus_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
     s->n = (uint32_t)p->nodes;
     s->f = (uint32_t)p->f;
     s->q = (uint32_t)p->quorum;
@@ -196,10 +201,6 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->vc_first_ns = -1;
     s->vc_view = NO_VIEW;
     s->first_violation_ns = -1;
-    s->r_client = sim_stream(sim, "client");
-    s->r_cpu = sim_stream(sim, "cpu");
-    s->r_fault = sim_stream(sim, "faults");
-    s->r_avail = sim_stream(sim, "availability");
     s->sign_zero = p->sign_ns.kind == DIST_CONSTANT && p->sign_ns.a == 0.0;
     s->verify_zero = p->verify_ns.kind == DIST_CONSTANT && p->verify_ns.a == 0.0;
     int rc = network_init(&s->net, &p->net, s->n + 1, sim_stream(sim, "network"), e);
@@ -493,19 +494,18 @@ static void consensus_estimate(const void *params, sim_estimate *out)
     out->state_bytes = n * 4096 + n * 2 * (double)p->window * 512;
     out->pending_events = 4 * n * n * (double)p->window;
     out->events_per_s = 4 * n * n * decisions;
-    out->metrics = 40, out->tallies = 8;
     out->driver = "consensus.nodes";
 }
 
 const sim_model consensus_model = {
     .name = "consensus",
     .summary = "BFT consensus network (PBFT / chained HotStuff) with faults and availability",
+    SIM_STATE(cstate),
     .params_size = sizeof(consensus_params),
-    .state_size = sizeof(cstate),
     .params = cs_params,
     .nparams = CS_NPARAMS,
-    .metrics = consensus_metrics,
-    .nmetrics = SIM_COUNT(consensus_metrics),
+    SIM_METRICS(consensus_metrics),
+    SIM_STREAMS(consensus_streams),
     .configure = cs_configure,
     .init = consensus_init,
     .event = consensus_event,

@@ -356,6 +356,37 @@ static void sim_declare_table(sim_t *sim, const sim_model *model, void *state,
     }
 }
 
+void sim_model_metric_count(const sim_model *model, double *metrics, double *tallies)
+{
+    *metrics = 0, *tallies = 0;
+    for (size_t r = 0; r < model->nmetrics; r++) {
+        const sim_metric_spec *m = &model->metrics[r];
+        if (m->declare)
+            continue;
+        size_t n = 1;
+        if (m->each)
+            for (n = 0; m->each[n];)
+                n++;
+        *metrics += (double)n;
+        if (m->kind == STATS_TALLY)
+            *tallies += (double)n;
+    }
+}
+
+/* What the descriptor says of state before init: p, self, the streams. */
+static void sim_bind_state(sim_t *sim, const sim_model *model, void *state, const void *params)
+{
+    char *base = state;
+    if (model->binds_state) {
+        memcpy(base + model->params_at, &params, sizeof params);
+        memcpy(base + model->self_at, &sim->self, sizeof sim->self);
+    }
+    for (size_t k = 0; k < model->nstreams; k++) {
+        gsl_rng *r = sim_stream(sim, model->streams[k].purpose);
+        memcpy(base + model->streams[k].offset, &r, sizeof r);
+    }
+}
+
 sim_t *sim_new(const sim_config *cfg, err_t *e)
 {
     sim_t *sim = calloc(1, sizeof *sim);
@@ -412,13 +443,15 @@ sim_t *sim_new(const sim_config *cfg, err_t *e)
     for (size_t i = 0; i < cfg->nmodels; i++) {
         if (!sim->states[i])
             continue;
+        const sim_model *m = cfg->models[i];
         sim->self = (int)i;
-        sim_declare_table(sim, cfg->models[i], sim->states[i], cfg->params[i]);
-        if (cfg->models[i]->init(sim, sim->states[i], cfg->params[i], &sim->error) != 0 ||
+        sim_declare_table(sim, m, sim->states[i], cfg->params[i]);
+        sim_bind_state(sim, m, sim->states[i], cfg->params[i]);
+        if ((m->init && m->init(sim, sim->states[i], cfg->params[i], &sim->error) != 0) ||
             sim->error.code) {
             if (!sim->error.code)
                 err_set(&sim->error, ERR_SOFTWARE, NULL, 0, 0,
-                        "model %s failed to initialise", cfg->models[i]->name);
+                        "model %s failed to initialise", m->name);
             if (e)
                 *e = sim->error;
             sim_free(sim);

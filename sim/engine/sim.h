@@ -211,6 +211,38 @@ typedef struct sim_subscription {
 #define SIM_SUBSCRIBE(array) \
     .subscriptions = (array), .nsubscriptions = sizeof(array) / sizeof((array)[0])
 
+/* One row of a model's stream table (sim_model.streams): before the
+ * model's init the engine opens, in table order, the stream that
+ * sim_stream(sim, purpose) gives the model and writes it into the state at
+ * offset (a gsl_rng * field).  The stream depends on the purpose alone,
+ * not on the order. */
+typedef struct sim_stream_spec {
+    const char *purpose;
+    size_t offset;
+} sim_stream_spec;
+
+/* A stream row: field is a gsl_rng * of the state type (checked). */
+#define SIM_STREAM(state, field, purpose)                                  \
+    { (purpose), offsetof(state, field) +                                  \
+                     0 * sizeof(char[_Generic(((state *)0)->field, gsl_rng *: 1)]) }
+
+/* Designated initialisers of a sim_model, one a table:
+ *   SIM_STATE(state)          its state type: state_size, and the fields
+ *                             the engine sets before init: p (a pointer to
+ *                             the model's params) and self (int, its id);
+ *   SIM_PARAMS(type, table)   its params type and parameter table;
+ *   SIM_METRICS(table)        its metric table;
+ *   SIM_STREAMS(table)        its stream table. */
+#define SIM_STATE(state)                                                        \
+    .state_size = sizeof(state), .binds_state = 1,                              \
+    .params_at = offsetof(state, p) +                                           \
+                 0 * sizeof(char[sizeof(((state *)0)->p) == sizeof(void *) ? 1 : -1]), \
+    .self_at = offsetof(state, self) + 0 * sizeof(char[_Generic(((state *)0)->self, int: 1)])
+#define SIM_PARAMS(type, table) \
+    .params_size = sizeof(type), .params = (table), .nparams = SIM_COUNT(table)
+#define SIM_METRICS(table) .metrics = (table), .nmetrics = SIM_COUNT(table)
+#define SIM_STREAMS(table) .streams = (table), .nstreams = SIM_COUNT(table)
+
 /* A model: one const table of callbacks with exact prototypes (rule 2).
  *   params     its parameter table: the configuration layer pulls the
  *              scenario section into params (params_size bytes, zeroed
@@ -220,8 +252,11 @@ typedef struct sim_subscription {
  *              recording diagnostics in c.  Called once per scenario,
  *              params are then shared read-only.
  *   metrics    its metric table, declared by the engine before init;
- *   init       sets up state (state_size bytes, zeroed) for a replication:
- *              opens streams, schedules first events.
+ *   streams    its stream table, opened by the engine before init;
+ *   init       (may be NULL) sets up state (state_size bytes, zeroed;
+ *              with SIM_STATE, p and self already set, and the metric ids
+ *              and streams of the tables in place) for a replication: what
+ *              the tables cannot say, and the first events.
  *   event      handles one event addressed to this model.
  *   finish     at the end of a replication: set STATS_VALUE metrics.
  *   release    frees what init allocated (may be NULL).
@@ -241,12 +276,22 @@ typedef struct sim_model {
     void (*finish)(sim_t *sim, void *state);
     void (*release)(void *state);
     /* estimate (may be NULL: a small model) fills the outputs of est (its
-     * inputs set) for params. */
+     * inputs set, and metrics and tallies already counted from the metric
+     * table: the hook adds those of its declare rows) for params. */
     void (*estimate)(const void *params, sim_estimate *est);
     /* the signals it listens to (see sim_emit); NULL when none */
     const sim_subscription *subscriptions;
     size_t nsubscriptions;
+    const sim_stream_spec *streams;
+    size_t nstreams;
+    /* SIM_STATE: where the state keeps its params pointer and its id */
+    int binds_state;
+    size_t params_at, self_at;
 } sim_model;
+
+/* The metrics and the tallies among them that model's table declares,
+ * but for its declare rows (whose names come from the scenario). */
+void sim_model_metric_count(const sim_model *model, double *metrics, double *tallies);
 
 /* A threshold the caller wants counted exactly on a tally (claims: "every
  * case" and fraction_below), written with its unit as in the scenario. */
