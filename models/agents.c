@@ -171,17 +171,18 @@ static void agents_declare_route(sim_t *sim, void *state, const void *params)
                       p->review_rule == AGENTS_REVIEW_FRACTION ? "agents.review.fraction" : NULL);
 }
 
-/* Their descriptions say when the peer they need is absent. */
+/* Their descriptions say when the peer they need is absent (the peer
+ * table is in place before the metric table). */
 static void agents_declare_peers(sim_t *sim, void *state, const void *params)
 {
     (void)params;
     agents_state *s = state;
     s->m_coord = sim_metric(sim, "coordination_latency", "ms", 1e-6, STATS_TALLY,
-                            sim_model_id(sim, "consensus") >= 0
+                            s->consensus >= 0
                                 ? "coordination request to commit (runbook: 63-78 ms)"
                                 : "none: needs the consensus model (runbook: 63-78 ms)");
     s->m_auth_requests = sim_metric(sim, "auth_requests", "requests", 1.0, STATS_COUNT,
-                                    sim_model_id(sim, "auth") >= 0 ? "auth requests sent"
+                                    s->auth >= 0 ? "auth requests sent"
                                                                   : "none: needs the auth model");
 }
 
@@ -476,12 +477,15 @@ static const sim_stream_spec agents_streams[] = {
     SIM_STREAM(agents_state, review_rng, "review"),
 };
 
+static const sim_peer_spec agents_peers[] = {
+    SIM_PEER(agents_state, auth, "auth"),
+    SIM_PEER(agents_state, consensus, "consensus"),
+};
+
 static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     agents_state *s = state;
     const agents_params *p = params;
-    s->auth = sim_model_id(sim, "auth");
-    s->consensus = sim_model_id(sim, "consensus");
     s->count = (uint32_t)p->count;
     s->dims = (uint32_t)p->dimensions;
     /* calloc: pages of a large population are touched only once written. */
@@ -619,11 +623,6 @@ static void agents_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-void agents_send_compromise(sim_t *sim, int agents, int64_t at, const agents_compromise_msg *msg)
-{
-    sim_send(sim, at, agents, AGENTS_EV_COMPROMISE, msg->agent, msg, sizeof *msg);
-}
-
 static void agents_finish(sim_t *sim, void *state)
 {
     agents_state *s = state;
@@ -690,6 +689,7 @@ const sim_model agents_model = {
     SIM_PARAMS(agents_params, agents_params_table),
     SIM_METRICS(agents_metrics),
     SIM_STREAMS(agents_streams),
+    SIM_PEERS(agents_peers),
     .configure = agents_configure,
     .init = agents_init,
     .event = agents_event,

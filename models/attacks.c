@@ -501,16 +501,19 @@ static const sim_stream_spec attacks_streams[] = {
     SIM_STREAM(attacks_state, flood_rng, "flood"),
 };
 
+static const sim_peer_spec attacks_peers[] = {
+    SIM_PEER(attacks_state, canaries, "canaries"),
+    SIM_PEER(attacks_state, fragments, "fragments"),
+    SIM_PEER(attacks_state, agents, "agents"),
+    SIM_PEER(attacks_state, consensus, "consensus"),
+    SIM_PEER(attacks_state, auth, "auth"),
+};
+
 static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     (void)e;
     attacks_state *s = state;
     const attacks_params *p = params;
-    s->canaries = sim_model_id(sim, "canaries");
-    s->fragments = sim_model_id(sim, "fragments");
-    s->agents = sim_model_id(sim, "agents");
-    s->consensus = sim_model_id(sim, "consensus");
-    s->auth = sim_model_id(sim, "auth");
     for (int i = 0; i < p->nitems; i++)
         attacks_schedule_launch(sim, s, i, p->items[i].from_ns);
     return 0;
@@ -960,6 +963,7 @@ const sim_model attacks_model = {
     SIM_PARAMS(attacks_params, attacks_params_table),
     SIM_METRICS(attacks_metrics),
     SIM_STREAMS(attacks_streams),
+    SIM_PEERS(attacks_peers),
     .init = attacks_init,
     .event = attacks_event,
     .finish = attacks_finish,

@@ -411,16 +411,6 @@ static void auth_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-void auth_send_request(sim_t *sim, int auth, int64_t at, const auth_request_msg *msg)
-{
-    sim_send(sim, at, auth, AUTH_EV_REQUEST, msg->agent, msg, sizeof *msg);
-}
-
-void auth_send_population(sim_t *sim, int auth, int64_t at, const auth_population_msg *msg)
-{
-    sim_send(sim, at, auth, AUTH_EV_POPULATION, 0, msg, sizeof *msg);
-}
-
 static void auth_finish(sim_t *sim, void *state)
 {
     auth_state *s = state;

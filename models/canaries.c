@@ -351,16 +351,6 @@ static void canaries_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-void canaries_send_probe(sim_t *sim, int canaries, int64_t at, const canaries_probe_msg *msg)
-{
-    sim_send(sim, at, canaries, CANARIES_EV_PROBE, msg->attack, msg, sizeof *msg);
-}
-
-void canaries_send_deploy(sim_t *sim, int canaries, int64_t at, const canaries_deploy_msg *msg)
-{
-    sim_send(sim, at, canaries, CANARIES_EV_DEPLOY, 0, msg, sizeof *msg);
-}
-
 static void canaries_finish(sim_t *sim, void *state)
 {
     canaries_state *s = state;

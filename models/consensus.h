@@ -80,9 +80,8 @@ typedef struct consensus_set_behaviour_msg {
     double param;         /* DROP: drop probability; DELAY: mean extra delay (ns) of an
                            * exponential hold; otherwise unused */
 } consensus_set_behaviour_msg;
-SIM_PAYLOAD_FITS(consensus_set_behaviour_msg);
-void consensus_send_set_behaviour(sim_t *sim, int consensus, int64_t at,
-                                  const consensus_set_behaviour_msg *msg);
+SIM_TYPED_SEND(consensus_send_set_behaviour, CONSENSUS_EV_SET_BEHAVIOUR,
+               consensus_set_behaviour_msg, msg->replica);
 
 /* A client request from another model (the agents' coordination
  * requests), broadcast to the replicas like the built-in client's.  When
@@ -95,9 +94,8 @@ typedef struct consensus_client_request_msg {
     uint32_t entity;
     uint16_t reply_kind;  /* an event kind of that model */
 } consensus_client_request_msg;
-SIM_PAYLOAD_FITS(consensus_client_request_msg);
-void consensus_send_client_request(sim_t *sim, int consensus, int64_t at,
-                                   const consensus_client_request_msg *msg);
+SIM_TYPED_SEND(consensus_send_client_request, CONSENSUS_EV_CLIENT_REQUEST,
+               consensus_client_request_msg, 0);
 
 /* The reply's payload (read with sim_payload). */
 typedef struct consensus_committed_msg {

@@ -308,12 +308,6 @@ static void escalation_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-void escalation_send_incident(sim_t *sim, int escalation, int64_t at,
-                              const escalation_incident_msg *msg)
-{
-    sim_send(sim, at, escalation, ESCALATION_EV_INCIDENT, msg->incident, msg, sizeof *msg);
-}
-
 static void escalation_finish(sim_t *sim, void *state)
 {
     escalation_state *s = state;

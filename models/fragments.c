@@ -466,11 +466,6 @@ static void fragments_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-void fragments_send_theft(sim_t *sim, int fragments, int64_t at, const fragments_theft_msg *msg)
-{
-    sim_send(sim, at, fragments, FRAGMENTS_EV_THEFT, msg->attack, msg, sizeof *msg);
-}
-
 static void fragments_finish(sim_t *sim, void *state)
 {
     fragments_state *s = state;

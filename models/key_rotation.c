@@ -169,12 +169,6 @@ static void key_rotation_release(void *state)
     free(s->line);
 }
 
-void key_rotation_send_request(sim_t *sim, int key_rotation, int64_t at,
-                               const key_rotation_request_msg *msg)
-{
-    sim_send(sim, at, key_rotation, KEY_ROTATION_EV_REQUEST, msg->incident, msg, sizeof *msg);
-}
-
 const sim_model key_rotation_model = {
     .name = "key_rotation",
     .summary = "key rotation service: a queue of per-key rotation jobs and workers",

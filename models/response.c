@@ -220,15 +220,18 @@ static const sim_stream_spec response_streams[] = {
     SIM_STREAM(response_state, fp_rng, "false_positives"),
 };
 
+static const sim_peer_spec response_peers[] = {
+    SIM_PEER(response_state, canaries, "canaries"),
+    SIM_PEER(response_state, escalation, "escalation"),
+    SIM_PEER(response_state, consensus, "consensus"),
+    SIM_PEER(response_state, key_rotation, "key_rotation"),
+};
+
 static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     (void)e;
     response_state *s = state;
     const response_params *p = params;
-    s->canaries = sim_model_id(sim, "canaries");
-    s->escalation = sim_model_id(sim, "escalation");
-    s->consensus = sim_model_id(sim, "consensus");
-    s->key_rotation = sim_model_id(sim, "key_rotation");
     for (int i = 0; i < p->nfalse; i++)
         response_next_false(sim, s, i);
     return 0;
@@ -452,6 +455,7 @@ const sim_model response_model = {
     SIM_PARAMS(response_params, response_params_table),
     SIM_METRICS(response_metrics),
     SIM_STREAMS(response_streams),
+    SIM_PEERS(response_peers),
     .init = response_init,
     .event = response_event,
     .release = response_release,

@@ -383,18 +383,6 @@ static void consensus_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-void consensus_send_set_behaviour(sim_t *sim, int consensus, int64_t at,
-                                  const consensus_set_behaviour_msg *msg)
-{
-    sim_send(sim, at, consensus, CONSENSUS_EV_SET_BEHAVIOUR, msg->replica, msg, sizeof *msg);
-}
-
-void consensus_send_client_request(sim_t *sim, int consensus, int64_t at,
-                                   const consensus_client_request_msg *msg)
-{
-    sim_send(sim, at, consensus, CONSENSUS_EV_CLIENT_REQUEST, 0, msg, sizeof *msg);
-}
-
 /* Availability as the SLO sees it, and outages as events with durations:
  * a run of consecutive failed requests (late, or unfinished past the
  * deadline) lasts from the first one's submission to the next served

@@ -373,7 +373,8 @@ void sim_model_metric_count(const sim_model *model, double *metrics, double *tal
     }
 }
 
-/* What the descriptor says of state before init: p, self, the streams. */
+/* What the descriptor says of state before init (and before its metric
+ * table, whose declare rows may read it): p, self, streams, peers. */
 static void sim_bind_state(sim_t *sim, const sim_model *model, void *state, const void *params)
 {
     char *base = state;
@@ -384,6 +385,10 @@ static void sim_bind_state(sim_t *sim, const sim_model *model, void *state, cons
     for (size_t k = 0; k < model->nstreams; k++) {
         gsl_rng *r = sim_stream(sim, model->streams[k].purpose);
         memcpy(base + model->streams[k].offset, &r, sizeof r);
+    }
+    for (size_t k = 0; k < model->npeers; k++) {
+        int id = sim_model_id(sim, model->peers[k].model);
+        memcpy(base + model->peers[k].offset, &id, sizeof id);
     }
 }
 
@@ -445,8 +450,8 @@ sim_t *sim_new(const sim_config *cfg, err_t *e)
             continue;
         const sim_model *m = cfg->models[i];
         sim->self = (int)i;
-        sim_declare_table(sim, m, sim->states[i], cfg->params[i]);
         sim_bind_state(sim, m, sim->states[i], cfg->params[i]);
+        sim_declare_table(sim, m, sim->states[i], cfg->params[i]);
         if ((m->init && m->init(sim, sim->states[i], cfg->params[i], &sim->error) != 0) ||
             sim->error.code) {
             if (!sim->error.code)

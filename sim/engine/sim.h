@@ -221,10 +221,24 @@ typedef struct sim_stream_spec {
     size_t offset;
 } sim_stream_spec;
 
-/* A stream row: field is a gsl_rng * of the state type (checked). */
-#define SIM_STREAM(state, field, purpose)                                  \
-    { (purpose), offsetof(state, field) +                                  \
-                     0 * sizeof(char[_Generic(((state *)0)->field, gsl_rng *: 1)]) }
+/* offsetof(state, field), which must be of type T (a compile error if not). */
+#define SIM_FIELD_OF(state, field, T) \
+    (offsetof(state, field) + 0 * sizeof(char[_Generic(((state *)0)->field, T: 1)]))
+
+/* A stream row: field is a gsl_rng * of the state type. */
+#define SIM_STREAM(state, field, purpose) { (purpose), SIM_FIELD_OF(state, field, gsl_rng *) }
+
+/* One row of a model's peer table (sim_model.peers): before init the
+ * engine writes sim_model_id(sim, model), the id of the model it sends
+ * work to or -1 when that model is not in the scenario (a send to -1 is a
+ * no-op), into the state at offset (an int). */
+typedef struct sim_peer_spec {
+    const char *model;
+    size_t offset;
+} sim_peer_spec;
+
+/* A peer row: field is an int of the state type. */
+#define SIM_PEER(state, field, model) { (model), SIM_FIELD_OF(state, field, int) }
 
 /* Designated initialisers of a sim_model, one a table:
  *   SIM_STATE(state)          its state type: state_size, and the fields
@@ -232,16 +246,18 @@ typedef struct sim_stream_spec {
  *                             the model's params) and self (int, its id);
  *   SIM_PARAMS(type, table)   its params type and parameter table;
  *   SIM_METRICS(table)        its metric table;
- *   SIM_STREAMS(table)        its stream table. */
+ *   SIM_STREAMS(table)        its stream table;
+ *   SIM_PEERS(table)          its peer table. */
 #define SIM_STATE(state)                                                        \
     .state_size = sizeof(state), .binds_state = 1,                              \
     .params_at = offsetof(state, p) +                                           \
                  0 * sizeof(char[sizeof(((state *)0)->p) == sizeof(void *) ? 1 : -1]), \
-    .self_at = offsetof(state, self) + 0 * sizeof(char[_Generic(((state *)0)->self, int: 1)])
+    .self_at = SIM_FIELD_OF(state, self, int)
 #define SIM_PARAMS(type, table) \
     .params_size = sizeof(type), .params = (table), .nparams = SIM_COUNT(table)
 #define SIM_METRICS(table) .metrics = (table), .nmetrics = SIM_COUNT(table)
 #define SIM_STREAMS(table) .streams = (table), .nstreams = SIM_COUNT(table)
+#define SIM_PEERS(table) .peers = (table), .npeers = SIM_COUNT(table)
 
 /* A model: one const table of callbacks with exact prototypes (rule 2).
  *   params     its parameter table: the configuration layer pulls the
@@ -253,10 +269,11 @@ typedef struct sim_stream_spec {
  *              params are then shared read-only.
  *   metrics    its metric table, declared by the engine before init;
  *   streams    its stream table, opened by the engine before init;
+ *   peers      its peer table, the ids the engine looks up before init;
  *   init       (may be NULL) sets up state (state_size bytes, zeroed;
- *              with SIM_STATE, p and self already set, and the metric ids
- *              and streams of the tables in place) for a replication: what
- *              the tables cannot say, and the first events.
+ *              with SIM_STATE, p and self already set, and the metric ids,
+ *              streams and peers of the tables in place) for a replication:
+ *              what the tables cannot say, and the first events.
  *   event      handles one event addressed to this model.
  *   finish     at the end of a replication: set STATS_VALUE metrics.
  *   release    frees what init allocated (may be NULL).
@@ -284,6 +301,8 @@ typedef struct sim_model {
     size_t nsubscriptions;
     const sim_stream_spec *streams;
     size_t nstreams;
+    const sim_peer_spec *peers;
+    size_t npeers;
     /* SIM_STATE: where the state keeps its params pointer and its id */
     int binds_state;
     size_t params_at, self_at;
@@ -414,8 +433,9 @@ int sim_emit_bytes(sim_t *sim, int signal, const void *payload, size_t size);
 
 /* Typed payloads.  A model's header declares one struct per event kind
  * other models send it (SIM_PAYLOAD_FITS checks it fits an event) and a
- * send function built on sim_send; its handler reads the struct back with
- * sim_payload.  Nobody fills data.u32[k] by position across models. */
+ * send function built on sim_send (SIM_TYPED_SEND, one line); its handler
+ * reads the struct back with sim_payload.  Nobody fills data.u32[k] by
+ * position across models. */
 #define SIM_PAYLOAD_FITS(type) \
     _Static_assert(sizeof(type) <= sizeof(((sim_event *)0)->data), #type " fits an event payload")
 /* Schedules kind for (model, target) at `at` carrying size bytes of
@@ -428,6 +448,17 @@ static inline void sim_send(sim_t *sim, int64_t at, int model, uint16_t kind, ui
     sim_event *ev = sim_schedule(sim, at, model, kind, target);
     memcpy(&ev->data, payload, size);
 }
+/* Defines, in the receiver's header, the typed send of one of its kinds:
+ *     void fn(sim_t *sim, int to, int64_t at, const type *msg)
+ * schedules kind for model `to` (a no-op when to < 0) at `at`, at entity
+ * target (an expression of msg, e.g. msg->agent, or 0), carrying *msg;
+ * and checks that type fits an event.  Use at file scope, with a ';'. */
+#define SIM_TYPED_SEND(fn, kind, type, target)                              \
+    static inline void fn(sim_t *sim, int to, int64_t at, const type *msg)  \
+    {                                                                       \
+        sim_send(sim, at, to, (kind), (target), msg, sizeof *msg);          \
+    }                                                                       \
+    SIM_PAYLOAD_FITS(type)
 /* Copies ev's payload into out (size bytes, the struct sim_send sent). */
 static inline void sim_payload(const sim_event *ev, void *out, size_t size)
 {
