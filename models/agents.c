@@ -242,6 +242,27 @@ static const sim_metric_spec agents_metrics[] = {
                   "agents model state, bytes (population + review line)"),
 };
 
+static const sim_stream_spec agents_streams[] = {
+    SIM_STREAM(agents_state, auth_rng, "auth_requests"),
+    SIM_STREAM(agents_state, check_rng, "checks"),
+    SIM_STREAM(agents_state, compromise_rng, "compromises"),
+    SIM_STREAM(agents_state, coord_rng, "coordination"),
+    SIM_STREAM(agents_state, behaviour_rng, "behaviour"),
+    SIM_STREAM(agents_state, route_rng, "routing"),
+    SIM_STREAM(agents_state, recal_rng, "recalibration"),
+    SIM_STREAM(agents_state, review_rng, "review"),
+};
+
+static const sim_peer_spec agents_peers[] = {
+    SIM_PEER(agents_state, auth, "auth"),
+    SIM_PEER(agents_state, consensus, "consensus"),
+};
+
+static const size_t agents_buffers[] = {
+    SIM_BUFFER(agents_state, agents),
+    SIM_BUFFER(agents_state, line),
+};
+
 /* --- behaviour ---------------------------------------------------------- */
 
 /* Brings a's behaviour to now with the exact transition over the gap. */
@@ -325,12 +346,8 @@ static void agents_review_start(sim_t *sim, agents_state *s)
 
 static int agents_review_enqueue(agents_state *s, uint32_t agent, int64_t now)
 {
-    if (s->len == s->cap) {
-        agents_review_item *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 64);
-        if (!l)
-            return -1;
-        s->line = l;
-    }
+    if (GROW_RING_RESERVE(s->line, s->cap, s->head, s->len, 64) != 0)
+        return -1;
     s->line[(s->head + s->len) % s->cap] = (agents_review_item){ agent, now };
     s->len++;
     return 0;
@@ -465,22 +482,6 @@ static void agents_coord_tick(sim_t *sim, agents_state *s)
     consensus_client_request_msg m = { s->coord_next_id++, s->self, id, AGENTS_EV_COMMITTED };
     consensus_send_client_request(sim, s->consensus, sim_now(sim), &m);
 }
-
-static const sim_stream_spec agents_streams[] = {
-    SIM_STREAM(agents_state, auth_rng, "auth_requests"),
-    SIM_STREAM(agents_state, check_rng, "checks"),
-    SIM_STREAM(agents_state, compromise_rng, "compromises"),
-    SIM_STREAM(agents_state, coord_rng, "coordination"),
-    SIM_STREAM(agents_state, behaviour_rng, "behaviour"),
-    SIM_STREAM(agents_state, route_rng, "routing"),
-    SIM_STREAM(agents_state, recal_rng, "recalibration"),
-    SIM_STREAM(agents_state, review_rng, "review"),
-};
-
-static const sim_peer_spec agents_peers[] = {
-    SIM_PEER(agents_state, auth, "auth"),
-    SIM_PEER(agents_state, consensus, "consensus"),
-};
 
 static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
@@ -651,13 +652,6 @@ static void agents_finish(sim_t *sim, void *state)
                   (double)s->count * sizeof(agents_agent) + (double)s->cap * sizeof *s->line);
 }
 
-static void agents_release(void *state)
-{
-    agents_state *s = state;
-    free(s->agents);
-    free(s->line);
-}
-
 /* The population array dominates; the drift is lazy, so events come only
  * from the aggregate tick rates. */
 static void agents_estimate(const void *params, sim_estimate *out)
@@ -690,11 +684,11 @@ const sim_model agents_model = {
     SIM_METRICS(agents_metrics),
     SIM_STREAMS(agents_streams),
     SIM_PEERS(agents_peers),
+    SIM_BUFFERS(agents_buffers),
     .configure = agents_configure,
     .init = agents_init,
     .event = agents_event,
     .finish = agents_finish,
-    .release = agents_release,
     .estimate = agents_estimate,
     SIM_SUBSCRIBE(agents_subscriptions),
 };

@@ -472,6 +472,27 @@ static const sim_metric_spec attacks_metrics[] = {
                    "auth requests sent by auth floods"),
 };
 
+static const sim_stream_spec attacks_streams[] = {
+    SIM_STREAM(attacks_state, launch_rng, "launch"),
+    SIM_STREAM(attacks_state, grover_rng, "grover"),
+    SIM_STREAM(attacks_state, detect_rng, "detect"),
+    SIM_STREAM(attacks_state, target_rng, "targets"),
+    SIM_STREAM(attacks_state, flood_rng, "flood"),
+};
+
+static const sim_peer_spec attacks_peers[] = {
+    SIM_PEER(attacks_state, canaries, "canaries"),
+    SIM_PEER(attacks_state, fragments, "fragments"),
+    SIM_PEER(attacks_state, agents, "agents"),
+    SIM_PEER(attacks_state, consensus, "consensus"),
+    SIM_PEER(attacks_state, auth, "auth"),
+};
+
+static const size_t attacks_buffers[] = {
+    SIM_BUFFER(attacks_state, inst),
+    SIM_BUFFER(attacks_state, owned),
+};
+
 
 /* ---- running ------------------------------------------------------------ */
 
@@ -492,22 +513,6 @@ static void attacks_schedule_launch(sim_t *sim, attacks_state *s, int item, int6
     if (at < sim_end_time(sim) && at < a->until_ns)
         sim_schedule(sim, at, s->self, ATTACKS_EV_LAUNCH, (uint32_t)item);
 }
-
-static const sim_stream_spec attacks_streams[] = {
-    SIM_STREAM(attacks_state, launch_rng, "launch"),
-    SIM_STREAM(attacks_state, grover_rng, "grover"),
-    SIM_STREAM(attacks_state, detect_rng, "detect"),
-    SIM_STREAM(attacks_state, target_rng, "targets"),
-    SIM_STREAM(attacks_state, flood_rng, "flood"),
-};
-
-static const sim_peer_spec attacks_peers[] = {
-    SIM_PEER(attacks_state, canaries, "canaries"),
-    SIM_PEER(attacks_state, fragments, "fragments"),
-    SIM_PEER(attacks_state, agents, "agents"),
-    SIM_PEER(attacks_state, consensus, "consensus"),
-    SIM_PEER(attacks_state, auth, "auth"),
-};
 
 static int attacks_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
@@ -630,13 +635,9 @@ static void attacks_rekey(sim_t *sim, attacks_state *s)
 
 static void attacks_own(sim_t *sim, attacks_state *s, uint32_t entity, uint32_t attack, int type)
 {
-    if (s->nowned == s->owned_cap) {
-        attacks_owned *n = grow_array(s->owned, &s->owned_cap, s->nowned + 1, sizeof *n, 64);
-        if (!n) {
-            sim_fail(sim, "attacks: out of memory");
-            return;
-        }
-        s->owned = n;
+    if (GROW_RESERVE(s->owned, s->owned_cap, s->nowned + 1, 64) != 0) {
+        sim_fail(sim, "attacks: out of memory");
+        return;
     }
     s->owned[s->nowned++] = (attacks_owned){entity, attack, (uint8_t)type};
 }
@@ -681,13 +682,9 @@ static void attacks_launch(sim_t *sim, attacks_state *s, int item)
     s->launched[item]++;
     if (a->poisson)
         attacks_schedule_launch(sim, s, item, now);
-    if (s->ninst == s->cap) {
-        attacks_instance *n = grow_array(s->inst, &s->cap, s->ninst + 1, sizeof *n, 16);
-        if (!n) {
-            sim_fail(sim, "attacks: out of memory");
-            return;
-        }
-        s->inst = n;
+    if (GROW_RESERVE(s->inst, s->cap, s->ninst + 1, 16) != 0) {
+        sim_fail(sim, "attacks: out of memory");
+        return;
     }
     uint32_t id = (uint32_t)s->ninst++;
     attacks_instance *x = &s->inst[id];
@@ -942,13 +939,6 @@ static void attacks_finish(sim_t *sim, void *state)
     }
 }
 
-static void attacks_release(void *state)
-{
-    attacks_state *s = state;
-    free(s->inst);
-    free(s->owned);
-}
-
 static const sim_subscription attacks_subscriptions[] = {
     { SIGNAL_ATTACK_DETECTED, ATTACKS_EV_DETECTED },
     { SIGNAL_CONTAINED, ATTACKS_EV_CONTAINED },
@@ -964,9 +954,9 @@ const sim_model attacks_model = {
     SIM_METRICS(attacks_metrics),
     SIM_STREAMS(attacks_streams),
     SIM_PEERS(attacks_peers),
+    SIM_BUFFERS(attacks_buffers),
     .init = attacks_init,
     .event = attacks_event,
     .finish = attacks_finish,
-    .release = attacks_release,
     SIM_SUBSCRIBE(attacks_subscriptions),
 };

@@ -117,6 +117,19 @@ static const sim_metric_spec auth_metrics[] = {
                NULL, "time-average requests waiting while traffic flowed"),
 };
 
+static const sim_stream_spec auth_streams[] = {
+    SIM_STREAM(auth_state, service_rng, "service"),
+    SIM_STREAM(auth_state, cache_rng, "cache"),
+};
+
+static const size_t auth_buffers[] = {
+    SIM_BUFFER(auth_state, line_arrival_ns),
+    SIM_BUFFER(auth_state, line_agent),
+    SIM_BUFFER(auth_state, lru_prev),
+    SIM_BUFFER(auth_state, lru_next),
+    SIM_BUFFER(auth_state, lru_cached),
+};
+
 /* Derived: how many profiles the cache holds. */
 static int auth_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
@@ -344,11 +357,6 @@ static void auth_population(sim_t *sim, auth_state *s, uint64_t agents)
     }
 }
 
-static const sim_stream_spec auth_streams[] = {
-    SIM_STREAM(auth_state, service_rng, "service"),
-    SIM_STREAM(auth_state, cache_rng, "cache"),
-};
-
 static int auth_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     auth_state *s = state;
@@ -429,16 +437,6 @@ static void auth_finish(sim_t *sim, void *state)
     sim_set_value(sim, s->m_hit_rate, lookups ? (double)s->hits / (double)lookups : NAN);
 }
 
-static void auth_release(void *state)
-{
-    auth_state *s = state;
-    free(s->line_arrival_ns);
-    free(s->line_agent);
-    free(s->lru_prev);
-    free(s->lru_next);
-    free(s->lru_cached);
-}
-
 const sim_model auth_model = {
     .name = "auth",
     .summary = "behavioural authentication: bounded queue, c workers, batching, profile cache",
@@ -446,9 +444,9 @@ const sim_model auth_model = {
     SIM_PARAMS(auth_params, auth_params_table),
     SIM_METRICS(auth_metrics),
     SIM_STREAMS(auth_streams),
+    SIM_BUFFERS(auth_buffers),
     .configure = auth_configure,
     .init = auth_init,
     .event = auth_event,
     .finish = auth_finish,
-    .release = auth_release,
 };

@@ -107,6 +107,16 @@ static const sim_metric_spec canaries_metrics[] = {
                NULL, "time-average canaries deployed (reactive ones included)"),
 };
 
+static const sim_stream_spec canaries_streams[] = {
+    SIM_STREAM(canaries_state, touch_rng, "touches"),
+    SIM_STREAM(canaries_state, alert_rng, "alerts"),
+    SIM_STREAM(canaries_state, false_rng, "false_trips"),
+};
+
+static const size_t canaries_buffers[] = {
+    SIM_BUFFER(canaries_state, sess),
+};
+
 /* What the table cannot say: some resource to touch. */
 static int canaries_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
@@ -140,12 +150,6 @@ static void canaries_next_false(sim_t *sim, canaries_state *s)
     if (gap < (double)(sim_end_time(sim) - sim_now(sim)))
         sim_schedule_in(sim, (int64_t)llround(gap), s->self, CANARIES_EV_FALSE_TRIP, 0);
 }
-
-static const sim_stream_spec canaries_streams[] = {
-    SIM_STREAM(canaries_state, touch_rng, "touches"),
-    SIM_STREAM(canaries_state, alert_rng, "alerts"),
-    SIM_STREAM(canaries_state, false_rng, "false_trips"),
-};
 
 static int canaries_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
@@ -263,13 +267,9 @@ static void canaries_probe(sim_t *sim, canaries_state *s, const canaries_probe_m
         sim_fail(sim, "canaries: probe with touch rate %g", m->rate_per_s);
         return;
     }
-    if (s->nsess == s->cap) {
-        canaries_session *n = grow_array(s->sess, &s->cap, s->nsess + 1, sizeof *n, 16);
-        if (!n) {
-            sim_fail(sim, "canaries: out of memory");
-            return;
-        }
-        s->sess = n;
+    if (GROW_RESERVE(s->sess, s->cap, s->nsess + 1, 16) != 0) {
+        sim_fail(sim, "canaries: out of memory");
+        return;
     }
     uint32_t i = (uint32_t)s->nsess++;
     canaries_session *x = &s->sess[i];
@@ -376,12 +376,6 @@ static void canaries_finish(sim_t *sim, void *state)
     }
 }
 
-static void canaries_release(void *state)
-{
-    canaries_state *s = state;
-    free(s->sess);
-}
-
 const sim_model canaries_model = {
     .name = "canaries",
     .summary = "canary tokens among real resources: trips, alerts, daily rotation",
@@ -389,9 +383,9 @@ const sim_model canaries_model = {
     SIM_PARAMS(canaries_params, canaries_params_table),
     SIM_METRICS(canaries_metrics),
     SIM_STREAMS(canaries_streams),
+    SIM_BUFFERS(canaries_buffers),
     .configure = canaries_configure,
     .init = canaries_init,
     .event = canaries_event,
     .finish = canaries_finish,
-    .release = canaries_release,
 };

@@ -255,13 +255,9 @@ static void escalation_page(sim_t *sim, escalation_state *s, int k)
         return;
     }
     escalation_queue *q = &s->q[k];
-    if (q->len == q->cap) {
-        int64_t *n = grow_ring(q->paged_ns, &q->cap, &q->head, q->len, sizeof *n, 16);
-        if (!n) {
-            sim_fail(sim, "escalation: out of memory");
-            return;
-        }
-        q->paged_ns = n;
+    if (GROW_RING_RESERVE(q->paged_ns, q->cap, q->head, q->len, 16) != 0) {
+        sim_fail(sim, "escalation: out of memory");
+        return;
     }
     q->paged_ns[(q->head + q->len) % q->cap] = sim_now(sim);
     q->len++;

@@ -121,6 +121,17 @@ static const sim_metric_spec fragments_metrics[] = {
                NULL, "captures noticed and reported to response"),
 };
 
+static const sim_stream_spec fragments_streams[] = {
+    SIM_STREAM(fragments_state, deal_rng, "deal"),
+    SIM_STREAM(fragments_state, read_rng, "reads"),
+    SIM_STREAM(fragments_state, theft_rng, "theft"),
+};
+
+static const size_t fragments_buffers[] = {
+    SIM_BUFFER(fragments_state, items),
+    SIM_BUFFER(fragments_state, thefts),
+};
+
 /* What the table cannot say: k <= n <= nodes. */
 static int fragments_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
@@ -295,12 +306,6 @@ static void fragments_next_read(sim_t *sim, fragments_state *s)
         sim_schedule_in(sim, (int64_t)llround(gap), s->self, FRAGMENTS_EV_READ, 0);
 }
 
-static const sim_stream_spec fragments_streams[] = {
-    SIM_STREAM(fragments_state, deal_rng, "deal"),
-    SIM_STREAM(fragments_state, read_rng, "reads"),
-    SIM_STREAM(fragments_state, theft_rng, "theft"),
-};
-
 static int fragments_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     fragments_state *s = state;
@@ -393,13 +398,9 @@ static void fragments_theft_start(sim_t *sim, fragments_state *s, const fragment
         sim_fail(sim, "fragments: theft with capture rate %g", m->capture_rate_per_s);
         return;
     }
-    if (s->nthefts == s->cap) {
-        fragments_theft *n = grow_array(s->thefts, &s->cap, s->nthefts + 1, sizeof *n, 4);
-        if (!n) {
-            sim_fail(sim, "fragments: out of memory");
-            return;
-        }
-        s->thefts = n;
+    if (GROW_RESERVE(s->thefts, s->cap, s->nthefts + 1, 4) != 0) {
+        sim_fail(sim, "fragments: out of memory");
+        return;
     }
     uint32_t t = (uint32_t)s->nthefts++;
     int64_t now = sim_now(sim);
@@ -480,13 +481,6 @@ static void fragments_finish(sim_t *sim, void *state)
     }
 }
 
-static void fragments_release(void *state)
-{
-    fragments_state *s = state;
-    free(s->items);
-    free(s->thefts);
-}
-
 /* Every item keeps its generations in place; each dealing schedules a
  * deletion per share and the next deal. */
 static void fragments_estimate(const void *params, sim_estimate *out)
@@ -514,11 +508,11 @@ const sim_model fragments_model = {
     SIM_PARAMS(fragments_params, fragments_params_table),
     SIM_METRICS(fragments_metrics),
     SIM_STREAMS(fragments_streams),
+    SIM_BUFFERS(fragments_buffers),
     .configure = fragments_configure,
     .init = fragments_init,
     .event = fragments_event,
     .finish = fragments_finish,
-    .release = fragments_release,
     .estimate = fragments_estimate,
     SIM_SUBSCRIBE(fragments_subscriptions),
 };

@@ -5,8 +5,9 @@
  * left counts its keys not yet rotated and reaches 0 exactly once, when
  * SIGNAL_KEYS_ROTATED is emitted for it.
  *
- * No init: the engine sets p, self, the stream and the metric ids from
- * the tables, and both buffers grow from empty on first use (grow.h).
+ * No init and no release: the engine sets p, self, the stream and the
+ * metric ids from the tables, both buffers grow from empty on first use
+ * (grow.h), and the engine frees them (the buffer table).
  */
 #include "key_rotation.h"
 #include "cfg.h"
@@ -69,6 +70,11 @@ static const sim_stream_spec key_rotation_streams[] = {
     SIM_STREAM(key_rotation_state, cost_rng, "cost"),
 };
 
+static const size_t key_rotation_buffers[] = {
+    SIM_BUFFER(key_rotation_state, jobs),
+    SIM_BUFFER(key_rotation_state, line),
+};
+
 static void key_rotation_start(sim_t *sim, key_rotation_state *s, uint32_t job)
 {
     s->busy++;
@@ -81,12 +87,8 @@ static void key_rotation_start(sim_t *sim, key_rotation_state *s, uint32_t job)
 
 static int key_rotation_push(key_rotation_state *s, uint32_t job)
 {
-    if (s->len == s->cap) {
-        uint32_t *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 256);
-        if (!l)
-            return -1;
-        s->line = l;
-    }
+    if (GROW_RING_RESERVE(s->line, s->cap, s->head, s->len, 256) != 0)
+        return -1;
     s->line[(s->head + s->len) % s->cap] = job;
     s->len++;
     return 0;
@@ -99,15 +101,10 @@ static void key_rotation_request(sim_t *sim, key_rotation_state *s,
         sim_fail(sim, "key_rotation: a request for no keys (incident %u)", m->incident);
         return;
     }
-    if (s->njobs == s->jobs_cap) {
-        /* Job indices are uint32_t event targets. */
-        key_rotation_job *j = grow_array_upto(s->jobs, &s->jobs_cap, (size_t)s->njobs + 1,
-                                              sizeof *j, 64, UINT32_MAX);
-        if (!j) {
-            sim_fail(sim, "key_rotation: out of memory for requests");
-            return;
-        }
-        s->jobs = j;
+    /* Job indices are uint32_t event targets. */
+    if (GROW_RESERVE_UPTO(s->jobs, s->jobs_cap, (size_t)s->njobs + 1, 64, UINT32_MAX) != 0) {
+        sim_fail(sim, "key_rotation: out of memory for requests");
+        return;
     }
     uint32_t job = s->njobs++;
     s->jobs[job] = (key_rotation_job){ sim_now(sim), m->keys, m->keys };
@@ -162,13 +159,6 @@ static void key_rotation_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-static void key_rotation_release(void *state)
-{
-    key_rotation_state *s = state;
-    free(s->jobs);
-    free(s->line);
-}
-
 const sim_model key_rotation_model = {
     .name = "key_rotation",
     .summary = "key rotation service: a queue of per-key rotation jobs and workers",
@@ -176,6 +166,6 @@ const sim_model key_rotation_model = {
     SIM_PARAMS(key_rotation_params, key_rotation_params_table),
     SIM_METRICS(key_rotation_metrics),
     SIM_STREAMS(key_rotation_streams),
+    SIM_BUFFERS(key_rotation_buffers),
     .event = key_rotation_event,
-    .release = key_rotation_release,
 };

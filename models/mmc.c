@@ -60,6 +60,15 @@ static const sim_metric_spec mmc_metrics[] = {
                NULL, "arrivals turned away by a full line"),
 };
 
+static const sim_stream_spec mmc_streams[] = {
+    SIM_STREAM(mmc_state, arrivals, "arrivals"),
+    SIM_STREAM(mmc_state, service, "service"),
+};
+
+static const size_t mmc_buffers[] = {
+    SIM_BUFFER(mmc_state, line),
+};
+
 static void mmc_next_arrival(sim_t *sim, mmc_state *s)
 {
     double gap = rng_exponential(s->arrivals, s->mean_gap_ns);
@@ -79,11 +88,6 @@ static void mmc_start_service(sim_t *sim, mmc_state *s, int64_t arrived_ns)
     ev->data.i64[0] = arrived_ns;
 }
 
-static const sim_stream_spec mmc_streams[] = {
-    SIM_STREAM(mmc_state, arrivals, "arrivals"),
-    SIM_STREAM(mmc_state, service, "service"),
-};
-
 static int mmc_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     (void)e;
@@ -96,12 +100,8 @@ static int mmc_init(sim_t *sim, void *state, const void *params, err_t *e)
 
 static int mmc_enqueue(mmc_state *s, int64_t t)
 {
-    if (s->len == s->cap) {
-        int64_t *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 1024);
-        if (!l)
-            return -1;
-        s->line = l;
-    }
+    if (GROW_RING_RESERVE(s->line, s->cap, s->head, s->len, 1024) != 0)
+        return -1;
     s->line[(s->head + s->len) % s->cap] = t;
     s->len++;
     return 0;
@@ -145,12 +145,6 @@ static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-static void mmc_release(void *state)
-{
-    mmc_state *s = state;
-    free(s->line);
-}
-
 /* Two events per customer; an overloaded queue (rho > 1) grows its line
  * by (lambda - c / S) customers a second, 8 bytes each (doubled on growth). */
 static void mmc_estimate(const void *params, sim_estimate *out)
@@ -175,9 +169,9 @@ const sim_model mmc_model = {
     SIM_PARAMS(mmc_params, mmc_params_table),
     SIM_METRICS(mmc_metrics),
     SIM_STREAMS(mmc_streams),
+    SIM_BUFFERS(mmc_buffers),
     .init = mmc_init,
     .event = mmc_event,
-    .release = mmc_release,
     .estimate = mmc_estimate,
 };
 

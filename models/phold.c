@@ -37,6 +37,10 @@ static const sim_metric_spec phold_metrics[] = {
                "events sent to a random LP"),
 };
 
+static const sim_stream_spec phold_streams[] = {
+    SIM_STREAM(phold_state, rng, "events"),
+};
+
 /* What the table cannot say: lookahead <= mean. */
 static int phold_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
@@ -49,10 +53,6 @@ static int phold_configure(cfg_ctx *c, cfg_node *sec, void *params)
     }
     return bad ? -1 : 0;
 }
-
-static const sim_stream_spec phold_streams[] = {
-    SIM_STREAM(phold_state, rng, "events"),
-};
 
 static int phold_init(sim_t *sim, void *state, const void *params, err_t *e)
 {

@@ -202,6 +202,23 @@ static const sim_metric_spec response_metrics[] = {
                "further detections of an attack that already has an incident"),
 };
 
+static const sim_stream_spec response_streams[] = {
+    SIM_STREAM(response_state, steps_rng, "steps"),
+    SIM_STREAM(response_state, fp_rng, "false_positives"),
+};
+
+static const sim_peer_spec response_peers[] = {
+    SIM_PEER(response_state, canaries, "canaries"),
+    SIM_PEER(response_state, escalation, "escalation"),
+    SIM_PEER(response_state, consensus, "consensus"),
+    SIM_PEER(response_state, key_rotation, "key_rotation"),
+};
+
+static const size_t response_buffers[] = {
+    SIM_BUFFER(response_state, inc),
+    SIM_BUFFER(response_state, seen),
+};
+
 static double clamp01(double x)
 {
     return x < 0 ? 0 : x > 1 ? 1 : x;
@@ -214,18 +231,6 @@ static void response_next_false(sim_t *sim, response_state *s, int i)
         return;
     sim_schedule_in(sim, (int64_t)llround(gap), s->self, RESPONSE_EV_FALSE_POSITIVE, (uint32_t)i);
 }
-
-static const sim_stream_spec response_streams[] = {
-    SIM_STREAM(response_state, steps_rng, "steps"),
-    SIM_STREAM(response_state, fp_rng, "false_positives"),
-};
-
-static const sim_peer_spec response_peers[] = {
-    SIM_PEER(response_state, canaries, "canaries"),
-    SIM_PEER(response_state, escalation, "escalation"),
-    SIM_PEER(response_state, consensus, "consensus"),
-    SIM_PEER(response_state, key_rotation, "key_rotation"),
-};
 
 static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
@@ -240,13 +245,9 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
 /* Marks attack as having an incident; returns 1 if it already had one. */
 static int response_seen(sim_t *sim, response_state *s, uint32_t attack)
 {
-    if (attack >= s->seen_cap) {
-        uint8_t *n = grow_array(s->seen, &s->seen_cap, (size_t)attack + 1, 1, 64);
-        if (!n) {
-            sim_fail(sim, "response: out of memory");
-            return 1;
-        }
-        s->seen = n;
+    if (GROW_RESERVE(s->seen, s->seen_cap, (size_t)attack + 1, 64) != 0) {
+        sim_fail(sim, "response: out of memory");
+        return 1;
     }
     int was = s->seen[attack];
     s->seen[attack] = 1;
@@ -268,13 +269,9 @@ static void response_detect(sim_t *sim, response_state *s, int type, unsigned so
         signal_attack sig = { attack, entity, (uint32_t)type, source_flags & 0xffffu };
         sim_emit(sim, SIGNAL_ATTACK_DETECTED, &sig);
     }
-    if (s->ninc == s->cap) {
-        response_incident *n = grow_array(s->inc, &s->cap, s->ninc + 1, sizeof *n, 64);
-        if (!n) {
-            sim_fail(sim, "response: out of memory");
-            return;
-        }
-        s->inc = n;
+    if (GROW_RESERVE(s->inc, s->cap, s->ninc + 1, 64) != 0) {
+        sim_fail(sim, "response: out of memory");
+        return;
     }
     uint32_t id = (uint32_t)s->ninc++;
     response_incident *in = &s->inc[id];
@@ -437,13 +434,6 @@ static void response_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-static void response_release(void *state)
-{
-    response_state *s = state;
-    free(s->inc);
-    free(s->seen);
-}
-
 static const sim_subscription response_subscriptions[] = {
     { SIGNAL_DETECTION, RESPONSE_EV_DETECTION },
 };
@@ -456,8 +446,8 @@ const sim_model response_model = {
     SIM_METRICS(response_metrics),
     SIM_STREAMS(response_streams),
     SIM_PEERS(response_peers),
+    SIM_BUFFERS(response_buffers),
     .init = response_init,
     .event = response_event,
-    .release = response_release,
     SIM_SUBSCRIBE(response_subscriptions),
 };

@@ -40,6 +40,31 @@ void *grow_array(void *buf, size_t *cap, size_t need, size_t elem, size_t first)
     return grow_array_upto(buf, cap, need, elem, first, SIZE_MAX);
 }
 
+int grow_reserve(void *ptrp, size_t *cap, size_t need, size_t elem, size_t first, size_t limit)
+{
+    void *buf;
+    memcpy(&buf, ptrp, sizeof buf);
+    void *grown = grow_array_upto(buf, cap, need, elem, first, limit);
+    if (!grown)
+        return -1;
+    memcpy(ptrp, &grown, sizeof grown);
+    return 0;
+}
+
+int grow_ring_reserve(void *ptrp, size_t *cap, size_t *head, size_t len, size_t elem,
+                      size_t first)
+{
+    if (len < *cap)
+        return 0;
+    void *buf;
+    memcpy(&buf, ptrp, sizeof buf);
+    void *grown = grow_ring(buf, cap, head, len, elem, first);
+    if (!grown)
+        return -1;
+    memcpy(ptrp, &grown, sizeof grown);
+    return 0;
+}
+
 void *grow_ring(void *buf, size_t *cap, size_t *head, size_t len, size_t elem, size_t first)
 {
     size_t limit = SIZE_MAX / (elem ? elem : 1);

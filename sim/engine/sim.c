@@ -477,9 +477,18 @@ void sim_free(sim_t *sim)
         return;
     if (sim->states) {
         for (size_t i = 0; i < sim->cfg.nmodels; i++) {
-            if (sim->states[i] && sim->cfg.models[i]->release)
-                sim->cfg.models[i]->release(sim->states[i]);
-            free(sim->states[i]);
+            const sim_model *m = sim->cfg.models[i];
+            char *state = sim->states[i];
+            if (!state)
+                continue;
+            if (m->release)
+                m->release(state);
+            for (size_t k = 0; k < m->nbuffers; k++) {
+                void *buf;
+                memcpy(&buf, state + m->buffers[k], sizeof buf);
+                free(buf);
+            }
+            free(state);
         }
         free(sim->states);
     }

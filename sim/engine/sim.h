@@ -240,6 +240,12 @@ typedef struct sim_peer_spec {
 /* A peer row: field is an int of the state type. */
 #define SIM_PEER(state, field, model) { (model), SIM_FIELD_OF(state, field, int) }
 
+/* One row of a model's buffer table (sim_model.buffers, size_t offsets):
+ * a pointer field of the state that owns heap memory (malloc, or grow.h
+ * from NULL), freed by the engine after the model's release, if any. */
+#define SIM_BUFFER(state, field) \
+    (offsetof(state, field) + 0 * sizeof(char[sizeof(((state *)0)->field) == sizeof(void *) ? 1 : -1]))
+
 /* Designated initialisers of a sim_model, one a table:
  *   SIM_STATE(state)          its state type: state_size, and the fields
  *                             the engine sets before init: p (a pointer to
@@ -247,7 +253,8 @@ typedef struct sim_peer_spec {
  *   SIM_PARAMS(type, table)   its params type and parameter table;
  *   SIM_METRICS(table)        its metric table;
  *   SIM_STREAMS(table)        its stream table;
- *   SIM_PEERS(table)          its peer table. */
+ *   SIM_PEERS(table)          its peer table;
+ *   SIM_BUFFERS(table)        its buffer table. */
 #define SIM_STATE(state)                                                        \
     .state_size = sizeof(state), .binds_state = 1,                              \
     .params_at = offsetof(state, p) +                                           \
@@ -258,6 +265,7 @@ typedef struct sim_peer_spec {
 #define SIM_METRICS(table) .metrics = (table), .nmetrics = SIM_COUNT(table)
 #define SIM_STREAMS(table) .streams = (table), .nstreams = SIM_COUNT(table)
 #define SIM_PEERS(table) .peers = (table), .npeers = SIM_COUNT(table)
+#define SIM_BUFFERS(table) .buffers = (table), .nbuffers = SIM_COUNT(table)
 
 /* A model: one const table of callbacks with exact prototypes (rule 2).
  *   params     its parameter table: the configuration layer pulls the
@@ -276,7 +284,8 @@ typedef struct sim_peer_spec {
  *              what the tables cannot say, and the first events.
  *   event      handles one event addressed to this model.
  *   finish     at the end of a replication: set STATS_VALUE metrics.
- *   release    frees what init allocated (may be NULL).
+ *   release    frees what init allocated (may be NULL) but for the
+ *              buffers of its buffer table, which the engine frees next.
  *   estimate   the cost of a replication, before any (may be NULL). */
 typedef struct sim_model {
     const char *name;          /* also the scenario section key */
@@ -303,6 +312,8 @@ typedef struct sim_model {
     size_t nstreams;
     const sim_peer_spec *peers;
     size_t npeers;
+    const size_t *buffers;  /* SIM_BUFFER offsets */
+    size_t nbuffers;
     /* SIM_STATE: where the state keeps its params pointer and its id */
     int binds_state;
     size_t params_at, self_at;
