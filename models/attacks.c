@@ -635,10 +635,8 @@ static void attacks_rekey(sim_t *sim, attacks_state *s)
 
 static void attacks_own(sim_t *sim, attacks_state *s, uint32_t entity, uint32_t attack, int type)
 {
-    if (GROW_RESERVE(s->owned, s->owned_cap, s->nowned + 1, 64) != 0) {
-        sim_fail(sim, "attacks: out of memory");
+    if (SIM_RESERVE(sim, s->owned, s->owned_cap, s->nowned + 1, 64) != 0)
         return;
-    }
     s->owned[s->nowned++] = (attacks_owned){entity, attack, (uint8_t)type};
 }
 
@@ -682,10 +680,8 @@ static void attacks_launch(sim_t *sim, attacks_state *s, int item)
     s->launched[item]++;
     if (a->poisson)
         attacks_schedule_launch(sim, s, item, now);
-    if (GROW_RESERVE(s->inst, s->cap, s->ninst + 1, 16) != 0) {
-        sim_fail(sim, "attacks: out of memory");
+    if (SIM_RESERVE(sim, s->inst, s->cap, s->ninst + 1, 16) != 0)
         return;
-    }
     uint32_t id = (uint32_t)s->ninst++;
     attacks_instance *x = &s->inst[id];
     memset(x, 0, sizeof *x);

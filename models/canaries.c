@@ -267,10 +267,8 @@ static void canaries_probe(sim_t *sim, canaries_state *s, const canaries_probe_m
         sim_fail(sim, "canaries: probe with touch rate %g", m->rate_per_s);
         return;
     }
-    if (GROW_RESERVE(s->sess, s->cap, s->nsess + 1, 16) != 0) {
-        sim_fail(sim, "canaries: out of memory");
+    if (SIM_RESERVE(sim, s->sess, s->cap, s->nsess + 1, 16) != 0)
         return;
-    }
     uint32_t i = (uint32_t)s->nsess++;
     canaries_session *x = &s->sess[i];
     int64_t now = sim_now(sim);

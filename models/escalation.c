@@ -255,10 +255,8 @@ static void escalation_page(sim_t *sim, escalation_state *s, int k)
         return;
     }
     escalation_queue *q = &s->q[k];
-    if (GROW_RING_RESERVE(q->paged_ns, q->cap, q->head, q->len, 16) != 0) {
-        sim_fail(sim, "escalation: out of memory");
+    if (SIM_RING_RESERVE(sim, q->paged_ns, q->cap, q->head, q->len, 16) != 0)
         return;
-    }
     q->paged_ns[(q->head + q->len) % q->cap] = sim_now(sim);
     q->len++;
     s->waiting++;

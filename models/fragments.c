@@ -398,10 +398,8 @@ static void fragments_theft_start(sim_t *sim, fragments_state *s, const fragment
         sim_fail(sim, "fragments: theft with capture rate %g", m->capture_rate_per_s);
         return;
     }
-    if (GROW_RESERVE(s->thefts, s->cap, s->nthefts + 1, 4) != 0) {
-        sim_fail(sim, "fragments: out of memory");
+    if (SIM_RESERVE(sim, s->thefts, s->cap, s->nthefts + 1, 4) != 0)
         return;
-    }
     uint32_t t = (uint32_t)s->nthefts++;
     int64_t now = sim_now(sim);
     s->thefts[t] = (fragments_theft){

@@ -245,10 +245,8 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
 /* Marks attack as having an incident; returns 1 if it already had one. */
 static int response_seen(sim_t *sim, response_state *s, uint32_t attack)
 {
-    if (GROW_RESERVE(s->seen, s->seen_cap, (size_t)attack + 1, 64) != 0) {
-        sim_fail(sim, "response: out of memory");
+    if (SIM_RESERVE(sim, s->seen, s->seen_cap, (size_t)attack + 1, 64) != 0)
         return 1;
-    }
     int was = s->seen[attack];
     s->seen[attack] = 1;
     return was;
@@ -269,10 +267,8 @@ static void response_detect(sim_t *sim, response_state *s, int type, unsigned so
         signal_attack sig = { attack, entity, (uint32_t)type, source_flags & 0xffffu };
         sim_emit(sim, SIGNAL_ATTACK_DETECTED, &sig);
     }
-    if (GROW_RESERVE(s->inc, s->cap, s->ninc + 1, 64) != 0) {
-        sim_fail(sim, "response: out of memory");
+    if (SIM_RESERVE(sim, s->inc, s->cap, s->ninc + 1, 64) != 0)
         return;
-    }
     uint32_t id = (uint32_t)s->ninc++;
     response_incident *in = &s->inc[id];
     memset(in, 0, sizeof *in);

@@ -127,6 +127,13 @@ void sim_fail(sim_t *sim, const char *fmt, ...)
     sim->stopped = 1;
 }
 
+int sim_fail_oom(sim_t *sim)
+{
+    sim_fail(sim, "%s: out of memory",
+             sim->self >= 0 ? sim->cfg.models[sim->self]->name : "engine");
+    return -1;
+}
+
 int sim_failed(const sim_t *sim)
 {
     return sim->error.code != 0;

@@ -25,6 +25,7 @@
 
 #include "dist.h"
 #include "err.h"
+#include "grow.h"
 #include "stats.h"
 
 /* The configuration layer's types, passed through to a model's configure
@@ -362,6 +363,15 @@ void sim_stop(sim_t *sim);
 /* Records a fatal model error (first one wins) and stops the run. */
 void sim_fail(sim_t *sim, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Fails the run with "MODEL: out of memory" (the model being run) and
+ * returns -1. */
+int sim_fail_oom(sim_t *sim);
+/* GROW_RESERVE and GROW_RING_RESERVE (grow.h) of a model's list that fail
+ * the run when out of memory: 0, or -1 (stop handling the event). */
+#define SIM_RESERVE(sim, ptr, cap, need, first) \
+    (GROW_RESERVE(ptr, cap, need, first) == 0 ? 0 : sim_fail_oom(sim))
+#define SIM_RING_RESERVE(sim, ptr, cap, head, len, first) \
+    (GROW_RING_RESERVE(ptr, cap, head, len, first) == 0 ? 0 : sim_fail_oom(sim))
 /* 1 once sim_fail was called (e.g. out of memory for events): a model's
  * long loops (init of millions of entities) stop there. */
 int sim_failed(const sim_t *sim);
