@@ -331,12 +331,9 @@ static void canaries_event(sim_t *sim, void *state, const sim_event *ev)
         canaries_alert(sim, s, UINT32_MAX);
         canaries_next_false(sim, s);
         break;
-    case CANARIES_EV_PROBE: {
-        canaries_probe_msg m;
-        sim_payload(ev, &m, sizeof m);
-        canaries_probe(sim, s, &m);
+    case CANARIES_EV_PROBE:
+        canaries_probe(sim, s, SIM_PAYLOAD(ev, canaries_probe_msg));
         break;
-    }
     case CANARIES_EV_DEPLOY: {
         canaries_deploy_msg m;
         sim_payload(ev, &m, sizeof m);

@@ -446,12 +446,9 @@ static void fragments_event(sim_t *sim, void *state, const sim_event *ev)
         sim_emit(sim, SIGNAL_DETECTION, &d);
         break;
     }
-    case FRAGMENTS_EV_THEFT: {
-        fragments_theft_msg m;
-        sim_payload(ev, &m, sizeof m);
-        fragments_theft_start(sim, s, &m);
+    case FRAGMENTS_EV_THEFT:
+        fragments_theft_start(sim, s, SIM_PAYLOAD(ev, fragments_theft_msg));
         break;
-    }
     case FRAGMENTS_EV_REFRESH:
         for (uint32_t i = 0; i < (uint32_t)p->items; i++) {
             for (int k = 0; k < FRAGMENTS_MAX_GENERATIONS; k++)

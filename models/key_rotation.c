@@ -145,12 +145,9 @@ static void key_rotation_event(sim_t *sim, void *state, const sim_event *ev)
 {
     key_rotation_state *s = state;
     switch (ev->kind) {
-    case KEY_ROTATION_EV_REQUEST: {
-        key_rotation_request_msg m;
-        sim_payload(ev, &m, sizeof m);
-        key_rotation_request(sim, s, &m);
+    case KEY_ROTATION_EV_REQUEST:
+        key_rotation_request(sim, s, SIM_PAYLOAD(ev, key_rotation_request_msg));
         break;
-    }
     case KEY_ROTATION_EV_KEY_DONE:
         key_rotation_key_done(sim, s, ev->target);
         break;

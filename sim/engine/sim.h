@@ -485,6 +485,16 @@ static inline void sim_payload(const sim_event *ev, void *out, size_t size)
 {
     memcpy(out, &ev->data, size);
 }
+/* ev's payload as a const type *: a copy (sim_payload) in a compound
+ * literal that lives until the end of the enclosing block, so that a
+ * handler can pass it on: handle(sim, s, SIM_PAYLOAD(ev, type)). */
+static inline const void *sim_payload_copy(const sim_event *ev, void *out, size_t size)
+{
+    memcpy(out, &ev->data, size);
+    return out;
+}
+#define SIM_PAYLOAD(ev, type) \
+    ((const type *)sim_payload_copy((ev), &(type){ 0 }, sizeof(type)))
 
 /* A stream keyed by (seed, point, replication, model name + purpose).
  * Owned by the sim; the same purpose string returns the same stream. */
