@@ -277,18 +277,14 @@ static int attacks_timeline(cfg_ctx *c, cfg_node *sec, void *params)
 {
     attacks_params *p = params;
     int bad = 0;
-    cfg_node *list = cfg_list(c, sec, "timeline");
+    cfg_node *list = cfg_list_upto(c, sec, "timeline", ATTACKS_MAX_TIMELINE, "attacks.timeline",
+                                   "attacks", &bad);
     if (!list)
-        return 0;
-    if (list->n > ATTACKS_MAX_TIMELINE) {
-        cfg_error(c, list, "attacks.timeline: at most %d attacks", ATTACKS_MAX_TIMELINE);
-        return -1;
-    }
+        return bad;
     for (size_t i = 0; i < list->n; i++) {
         cfg_node *g = list->items[i];
-        if (g->kind != CFG_MAP) {
-            cfg_error(c, g, "attacks.timeline: each attack is a mapping like "
-                      "{type: grover, at: 1h, iteration_rate: 1e4/s}");
+        if (cfg_item_map(c, g, "attacks.timeline", "attack",
+                         "{type: grover, at: 1h, iteration_rate: 1e4/s}") != 0) {
             bad = -1;
             continue;
         }

@@ -66,20 +66,16 @@ static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *
 
 static int network_configure_partitions(cfg_ctx *c, cfg_node *sec, network_params *p)
 {
-    cfg_node *parts = cfg_list(c, sec, "partitions");
-    if (!parts)
-        return 0;
-    if (parts->n > NETWORK_MAX_PARTITIONS) {
-        cfg_error(c, parts, "network.partitions: at most %d windows", NETWORK_MAX_PARTITIONS);
-        return -1;
-    }
     int bad = 0;
+    cfg_node *parts = cfg_list_upto(c, sec, "partitions", NETWORK_MAX_PARTITIONS,
+                                    "network.partitions", "windows", &bad);
+    if (!parts)
+        return bad;
     for (size_t i = 0; i < parts->n; i++) {
         cfg_node *w = parts->items[i];
         network_partition *q = &p->partitions[i];
-        if (w->kind != CFG_MAP) {
-            cfg_error(c, w, "network.partitions: each window is a mapping like "
-                      "{first: 0, count: 3, from: 1s, to: 5s}");
+        if (cfg_item_map(c, w, "network.partitions", "window",
+                         "{first: 0, count: 3, from: 1s, to: 5s}") != 0) {
             bad = -1;
             continue;
         }

@@ -104,17 +104,16 @@ static int response_false_positives(cfg_ctx *c, cfg_node *sec, void *params)
 {
     response_params *p = params;
     int bad = 0;
-    cfg_node *list = cfg_list(c, sec, "false_positives");
-    if (list && list->n > RESPONSE_MAX_FALSE) {
-        cfg_error(c, list, "response.false_positives: at most %d streams", RESPONSE_MAX_FALSE);
-        return -1;
-    }
+    cfg_node *list = cfg_list_upto(c, sec, "false_positives", RESPONSE_MAX_FALSE,
+                                   "response.false_positives", "streams", &bad);
+    if (bad)
+        return bad;
     for (size_t i = 0; list && i < list->n; i++) {
         cfg_node *g = list->items[i];
         response_false *f = &p->fp[p->nfalse++];
-        if (g->kind != CFG_MAP) {
-            cfg_error(c, g, "response.false_positives: each item is a mapping like "
-                      "{type: quantum_attack, rate: 34/d, confidence: {dist: uniform, min: 0.3, max: 0.9}}");
+        if (cfg_item_map(c, g, "response.false_positives", "item",
+                         "{type: quantum_attack, rate: 34/d, confidence: {dist: uniform, "
+                         "min: 0.3, max: 0.9}}") != 0) {
             bad = -1;
             continue;
         }

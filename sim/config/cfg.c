@@ -1721,6 +1721,27 @@ cfg_node *cfg_list(cfg_ctx *c, cfg_node *map, const char *key)
     return n;
 }
 
+cfg_node *cfg_list_upto(cfg_ctx *c, cfg_node *map, const char *key, size_t max,
+                        const char *name, const char *nouns, int *bad)
+{
+    cfg_node *list = cfg_list(c, map, key);
+    if (list && list->n > max) {
+        cfg_error(c, list, "%s: at most %zu %s", name, max, nouns);
+        *bad = -1;
+        return NULL;
+    }
+    return list;
+}
+
+int cfg_item_map(cfg_ctx *c, const cfg_node *item, const char *name, const char *noun,
+                 const char *example)
+{
+    if (item->kind == CFG_MAP)
+        return 0;
+    cfg_error(c, item, "%s: each %s is a mapping like %s", name, noun, example);
+    return -1;
+}
+
 int cfg_require(cfg_ctx *c, cfg_node *map, const char *key)
 {
     if (cfg_get(map, key))
