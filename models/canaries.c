@@ -8,6 +8,11 @@
  * touched canary is blind is one division.  Each session's
  * detected_within_touches is recorded exactly once (at its trip, at its
  * window_touches-th clean touch, or never when it ends before either).
+ * detected_within_window is decided at min(start + window, session end):
+ * a session is in its denominator only when that moment falls inside the
+ * run, whatever happened, so cutting the run short never selects the early
+ * trips; the others are counted in window_censored, and a run where every
+ * session is censored has no estimate (NO DATA), never 1.
  */
 #include "canaries.h"
 #include "grow.h"
@@ -39,7 +44,8 @@ typedef struct canaries_state {
     canaries_session *sess;
     size_t nsess, cap;
     int m_time, m_touches, m_within_window, m_within_touches, m_alert_time, m_trips,
-        m_alerts, m_false, m_blind, m_sessions, m_rotations, m_rotation_time, m_active;
+        m_alerts, m_false, m_blind, m_sessions, m_rotations, m_rotation_time, m_active,
+        m_window_censored;
 } canaries_state;
 
 static const char *const touches_names[] = {"independent", "distinct", NULL};
@@ -81,7 +87,12 @@ static const sim_metric_spec canaries_metrics[] = {
     SIM_METRIC(canaries_state, m_touches, "touches_to_trip", "touches", 1.0, STATS_TALLY,
                STATS_TTE, NULL, "touches up to and including the first trip"),
     SIM_METRIC(canaries_state, m_within_window, "detected_within_window", "1", 1.0, STATS_TALLY,
-               STATS_PROPORTION, NULL, "per probe session: tripped within `window`"),
+               STATS_PROPORTION, NULL,
+               "per probe session whose window ends within the run: tripped within `window`"),
+    SIM_METRIC(canaries_state, m_window_censored, "window_censored", "1", 1.0, STATS_COUNT,
+               STATS_NONNEG, NULL,
+               "probe sessions whose `window` runs past the end of the run (censored: not in "
+               "detected_within_window)"),
     SIM_METRIC(canaries_state, m_within_touches, "detected_within_touches", "1", 1.0,
                STATS_TALLY, STATS_PROPORTION, NULL,
                "per probe session: tripped within `window_touches`; 1 - C(N,m)/C(N+K,m)"),
@@ -180,6 +191,18 @@ static void canaries_alert(sim_t *sim, canaries_state *s, uint32_t session)
     ev->data.u32[0] = session == UINT32_MAX ? 1 : 0;
 }
 
+/* Whether the run sees all of the session's detection window: it is
+ * decided at min(start + window, end of probing), and events at or after
+ * the end time never run.  Independent of the outcome, so no bias. */
+static int canaries_window_observed(const sim_t *sim, const canaries_state *s,
+                                    const canaries_session *x)
+{
+    int64_t decided = sim_time_add(x->start_ns, s->p->window_ns);
+    if (x->end_ns < decided)
+        decided = x->end_ns;
+    return decided < sim_end_time(sim);
+}
+
 static void canaries_session_end(sim_t *sim, canaries_state *s, canaries_session *x)
 {
     x->active = 0;
@@ -240,7 +263,7 @@ static void canaries_touch(sim_t *sim, canaries_state *s, uint32_t i)
         sim_count(sim, s->m_trips, 1);
         sim_tally(sim, s->m_time, (double)(now - x->start_ns));
         sim_tally(sim, s->m_touches, (double)x->touches);
-        if (!x->window_resolved) {
+        if (!x->window_resolved && canaries_window_observed(sim, s, x)) {
             sim_tally(sim, s->m_within_window, now - x->start_ns <= p->window_ns ? 1.0 : 0.0);
             x->window_resolved = 1;
         }
@@ -369,10 +392,14 @@ static void canaries_finish(sim_t *sim, void *state)
     int64_t now = sim_now(sim);
     for (size_t i = 0; i < s->nsess; i++) {
         canaries_session *x = &s->sess[i];
-        /* A session still probing without a trip after a whole window is a
-         * miss; one cut short by the end of the run is censored. */
-        if (x->active && !x->window_resolved && now - x->start_ns >= s->p->window_ns) {
-            sim_tally(sim, s->m_within_window, 0.0);
+        /* A session without a trip in a window the run saw whole is a
+         * miss; one whose window runs past the end is censored, tripped or
+         * not. */
+        if (!x->window_resolved) {
+            if (canaries_window_observed(sim, s, x))
+                sim_tally(sim, s->m_within_window, 0.0);
+            else
+                sim_count(sim, s->m_window_censored, 1);
             x->window_resolved = 1;
         }
         /* Times to a trip or alert that never came: censored where the

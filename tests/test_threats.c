@@ -32,6 +32,7 @@
 #include "response.h"
 #include "runner.h"
 #include "scenario.h"
+#include "verdict.h"
 
 static scenario_t *load_text(const char *text)
 {
@@ -106,6 +107,78 @@ static void canary_window(int touches)
 
 Test(canaries, detect_within_10_touches) { canary_window(10); }
 Test(canaries, detect_within_50_touches) { canary_window(50); }
+
+/* detected_within_window under censoring.  Independent touches at rate r
+ * trip at rate lambda = r K / (N + K), so P(trip within W) = 1 - exp(-lambda
+ * W).  Recon sessions probe without end, so a session is in the denominator
+ * exactly when it started at least W before the end of the run; the others
+ * are censored, tripped or not (keeping the early trips among them is what
+ * made a short run report 1 [1, 1]). */
+static void canary_censored_window(uint64_t seed)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: t\nseed: %llu\nduration: 1h\nreplications: 20\n"
+             "canaries:\n  count: 5234\n  resources: 100000\n  touches: independent\n"
+             "  window: 10min\n  rotation: {period: 0s}\n"
+             "attacks:\n  timeline:\n"
+             "    - {type: recon, rate: 1/min, probe_rate: 0.02/s}\n",
+             (unsigned long long)seed);
+    runner_result r;
+    run(text, &r);
+    double lambda = 0.02 * 5234.0 / 105234.0;
+    check_inside(&r, "canaries.detected_within_window", -expm1(-lambda * 600.0));
+    /* Hand count, every replication: each session is decided or censored,
+     * never both, never neither. */
+    int kw = runner_metric_index(&r, "canaries.detected_within_window");
+    int kc = runner_metric_index(&r, "canaries.window_censored");
+    int ks = runner_metric_index(&r, "canaries.sessions");
+    cr_assert(kw >= 0 && kc >= 0 && ks >= 0);
+    for (size_t i = 0; i < r.nreps; i++) {
+        const stats_rep *q = &r.reps[i * r.nmetrics];
+        cr_expect_eq(q[kw].n + q[kc].value, q[ks].value,
+                     "rep %zu: %g decided + %g censored != %g sessions", i, q[kw].n,
+                     q[kc].value, q[ks].value);
+    }
+    /* Sessions start as a Poisson process of 1/min: those of the last
+     * 10 min are censored, 10 per replication on average. */
+    check_inside(&r, "canaries.window_censored", 10.0);
+    runner_result_free(&r);
+}
+
+Test(canaries, censored_window_seed_31) { canary_censored_window(31); }
+Test(canaries, censored_window_seed_32) { canary_censored_window(32); }
+Test(canaries, censored_window_seed_33) { canary_censored_window(33); }
+
+/* A run shorter than the window decides no session: no estimate (the
+ * verdict is NO DATA), every session censored. */
+Test(canaries, run_shorter_than_window_has_no_estimate)
+{
+    scenario_t *sc = load_text(
+        "name: t\nseed: 34\nduration: 30min\nreplications: 4\n"
+        "canaries:\n  count: 5234\n  resources: 100000\n  touches: independent\n"
+        "  window: 1h\n  rotation: {period: 0s}\n"
+        "attacks:\n  timeline:\n"
+        "    - {type: recon, rate: 1/min, probe_rate: 0.1/s}\n"
+        "claims:\n  - {name: c, metric: canaries.detected_within_window, statistic: mean,"
+        " bound: {min: 0.9}, source: t}\n");
+    runner_result r;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(runner_run(sc, 0, 0, (size_t)sc->replications, 0, &r, &e), 0, "%s", e.msg);
+    const stats_summary *w = summary(&r, "canaries.detected_within_window");
+    cr_expect(w->n == 0 && w->reps_with_data == 0 && isnan(w->mean), "n %g, mean %g", w->n,
+              w->mean);
+    cr_expect_eq(summary(&r, "canaries.window_censored")->mean,
+                 summary(&r, "canaries.sessions")->mean);
+    cr_expect_gt(summary(&r, "canaries.trips")->mean, 10, "trips happen, yet no estimate");
+    verdict_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
+    verdict_result v;
+    verdict_evaluate(&sc->claims.items[0], &r, &origin, 0.95, &v);
+    cr_expect_eq(v.verdict, VERDICT_NO_DATA, "verdict %d: %s", (int)v.verdict, v.note);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
 
 Test(canaries, mean_time_to_first_trip)
 {
