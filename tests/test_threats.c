@@ -295,6 +295,24 @@ Test(fragments, refresh_gap_costs_reads)
     runner_result_free(&r);
 }
 
+/* Issue 14 item 6, counted by hand: the first deal happens in init, at
+ * t = 0, and counts (it was lost to a metrics reset at t = 0 even without
+ * warmup: 1919 for 1920 deals).  Refresh every 4 s over 7680 s deals at
+ * 0, 4, ..., 7676 s (the one at 7680 s = the end does not run): 1920 per
+ * item, in every replication. */
+Test(fragments, generations_count_the_deal_made_in_init)
+{
+    runner_result r;
+    run("name: t\nseed: 37\nduration: 7680s\nwarmup: 0s\nreplications: 3\n"
+        "fragments: {items: 2, mode: refresh, refresh: 4s, read_rate: 0/s}\n", &r);
+    int k = runner_metric_index(&r, "fragments.generations");
+    cr_assert_geq(k, 0);
+    for (size_t i = 0; i < r.nreps; i++)
+        cr_expect_eq(r.reps[i * r.nmetrics + (size_t)k].value, 2 * 1920.0, "rep %zu: %g", i,
+                     r.reps[i * r.nmetrics + (size_t)k].value);
+    runner_result_free(&r);
+}
+
 /* ---- grover ------------------------------------------------------------- */
 
 /* Smallest / largest observation of a tally over all replications. */
