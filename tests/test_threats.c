@@ -150,6 +150,40 @@ Test(canaries, censored_window_seed_31) { canary_censored_window(31); }
 Test(canaries, censored_window_seed_32) { canary_censored_window(32); }
 Test(canaries, censored_window_seed_33) { canary_censored_window(33); }
 
+/* detected_within_touches when probing stops early: 5 min at 0.1/s is 30
+ * touches on average, so about half the sessions stop before the 30th.
+ * Independent touches hit with K / (N + K) each: P(trip within m) =
+ * 1 - (N / (N + K))^m, 0.783 at m = 30.  Keeping the early trips of the
+ * sessions that stopped short (and dropping the rest) gave about 0.87. */
+static void canary_censored_touches(uint64_t seed)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: t\nseed: %llu\nduration: 2h\nreplications: 10\n"
+             "canaries:\n  count: 5234\n  resources: 100000\n  touches: independent\n"
+             "  window_touches: 30\n  rotation: {period: 0s}\n"
+             "attacks:\n  timeline:\n"
+             "    - {type: recon, rate: 1/min, probe_rate: 0.1/s, probe_for: 5min}\n",
+             (unsigned long long)seed);
+    runner_result r;
+    run(text, &r);
+    check_inside(&r, "canaries.detected_within_touches", 1 - pow(100000.0 / 105234.0, 30));
+    int kw = runner_metric_index(&r, "canaries.detected_within_touches");
+    int kc = runner_metric_index(&r, "canaries.touches_censored");
+    int ks = runner_metric_index(&r, "canaries.sessions");
+    cr_assert(kw >= 0 && kc >= 0 && ks >= 0);
+    for (size_t i = 0; i < r.nreps; i++) {
+        const stats_rep *q = &r.reps[i * r.nmetrics];
+        cr_expect_eq(q[kw].n + q[kc].value, q[ks].value, "rep %zu", i);
+        cr_expect_gt(q[kc].value, 0.3 * q[ks].value, "rep %zu: about half censored", i);
+    }
+    runner_result_free(&r);
+}
+
+Test(canaries, censored_touches_seed_41) { canary_censored_touches(41); }
+Test(canaries, censored_touches_seed_42) { canary_censored_touches(42); }
+Test(canaries, censored_touches_seed_43) { canary_censored_touches(43); }
+
 /* A run shorter than the window decides no session: no estimate (the
  * verdict is NO DATA), every session censored. */
 Test(canaries, run_shorter_than_window_has_no_estimate)
