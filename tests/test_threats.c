@@ -108,6 +108,42 @@ static void canary_window(int touches)
 Test(canaries, detect_within_10_touches) { canary_window(10); }
 Test(canaries, detect_within_50_touches) { canary_window(50); }
 
+/* Recon sessions (1/min) against 5,234 canaries among 100,000 resources
+ * with independent touches; `canaries` and `probe` add keys. */
+static void run_recon(uint64_t seed, const char *duration, int reps, const char *canaries,
+                      const char *probe, runner_result *r)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: t\nseed: %llu\nduration: %s\nreplications: %d\n"
+             "canaries:\n  count: 5234\n  resources: 100000\n  touches: independent\n"
+             "  rotation: {period: 0s}\n  %s\n"
+             "attacks:\n  timeline:\n"
+             "    - {type: recon, rate: 1/min, %s}\n",
+             (unsigned long long)seed, duration, reps, canaries, probe);
+    run(text, r);
+}
+
+/* Hand count, every replication: each session is decided (an observation
+ * of `decided`) or counted in `censored`, never both, never neither;
+ * returns the smallest censored share of a replication. */
+static double expect_decided_or_censored(const runner_result *r, const char *decided,
+                                         const char *censored)
+{
+    int kw = runner_metric_index(r, decided), kc = runner_metric_index(r, censored);
+    int ks = runner_metric_index(r, "canaries.sessions");
+    cr_assert(kw >= 0 && kc >= 0 && ks >= 0);
+    double least = 1;
+    for (size_t i = 0; i < r->nreps; i++) {
+        const stats_rep *q = &r->reps[i * r->nmetrics];
+        cr_expect_eq(q[kw].n + q[kc].value, q[ks].value,
+                     "rep %zu: %g decided + %g censored != %g sessions", i, q[kw].n,
+                     q[kc].value, q[ks].value);
+        least = fmin(least, q[kc].value / q[ks].value);
+    }
+    return least;
+}
+
 /* detected_within_window under censoring.  Independent touches at rate r
  * trip at rate lambda = r K / (N + K), so P(trip within W) = 1 - exp(-lambda
  * W).  Recon sessions probe without end, so a session is in the denominator
@@ -116,30 +152,12 @@ Test(canaries, detect_within_50_touches) { canary_window(50); }
  * made a short run report 1 [1, 1]). */
 static void canary_censored_window(uint64_t seed)
 {
-    char text[2048];
-    snprintf(text, sizeof text,
-             "name: t\nseed: %llu\nduration: 1h\nreplications: 20\n"
-             "canaries:\n  count: 5234\n  resources: 100000\n  touches: independent\n"
-             "  window: 10min\n  rotation: {period: 0s}\n"
-             "attacks:\n  timeline:\n"
-             "    - {type: recon, rate: 1/min, probe_rate: 0.02/s}\n",
-             (unsigned long long)seed);
     runner_result r;
-    run(text, &r);
+    run_recon(seed, "1h", 20, "window: 10min", "probe_rate: 0.02/s", &r);
     double lambda = 0.02 * 5234.0 / 105234.0;
     check_inside(&r, "canaries.detected_within_window", -expm1(-lambda * 600.0));
-    /* Hand count, every replication: each session is decided or censored,
-     * never both, never neither. */
-    int kw = runner_metric_index(&r, "canaries.detected_within_window");
-    int kc = runner_metric_index(&r, "canaries.window_censored");
-    int ks = runner_metric_index(&r, "canaries.sessions");
-    cr_assert(kw >= 0 && kc >= 0 && ks >= 0);
-    for (size_t i = 0; i < r.nreps; i++) {
-        const stats_rep *q = &r.reps[i * r.nmetrics];
-        cr_expect_eq(q[kw].n + q[kc].value, q[ks].value,
-                     "rep %zu: %g decided + %g censored != %g sessions", i, q[kw].n,
-                     q[kc].value, q[ks].value);
-    }
+    expect_decided_or_censored(&r, "canaries.detected_within_window",
+                               "canaries.window_censored");
     /* Sessions start as a Poisson process of 1/min: those of the last
      * 10 min are censored, 10 per replication on average. */
     check_inside(&r, "canaries.window_censored", 10.0);
@@ -157,26 +175,12 @@ Test(canaries, censored_window_seed_33) { canary_censored_window(33); }
  * sessions that stopped short (and dropping the rest) gave about 0.87. */
 static void canary_censored_touches(uint64_t seed)
 {
-    char text[2048];
-    snprintf(text, sizeof text,
-             "name: t\nseed: %llu\nduration: 2h\nreplications: 10\n"
-             "canaries:\n  count: 5234\n  resources: 100000\n  touches: independent\n"
-             "  window_touches: 30\n  rotation: {period: 0s}\n"
-             "attacks:\n  timeline:\n"
-             "    - {type: recon, rate: 1/min, probe_rate: 0.1/s, probe_for: 5min}\n",
-             (unsigned long long)seed);
     runner_result r;
-    run(text, &r);
+    run_recon(seed, "2h", 10, "window_touches: 30", "probe_rate: 0.1/s, probe_for: 5min", &r);
     check_inside(&r, "canaries.detected_within_touches", 1 - pow(100000.0 / 105234.0, 30));
-    int kw = runner_metric_index(&r, "canaries.detected_within_touches");
-    int kc = runner_metric_index(&r, "canaries.touches_censored");
-    int ks = runner_metric_index(&r, "canaries.sessions");
-    cr_assert(kw >= 0 && kc >= 0 && ks >= 0);
-    for (size_t i = 0; i < r.nreps; i++) {
-        const stats_rep *q = &r.reps[i * r.nmetrics];
-        cr_expect_eq(q[kw].n + q[kc].value, q[ks].value, "rep %zu", i);
-        cr_expect_gt(q[kc].value, 0.3 * q[ks].value, "rep %zu: about half censored", i);
-    }
+    double least = expect_decided_or_censored(&r, "canaries.detected_within_touches",
+                                              "canaries.touches_censored");
+    cr_expect_gt(least, 0.3, "about half the sessions censored, at least %g", least);
     runner_result_free(&r);
 }
 
