@@ -22,6 +22,7 @@
 #include "figfmt.h"
 #include "plots.h"
 #include "registry.h"
+#include "report.h"
 #include "resfile.h"
 #include "scenario.h"
 #include "testutil.h"
@@ -954,6 +955,11 @@ Test(figfmt, small_values_keep_two_significant_digits)
     cr_expect_str_eq(buf, "5270");
     figfmt_number(INFINITY, "-", buf, sizeof buf);
     cr_expect_str_eq(buf, "-");
+    /* mwrasp-sim's tables follow the same rule */
+    report_number(0.9999996, buf, sizeof buf);
+    cr_expect_str_eq(buf, "0.9999996");
+    report_number(1.7452817e-05, buf, sizeof buf);
+    cr_expect_str_eq(buf, "1.745e-05");
 }
 
 /* ---- csv ---- */

@@ -1,5 +1,6 @@
-/* figfmt.h - how the report and the dashboard print figures, so that no
- * small value hides behind its rounding.
+/* figfmt.h - how the reports (mwrasp-sim's tables, report.md/html) and the
+ * dashboard print figures, so that no small value hides behind its
+ * rounding.
  *
  * The rule: a figure shows at least two significant digits of what it
  * says, however small.  A percentage keeps its usual decimals when those
