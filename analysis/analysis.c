@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "dashboard.h"
+#include "figfmt.h"
 #include "outpath.h"
 #include "plots.h"
 #include "sink.h"
@@ -437,20 +438,22 @@ static void pre(doc *d, const char *summary, const char *body)
     }
 }
 
+/* Four significant digits, more where a value would pass for 1 (figfmt.h). */
 static void fmt_g(double v, char *buf, size_t size)
 {
-    if (isfinite(v))
-        snprintf(buf, size, "%.4g", v);
-    else
-        snprintf(buf, size, "-");
+    figfmt_number(v, "-", buf, size);
 }
 
 static void fmt_ci(double lo, double hi, char *buf, size_t size)
 {
-    if (isfinite(lo) && isfinite(hi))
-        snprintf(buf, size, "[%.4g, %.4g]", lo, hi);
-    else
+    char a[40], b[40];
+    if (isfinite(lo) && isfinite(hi)) {
+        figfmt_number(lo, "-", a, sizeof a);
+        figfmt_number(hi, "-", b, sizeof b);
+        snprintf(buf, size, "[%s, %s]", a, b);
+    } else {
         snprintf(buf, size, "-");
+    }
 }
 
 static const char *verdict_class(const char *v)

@@ -1132,8 +1132,24 @@ static int time_of(const resfile *r, const char *name, double *mean, double *lo,
     return 0;
 }
 
+/* The metrics the attack timeline reads, in its order (plots_metric_names
+ * lists them for the test that every name analysis reads is produced). */
+enum { TL_DETECT, TL_ALERT, TL_CONTAIN, TL_RESP_CONTAIN, TL_ROTATE, TL_TOTAL, TL_COUNT };
+static const char *const plots_timeline_metrics[TL_COUNT] = {
+    "attacks.time_to_detect", "canaries.time_to_alert", "attacks.time_to_contain",
+    "response.time_to_contain", "response.step.emergency_key_rotation", "response.total",
+};
+
+size_t plots_metric_names(const char **names, size_t max)
+{
+    for (size_t i = 0; i < TL_COUNT && i < max; i++)
+        names[i] = plots_timeline_metrics[i];
+    return TL_COUNT;
+}
+
 static int plot_timeline(pctx *c)
 {
+    const char *const *tl = plots_timeline_metrics;
     const resfile *r = c->r;
     if (r->is_sweep)
         return 0;
@@ -1141,32 +1157,32 @@ static int plot_timeline(pctx *c)
     int n = 0;
     double t = 0, mean, lo, hi;
     int from_attack = 0;
-    if (!time_of(r, "attacks.time_to_detect", &mean, &lo, &hi)) {
-        ms[n++] = (milestone){ "attack -> detected", 0, mean, lo, hi, "attacks.time_to_detect" };
+    if (!time_of(r, tl[TL_DETECT], &mean, &lo, &hi)) {
+        ms[n++] = (milestone){ "attack -> detected", 0, mean, lo, hi, tl[TL_DETECT] };
         t = mean;
         from_attack = 1;
-    } else if (!time_of(r, "canaries.time_to_alert", &mean, &lo, &hi)) {
-        ms[n++] = (milestone){ "probe -> canary alert", 0, mean, lo, hi, "canaries.time_to_alert" };
+    } else if (!time_of(r, tl[TL_ALERT], &mean, &lo, &hi)) {
+        ms[n++] = (milestone){ "probe -> canary alert", 0, mean, lo, hi, tl[TL_ALERT] };
         t = mean;
         from_attack = 1;
     }
     double detect = t;
-    if (!time_of(r, "attacks.time_to_contain", &mean, &lo, &hi) && from_attack) {
-        ms[n++] = (milestone){ "detected -> contained", t, mean, lo, hi, "attacks.time_to_contain" };
+    if (!time_of(r, tl[TL_CONTAIN], &mean, &lo, &hi) && from_attack) {
+        ms[n++] = (milestone){ "detected -> contained", t, mean, lo, hi, tl[TL_CONTAIN] };
         t = mean;
-    } else if (!time_of(r, "response.time_to_contain", &mean, &lo, &hi)) {
+    } else if (!time_of(r, tl[TL_RESP_CONTAIN], &mean, &lo, &hi)) {
         ms[n++] = (milestone){ "detected -> contained", t, t + mean, t + lo, t + hi,
-                               "response.time_to_contain" };
+                               tl[TL_RESP_CONTAIN] };
         t += mean;
     }
-    if (!time_of(r, "response.step.emergency_key_rotation", &mean, &lo, &hi) && n) {
+    if (!time_of(r, tl[TL_ROTATE], &mean, &lo, &hi) && n) {
         ms[n++] = (milestone){ "contained -> keys rotated", t, t + mean, t + lo, t + hi,
-                               "response.step.emergency_key_rotation" };
+                               tl[TL_ROTATE] };
         t += mean;
     }
-    if (!time_of(r, "response.total", &mean, &lo, &hi) && n) {
+    if (!time_of(r, tl[TL_TOTAL], &mean, &lo, &hi) && n) {
         ms[n++] = (milestone){ "detected -> all response steps done", detect, detect + mean,
-                               detect + lo, detect + hi, "response.total" };
+                               detect + lo, detect + hi, tl[TL_TOTAL] };
     }
     if (!n)
         return 0;

@@ -74,7 +74,7 @@ typedef struct attacks_state {
     int64_t launched[ATTACKS_MAX_TIMELINE];
     uint64_t rotations;         /* emergency key rotations seen */
     int64_t expanded_bits;      /* 0 until a key-space expansion */
-    int m_preventable, m_prevented;
+    int m_preventable, m_prevented, m_succeeded;
     int m_launched, m_detected, m_ttd, m_ttc, m_won, m_ttw, m_measure, m_dead, m_hndl,
         m_agents, m_nodes, m_flood;
     /* per Grover timeline item (-1 for other types) */
@@ -458,6 +458,9 @@ static const sim_metric_spec attacks_metrics[] = {
                    "prevented)"),
     ATTACKS_METRIC(m_prevented, "prevented", "1", 1.0, STATS_COUNT, STATS_NONNEG,
                    "preventable attacks detected and not successful by the end of the run"),
+    ATTACKS_METRIC(m_succeeded, "succeeded", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "attacks successful by the end of the run: a key found (Grover, classical), "
+                   "an item reconstructed (fragment theft), harvested data broken while secret"),
     ATTACKS_METRIC(m_hndl, "hndl_won", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
                    "per harvest-now-decrypt-later attack: data broken while still secret"),
     ATTACKS_METRIC(m_agents, "agents_compromised", "1", 1.0, STATS_COUNT, STATS_NONNEG,
@@ -779,6 +782,15 @@ static uint32_t attacks_resolve(const attacks_state *s, uint32_t id, uint32_t en
     return UINT32_MAX;
 }
 
+/* The instance a signal_attack event names, or NULL. */
+static attacks_instance *attacks_signalled(attacks_state *s, const sim_event *ev)
+{
+    signal_attack m;
+    sim_payload(ev, &m, sizeof m);
+    uint32_t id = attacks_resolve(s, m.attack, m.entity, m.type);
+    return id == UINT32_MAX ? NULL : &s->inst[id];
+}
+
 static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
 {
     attacks_state *s = state;
@@ -809,25 +821,31 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
         attacks_flood(sim, s, ev->target);
         break;
     case ATTACKS_EV_DETECTED: {
-        signal_attack m;
-        sim_payload(ev, &m, sizeof m);
-        uint32_t id = attacks_resolve(s, m.attack, m.entity, m.type);
-        if (id != UINT32_MAX && !s->inst[id].detected) {
-            s->inst[id].detected = 1;
-            s->inst[id].detected_ns = now;
-            sim_tally(sim, s->m_ttd, (double)(now - s->inst[id].start_ns));
-            sim_tally(sim, s->m_item_ttd[s->inst[id].item], (double)(now - s->inst[id].start_ns));
+        attacks_instance *x = attacks_signalled(s, ev);
+        if (x && !x->detected) {
+            x->detected = 1;
+            x->detected_ns = now;
+            sim_tally(sim, s->m_ttd, (double)(now - x->start_ns));
+            sim_tally(sim, s->m_item_ttd[x->item], (double)(now - x->start_ns));
         }
         break;
     }
     case ATTACKS_EV_CONTAINED: {
-        signal_attack m;
-        sim_payload(ev, &m, sizeof m);
-        uint32_t id = attacks_resolve(s, m.attack, m.entity, m.type);
-        if (id != UINT32_MAX && !s->inst[id].contained) {
-            s->inst[id].contained = 1;
-            sim_tally(sim, s->m_ttc, (double)(now - s->inst[id].start_ns));
-            sim_tally(sim, s->m_item_ttc[s->inst[id].item], (double)(now - s->inst[id].start_ns));
+        attacks_instance *x = attacks_signalled(s, ev);
+        if (x && !x->contained) {
+            x->contained = 1;
+            sim_tally(sim, s->m_ttc, (double)(now - x->start_ns));
+            sim_tally(sim, s->m_item_ttc[x->item], (double)(now - x->start_ns));
+        }
+        break;
+    }
+    case ATTACKS_EV_WON: {
+        /* A success another model saw (fragments: the theft reconstructed
+         * an item): such an attack was not prevented. */
+        attacks_instance *x = attacks_signalled(s, ev);
+        if (x && !x->won) {
+            x->won = 1;
+            x->won_ns = now;
         }
         break;
     }
@@ -893,9 +911,13 @@ static void attacks_finish(sim_t *sim, void *state)
         }
         sim_tally(sim, s->m_detected, x->detected ? 1.0 : 0.0);
         const attacks_item *it = &p->items[x->item];
-        if (attacks_preventable(sim, x, it)) {
+        /* A preventable recorder always wins: its data outlive the key. */
+        int able = attacks_preventable(sim, x, it);
+        int won = x->won || (able && it->type == ATTACKS_HNDL);
+        if (won)
+            sim_count(sim, s->m_succeeded, 1);
+        if (able) {
             sim_count(sim, s->m_preventable, 1);
-            int won = x->won || (it->type == ATTACKS_HNDL);
             if (x->detected && !won)
                 sim_count(sim, s->m_prevented, 1);
         }
@@ -936,6 +958,7 @@ static const sim_subscription attacks_subscriptions[] = {
     { SIGNAL_CONTAINED, ATTACKS_EV_CONTAINED },
     { SIGNAL_KEYS_ROTATED, ATTACKS_EV_KEYS_ROTATED },
     { SIGNAL_KEYS_EXPANDED, ATTACKS_EV_KEYS_EXPANDED },
+    { SIGNAL_ATTACK_WON, ATTACKS_EV_WON },
 };
 
 const sim_model attacks_model = {

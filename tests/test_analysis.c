@@ -19,8 +19,10 @@
 
 #include "analysis.h"
 #include "dashboard.h"
+#include "figfmt.h"
 #include "plots.h"
 #include "registry.h"
+#include "report.h"
 #include "resfile.h"
 #include "scenario.h"
 #include "testutil.h"
@@ -704,9 +706,10 @@ Test(dashboard, renders_from_simulated_values_and_changes_with_them)
     remove_tmpdir(dir);
 }
 
-/* Every metric the dashboard looks for is one some model declares in a
- * shipped scenario (the catalog sim_new builds, dynamic names included):
- * no figure waits for a name nothing produces. */
+/* Every metric analysis looks for by name (the dashboard's and executive
+ * report's figures, the plots' attack timeline) is one some model declares
+ * in a shipped scenario (the catalog sim_new builds, dynamic names
+ * included): no figure waits for a name nothing produces. */
 Test(dashboard, looks_only_for_metrics_a_model_produces)
 {
     static const char *const scenarios[] = {
@@ -741,6 +744,10 @@ Test(dashboard, looks_only_for_metrics_a_model_produces)
     size_t n = dashboard_metric_names(names, 256);
     cr_assert_leq(n, 256);
     cr_assert_gt(n, 20);
+    size_t np = plots_metric_names(names + n, 256 - n);
+    cr_assert_leq(n + np, 256);
+    cr_assert_geq(np, 6, "the attack timeline's names");
+    n += np;
     for (size_t i = 0; i < n; i++) {
         int found = 0;
         for (size_t k = 0; k < nproduced && !found; k++)
@@ -778,6 +785,181 @@ Test(dashboard, every_field_from_metrics_when_present)
     free(x);
     resfile_close(r);
     remove_tmpdir(dir);
+}
+
+/* Issue 14 item 5 on the headline scenario: the executive report and the
+ * dashboard agree with the file they come from.  The false-positive rate
+ * is response.false_positives / response.incidents of that file (to the
+ * printed digits), threats prevented never exceed threats detected nor the
+ * preventable ones, no "x/total" figure has x above its total, and no
+ * figure whose value is not 0 prints as 0. */
+
+/* The number starting at p ("10,547", "52.44"), commas dropped; *end after
+ * it and *decimals its digits after the point. */
+static double number_at(const char *p, const char **end, int *decimals)
+{
+    char buf[64];
+    size_t k = 0;
+    int after = -1;
+    for (; (*p >= '0' && *p <= '9') || *p == ',' || *p == '.'; p++) {
+        if (*p == ',')
+            continue;
+        if (*p == '.')
+            after = 0;
+        else if (after >= 0)
+            after++;
+        if (k + 1 < sizeof buf)
+            buf[k++] = *p;
+    }
+    buf[k] = '\0';
+    if (end)
+        *end = p;
+    if (decimals)
+        *decimals = after < 0 ? 0 : after;
+    return k ? strtod(buf, NULL) : NAN;
+}
+
+static double figure_after(const char *text, const char *label, int *decimals)
+{
+    const char *p = strstr(text, label);
+    cr_assert_not_null(p, "no '%s' in:\n%s", label, text);
+    return number_at(p + strlen(label), NULL, decimals);
+}
+
+/* Every "x/total" in text: x <= total; returns how many there were. */
+static int expect_ratios_within_totals(const char *text)
+{
+    int found = 0;
+    for (const char *p = text; (p = strchr(p, '/')) != NULL; p++) {
+        const char *a = p;
+        while (a > text && ((a[-1] >= '0' && a[-1] <= '9') || a[-1] == ',' || a[-1] == '.'))
+            a--;
+        if (a == p || !(p[1] >= '0' && p[1] <= '9'))
+            continue;
+        double x = number_at(a, NULL, NULL), total = number_at(p + 1, NULL, NULL);
+        found++;
+        cr_expect_leq(x, total, "%.*s: a count above its total", (int)(p - a) + 12, a);
+    }
+    return found;
+}
+
+static double mean_of(const resfile *r, const char *name)
+{
+    const resfile_summary *s = resfile_summary_at(r, name, 0);
+    cr_assert_not_null(s, "no %s in the file", name);
+    return s->mean;
+}
+
+Test(dashboard, grover_attack_figures_agree_with_the_file, .timeout = 300)
+{
+    char dir[64], h5[256];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(h5, sizeof h5, "%s/grover_attack.h5", dir);
+    const char *sim_args[] = { "--quiet", "--replications", "4", "--out", h5,
+                               "scenarios/grover_attack.yaml", NULL };
+    run_out o;
+    run_sim(sim_args, &o);
+    cr_assert_eq(o.status, 0, "simulator failed (%d): %s", o.status, o.err);
+    const char *ex_args[] = { h5, "--executive", NULL };
+    run_report(ex_args, &o);
+    cr_assert_eq(o.status, 0);
+    char exec[sizeof o.out];
+    memcpy(exec, o.out, sizeof exec);
+    const char *da_args[] = { h5, "--dashboard", NULL };
+    run_report(da_args, &o);
+    cr_assert_eq(o.status, 0);
+    cr_log_info("%s\n%s", exec, o.out);
+
+    resfile *r = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(resfile_open(h5, &r, &e), 0, "%s", e.msg);
+    double fp = mean_of(r, "response.false_positives"), inc = mean_of(r, "response.incidents");
+    cr_assert_gt(fp, 0, "grover_attack has drift false positives");
+    int dec;
+    double fpr = figure_after(exec, "False Positive Rate: ", &dec);
+    cr_expect(fabs(fpr - 100.0 * fp / inc) <= 0.5 * pow(10, -dec) + 1e-9,
+              "printed %g %%, the file says %g / %g = %.6g %%", fpr, fp, inc, 100.0 * fp / inc);
+    cr_expect_not_null(strstr(exec, "response.false_positives / response.incidents"), "%s", exec);
+
+    double detected = figure_after(exec, "Threats Detected: ", NULL);
+    double prevented = figure_after(exec, "Threats Prevented: ", NULL);
+    double preventable = figure_after(exec, "(of ", NULL);
+    cr_expect_leq(prevented, detected, "prevented above detected:\n%s", exec);
+    cr_expect_leq(prevented, preventable, "%s", exec);
+    /* A reconstructed fragment item is a success, never a prevention:
+     * per replication, prevented + succeeded <= preventable, and the
+     * successes take in every fragment theft the attacker won. */
+    const resfile_metric *mp = resfile_metric_find(r, "attacks.prevented");
+    const resfile_metric *ms = resfile_metric_find(r, "attacks.succeeded");
+    const resfile_metric *ma = resfile_metric_find(r, "attacks.preventable");
+    const resfile_metric *mw = resfile_metric_find(r, "fragments.attacker_won");
+    cr_assert(mp && ms && ma && mw && mp->nreps == 4 && ms->nreps == 4 && ma->nreps == 4 &&
+              mw->nreps == 4);
+    for (size_t i = 0; i < 4; i++) {
+        cr_expect_leq(mp->reps[i].value + ms->reps[i].value, ma->reps[i].value, "rep %zu", i);
+        cr_expect_geq(ms->reps[i].value, mw->reps[i].value * mw->reps[i].n, "rep %zu", i);
+    }
+    cr_expect_not_null(strstr(exec, "Threats Succeeded: "), "%s", exec);
+
+    /* "x/total": none above its total (the canaries were 5,814/5,234). */
+    int ratios = expect_ratios_within_totals(exec) + expect_ratios_within_totals(o.out);
+    cr_expect_geq(ratios, 3, "agents (twice) and consensus nodes at least");
+    double active = mean_of(r, "canaries.active");
+    cr_expect_gt(active, 5234, "reactive canaries were deployed");
+    cr_expect_not_null(strstr(o.out, "Quantum Canaries:    5,234 +"), "%s", o.out);
+
+    /* Small values keep their digits: consensus CPU is about 2e-5. */
+    double cpu = mean_of(r, "consensus.cpu_utilisation");
+    cr_assert(cpu > 0 && cpu < 1e-3, "cpu %g", cpu);
+    double cpu_exec = figure_after(exec, "Resource Utilization: ", &dec);
+    cr_expect_gt(cpu_exec, 0, "CPU printed as 0:\n%s", exec);
+    cr_expect(fabs(cpu_exec - 100 * cpu) <= 0.5 * pow(10, -dec) + 1e-12, "%g vs %g", cpu_exec,
+              100 * cpu);
+    cr_expect_null(strstr(o.out, " 0.0%"), "a zero that is not:\n%s", o.out);
+    resfile_close(r);
+    remove_tmpdir(dir);
+}
+
+/* ---- figfmt: enough digits ---- */
+
+static void expect_percent(double fraction, int decimals, const char *want)
+{
+    char buf[64];
+    figfmt_percent(fraction, decimals, "n/a", buf, sizeof buf);
+    cr_expect_str_eq(buf, want, "%.17g at %d decimals", fraction, decimals);
+}
+
+Test(figfmt, small_values_keep_two_significant_digits)
+{
+    expect_percent(0.5244, 2, "52.44%");           /* usual decimals suffice */
+    expect_percent(1.7452817e-05, 1, "0.0017%");    /* grover_attack's CPU, was 0.0% */
+    expect_percent(0.00042, 2, "0.042%");
+    expect_percent(0.0042, 2, "0.42%");
+    expect_percent(0.042, 2, "4.20%");
+    expect_percent(3e-12, 2, "3e-10%");
+    expect_percent(0.0, 2, "0.00%");                /* an exact 0 only */
+    expect_percent(1.0, 4, "100.0000%");            /* an exact 100 only */
+    expect_percent(0.99999958, 2, "99.999958%");    /* the distance to 100 shows */
+    expect_percent(0.9999, 4, "99.9900%");
+    expect_percent(1 - 1e-13, 2, "100% - 1e-11%");
+    expect_percent(NAN, 2, "n/a");
+    char buf[64];
+    figfmt_number(0.9999996, "-", buf, sizeof buf);
+    cr_expect_str_eq(buf, "0.9999996");             /* %.4g said 1 */
+    figfmt_number(1.0, "-", buf, sizeof buf);
+    cr_expect_str_eq(buf, "1");
+    figfmt_number(0.000123456, "-", buf, sizeof buf);
+    cr_expect_str_eq(buf, "0.0001235");
+    figfmt_number(5270.3, "-", buf, sizeof buf);
+    cr_expect_str_eq(buf, "5270");
+    figfmt_number(INFINITY, "-", buf, sizeof buf);
+    cr_expect_str_eq(buf, "-");
+    /* mwrasp-sim's tables follow the same rule */
+    report_number(0.9999996, buf, sizeof buf);
+    cr_expect_str_eq(buf, "0.9999996");
+    report_number(1.7452817e-05, buf, sizeof buf);
+    cr_expect_str_eq(buf, "1.745e-05");
 }
 
 /* ---- csv ---- */
