@@ -107,62 +107,48 @@ import struct, sys
 d = sys.stdin.buffer.read()
 tag, n = struct.unpack_from("<II", d)
 sys.stdout.buffer.write(d[8 + n + 8:])'; } >"$tmp/old.part3"
-refuse() {  # code, message pattern, what, then the arguments of merge
-  local code=$1 pattern=$2 what=$3
-  shift 3
+# refuse CODE PATTERN WHAT OUT ARGS...: merge ARGS --out OUT exits CODE
+# with PATTERN in its message and leaves OUT as it was (absent, or the
+# same file), no journal and no temporary file ($limit: ulimit -f).
+refuse() {
+  local code=$1 pattern=$2 what=$3 out=$4
+  shift 4
+  local before after
+  before=$(stat -c %i:%s:%Y "$out" 2>/dev/null || echo absent)
   set +e
-  "$sim" merge --quiet "$@" --out "$tmp/refused.h5" 2>"$tmp/err"
+  (ulimit -f "${limit:-unlimited}"; exec "$sim" merge --quiet "$@" --out "$out") 2>"$tmp/err"
   local rc=$?
   set -e
-  [ "$rc" -eq "$code" ] && grep -q -- "$pattern" "$tmp/err" && [ ! -e "$tmp/refused.h5" ] &&
-    [ ! -e "$tmp/refused.h5.journal" ] && ! ls "$tmp"/refused.h5.tmp.* >/dev/null 2>&1 ||
+  after=$(stat -c %i:%s:%Y "$out" 2>/dev/null || echo absent)
+  [ "$rc" -eq "$code" ] && grep -q -- "$pattern" "$tmp/err" && [ "$before" = "$after" ] &&
+    [ ! -e "$out.journal" ] && ! ls "$out".tmp.* >/dev/null 2>&1 ||
     { echo "FAIL: merge of $what: exit $rc (want $code, /$pattern/)"; cat "$tmp/err"; exit 1; }
   echo "ok: merge of $what: exit $code: $(head -c 150 "$tmp/err")"
 }
-refuse 65 "option seed=7 here" "a part of another seed" "${p}0" "$tmp/seed7.part1" "${p}2" "${p}3"
-refuse 65 "duration=100s here, duration=200s" "a part of another duration" "${p}0" \
+refuse 65 "option seed=7 here" "a part of another seed" "$tmp/refused.h5" "${p}0" "$tmp/seed7.part1" "${p}2" "${p}3"
+refuse 65 "duration=100s here, duration=200s" "a part of another duration" "$tmp/refused.h5" "${p}0" \
   "$tmp/dur.part1" "${p}2" "${p}3"
-refuse 65 "two different splits" "parts of two splits" "${p}0" "$tmp/of3.part1" "${p}2" "${p}3"
-refuse 65 "parts is missing (--run-index 3)" "3 of 4 parts" "${p}0" "${p}1" "${p}2"
-refuse 65 "parts are missing (--run-index 1, 3)" "2 of 4 parts" "${p}2" "${p}0"
-refuse 65 "part 1 of 4, and so is" "a repeated part" "${p}0" "${p}1" "${p}1" "${p}2" "${p}3"
-refuse 65 "did not finish" "a part cut short" "${p}0" "${p}1" "$tmp/cut.part2" "${p}3"
+refuse 65 "two different splits" "parts of two splits" "$tmp/refused.h5" "${p}0" "$tmp/of3.part1" "${p}2" "${p}3"
+refuse 65 "parts is missing (--run-index 3)" "3 of 4 parts" "$tmp/refused.h5" "${p}0" "${p}1" "${p}2"
+refuse 65 "parts are missing (--run-index 1, 3)" "2 of 4 parts" "$tmp/refused.h5" "${p}2" "${p}0"
+refuse 65 "part 1 of 4, and so is" "a repeated part" "$tmp/refused.h5" "${p}0" "${p}1" "${p}1" "${p}2" "${p}3"
+refuse 65 "did not finish" "a part cut short" "$tmp/refused.h5" "${p}0" "${p}1" "$tmp/cut.part2" "${p}3"
 "$sim" --quiet --resume --run-index 2 --of 4 --out "$tmp/cut.part2" "${opts[@]}"
 "$sim" merge --quiet "${p}0" "${p}1" "$tmp/cut.part2" "${p}3" --out "$tmp/resumed.h5"
 same_but_command_and_wall "$tmp/sweep.h5" "$tmp/resumed.h5" "a part finished with --resume"
 echo "ok: the part cut short, finished with --resume, merges into the single run"
-refuse 65 "does not describe its run" "a part without a manifest" "${p}0" "${p}1" "${p}2" \
+refuse 65 "does not describe its run" "a part without a manifest" "$tmp/refused.h5" "${p}0" "${p}1" "${p}2" \
   "$tmp/old.part3"
-refuse 65 "not a part" "a scenario given as a part" scenarios/mmc.yaml
-refuse 66 "cannot open the part" "a missing file" "$tmp/nothing" "${p}1"
-refuse 64 "--seed cannot be given" "an option that changes the run" --seed 3 "${p}0" "${p}1" \
+refuse 65 "not a part" "a scenario given as a part" "$tmp/refused.h5" scenarios/mmc.yaml
+refuse 66 "cannot open the part" "a missing file" "$tmp/refused.h5" "$tmp/nothing" "${p}1"
+refuse 64 "--seed cannot be given" "an option that changes the run" "$tmp/refused.h5" --seed 3 "${p}0" "${p}1" \
   "${p}2" "${p}3"
 # Output errors: only a regular file (73), a write that fails (74), and
-# never a half-written file or a leftover journal.
+# --out onto a part (64): never a half-written file or a leftover journal.
+all=("${p}0" "${p}1" "${p}2" "${p}3")
 mkdir "$tmp/dir.h5"
-for out in "$tmp/dir.h5" /dev/null; do
-  set +e
-  "$sim" merge --quiet "${p}0" "${p}1" "${p}2" "${p}3" --out "$out" 2>"$tmp/err"
-  rc=$?
-  set -e
-  [ "$rc" -eq 73 ] && grep -q "regular files" "$tmp/err" ||
-    { echo "FAIL: merge --out $out: exit $rc"; cat "$tmp/err"; exit 1; }
-  echo "ok: merge --out $out: exit 73"
-done
-set +e
-(ulimit -f 40; exec "$sim" merge --quiet "${p}0" "${p}1" "${p}2" "${p}3" \
-   --out "$tmp/full.h5") 2>"$tmp/err"
-rc=$?
-set -e
-[ "$rc" -eq 74 ] && [ ! -e "$tmp/full.h5" ] && [ ! -e "$tmp/full.h5.journal" ] &&
-  ! ls "$tmp"/full.h5.tmp.* >/dev/null 2>&1 ||
-  { echo "FAIL: merge onto a full disk (ulimit -f): exit $rc"; cat "$tmp/err"; ls "$tmp"; exit 1; }
-echo "ok: merge that cannot write (ulimit -f 40): exit 74, nothing left"
-set +e
-"$sim" merge --quiet "${p}0" "${p}1" "${p}2" "${p}3" --out "${p}0" 2>"$tmp/err"
-rc=$?
-set -e
-[ "$rc" -eq 64 ] && grep -q "one of the parts" "$tmp/err" ||
-  { echo "FAIL: merge --out onto a part: exit $rc"; cat "$tmp/err"; exit 1; }
-echo "ok: merge --out onto one of its parts: exit 64"
+refuse 73 "regular files" "a directory as --out" "$tmp/dir.h5" "${all[@]}"
+refuse 73 "regular files" "a device as --out" /dev/null "${all[@]}"
+limit=40 refuse 74 "File too large" "a full disk (ulimit -f 40)" "$tmp/full.h5" "${all[@]}"
+refuse 64 "one of the parts" "--out onto one of its parts" "${p}0" "${all[@]}"
 echo PASS

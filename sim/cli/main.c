@@ -31,7 +31,7 @@ static void main_usage(FILE *out)
     const sim_model *const *models = registry_models(&n);
     fprintf(out,
             "Usage: mwrasp-sim [options] SCENARIO.yaml\n"
-            "       mwrasp-sim merge [options] PART... --out FILE.h5\n"
+            "   or: mwrasp-sim merge [options] PART... --out FILE.h5\n"
             "\n"
             "Runs a scenario's replications and prints each metric with its unit,\n"
             "mean, 95%% confidence interval and p50/p95/p99; writes an HDF5 file.\n"
