@@ -81,10 +81,15 @@ static void dat_num(FILE *o, double v)
         fputs("NaN", o);
 }
 
+static int unitless(const char *unit)
+{
+    return !unit || !*unit || !strcmp(unit, "1");
+}
+
 /* "mmc.wait (ms)", or the bare name for dimensionless units. */
 static void axis_label(const char *name, const char *unit, char *buf, size_t size)
 {
-    if (!unit || !*unit || !strcmp(unit, "1"))
+    if (unitless(unit))
         snprintf(buf, size, "%s", name);
     else
         snprintf(buf, size, "%s (%s)", name, unit);
@@ -798,6 +803,109 @@ static int month_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The bound a claim's estimates are drawn against: its upper bound, else
+ * its lower one (*upper says which); NaN when neither is finite and
+ * non-zero (a share of it would mean nothing). */
+static double capacity_bound(const resfile_cap_estimate *x, int *upper)
+{
+    *upper = isfinite(x->bound_high);
+    double b = *upper ? x->bound_high : x->bound_low;
+    return isfinite(b) && b != 0 ? b : NAN;
+}
+
+/* The middle panel: each claim's per-month estimate with its interval
+ * (/capacity/estimates, resources unchanged) as a percentage of its bound,
+ * so claims in different units share one axis and 100 %% is every bound.
+ * Data blocks 2.. (one per claim, in the file's order). */
+static void plot_capacity_estimates(pctx *c, FILE *d, FILE *g)
+{
+    const resfile *r = c->r;
+    size_t n = r->ncap_estimates, nclaims = 0;
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    if (!names)
+        return;   /* the panel stays empty; the other two are drawn */
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < nclaims && strcmp(names[k], r->cap_estimates[i].claim) != 0)
+            k++;
+        if (k == nclaims)
+            names[nclaims++] = r->cap_estimates[i].claim;
+    }
+    double level = NAN;
+    int mixed = 0;
+    for (size_t k = 0; k < nclaims; k++) {
+        fprintf(d, "\n\n# claim ");
+        sink_gnuplot_comment(d, names[k]);
+        fprintf(d, "\n# x (month, offset per claim)\tmonth\testimate_pct_of_bound\t"
+                   "ci_low_pct\tci_high_pct\testimate\tci_low\tci_high\tbound\tunit\t"
+                   "verdict\n");
+        size_t rows = 0;
+        double off = 0.12 * ((double)k - 0.5 * (double)(nclaims - 1));
+        for (size_t i = 0; i < n; i++) {
+            const resfile_cap_estimate *x = &r->cap_estimates[i];
+            int upper;
+            double b = capacity_bound(x, &upper);
+            if (strcmp(x->claim, names[k]) != 0 || x->month < 0 || isnan(b))
+                continue;
+            if (isnan(level))
+                level = x->level;
+            else if (level != x->level)
+                mixed = 1;
+            fprintf(d, "%.10g\t%lld\t", (double)x->month + off, (long long)x->month);
+            dat_num(d, 100 * x->estimate / b), fputc('\t', d);
+            dat_num(d, 100 * x->ci_low / b), fputc('\t', d);
+            dat_num(d, 100 * x->ci_high / b), fputc('\t', d);
+            dat_num(d, x->estimate), fputc('\t', d);
+            dat_num(d, x->ci_low), fputc('\t', d);
+            dat_num(d, x->ci_high), fputc('\t', d);
+            dat_num(d, b), fputc('\t', d);
+            sink_gnuplot_data(d, x->unit), fputc('\t', d);
+            sink_gnuplot_data(d, x->verdict), fputc('\n', d);
+            rows++;
+        }
+        if (!rows)
+            fprintf(d, "NaN\tNaN\tNaN\tNaN\tNaN\tNaN\tNaN\tNaN\tNaN\t-\t-\n");
+    }
+    char t[400], lv[64];
+    if (mixed || isnan(level))
+        snprintf(lv, sizeof lv, "each at its claim's test level");
+    else
+        snprintf(lv, sizeof lv, "level %.4g %%, the claims' test", 100 * level);
+    snprintf(t, sizeof t, "each claim's estimate and its interval (%s) as %% of its bound, "
+             "resources unchanged", lv);
+    fprintf(g, "  unset y2tics\n  unset y2label\n  set ytics mirror autofreq\n  unset label\n"
+               "  set title ");
+    sink_gnuplot_string(g, t);
+    fprintf(g, " font \",10\"\n  set ylabel \"%% of the claim's bound\"\n"
+               "  set yrange [0:*]\n  set key outside below\n  plot ");
+    static const char *const colours[] = { "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                                            "#bcbd22", "#1f77b4", "#ff7f0e", "#2ca02c" };
+    for (size_t k = 0; k < nclaims; k++) {
+        const resfile_cap_estimate *x = NULL;
+        for (size_t i = 0; i < n && !x; i++)
+            if (strcmp(r->cap_estimates[i].claim, names[k]) == 0)
+                x = &r->cap_estimates[i];
+        int upper;
+        double b = capacity_bound(x, &upper);
+        char title[400];
+        if (isnan(b))
+            snprintf(title, sizeof title, "%s (bound %s: not drawn as a share; see "
+                     "/capacity/estimates)", names[k], isfinite(x->bound_high) ||
+                     isfinite(x->bound_low) ? "0" : "open");
+        else
+            snprintf(title, sizeof title, "%s (%s %.4g%s%s%s)", names[k],
+                     upper ? "max" : "min", b, unitless(x->unit) ? "" : " ",
+                     unitless(x->unit) ? "" : x->unit, upper ? "" : ": holds above 100 %");
+        fprintf(g, "%s\"capacity.dat\" index %zu using 1:3:4:5 with yerrorlines lw 2 pt 7 "
+                   "lc rgb \"%s\" title ", k ? ", \\\n       " : "", k + 2,
+                colours[k % (sizeof colours / sizeof *colours)]);
+        sink_gnuplot_string(g, title);
+    }
+    fprintf(g, "%s100 with lines lw 2 dt 2 lc rgb \"#d62728\" title \"the bound (100 %%)\"\n",
+            nclaims ? ", \\\n       " : "");
+    free(names);
+}
+
 static int plot_capacity(pctx *c)
 {
     const resfile *r = c->r;
@@ -805,7 +913,11 @@ static int plot_capacity(pctx *c)
         return 0;
     char title[320], t2[900], sline[200];
     snprintf(title, sizeof title, "capacity projection - %s", r->scenario);
-    int rc = begin_plot(c, "capacity", title, PLOT_W, r->ncap_plan ? 860 : PLOT_H);
+    /* Panels: load and resources; with the estimates, each claim against
+     * its bound; the claims holding. */
+    int panels = r->ncap_plan ? (r->ncap_estimates ? 3 : 2) : 1;
+    int rc = begin_plot(c, "capacity", title, PLOT_W, panels == 3 ? 1350 : panels == 2 ? 860
+                                                                           : PLOT_H);
     if (rc)
         return rc;
     FILE *d = c->dat, *g = c->gp;
@@ -914,12 +1026,15 @@ static int plot_capacity(pctx *c)
     else
         snprintf(t2, sizeof t2, "%s: the runbook's capacity projection\n%s", r->scenario, sline);
     if (have_plan)
-        fprintf(g, "  set multiplot layout 2,1 title ");
+        fprintf(g, "  set multiplot layout %d,1 title ", panels);
     else
         fprintf(g, "  set title ");
     sink_gnuplot_string(g, t2);
-    fprintf(g, "\n  set lmargin 12\n  set rmargin 12\n"
-               "  set ylabel \"agents (load)\"\n  set yrange [0:*]\n  set key bottom right\n");
+    /* The month axis is named under the last panel only (a key below
+     * each panel would cover the label). */
+    fprintf(g, "\n  set lmargin 12\n  set rmargin 12\n%s"
+               "  set ylabel \"agents (load)\"\n  set yrange [0:*]\n  set key outside below\n",
+            have_plan ? "  unset xlabel\n" : "");
     if (have_plan)
         fprintf(g, "  set y2label \"resource units (capacity)\"\n  set ytics nomirror\n"
                    "  set y2tics\n  set y2range [0:%.10g]\n", units_max > 0 ? units_max * 1.3 : 1);
@@ -941,10 +1056,13 @@ static int plot_capacity(pctx *c)
         fprintf(g, ", \\\n       NaN with lines lw 2 dt 2 lc rgb \"#d62728\" "
                    "title \"month a claim breaks (month-0 resources)\"");
     fputc('\n', g);
+    if (panels == 3)
+        plot_capacity_estimates(c, d, g);
     if (have_plan) {
         fprintf(g, "  unset y2tics\n  unset y2label\n  set ytics mirror\n  unset label\n"
+                   "  unset title\n  set xlabel \"month\"\n"
                    "  set ylabel \"claims holding\"\n  set yrange [0:%lld.6]\n  set ytics 1\n"
-                   "  set key bottom left\n"
+                   "  set key outside below\n"
                    "  plot \"capacity.dat\" index 0 using 1:6 with lines lw 2 dt 3 "
                    "lc rgb \"#444444\" title \"claims audited\", \\\n"
                    "       \"capacity.dat\" index 0 using 1:5 with linespoints lw 2 pt 7 "

@@ -168,6 +168,49 @@ typedef struct cap_plan {
     double resource_units;
 } cap_plan;
 
+typedef struct cap_estimate {
+    int64_t month;
+    const char *claim, *metric, *verdict;
+    double estimate, ci_low, ci_high, level, bound_low, bound_high, headroom;
+    const char *unit;
+} cap_estimate;
+
+/* The claims the capacity plot draws against their bounds: an upper bound
+ * in ms, a lower bound with a name a shell would run, a bound of 0. */
+#define CAP_HOSTILE_CLAIM "agents `id` \"kept\" $HOME"
+static void write_estimates(hid_t g, hid_t vs)
+{
+    cap_estimate es[21];
+    for (int m = 0; m < 7; m++) {
+        double p99 = 0.1 * (1 + 0.2 * m), kept = 0.9 - 0.05 * m;
+        es[3 * m] = (cap_estimate){ m, "auth p99 within 0.25 ms", "auth.latency_p99",
+                                    p99 + 0.01 < 0.25 ? "HOLDS" : "INCONCLUSIVE", p99,
+                                    p99 - 0.01, p99 + 0.01, 0.975, -INFINITY, 0.25,
+                                    0.25 - p99 - 0.01, "ms" };
+        es[3 * m + 1] = (cap_estimate){ m, CAP_HOSTILE_CLAIM, "agents.kept", "HOLDS", kept,
+                                        kept - 0.02, kept + 0.02, 0.975, 0.5, INFINITY,
+                                        kept - 0.02 - 0.5, "1" };
+        es[3 * m + 2] = (cap_estimate){ m, "nothing rejected", "auth.rejected", "HOLDS", 0, 0,
+                                        0, 0.975, -INFINITY, 0, 0, "1" };
+    }
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(cap_estimate));
+    H5Tinsert(t, "month", HOFFSET(cap_estimate, month), H5T_NATIVE_INT64);
+    H5Tinsert(t, "claim", HOFFSET(cap_estimate, claim), vs);
+    H5Tinsert(t, "metric", HOFFSET(cap_estimate, metric), vs);
+    H5Tinsert(t, "verdict", HOFFSET(cap_estimate, verdict), vs);
+    static const char *const num[] = { "estimate", "ci_low", "ci_high", "level", "bound_low",
+                                       "bound_high", "headroom" };
+    for (int i = 0; i < 7; i++)
+        H5Tinsert(t, num[i], HOFFSET(cap_estimate, estimate) + (size_t)i * sizeof(double),
+                  H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "unit", HOFFSET(cap_estimate, unit), vs);
+    hsize_t n = 21;
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t d = H5Dcreate2(g, "estimates", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, es);
+    H5Dclose(d), H5Sclose(sp), H5Tclose(t);
+}
+
 static void write_capacity(hid_t f)
 {
     hid_t g = H5Gcreate2(f, "/capacity", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -241,7 +284,9 @@ static void write_capacity(hid_t f)
                            "Upgrade network infrastructure to 25Gbps" };
     d = H5Dcreate2(g, "recommendations", vs, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     H5Dwrite(d, vs, H5S_ALL, H5S_ALL, H5P_DEFAULT, rec);
-    H5Dclose(d), H5Sclose(sp), H5Tclose(vs), H5Gclose(g);
+    H5Dclose(d), H5Sclose(sp);
+    write_estimates(g, vs);
+    H5Tclose(vs), H5Gclose(g);
 }
 
 /* A results file with escalation.*, attacks.*, response.* and canaries.*
@@ -406,6 +451,12 @@ Test(resfile, capacity_layout)
     cr_expect_str_eq(r->cap_breaking[1].claim, "no authentication rejected");
     cr_expect_eq(r->cap_breaking[2].breaks_at_month, -1);
     cr_expect_eq(r->ncap_recommendations, 3);
+    cr_assert_eq(r->ncap_estimates, 21);
+    cr_expect_str_eq(r->cap_estimates[4].claim, CAP_HOSTILE_CLAIM);
+    cr_expect_eq(r->cap_estimates[4].month, 1);
+    cr_expect_float_eq(r->cap_estimates[3].ci_high, 0.13, 1e-12);
+    cr_expect_eq(r->cap_estimates[4].bound_high, INFINITY);
+    cr_expect_str_eq(r->cap_estimates[5].unit, "1");
     char buf[32];
     cr_expect_eq(resfile_param(r, 0, "consensus.nodes", buf, sizeof buf), 0);
     cr_expect_str_eq(buf, "10", "--set from the recorded command line wins");
@@ -525,6 +576,30 @@ Test(plots, capacity_escalation_and_timeline)
     slurp(path, gp, sizeof gp);
     cr_expect_not_null(strstr(gp, "set arrow from first 4, graph 0"), "month 4 break marked");
     cr_expect_not_null(strstr(gp, "set arrow from first 6, graph 0"), "month 6 break marked");
+    /* /capacity/estimates: each claim with its interval as a share of its
+     * bound (error bars), the bound at 100 %, the keys below the panels,
+     * the hostile claim name inert in the script. */
+    cr_expect_not_null(strstr(gp, "set multiplot layout 3,1"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "\"capacity.dat\" index 2 using 1:3:4:5 with yerrorlines"),
+                       "%s", gp);
+    cr_expect_not_null(strstr(gp, "index 3 using 1:3:4:5 with yerrorlines"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "(max 0.25 ms)"), "the bound and its unit in the key");
+    cr_expect_not_null(strstr(gp, "(min 0.5: holds above 100 %)"), "a lower bound's direction");
+    cr_expect_not_null(strstr(gp, "nothing rejected (bound 0: not drawn as a share"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "100 with lines"), "the bound line, in the y range");
+    cr_expect_not_null(strstr(gp, "level 97.5 %"), "the intervals' level");
+    cr_expect_null(strstr(gp, "`"), "a backquote runs a shell command in gnuplot");
+    cr_expect_null(strstr(gp, "$HOME"), "'$' is escaped");
+    cr_expect_null(strstr(gp, "set key bottom"), "keys sit outside the data");
+    static char dat[16384];
+    snprintf(path, sizeof path, "%s/capacity.dat", pdir);
+    slurp(path, dat, sizeof dat);
+    /* Month 0: 0.1 ms [0.09, 0.11] of 0.25 ms = 40 % [36, 44], drawn
+     * left of the month (three claims side by side). */
+    cr_expect_not_null(strstr(dat, "\n-0.12\t0\t40\t36\t44\t0.1\t0.09\t0.11\t0.25\tms\tHOLDS\n"),
+                       "%s", dat);
+    /* Month 2 of the lower-bound claim: 0.8 [0.78, 0.82] of 0.5. */
+    cr_expect_not_null(strstr(dat, "\n2\t2\t160\t156\t164\t"), "%s", dat);
     snprintf(path, sizeof path, "%s/escalation_pages_per_day.dat", pdir);
     cr_expect_eq(count_lines(path), 3 + 3, "two comment lines, a header, three roles");
     plots_list_free(&pl);
