@@ -490,6 +490,13 @@ static const char *const series_colour[] = {
 };
 #define NSERIES (sizeof series_colour / sizeof series_colour[0])
 
+/* Whether a claim bound b is drawn in a sweep plot of data spanning
+ * [dlo, dhi] (span wide): finite and within nine spans of the data. */
+static int sweep_bound_shown(double b, double dlo, double dhi, double span)
+{
+    return isfinite(b) && b >= dlo - 9 * span && b <= dhi + 9 * span;
+}
+
 static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *ax,
                              const axis_view *ay)
 {
@@ -526,8 +533,8 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
                "set style fill transparent solid 0.2 noborder\n");
     /* The y range: the points' intervals and every claim bound near them
      * (within nine spans: the data keep a tenth of the height at least), so
-     * the bound lines are seen; a bound further
-     * off is named as off-scale instead of silently hidden. */
+     * the bound lines are seen; a bound further off is said to be
+     * off-scale in its legend entry instead of silently hidden. */
     double ylo = INFINITY, yhi = -INFINITY;
     for (size_t p = 0; m->summary && p < r->npoints; p++) {
         const resfile_summary *sp = &m->summary[p];
@@ -536,39 +543,22 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
             if (isfinite(v[j]))
                 ylo = v[j] < ylo ? v[j] : ylo, yhi = v[j] > yhi ? v[j] : yhi;
     }
-    char offscale[400] = "";
-    size_t offused = 0;
+    const double dlo = ylo, dhi = yhi;
+    const double span = yhi > ylo ? yhi - ylo : (fabs(yhi) > 0 ? fabs(yhi) : 1);
     if (ylo <= yhi) {
-        double span = yhi > ylo ? yhi - ylo : (fabs(yhi) > 0 ? fabs(yhi) : 1);
-        double dlo = ylo, dhi = yhi;
         for (size_t k = 0; k < r->nclaims; k++) {
             const resfile_claim *cl = resfile_claim_at(r, k, 0);
             if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
                 continue;
             double b[2] = { cl->bound_low, cl->bound_high };
-            for (int j = 0; j < 2; j++) {
-                if (!isfinite(b[j]))
-                    continue;
-                char one[64];
-                snprintf(one, sizeof one, "%.4g %s", b[j], m->units);
-                if (b[j] >= dlo - 9 * span && b[j] <= dhi + 9 * span) {
+            for (int j = 0; j < 2; j++)
+                if (sweep_bound_shown(b[j], dlo, dhi, span)) {
                     ylo = b[j] < ylo ? b[j] : ylo;
                     yhi = b[j] > yhi ? b[j] : yhi;
-                } else if (offused < sizeof offscale && !strstr(offscale, one)) {
-                    offused += (size_t)snprintf(offscale + offused, sizeof offscale - offused,
-                                                "%s%s", offused ? ", " : "", one);
                 }
-            }
         }
         double pad = (yhi > ylo ? yhi - ylo : span) * 0.05;
         fprintf(g, "set yrange [%.10g:%.10g]\n", ylo - pad, yhi + pad);
-    }
-    if (offscale[0]) {
-        char lab[500];
-        snprintf(lab, sizeof lab, "claim bound off-scale: %s", offscale);
-        fprintf(g, "set label ");
-        sink_gnuplot_string(g, lab);
-        fprintf(g, " at graph 0.01, graph 0.97 left front\n");
     }
     /* Claims on the mean of this metric: their bounds as horizontal lines. */
     for (size_t k = 0; k < r->nclaims; k++) {
@@ -577,7 +567,7 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
             continue;
         double b[2] = { cl->bound_low, cl->bound_high };
         for (int j = 0; j < 2; j++)
-            if (isfinite(b[j]))
+            if (isfinite(b[j]) && (dlo > dhi || sweep_bound_shown(b[j], dlo, dhi, span)))
                 fprintf(g, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
                            "lw 2 dt 2 lc rgb \"#444444\" front\n", b[j], b[j]);
     }
@@ -610,8 +600,19 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
         const resfile_claim *cl = resfile_claim_at(r, k, 0);
         if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
             continue;
-        char lab[400];
-        snprintf(lab, sizeof lab, "claim: %s (%s)", cl->name, cl->bound);
+        /* A bound outside the y range is named so in its entry. */
+        char lab[600], off[160] = "";
+        size_t used = 0;
+        double b[2] = { cl->bound_low, cl->bound_high };
+        for (int j = 0; j < 2 && dlo <= dhi; j++)
+            if (isfinite(b[j]) && !sweep_bound_shown(b[j], dlo, dhi, span) &&
+                used < sizeof off)
+                used += (size_t)snprintf(off + used, sizeof off - used, "%s%.4g%s%s %s",
+                                         used ? ", " : "; off-scale: ", b[j],
+                                         unitless(m->units) ? "" : " ",
+                                         unitless(m->units) ? "" : m->units,
+                                         b[j] > dhi ? "above the y range" : "below the y range");
+        snprintf(lab, sizeof lab, "claim: %s (%s%s)", cl->name, cl->bound, off);
         fprintf(g, ", \\\n       NaN with lines lw 2 dt 2 lc rgb \"#444444\" title ");
         sink_gnuplot_string(g, lab);
     }
@@ -1074,6 +1075,49 @@ static int plot_capacity(pctx *c)
 
 /* ---- escalation load per role ---- */
 
+/* A role's metric description without its "<role>: " lead. */
+static const char *role_description(const char *desc, const char *role)
+{
+    size_t n = strlen(role);
+    return strncmp(desc, role, n) == 0 && desc[n] == ':' && desc[n + 1] == ' ' ? desc + n + 2
+                                                                                : desc;
+}
+
+/* What the roles' descriptions say in common, into buf (size > 0): the
+ * whole text when they agree, else their common lead cut back to whole
+ * words ("pages per day (3 on call)" and "... (1 on call)" give "pages per
+ * day"); empty when nothing is common.  The escalation chart's subtitle
+ * describes the family, never one role. */
+static void family_description(const resfile *r, const char *prefix, char *buf, size_t size)
+{
+    size_t plen = strlen(prefix), common = 0;
+    const char *first = NULL;
+    int differ = 0;
+    for (size_t i = 0; i < r->nmetrics; i++) {
+        const resfile_metric *m = &r->metrics[i];
+        if (strncmp(m->name, prefix, plen) || !m->summary)
+            continue;
+        const char *d = role_description(m->description ? m->description : "", m->name + plen);
+        if (!first) {
+            first = d;
+            common = strlen(d);
+            continue;
+        }
+        size_t k = 0;
+        while (k < common && d[k] == first[k])
+            k++;
+        differ |= k < common || d[k] != '\0';
+        common = k;
+    }
+    if (differ) {
+        while (common > 0 && first[common - 1] != ' ' && first[common - 1] != '(')
+            common--;
+        while (common > 0 && strchr(" (,;:-", first[common - 1]))
+            common--;
+    }
+    snprintf(buf, size, "%.*s", first ? (int)common : 0, first ? first : "");
+}
+
 static int plot_escalation(pctx *c)
 {
     const resfile *r = c->r;
@@ -1107,28 +1151,30 @@ static int plot_escalation(pctx *c)
         if (rc)
             break;
         FILE *d = c->dat, *g = c->gp;
-        const char *unit = "", *desc = "";
+        const char *unit = "";
+        char desc[300];
+        family_description(r, prefix, desc, sizeof desc);
         int row = 0;
         double ymax = 0;
-        fprintf(d, "# role\tmean\tci95_low\tci95_high\tmetric\n");
+        fprintf(d, "# role\tmean\tci95_low\tci95_high\tmetric\tdescription\n");
         for (size_t i = 0; i < r->nmetrics; i++) {
             const resfile_metric *m = &r->metrics[i];
             if (strncmp(m->name, prefix, strlen(prefix)) || !m->summary)
                 continue;
             unit = m->units;
-            desc = m->description;
             sink_gnuplot_data(d, m->name + strlen(prefix)), fputc('\t', d);
             dat_num(d, m->summary[0].mean), fputc('\t', d);
             dat_num(d, m->summary[0].ci95_low), fputc('\t', d);
             dat_num(d, m->summary[0].ci95_high), fputc('\t', d);
-            sink_gnuplot_data(d, m->name), fputc('\n', d);
+            sink_gnuplot_data(d, m->name), fputc('\t', d);
+            sink_gnuplot_data(d, m->description ? m->description : ""), fputc('\n', d);
             ymax = fmax(ymax, fmax(m->summary[0].mean, isfinite(m->summary[0].ci95_high)
                                                             ? m->summary[0].ci95_high : 0));
             row++;
         }
         scenario_line(r, sline, sizeof sline);
         snprintf(t2, sizeof t2, "%s: escalation %s per role\n%s%s%s (mean, 95%% CI)", r->scenario,
-                 families[f], desc, desc[0] ? "\n" : "", sline);
+                 families[f], desc, desc[0] ? ", per role\n" : "", sline);
         fprintf(g, "set title ");
         gp_title(g, t2);
         char what[160];

@@ -64,26 +64,33 @@ static void first_line(const char *path, char *buf, size_t size)
 }
 
 /* A claims scenario on M/M/32, small enough for a test. */
-static const char claims_yaml[] =
-    "name: anl_claims\n"
-    "description: M/M/32 with claims, for the analysis tests\n"
-    "seed: 1\n"
-    "duration: 300s\n"
-    "warmup: 20s\n"
-    "replications: 4\n"
-    "mmc:\n"
-    "  servers: 32\n"
-    "  arrival_rate: 28.8/s      # ASSUMPTION: rho = 0.9\n"
-    "  service: {dist: exponential, mean: 1s}\n"
-    "claims:\n"
-    "  - name: mean wait under 1 s\n"
-    "    metric: mmc.wait\n"
-    "    bound: {max: 1s}\n"
+#define CLAIMS_YAML \
+    "name: anl_claims\n" \
+    "description: M/M/32 with claims, for the analysis tests\n" \
+    "seed: 1\n" \
+    "duration: 300s\n" \
+    "warmup: 20s\n" \
+    "replications: 4\n" \
+    "mmc:\n" \
+    "  servers: 32\n" \
+    "  arrival_rate: 28.8/s      # ASSUMPTION: rho = 0.9\n" \
+    "  service: {dist: exponential, mean: 1s}\n" \
+    "claims:\n" \
+    "  - name: mean wait under 1 s\n" \
+    "    metric: mmc.wait\n" \
+    "    bound: {max: 1s}\n" \
+    "    source: test\n" \
+    "  - name: wait p99 under 10 ms\n" \
+    "    metric: mmc.wait\n" \
+    "    statistic: p99\n" \
+    "    bound: {max: 10ms}\n" \
     "    source: test\n"
-    "  - name: wait p99 under 10 ms\n"
+static const char claims_yaml[] = CLAIMS_YAML;
+/* With a bound on the mean wait far above any sweep point's (1 h). */
+static const char far_bound_yaml[] = CLAIMS_YAML
+    "  - name: mean wait under an hour\n"
     "    metric: mmc.wait\n"
-    "    statistic: p99\n"
-    "    bound: {max: 10ms}\n"
+    "    bound: {max: 1h}\n"
     "    source: test\n";
 
 /* Runs the simulator on text (written to dir/name.yaml) with extra args;
@@ -124,7 +131,8 @@ typedef struct summary_row {
     uint64_t replications;
 } summary_row;
 
-static void summary(hid_t f, const char *name, const char *units, double mean, double half)
+static void summary_described(hid_t f, const char *name, const char *units, double mean,
+                              double half, const char *description)
 {
     hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(summary_row));
     H5Tinsert(t, "mean", HOFFSET(summary_row, mean), H5T_NATIVE_DOUBLE);
@@ -144,8 +152,13 @@ static void summary(hid_t f, const char *name, const char *units, double mean, d
     hid_t d = H5Dcreate2(f, path, t, s, lcpl, H5P_DEFAULT, H5P_DEFAULT);
     H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &row);
     attr_str(d, "units", units);
-    attr_str(d, "description", "hand-made for test_analysis");
+    attr_str(d, "description", description);
     H5Dclose(d), H5Sclose(s), H5Pclose(lcpl), H5Tclose(t);
+}
+
+static void summary(hid_t f, const char *name, const char *units, double mean, double half)
+{
+    summary_described(f, name, units, mean, half, "hand-made for test_analysis");
 }
 
 /* The capacity layout of sim/experiment/h5out.h, with fixed-length strings in
@@ -306,11 +319,17 @@ static void make_handmade(const char *path)
     attr_str(f, "start_time", "2026-01-01T00:00:00Z");
     attr_u64(f, "seed", 3);
     attr_u64(f, "replications", 5);
-    summary(f, "escalation.pages_per_day.soc_analyst", "1/d", 12, 2);
-    summary(f, "escalation.pages_per_day.security_lead", "1/d", 4, 1);
-    summary(f, "escalation.pages_per_day.ciso", "1/d", 0.5, 0.2);
-    summary(f, "escalation.ack.soc_analyst", "min", 6, 1);
-    summary(f, "escalation.ack.security_lead", "min", 9, 2);
+    /* As models/escalation.c describes them: "<role>: what". */
+    summary_described(f, "escalation.pages_per_day.soc_analyst", "1/d", 12, 2,
+                      "soc_analyst: pages per day (12 on call)");
+    summary_described(f, "escalation.pages_per_day.security_lead", "1/d", 4, 1,
+                      "security_lead: pages per day (3 on call)");
+    summary_described(f, "escalation.pages_per_day.ciso", "1/d", 0.5, 0.2,
+                      "ciso: pages per day (1 on call)");
+    summary_described(f, "escalation.ack.soc_analyst", "min", 6, 1,
+                      "soc_analyst: page to acknowledgement, queueing included");
+    summary_described(f, "escalation.ack.security_lead", "min", 9, 2,
+                      "security_lead: page to acknowledgement, queueing included");
     summary(f, "attacks.time_to_detect", "s", 1.0, 0.05);
     summary(f, "attacks.time_to_contain", "s", 1.08, 0.02);
     summary(f, "response.time_to_contain", "ms", 80, 5);
@@ -533,7 +552,7 @@ Test(plots, sweep_curves_and_heat_map)
     make_tmpdir(dir, sizeof dir);
     const char *one_d[] = { "--sweep", "mmc.servers=31,33,35", "--replications", "2",
                             "--duration", "100s", NULL };
-    simulate(dir, claims_yaml, "line", one_d, h5, sizeof h5);
+    simulate(dir, far_bound_yaml, "line", one_d, h5, sizeof h5);
     snprintf(pdir, sizeof pdir, "%s/line", dir);
     plots_list pl;
     plots_of(h5, pdir, &pl);
@@ -541,6 +560,23 @@ Test(plots, sweep_curves_and_heat_map)
     cr_expect(has_plot(&pl, "claim_1"));
     cr_expect(!has_plot(&pl, "holds_1"));
     plots_list_free(&pl);
+    /* The 1 s bound is near the waits: in the y range, drawn, in the key
+     * as it is; the 1 h bound is not: no line, and its key entry says it
+     * is off-scale (no entry for a line the range hides). */
+    static char gp[16384];
+    char path[256];
+    snprintf(path, sizeof path, "%s/sweep_mmc.wait.gp", pdir);
+    slurp(path, gp, sizeof gp);
+    cr_expect_not_null(strstr(gp, "first 1000 to graph 1"), "the 1 s bound line: %s", gp);
+    cr_expect_null(strstr(gp, "first 3600000 to"), "no line for the 1 h bound: %s", gp);
+    cr_expect_not_null(strstr(gp, "title \"claim: mean wait under 1 s (<= 1s)\""), "%s", gp);
+    cr_expect_not_null(strstr(gp, "(<= 1h; off-scale: 3.6e+06 ms above the y range)"),
+                       "%s", gp);
+    double ylo, yhi;
+    const char *yr = strstr(gp, "set yrange [");
+    cr_assert_not_null(yr);
+    cr_assert_eq(sscanf(yr, "set yrange [%lf:%lf]", &ylo, &yhi), 2);
+    cr_expect(ylo < 1000 && yhi > 1000 && yhi < 3.6e6, "[%g, %g]", ylo, yhi);
 
     const char *two_d[] = { "--sweep", "mmc.servers=31,33,35", "--sweep",
                             "mmc.arrival_rate=26/s,28.8/s", "--replications", "2",
@@ -551,7 +587,6 @@ Test(plots, sweep_curves_and_heat_map)
     cr_expect(has_plot(&pl, "sweep_mmc.wait"));
     cr_expect(has_plot(&pl, "holds_1"));
     cr_expect(has_plot(&pl, "holds_2"));
-    char path[256];
     snprintf(path, sizeof path, "%s/holds_1.dat", pdir);
     cr_expect_eq(count_lines(path), 2 + 1 + 2 * 4, "header + 2 rows of 3 cells + blank lines");
     plots_list_free(&pl);
@@ -602,6 +637,17 @@ Test(plots, capacity_escalation_and_timeline)
     cr_expect_not_null(strstr(dat, "\n2\t2\t160\t156\t164\t"), "%s", dat);
     snprintf(path, sizeof path, "%s/escalation_pages_per_day.dat", pdir);
     cr_expect_eq(count_lines(path), 3 + 3, "two comment lines, a header, three roles");
+    /* The subtitle describes the family, not the last role read. */
+    snprintf(path, sizeof path, "%s/escalation_pages_per_day.gp", pdir);
+    slurp(path, gp, sizeof gp);
+    cr_expect_not_null(strstr(gp, "per role\\npages per day, per role\\n"), "%s", gp);
+    cr_expect_null(strstr(gp, "ciso:"), "one role's description as the subtitle");
+    cr_expect_null(strstr(gp, "on call"), "one role's staff count as the family's");
+    snprintf(path, sizeof path, "%s/escalation_ack.gp", pdir);
+    slurp(path, gp, sizeof gp);
+    cr_expect_not_null(strstr(gp, "\\npage to acknowledgement, queueing included, per role\\n"),
+                       "%s", gp);
+    cr_expect_null(strstr(gp, "security_lead:"), "%s", gp);
     plots_list_free(&pl);
     remove_tmpdir(dir);
 }
