@@ -9,7 +9,7 @@
 # no file behind.
 # Usage: tests/test_batch.sh MWRASP_SIM   (run from the repository root)
 set -euo pipefail
-sim=$1
+sim=$(realpath "$1")
 tmp=$(mktemp -d /tmp/mwrasp-batch-XXXXXX)
 trap 'rm -rf "$tmp"' EXIT
 
@@ -66,6 +66,17 @@ split_and_merge claims /summary /replications /cdf /claims -- \
 # A sweep: 3 points x 5 replications, split across parts at every point.
 split_and_merge sweep /sweep -- \
   --replications 5 --duration 200s --sweep mmc.servers=31,32,33 scenarios/mmc.yaml
+
+# A scenario with an include:, merged where neither file exists: the
+# parts carry both texts.
+inc=(--replications 4 --duration 2s scenarios/consensus_5_nodes.yaml)
+"$sim" --quiet --out "$tmp/inc.h5" "${inc[@]}"
+"$sim" --quiet --run-index 0 --of 2 --out "$tmp/inc.part0" "${inc[@]}"
+"$sim" --quiet --run-index 1 --of 2 --out "$tmp/inc.part1" "${inc[@]}"
+mkdir "$tmp/elsewhere"
+(cd "$tmp/elsewhere" && "$sim" merge --quiet ../inc.part1 ../inc.part0 --out ../inc.merged.h5)
+same_but_command_and_wall "$tmp/inc.h5" "$tmp/inc.merged.h5" "an included file, merged elsewhere"
+echo "ok: a scenario with include:, merged in a directory without it = the single run"
 
 # A missing part: the merge runs its replications itself, same file.
 "$sim" --quiet --threads 1 --merge "$tmp/sweep.part0" --merge "$tmp/sweep.part2" \
