@@ -30,22 +30,31 @@ int batch_check(const app_opts *o, const scenario_t *sc, err_t *e)
     return 0;
 }
 
+/* Writes p[0..n) to fd whole.  0, or -1 with errno set. */
+static int batch_write_all(int fd, const unsigned char *p, size_t n)
+{
+    size_t off = 0;
+    while (off < n) {
+        ssize_t w = write(fd, p + off, n - off);
+        if (w < 0 && errno == EINTR)
+            continue;
+        if (w <= 0) {
+            errno = w < 0 ? errno : EIO;
+            return -1;
+        }
+        off += (size_t)w;
+    }
+    return 0;
+}
+
 static int batch_copy(int fd, FILE *f, const char *part, err_t *e)
 {
-    char buf[1 << 16];
+    unsigned char buf[1 << 16];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
-        size_t off = 0;
-        while (off < n) {
-            ssize_t w = write(fd, buf + off, n - off);
-            if (w < 0 && errno == EINTR)
-                continue;
-            if (w <= 0)
-                return err_set(e, ERR_IO, part, 0, 0, "cannot append to the merge's journal: %s",
-                               strerror(errno));
-            off += (size_t)w;
-        }
-    }
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        if (batch_write_all(fd, buf, n) != 0)
+            return err_set(e, ERR_IO, part, 0, 0, "cannot append to the merge's journal: %s",
+                           strerror(errno));
     if (ferror(f))
         return err_set(e, ERR_IO, part, 0, 0, "cannot read the part");
     return 0;
@@ -114,16 +123,8 @@ static int batch_put_size(repstore_buf *b, size_t v)
 /* Appends b's bytes to fd and syncs. */
 static int batch_append(int fd, const repstore_buf *b, err_t *e)
 {
-    size_t off = 0;
-    while (off < b->len) {
-        ssize_t w = write(fd, b->data + off, b->len - off);
-        if (w < 0 && errno == EINTR)
-            continue;
-        if (w <= 0)
-            return err_set(e, ERR_IO, NULL, 0, 0, "cannot write the part: %s",
-                           w < 0 ? strerror(errno) : "nothing written");
-        off += (size_t)w;
-    }
+    if (batch_write_all(fd, b->data, b->len) != 0)
+        return err_set(e, ERR_IO, NULL, 0, 0, "cannot write the part: %s", strerror(errno));
     return fsync(fd) == 0 ? 0 : err_set(e, ERR_IO, NULL, 0, 0, "cannot sync the part: %s",
                                         strerror(errno));
 }
