@@ -148,6 +148,14 @@ refuse 65 "did not finish" "a part cut short" "$tmp/refused.h5" "${p}0" "${p}1" 
 "$sim" merge --quiet "${p}0" "${p}1" "$tmp/cut.part2" "${p}3" --out "$tmp/resumed.h5"
 same_but_command_and_wall "$tmp/sweep.h5" "$tmp/resumed.h5" "a part finished with --resume"
 echo "ok: the part cut short, finished with --resume, merges into the single run"
+# A manifest with one byte changed (its checksum no longer matches).
+python3 -c '
+import sys
+d = bytearray(open(sys.argv[1], "rb").read())
+d[16 + 8 + 40] ^= 0x20
+open(sys.argv[2], "wb").write(d)' "${p}3" "$tmp/flipped.part3"
+refuse 65 "description of its run is damaged" "a part with a damaged manifest" "$tmp/refused.h5" \
+  "${p}0" "${p}1" "${p}2" "$tmp/flipped.part3"
 refuse 65 "does not describe its run" "a part without a manifest" "$tmp/refused.h5" "${p}0" "${p}1" "${p}2" \
   "$tmp/old.part3"
 refuse 65 "not a part" "a scenario given as a part" "$tmp/refused.h5" scenarios/mmc.yaml

@@ -258,8 +258,9 @@ static int batch_parse_manifest(const unsigned char *note, size_t len, batch_man
     batch_reader r = { note + 8, len - 8, 0 };
     m->version = batch_get(&r, NULL);
     m->revision = batch_get(&r, NULL);
-    m->index = batch_get_size(&r, SIZE_MAX);
-    m->of = batch_get_size(&r, SIZE_MAX);
+    /* --run-index and --of take at most a million (main.c). */
+    m->index = batch_get_size(&r, 1000000);
+    m->of = batch_get_size(&r, 1000000);
     m->scenario = batch_get(&r, NULL);
     m->text = batch_get(&r, &m->text_len);
     size_t want = batch_get_size(&r, CFG_MAX_INCLUDE_FILES);
