@@ -490,11 +490,75 @@ static const char *const series_colour[] = {
 };
 #define NSERIES (sizeof series_colour / sizeof series_colour[0])
 
-/* Whether a claim bound b is drawn in a sweep plot of data spanning
- * [dlo, dhi] (span wide): finite and within nine spans of the data. */
-static int sweep_bound_shown(double b, double dlo, double dhi, double span)
+/* ---- claim bounds against a y range ----
+ * A plot of data spanning [lo, hi] takes in every claim bound within nine
+ * spans of it (the data keep a tenth of the height at least), so the
+ * bound lines are seen; a bound further off gets no line, and its key
+ * entry says it is off-scale, instead of being silently hidden. */
+typedef struct yband {
+    double lo, hi;    /* the data (lo > hi: none) */
+    double ylo, yhi;  /* the range: the data and the bounds shown */
+} yband;
+
+static void yband_init(yband *y)
 {
-    return isfinite(b) && b >= dlo - 9 * span && b <= dhi + 9 * span;
+    y->lo = y->ylo = INFINITY;
+    y->hi = y->yhi = -INFINITY;
+}
+
+static void yband_data(yband *y, double v)
+{
+    if (isfinite(v)) {
+        y->lo = y->ylo = fmin(y->lo, v);
+        y->hi = y->yhi = fmax(y->hi, v);
+    }
+}
+
+static double yband_span(const yband *y)
+{
+    return y->hi > y->lo ? y->hi - y->lo : (fabs(y->hi) > 0 ? fabs(y->hi) : 1);
+}
+
+/* Whether bound b is drawn: finite, and near the data (or there is none). */
+static int yband_shown(const yband *y, double b)
+{
+    double span = yband_span(y);
+    return isfinite(b) && (y->lo > y->hi || (b >= y->lo - 9 * span && b <= y->hi + 9 * span));
+}
+
+/* Bound b into the range when it is shown; a line for it then. */
+static void yband_bound(FILE *g, yband *y, double b)
+{
+    if (!yband_shown(y, b))
+        return;
+    if (y->lo <= y->hi)
+        y->ylo = fmin(y->ylo, b), y->yhi = fmax(y->yhi, b);
+    fprintf(g, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
+               "lw 2 dt 2 lc rgb \"#444444\" front\n", b, b);
+}
+
+/* The range, padded by 5 %% (nothing without data: gnuplot's autoscale). */
+static void yband_set(FILE *g, const yband *y)
+{
+    if (y->lo > y->hi)
+        return;
+    double pad = (y->yhi > y->ylo ? y->yhi - y->ylo : yband_span(y)) * 0.05;
+    fprintf(g, "set yrange [%.10g:%.10g]\n", y->ylo - pad, y->yhi + pad);
+}
+
+/* "; off-scale: 3.6e+06 ms above the y range" for the finite bounds of
+ * b[0..2) not shown, into buf ("" when all are). */
+static void yband_offscale(const yband *y, const double b[2], const char *unit, char *buf,
+                           size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int j = 0; j < 2; j++)
+        if (isfinite(b[j]) && !yband_shown(y, b[j]) && used < size)
+            used += (size_t)snprintf(buf + used, size - used, "%s%.4g%s%s %s",
+                                     used ? ", " : "; off-scale: ", b[j],
+                                     unitless(unit) ? "" : " ", unitless(unit) ? "" : unit,
+                                     b[j] > y->hi ? "above the y range" : "below the y range");
 }
 
 static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *ax,
@@ -531,46 +595,23 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
     sweep_xaxis(g, ax);
     fprintf(g, "set key outside below center maxrows 3\nset bmargin 8\n"
                "set style fill transparent solid 0.2 noborder\n");
-    /* The y range: the points' intervals and every claim bound near them
-     * (within nine spans: the data keep a tenth of the height at least), so
-     * the bound lines are seen; a bound further off is said to be
-     * off-scale in its legend entry instead of silently hidden. */
-    double ylo = INFINITY, yhi = -INFINITY;
+    /* The y range: the points' intervals and the bounds of the claims on
+     * this metric's mean near them (yband). */
+    yband y;
+    yband_init(&y);
     for (size_t p = 0; m->summary && p < r->npoints; p++) {
-        const resfile_summary *sp = &m->summary[p];
-        double v[3] = { sp->mean, sp->ci95_low, sp->ci95_high };
-        for (int j = 0; j < 3; j++)
-            if (isfinite(v[j]))
-                ylo = v[j] < ylo ? v[j] : ylo, yhi = v[j] > yhi ? v[j] : yhi;
+        yband_data(&y, m->summary[p].mean);
+        yband_data(&y, m->summary[p].ci95_low);
+        yband_data(&y, m->summary[p].ci95_high);
     }
-    const double dlo = ylo, dhi = yhi;
-    const double span = yhi > ylo ? yhi - ylo : (fabs(yhi) > 0 ? fabs(yhi) : 1);
-    if (ylo <= yhi) {
-        for (size_t k = 0; k < r->nclaims; k++) {
-            const resfile_claim *cl = resfile_claim_at(r, k, 0);
-            if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
-                continue;
-            double b[2] = { cl->bound_low, cl->bound_high };
-            for (int j = 0; j < 2; j++)
-                if (sweep_bound_shown(b[j], dlo, dhi, span)) {
-                    ylo = b[j] < ylo ? b[j] : ylo;
-                    yhi = b[j] > yhi ? b[j] : yhi;
-                }
-        }
-        double pad = (yhi > ylo ? yhi - ylo : span) * 0.05;
-        fprintf(g, "set yrange [%.10g:%.10g]\n", ylo - pad, yhi + pad);
-    }
-    /* Claims on the mean of this metric: their bounds as horizontal lines. */
     for (size_t k = 0; k < r->nclaims; k++) {
         const resfile_claim *cl = resfile_claim_at(r, k, 0);
         if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
             continue;
-        double b[2] = { cl->bound_low, cl->bound_high };
-        for (int j = 0; j < 2; j++)
-            if (isfinite(b[j]) && (dlo > dhi || sweep_bound_shown(b[j], dlo, dhi, span)))
-                fprintf(g, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
-                           "lw 2 dt 2 lc rgb \"#444444\" front\n", b[j], b[j]);
+        yband_bound(g, &y, cl->bound_low);
+        yband_bound(g, &y, cl->bound_high);
     }
+    yband_set(g, &y);
     if (ay) {
         fprintf(g, "array series[%zu] = [", nblocks);
         for (size_t iy = 0; iy < nblocks; iy++) {
@@ -600,18 +641,9 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
         const resfile_claim *cl = resfile_claim_at(r, k, 0);
         if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
             continue;
-        /* A bound outside the y range is named so in its entry. */
-        char lab[600], off[160] = "";
-        size_t used = 0;
+        char lab[600], off[160];
         double b[2] = { cl->bound_low, cl->bound_high };
-        for (int j = 0; j < 2 && dlo <= dhi; j++)
-            if (isfinite(b[j]) && !sweep_bound_shown(b[j], dlo, dhi, span) &&
-                used < sizeof off)
-                used += (size_t)snprintf(off + used, sizeof off - used, "%s%.4g%s%s %s",
-                                         used ? ", " : "; off-scale: ", b[j],
-                                         unitless(m->units) ? "" : " ",
-                                         unitless(m->units) ? "" : m->units,
-                                         b[j] > dhi ? "above the y range" : "below the y range");
+        yband_offscale(&y, b, m->units, off, sizeof off);
         snprintf(lab, sizeof lab, "claim: %s (%s%s)", cl->name, cl->bound, off);
         fprintf(g, ", \\\n       NaN with lines lw 2 dt 2 lc rgb \"#444444\" title ");
         sink_gnuplot_string(g, lab);
@@ -674,11 +706,19 @@ static int plot_claim_curve(pctx *c, size_t k, const axis_view *ax)
                "set style fill transparent solid 0.2 noborder\n"
                "%s"
                "set cbrange [-0.5:3.5]\nunset colorbox\n", palette);
+    /* The estimates' intervals and the bound when near them (yband). */
+    yband y;
+    yband_init(&y);
+    for (size_t p = 0; p < r->npoints; p++) {
+        const resfile_claim *cl = resfile_claim_at(r, k, p);
+        yband_data(&y, cl->estimate);
+        yband_data(&y, cl->ci_low);
+        yband_data(&y, cl->ci_high);
+    }
     double b[2] = { c0->bound_low, c0->bound_high };
-    for (int j = 0; j < 2; j++)
-        if (isfinite(b[j]))
-            fprintf(g, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
-                       "lw 2 dt 2 lc rgb \"#444444\" front\n", b[j], b[j]);
+    yband_bound(g, &y, b[0]);
+    yband_bound(g, &y, b[1]);
+    yband_set(g, &y);
     fprintf(g, "  plot \"%s.dat\" using 1:4:5 with filledcurves lc rgb \"#1f77b4\" "
                "title \"95%% CI\", \\\n"
                "       \"%s.dat\" using 1:3 with lines lw 2 lc rgb \"#1f77b4\" title \"estimate\", \\\n"
@@ -688,8 +728,9 @@ static int plot_claim_curve(pctx *c, size_t k, const axis_view *ax)
         fprintf(g, "       NaN with points pt 7 ps 1.8 lc rgb \"%s\" title \"%s\", \\\n",
                 verdict_colour[v], v == 0 ? "HOLDS" : v == 1 ? "FAILS" : v == 2 ? "INCONCLUSIVE"
                                                                             : "NO DATA");
-    char lab[300];
-    snprintf(lab, sizeof lab, "bound: %s", c0->bound);
+    char lab[500], off[160];
+    yband_offscale(&y, b, c0->unit, off, sizeof off);
+    snprintf(lab, sizeof lab, "bound: %s%s", c0->bound, off);
     fprintf(g, "       NaN with lines lw 2 dt 2 lc rgb \"#444444\" title ");
     sink_gnuplot_string(g, lab);
     fputc('\n', g);

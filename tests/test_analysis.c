@@ -577,6 +577,21 @@ Test(plots, sweep_curves_and_heat_map)
     cr_assert_not_null(yr);
     cr_assert_eq(sscanf(yr, "set yrange [%lf:%lf]", &ylo, &yhi), 2);
     cr_expect(ylo < 1000 && yhi > 1000 && yhi < 3.6e6, "[%g, %g]", ylo, yhi);
+    /* The same for the claims' own curves: claim 1's 1 s bound in range,
+     * claim 3's 1 h bound named off-scale with no line. */
+    snprintf(path, sizeof path, "%s/claim_1.gp", pdir);
+    slurp(path, gp, sizeof gp);
+    yr = strstr(gp, "set yrange [");
+    cr_assert_not_null(yr, "%s", gp);
+    cr_assert_eq(sscanf(yr, "set yrange [%lf:%lf]", &ylo, &yhi), 2);
+    cr_expect(ylo < 1000 && yhi > 1000, "claim 1's bound in [%g, %g]", ylo, yhi);
+    cr_expect_not_null(strstr(gp, "first 1000 to graph 1"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "title \"bound: <= 1s\""), "%s", gp);
+    snprintf(path, sizeof path, "%s/claim_3.gp", pdir);
+    slurp(path, gp, sizeof gp);
+    cr_expect_null(strstr(gp, "set arrow"), "no line for the 1 h bound: %s", gp);
+    cr_expect_not_null(strstr(gp, "bound: <= 1h; off-scale: 3.6e+06 ms above the y range"),
+                       "%s", gp);
 
     const char *two_d[] = { "--sweep", "mmc.servers=31,33,35", "--sweep",
                             "mmc.arrival_rate=26/s,28.8/s", "--replications", "2",
