@@ -44,6 +44,8 @@ static const field estimate_fields[] = { RESFIELDS_CAPACITY_ESTIMATE(F_ESTIMATE)
 const resfile_table resfile_runbook_table = { runbook_fields, RESFIELDS_COUNT(runbook_fields) };
 const resfile_table resfile_breaking_table = { breaking_fields, RESFIELDS_COUNT(breaking_fields) };
 const resfile_table resfile_plan_table = { plan_fields, RESFIELDS_COUNT(plan_fields) };
+const resfile_table resfile_estimate_table = { estimate_fields,
+                                               RESFIELDS_COUNT(estimate_fields) };
 /* Fields read_compound handles in one table (it keeps per-field arrays on
  * the stack); every table must fit. */
 #define RESFILE_MAX_FIELDS 64

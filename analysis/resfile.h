@@ -93,6 +93,7 @@ typedef struct resfile_table {
 extern const resfile_table resfile_runbook_table;    /* resfile_cap_runbook */
 extern const resfile_table resfile_breaking_table;   /* resfile_cap_breaking */
 extern const resfile_table resfile_plan_table;       /* resfile_cap_plan */
+extern const resfile_table resfile_estimate_table;   /* resfile_cap_estimate */
 
 typedef struct resfile {
     char *path;

@@ -999,5 +999,10 @@ Test(csv, sweep_and_capacity)
     cr_expect_eq(count_lines(path), 1 + 3);
     snprintf(path, sizeof path, "%s/capacity_runbook.csv", csv);
     cr_expect_eq(count_lines(path), 1 + 7);
+    snprintf(path, sizeof path, "%s/capacity_estimates.csv", csv);
+    cr_expect_eq(count_lines(path), 1 + 21, "a header, 7 months x 3 claims");
+    slurp(path, line, sizeof line);
+    cr_expect_not_null(strstr(line, "month,claim,metric,verdict,estimate,ci_low,ci_high,level,"
+                                    "bound_low,bound_high,headroom,unit"), "%s", line);
     remove_tmpdir(dir);
 }
