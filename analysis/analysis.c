@@ -251,26 +251,28 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
             return rc;
     }
 
-    if (r->ncap_runbook) {
-        if ((rc = out_open(&o, dir, "capacity_runbook.csv", e)))
+    /* The capacity tables, each whole as the file holds it. */
+    const struct {
+        const char *file;
+        const resfile_table *table;
+        const void *rows;
+        size_t stride, n;
+    } cap[] = {
+        { "capacity_runbook.csv", &resfile_runbook_table, r->cap_runbook,
+          sizeof *r->cap_runbook, r->ncap_runbook },
+        { "capacity_plan.csv", &resfile_plan_table, r->cap_plan, sizeof *r->cap_plan,
+          r->ncap_plan },
+        { "capacity_breaking.csv", &resfile_breaking_table, r->cap_breaking,
+          sizeof *r->cap_breaking, r->ncap_breaking },
+        { "capacity_estimates.csv", &resfile_estimate_table, r->cap_estimates,
+          sizeof *r->cap_estimates, r->ncap_estimates },
+    };
+    for (size_t i = 0; i < sizeof cap / sizeof *cap; i++) {
+        if (!cap[i].n)
+            continue;
+        if ((rc = out_open(&o, dir, cap[i].file, e)))
             return rc;
-        csv_table(o.f, &resfile_runbook_table, r->cap_runbook, sizeof *r->cap_runbook,
-                  r->ncap_runbook);
-        if ((rc = out_close(&o, e)))
-            return rc;
-    }
-    if (r->ncap_plan) {
-        if ((rc = out_open(&o, dir, "capacity_plan.csv", e)))
-            return rc;
-        csv_table(o.f, &resfile_plan_table, r->cap_plan, sizeof *r->cap_plan, r->ncap_plan);
-        if ((rc = out_close(&o, e)))
-            return rc;
-    }
-    if (r->ncap_breaking) {
-        if ((rc = out_open(&o, dir, "capacity_breaking.csv", e)))
-            return rc;
-        csv_table(o.f, &resfile_breaking_table, r->cap_breaking, sizeof *r->cap_breaking,
-                  r->ncap_breaking);
+        csv_table(o.f, cap[i].table, cap[i].rows, cap[i].stride, cap[i].n);
         if ((rc = out_close(&o, e)))
             return rc;
     }
