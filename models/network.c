@@ -330,6 +330,56 @@ int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from, uint32_t
     return arrive;
 }
 
+/* Queues the copy of a multicast to `to` whose delay draw was delay_ns:
+ * what network_mcast_add does after network_arrival when there is no
+ * bandwidth, partition or loss.  lat: the sender's row of region
+ * latencies (NULL: one region); hold: the sender's hold-back.  1 when
+ * the copy will arrive. */
+static inline uint32_t network_mcast_put(network_t *net, network_mcast *mc, double delay_ns,
+                                         const int64_t *lat, uint32_t to, int64_t hold)
+{
+    INVARIANT(to <= 0xFFFF, "recipient ids in 16 bits");
+    int64_t off = (int64_t)(delay_ns + 0.5) + hold;
+    if (lat)
+        off += lat[net->region[to]];
+    if ((uint64_t)off >= (uint64_t)NETWORK_MCAST_MAX_HOLD_NS)
+        return 0;
+    mc->key[mc->n++] = (uint64_t)off << 16 | to;
+    return 1;
+}
+
+uint32_t network_mcast_add_batch(network_t *net, network_mcast *mc, uint32_t from,
+                                 const uint32_t *to, const int64_t *hold_ns, uint32_t k,
+                                 uint32_t bytes, int cls)
+{
+    const network_params *p = net->p;
+    INVARIANT(mc->n + k <= net->nodes, "a copy per recipient");
+    uint32_t added = 0;
+    if (net->ns_per_byte > 0 || p->npartitions || p->loss > 0) {
+        for (uint32_t i = 0; i < k; i++)
+            added += (uint32_t)network_mcast_add(net, mc, from, to[i], bytes, cls,
+                                                 hold_ns ? hold_ns[i] : 0);
+        return added;
+    }
+    /* Here network_arrival is the send time plus the rounded delay (plus
+     * the regions' latency) and draws the delay alone, so these loops draw
+     * the same numbers in the same order. */
+    const dist_t *d = cls >= 0 && cls < p->nclasses ? &p->class_delay[cls] : &p->delay;
+    const int64_t *lat = p->nregions > 1 ? p->latency_ns[net->region[from]] : NULL;
+    if (d->kind == DIST_LOGNORMAL) {
+        double median = d->a, sigma = d->b;
+        for (uint32_t i = 0; i < k; i++) {
+            double delay = median * exp(sigma * gsl_ran_gaussian_ziggurat(net->rng, 1.0));
+            added += network_mcast_put(net, mc, delay, lat, to[i], hold_ns ? hold_ns[i] : 0);
+        }
+    } else {
+        for (uint32_t i = 0; i < k; i++)
+            added += network_mcast_put(net, mc, network_draw(d, net->rng), lat, to[i],
+                                       hold_ns ? hold_ns[i] : 0);
+    }
+    return added;
+}
+
 double network_mean_delay_ns(const network_t *net, uint32_t a, uint32_t b, int cls)
 {
     const network_params *p = net->p;

@@ -210,9 +210,11 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->nvtab = calloc((size_t)s->n * s->ring, sizeof *s->nvtab);
     s->scratch_cap = 2 * s->ring + 64;
     s->scratch = malloc(s->scratch_cap * sizeof *s->scratch);
+    s->cast_to = malloc((size_t)s->n * sizeof *s->cast_to);
+    s->cast_hold = malloc((size_t)s->n * sizeof *s->cast_hold);
     s->nbatches = 2; /* 0: none, 1: the null request */
     s->nblocks = 1;  /* genesis */
-    if (!s->nodes || !s->slots || !s->nvtab || !s->scratch ||
+    if (!s->nodes || !s->slots || !s->nvtab || !s->scratch || !s->cast_to || !s->cast_hold ||
         cs_grow((void **)&s->batches, &s->batches_cap, 64, sizeof *s->batches) ||
         cs_grow((void **)&s->blocks, &s->blocks_cap, 64, sizeof *s->blocks) ||
         cs_grow((void **)&s->decided, &s->decided_cap, 1024, sizeof *s->decided))
@@ -478,6 +480,8 @@ static void consensus_release(void *state)
     free(s->blocks);
     free(s->decided);
     free(s->scratch);
+    free(s->cast_to);
+    free(s->cast_hold);
 }
 
 /* Measured on consensus_5_nodes and consensus_127_nodes: about 4 n^2
