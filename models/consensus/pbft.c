@@ -74,6 +74,10 @@ static void pbft_advance_prefix(cstate *s, uint32_t r)
     }
     if (x->next_seq <= x->prefix)
         x->next_seq = x->prefix + 1;
+    /* Every reader of the queue prunes it first (executed requests stay
+     * executed), so pruning here changes nothing but memory: a backup's
+     * queue no longer keeps every request it ever received. */
+    cs_fifo_prune(s, r);
 }
 
 static void pbft_commit_local(sim_t *sim, cstate *s, uint32_t r, pbft_slot *sl, uint32_t d)
