@@ -147,9 +147,9 @@ static inline int network_mcast_add(network_t *net, network_mcast *mc, uint32_t 
 
 /* network_mcast_add for each recipient to[0..k) in that order (so the same
  * numbers are drawn in the same order), copy i held back hold_ns[i] more
- * (hold_ns NULL: none); returns how many copies will arrive.  Without
- * bandwidth, partitions or loss the delays are drawn in one tight loop per
- * distribution kind, the per-copy checks hoisted out of it. */
+ * (hold_ns NULL: none); returns how many copies will arrive.  One loop
+ * per multicast, with what every copy shares (distribution, serialisation
+ * time, the sender's region) worked out once. */
 uint32_t network_mcast_add_batch(network_t *net, network_mcast *mc, uint32_t from,
                                  const uint32_t *to, const int64_t *hold_ns, uint32_t k,
                                  uint32_t bytes, int cls);
