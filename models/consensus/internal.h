@@ -196,6 +196,8 @@ typedef struct cstate {
     uint32_t decided_cap, decided_prefix;
     uint32_t *scratch;
     uint32_t scratch_cap;
+    uint32_t *cast_to;       /* [n]: a broadcast's recipients (cast.c) */
+    int64_t *cast_hold;      /* [n]: their hold-backs, faulty senders */
     uint32_t max_view;       /* highest view installed by a primary */
     int64_t vc_first_ns;     /* first view-change start since last install */
     uint32_t vc_view, vc_accepts; /* PBFT: view being installed, replicas in it */

@@ -11,7 +11,8 @@ static inline pbft_slot *slot_at(cstate *s, uint32_t r, uint32_t seq)
 /* The slot of (seq, view) at r, reset for view when it held an older view
  * or another seq; NULL when seq is outside r's window or the slot already
  * moved to a newer view. */
-static pbft_slot *slot_get(cstate *s, uint32_t r, uint32_t seq, uint32_t view)
+static inline __attribute__((always_inline)) pbft_slot *slot_get(cstate *s, uint32_t r,
+                                                                  uint32_t seq, uint32_t view)
 {
     cnode *x = &s->nodes[r];
     if (seq <= x->prefix || seq > x->prefix + s->ring)
@@ -74,6 +75,10 @@ static void pbft_advance_prefix(cstate *s, uint32_t r)
     }
     if (x->next_seq <= x->prefix)
         x->next_seq = x->prefix + 1;
+    /* Every reader of the queue prunes it first (executed requests stay
+     * executed), so pruning here changes nothing but memory: a backup's
+     * queue no longer keeps every request it ever received. */
+    cs_fifo_prune(s, r);
 }
 
 static void pbft_commit_local(sim_t *sim, cstate *s, uint32_t r, pbft_slot *sl, uint32_t d)
@@ -244,12 +249,16 @@ void cs_pbft_on_vote(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, int commi
     int k = slot_index(sl, m->digest);
     if (k < 0)
         return;
+    /* The checks' first tests, here: most votes arrive after their
+     * certificate is complete and change nothing but a count. */
     if (commit) {
         sl->nc[k]++;
-        pbft_check_committed(sim, s, r, sl);
+        if (!sl->committed && sl->prepared)
+            pbft_check_committed(sim, s, r, sl);
     } else {
         sl->np[k]++;
-        pbft_check_prepared(sim, s, r, sl);
+        if (!sl->prepared)
+            pbft_check_prepared(sim, s, r, sl);
     }
 }
 
