@@ -765,9 +765,9 @@ Test(clients, time_beyond_int64_refused)
     expect_refused("  request_interval: {dist: constant, value: 300000d}\n",
                    "consensus.request_interval.value", "292 years");
     expect_refused("  availability: {deadline: 9223372036854775808ns}\n",
-                   "deadline", "292 years");
+                   "consensus.availability.deadline", "292 years");
     /* Within int64 but past the key's own bound (sums must not wrap). */
-    expect_refused("  availability: {deadline: 100000d}\n", "deadline",
+    expect_refused("  availability: {deadline: 100000d}\n", "consensus.availability.deadline",
                    "out of range");
 }
 
