@@ -38,6 +38,7 @@ extern const sim_model consensus_model;
 #define CONSENSUS_MAX_NODES 10000
 #define CONSENSUS_MAX_WINDOW 256
 #define CONSENSUS_MAX_FAULTS 8
+#define CONSENSUS_MAX_CORES 1024
 
 typedef enum consensus_protocol {
     CONSENSUS_PBFT = 0,
@@ -132,6 +133,7 @@ typedef struct consensus_params {
     int64_t batch_size, batch_timeout_ns, window;
     int64_t checkpoint_interval; /* PBFT: seqs between checkpoints (VIEW-CHANGE contents) */
     int64_t view_timeout_ns;
+    int64_t cores;              /* CPU cores per replica (parallel verification) */
     double view_change_confidence; /* reported with each view change */
     dist_t sign_ns, verify_ns;
     int aggregate_votes;

@@ -700,6 +700,86 @@ Test(pbft, view_change_time_hand_count_n127)
     scenario_free(sc);
 }
 
+/* Issue 13 item 2: a replica CPU with k cores.  The view change of
+ * view_change_time_hand_count_n127 (above) with cores: k: the new
+ * primary's 84 VIEW-CHANGEs of 936 checks each arrive together and their
+ * 78,624 checks of c = 40 us run on the first free core in FIFO order,
+ * so the 84th is verified ceil(78,624 / k) c after arrival; each backup's
+ * NEW-VIEW of 79,571 checks takes ceil(79,571 / k) c (its 126 VIEW-CHANGE
+ * signatures were checked seconds before).  view_change_time = 2 d +
+ * c (ceil(78,624 / k) + ceil(79,571 / k)); k = 1 gives the one-core hand
+ * count 6,329.8 ms exactly.  Two seeds each (constant delays: the seed
+ * must not matter). */
+static void check_cores_view_change(int k, unsigned seed)
+{
+    char body[1024];
+    snprintf(body, sizeof body,
+             "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
+             "  view_timeout: 10s\n  cores: %d\n"
+             "  request_interval: {dist: constant, value: 20ms}\n"
+             "  verify: {dist: constant, value: 40us}\n"
+             "  network: {delay: {dist: constant, value: 1ms}}\n"
+             "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n", k);
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("30s", 1, seed, body, &r, &sc);
+    const stats_rep *vct = rep_metric(&r, 0, "consensus.view_change_time");
+    double expect = 2.0 + 0.040 * (ceil(78624.0 / k) + ceil(79571.0 / k));
+    cr_expect_eq(vct->n, 1, "cores %d: %g view changes timed", k, vct->n);
+    cr_expect_float_eq(vct->value, expect, 1e-6,
+                       "cores %d seed %u: view_change_time %.4f ms, closed form %.4f ms", k,
+                       seed, vct->value, expect);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.latency")->n, 23, "all 23 requests commit");
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+Test(pbft, cores_view_change_ceil_q_over_k)
+{
+    static const int ks[] = { 1, 2, 10, 64 };
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++)
+        for (unsigned seed = 3; seed <= 4; seed++)
+            check_cores_view_change(ks[i], seed);
+}
+
+/* Batches of signature checks on k cores, PBFT with isolated requests,
+ * d = 1 ms, c = 20 us per check, no signing cost.  The request and the
+ * PRE-PREPARE take one check each (2 c); the 2f other backups' PREPAREs
+ * arrive together and a backup is prepared after q - 2 of them (its own
+ * prepare counts), ceil((q - 2) / k) c; their COMMITs arrive together and
+ * it commits after q - 1 of them, ceil((q - 1) / k) c (its earlier
+ * checks are done by then: 2f c < d).  Replies need no check at the
+ * client, so latency = 5 d + c (2 + ceil((q - 2) / k) + ceil((q - 1) / k)),
+ * for every k; k = 1 is the one-core FIFO figure. */
+Test(pbft, cores_vote_batches_closed_form)
+{
+    static const int ns[] = { 4, 7, 31 }, ks[] = { 1, 2, 3, 8 };
+    for (size_t a = 0; a < 3; a++)
+        for (size_t b = 0; b < 4; b++)
+            for (unsigned seed = 5; seed <= 6; seed++) {
+                int n = ns[a], k = ks[b], f = (n - 1) / 3, q = 2 * f + 1;
+                char body[1024];
+                snprintf(body, sizeof body,
+                         "  nodes: %d\n  requests: 10\n  cores: %d\n"
+                         "  request_interval: {dist: constant, value: 100ms}\n"
+                         "  verify: {dist: constant, value: 20us}\n"
+                         "  network: {delay: {dist: constant, value: 1ms}}\n", n, k);
+                runner_result r;
+                scenario_t *sc;
+                run_consensus("2s", 1, seed, body, &r, &sc);
+                const stats_rep *lat = rep_metric(&r, 0, "consensus.latency");
+                double expect = 5.0 + 0.020 * (2 + ceil((q - 2.0) / k) + ceil((q - 1.0) / k));
+                cr_expect_eq(lat->n, 10);
+                cr_expect_float_eq(lat->min, expect, 1e-9,
+                                   "n %d cores %d seed %u: latency %g ms, closed form %g", n,
+                                   k, seed, lat->min, expect);
+                cr_expect_float_eq(lat->max, expect, 1e-9,
+                                   "n %d cores %d: max latency %g ms", n, k, lat->max);
+                runner_result_free(&r);
+                scenario_free(sc);
+            }
+}
+
 /* Issue 13, availability users mean: the fraction of requests committed
  * within the SLO deadline.  n = 4, d = 1 ms, a request every 10 ms for
  * 100 s (9,999 of them, 0.01 .. 99.99 s), deadline 5 ms = the fault-free latency 5d.  A partition

@@ -216,6 +216,9 @@ const sim_param cs_params[CS_NPARAMS] = {
                    "confidence reported to response with each view change"),
     SIM_P_DURATION("view_timeout", CP, view_timeout_ns, 500 * SIM_NS_PER_MS, SIM_NS_PER_US,
                    3600 * SIM_NS_PER_S, "view-change timeout"),
+    SIM_P_INT("cores", CP, cores, 1, 1, CONSENSUS_MAX_CORES, "cores",
+              "CPU cores per replica: messages queue FIFO and each signature check runs on "
+              "the first free core (runbook L952 parallel_validations)"),
     SIM_P_TIME_DIST("sign", CP, sign_ns, DIST_CONSTANT, 0.0, 0, "CPU time to sign a message"),
     SIM_P_TIME_DIST("verify", CP, verify_ns, DIST_CONSTANT, 0.0, 0,
                     "CPU time to verify a signature"),

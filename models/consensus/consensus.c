@@ -63,13 +63,20 @@ static void deliver(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, uint32_t v
         process(sim, s, r, m);
         return;
     }
-    int64_t cost = 0;
-    if (s->p->verify_ns.kind == DIST_CONSTANT)
-        cost = (int64_t)verifies * dist_sample_ns(&s->p->verify_ns, s->r_cpu);
-    else
-        for (uint32_t k = 0; k < verifies; k++)
-            cost += dist_sample_ns(&s->p->verify_ns, s->r_cpu);
-    int64_t done = cpu_run(sim, s, x, cost);
+    int64_t done;
+    if (s->cores > 1 && s->p->verify_ns.kind == DIST_CONSTANT) {
+        done = cs_cpu_equal(sim, s, x, verifies, dist_sample_ns(&s->p->verify_ns, s->r_cpu));
+    } else if (s->cores > 1) {
+        done = cs_cpu_drawn(sim, s, x, verifies);
+    } else {
+        int64_t cost = 0;
+        if (s->p->verify_ns.kind == DIST_CONSTANT)
+            cost = (int64_t)verifies * dist_sample_ns(&s->p->verify_ns, s->r_cpu);
+        else
+            for (uint32_t k = 0; k < verifies; k++)
+                cost += dist_sample_ns(&s->p->verify_ns, s->r_cpu);
+        done = cpu_run(sim, s, x, cost);
+    }
     if (done == sim_now(sim)) {
         process(sim, s, r, m);
         return;
@@ -137,7 +144,7 @@ static const sim_metric_spec consensus_metrics[] = {
     /* COUNT and RATE metrics are not scaled: cpu_run() adds busy seconds
      * per replica (cost / 1e9 / n), so the rate is the mean busy fraction. */
     CS_METRIC(m_cpu, "cpu_utilisation", "1", 1.0, STATS_RATE, STATS_PROPORTION,
-              "mean CPU busy fraction of a replica (sign + verify)"),
+              "mean CPU busy fraction of a replica's cores (sign + verify)"),
     CS_METRIC(m_cpu_max, "cpu_utilisation_max", "1", 1.0, STATS_VALUE, STATS_PROPORTION,
               "busiest replica's CPU busy fraction (whole run)"),
     CS_METRIC(m_view_changes, "view_changes", "views", 1.0, STATS_COUNT, STATS_NONNEG,
@@ -190,7 +197,8 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
      * that (PBFT's watermarks span more than the pipelining depth). */
     s->ring = 2 * s->window;
     s->client = s->n;
-    s->cpu_scale = 1e-9 / (double)s->n;
+    s->cores = (uint32_t)p->cores;
+    s->cpu_scale = 1e-9 / ((double)s->n * (double)s->cores);
     s->cast_free = UINT32_MAX;
     s->max_view = 0;
     s->vc_first_ns = -1;
@@ -212,7 +220,10 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     s->scratch = malloc(s->scratch_cap * sizeof *s->scratch);
     s->nbatches = 2; /* 0: none, 1: the null request */
     s->nblocks = 1;  /* genesis */
+    if (s->cores > 1)
+        s->core_free = calloc((size_t)s->n * s->cores, sizeof *s->core_free);
     if (!s->nodes || !s->slots || !s->nvtab || !s->scratch ||
+        (s->cores > 1 && !s->core_free) ||
         cs_grow((void **)&s->batches, &s->batches_cap, 64, sizeof *s->batches) ||
         cs_grow((void **)&s->blocks, &s->blocks_cap, 64, sizeof *s->blocks) ||
         cs_grow((void **)&s->decided, &s->decided_cap, 1024, sizeof *s->decided))
@@ -436,7 +447,7 @@ static void consensus_finish(sim_t *sim, void *state)
     for (uint32_t i = 0; i < s->n; i++)
         if (s->nodes[i].busy_ns > busiest)
             busiest = s->nodes[i].busy_ns;
-    sim_set_value(sim, s->m_cpu_max, end > 0 ? busiest / end : 0.0);
+    sim_set_value(sim, s->m_cpu_max, end > 0 ? busiest / (end * (double)s->cores) : 0.0);
     uint32_t open = 0;
     for (uint32_t i = 0; i < s->nreqs; i++)
         open += !s->reqs[i].done;
@@ -478,6 +489,7 @@ static void consensus_release(void *state)
     free(s->blocks);
     free(s->decided);
     free(s->scratch);
+    free(s->core_free);
 }
 
 /* Measured on consensus_5_nodes and consensus_127_nodes: about 4 n^2

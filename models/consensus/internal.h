@@ -17,10 +17,13 @@
  * in the cast's aux array, which stays alive until every recipient has
  * processed it (refs).
  *
- * CPU.  Each replica is one FIFO server: busy_until = max(now, busy_until)
- * + cost.  A received message is processed when its verification ends (an
- * extra event only when the cost is non-zero); a sent message leaves when
- * its signature is done.
+ * CPU.  Each replica has `cores` cores behind one FIFO queue; with one
+ * core (the default) it is one FIFO server: busy_until = max(now,
+ * busy_until) + cost.  With more, each job (a signature, one signature
+ * check) runs on the first free core (cpu.c), so a message's checks run in
+ * parallel.  A received message is processed when its verification ends
+ * (an extra event only when the cost is non-zero); a sent message leaves
+ * when its signature is done.
  *
  * PBFT state.  Replica r keeps a ring of 2 * window slots indexed by seq
  * mod ring covering (prefix, prefix + ring], where prefix is r's highest
@@ -178,7 +181,9 @@ typedef struct cstate {
     network_t net;
     gsl_rng *r_client, *r_cpu, *r_fault, *r_avail;
     int sign_zero, verify_zero;
-    double cpu_scale;        /* 1e-9 / n: ns of one replica to mean busy s */
+    double cpu_scale;        /* 1e-9 / (n cores): ns of one replica to mean busy s */
+    uint32_t cores;          /* CPU cores per replica */
+    int64_t *core_free;      /* [n][cores] when cores > 1: each core's end */
     cnode *nodes;
     pbft_slot *slots;        /* [n][ring] */
     nv_entry *nvtab;         /* [n][ring] */
@@ -259,9 +264,16 @@ static inline int cs_grow(void **buf, uint32_t *cap, uint32_t need, size_t elem)
     return 0;
 }
 
-/* CPU: the time the node's FIFO CPU finishes a job of cost_ns queued now. */
+/* cpu.c: several cores (s->cores > 1). */
+int64_t cs_cpu_job(sim_t *sim, cstate *s, cnode *x, int64_t cost_ns);
+int64_t cs_cpu_equal(sim_t *sim, cstate *s, cnode *x, uint32_t v, int64_t c);
+int64_t cs_cpu_drawn(sim_t *sim, cstate *s, cnode *x, uint32_t v);
+
+/* CPU: the time the node's CPU finishes a job of cost_ns queued now. */
 static inline int64_t cpu_run(sim_t *sim, cstate *s, cnode *x, int64_t cost_ns)
 {
+    if (s->cores > 1)
+        return cs_cpu_job(sim, s, x, cost_ns);
     int64_t now = sim_now(sim);
     int64_t start = x->cpu_free_ns > now ? x->cpu_free_ns : now;
     x->cpu_free_ns = start + cost_ns;
@@ -357,7 +369,7 @@ static inline void fifo_pop(cnode *x)
 /* config.c */
 int cs_configure(cfg_ctx *c, cfg_node *sec, void *params);
 /* The parameter and metric tables (config.c, consensus.c). */
-#define CS_NPARAMS 31
+#define CS_NPARAMS 32
 extern const sim_param cs_params[CS_NPARAMS];
 
 /* cast.c */
