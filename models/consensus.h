@@ -9,7 +9,7 @@
  * (`mwrasp-sim --help-model consensus`, docs/scenarios.md).  view_timeout
  * doubles on consecutive view changes; a fork reports confidence 1.0.
  * network: see network.h (message classes request, proposal, vote,
- * view_change, reply).  The list and the mapping:
+ * view_change, reply, state_transfer).  The list and the mapping:
  *   faults          list of {behaviour: crash|silent|equivocate|delay|drop,
  *                   count: k | fraction: x, start: t, hold: dist (delay),
  *                   drop: p (drop), placement: first|last|random};
@@ -70,7 +70,8 @@ typedef enum consensus_kind {
     CONSENSUS_EV_FAIL,               /* a benign failure */
     CONSENSUS_EV_REPAIR,             /* its repair */
     CONSENSUS_EV_MAINT,              /* a maintenance window starts */
-    CONSENSUS_EV_MAINT_NODE          /* a node goes down for / back from it */
+    CONSENSUS_EV_MAINT_NODE,         /* a node goes down for / back from it */
+    CONSENSUS_EV_FETCH               /* PBFT: a state-transfer FETCH went unanswered */
 } consensus_kind;
 
 /* Changes a replica's behaviour at the event's time (the attack model's

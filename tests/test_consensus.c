@@ -780,6 +780,53 @@ Test(pbft, cores_vote_batches_closed_form)
             }
 }
 
+/* Issue 13 item 1: state transfer by messages.  n = 4 (q = 3), window 1
+ * (slots for 2 seqs), d = 1 ms, 100 Mbit/s links (80 ns a byte), c = 10 us
+ * per signature check, no signing cost, headers and signatures 100 B,
+ * requests 1,000 B, one request (one decision) every 10 ms.  Replica 3 is
+ * cut off from 107 ms for K decisions (the requests of 110 .. 100 + 10 K
+ * ms); the first pre-prepare after the heal is beyond its window, so it
+ * sends FETCH (200 B) to the primary, which is idle by then (its prepares
+ * were checked 2 x 96 us earlier, its commits left its link) and answers
+ * STATE with its log above replica 3's prefix: m = K decisions, each a
+ * pre-prepare (200 B + 1,000 B) and a commit certificate (3 x 100 B):
+ * 200 + 1,500 K bytes, 1 + K (1 + q) checks.  Catch-up time = 2 d +
+ * 80 ns (200 + 200 + 1,500 K) + c (1 + 1 + 4 K): K = 5, 10, 20 give
+ * 2.852, 3.652 and 5.252 ms.  Exactly one catch-up: replica 3 kept its
+ * slots for the seqs in flight and executes them after the transfer. */
+Test(pbft, state_transfer_catch_up_closed_form)
+{
+    static const int ks[] = { 5, 10, 20 };
+    for (size_t i = 0; i < 3; i++)
+        for (unsigned seed = 3; seed <= 4; seed++) {
+            int k = ks[i];
+            char body[1024];
+            snprintf(body, sizeof body,
+                     "  nodes: 4\n  window: 1\n"
+                     "  request_interval: {dist: constant, value: 10ms}\n"
+                     "  verify: {dist: constant, value: 10us}\n"
+                     "  header_size: 100B\n  signature_size: 100B\n  request_size: 1000B\n"
+                     "  network:\n    delay: {dist: constant, value: 1ms}\n"
+                     "    bandwidth_mbps: 100\n"
+                     "    partitions: [{nodes: [3], from: 107ms, to: %dms}]\n",
+                     107 + 10 * k);
+            runner_result r;
+            scenario_t *sc;
+            run_consensus("1s", 1, seed, body, &r, &sc);
+            const stats_rep *st = rep_metric(&r, 0, "consensus.state_transfer_time");
+            double bytes = 200 + 200 + 1500.0 * k, checks = 2 + 4.0 * k;
+            double expect = 2.0 + bytes * 80e-6 + checks * 0.010;
+            cr_expect_eq(st->n, 1, "K %d: %g catch-ups, expected one", k, st->n);
+            cr_expect_float_eq(st->value, expect, 1e-9,
+                               "K %d seed %u: catch-up %.4f ms, closed form %.4f ms", k, seed,
+                               st->value, expect);
+            cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 0);
+            cr_expect_eq(rep_metric(&r, 0, "consensus.uncommitted")->value, 0);
+            runner_result_free(&r);
+            scenario_free(sc);
+        }
+}
+
 /* Issue 13, availability users mean: the fraction of requests committed
  * within the SLO deadline.  n = 4, d = 1 ms, a request every 10 ms for
  * 100 s (9,999 of them, 0.01 .. 99.99 s), deadline 5 ms = the fault-free latency 5d.  A partition

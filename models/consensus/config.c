@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 static const char *const consensus_classes[C_COUNT] = {
-    "request", "proposal", "vote", "view_change", "reply"
+    "request", "proposal", "vote", "view_change", "reply", "state_transfer"
 };
 
 

@@ -36,6 +36,8 @@ static void process(sim_t *sim, cstate *s, uint32_t r, const cmsg *m)
     case M_PROPOSAL: cs_hs_on_proposal(sim, s, r, m); break;
     case M_VOTE: cs_hs_on_vote(sim, s, r, m); break;
     case M_HSNEWVIEW: cs_hs_on_new_view(sim, s, r, m); break;
+    case M_FETCH: cs_pbft_on_fetch(sim, s, r, m); break;
+    case M_STATE: cs_pbft_on_state(sim, s, r, m); break;
     default: sim_fail(sim, "consensus: unknown message kind %u", kind);
     }
 }
@@ -171,6 +173,9 @@ static const sim_metric_spec consensus_metrics[] = {
               "of time with a live honest quorum, an upper bound; runbook target 99.99%)"),
     CS_METRIC(m_outage_time, "outage_time", "s", 1e-9, STATS_TALLY, STATS_NONNEG,
               "traffic: each outage's length, first failed request to the next served one"),
+    CS_METRIC(m_st_time, "state_transfer_time", "ms", 1e-6, STATS_TALLY, STATS_NONNEG,
+              "PBFT: a lagging replica's catch-up, its first FETCH to the STATE reply's "
+              "log verified and applied"),
     CS_METRIC(m_live, "live_honest", "nodes", 1.0, STATS_LEVEL, STATS_NONNEG,
               "time-average number of live honest replicas"),
     CS_METRIC(m_outages, "outages", "1", 1.0, STATS_COUNT, STATS_RARE,
@@ -318,7 +323,8 @@ static void consensus_event(sim_t *sim, void *state, const sim_event *ev)
         cmsg m;
         memcpy(&m, &ev->data, sizeof m);
         uint32_t k = msg_kind(&m);
-        deliver(sim, s, r, &m, k == M_HSNEWVIEW ? cert_verifies(s) : 1);
+        /* STATE carries its checks (1 + m (1 + q)) in aux. */
+        deliver(sim, s, r, &m, k == M_HSNEWVIEW ? cert_verifies(s) : k == M_STATE ? m.aux : 1);
         break;
     }
     case CONSENSUS_EV_PROCESS: {
@@ -340,6 +346,9 @@ static void consensus_event(sim_t *sim, void *state, const sim_event *ev)
             cs_pbft_try_propose(sim, s, r);
         else
             cs_hs_try_propose(sim, s, r);
+        break;
+    case CONSENSUS_EV_FETCH:
+        cs_pbft_on_fetch_timer(sim, s, r, ev->data.u32[0]);
         break;
     case CONSENSUS_EV_FAULT:
         cs_on_fault_start(sim, s, r);

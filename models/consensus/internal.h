@@ -26,8 +26,11 @@
  * when its signature is done.
  *
  * PBFT state.  Replica r keeps a ring of 2 * window slots indexed by seq
- * mod ring covering (prefix, prefix + ring], where prefix is r's highest
- * contiguous committed seq.  A slot counts prepares and commits for at most
+ * mod ring covering (base, base + ring], where prefix is r's highest
+ * contiguous committed seq and base is prefix, or while r fetches the
+ * decisions it missed, the low watermark fetch_low that a message beyond
+ * the ring moved up (so that r keeps taking part in the seqs in flight
+ * and executes them once the STATE fills the hole).  A slot counts prepares and commits for at most
  * two digests of one (view, seq); counts from an older view are discarded
  * when a newer view's message arrives; the prepared certificate
  * (p_digest, p_view) survives view changes.  Prepared = pre-prepare plus
@@ -52,11 +55,17 @@
  * replica's request timer starts on receipt.  A replica's timers, queue
  * and batches use only its own log (req_executed: its prefix / committed
  * height reaches the seq that decided the request), never another
- * replica's state (issue 13).  Still global: a lagging or repaired
- * replica catches up by state transfer from the decided log (PBFT's
- * checkpoint transfer, modelled as instantaneous and free), and a new
- * view's min-s is the highest prefix reported rather than the last stable
- * checkpoint (the VIEW-CHANGE's verification cost does count the prepared
+ * replica's state (issue 13).  A lagging or repaired PBFT replica catches
+ * up by messages (pbft.c, state transfer): a FETCH to one peer, whose
+ * STATE reply carries its log above the requester's prefix (each
+ * decision's pre-prepare, requests and commit certificate: bytes on the
+ * link, 1 + m (1 + q) signature checks for m decisions); only the sizes of
+ * those batches are read from the decided log, which an honest peer's log
+ * equals.  Still global: a repaired HotStuff replica rejoins at the latest
+ * view, a HotStuff replica commits ancestors it never received, colluding
+ * equivocators share the decided prefix, and a new view's min-s is the
+ * highest prefix reported rather than the last stable checkpoint (the
+ * VIEW-CHANGE's verification cost does count the prepared
  * certificates above the checkpoint, checkpoint_interval).  A replica
  * enters view v on the first valid message from v's primary (pre-prepares
  * after NEW-VIEW) instead of buffering it.
@@ -73,11 +82,11 @@
 /* Message kinds (low byte of cmsg.kind_from). */
 enum {
     M_REQUEST = 1, M_PREPREPARE, M_PREPARE, M_COMMIT, M_REPLY, M_VIEWCHANGE,
-    M_NEWVIEW, M_PROPOSAL, M_VOTE, M_HSNEWVIEW
+    M_NEWVIEW, M_PROPOSAL, M_VOTE, M_HSNEWVIEW, M_FETCH, M_STATE
 };
 
 /* Network classes; names in the same order for network.class_delay. */
-enum { C_REQUEST, C_PROPOSAL, C_VOTE, C_VIEWCHANGE, C_REPLY, C_COUNT };
+enum { C_REQUEST, C_PROPOSAL, C_VOTE, C_VIEWCHANGE, C_REPLY, C_STATE, C_COUNT };
 
 #define NULL_BATCH 1u           /* PBFT null request */
 #define BOGUS_DIGEST 0xFFFFFFFEu /* an equivocator's vote for nothing */
@@ -171,6 +180,12 @@ typedef struct cnode {
     uint32_t hs_qc, hs_locked, hs_vview, hs_vheight, hs_committed;
     uint32_t hs_side_qc[2], hs_waiting[2], hs_flush[2];
     uint32_t hs_proposed;    /* rotating: view + 1 of this leader's last proposal */
+    /* PBFT state transfer: one FETCH outstanding at a time */
+    uint8_t fetch_armed, fetch_view; /* fetch_view: take the peer's view (recovery) */
+    uint32_t fetch_peer, fetch_gen, fetch_tries;
+    uint32_t fetch_low;      /* while catching up: slots cover (fetch_low, + ring] */
+    int64_t fetch_since_ns;  /* first FETCH of this catch-up */
+    uint32_t nv_min_from;    /* new primary: who reported the highest prefix */
 } cnode;
 
 typedef struct cstate {
@@ -213,7 +228,8 @@ typedef struct cstate {
     int m_latency, m_quorum_wait, m_throughput, m_decisions, m_messages,
         m_client_messages, m_bytes, m_msgs_per_dec, m_bytes_per_dec, m_cpu,
         m_cpu_max, m_view_changes, m_vc_time, m_uncommitted, m_violations,
-        m_first_violation, m_lost, m_available, m_live, m_outages, m_outage_time;
+        m_first_violation, m_lost, m_available, m_live, m_outages, m_outage_time,
+        m_st_time;
 } cstate;
 
 /* ------------------------------------------------------------------ */
@@ -412,7 +428,10 @@ void cs_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t target);
 void cs_on_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen);
 
 /* pbft.c */
-void cs_pbft_state_transfer(cstate *s, uint32_t r, uint32_t upto);
+void cs_pbft_fetch(sim_t *sim, cstate *s, uint32_t r, uint32_t peer, int take_view);
+void cs_pbft_on_fetch_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen);
+void cs_pbft_on_fetch(sim_t *sim, cstate *s, uint32_t r, const cmsg *m);
+void cs_pbft_on_state(sim_t *sim, cstate *s, uint32_t r, const cmsg *m);
 void cs_pbft_try_propose(sim_t *sim, cstate *s, uint32_t r);
 void cs_pbft_on_preprepare(sim_t *sim, cstate *s, uint32_t r, const cmsg *m);
 void cs_pbft_on_vote(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, int commit);
