@@ -941,6 +941,31 @@ Test(hotstuff, rotation_one_timeout_per_cycle)
     scenario_free(sc);
 }
 
+/* Random placement (issue 13 item 6): positions come from the stream
+ * "placement" of (seed, point, replication), uniform over the replicas.
+ * n = 4 with one silent replica placed at random: the view-0 primary is
+ * the silent one, and a view change follows, with probability 1/4.  In 60
+ * replications the count of those with a view change is Binomial(60,
+ * 1/4): mean 15, and [5, 26] holds it with probability > 0.999. */
+Test(faults, random_placement_hits_the_primary_a_quarter_of_the_time)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("1s", 60, 11,
+                  "  nodes: 4\n  requests: 5\n"
+                  "  request_interval: {dist: constant, value: 10ms}\n"
+                  "  network: {delay: {dist: constant, value: 1ms}}\n"
+                  "  faults: [{behaviour: silent, count: 1, placement: random}]\n",
+                  &r, &sc);
+    int hit = 0;
+    for (size_t i = 0; i < 60; i++)
+        hit += rep_metric(&r, i, "consensus.view_changes")->value > 0;
+    cr_expect(hit >= 5 && hit <= 26, "%d of 60 replications placed the silent replica at "
+              "the primary, Binomial(60, 1/4) expects 15", hit);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
 /* Rotating HotStuff with f equivocators at random ids stays safe. */
 Test(faults, hotstuff_rotating_equivocators_below_third_safe)
 {

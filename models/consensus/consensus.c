@@ -248,6 +248,10 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
     }
     /* Fault groups: choose replicas, mark them with their group, start the
      * behaviour now or at the group's start time. */
+    /* Random placement draws from its own stream, keyed by (seed, point,
+     * replication) like every stream: positions do not move when another
+     * use of the fault stream (hold-backs, drops) changes. */
+    gsl_rng *r_place = sim_stream(sim, "placement");
     uint32_t lo = 0, hi = s->n, left = s->n;
     for (int g = 0; g < p->nfaults; g++) {
         const consensus_fault *fl = &p->faults[g];
@@ -265,7 +269,7 @@ static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
                 id = hi - 1;
             } else {
                 do
-                    id = (uint32_t)gsl_rng_uniform_int(s->r_fault, s->n);
+                    id = (uint32_t)gsl_rng_uniform_int(r_place, s->n);
                 while (s->nodes[id].group);
             }
             cnode *x = &s->nodes[id];
