@@ -886,6 +886,18 @@ static void expect_refused(const char *body, const char *key, const char *why)
     scenario_free(sc);
 }
 
+/* Issue 13 item 6: a positive fraction that rounds down to no replica
+ * is refused (a point must not be labelled Byzantine with 0 faulty
+ * nodes), and names the count. */
+Test(clients, fraction_of_no_replica_refused)
+{
+    expect_refused("  nodes: 4\n  faults: [{behaviour: equivocate, fraction: 0.2}]\n",
+                   "consensus.faults[0].fraction", "is 0 replicas");
+    scenario_t *sc = load_text("name: t\nduration: 1s\nconsensus:\n  nodes: 4\n"
+                               "  faults: [{behaviour: equivocate, fraction: 0.25}]\n");
+    scenario_free(sc);
+}
+
 Test(clients, time_beyond_int64_refused)
 {
     expect_refused("  view_timeout: 1e12s\n", "consensus.view_timeout", "292 years");

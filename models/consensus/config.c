@@ -115,6 +115,14 @@ static int consensus_configure_faults(cfg_ctx *c, cfg_node *sec, void *params)
         } else if (has_frac) {
             /* Rounded down: "33%" of 127 is 41 replicas, within f = 42. */
             fl->count = (int64_t)floor(fraction * (double)p->nodes + 1e-9);
+            /* A point labelled by a positive fraction must have a faulty
+             * replica (issue 13: "10 %" of 4 nodes is none). */
+            if (fraction > 0 && fl->count == 0) {
+                cfg_error(c, cfg_get(g, "fraction"), "consensus.faults[%zu].fraction: %g of "
+                          "%lld nodes is 0 replicas (rounded down); write count: 0 for none, "
+                          "or the count you mean", i, fraction, (long long)p->nodes);
+                bad = -1;
+            }
         } else if (!has_count) {
             fl->count = 1;
         }
