@@ -821,28 +821,35 @@ Test(pbft, cores_vote_batches_closed_form)
  * 200 + 1,500 K bytes, 1 + K (1 + q) checks.  Catch-up time = 2 d +
  * 80 ns (200 + 200 + 1,500 K) + c (1 + 1 + 4 K): K = 5, 10, 20 give
  * 2.852, 3.652 and 5.252 ms.  Exactly one catch-up: replica 3 kept its
- * slots for the seqs in flight and executes them after the transfer. */
+ * slots for the seqs in flight and executes them after the transfer.
+ * With checkpoint_interval: 12 and K = 20 the primary's prefix is 30 and
+ * its last stable checkpoint 24: STATE carries the checkpoint
+ * certificate (300 B, q = 3 checks) and the 6 decisions above it:
+ * 2 d + 80 ns (200 + 200 + 300 + 6 x 1,500) + c (1 + 1 + 3 + 6 x 4)
+ * = 3.066 ms. */
 Test(pbft, state_transfer_catch_up_closed_form)
 {
-    static const int ks[] = { 5, 10, 20 };
-    for (size_t i = 0; i < 3; i++)
+    static const int ks[] = { 5, 10, 20, 20 }, ckpt[] = { 128, 128, 128, 12 };
+    for (size_t i = 0; i < 4; i++)
         for (unsigned seed = 3; seed <= 4; seed++) {
             int k = ks[i];
             char body[1024];
             snprintf(body, sizeof body,
-                     "  nodes: 4\n  window: 1\n"
+                     "  nodes: 4\n  window: 1\n  checkpoint_interval: %d\n"
                      "  request_interval: {dist: constant, value: 10ms}\n"
                      "  verify: {dist: constant, value: 10us}\n"
                      "  header_size: 100B\n  signature_size: 100B\n  request_size: 1000B\n"
                      "  network:\n    delay: {dist: constant, value: 1ms}\n"
                      "    bandwidth_mbps: 100\n"
                      "    partitions: [{nodes: [3], from: 107ms, to: %dms}]\n",
-                     107 + 10 * k);
+                     ckpt[i], 107 + 10 * k);
             runner_result r;
             scenario_t *sc;
             run_consensus("1s", 1, seed, body, &r, &sc);
             const stats_rep *st = rep_metric(&r, 0, "consensus.state_transfer_time");
             double bytes = 200 + 200 + 1500.0 * k, checks = 2 + 4.0 * k;
+            if (ckpt[i] == 12) /* from the checkpoint at 24: 6 decisions */
+                bytes = 200 + 200 + 300 + 1500.0 * 6, checks = 2 + 3 + 4.0 * 6;
             double expect = 2.0 + bytes * 80e-6 + checks * 0.010;
             cr_expect_eq(st->n, 1, "K %d: %g catch-ups, expected one", k, st->n);
             cr_expect_float_eq(st->value, expect, 1e-9,
