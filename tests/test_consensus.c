@@ -862,6 +862,37 @@ Test(pbft, state_transfer_catch_up_closed_form)
         }
 }
 
+/* State transfer after a repair, and its retry.  n = 4, no traffic,
+ * d = 1 ms, c = 10 us, view timeout T = 300 ms, a rolling maintenance
+ * window from 1 s of 4 s: replica i is down during [1 + i, 2 + i) s.
+ * Each repaired replica sends FETCH to the next one, and for i = 0, 1, 2
+ * that one has just gone down (its window opens as i's closes): no STATE
+ * comes, and after T the FETCH goes to the replica after it, which
+ * answers (nothing to transfer: 1 check at each end).  Replica 3 asks
+ * replica 0, up since 2 s.  So four catch-ups: three of T + 2 d + 2 c =
+ * 302.02 ms and one of 2 d + 2 c = 2.02 ms, 11 messages (7 FETCH, 4
+ * STATE). */
+Test(availability, state_transfer_after_repair_retries_the_next_replica)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("6s", 1, 3,
+                  "  nodes: 4\n  traffic: false\n  view_timeout: 300ms\n"
+                  "  verify: {dist: constant, value: 10us}\n"
+                  "  network: {delay: {dist: constant, value: 1ms}}\n"
+                  "  availability: {maintenance: rolling, maintenance_day: wednesday,\n"
+                  "                 maintenance_start: 1s, maintenance_length: 4s}\n",
+                  &r, &sc);
+    const stats_rep *st = rep_metric(&r, 0, "consensus.state_transfer_time");
+    cr_expect_eq(st->n, 4, "%g catch-ups", st->n);
+    cr_expect_float_eq(st->min, 2.02, 1e-9, "direct catch-up %g ms", st->min);
+    cr_expect_float_eq(st->max, 302.02, 1e-9, "retried catch-up %g ms", st->max);
+    cr_expect_float_eq(st->value, (3 * 302.02 + 2.02) / 4, 1e-9, "mean %g ms", st->value);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.messages")->value, 11, 1e-9);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
 /* Issue 13, availability users mean: the fraction of requests committed
  * within the SLO deadline.  n = 4, d = 1 ms, a request every 10 ms for
  * 100 s (9,999 of them, 0.01 .. 99.99 s), deadline 5 ms = the fault-free latency 5d.  A partition
