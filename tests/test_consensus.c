@@ -700,6 +700,60 @@ Test(pbft, view_change_time_hand_count_n127)
     scenario_free(sc);
 }
 
+/* Aggregate certificates (aggregate_votes: a quorum certificate is one
+ * aggregate signature, one check): the hand count above becomes, per
+ * VIEW-CHANGE, its signature, the checkpoint's certificate and W = 10
+ * prepared certificates: 2 + W = 12 checks; the new primary checks 84 of
+ * them (1,008), each backup checks NEW-VIEW's 1 + |O| + q x 12 = 1 + 10 +
+ * 1,020 = 1,031: view_change_time = 2 d + 40 us x 2,039 = 83.56 ms. */
+Test(pbft, aggregate_certificates_view_change_hand_count_n127)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("30s", 1, 3,
+                  "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
+                  "  view_timeout: 10s\n  aggregate_votes: true\n"
+                  "  request_interval: {dist: constant, value: 20ms}\n"
+                  "  verify: {dist: constant, value: 40us}\n"
+                  "  network: {delay: {dist: constant, value: 1ms}}\n"
+                  "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n",
+                  &r, &sc);
+    const stats_rep *vct = rep_metric(&r, 0, "consensus.view_change_time");
+    cr_expect_eq(vct->n, 1);
+    cr_expect_float_eq(vct->value, 2.0 + 0.040 * (84.0 * 12 + 1031), 1e-6,
+                       "view_change_time %.4f ms, hand count 83.56 ms", vct->value);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* The BLS12-381 include loads and sets its cited costs. */
+Test(pbft, bls12_381_include_costs)
+{
+    char cwd[4096], text[8192];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text,
+             "name: t\nduration: 1s\nconsensus:\n  include: %s/scenarios/include/bls12_381.yaml\n",
+             cwd);
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    scenario_t *sc = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(load_scenario_text(text, NULL, 0, &c, &sc, &e), 0, "%s", e.msg);
+    static const char *const want[] = { "consensus.sign", "214us", "consensus.verify", "644us",
+                                        "consensus.aggregate_votes", "true",
+                                        "consensus.signature_size", "96" };
+    for (size_t k = 0; k < 8; k += 2) {
+        int found = 0;
+        for (size_t i = 0; i < c.nresolved; i++)
+            found |= strncmp(c.resolved[i], want[k], strlen(want[k])) == 0 &&
+                     c.resolved[i][strlen(want[k])] == ' ' && strstr(c.resolved[i], want[k + 1]);
+        cr_expect(found, "no resolved line %s = ...%s", want[k], want[k + 1]);
+    }
+    cfg_ctx_free(&c);
+    scenario_free(sc);
+}
+
 /* cpu_utilisation_max is a fraction of the run: the scenario of the hand
  * count above with a 1 s view timeout, cut at 3 s.  Request 1's timer
  * (armed at 21 ms) fires at 1,021 ms, finds it executed and re-arms for
