@@ -665,6 +665,24 @@ Test(pbft, partial_commit_view_change)
     scenario_free(sc);
 }
 
+/* The hand-count scenario below: n = 127, 23 requests every 20 ms,
+ * checkpoints every 12 seqs, 40 us per check, d = 1 ms, the primary
+ * silent from 450 ms; extra (indented keys) is added to it. */
+static void run_n127_silent_primary(const char *duration, unsigned seed, const char *timeout,
+                                    const char *extra, runner_result *r, scenario_t **sc)
+{
+    char body[1024];
+    snprintf(body, sizeof body,
+             "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
+             "  view_timeout: %s\n%s"
+             "  request_interval: {dist: constant, value: 20ms}\n"
+             "  verify: {dist: constant, value: 40us}\n"
+             "  network: {delay: {dist: constant, value: 1ms}}\n"
+             "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n",
+             timeout, extra);
+    run_consensus(duration, 1, seed, body, r, sc);
+}
+
 /* Issue 13: view_change_time at n = 127 (f = 42, q = 85) with a silent
  * primary, counted by hand.  22 requests commit (every 20 ms), then the
  * primary goes silent; the 23rd request's timers expire together.  With
@@ -683,14 +701,7 @@ Test(pbft, view_change_time_hand_count_n127)
 {
     runner_result r;
     scenario_t *sc;
-    run_consensus("30s", 1, 3,
-                  "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
-                  "  view_timeout: 10s\n"
-                  "  request_interval: {dist: constant, value: 20ms}\n"
-                  "  verify: {dist: constant, value: 40us}\n"
-                  "  network: {delay: {dist: constant, value: 1ms}}\n"
-                  "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n",
-                  &r, &sc);
+    run_n127_silent_primary("30s", 3, "10s", "", &r, &sc);
     const stats_rep *vct = rep_metric(&r, 0, "consensus.view_change_time");
     cr_expect_eq(vct->n, 1, "%g view changes timed", vct->n);
     cr_expect_float_eq(vct->value, 2.0 + 0.040 * (84.0 * 936 + 79571), 1e-6,
@@ -710,14 +721,7 @@ Test(pbft, aggregate_certificates_view_change_hand_count_n127)
 {
     runner_result r;
     scenario_t *sc;
-    run_consensus("30s", 1, 3,
-                  "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
-                  "  view_timeout: 10s\n  aggregate_votes: true\n"
-                  "  request_interval: {dist: constant, value: 20ms}\n"
-                  "  verify: {dist: constant, value: 40us}\n"
-                  "  network: {delay: {dist: constant, value: 1ms}}\n"
-                  "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n",
-                  &r, &sc);
+    run_n127_silent_primary("30s", 3, "10s", "  aggregate_votes: true\n", &r, &sc);
     const stats_rep *vct = rep_metric(&r, 0, "consensus.view_change_time");
     cr_expect_eq(vct->n, 1);
     cr_expect_float_eq(vct->value, 2.0 + 0.040 * (84.0 * 12 + 1031), 1e-6,
@@ -767,14 +771,7 @@ Test(pbft, cpu_utilisation_max_is_a_fraction_under_backlog)
 {
     runner_result r;
     scenario_t *sc;
-    run_consensus("3s", 1, 3,
-                  "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
-                  "  view_timeout: 1s\n"
-                  "  request_interval: {dist: constant, value: 20ms}\n"
-                  "  verify: {dist: constant, value: 40us}\n"
-                  "  network: {delay: {dist: constant, value: 1ms}}\n"
-                  "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n",
-                  &r, &sc);
+    run_n127_silent_primary("3s", 3, "1s", "", &r, &sc);
     double u = rep_metric(&r, 0, "consensus.cpu_utilisation_max")->value;
     cr_expect(u <= 1.0 && u >= (3000.0 - 2022.0) / 3000.0,
               "cpu_utilisation_max %g outside [%g, 1]", u, (3000.0 - 2022.0) / 3000.0);
@@ -794,17 +791,11 @@ Test(pbft, cpu_utilisation_max_is_a_fraction_under_backlog)
  * must not matter). */
 static void check_cores_view_change(int k, unsigned seed)
 {
-    char body[1024];
-    snprintf(body, sizeof body,
-             "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
-             "  view_timeout: 10s\n  cores: %d\n"
-             "  request_interval: {dist: constant, value: 20ms}\n"
-             "  verify: {dist: constant, value: 40us}\n"
-             "  network: {delay: {dist: constant, value: 1ms}}\n"
-             "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n", k);
+    char extra[32];
+    snprintf(extra, sizeof extra, "  cores: %d\n", k);
     runner_result r;
     scenario_t *sc;
-    run_consensus("30s", 1, seed, body, &r, &sc);
+    run_n127_silent_primary("30s", seed, "10s", extra, &r, &sc);
     const stats_rep *vct = rep_metric(&r, 0, "consensus.view_change_time");
     double expect = 2.0 + 0.040 * (ceil(78624.0 / k) + ceil(79571.0 / k));
     cr_expect_eq(vct->n, 1, "cores %d: %g view changes timed", k, vct->n);
