@@ -1808,6 +1808,9 @@ Test(getters, nested_keys_keep_their_path)
         "consensus.network.partitions[0].first: -1 is out of range",
         "consensus.faults[1].count: 99 is out of range",
         "consensus.faults[0].drop: 2 is out of range",
+        "attacks.timeline[0].detect.probability: 2 is out of range",
+        "attacks.timeline[0].machine.cycle: -1us is out of range",
+        "response.false_positives[0].rate: '-3/d' is negative",
     };
     const char *text =
         "name: t\nduration: 1s\nconsensus:\n  nodes: 4\n"
@@ -1815,7 +1818,10 @@ Test(getters, nested_keys_keep_their_path)
         "  network: {bandwidth_mbps: -3, delay: {dist: constant, value: -1ms},\n"
         "            class_delay: {vote: {dist: constant, value: -2ms}},\n"
         "            regions: {count: 99}, partitions: [{first: -1, count: 1, from: 1s, to: 2s}]}\n"
-        "  faults: [{behaviour: silent, drop: 2}, {behaviour: crash, count: 99}]\n";
+        "  faults: [{behaviour: silent, drop: 2}, {behaviour: crash, count: 99}]\n"
+        "attacks:\n  timeline:\n    - {type: grover, at: 1h, detect: {probability: 2},\n"
+        "       machine: {cipher: aes128, cycle: -1us, code_distance: 25, machines: 1}}\n"
+        "response:\n  false_positives: [{type: quantum_attack, rate: -3/d}]\n";
     cfg_ctx c;
     cfg_ctx_init(&c);
     scenario_t *sc = NULL;
