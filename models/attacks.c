@@ -136,9 +136,12 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
     bad |= cfg_dist(c, g, "confidence", &conf, 0, &a->confidence);
     cfg_node *det = cfg_section(c, g, "detect");
     a->has_detect = det != NULL;
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "detect", saved);
     bad |= cfg_fraction(c, det, "probability", 1.0, 0.0, 1.0, &a->detect_probability);
     dist_t lat = dist_constant(0);
     bad |= cfg_dist(c, det, "latency", &lat, 1, &a->detect_latency);
+    cfg_set_prefix(c, saved);
     bad |= cfg_rate(c, g, "probe_rate", 0, 0, 1e9, &a->probe_rate_per_s);
     bad |= cfg_duration(c, g, "probe_for", 0, 0, INT64_MAX / 4, &a->probe_for_ns);
     switch (a->type) {
@@ -156,12 +159,14 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
         }
         bad |= cfg_rate(c, g, "iteration_rate", 1.0, 1e-12, 1e30, &a->iteration_rate_per_s);
         int64_t cycle = 1000;
+        cfg_prefix_enter(c, "machine", saved);
         bad |= cfg_enum(c, m, "cipher", grover_cipher_names, 0, &a->cipher);
         bad |= cfg_duration(c, m, "cycle", 1000, 1, INT64_MAX / 4, &cycle);
         a->cycle_s = (double)cycle * 1e-9;
         bad |= cfg_double(c, m, "code_distance", 27, 1, 1e4, &a->code_distance);
         bad |= cfg_double(c, m, "machines", 1, 1, 1e30, &a->machines);
         bad |= cfg_double(c, m, "maxdepth_log2", 40, 1, 1024, &a->maxdepth_log2);
+        cfg_set_prefix(c, saved);
         if (!a->has_machine) {
             /* the rate is the iteration time of one machine */
             a->cycle_s = 1.0 / a->iteration_rate_per_s;

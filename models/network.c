@@ -23,7 +23,10 @@ static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *
     if (!reg)
         return 0;
     int bad = 0;
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "regions", saved);
     bad |= cfg_int(c, reg, "count", 1, 1, NETWORK_MAX_REGIONS, &p->nregions);
+    cfg_set_prefix(c, saved);
     cfg_node *lat = cfg_list(c, reg, "latency");
     if (!lat) {
         if (p->nregions > 1) {
@@ -79,12 +82,16 @@ static int network_configure_partitions(cfg_ctx *c, cfg_node *sec, network_param
             bad = -1;
             continue;
         }
+        char saved[sizeof c->prefix], item[48];
+        snprintf(item, sizeof item, "partitions[%zu]", i);
+        cfg_prefix_enter(c, item, saved);
         bad |= cfg_int(c, w, "first", 0, 0, INT64_C(1) << 30, &q->first);
         bad |= cfg_int(c, w, "count", 0, 0, INT64_C(1) << 30, &q->count);
         bad |= cfg_require(c, w, "from");
         bad |= cfg_require(c, w, "to");
         bad |= cfg_duration(c, w, "from", 0, 0, INT64_MAX / 4, &q->from_ns);
         bad |= cfg_duration(c, w, "to", 0, 0, INT64_MAX / 4, &q->to_ns);
+        cfg_set_prefix(c, saved);
         cfg_node *list = cfg_list(c, w, "nodes");
         if (list) {
             if (list->n > NETWORK_MAX_PARTITION_LIST) {
@@ -131,6 +138,8 @@ int network_configure(cfg_ctx *c, cfg_node *sec, const char *const *class_names,
     p->nclasses = nclasses;
     bad |= cfg_dist(c, sec, "delay", &def, 1, &p->delay);
     cfg_node *cls = cfg_section(c, sec, "class_delay");
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "class_delay", saved);
     for (int k = 0; k < nclasses; k++) {
         p->class_delay[k] = p->delay;
         if (cls && cfg_get(cls, class_names[k])) {
@@ -138,6 +147,7 @@ int network_configure(cfg_ctx *c, cfg_node *sec, const char *const *class_names,
             bad |= cfg_dist(c, cls, class_names[k], &p->delay, 1, &p->class_delay[k]);
         }
     }
+    cfg_set_prefix(c, saved);
     bad |= cfg_double(c, sec, "bandwidth_mbps", 0.0, 0.0, 1e9, &p->bandwidth_mbps);
     bad |= cfg_fraction(c, sec, "loss", 0.0, 0.0, 1.0, &p->loss);
     bad |= network_configure_regions(c, sec, p);
