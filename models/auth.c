@@ -10,7 +10,9 @@
 
 
 typedef struct auth_state {
-    svcq q;                     /* its metric ids are the table's */
+    const auth_params *p;       /* SIM_STATE */
+    int self;
+    svcq q;                     /* its metric and stream fields are the tables' */
 } auth_state;
 
 static const char *const auth_cache_names[] = { "lru", "hit_rate", NULL };
@@ -73,6 +75,14 @@ static const sim_metric_spec auth_metrics[] = {
                STATS_PROPORTION, NULL, "profile cache hits / lookups"),
     SIM_METRIC(auth_state, q.m.queue, "queue_length", "requests", 1.0, STATS_VALUE, STATS_NONNEG,
                NULL, "time-average requests waiting while traffic flowed"),
+    SIM_METRIC(auth_state, q.m.unfinished, "unfinished", "requests", 1.0, STATS_COUNT,
+               STATS_NONNEG, NULL,
+               "requests still queued or in service at the end (censored in auth.latency)"),
+};
+
+static const sim_stream_spec auth_streams[] = {
+    SIM_STREAM(auth_state, q.service_rng, "service"),
+    SIM_STREAM(auth_state, q.cache_rng, "cache"),
 };
 
 /* Derived: how many profiles the cache holds. */
@@ -86,8 +96,7 @@ static int auth_configure(cfg_ctx *c, cfg_node *sec, void *params)
 static int auth_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     auth_state *s = state;
-    static const svcq_setup setup = { "auth", AUTH_EV_BATCH_DONE, AUTH_EV_TIMEOUT, "service",
-                                      "cache" };
+    static const svcq_setup setup = { "auth", AUTH_EV_BATCH_DONE, AUTH_EV_TIMEOUT };
     return svcq_init(&s->q, sim, params, &setup, e);
 }
 
@@ -121,16 +130,6 @@ static void auth_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-void auth_send_request(sim_t *sim, int auth, int64_t at, const auth_request_msg *msg)
-{
-    sim_send(sim, at, auth, AUTH_EV_REQUEST, msg->agent, msg, sizeof *msg);
-}
-
-void auth_send_population(sim_t *sim, int auth, int64_t at, const auth_population_msg *msg)
-{
-    sim_send(sim, at, auth, AUTH_EV_POPULATION, 0, msg, sizeof *msg);
-}
-
 static void auth_finish(sim_t *sim, void *state)
 {
     auth_state *s = state;
@@ -146,12 +145,10 @@ static void auth_release(void *state)
 const sim_model auth_model = {
     .name = "auth",
     .summary = "behavioural authentication: bounded queue, c workers, batching, profile cache",
-    .params_size = sizeof(auth_params),
-    .state_size = sizeof(auth_state),
-    .params = auth_params_table,
-    .nparams = SIM_COUNT(auth_params_table),
-    .metrics = auth_metrics,
-    .nmetrics = SIM_COUNT(auth_metrics),
+    SIM_STATE(auth_state),
+    SIM_PARAMS(auth_params, auth_params_table),
+    SIM_METRICS(auth_metrics),
+    SIM_STREAMS(auth_streams),
     .configure = auth_configure,
     .init = auth_init,
     .event = auth_event,

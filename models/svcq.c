@@ -12,7 +12,11 @@
  *    line and the timer is re-armed after every dispatch;
  *  - a request's latency is known when its batch starts (the batch's
  *    service time is drawn then), so it is recorded at dispatch and the
- *    completion event carries nothing per request;
+ *    completion event carries nothing per request; but only when that
+ *    completion falls inside the run, as if recorded at completion: a
+ *    request still in service or still in the line at the end is censored
+ *    there (latency >= end - arrival, sim_tally_censored) and counted in
+ *    the unfinished metric, never dropped;
  *  - LRU: the cached keys form one doubly linked list through
  *    lru_prev/lru_next (indices = keys), most recent at lru_head;
  *  - random draws, per batch and in this order: overhead, the per-item sum,
@@ -176,6 +180,14 @@ static double svcq_per_item_sum(const dist_t *d, gsl_rng *r, size_t k)
     }
 }
 
+/* A request the run ends before it is done: its latency is at least
+ * end - arrival (censored there). */
+static void svcq_unfinished(sim_t *sim, svcq *q, int64_t arrival_ns, int64_t end_ns)
+{
+    sim_tally_censored(sim, q->m.latency, (double)(end_ns - arrival_ns));
+    sim_count(sim, q->m.unfinished, 1);
+}
+
 /* Starts batches while a worker is idle and a batch is ready. */
 static void svcq_dispatch(sim_t *sim, svcq *q)
 {
@@ -208,14 +220,20 @@ static void svcq_dispatch(sim_t *sim, svcq *q)
             h = h + 1 == q->cap ? 0 : h + 1;
         }
         int64_t service_ns = service > 0 ? (int64_t)(service + 0.5) : 0;
+        /* Events at or after the end never run: such a batch never completes. */
+        int completes = now + service_ns < sim_end_time(sim);
         for (size_t i = 0; i < k; i++) {
             int64_t wait = now - q->line_arrival_ns[q->head];
             int64_t latency = wait + service_ns;
             sim_tally(sim, q->m.wait, (double)wait);
             if (wait > 0)
                 sim_count(sim, q->m.waited, 1);
-            sim_tally(sim, q->m.latency, (double)latency);
-            sim_hist_add(sim, q->hist, (uint64_t)latency);
+            if (completes) {
+                sim_tally(sim, q->m.latency, (double)latency);
+                sim_hist_add(sim, q->hist, (uint64_t)latency);
+            } else {
+                svcq_unfinished(sim, q, q->line_arrival_ns[q->head], sim_end_time(sim));
+            }
             q->head = q->head + 1 == q->cap ? 0 : q->head + 1;
         }
         q->len -= k;
@@ -296,8 +314,6 @@ int svcq_init(svcq *q, sim_t *sim, const svcq_params *p, const svcq_setup *setup
     q->kind_done = setup->kind_done;
     q->kind_timeout = setup->kind_timeout;
     q->hit_costs = p->hit_cost.kind != DIST_CONSTANT || p->hit_cost.a != 0;
-    q->service_rng = sim_stream(sim, setup->service_stream);
-    q->cache_rng = sim_stream(sim, setup->cache_stream);
     q->cap = (size_t)p->queue_capacity;
     q->idle = p->workers;
     q->lru_head = q->lru_tail = SVCQ_NIL;
@@ -329,6 +345,11 @@ void svcq_observe(sim_t *sim, svcq *q)
 
 void svcq_finish(sim_t *sim, svcq *q)
 {
+    /* The line at the end: waiting still, so censored, never dropped. */
+    for (size_t i = 0, h = q->head; i < q->len; i++, h = h + 1 == q->cap ? 0 : h + 1) {
+        svcq_unfinished(sim, q, q->line_arrival_ns[h], sim_now(sim));
+        sim_tally_censored(sim, q->m.wait, (double)(sim_now(sim) - q->line_arrival_ns[h]));
+    }
     sim_set_value(sim, q->m.p50, sim_hist_quantile(sim, q->hist, 0.50));
     sim_set_value(sim, q->m.p99, sim_hist_quantile(sim, q->hist, 0.99));
     int64_t end = q->last_done_ns < sim_now(sim) ? q->last_done_ns : sim_now(sim);

@@ -5,13 +5,16 @@
  * service (canaries.c, key = resource) are both one svcq.
  *
  * Not a model: a component with one prefix (svcq_) that a model keeps in
- * its state, feeds from its event handler and finishes in its finish
- * hook.  The owner gives it its own two event kinds (batch done, batch
- * timeout), two stream names and the ids of its metrics.
+ * its state, feeds from its event handler, finishes in its finish hook
+ * and releases in its release hook.  The owner gives it two of its event
+ * kinds (batch done, batch timeout), and its tables give it two streams
+ * and the ids of its metrics.
  *
  * A request's latency is queueing + batching wait + its batch's service
  * time, where a batch of k requests costs overhead + the sum of k per-item
- * costs + miss_penalty per key not in the cache + hit_cost per key found.
+ * costs + miss_penalty per key not in the cache + hit_cost per key found;
+ * a request still queued or in service at the end is censored there and
+ * counted in `unfinished`, never dropped.
  * With batch_max = 1, no misses and exponential per-item cost the service
  * is M/M/c with a finite line (Erlang C, tests/test_svcq.c).
  *
@@ -56,7 +59,7 @@ void svcq_configure(svcq_params *p);
  * -1: not declared). */
 typedef struct svcq_metric_ids {
     int latency, p50, p99, wait, served, waited, batch, throughput, rejected,
-        rejected_fraction, util, hit_rate, queue;
+        rejected_fraction, util, hit_rate, queue, unfinished;
 } svcq_metric_ids;
 
 /* The queue; its fields are svcq.c's (embedded by value in a model's state). */
@@ -85,16 +88,16 @@ typedef struct svcq {
     svcq_metric_ids m;
 } svcq;
 
-/* What the owner gives the queue: its name (for messages), two of its
- * event kinds for the queue's own events, and two stream names. */
+/* What the owner gives the queue: its name (for messages) and two of its
+ * event kinds for the queue's own events. */
 typedef struct svcq_setup {
     const char *owner;
     uint16_t kind_done, kind_timeout;
-    const char *service_stream, *cache_stream;
 } svcq_setup;
 
-/* Opens the streams and the line; the owner's metric table has written
- * q->m.  0 or an ERR_* code in e.  */
+/* Makes the line; the owner's tables have written q->m (metric ids) and
+ * q->service_rng, q->cache_rng (two rows of its stream table).  0 or an
+ * ERR_* code in e.  */
 int svcq_init(svcq *q, sim_t *sim, const svcq_params *p, const svcq_setup *setup, err_t *e);
 /* Call at the start of each of the owner's events: starts the queue's own
  * counters again at the first event at or after the warmup time. */
