@@ -174,7 +174,15 @@ static int consensus_configure_network(cfg_ctx *c, cfg_node *sec, void *params)
 {
     consensus_params *p = params;
     cfg_node *net = cfg_section(c, sec, "network");
-    return network_configure(c, net, consensus_classes, C_COUNT, &p->net);
+    int bad = network_configure(c, net, consensus_classes, C_COUNT, &p->net);
+    /* Placement counts replicas; the client (endpoint n) sits in `clients`. */
+    if (!bad && p->net.nplaced && p->net.nplaced != p->nodes) {
+        cfg_error(c, cfg_get(net, "regions"), "consensus.network.regions.nodes: places %lld "
+                  "replicas but consensus.nodes is %lld (the counts must add up to it)",
+                  (long long)p->net.nplaced, (long long)p->nodes);
+        bad = -1;
+    }
+    return bad;
 }
 
 #define CP consensus_params
