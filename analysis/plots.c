@@ -485,6 +485,35 @@ static const char *const series_colour[] = {
 };
 #define NSERIES (sizeof series_colour / sizeof series_colour[0])
 
+/* A claim's band between its two bounds (a {within: [lo, hi]} claim),
+ * shaded behind the data; nothing for a one-sided bound. */
+static void claim_band(FILE *g, double lo, double hi)
+{
+    if (isfinite(lo) && isfinite(hi))
+        fprintf(g, "set object rectangle from graph 0, first %.10g to graph 1, first %.10g "
+                   "behind fillcolor rgb \"#2ca02c\" fillstyle transparent solid 0.12 "
+                   "noborder\n", lo, hi);
+}
+
+/* The series of a sweep figure against axis ax: the CI as a band and the
+ * estimate as a line over a numeric axis; over words (deployments,
+ * protocols) the points are categories, not a curve: each estimate with
+ * its CI as an error bar.  `cols` names the x:estimate:low:high columns. */
+static void sweep_series(FILE *g, const axis_view *ax, const char *dat, const char *index,
+                         const char *colour, const char *ci_title, const char *est_title)
+{
+    if (ax->numeric)
+        fprintf(g, "  plot \"%s.dat\"%s using 1:4:5 with filledcurves lc rgb \"%s\" "
+                   "title \"%s\", \\\n"
+                   "       \"%s.dat\"%s using 1:3 with linespoints lw 2 pt 7 "
+                   "lc rgb \"%s\" title \"%s\"",
+                dat, index, colour, ci_title, dat, index, colour, est_title);
+    else
+        fprintf(g, "  plot \"%s.dat\"%s using 1:3:4:5 with yerrorbars lw 2 pt 7 ps 1.2 "
+                   "lc rgb \"%s\" title \"%s with its %s\"",
+                dat, index, colour, est_title, ci_title);
+}
+
 static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *ax,
                              const axis_view *ay)
 {
@@ -565,12 +594,14 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
         sink_gnuplot_string(g, lab);
         fprintf(g, " at graph 0.01, graph 0.97 left front\n");
     }
-    /* Claims on the mean of this metric: their bounds as horizontal lines. */
+    /* Claims on the mean of this metric: their bounds as horizontal lines,
+     * a two-sided claim's band shaded between them. */
     for (size_t k = 0; k < r->nclaims; k++) {
         const resfile_claim *cl = resfile_claim_at(r, k, 0);
         if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
             continue;
         double b[2] = { cl->bound_low, cl->bound_high };
+        claim_band(g, b[0], b[1]);
         for (int j = 0; j < 2; j++)
             if (isfinite(b[j]))
                 fprintf(g, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
@@ -596,11 +627,7 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
                    "lc rgb colour[i %% %zu + 1] title series[i + 1]",
                 nblocks - 1, c->cur->name, NSERIES, nblocks - 1, c->cur->name, NSERIES);
     else
-        fprintf(g, "  plot \"%s.dat\" index 0 using 1:4:5 with filledcurves lc rgb \"#1f77b4\" "
-                   "title \"95%% CI\", \\\n"
-                   "       \"%s.dat\" index 0 using 1:3 with linespoints lw 2 pt 7 "
-                   "lc rgb \"#1f77b4\" title \"mean\"",
-                c->cur->name, c->cur->name);
+        sweep_series(g, ax, c->cur->name, " index 0", "#1f77b4", "95% CI", "mean");
     for (size_t k = 0; k < r->nclaims; k++) {
         const resfile_claim *cl = resfile_claim_at(r, k, 0);
         if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
@@ -669,21 +696,30 @@ static int plot_claim_curve(pctx *c, size_t k, const axis_view *ax)
                "%s"
                "set cbrange [-0.5:3.5]\nunset colorbox\n", palette);
     double b[2] = { c0->bound_low, c0->bound_high };
+    claim_band(g, b[0], b[1]);
     for (int j = 0; j < 2; j++)
         if (isfinite(b[j]))
             fprintf(g, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
                        "lw 2 dt 2 lc rgb \"#444444\" front\n", b[j], b[j]);
-    fprintf(g, "  plot \"%s.dat\" using 1:4:5 with filledcurves lc rgb \"#1f77b4\" "
-               "title \"95%% CI\", \\\n"
-               "       \"%s.dat\" using 1:3 with lines lw 2 lc rgb \"#1f77b4\" title \"estimate\", \\\n"
-               "       \"%s.dat\" using 1:3:6 with points pt 7 ps 1.8 lc palette notitle, \\\n",
-            c->cur->name, c->cur->name, c->cur->name);
+    if (ax->numeric)
+        fprintf(g, "  plot \"%s.dat\" using 1:4:5 with filledcurves lc rgb \"#1f77b4\" "
+                   "title \"95%% CI\", \\\n"
+                   "       \"%s.dat\" using 1:3 with lines lw 2 lc rgb \"#1f77b4\" "
+                   "title \"estimate\", \\\n",
+                c->cur->name, c->cur->name);
+    else /* words on the axis: categories, each estimate with its CI */
+        fprintf(g, "  plot \"%s.dat\" using 1:3:4:5 with yerrorbars lw 2 pt 7 ps 0.1 "
+                   "lc rgb \"#1f77b4\" title \"estimate with its CI\", \\\n",
+                c->cur->name);
+    fprintf(g, "       \"%s.dat\" using 1:3:6 with points pt 7 ps 1.8 lc palette notitle, \\\n",
+            c->cur->name);
     for (int v = 0; v < 4; v++)
         fprintf(g, "       NaN with points pt 7 ps 1.8 lc rgb \"%s\" title \"%s\", \\\n",
                 verdict_colour[v], v == 0 ? "HOLDS" : v == 1 ? "FAILS" : v == 2 ? "INCONCLUSIVE"
                                                                             : "NO DATA");
     char lab[300];
-    snprintf(lab, sizeof lab, "bound: %s", c0->bound);
+    snprintf(lab, sizeof lab, "%s: %s",
+             isfinite(b[0]) && isfinite(b[1]) ? "claim band" : "bound", c0->bound);
     fprintf(g, "       NaN with lines lw 2 dt 2 lc rgb \"#444444\" title ");
     sink_gnuplot_string(g, lab);
     fputc('\n', g);

@@ -507,6 +507,53 @@ Test(plots, sweep_curves_and_heat_map)
     remove_tmpdir(dir);
 }
 
+/* Issue 13 item 5: latency against deployment.  A sweep over words
+ * (named deployments) draws categories: each estimate with its CI as an
+ * error bar at the deployment's tic, and a {within: [a, b]} claim as a
+ * shaded band between its bounds; the deployment names are gnuplot
+ * strings. */
+Test(plots, deployments_with_claim_band)
+{
+    static const char *text =
+        "name: deploy\nseed: 1\nduration: 2s\nreplications: 2\n"
+        "consensus:\n  nodes: 4\n  request_rate: 20/s\n"
+        "  network:\n    delay: {dist: constant, value: 1ms}\n"
+        "    regions:\n      deployment: near\n      deployments:\n"
+        "        near: {count: 1, nodes: [4], clients: 0}\n"
+        "        far: {count: 2, latency: [[0ms, 30ms], [30ms, 0ms]], nodes: [2, 2], "
+        "clients: 0}\n"
+        "sweep:\n  consensus.network.regions.deployment: [near, far]\n"
+        "claims:\n  - name: coordination in 63-78 ms\n    metric: consensus.latency\n"
+        "    bound: {within: [63ms, 78ms]}\n    source: test\n";
+    char dir[64], h5[256], pdir[128], gp[8192], path[256];
+    make_tmpdir(dir, sizeof dir);
+    simulate(dir, text, "deploy", NULL, h5, sizeof h5);
+    snprintf(pdir, sizeof pdir, "%s/plots", dir);
+    plots_list pl;
+    plots_of(h5, pdir, &pl);
+    cr_expect(has_plot(&pl, "claim_1"));
+    cr_expect(has_plot(&pl, "sweep_consensus.latency"));
+    const char *stems[] = { "claim_1", "sweep_consensus.latency" };
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%s.gp", pdir, stems[k]);
+        slurp(path, gp, sizeof gp);
+        cr_expect_not_null(strstr(gp, "set object rectangle from graph 0, first 63 to graph 1, "
+                                      "first 78 behind"), "%s: the claim band", stems[k]);
+        cr_expect_not_null(strstr(gp, "set xtics (\"near\" 0, \"far\" 1)"),
+                           "%s: deployments as tics", stems[k]);
+        cr_expect_not_null(strstr(gp, "with yerrorbars"), "%s: categories with CIs", stems[k]);
+        cr_expect_null(strstr(gp, "filledcurves"), "%s: no curve between categories",
+                       stems[k]);
+    }
+    /* 5d = 5 ms near; 5d + 2D = 65 ms far (test_consensus deployments). */
+    snprintf(path, sizeof path, "%s/claim_1.dat", pdir);
+    slurp(path, gp, sizeof gp);
+    cr_expect_not_null(strstr(gp, "0\tnear\t5\t"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "1\tfar\t65\t"), "%s", gp);
+    plots_list_free(&pl);
+    remove_tmpdir(dir);
+}
+
 Test(plots, capacity_escalation_and_timeline)
 {
     char dir[64], h5[256], pdir[128], gp[16384];

@@ -224,8 +224,9 @@ const sim_param cs_params[CS_NPARAMS] = {
     SIM_P_SIZE("request_size", CP, request_bytes, 512, 0, 1 << 24, "one client request"),
     SIM_P_SIZE("reply_size", CP, reply_bytes, 64, 0, 1 << 24, "one reply"),
     SIM_P_LIST("network", consensus_configure_network,
-               "delay, class_delay, bandwidth_mbps, loss, regions, partitions: "
-               "see models/network.h"),
+               "delay, class_delay, bandwidth_mbps, loss, regions ({count, latency, "
+               "bandwidth_mbps, nodes, clients} or named deployments: {deployment, "
+               "deployments}), partitions: see models/network.h"),
     SIM_P_ENUM("placement", CP, placement, placement_names, 0,
                "where fault groups sit by default: first, last or random ids"),
     SIM_P_LIST("faults", consensus_configure_faults,
