@@ -191,6 +191,108 @@ Test(capacity, runbook_arithmetic_exactly)
     free(r);
 }
 
+/* Issue 13 item 6: the throughput search against a closed form.  The
+ * only bottleneck is one deterministic FIFO server: the client sits alone
+ * in region 1 and every request crosses the 1 -> 0 region link as n = 4
+ * copies of 1,000 bytes at 800 Mbit/s (100 bytes/us), 40 us per request,
+ * while signatures, headers, replies and CPU cost nothing.  So the system
+ * is M/D/1 with service rate mu = 800e6 / (8 x 4 x 1000) = 25,000
+ * requests/s: below mu the backlog is bounded, above it grows at
+ * lambda - mu, and far above it the completed rate is mu itself.  The
+ * search (criterion: backlog_growth <= 1.2) must bracket mu: the highest
+ * rate shown sustained lies in [0.95 mu, mu] and the lowest not shown
+ * sustained in (that, 1.04 mu]; 10,000/s HOLDS, 50,000/s does not. */
+static const char md1_yaml[] =
+    "name: md1\nseed: %u\nduration: 2s\nwarmup: 200ms\nreplications: 5\n"
+    "consensus:\n  nodes: 4\n  request_rate: %s\n  batch_size: 1000\n  window: 10\n"
+    "  header_size: 0B\n  signature_size: 0B\n  request_size: 1000B\n  reply_size: 0B\n"
+    "  network:\n    delay: {dist: constant, value: 100us}\n"
+    "    regions: {count: 2, nodes: [4, 0], clients: 1, latency: [[0ms, 1ms], [1ms, 0ms]], "
+    "bandwidth_mbps: 800}\n"
+    "throughput:\n  rate: consensus.request_rate\n  claimed: %s\n"
+    "  range: [100/s, 1000000/s]\n  tolerance: 1%%\n"
+    "claims:\n  - name: bounded\n    metric: consensus.backlog_growth\n"
+    "    bound: {max: 1.2}\n    source: test\n";
+
+Test(capacity, throughput_search_md1_closed_form)
+{
+    const double mu = 800e6 / (8.0 * 4 * 1000);
+    const char *claimed[] = { "10000/s", "50000/s" };
+    for (int k = 0; k < 2; k++) {
+        char text[2048];
+        snprintf(text, sizeof text, md1_yaml, 3u, claimed[k], claimed[k]);
+        scenario_t *sc = load_scenario_ok(text, NULL, 0);
+        planning_throughput *t = calloc(1, sizeof *t);
+        err_t e;
+        err_clear(&e);
+        cr_assert_eq(planning_throughput_run(sc, 1, NULL, 0, t, &e), 0, "%s", e.msg);
+        cr_log_info("claimed %s: sustained %.6g, not %.6g, mu %.6g (%zu probes)", claimed[k],
+                    t->sustained, t->unsustained, mu, t->nprobes);
+        cr_expect_eq(t->verdict, k == 0 ? VERDICT_HOLDS : VERDICT_FAILS, "claimed %s",
+                     claimed[k]);
+        cr_expect(t->sustained >= 0.95 * mu && t->sustained <= mu,
+                  "highest rate sustained %.6g, service rate %.6g", t->sustained, mu);
+        cr_expect(t->unsustained > t->sustained && t->unsustained <= 1.04 * mu,
+                  "lowest rate not sustained %.6g, service rate %.6g", t->unsustained, mu);
+        cr_expect_leq(t->unsustained, t->sustained * 1.01 + 1e-9, "bisected to 1 %%");
+        free(t);
+        scenario_free(sc);
+    }
+    /* Far above mu the link serves exactly mu requests per second. */
+    for (unsigned seed = 1; seed <= 3; seed++) {
+        char text[2048];
+        snprintf(text, sizeof text, md1_yaml, seed, "50000/s", "50000/s");
+        scenario_t *sc = load_scenario_ok(text, NULL, 0);
+        runner_result r;
+        err_t e;
+        err_clear(&e);
+        cr_assert_eq(runner_run(sc, 0, 0, 5, 1, &r, &e), 0, "%s", e.msg);
+        int m = runner_metric_index(&r, "consensus.throughput");
+        cr_assert_geq(m, 0);
+        cr_expect(fabs(r.summary[m].mean - mu) < 0.005 * mu, "seed %u: completed %.6g/s, mu %.6g",
+                  seed, r.summary[m].mean, mu);
+        m = runner_metric_index(&r, "consensus.backlog_growth");
+        cr_expect_gt(r.summary[m].ci_low, 1.2, "seed %u: backlog_growth %.4g", seed,
+                     r.summary[m].mean);
+        runner_result_free(&r);
+        scenario_free(sc);
+    }
+}
+
+/* The throughput: section's hostile input, at its position. */
+Test(capacity, throughput_section_refused)
+{
+    static const struct { const char *section, *says; } bad[] = {
+        { "throughput: {rate: consensus.nodes, claimed: 10/s, range: [1/s, 100/s]}",
+          "is not a rate key" },
+        { "throughput: {rate: consensus.request_rate, claimed: 1000/s, range: [1/s, 100/s]}",
+          "lies outside throughput.range" },
+        { "throughput: {rate: consensus.request_rate, claimed: 10/s, range: [100/s, 1/s]}",
+          "expected two rates" },
+        { "throughput: {rate: \"a`b\", claimed: 10/s, range: [1/s, 100/s]}", "throughput.rate" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, "name: t\nconsensus: {nodes: 4}\n%s\n"
+                 "claims:\n  - {name: b, metric: consensus.backlog_growth, bound: {max: 1.2}, "
+                 "source: t}\n", bad[i].section);
+        cfg_ctx diags;
+        cfg_ctx_init(&diags);
+        scenario_t *sc = NULL;
+        err_t e;
+        err_clear(&e);
+        cr_expect_neq(load_scenario_text(text, NULL, 0, &diags, &sc, &e), 0, "%s",
+                      bad[i].section);
+        int found = 0;
+        for (size_t k = 0; k < diags.ndiags; k++)
+            found |= strstr(diags.diags[k], bad[i].says) && strstr(diags.diags[k], ":3:");
+        cr_expect(found, "%s: no '%s' on line 3 (%s)", bad[i].section, bad[i].says,
+                  diags.ndiags ? diags.diags[0] : e.msg);
+        cfg_ctx_free(&diags);
+        scenario_free(sc);
+    }
+}
+
 Test(strict, failing_claim_exits_3)
 {
     char path[] = "/tmp/mwrasp-strict-XXXXXX";

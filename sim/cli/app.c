@@ -74,6 +74,7 @@ typedef struct app_state {
     int failed_claims;
     audit_robust *robust;
     planning_result *capacity;
+    planning_throughput *throughput;
     char *cmdline;
 } app_state;
 
@@ -197,6 +198,10 @@ static int app_check(app_state *s)
         if (rc)
             return rc;
     }
+    if (o->nsweeps && sc->throughput.enabled)
+        return err_set(s->e, ERR_USAGE, NULL, 0, 0,
+                       "--sweep cannot be combined with the scenario's throughput: section "
+                       "(the search varies %s itself); drop one", sc->throughput.rate);
     if (o->nsweeps && sc->capacity.enabled)
         return err_set(s->e, ERR_USAGE, NULL, 0, 0,
                        "--sweep cannot be combined with the scenario's capacity: section "
@@ -446,6 +451,13 @@ static int app_judge(app_state *s)
         if (rc)
             return rc;
     }
+    if (sc->throughput.enabled) {
+        s->throughput = calloc(1, sizeof *s->throughput);
+        if (!s->throughput)
+            return app_oom(s);
+        return planning_throughput_run(sc, s->threads, o->interrupt,
+                                       !o->quiet && o->mpi_rank == 0, s->throughput, s->e);
+    }
     if (sc->capacity.enabled) {
         if (sc->sweep.naxes)
             return err_set(s->e, ERR_DATA, o->scenario, 0, 0,
@@ -484,6 +496,8 @@ static int app_print_results(app_state *s)
         audit_robust_print(t, sc, s->robust);
     if (s->capacity)
         planning_print(t, sc, s->capacity);
+    if (s->throughput)
+        planning_throughput_print(t, sc, s->throughput);
     if (o->mpi_size > 1)
         fprintf(t, "mpi       %d ranks x %d threads\n", o->mpi_size, s->threads);
     if (fclose(t) != 0 || !tail) {
@@ -588,6 +602,7 @@ static void app_release(app_state *s)
     free(s->cmdline);
     free(s->claim_results);
     free(s->capacity);
+    free(s->throughput);
     audit_robust_free(s->robust);
     free(s->robust);
     campaign_result_free(&s->camp);
