@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "capacity.h"
 #include "claims.h"
 #include "planning.h"
@@ -289,6 +290,110 @@ Test(capacity, throughput_section_refused)
         cr_expect(found, "%s: no '%s' on line 3 (%s)", bad[i].section, bad[i].says,
                   diags.ndiags ? diags.diags[0] : e.msg);
         cfg_ctx_free(&diags);
+        scenario_free(sc);
+    }
+}
+
+/* Issue 13 item 6: the A/B pair's paired reduction by hand.  Before
+ * 10, 12, 14 ms and after 6, 6, 9 ms in replications 1..3 (one
+ * observation each): R = 7 / 12, the replications' deviations u = a - 7,
+ * v = b - 12, z = R (u / 7 - v / 12) = R (1/42, -1/7, 5/42), se(R) =
+ * sqrt(sum z^2 / (3 x 2)) = 0.0446465, t(0.975, 2) = 4.302653: R in
+ * [0.391234, 0.775432], a reduction of 41.667 % [22.457 %, 60.877 %]:
+ * INCONCLUSIVE against >= 35 %, HOLDS against >= 20 %, FAILS against
+ * >= 65 % (a bare 0.65 is a fraction).  A ratio interval reaching below 0
+ * is clipped there, so the reduction never exceeds 100 %. */
+Test(claims, paired_reduction_by_hand)
+{
+    const double b[] = { 10, 12, 14 }, a[] = { 6, 6, 9 };
+    runner_result rb, ra;
+    fake_result(&rb, b, 3);
+    fake_result(&ra, a, 3);
+    verdict_result v;
+    claims_claim c = claim(CLAIMS_BOUND_MIN, 35, "%", 0, "");
+    cr_assert_eq(verdict_paired(&c, &rb, &ra, 0.95, &v), 0);
+    cr_expect_float_eq(v.estimate, 100.0 * 5 / 12, 1e-9);
+    cr_expect_float_eq(v.ci_low, 22.456814688, 1e-6, "%.9g", v.ci_low);
+    cr_expect_float_eq(v.ci_high, 60.876518645, 1e-6, "%.9g", v.ci_high);
+    cr_expect_eq(v.verdict, VERDICT_INCONCLUSIVE);
+    cr_expect_str_eq(v.unit, "%");
+    c = claim(CLAIMS_BOUND_MIN, 20, "%", 0, "");
+    verdict_paired(&c, &rb, &ra, 0.95, &v);
+    cr_expect_eq(v.verdict, VERDICT_HOLDS);
+    c = claim(CLAIMS_BOUND_MIN, 0.65, "", 0, "");
+    verdict_paired(&c, &rb, &ra, 0.95, &v);
+    cr_expect_eq(v.verdict, VERDICT_FAILS);
+    cr_expect_float_eq(v.bound_lo, 65, 1e-12);
+    /* A wild "after": R's interval reaches below 0, the reduction's stays <= 100 %. */
+    const double wild[] = { 0.01, 0.01, 30 };
+    runner_result rw;
+    fake_result(&rw, wild, 3);
+    verdict_paired(&c, &rb, &rw, 0.95, &v);
+    cr_expect_leq(v.ci_high, 100.0, "reduction CI high %g %%", v.ci_high);
+    cr_expect_float_eq(v.ci_high, 100.0, 1e-12);
+    runner_result_free(&rb);
+    runner_result_free(&ra);
+    runner_result_free(&rw);
+}
+
+/* The A/B pair end to end: the before run uses the same random numbers.
+ * (1) The before differs only in view_timeout, which a fault-free run
+ * never reads: every replication is the same run twice, so the reduction
+ * is exactly 0 with an interval of zero width (independent streams would
+ * give two different Poisson arrival sequences).  (2) Constant delays
+ * d = 1 ms after, 2 ms before, zero CPU, isolated requests: 5d each, a
+ * reduction of exactly 50 %. */
+Test(claims, compare_common_random_numbers)
+{
+    static const char *text =
+        "name: ab\nseed: 4\nduration: 5s\nreplications: 4\n"
+        "consensus:\n  nodes: 7\n  request_rate: 30/s\n%s"
+        "  network: {delay: {dist: %s}}\n"
+        "compare:\n  before: {%s}\n"
+        "  claim: {name: r, metric: consensus.latency, bound: {min: 35%%}, source: t}\n";
+    struct { const char *interval, *delay, *before; double reduction, hw; int verdict; } cases[] = {
+        { "", "lognormal, median: 1ms, sigma: 0.5", "consensus.view_timeout: 2s", 0, 0,
+          VERDICT_FAILS },
+        { "  request_interval: {dist: constant, value: 100ms}\n", "constant, value: 1ms",
+          "consensus.network.delay: {dist: constant, value: 2ms}", 50, 0, VERDICT_HOLDS },
+    };
+    for (int k = 0; k < 2; k++) {
+        char yaml[2048];
+        snprintf(yaml, sizeof yaml, text, cases[k].interval, cases[k].delay, cases[k].before);
+        cfg_ctx diags;
+        cfg_ctx_init(&diags);
+        scenario_t *sc = NULL;
+        err_t e;
+        err_clear(&e);
+        int rc = load_scenario_text(yaml, NULL, 0, &diags, &sc, &e);
+        if (k == 1) {
+            /* a mapping value is refused: before takes one value per key */
+            cr_expect_neq(rc, 0);
+            cr_expect(diags.ndiags && strstr(diags.diags[0], "expected one value"), "%s",
+                      diags.ndiags ? diags.diags[0] : e.msg);
+            cfg_ctx_free(&diags);
+            scenario_free(sc);
+            snprintf(yaml, sizeof yaml, text, cases[k].interval, cases[k].delay,
+                     "consensus.network.delay.value: 2ms");
+            cfg_ctx_init(&diags);
+            rc = load_scenario_text(yaml, NULL, 0, &diags, &sc, &e);
+        }
+        cr_assert_eq(rc, 0, "%s", diags.ndiags ? diags.diags[0] : e.msg);
+        cfg_ctx_free(&diags);
+        runner_result after;
+        cr_assert_eq(runner_run(sc, 0, 0, 4, 1, &after, &e), 0, "%s", e.msg);
+        campaign_opts o = { .threads = 1, .progress = CAMPAIGN_PROGRESS_NONE, .mpi_size = 1 };
+        audit_compare_result cmp;
+        cr_assert_eq(audit_compare(sc, &after, &o, &cmp, &e), 0, "%s", e.msg);
+        const verdict_result *v = &cmp.verdict;
+        cr_log_info("case %d: reduction %.6g [%.6g, %.6g] %%", k, v->estimate, v->ci_low,
+                    v->ci_high);
+        cr_expect_float_eq(v->estimate, cases[k].reduction, 1e-9);
+        cr_expect_float_eq(v->ci_low, cases[k].reduction, 1e-9, "zero-width interval");
+        cr_expect_float_eq(v->ci_high, cases[k].reduction, 1e-9, "zero-width interval");
+        cr_expect_eq(v->verdict, cases[k].verdict);
+        cr_expect_eq(v->reps_with_data, 4);
+        runner_result_free(&after);
         scenario_free(sc);
     }
 }

@@ -75,6 +75,7 @@ typedef struct app_state {
     audit_robust *robust;
     planning_result *capacity;
     planning_throughput *throughput;
+    audit_compare_result *compare;
     char *cmdline;
 } app_state;
 
@@ -198,6 +199,10 @@ static int app_check(app_state *s)
         if (rc)
             return rc;
     }
+    if (o->nsweeps && sc->compare.enabled)
+        return err_set(s->e, ERR_USAGE, NULL, 0, 0,
+                       "--sweep cannot be combined with the scenario's compare: section "
+                       "(it judges one A/B pair); drop one");
     if (o->nsweeps && sc->throughput.enabled)
         return err_set(s->e, ERR_USAGE, NULL, 0, 0,
                        "--sweep cannot be combined with the scenario's throughput: section "
@@ -451,12 +456,25 @@ static int app_judge(app_state *s)
         if (rc)
             return rc;
     }
+    if (sc->compare.enabled) {
+        s->compare = calloc(1, sizeof *s->compare);
+        if (!s->compare)
+            return app_oom(s);
+        int rc = audit_compare(sc, &s->camp.points[0], &s->copts, s->compare, s->e);
+        if (rc)
+            return rc;
+        s->failed_claims += s->compare->verdict.verdict == VERDICT_FAILS;
+    }
     if (sc->throughput.enabled) {
         s->throughput = calloc(1, sizeof *s->throughput);
         if (!s->throughput)
             return app_oom(s);
-        return planning_throughput_run(sc, s->threads, o->interrupt,
-                                       !o->quiet && o->mpi_rank == 0, s->throughput, s->e);
+        int rc = planning_throughput_run(sc, s->threads, o->interrupt,
+                                         !o->quiet && o->mpi_rank == 0, s->throughput, s->e);
+        if (rc)
+            return rc;
+        s->failed_claims += s->throughput->verdict == VERDICT_FAILS;
+        return 0;
     }
     if (sc->capacity.enabled) {
         if (sc->sweep.naxes)
@@ -498,6 +516,8 @@ static int app_print_results(app_state *s)
         planning_print(t, sc, s->capacity);
     if (s->throughput)
         planning_throughput_print(t, sc, s->throughput);
+    if (s->compare)
+        audit_compare_print(t, sc, s->compare);
     if (o->mpi_size > 1)
         fprintf(t, "mpi       %d ranks x %d threads\n", o->mpi_size, s->threads);
     if (fclose(t) != 0 || !tail) {
@@ -603,6 +623,7 @@ static void app_release(app_state *s)
     free(s->claim_results);
     free(s->capacity);
     free(s->throughput);
+    free(s->compare);
     audit_robust_free(s->robust);
     free(s->robust);
     campaign_result_free(&s->camp);

@@ -248,3 +248,88 @@ void claims_free(claims_list *l)
     free(l->keep);
     memset(l, 0, sizeof *l);
 }
+
+int claims_compare_parse(cfg_ctx *c, cfg_node *sec, claims_compare *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!sec)
+        return 0;
+    out->enabled = 1;
+    cfg_set_prefix(c, "compare.");
+    int bad = cfg_require(c, sec, "before") | cfg_require(c, sec, "claim");
+    cfg_node *before = cfg_section(c, sec, "before");
+    if (before) {
+        out->sets = calloc(before->n ? before->n : 1, sizeof *out->sets);
+        if (!out->sets) {
+            cfg_oom(c, before);
+            cfg_set_prefix(c, "");
+            return -1;
+        }
+        for (size_t i = 0; i < before->n; i++) {
+            cfg_node *v = cfg_get(before, before->keys[i]);
+            if (cfg_check_name(c, v, "compare.before: the key", before->keys[i],
+                               SINK_NAME_PATH) != 0 || !strchr(before->keys[i], '.')) {
+                if (strchr(before->keys[i], '.'))
+                    bad = -1;
+                else {
+                    cfg_error(c, v, "compare.before: '%s' is not a dotted scenario path like "
+                              "consensus.batch_size", before->keys[i]);
+                    bad = -1;
+                }
+                continue;
+            }
+            if (v->kind != CFG_SCALAR) {
+                cfg_error(c, v, "compare.before.%s: expected one value (a number, duration, "
+                          "rate or word)", before->keys[i]);
+                bad = -1;
+                continue;
+            }
+            size_t len = strlen(before->keys[i]) + strlen(v->text) + 2;
+            char *set = malloc(len);
+            if (!set) {
+                cfg_oom(c, v);
+                bad = -1;
+                break;
+            }
+            snprintf(set, len, "%s=%s", before->keys[i], v->text);
+            out->sets[out->nsets++] = set;
+        }
+        if (!before->n) {
+            cfg_error(c, before, "compare.before: sets nothing: the pair would be one "
+                      "configuration twice");
+            bad = -1;
+        }
+    }
+    cfg_node *claim = cfg_get(sec, "claim");
+    if (claim) {
+        if (claims_parse_one(c, claim, &out->claim) != 0)
+            bad = -1;
+        else if (out->claim.stat != CLAIMS_MEAN) {
+            cfg_error(c, claim, "compare.claim: the reduction is of the metric's mean; drop "
+                      "statistic: %s", claims_stat_name(out->claim.stat));
+            bad = -1;
+        } else {
+            const char *u[2] = { out->claim.lo_unit, out->claim.hi_unit };
+            for (int k = 0; k < 2; k++)
+                if (u[k][0] && strcmp(u[k], "%")) {
+                    cfg_error(c, cfg_get(claim, "bound"), "compare.claim: the bound is a "
+                              "reduction: a fraction or %%, not '%s'", u[k]);
+                    bad = -1;
+                    break;
+                }
+        }
+    }
+    cfg_set_prefix(c, "");
+    return bad;
+}
+
+void claims_compare_free(claims_compare *cc)
+{
+    if (!cc)
+        return;
+    for (size_t i = 0; i < cc->nsets; i++)
+        free(cc->sets[i]);
+    free(cc->sets);
+    free(cc->claim.assumptions);
+    memset(cc, 0, sizeof *cc);
+}

@@ -58,6 +58,31 @@ typedef struct claims_list {
     size_t nkeep;
 } claims_list;
 
+/* The `compare:` section: an A/B pair with common random numbers.  The
+ * scenario is the "after" configuration; `before:` sets keys over it
+ * (as --set) for the "before" one; both run at the same seed, so each
+ * replication of one draws from the same streams (seed, point,
+ * replication, stream id) as the same replication of the other.  The
+ * claim is on the relative reduction 1 - mean(after) / mean(before) of
+ * its metric (statistic mean), with its bound in % or as a fraction:
+ *   compare:
+ *     before: {consensus.batch_size: 1, consensus.window: 1}
+ *     claim:
+ *       name: consensus tuning gives a 35 % latency reduction
+ *       metric: consensus.latency
+ *       bound: {min: 35%}
+ *       source: "runbook L968"
+ * experiment/verdict.h judges it (verdict_paired). */
+typedef struct claims_compare {
+    int enabled;
+    claims_claim claim;
+    char **sets;            /* "path=value" for the before run (owned) */
+    size_t nsets;
+} claims_compare;
+
+int claims_compare_parse(cfg_ctx *c, cfg_node *section, claims_compare *out);
+void claims_compare_free(claims_compare *cc);
+
 /* Parses a `claims:` list (NULL: none) and derives the watches and kept
  * metrics.  0 or -1 with diagnostics. */
 int claims_parse(cfg_ctx *c, cfg_node *list, claims_list *out);

@@ -204,6 +204,12 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
         bad = -1;
     if (capacity_throughput_parse(c, cfg_section(c, root, "throughput"), &sc->throughput) != 0)
         bad = -1;
+    if (claims_compare_parse(c, cfg_section(c, root, "compare"), &sc->compare) != 0)
+        bad = -1;
+    if (sc->compare.enabled && sc->sweep.naxes) {
+        cfg_error(c, cfg_get(root, "sweep"), "compare: judges one A/B pair; drop the sweep");
+        bad = -1;
+    }
     bad |= scenario_assumptions_parse(sc, c, cfg_list(c, root, "assumptions"));
 
     int active = 0;
@@ -476,6 +482,7 @@ void scenario_free(scenario_t *sc)
         return;
     sweep_free(&sc->sweep);
     claims_free(&sc->claims);
+    claims_compare_free(&sc->compare);
     free(sc->assumptions);
     for (size_t i = 0; i < sc->precision.nmetrics; i++)
         free(sc->precision.metrics[i]);

@@ -60,6 +60,7 @@ typedef struct scenario {
     size_t nassumptions;
     capacity_spec capacity;  /* `capacity:` section */
     capacity_throughput throughput; /* `throughput:` section */
+    claims_compare compare;  /* `compare:` section (an A/B pair) */
     char **sets;             /* copies of the --set assignments applied */
     size_t nsets;
 } scenario_t;

@@ -503,3 +503,66 @@ void audit_robust_print(FILE *out, const scenario_t *sc, const audit_robust *r)
             fprintf(out, "  %s\n", r->rows[i * nc + c].sentence);
     }
 }
+
+/* ---- the A/B pair (compare:) -------------------------------------------- */
+
+int audit_compare(const scenario_t *sc, const runner_result *after, const campaign_opts *copts,
+                  audit_compare_result *out, err_t *e)
+{
+    memset(out, 0, sizeof *out);
+    const claims_compare *cc = &sc->compare;
+    cfg_ctx diags;
+    cfg_ctx_init(&diags);
+    scenario_t *before = NULL;
+    int rc = scenario_derive(sc, (const char *const *)cc->sets, cc->nsets, &diags, &before, e);
+    if (rc) {
+        if (diags.ndiags)
+            err_set(e, ERR_DATA, NULL, 0, 0, "compare.before: %s", diags.diags[0]);
+        cfg_ctx_free(&diags);
+        return rc;
+    }
+    cfg_ctx_free(&diags);
+    /* The same seed, point 0 and replication indices: the same streams. */
+    campaign_opts o = *copts;
+    o.journal = NULL;
+    o.resume = 0;
+    o.progress = CAMPAIGN_PROGRESS_NONE;
+    o.policy = NULL;
+    campaign_result r;
+    scenario_t *pts[1] = { before };
+    rc = campaign_run(before, pts, 1, &o, &r, e);
+    if (!rc) {
+        out->replications = r.points[0].nreps;
+        if (verdict_paired(&cc->claim, &r.points[0], after, 0.95, &out->verdict) != 0)
+            rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    }
+    campaign_result_free(&r);
+    scenario_free(before);
+    return rc;
+}
+
+void audit_compare_print(FILE *out, const scenario_t *sc, const audit_compare_result *r)
+{
+    const claims_compare *cc = &sc->compare;
+    const verdict_result *v = &r->verdict;
+    char ci[96];
+    verdict_format_ci(v, ci, sizeof ci);
+    fprintf(out, "\ncompare: an A/B pair with common random numbers (the scenario is the after "
+                 "configuration; the before sets");
+    for (size_t i = 0; i < cc->nsets; i++)
+        fprintf(out, "%s%s", i ? ", " : " ", cc->sets[i]);
+    fprintf(out, "; seed %llu, %zu replications each)\n", (unsigned long long)sc->seed,
+            r->replications);
+    fprintf(out, "%-15s %s: reduction of the mean of %s %.4g %% %s %.4g%% (claim %s)\n",
+            verdict_name(v->verdict), cc->claim.name, cc->claim.metric, v->estimate, ci,
+            100 * v->level, cc->claim.bound_text);
+    fprintf(out, "  %s\n  (%s)\n", v->note, v->method);
+    if (cc->claim.nassumptions) {
+        fprintf(out, "  rests on:");
+        for (size_t i = 0; i < cc->claim.nassumptions; i++)
+            fprintf(out, "%s %s", i ? "," : "", cc->claim.assumptions[i]);
+        fputc('\n', out);
+    }
+    if (cc->claim.source[0])
+        fprintf(out, "  source: %s\n", cc->claim.source);
+}

@@ -70,4 +70,17 @@ int audit_robustness(const scenario_t *sc, const cfg_ctx *resolved, const campai
 void audit_robust_free(audit_robust *r);
 void audit_robust_print(FILE *out, const scenario_t *sc, const audit_robust *r);
 
+/* The A/B pair of the compare: section (claims.h): the before
+ * configuration run at the scenario's seed (common random numbers with
+ * `after`, the scenario's own campaign at its single point), the paired
+ * verdict on the reduction (verdict_paired, 95 %: its own family). */
+typedef struct audit_compare_result {
+    verdict_result verdict;
+    size_t replications;      /* of the before run */
+} audit_compare_result;
+
+int audit_compare(const scenario_t *sc, const runner_result *after, const campaign_opts *copts,
+                  audit_compare_result *out, err_t *e);
+void audit_compare_print(FILE *out, const scenario_t *sc, const audit_compare_result *r);
+
 #endif

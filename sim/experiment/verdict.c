@@ -749,6 +749,90 @@ typedef struct verdict_order {
     size_t index;
 } verdict_order;
 
+int verdict_paired(const claims_claim *cl, const runner_result *before,
+                   const runner_result *after, double level, verdict_result *out)
+{
+    memset(out, 0, sizeof *out);
+    out->verdict = VERDICT_NO_DATA;
+    out->rule = VERDICT_RULE_INTERVAL;
+    out->estimate = out->ci_low = out->ci_high = out->pvalue = NAN;
+    out->p_exceed = out->p_exceed_low = out->p_exceed_high = out->exceed_upper = NAN;
+    out->p_event = out->p_event_low = out->p_event_high = NAN;
+    out->first_time_s = NAN;
+    out->first_rep = -1;
+    out->more_replications = -1;
+    out->level = level;
+    snprintf(out->unit, sizeof out->unit, "%%");
+    snprintf(out->method, sizeof out->method, "paired ratio of means, delta method, Student-t");
+    int ka = runner_metric_index(after, cl->metric), kb = runner_metric_index(before, cl->metric);
+    if (ka < 0 || kb < 0) {
+        snprintf(out->note, sizeof out->note, "no metric '%s' in this scenario", cl->metric);
+        return 0;
+    }
+    /* Bounds in %: "35%" is 35, a bare fraction 0.35 is 35 too. */
+    out->bound_lo = cl->bound == CLAIMS_BOUND_MAX ? -INFINITY
+                  : cl->lo_unit[0] ? cl->lo : 100 * cl->lo;
+    out->bound_hi = cl->bound == CLAIMS_BOUND_MIN ? INFINITY
+                  : cl->hi_unit[0] ? cl->hi : 100 * cl->hi;
+    size_t n = before->nreps < after->nreps ? before->nreps : after->nreps;
+    int tally = after->defs[ka].kind == STATS_TALLY;
+    double sa = 0, na = 0, sb = 0, nb = 0;
+    size_t used = 0;
+    for (size_t i = 0; i < n; i++) {
+        const stats_rep *a = verdict_rep(after, i, (size_t)ka), *b = verdict_rep(before, i, (size_t)kb);
+        double wa = tally ? a->n : 1, wb = tally ? b->n : 1;
+        if (!(wa > 0) || !(wb > 0) || !isfinite(a->value) || !isfinite(b->value))
+            continue; /* a pair counts only when both sides have data */
+        sa += a->value * wa, na += wa, sb += b->value * wb, nb += wb;
+        used++;
+    }
+    out->replications = n;
+    out->reps_with_data = used;
+    if (!used || !(sb > 0)) {
+        snprintf(out->note, sizeof out->note, "no paired data (or the before mean is 0)");
+        return 0;
+    }
+    double ma = sa / na, mb = sb / nb, R = ma / mb;
+    out->estimate = 100 * (1 - R);
+    if (used >= 2) {
+        double ss = 0, wa_bar = na / (double)used, wb_bar = nb / (double)used;
+        for (size_t i = 0; i < n; i++) {
+            const stats_rep *a = verdict_rep(after, i, (size_t)ka), *b = verdict_rep(before, i, (size_t)kb);
+            double wa = tally ? a->n : 1, wb = tally ? b->n : 1;
+            if (!(wa > 0) || !(wb > 0) || !isfinite(a->value) || !isfinite(b->value))
+                continue;
+            double u = wa * (a->value - ma) / wa_bar, v = wb * (b->value - mb) / wb_bar;
+            double z = R * (u / ma - v / mb);
+            ss += z * z;
+        }
+        double se = ma > 0 ? sqrt(ss / ((double)used * (double)(used - 1))) : 0;
+        double t = ci_t_crit(level, (double)(used - 1));
+        double rlo = R - t * se, rhi = R + t * se;
+        if (rlo < 0)
+            rlo = 0;
+        out->ci_low = 100 * (1 - rhi);
+        out->ci_high = 100 * (1 - rlo);
+    }
+    out->verdict = verdict_decide(out->ci_low, out->ci_high, out->bound_lo, out->bound_hi);
+    char est[32], lo[32], hi[32], b1[32], b2[32];
+    verdict_fmt(out->estimate, "%", est, sizeof est);
+    verdict_fmt(out->ci_low, "%", lo, sizeof lo);
+    verdict_fmt(out->ci_high, "%", hi, sizeof hi);
+    verdict_fmt(ma, after->defs[ka].unit, b1, sizeof b1);
+    verdict_fmt(mb, before->defs[kb].unit, b2, sizeof b2);
+    if (used < 2)
+        snprintf(out->note, sizeof out->note, "reduction %s (after %s, before %s): no interval "
+                 "with fewer than 2 paired replications", est, b1, b2);
+    else
+        snprintf(out->note, sizeof out->note, "reduction %s [%s, %s] at %.4g %% (after %s, "
+                 "before %s; %zu paired replications, same seed and streams): %s %s",
+                 est, lo, hi, 100 * level, b1, b2, used,
+                 out->verdict == VERDICT_HOLDS ? "the interval meets" :
+                 out->verdict == VERDICT_FAILS ? "the interval misses" : "the interval straddles",
+                 cl->bound_text);
+    return 0;
+}
+
 static int verdict_order_cmp(const void *a, const void *b)
 {
     const verdict_order *x = a, *y = b;

@@ -106,6 +106,21 @@ int verdict_evaluate_all(const claims_list *l, const struct runner_result *point
                         size_t npoints, const verdict_origin *origin, double alpha,
                         verdict_result *res, size_t *tests);
 
+/* An A/B pair (claims_compare): claim's bound on the relative reduction
+ * 1 - R of its metric's mean, R = mean(after) / mean(before), from
+ * replications paired by index (common random numbers; the first
+ * min(nreps) of each).  Each mean is pooled over the replications as the
+ * claims audit pools it (a tally's observations, else one value per
+ * replication); R's standard error is the delta method's over the paired
+ * replications (u_i / m_a - v_i / m_b, u and v each replication's
+ * deviation from its side's pooled mean, so the pairing's covariance
+ * counts), with Student-t on n - 1 degrees of freedom.  R's interval is
+ * clipped at 0, so the reduction's never exceeds 100 %.  Estimate and
+ * interval in %; verdict as an interval claim at `level`.  0, or -1 when
+ * out of memory. */
+int verdict_paired(const claims_claim *claim, const struct runner_result *before,
+                   const struct runner_result *after, double level, verdict_result *out);
+
 const char *verdict_name(verdict_kind v);
 const char *verdict_rule_name(verdict_rule r);
 
