@@ -103,22 +103,10 @@ static int planning_campaign(const scenario_t *base, int threads,
                              volatile sig_atomic_t *interrupt, const char *const *sets,
                              size_t nsets, verdict_result *cr, err_t *e)
 {
-    cfg_ctx diags;
-    cfg_ctx_init(&diags);
+    campaign_opts o = { .threads = threads, .interrupt = interrupt, .mpi_size = 1 };
     scenario_t *sc = NULL;
-    int rc = scenario_derive(base, sets, nsets, &diags, &sc, e);
-    if (rc) {
-        if (diags.ndiags)
-            err_set(e, ERR_DATA, NULL, 0, 0, "capacity: %s", diags.diags[0]);
-        cfg_ctx_free(&diags);
-        return rc;
-    }
-    cfg_ctx_free(&diags);
-    campaign_opts o = { .threads = threads, .interrupt = interrupt,
-                        .progress = CAMPAIGN_PROGRESS_NONE, .mpi_size = 1 };
     campaign_result r;
-    scenario_t *pts[1] = { sc };
-    rc = campaign_run(sc, pts, 1, &o, &r, e);
+    int rc = campaign_run_derived(base, sets, nsets, &o, "capacity", &sc, &r, e);
     if (!rc) {
         verdict_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
         if (verdict_evaluate_all(&base->claims, &r.points[0], 1, &origin, PLANNING_ALPHA, cr,

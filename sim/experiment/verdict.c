@@ -631,8 +631,8 @@ static void verdict_interval_note(const claims_claim *cl, const stats_def *d,
     (void)d;
 }
 
-int verdict_evaluate(const claims_claim *cl, const runner_result *r, const verdict_origin *o,
-                    double level, verdict_result *out)
+/* No verdict yet: every figure NaN (none is made up), at level. */
+static void verdict_blank(verdict_result *out, double level)
 {
     memset(out, 0, sizeof *out);
     out->verdict = VERDICT_NO_DATA;
@@ -643,6 +643,12 @@ int verdict_evaluate(const claims_claim *cl, const runner_result *r, const verdi
     out->first_rep = -1;
     out->more_replications = -1;
     out->level = level;
+}
+
+int verdict_evaluate(const claims_claim *cl, const runner_result *r, const verdict_origin *o,
+                    double level, verdict_result *out)
+{
+    verdict_blank(out, level);
     out->replications = r->nreps;
     int k = runner_metric_index(r, cl->metric);
     if (k < 0) {
@@ -752,16 +758,8 @@ typedef struct verdict_order {
 int verdict_paired(const claims_claim *cl, const runner_result *before,
                    const runner_result *after, double level, verdict_result *out)
 {
-    memset(out, 0, sizeof *out);
-    out->verdict = VERDICT_NO_DATA;
+    verdict_blank(out, level);
     out->rule = VERDICT_RULE_INTERVAL;
-    out->estimate = out->ci_low = out->ci_high = out->pvalue = NAN;
-    out->p_exceed = out->p_exceed_low = out->p_exceed_high = out->exceed_upper = NAN;
-    out->p_event = out->p_event_low = out->p_event_high = NAN;
-    out->first_time_s = NAN;
-    out->first_rep = -1;
-    out->more_replications = -1;
-    out->level = level;
     snprintf(out->unit, sizeof out->unit, "%%");
     snprintf(out->method, sizeof out->method, "paired ratio of means, delta method, Student-t");
     int ka = runner_metric_index(after, cl->metric), kb = runner_metric_index(before, cl->metric);
