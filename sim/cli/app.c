@@ -547,7 +547,7 @@ static int app_write(app_state *s)
         return app_oom(s);
     h5out_meta meta = { o->scenario, s->cmdline, s->start, s->wall, s->threads,
                         s->sc->claims.n ? s->claim_results : NULL, APP_ALPHA, s->tests,
-                        s->looks, s->capacity, s->robust,
+                        s->looks, s->capacity, s->robust, s->throughput, s->compare,
                         (const char *const *)s->diags.resolved, s->diags.nresolved };
     int rc = h5out_write_campaign(s->outpath, s->sc, &s->camp, &meta, s->e);
     if (rc)

@@ -33,6 +33,15 @@
  *                               bound_low, bound_high, replications,
  *                               more_replications
  *   /claims/regions             string [claims] (sweep): where each holds
+ * Throughput search (throughput: section), attributes of /throughput:
+ * name, rate_key, claimed_per_s, verdict, sustained_per_s and
+ * unsustained_per_s (NaN: none in the range), source;
+ *   /throughput/probes          compound [k]: rate_per_s, sustained, verdict,
+ *                               estimate, ci_low, ci_high, level, unit
+ * A/B pair (compare: section):
+ *   /compare/verdict            compound [1]: claim, metric, bound, verdict,
+ *                               reduction, ci_low, ci_high (%), level, unit,
+ *                               paired_replications, before, method, note
  * Capacity plan (capacity: section):
  *   /capacity/runbook           compound [months+1]: month, ai_agents,
  *                               transactions_per_second, storage_tb,
@@ -59,6 +68,8 @@
 
 struct verdict_result;
 struct planning_result;
+struct planning_throughput;
+struct audit_compare_result;
 typedef struct h5out_meta {
     const char *scenario_file;
     const char *command_line;
@@ -75,6 +86,10 @@ typedef struct h5out_meta {
     const struct planning_result *capacity;
     /* --robustness study (NULL when not asked for). */
     const struct audit_robust *robustness;
+    /* Throughput search (throughput: section) and A/B pair (compare:),
+     * NULL when the scenario has none. */
+    const struct planning_throughput *throughput;
+    const struct audit_compare_result *compare;
     /* Every parameter as resolved, defaults included, as --validate lists
      * them ("mmc.servers = 4"); written, a line each, to the root
      * attribute `parameters` when nparameters. */

@@ -93,6 +93,16 @@ typedef struct resfields_field {
     X(ci_low, DOUBLE) X(ci_high, DOUBLE) X(level, DOUBLE) X(bound_low, DOUBLE) \
     X(bound_high, DOUBLE) X(headroom, DOUBLE) X(unit, STR)
 
+/* /throughput/probes: every rate the throughput search ran, in order;
+ * /compare/verdict: the A/B pair's paired verdict (one row). */
+#define RESFIELDS_THROUGHPUT_PROBE(X) \
+    X(rate_per_s, DOUBLE) X(sustained, I64) X(verdict, STR) X(estimate, DOUBLE) \
+    X(ci_low, DOUBLE) X(ci_high, DOUBLE) X(level, DOUBLE) X(unit, STR)
+#define RESFIELDS_COMPARE(X) \
+    X(claim, STR) X(metric, STR) X(bound, STR) X(verdict, STR) X(reduction, DOUBLE) \
+    X(ci_low, DOUBLE) X(ci_high, DOUBLE) X(level, DOUBLE) X(unit, STR) \
+    X(paired_replications, I64) X(before, STR) X(method, STR) X(note, STR)
+
 #define RESFIELDS_COUNT(a) (sizeof(a) / sizeof(a)[0])
 
 #endif
