@@ -2,6 +2,7 @@
  * boundaries, unit conversion, the runbook's capacity arithmetic exactly,
  * and --strict's exit status. */
 #include <criterion/criterion.h>
+#include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -307,4 +308,49 @@ Test(strict, failing_claim_exits_3)
     cr_expect_eq(o.status, 0, "without --strict a failing claim is reported, not fatal");
     unlink(path);
     unlink("/tmp/mwrasp-strict.h5");
+}
+
+/* The A/B pair and the throughput search from the command line: printed
+ * after the table, stored in /compare/verdict and /throughput/probes, and
+ * a FAILS counts for --strict (exit 3) like a claim's. */
+Test(strict, compare_and_throughput_printed_stored_and_strict)
+{
+    char dir[64], yaml[128], h5[128];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(yaml, sizeof yaml, "%s/ab.yaml", dir);
+    snprintf(h5, sizeof h5, "%s/ab.h5", dir);
+    write_file(yaml, "name: ab\nseed: 2\nduration: 3s\nreplications: 3\n"
+                     "consensus:\n  nodes: 4\n  request_rate: 20/s\n"
+                     "  network: {delay: {dist: constant, value: 1ms}}\n"
+                     "compare:\n  before: {consensus.network.delay.value: 2ms}\n"
+                     "  claim: {name: halved, metric: consensus.latency, bound: {min: 60%}, "
+                     "source: t}\n");
+    const char *args[] = { "--strict", "--out", h5, yaml, NULL };
+    run_out o;
+    run_sim(args, &o);
+    cr_expect_eq(o.status, 3, "a 50 %% reduction against >= 60 %%: FAILS, exit 3\n%s", o.err);
+    cr_expect(strstr(o.out, "compare: an A/B pair") && strstr(o.out, "FAILS") &&
+                  strstr(o.out, "halved"), "%s", o.out);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0, "no results file");
+    cr_expect_gt(H5Lexists(f, "/compare", H5P_DEFAULT), 0);
+    cr_expect_gt(H5Lexists(f, "/compare/verdict", H5P_DEFAULT), 0);
+    H5Fclose(f);
+
+    snprintf(yaml, sizeof yaml, "%s/tp.yaml", dir);
+    snprintf(h5, sizeof h5, "%s/tp.h5", dir);
+    char text[2048];
+    snprintf(text, sizeof text, md1_yaml, 1u, "50000/s", "50000/s");
+    write_file(yaml, text);
+    const char *targs[] = { "--strict", "--out", h5, yaml, NULL };
+    run_sim(targs, &o);
+    cr_expect_eq(o.status, 3, "50,000/s is past mu = 25,000/s: FAILS, exit 3\n%s", o.err);
+    cr_expect(strstr(o.out, "throughput: the highest consensus.request_rate sustained") &&
+                  strstr(o.out, "maximum sustainable"), "%s", o.out);
+    f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0, "no results file");
+    cr_expect_gt(H5Lexists(f, "/throughput", H5P_DEFAULT), 0);
+    cr_expect_gt(H5Lexists(f, "/throughput/probes", H5P_DEFAULT), 0);
+    H5Fclose(f);
+    remove_tmpdir(dir);
 }
