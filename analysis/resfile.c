@@ -32,6 +32,8 @@ typedef resfields_field field;
 #define F_RUNBOOK(n, k) RESFIELDS_ENTRY(resfile_cap_runbook, n, k)
 #define F_BREAKING(n, k) RESFIELDS_ENTRY(resfile_cap_breaking, n, k)
 #define F_PLAN(n, k) RESFIELDS_ENTRY(resfile_cap_plan, n, k)
+#define F_PROBE(n, k) RESFIELDS_ENTRY(resfile_probe, n, k)
+#define F_COMPARE(n, k) RESFIELDS_ENTRY(resfile_compare, n, k)
 static const field summary_fields[] = { RESFIELDS_SUMMARY(F_SUMMARY) };
 static const field rep_fields[] = { RESFIELDS_SWEEP_REP(F_REP) };
 static const field claim_fields[] = { RESFIELDS_CLAIM(F_CLAIM) };
@@ -39,6 +41,8 @@ static const field robust_fields[] = { RESFIELDS_ROBUST(F_ROBUST) };
 static const field runbook_fields[] = { RESFIELDS_RUNBOOK(F_RUNBOOK) };
 static const field breaking_fields[] = { RESFIELDS_BREAKING(F_BREAKING) };
 static const field plan_fields[] = { RESFIELDS_PLAN(F_PLAN) };
+static const field probe_fields[] = { RESFIELDS_THROUGHPUT_PROBE(F_PROBE) };
+static const field compare_fields[] = { RESFIELDS_COMPARE(F_COMPARE) };
 const resfile_table resfile_runbook_table = { runbook_fields, RESFIELDS_COUNT(runbook_fields) };
 const resfile_table resfile_breaking_table = { breaking_fields, RESFIELDS_COUNT(breaking_fields) };
 const resfile_table resfile_plan_table = { plan_fields, RESFIELDS_COUNT(plan_fields) };
@@ -51,7 +55,9 @@ _Static_assert(RESFIELDS_COUNT(summary_fields) <= RESFILE_MAX_FIELDS &&
                    RESFIELDS_COUNT(robust_fields) <= RESFILE_MAX_FIELDS &&
                    RESFIELDS_COUNT(runbook_fields) <= RESFILE_MAX_FIELDS &&
                    RESFIELDS_COUNT(breaking_fields) <= RESFILE_MAX_FIELDS &&
-                   RESFIELDS_COUNT(plan_fields) <= RESFILE_MAX_FIELDS,
+                   RESFIELDS_COUNT(plan_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(probe_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(compare_fields) <= RESFILE_MAX_FIELDS,
                "a results table has more fields than read_compound takes");
 #define NFIELDS(a) (sizeof(a) / sizeof(a)[0])
 
@@ -745,6 +751,21 @@ static int read_robustness(hid_t f, resfile *r)
     return rc;
 }
 
+/* The throughput search's probes and the A/B pair's verdict. */
+static int read_claimed(hid_t f, resfile *r)
+{
+    void *rows = NULL;
+    int rc = read_table(f, "/throughput/probes", probe_fields, NFIELDS(probe_fields),
+                        sizeof(resfile_probe), &rows, &r->nprobes, NULL);
+    r->probes = rows;
+    rows = NULL;
+    if (!rc)
+        rc = read_table(f, "/compare/verdict", compare_fields, NFIELDS(compare_fields),
+                        sizeof(resfile_compare), &rows, &r->ncompare, NULL);
+    r->compare = rows;
+    return rc;
+}
+
 static int read_capacity(hid_t f, resfile *r)
 {
     void *p = NULL;
@@ -817,6 +838,8 @@ static int resfile_read(const char *path, resfile **out, err_t *e)
             bad |= read_capacity(f, r);
         if (!bad)
             bad |= read_robustness(f, r);
+        if (!bad)
+            bad |= read_claimed(f, r);
     } H5E_END_TRY;
     if (bad) {
         /* The allocator sets ENOMEM: running out of memory is ours (70). */
@@ -1027,6 +1050,10 @@ static void put_resfile(wire *w, const resfile *r)
     put_f64(w, r->claims_alpha), put_u64(w, r->claims_tests), put_u64(w, r->claims_looks);
     put_rows(w, robust_fields, NFIELDS(robust_fields), r->robust, sizeof(resfile_robust),
              r->nrobust);
+    put_rows(w, probe_fields, NFIELDS(probe_fields), r->probes, sizeof(resfile_probe),
+             r->nprobes);
+    put_rows(w, compare_fields, NFIELDS(compare_fields), r->compare, sizeof(resfile_compare),
+             r->ncompare);
 }
 
 /* Rebuilds a resfile from the child's bytes; NULL when they are not a
@@ -1135,6 +1162,10 @@ static resfile *get_resfile(wire *w, const char *path)
     r->claims_looks = get_u64(w);
     r->robust = get_rows(w, robust_fields, NFIELDS(robust_fields), sizeof(resfile_robust),
                          &r->nrobust);
+    r->probes = get_rows(w, probe_fields, NFIELDS(probe_fields), sizeof(resfile_probe),
+                         &r->nprobes);
+    r->compare = get_rows(w, compare_fields, NFIELDS(compare_fields), sizeof(resfile_compare),
+                          &r->ncompare);
     if (w->p != w->end)
         w->bad = 1;
     if (!r->path || !r->scenario || !r->scenario_file || !r->scenario_text ||
@@ -1313,6 +1344,15 @@ void resfile_close(resfile *r)
         free(x->unit), free(x->value_unit), free(x->sentence);
     }
     free(r->robust);
+    for (size_t i = 0; i < r->nprobes; i++)
+        free(r->probes[i].verdict), free(r->probes[i].unit);
+    free(r->probes);
+    for (size_t i = 0; i < r->ncompare; i++) {
+        resfile_compare *x = &r->compare[i];
+        free(x->claim), free(x->metric), free(x->bound), free(x->verdict), free(x->unit);
+        free(x->before), free(x->method), free(x->note);
+    }
+    free(r->compare);
     free_strings(r->regions, r->nregions);
     free(r->cap_runbook);
     free_strings(r->cap_recommendations, r->ncap_recommendations);

@@ -64,6 +64,16 @@ typedef struct resfile_robust {
     RESFIELDS_ROBUST(RESFIELDS_READER)
 } resfile_robust;
 
+/* One rate of a throughput search (/throughput/probes, the claimed rate
+ * first) and an A/B pair's verdict (/compare/verdict). */
+typedef struct resfile_probe {
+    RESFIELDS_THROUGHPUT_PROBE(RESFIELDS_READER)
+} resfile_probe;
+
+typedef struct resfile_compare {
+    RESFIELDS_COMPARE(RESFIELDS_READER)
+} resfile_compare;
+
 typedef struct resfile_cap_runbook {
     RESFIELDS_RUNBOOK(RESFIELDS_READER)
 } resfile_cap_runbook;
@@ -125,6 +135,11 @@ typedef struct resfile {
     uint64_t claims_tests, claims_looks;
     resfile_robust *robust;
     size_t nrobust;
+    /* throughput: search and compare: pair (none: 0 rows) */
+    resfile_probe *probes;
+    size_t nprobes;
+    resfile_compare *compare;
+    size_t ncompare;
 } resfile;
 
 /* Reads the whole file at path.  ERR_NOINPUT when it cannot be opened or

@@ -667,6 +667,52 @@ static void run_report(const char *const *args, run_out *o)
     o->status = run_program(NULL, bin, args, o->out, sizeof o->out);
 }
 
+/* Issue 13 item 6: the report shows the throughput search (every probe,
+ * the bracket) and the A/B pair's verdict, read back through the child
+ * reader; the cells are escaped like every other. */
+Test(report, throughput_search_and_ab_pair)
+{
+    static const char *text =
+        "name: tpab\nseed: 1\nduration: 2s\nwarmup: 200ms\nreplications: 3\n"
+        "consensus:\n  nodes: 4\n  request_rate: 50/s\n"
+        "  network: {delay: {dist: constant, value: 1ms}}\n"
+        "throughput:\n  rate: consensus.request_rate\n  claimed: 50/s\n"
+        "  range: [10/s, 100/s]\n  tolerance: 50%\n"
+        "compare:\n  before: {consensus.network.delay.value: 2ms}\n"
+        "  claim: {name: halved <b>, metric: consensus.latency, bound: {min: 40%}, "
+        "source: t}\n"
+        "claims:\n  - {name: bounded, metric: consensus.backlog_growth, bound: {max: 1.2}, "
+        "source: t}\n";
+    char dir[64], h5[256], out[128], path[256];
+    make_tmpdir(dir, sizeof dir);
+    simulate(dir, text, "tpab", NULL, h5, sizeof h5);
+    snprintf(out, sizeof out, "%s/report", dir);
+    analysis_opts o;
+    analysis_opts_init(&o);
+    o.out_dir = out;
+    o.quiet = 1;
+    o.plots = 0;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(analysis_run(h5, &o, &e), 0, "%s", e.msg);
+    static char md[1 << 17], html[1 << 21];
+    snprintf(path, sizeof path, "%s/report.md", out);
+    slurp(path, md, sizeof md);
+    snprintf(path, sizeof path, "%s/report.html", out);
+    slurp(path, html, sizeof html);
+    cr_expect_not_null(strstr(md, "## Claimed rates and before/after pairs"), "%s", md);
+    cr_expect_not_null(strstr(md, "Throughput search: "), "%s", md);
+    cr_expect_not_null(strstr(md, "at the claimed 50 1/s; the maximum sustainable rate lies in"),
+                       "%s", md);
+    const char *rows = strstr(md, "|---|---|---|---|---|\n| 50 | ");
+    cr_expect_not_null(rows, "the claimed rate is probed first");
+    /* 5d = 5 ms after, 10 ms before: a 50 % reduction, >= 40 % HOLDS */
+    cr_expect_not_null(strstr(md, "| HOLDS | 50 % \\[50, 50\\] (claim \\>= 40%) |"), "%s", md);
+    cr_expect_null(strstr(html, "halved <b>"), "claim names are escaped in HTML");
+    cr_expect_not_null(strstr(html, "halved &lt;b&gt;"), "claim names are escaped in HTML");
+    remove_tmpdir(dir);
+}
+
 Test(report, command_line_program)
 {
     char dir[64], h5[256], out[128];
