@@ -178,10 +178,16 @@ static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *
             bad = -1;
             continue;
         }
-        /* Every deployment is checked; the chosen one is kept. */
+        /* Every deployment is checked; the chosen one is kept.  Its
+         * resolved values are named by it ("...deployments.us_3.count"). */
         network_params tmp = *p;
         network_clear_layout(&tmp);
+        char saved[sizeof c->prefix], named[sizeof c->prefix + 80];
+        snprintf(saved, sizeof saved, "%s", c->prefix);
+        snprintf(named, sizeof named, "%.160sdeployments.%.64s.", saved, deps->keys[i]);
+        cfg_set_prefix(c, named);
         bad |= network_configure_layout(c, d, &tmp);
+        cfg_set_prefix(c, saved);
         if (chosen && !strcmp(chosen, deps->keys[i])) {
             *p = tmp;
             found = 1;
