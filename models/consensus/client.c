@@ -166,6 +166,10 @@ void cs_backlog_change(sim_t *sim, cstate *s, int delta)
     }
     s->backlog_since_ns = now;
     s->backlog += (uint64_t)(int64_t)delta;
+    if (now >= since && now < end) {
+        s->measured_submitted += delta > 0;
+        s->measured_answered += delta < 0;
+    }
 }
 
 void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m)

@@ -176,6 +176,12 @@ static const sim_metric_spec consensus_metrics[] = {
     CS_METRIC(m_backlog_growth, "backlog_growth", "1", 1.0, STATS_VALUE, STATS_NONNEG,
               "time-average requests awaiting their f+1 replies in the second half of the "
               "measured time over the first half's; 1 = bounded"),
+    /* The other half of the criterion: a stationary queue answers as many
+     * requests as arrive (ratio 1 up to the backlog's fluctuation), an
+     * overloaded one only its service rate (ratio mu / lambda < 1). */
+    CS_METRIC(m_keep_pace, "keep_pace", "1", 1.0, STATS_VALUE, STATS_NONNEG,
+              "requests answered (f+1 replies) during the measured time over those submitted "
+              "during it; 1 = keeping pace"),
 };
 
 static int consensus_init(sim_t *sim, void *state, const void *params, err_t *e)
@@ -455,6 +461,10 @@ static void consensus_finish(sim_t *sim, void *state)
         double first = (double)((to - from) / 2), second = (double)(to - from) - first;
         double b0 = s->backlog_area[0] / first, b1 = s->backlog_area[1] / second;
         sim_set_value(sim, s->m_backlog_growth, first > 0 && b0 > 0 ? b1 / b0 : NAN);
+        sim_set_value(sim, s->m_keep_pace,
+                      s->measured_submitted ? (double)s->measured_answered /
+                                                  (double)s->measured_submitted
+                                            : NAN);
     }
     if (s->p->traffic) {
         consensus_finish_slo(sim, s);
