@@ -142,15 +142,28 @@ static void network_clear_layout(network_params *p)
     p->clients_region = -1;
 }
 
+static int network_configure_deployments(cfg_ctx *c, cfg_node *reg, cfg_node *deps,
+                                         network_params *p);
+
 static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *p)
 {
     cfg_node *reg = cfg_section(c, sec, "regions");
     network_clear_layout(p);
     if (!reg)
         return 0;
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "regions", saved);
     cfg_node *deps = cfg_get(reg, "deployments");
-    if (!deps)
-        return network_configure_layout(c, reg, p);
+    int bad = deps ? network_configure_deployments(c, reg, deps, p)
+                   : network_configure_layout(c, reg, p);
+    cfg_set_prefix(c, saved);
+    return bad;
+}
+
+/* Named deployments: every one checked, the chosen one kept in p. */
+static int network_configure_deployments(cfg_ctx *c, cfg_node *reg, cfg_node *deps,
+                                         network_params *p)
+{
     const char *chosen = NULL;
     int bad = cfg_require(c, reg, "deployment");
     bad |= cfg_name_string(c, reg, "deployment", "", SINK_NAME_ID, &chosen);
@@ -182,10 +195,9 @@ static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *
          * resolved values are named by it ("...deployments.us_3.count"). */
         network_params tmp = *p;
         network_clear_layout(&tmp);
-        char saved[sizeof c->prefix], named[sizeof c->prefix + 80];
-        snprintf(saved, sizeof saved, "%s", c->prefix);
-        snprintf(named, sizeof named, "%.160sdeployments.%.64s.", saved, deps->keys[i]);
-        cfg_set_prefix(c, named);
+        char saved[sizeof c->prefix], item[96];
+        snprintf(item, sizeof item, "deployments.%.64s", deps->keys[i]);
+        cfg_prefix_enter(c, item, saved);
         bad |= network_configure_layout(c, d, &tmp);
         cfg_set_prefix(c, saved);
         if (chosen && !strcmp(chosen, deps->keys[i])) {
@@ -203,29 +215,29 @@ static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *
 
 static int network_configure_partitions(cfg_ctx *c, cfg_node *sec, network_params *p)
 {
-    cfg_node *parts = cfg_list(c, sec, "partitions");
-    if (!parts)
-        return 0;
-    if (parts->n > NETWORK_MAX_PARTITIONS) {
-        cfg_error(c, parts, "network.partitions: at most %d windows", NETWORK_MAX_PARTITIONS);
-        return -1;
-    }
     int bad = 0;
+    cfg_node *parts = cfg_list_upto(c, sec, "partitions", NETWORK_MAX_PARTITIONS,
+                                    "network.partitions", "windows", &bad);
+    if (!parts)
+        return bad;
     for (size_t i = 0; i < parts->n; i++) {
         cfg_node *w = parts->items[i];
         network_partition *q = &p->partitions[i];
-        if (w->kind != CFG_MAP) {
-            cfg_error(c, w, "network.partitions: each window is a mapping like "
-                      "{first: 0, count: 3, from: 1s, to: 5s}");
+        if (cfg_item_map(c, w, "network.partitions", "window",
+                         "{first: 0, count: 3, from: 1s, to: 5s}") != 0) {
             bad = -1;
             continue;
         }
+        char saved[sizeof c->prefix], item[48];
+        snprintf(item, sizeof item, "partitions[%zu]", i);
+        cfg_prefix_enter(c, item, saved);
         bad |= cfg_int(c, w, "first", 0, 0, INT64_C(1) << 30, &q->first);
         bad |= cfg_int(c, w, "count", 0, 0, INT64_C(1) << 30, &q->count);
         bad |= cfg_require(c, w, "from");
         bad |= cfg_require(c, w, "to");
         bad |= cfg_duration(c, w, "from", 0, 0, INT64_MAX / 4, &q->from_ns);
         bad |= cfg_duration(c, w, "to", 0, 0, INT64_MAX / 4, &q->to_ns);
+        cfg_set_prefix(c, saved);
         cfg_node *list = cfg_list(c, w, "nodes");
         if (list) {
             if (list->n > NETWORK_MAX_PARTITION_LIST) {
@@ -272,6 +284,8 @@ int network_configure(cfg_ctx *c, cfg_node *sec, const char *const *class_names,
     p->nclasses = nclasses;
     bad |= cfg_dist(c, sec, "delay", &def, 1, &p->delay);
     cfg_node *cls = cfg_section(c, sec, "class_delay");
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "class_delay", saved);
     for (int k = 0; k < nclasses; k++) {
         p->class_delay[k] = p->delay;
         if (cls && cfg_get(cls, class_names[k])) {
@@ -279,6 +293,7 @@ int network_configure(cfg_ctx *c, cfg_node *sec, const char *const *class_names,
             bad |= cfg_dist(c, cls, class_names[k], &p->delay, 1, &p->class_delay[k]);
         }
     }
+    cfg_set_prefix(c, saved);
     bad |= cfg_double(c, sec, "bandwidth_mbps", 0.0, 0.0, 1e9, &p->bandwidth_mbps);
     bad |= cfg_fraction(c, sec, "loss", 0.0, 0.0, 1.0, &p->loss);
     bad |= network_configure_regions(c, sec, p);
@@ -467,6 +482,23 @@ static double network_draw(const dist_t *d, gsl_rng *r)
     }
 }
 
+/* When the message leaves the link between from's and to's regions, having
+ * reached it at depart (the FIFO of that ordered pair; unchanged inside a
+ * region or without a bandwidth for the pair). */
+static inline int64_t network_region_link(network_t *net, uint32_t from, uint32_t to,
+                                          uint32_t bytes, int64_t depart)
+{
+    const network_params *p = net->p;
+    uint32_t ra = net->region[from], rb = net->region[to];
+    double mbps = p->link_mbps[ra][rb];
+    if (ra == rb || !(mbps > 0))
+        return depart;
+    int64_t *busy = &net->link_free_pair_ns[ra * (uint32_t)p->nregions + rb];
+    int64_t start = *busy > depart ? *busy : depart;
+    *busy = start + (int64_t)(8e3 / mbps * bytes + 0.5);
+    return *busy;
+}
+
 int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from, uint32_t to,
                         uint32_t bytes, int cls)
 {
@@ -486,16 +518,8 @@ int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from, uint32_t
         return -1;
     }
     /* A lost message never reaches the region link. */
-    if (p->has_links) {
-        uint32_t ra = net->region[from], rb = net->region[to];
-        double mbps = p->link_mbps[ra][rb];
-        if (ra != rb && mbps > 0) {
-            int64_t *busy = &net->link_free_pair_ns[ra * (uint32_t)p->nregions + rb];
-            int64_t start = *busy > depart ? *busy : depart;
-            depart = start + (int64_t)(8e3 / mbps * bytes + 0.5);
-            *busy = depart;
-        }
-    }
+    if (p->has_links)
+        depart = network_region_link(net, from, to, bytes, depart);
     /* class_delay[k] equals delay unless the scenario overrides class k. */
     const dist_t *d = cls >= 0 && cls < p->nclasses ? &p->class_delay[cls] : &p->delay;
     double delay = network_draw(d, net->rng);
@@ -503,6 +527,72 @@ int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from, uint32_t
     if (p->nregions > 1)
         arrive += p->latency_ns[net->region[from]][net->region[to]];
     return arrive;
+}
+
+/* network_mcast_add_batch's loop: network_arrival and network_mcast_add
+ * for each copy in turn, with what is the same for every copy of the
+ * multicast (the class's distribution, the sender's serialisation time
+ * and region row) worked out once.  lognormal: d is lognormal; plain: no
+ * bandwidth, region link, partition or loss (constants at each call, so the compiler
+ * makes a loop of each combination). */
+static inline __attribute__((always_inline)) uint32_t
+network_mcast_batch_loop(network_t *net, network_mcast *mc, uint32_t from, const uint32_t *to,
+                         const int64_t *hold_ns, uint32_t k, uint32_t bytes, const dist_t *d,
+                         const int lognormal, const int plain)
+{
+    const network_params *p = net->p;
+    const int64_t base = mc->base_ns;
+    const int64_t *lat = p->nregions > 1 ? p->latency_ns[net->region[from]] : NULL;
+    const int serialise = !plain && net->ns_per_byte > 0;
+    const int64_t ser_ns = serialise ? (int64_t)(net->ns_per_byte * bytes + 0.5) : 0;
+    const double median = d->a, sigma = d->b;
+    uint32_t added = 0;
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t j = to[i];
+        INVARIANT(j <= 0xFFFF && mc->n < net->nodes, "a copy per recipient, ids in 16 bits");
+        int64_t depart = base;
+        if (serialise) {
+            int64_t start = net->link_free_ns[from] > base ? net->link_free_ns[from] : base;
+            depart = start + ser_ns;
+            net->link_free_ns[from] = depart;
+        }
+        if (!plain && p->npartitions && network_cut(net, base, from, j)) {
+            net->lost++;
+            continue;
+        }
+        if (!plain && p->loss > 0 && gsl_rng_uniform(net->rng) < p->loss) {
+            net->lost++;
+            continue;
+        }
+        if (!plain && p->has_links)
+            depart = network_region_link(net, from, j, bytes, depart);
+        double delay = lognormal ? median * exp(sigma * gsl_ran_gaussian_ziggurat(net->rng, 1.0))
+                                 : network_draw(d, net->rng);
+        int64_t arrive = depart + (int64_t)(delay + 0.5);
+        if (lat)
+            arrive += lat[net->region[j]];
+        uint64_t off = (uint64_t)(arrive + (hold_ns ? hold_ns[i] : 0) - base);
+        if (off >= (uint64_t)NETWORK_MCAST_MAX_HOLD_NS)
+            continue;
+        mc->key[mc->n++] = off << 16 | j;
+        added++;
+    }
+    return added;
+}
+
+uint32_t network_mcast_add_batch(network_t *net, network_mcast *mc, uint32_t from,
+                                 const uint32_t *to, const int64_t *hold_ns, uint32_t k,
+                                 uint32_t bytes, int cls)
+{
+    const network_params *p = net->p;
+    /* class_delay[k] equals delay unless the scenario overrides class k. */
+    const dist_t *d = cls >= 0 && cls < p->nclasses ? &p->class_delay[cls] : &p->delay;
+    int lognormal = d->kind == DIST_LOGNORMAL;
+    if (!(net->ns_per_byte > 0) && !p->npartitions && !(p->loss > 0) && !p->has_links)
+        return lognormal ? network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 1, 1)
+                         : network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 0, 1);
+    return lognormal ? network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 1, 0)
+                     : network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 0, 0);
 }
 
 double network_mean_delay_ns(const network_t *net, uint32_t a, uint32_t b, int cls)

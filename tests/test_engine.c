@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +11,7 @@
 #include <Random123/philox.h>
 
 #include "evq.h"
+#include "grow.h"
 #include "invariant.h"
 #include "rng.h"
 #include "sim.h"
@@ -385,6 +387,56 @@ Test(stats, tally_exact_quantiles_below_cap)
     stats_acc_free(&a);
 }
 
+/* The summary's sort (a radix sort once there are enough samples) leaves
+ * the samples exactly as gsl_sort does, bit for bit: sizes on both sides
+ * of the radix threshold and of the 16-bit digits, negative values,
+ * repeats, zeros and infinities; and with a -0.0 or a NaN among them
+ * (gsl_sort's own path). */
+Test(stats, sorted_samples_equal_gsl_sort)
+{
+    const size_t sizes[] = { 10, 255, 256, 1000, 65535, 65536, 200000 };
+    gsl_rng *r = rng_stream_new(rng_key(3, 0, 0, 9));
+    cr_assert_not_null(r);
+    for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+        for (int special = 0; special < 3; special++) {
+            size_t n = sizes[z];
+            stats_acc a;
+            stats_acc_init(&a, STATS_TALLY, n, 1);
+            double *want = malloc(n * sizeof *want);
+            cr_assert_not_null(want);
+            for (size_t i = 0; i < n; i++) {
+                double u = gsl_rng_uniform(r), x;
+                if (i % 7 == 0)
+                    x = (double)(i % 13);                 /* repeats, +0.0 */
+                else if (i % 11 == 0)
+                    x = -gsl_ran_exponential(r, 1e-3);    /* negatives */
+                else
+                    x = gsl_ran_lognormal(r, 0.0, 4.0);   /* many magnitudes */
+                if (i == n / 2)
+                    x = special == 1 ? -0.0 : special == 2 ? NAN : INFINITY;
+                if (i == n / 3)
+                    x = -INFINITY;
+                (void)u;
+                want[i] = x;
+                stats_tally_add(&a, x);
+            }
+            gsl_sort(want, 1, n);
+            stats_rep rep;
+            stats_acc_finish(&a, 0, 1, &rep);
+            const double *got, *cens;
+            size_t ngot, ncens;
+            double w, cw;
+            stats_acc_samples(&a, &got, &ngot, &cens, &ncens, &w, &cw);
+            cr_assert_eq(ngot, n);
+            cr_expect_eq(memcmp(got, want, n * sizeof *want), 0,
+                         "n = %zu, special %d: sorted samples differ from gsl_sort", n, special);
+            free(want);
+            stats_acc_free(&a);
+        }
+    }
+    gsl_rng_free(r);
+}
+
 Test(stats, reservoir_beyond_cap_keeps_moments_exact)
 {
     stats_acc a;
@@ -444,6 +496,64 @@ Test(stats, reservoir_equals_gsl_algorithm_l)
 }
 
 /* sim_ns rounds as llround does (halves away from zero), inline. */
+/* ---- grow: arrays and rings that start empty ---------------------------- */
+
+Test(engine, grow_reserve_from_empty_doubles_and_keeps_contents)
+{
+    int64_t *a = NULL;
+    size_t cap = 0, n = 0;
+    cr_assert_eq(GROW_RESERVE(a, cap, n + 1, 4), 0);
+    cr_assert_eq(cap, 4);
+    for (int64_t v = 0; v < 1000; v++) {
+        cr_assert_eq(GROW_RESERVE(a, cap, n + 1, 4), 0);
+        a[n++] = v * v;
+    }
+    /* 4 doubled to the first power-of-two multiple >= 1000. */
+    cr_expect_eq(cap, 1024);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_eq(a[i], (int64_t)(i * i));
+    /* Room already: unchanged. */
+    int64_t *before = a;
+    cr_expect_eq(GROW_RESERVE(a, cap, 10, 4), 0);
+    cr_expect(a == before && cap == 1024);
+    free(a);
+}
+
+Test(engine, grow_reserve_upto_refuses_past_the_limit)
+{
+    uint32_t *a = NULL;
+    size_t cap = 0;
+    cr_assert_eq(GROW_RESERVE_UPTO(a, cap, 5, 4, 6), 0);
+    cr_expect_eq(cap, 6, "doubling stops at the limit");
+    cr_expect_eq(GROW_RESERVE_UPTO(a, cap, 7, 4, 6), -1);
+    cr_expect_eq(cap, 6, "a refusal leaves the capacity");
+    cr_expect_neq(a, NULL);
+    free(a);
+}
+
+Test(engine, grow_ring_reserve_unwraps_oldest_first)
+{
+    int *r = NULL;
+    size_t cap = 0, head = 0, len = 0;
+    int next_in = 0, next_out = 0;
+    /* Push 3, pop 2 at a time so the ring wraps before each growth. */
+    for (int round = 0; round < 200; round++) {
+        for (int k = 0; k < 3; k++) {
+            cr_assert_eq(GROW_RING_RESERVE(r, cap, head, len, 2), 0);
+            r[(head + len) % cap] = next_in++;
+            len++;
+        }
+        for (int k = 0; k < 2; k++) {
+            cr_assert_eq(r[head], next_out++, "FIFO order after growth");
+            head = (head + 1) % cap;
+            len--;
+        }
+    }
+    cr_expect_eq(len, 200);
+    cr_expect_geq(cap, len);
+    free(r);
+}
+
 Test(engine, sim_ns_is_llround)
 {
     const double edge[] = { 0.0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994,
