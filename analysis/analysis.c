@@ -879,6 +879,79 @@ static void section_robustness(doc *d)
     table_end(d);
 }
 
+/* The throughput: search (its probes, the claimed rate first) and the
+ * comparisons: (A/B claims; docs/claims.md). */
+static void section_claimed(doc *d)
+{
+    const resfile *r = d->r;
+    if (!r->nprobes && !r->ncomparisons)
+        return;
+    heading(d, 2, "Claimed rates and A/B claims");
+    if (r->nprobes) {
+        /* The bracket as the search left it: the highest rate shown
+         * sustained, the lowest above it not shown sustained. */
+        double lo = NAN, hi = NAN;
+        for (size_t i = 0; i < r->nprobes; i++)
+            if (r->probes[i].sustained && !(r->probes[i].rate_per_s <= lo))
+                lo = r->probes[i].rate_per_s;
+        for (size_t i = 0; i < r->nprobes; i++)
+            if (!r->probes[i].sustained && !(r->probes[i].rate_per_s <= lo) &&
+                !(r->probes[i].rate_per_s >= hi))
+                hi = r->probes[i].rate_per_s;
+        char a[32], b[32], c[32], text[600];
+        fmt_g(lo, a, sizeof a);
+        fmt_g(hi, b, sizeof b);
+        fmt_g(r->probes[0].rate_per_s, c, sizeof c);
+        snprintf(text, sizeof text, "Throughput search: %s at the claimed %s 1/s; the maximum "
+                 "sustainable rate lies in [%s, %s] 1/s (the highest rate shown sustained, "
+                 "every claim holding there, and the lowest above it not shown sustained). "
+                 "Every rate run, in order:", r->probes[0].verdict, c, a, b);
+        para(d, text);
+        static const char *const cols[] = { "rate (1/s)", "sustained", "verdict",
+                                            "criterion estimate", "interval" };
+        table_begin(d, cols, 5);
+        for (size_t i = 0; i < r->nprobes; i++) {
+            const resfile_probe *x = &r->probes[i];
+            char rate[32], est[64], lo2[32], hi2[32], ci[96];
+            fmt_g(x->rate_per_s, rate, sizeof rate);
+            fmt_g(x->estimate, est, sizeof est);
+            fmt_g(x->ci_low, lo2, sizeof lo2);
+            fmt_g(x->ci_high, hi2, sizeof hi2);
+            snprintf(ci, sizeof ci, "[%s, %s] at %.4g %%", lo2, hi2, 100 * x->level);
+            const char *cells[] = { rate, x->sustained ? "yes" : "no", x->verdict, est, ci };
+            table_row(d, cells, 5, NULL);
+        }
+        table_end(d);
+    }
+    if (r->ncomparisons) {
+        para(d, "A/B claims (comparisons:): both arms ran with the scenario's seed and the same "
+                "random streams, and the effect is judged on the paired replications; each "
+                "interval at the level shown (Bonferroni over the scenario's comparisons).");
+        static const char *const cols[] = { "claim", "verdict", "effect", "baseline arm",
+                                            "variant arm", "reading" };
+        table_begin(d, cols, 6);
+        for (size_t i = 0; i < r->ncomparisons; i++) {
+            const resfile_comparison *x = &r->comparisons[i];
+            int pct = !strcmp(x->effect, "reduction");
+            double k = pct ? 100 : 1;
+            char e1[32], l1[32], h1[32], eff[192];
+            fmt_g(k * x->estimate, e1, sizeof e1);
+            fmt_g(k * x->ci_low, l1, sizeof l1);
+            fmt_g(k * x->ci_high, h1, sizeof h1);
+            const char *unit = pct ? " %"
+                             : !strcmp(x->effect, "ratio") || !strcmp(x->unit, "1") ? "" : x->unit;
+            snprintf(eff, sizeof eff, "%s %s%s%s [%s, %s] at %.4g %% (claim %s)", x->effect, e1,
+                     unit[0] && unit[0] != ' ' ? " " : "", unit, l1, h1, 100 * x->level,
+                     x->bound);
+            const char *cells[] = { x->name, x->verdict, eff,
+                                    x->baseline[0] ? x->baseline : "as written",
+                                    x->variant[0] ? x->variant : "as written", x->sentence };
+            table_row(d, cells, 6, NULL);
+        }
+        table_end(d);
+    }
+}
+
 static int has_assumption(const char *line, size_t len)
 {
     const char *hash = memchr(line, '#', len);
@@ -999,6 +1072,7 @@ static void write_doc(doc *d, const char *dash, const char *exec, const char *so
     section_claims(d);
     section_plots(d);
     section_robustness(d);
+    section_claimed(d);
     section_capacity(d);
     section_dashboard(d, dash, exec, sources);
     section_figures(d);

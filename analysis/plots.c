@@ -490,6 +490,35 @@ static const char *const series_colour[] = {
 };
 #define NSERIES (sizeof series_colour / sizeof series_colour[0])
 
+/* A claim's band between its two bounds (a {within: [lo, hi]} claim),
+ * shaded behind the data; nothing for a one-sided bound. */
+static void claim_band(FILE *g, double lo, double hi)
+{
+    if (isfinite(lo) && isfinite(hi))
+        fprintf(g, "set object rectangle from graph 0, first %.10g to graph 1, first %.10g "
+                   "behind fillcolor rgb \"#2ca02c\" fillstyle transparent solid 0.12 "
+                   "noborder\n", lo, hi);
+}
+
+/* The series of a sweep figure against axis ax: the CI as a band and the
+ * estimate as a line over a numeric axis; over words (deployments,
+ * protocols) the points are categories, not a curve: each estimate with
+ * its CI as an error bar.  `cols` names the x:estimate:low:high columns. */
+static void sweep_series(FILE *g, const axis_view *ax, const char *dat, const char *index,
+                         const char *colour, const char *ci_title, const char *est_title)
+{
+    if (ax->numeric)
+        fprintf(g, "  plot \"%s.dat\"%s using 1:4:5 with filledcurves lc rgb \"%s\" "
+                   "title \"%s\", \\\n"
+                   "       \"%s.dat\"%s using 1:3 with linespoints lw 2 pt 7 "
+                   "lc rgb \"%s\" title \"%s\"",
+                dat, index, colour, ci_title, dat, index, colour, est_title);
+    else
+        fprintf(g, "  plot \"%s.dat\"%s using 1:3:4:5 with yerrorbars lw 2 pt 7 ps 1.2 "
+                   "lc rgb \"%s\" title \"%s with its %s\"",
+                dat, index, colour, est_title, ci_title);
+}
+
 /* ---- claim bounds against a y range ----
  * A plot of data spanning [lo, hi] takes in every claim bound within nine
  * spans of it (the data keep a tenth of the height at least), so the
@@ -608,6 +637,9 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
         const resfile_claim *cl = resfile_claim_at(r, k, 0);
         if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
             continue;
+        /* a two-sided claim's band shaded between its bounds, when both show */
+        if (yband_shown(&y, cl->bound_low) && yband_shown(&y, cl->bound_high))
+            claim_band(g, cl->bound_low, cl->bound_high);
         yband_bound(g, &y, cl->bound_low);
         yband_bound(g, &y, cl->bound_high);
     }
@@ -632,11 +664,7 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
                    "lc rgb colour[i %% %zu + 1] title series[i + 1]",
                 nblocks - 1, c->cur->name, NSERIES, nblocks - 1, c->cur->name, NSERIES);
     else
-        fprintf(g, "  plot \"%s.dat\" index 0 using 1:4:5 with filledcurves lc rgb \"#1f77b4\" "
-                   "title \"95%% CI\", \\\n"
-                   "       \"%s.dat\" index 0 using 1:3 with linespoints lw 2 pt 7 "
-                   "lc rgb \"#1f77b4\" title \"mean\"",
-                c->cur->name, c->cur->name);
+        sweep_series(g, ax, c->cur->name, " index 0", "#1f77b4", "95% CI", "mean");
     for (size_t k = 0; k < r->nclaims; k++) {
         const resfile_claim *cl = resfile_claim_at(r, k, 0);
         if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
@@ -716,21 +744,31 @@ static int plot_claim_curve(pctx *c, size_t k, const axis_view *ax)
         yband_data(&y, cl->ci_high);
     }
     double b[2] = { c0->bound_low, c0->bound_high };
+    if (yband_shown(&y, b[0]) && yband_shown(&y, b[1]))
+        claim_band(g, b[0], b[1]);
     yband_bound(g, &y, b[0]);
     yband_bound(g, &y, b[1]);
     yband_set(g, &y);
-    fprintf(g, "  plot \"%s.dat\" using 1:4:5 with filledcurves lc rgb \"#1f77b4\" "
-               "title \"95%% CI\", \\\n"
-               "       \"%s.dat\" using 1:3 with lines lw 2 lc rgb \"#1f77b4\" title \"estimate\", \\\n"
-               "       \"%s.dat\" using 1:3:6 with points pt 7 ps 1.8 lc palette notitle, \\\n",
-            c->cur->name, c->cur->name, c->cur->name);
+    if (ax->numeric)
+        fprintf(g, "  plot \"%s.dat\" using 1:4:5 with filledcurves lc rgb \"#1f77b4\" "
+                   "title \"95%% CI\", \\\n"
+                   "       \"%s.dat\" using 1:3 with lines lw 2 lc rgb \"#1f77b4\" "
+                   "title \"estimate\", \\\n",
+                c->cur->name, c->cur->name);
+    else /* words on the axis: categories, each estimate with its CI */
+        fprintf(g, "  plot \"%s.dat\" using 1:3:4:5 with yerrorbars lw 2 pt 7 ps 0.1 "
+                   "lc rgb \"#1f77b4\" title \"estimate with its CI\", \\\n",
+                c->cur->name);
+    fprintf(g, "       \"%s.dat\" using 1:3:6 with points pt 7 ps 1.8 lc palette notitle, \\\n",
+            c->cur->name);
     for (int v = 0; v < 4; v++)
         fprintf(g, "       NaN with points pt 7 ps 1.8 lc rgb \"%s\" title \"%s\", \\\n",
                 verdict_colour[v], v == 0 ? "HOLDS" : v == 1 ? "FAILS" : v == 2 ? "INCONCLUSIVE"
                                                                             : "NO DATA");
     char lab[500], off[160];
     yband_offscale(&y, b, c0->unit, off, sizeof off);
-    snprintf(lab, sizeof lab, "bound: %s%s", c0->bound, off);
+    snprintf(lab, sizeof lab, "%s: %s%s",
+             isfinite(b[0]) && isfinite(b[1]) ? "claim band" : "bound", c0->bound, off);
     fprintf(g, "       NaN with lines lw 2 dt 2 lc rgb \"#444444\" title ");
     sink_gnuplot_string(g, lab);
     fputc('\n', g);

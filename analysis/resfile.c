@@ -33,6 +33,8 @@ typedef resfields_field field;
 #define F_BREAKING(n, k) RESFIELDS_ENTRY(resfile_cap_breaking, n, k)
 #define F_PLAN(n, k) RESFIELDS_ENTRY(resfile_cap_plan, n, k)
 #define F_ESTIMATE(n, k) RESFIELDS_ENTRY(resfile_cap_estimate, n, k)
+#define F_PROBE(n, k) RESFIELDS_ENTRY(resfile_probe, n, k)
+#define F_COMPARISON(n, k) RESFIELDS_ENTRY(resfile_comparison, n, k)
 static const field summary_fields[] = { RESFIELDS_SUMMARY(F_SUMMARY) };
 static const field rep_fields[] = { RESFIELDS_SWEEP_REP(F_REP) };
 static const field claim_fields[] = { RESFIELDS_CLAIM(F_CLAIM) };
@@ -41,6 +43,8 @@ static const field runbook_fields[] = { RESFIELDS_RUNBOOK(F_RUNBOOK) };
 static const field breaking_fields[] = { RESFIELDS_BREAKING(F_BREAKING) };
 static const field plan_fields[] = { RESFIELDS_PLAN(F_PLAN) };
 static const field estimate_fields[] = { RESFIELDS_CAPACITY_ESTIMATE(F_ESTIMATE) };
+static const field probe_fields[] = { RESFIELDS_THROUGHPUT_PROBE(F_PROBE) };
+static const field comparison_fields[] = { RESFIELDS_COMPARISON(F_COMPARISON) };
 const resfile_table resfile_runbook_table = { runbook_fields, RESFIELDS_COUNT(runbook_fields) };
 const resfile_table resfile_breaking_table = { breaking_fields, RESFIELDS_COUNT(breaking_fields) };
 const resfile_table resfile_plan_table = { plan_fields, RESFIELDS_COUNT(plan_fields) };
@@ -56,7 +60,9 @@ _Static_assert(RESFIELDS_COUNT(summary_fields) <= RESFILE_MAX_FIELDS &&
                    RESFIELDS_COUNT(runbook_fields) <= RESFILE_MAX_FIELDS &&
                    RESFIELDS_COUNT(breaking_fields) <= RESFILE_MAX_FIELDS &&
                    RESFIELDS_COUNT(plan_fields) <= RESFILE_MAX_FIELDS &&
-                   RESFIELDS_COUNT(estimate_fields) <= RESFILE_MAX_FIELDS,
+                   RESFIELDS_COUNT(estimate_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(probe_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(comparison_fields) <= RESFILE_MAX_FIELDS,
                "a results table has more fields than read_compound takes");
 #define NFIELDS(a) (sizeof(a) / sizeof(a)[0])
 
@@ -750,6 +756,21 @@ static int read_robustness(hid_t f, resfile *r)
     return rc;
 }
 
+/* The throughput search's probes and the A/B claims' verdicts. */
+static int read_claimed(hid_t f, resfile *r)
+{
+    void *rows = NULL;
+    int rc = read_table(f, "/throughput/probes", probe_fields, NFIELDS(probe_fields),
+                        sizeof(resfile_probe), &rows, &r->nprobes, NULL);
+    r->probes = rows;
+    rows = NULL;
+    if (!rc)
+        rc = read_table(f, "/comparisons/table", comparison_fields, NFIELDS(comparison_fields),
+                        sizeof(resfile_comparison), &rows, &r->ncomparisons, NULL);
+    r->comparisons = rows;
+    return rc;
+}
+
 static int read_capacity(hid_t f, resfile *r)
 {
     void *p = NULL;
@@ -825,6 +846,8 @@ static int resfile_read(const char *path, resfile **out, err_t *e)
             bad |= read_capacity(f, r);
         if (!bad)
             bad |= read_robustness(f, r);
+        if (!bad)
+            bad |= read_claimed(f, r);
     } H5E_END_TRY;
     if (bad) {
         /* The allocator sets ENOMEM: running out of memory is ours (70). */
@@ -1037,6 +1060,10 @@ static void put_resfile(wire *w, const resfile *r)
              r->nrobust);
     put_rows(w, estimate_fields, NFIELDS(estimate_fields), r->cap_estimates,
              sizeof(resfile_cap_estimate), r->ncap_estimates);
+    put_rows(w, probe_fields, NFIELDS(probe_fields), r->probes, sizeof(resfile_probe),
+             r->nprobes);
+    put_rows(w, comparison_fields, NFIELDS(comparison_fields), r->comparisons,
+             sizeof(resfile_comparison), r->ncomparisons);
 }
 
 /* Rebuilds a resfile from the child's bytes; NULL when they are not a
@@ -1147,6 +1174,10 @@ static resfile *get_resfile(wire *w, const char *path)
                          &r->nrobust);
     r->cap_estimates = get_rows(w, estimate_fields, NFIELDS(estimate_fields),
                                 sizeof(resfile_cap_estimate), &r->ncap_estimates);
+    r->probes = get_rows(w, probe_fields, NFIELDS(probe_fields), sizeof(resfile_probe),
+                         &r->nprobes);
+    r->comparisons = get_rows(w, comparison_fields, NFIELDS(comparison_fields),
+                              sizeof(resfile_comparison), &r->ncomparisons);
     if (w->p != w->end)
         w->bad = 1;
     if (!r->path || !r->scenario || !r->scenario_file || !r->scenario_text ||
@@ -1325,6 +1356,16 @@ void resfile_close(resfile *r)
         free(x->unit), free(x->value_unit), free(x->sentence);
     }
     free(r->robust);
+    for (size_t i = 0; i < r->nprobes; i++)
+        free(r->probes[i].verdict), free(r->probes[i].unit);
+    free(r->probes);
+    for (size_t i = 0; i < r->ncomparisons; i++) {
+        resfile_comparison *x = &r->comparisons[i];
+        free(x->name), free(x->metric), free(x->statistic), free(x->effect), free(x->bound);
+        free(x->source), free(x->baseline), free(x->variant), free(x->assumptions);
+        free(x->verdict), free(x->unit), free(x->sentence);
+    }
+    free(r->comparisons);
     free_strings(r->regions, r->nregions);
     free(r->cap_runbook);
     free_strings(r->cap_recommendations, r->ncap_recommendations);

@@ -64,6 +64,16 @@ typedef struct resfile_robust {
     RESFIELDS_ROBUST(RESFIELDS_READER)
 } resfile_robust;
 
+/* One rate of a throughput search (/throughput/probes, the claimed rate
+ * first) and one A/B claim's verdict (/comparisons/table). */
+typedef struct resfile_probe {
+    RESFIELDS_THROUGHPUT_PROBE(RESFIELDS_READER)
+} resfile_probe;
+
+typedef struct resfile_comparison {
+    RESFIELDS_COMPARISON(RESFIELDS_READER)
+} resfile_comparison;
+
 typedef struct resfile_cap_runbook {
     RESFIELDS_RUNBOOK(RESFIELDS_READER)
 } resfile_cap_runbook;
@@ -135,6 +145,11 @@ typedef struct resfile {
     uint64_t claims_tests, claims_looks;
     resfile_robust *robust;
     size_t nrobust;
+    /* throughput: search and comparisons: (none: 0 rows) */
+    resfile_probe *probes;
+    size_t nprobes;
+    resfile_comparison *comparisons;
+    size_t ncomparisons;
 } resfile;
 
 /* Reads the whole file at path.  ERR_NOINPUT when it cannot be opened or

@@ -16,53 +16,199 @@
 
 #include "rng.h"
 
-static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *p)
+/* A R x R matrix of durations (latency) or non-negative numbers (link
+ * bandwidth) at key of reg; a number instead of the bandwidth matrix
+ * applies to every pair.  0 or -1 with diagnostics. */
+static int network_region_matrix(cfg_ctx *c, cfg_node *reg, const char *key, int64_t R,
+                                 int64_t lat[][NETWORK_MAX_REGIONS],
+                                 double mbps[][NETWORK_MAX_REGIONS])
 {
-    cfg_node *reg = cfg_section(c, sec, "regions");
-    p->nregions = 1;
-    if (!reg)
+    cfg_node *m = cfg_get(reg, key);
+    if (!m)
         return 0;
-    int bad = 0;
-    char saved[sizeof c->prefix];
-    cfg_prefix_enter(c, "regions", saved);
-    bad |= cfg_int(c, reg, "count", 1, 1, NETWORK_MAX_REGIONS, &p->nregions);
-    cfg_set_prefix(c, saved);
-    cfg_node *lat = cfg_list(c, reg, "latency");
-    if (!lat) {
-        if (p->nregions > 1) {
-            cfg_error(c, reg, "network.regions: 'latency' (a %lld x %lld matrix of "
-                      "durations) is required when count > 1", (long long)p->nregions,
-                      (long long)p->nregions);
+    char why[160];
+    if (mbps && m->kind == CFG_SCALAR) {
+        double v = 0;
+        if (cfg_parse_double(m->text, &v, why, sizeof why) != 0 || !(v >= 0) || v > 1e9) {
+            cfg_error(c, m, "network.regions.%s: expected Mbit/s >= 0 (one number for "
+                      "every region pair, or a %lld x %lld matrix)", key, (long long)R,
+                      (long long)R);
             return -1;
         }
-        return bad;
+        for (int64_t a = 0; a < R; a++)
+            for (int64_t b = 0; b < R; b++)
+                mbps[a][b] = v;
+        return 0;
     }
-    if ((int64_t)lat->n != p->nregions) {
-        cfg_error(c, lat, "network.regions.latency: expected %lld rows, found %zu",
-                  (long long)p->nregions, lat->n);
+    if (m->kind != CFG_SEQ || (int64_t)m->n != R) {
+        cfg_error(c, m, "network.regions.%s: expected %lld rows of %lld %s", key,
+                  (long long)R, (long long)R, mbps ? "numbers (Mbit/s)" : "durations");
         return -1;
     }
-    for (size_t r = 0; r < lat->n; r++) {
-        cfg_node *row = lat->items[r];
-        if (row->kind != CFG_SEQ || (int64_t)row->n != p->nregions) {
-            cfg_error(c, row, "network.regions.latency row %zu: expected a list of "
-                      "%lld durations", r + 1, (long long)p->nregions);
+    int bad = 0;
+    for (size_t r = 0; r < m->n; r++) {
+        cfg_node *row = m->items[r];
+        if (row->kind != CFG_SEQ || (int64_t)row->n != R) {
+            cfg_error(c, row, "network.regions.%s row %zu: expected a list of %lld %s", key,
+                      r + 1, (long long)R, mbps ? "numbers (Mbit/s)" : "durations");
             bad = -1;
             continue;
         }
         for (size_t k = 0; k < row->n; k++) {
             cfg_node *cell = row->items[k];
-            char why[160];
             int64_t ns = 0;
-            if (cell->kind != CFG_SCALAR ||
-                cfg_parse_duration(cell->text, &ns, why, sizeof why) != 0 || ns < 0) {
-                cfg_error(c, cell, "network.regions.latency[%zu][%zu]: expected a "
-                          "duration like 40ms", r + 1, k + 1);
+            double v = 0;
+            int ok = cell->kind == CFG_SCALAR &&
+                     (mbps ? cfg_parse_double(cell->text, &v, why, sizeof why) == 0 && v >= 0 &&
+                                 v <= 1e9
+                           : cfg_parse_duration(cell->text, &ns, why, sizeof why) == 0 && ns >= 0);
+            if (!ok) {
+                cfg_error(c, cell, "network.regions.%s[%zu][%zu]: expected %s", key, r + 1,
+                          k + 1, mbps ? "Mbit/s >= 0 like 1000" : "a duration like 40ms");
                 bad = -1;
                 continue;
             }
-            p->latency_ns[r][k] = ns;
+            if (mbps)
+                mbps[r][k] = v;
+            else
+                lat[r][k] = ns;
         }
+    }
+    return bad;
+}
+
+/* One region layout (the regions mapping, or one of its deployments) into
+ * p's region fields. */
+static int network_configure_layout(cfg_ctx *c, cfg_node *reg, network_params *p)
+{
+    int bad = 0;
+    bad |= cfg_int(c, reg, "count", 1, 1, NETWORK_MAX_REGIONS, &p->nregions);
+    int64_t R = p->nregions;
+    if (!cfg_get(reg, "latency") && R > 1) {
+        cfg_error(c, reg, "network.regions: 'latency' (a %lld x %lld matrix of "
+                  "durations) is required when count > 1", (long long)R, (long long)R);
+        return -1;
+    }
+    bad |= network_region_matrix(c, reg, "latency", R, p->latency_ns, NULL);
+    bad |= network_region_matrix(c, reg, "bandwidth_mbps", R, NULL, p->link_mbps);
+    for (int64_t a = 0; a < R; a++)
+        for (int64_t b = 0; b < R; b++)
+            p->has_links |= a != b && p->link_mbps[a][b] > 0;
+    bad |= cfg_int(c, reg, "clients", -1, 0, R - 1, &p->clients_region);
+    cfg_node *nodes = cfg_list(c, reg, "nodes");
+    if (p->clients_region >= 0 && !nodes) {
+        cfg_error(c, cfg_get(reg, "clients"), "network.regions.clients: places the ids past "
+                  "the placed nodes, so it needs 'nodes' (each region's count)");
+        bad = -1;
+    }
+    if (nodes) {
+        if ((int64_t)nodes->n != R) {
+            cfg_error(c, nodes, "network.regions.nodes: expected %lld counts (nodes per "
+                      "region), found %zu", (long long)R, nodes->n);
+            return -1;
+        }
+        for (size_t k = 0; k < nodes->n; k++) {
+            char why[160];
+            int64_t v = -1;
+            if (nodes->items[k]->kind != CFG_SCALAR ||
+                cfg_parse_int(nodes->items[k]->text, &v, why, sizeof why) != 0 || v < 0 ||
+                v > 65535) {
+                cfg_error(c, nodes->items[k], "network.regions.nodes[%zu]: expected a "
+                          "count of nodes, 0 to 65535", k + 1);
+                bad = -1;
+                continue;
+            }
+            p->region_nodes[k] = v;
+            p->nplaced += v;
+        }
+        if (!bad && p->nplaced == 0) {
+            cfg_error(c, nodes, "network.regions.nodes: places no node (give each region's "
+                      "count)");
+            bad = -1;
+        }
+    }
+    return bad;
+}
+
+/* The region fields of p, cleared: one region, no links, no placement. */
+static void network_clear_layout(network_params *p)
+{
+    p->nregions = 1;
+    memset(p->latency_ns, 0, sizeof p->latency_ns);
+    memset(p->link_mbps, 0, sizeof p->link_mbps);
+    memset(p->region_nodes, 0, sizeof p->region_nodes);
+    p->has_links = 0;
+    p->nplaced = 0;
+    p->clients_region = -1;
+}
+
+static int network_configure_deployments(cfg_ctx *c, cfg_node *reg, cfg_node *deps,
+                                         network_params *p);
+
+static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *p)
+{
+    cfg_node *reg = cfg_section(c, sec, "regions");
+    network_clear_layout(p);
+    if (!reg)
+        return 0;
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "regions", saved);
+    cfg_node *deps = cfg_get(reg, "deployments");
+    int bad = deps ? network_configure_deployments(c, reg, deps, p)
+                   : network_configure_layout(c, reg, p);
+    cfg_set_prefix(c, saved);
+    return bad;
+}
+
+/* Named deployments: every one checked, the chosen one kept in p. */
+static int network_configure_deployments(cfg_ctx *c, cfg_node *reg, cfg_node *deps,
+                                         network_params *p)
+{
+    const char *chosen = NULL;
+    int bad = cfg_require(c, reg, "deployment");
+    bad |= cfg_name_string(c, reg, "deployment", "", SINK_NAME_ID, &chosen);
+    static const char *const layout_keys[] = { "count", "latency", "bandwidth_mbps", "nodes",
+                                               "clients" };
+    for (size_t k = 0; k < sizeof layout_keys / sizeof layout_keys[0]; k++)
+        if (cfg_get(reg, layout_keys[k])) {
+            cfg_error(c, reg, "network.regions: '%s' belongs inside each of 'deployments' "
+                      "when deployments are named", layout_keys[k]);
+            bad = -1;
+        }
+    if (deps->kind != CFG_MAP || !deps->n) {
+        cfg_error(c, deps, "network.regions.deployments: expected a mapping of names to "
+                  "{count, latency, bandwidth_mbps, nodes, clients}");
+        return -1;
+    }
+    int found = 0;
+    for (size_t i = 0; i < deps->n; i++) {
+        cfg_node *d = cfg_get(deps, deps->keys[i]);
+        bad |= cfg_check_name(c, d, "network.regions.deployments: the name", deps->keys[i],
+                              SINK_NAME_ID);
+        if (d->kind != CFG_MAP) {
+            cfg_error(c, d, "network.regions.deployments.%s: expected a mapping like "
+                      "{count: 3, latency: [[...]], nodes: [43, 42, 42]}", deps->keys[i]);
+            bad = -1;
+            continue;
+        }
+        /* Every deployment is checked; the chosen one is kept.  Its
+         * resolved values are named by it ("...deployments.us_3.count"). */
+        network_params tmp = *p;
+        network_clear_layout(&tmp);
+        char saved[sizeof c->prefix], item[96];
+        snprintf(item, sizeof item, "deployments.%.64s", deps->keys[i]);
+        cfg_prefix_enter(c, item, saved);
+        bad |= network_configure_layout(c, d, &tmp);
+        cfg_set_prefix(c, saved);
+        if (chosen && !strcmp(chosen, deps->keys[i])) {
+            *p = tmp;
+            found = 1;
+        }
+    }
+    if (!bad && !found) {
+        cfg_error(c, cfg_get(reg, "deployment"), "network.regions.deployment: '%s' is not "
+                  "one of the names under deployments", chosen ? chosen : "");
+        bad = -1;
     }
     return bad;
 }
@@ -168,11 +314,36 @@ int network_init(network_t *net, const network_params *p, uint32_t nodes,
         net->cut = calloc((size_t)p->npartitions * nodes, 1);
     net->sort_tmp = malloc(((size_t)nodes + 1) * sizeof *net->sort_tmp);
     net->sort_count = malloc(((size_t)nodes + 2) * sizeof *net->sort_count);
+    if (p->has_links)
+        net->link_free_pair_ns = calloc((size_t)(p->nregions * p->nregions),
+                                        sizeof *net->link_free_pair_ns);
     if (!net->link_free_ns || !net->region || (p->npartitions && !net->cut) ||
-        !net->sort_tmp || !net->sort_count)
+        !net->sort_tmp || !net->sort_count || (p->has_links && !net->link_free_pair_ns))
         goto oom;
-    for (uint32_t i = 0; i < nodes; i++)
-        net->region[i] = (uint8_t)(i % (uint32_t)p->nregions);
+    if (p->nplaced > (int64_t)nodes) {
+        network_release(net);
+        return err_set(e, ERR_DATA, NULL, 0, 0, "network.regions.nodes: places %lld nodes "
+                       "but the network has %u", (long long)p->nplaced, nodes);
+    }
+    /* Placed nodes are dealt to the regions in turn (a full region is
+     * skipped); the rest, and every node without placement, i mod R. */
+    uint32_t R = (uint32_t)p->nregions, next = 0;
+    int64_t held[NETWORK_MAX_REGIONS] = { 0 };
+    for (uint32_t i = 0; i < nodes; i++) {
+        uint32_t k = i % R;
+        if ((int64_t)i < p->nplaced) {
+            for (uint32_t t = 0; t < R; t++) {
+                k = (next + t) % R;
+                if (held[k] < p->region_nodes[k])
+                    break;
+            }
+            held[k]++;
+            next = k + 1;
+        } else if (p->nplaced > 0 && p->clients_region >= 0) {
+            k = (uint32_t)p->clients_region;
+        }
+        net->region[i] = (uint8_t)k;
+    }
     for (int k = 0; k < p->npartitions; k++) {
         const network_partition *q = &p->partitions[k];
         uint8_t *cut = net->cut + (size_t)k * nodes;
@@ -199,6 +370,8 @@ void network_release(network_t *net)
     free(net->cut);
     free(net->sort_tmp);
     free(net->sort_count);
+    free(net->link_free_pair_ns);
+    net->link_free_pair_ns = NULL;
     net->link_free_ns = NULL;
     net->region = NULL;
     net->cut = NULL;
@@ -309,6 +482,23 @@ static double network_draw(const dist_t *d, gsl_rng *r)
     }
 }
 
+/* When the message leaves the link between from's and to's regions, having
+ * reached it at depart (the FIFO of that ordered pair; unchanged inside a
+ * region or without a bandwidth for the pair). */
+static inline int64_t network_region_link(network_t *net, uint32_t from, uint32_t to,
+                                          uint32_t bytes, int64_t depart)
+{
+    const network_params *p = net->p;
+    uint32_t ra = net->region[from], rb = net->region[to];
+    double mbps = p->link_mbps[ra][rb];
+    if (ra == rb || !(mbps > 0))
+        return depart;
+    int64_t *busy = &net->link_free_pair_ns[ra * (uint32_t)p->nregions + rb];
+    int64_t start = *busy > depart ? *busy : depart;
+    *busy = start + (int64_t)(8e3 / mbps * bytes + 0.5);
+    return *busy;
+}
+
 int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from, uint32_t to,
                         uint32_t bytes, int cls)
 {
@@ -327,6 +517,9 @@ int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from, uint32_t
         net->lost++;
         return -1;
     }
+    /* A lost message never reaches the region link. */
+    if (p->has_links)
+        depart = network_region_link(net, from, to, bytes, depart);
     /* class_delay[k] equals delay unless the scenario overrides class k. */
     const dist_t *d = cls >= 0 && cls < p->nclasses ? &p->class_delay[cls] : &p->delay;
     double delay = network_draw(d, net->rng);
@@ -340,7 +533,7 @@ int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from, uint32_t
  * for each copy in turn, with what is the same for every copy of the
  * multicast (the class's distribution, the sender's serialisation time
  * and region row) worked out once.  lognormal: d is lognormal; plain: no
- * bandwidth, partition or loss (constants at each call, so the compiler
+ * bandwidth, region link, partition or loss (constants at each call, so the compiler
  * makes a loop of each combination). */
 static inline __attribute__((always_inline)) uint32_t
 network_mcast_batch_loop(network_t *net, network_mcast *mc, uint32_t from, const uint32_t *to,
@@ -371,6 +564,8 @@ network_mcast_batch_loop(network_t *net, network_mcast *mc, uint32_t from, const
             net->lost++;
             continue;
         }
+        if (!plain && p->has_links)
+            depart = network_region_link(net, from, j, bytes, depart);
         double delay = lognormal ? median * exp(sigma * gsl_ran_gaussian_ziggurat(net->rng, 1.0))
                                  : network_draw(d, net->rng);
         int64_t arrive = depart + (int64_t)(delay + 0.5);
@@ -393,7 +588,7 @@ uint32_t network_mcast_add_batch(network_t *net, network_mcast *mc, uint32_t fro
     /* class_delay[k] equals delay unless the scenario overrides class k. */
     const dist_t *d = cls >= 0 && cls < p->nclasses ? &p->class_delay[cls] : &p->delay;
     int lognormal = d->kind == DIST_LOGNORMAL;
-    if (!(net->ns_per_byte > 0) && !p->npartitions && !(p->loss > 0))
+    if (!(net->ns_per_byte > 0) && !p->npartitions && !(p->loss > 0) && !p->has_links)
         return lognormal ? network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 1, 1)
                          : network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 0, 1);
     return lognormal ? network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 1, 0)

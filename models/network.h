@@ -7,10 +7,20 @@
  *      time) + 8 B / bandwidth (no serialisation when bandwidth is 0);
  *   2. is lost with probability loss, or when a partition window separates
  *      a and b at time t (one node inside the window's set, one outside);
- *   3. otherwise arrives at departure + latency[region a][region b] +
+ *   3. between two regions with a link bandwidth, then crosses that
+ *      region pair's link, one FIFO per ordered pair shared by every node
+ *      of the two regions: leaves it at max(departure, link free time) +
+ *      8 B / link bandwidth;
+ *   4. otherwise arrives at that departure + latency[region a][region b] +
  *      a draw of the delay distribution (the class's own distribution when
  *      the using model names message classes and the scenario overrides it).
- * Nodes are numbered 0 .. nodes-1; region of node i is i mod regions.count.
+ * Nodes are numbered 0 .. nodes-1.  Region of node i: with regions.nodes
+ * (replicas per region) the first sum(nodes) ids are dealt to the regions
+ * in turn, skipping a region once it holds its count (so [43, 42, 42]
+ * is i mod 3, and [85, 21, 21] puts 0, 1, 2, 3, 4, 5, ... in regions
+ * 0, 1, 2, 0, 1, 2, ... until regions 1 and 2 are full); ids past them
+ * (the using model's clients) are in region `clients`.  Without nodes, or
+ * for clients without `clients`, node i is in region i mod regions.count.
  *
  * Scenario section (inside the using model's section, key `network`):
  *   delay          one-way delay distribution      (default lognormal,
@@ -18,7 +28,14 @@
  *   class_delay    {CLASS: distribution, ...} per-class overrides
  *   bandwidth_mbps per-node egress bandwidth, Mbit/s (default 0 = unlimited)
  *   loss           loss probability per message     (default 0)
- *   regions        {count: R, latency: [[...R durations...] x R]}
+ *   regions        {count: R, latency: [[...R durations...] x R],
+ *                   bandwidth_mbps: B or [[...R...] x R] (region links,
+ *                   0 = unlimited; the diagonal is ignored),
+ *                   nodes: [c0, ..., cR-1], clients: k}
+ *                  or named deployments, one of them chosen (a sweep axis):
+ *                  {deployment: NAME, deployments: {NAME: {count, latency,
+ *                   bandwidth_mbps, nodes, clients}, ...}}; every
+ *                   deployment is checked, the chosen one is used.
  *   partitions     list of {first: i, count: k | nodes: [..], from: t1, to: t2}
  *
  * Multicast (network_mcast): one message sent to many nodes at once.  The
@@ -67,6 +84,11 @@ typedef struct network_params {
     double loss;                               /* probability */
     int64_t nregions;                          /* 1 = no regions */
     int64_t latency_ns[NETWORK_MAX_REGIONS][NETWORK_MAX_REGIONS];
+    double link_mbps[NETWORK_MAX_REGIONS][NETWORK_MAX_REGIONS]; /* 0 = unlimited */
+    int has_links;                             /* some region pair has a bandwidth */
+    int64_t region_nodes[NETWORK_MAX_REGIONS]; /* regions.nodes */
+    int64_t nplaced;                           /* sum of region_nodes; 0 = i mod R */
+    int64_t clients_region;                    /* -1 = i mod R */
     int npartitions;
     network_partition partitions[NETWORK_MAX_PARTITIONS];
 } network_params;
@@ -80,6 +102,7 @@ typedef struct network {
     uint8_t *region;        /* [nodes] */
     uint8_t *cut;           /* [npartitions][nodes]: 1 inside the window's set */
     double ns_per_byte;     /* serialisation; 0 = unlimited bandwidth */
+    int64_t *link_free_pair_ns; /* [R * R] region links busy until (has_links) */
     int64_t lost;           /* messages lost (loss or partition) */
     uint64_t *sort_tmp;     /* [nodes] multicast sort buffer (trades places) */
     uint32_t *sort_count;   /* [nodes + 1] bucket counters */
@@ -183,6 +206,11 @@ static inline int network_mcast_take(network_mcast *mc, int64_t due_ns, uint32_t
 
 /* 1 when a partition window separates a and b at time t_ns. */
 int network_cut(const network_t *net, int64_t t_ns, uint32_t a, uint32_t b);
+/* Region of node i (0 without regions). */
+static inline uint32_t network_region(const network_t *net, uint32_t i)
+{
+    return net->region[i];
+}
 /* Mean one-way delay of class cls between regions of a and b, excluding
  * serialisation (ns); for closed-form checks. */
 double network_mean_delay_ns(const network_t *net, uint32_t a, uint32_t b, int cls);

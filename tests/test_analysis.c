@@ -610,6 +610,53 @@ Test(plots, sweep_curves_and_heat_map)
     remove_tmpdir(dir);
 }
 
+/* Issue 13 item 5: latency against deployment.  A sweep over words
+ * (named deployments) draws categories: each estimate with its CI as an
+ * error bar at the deployment's tic, and a {within: [a, b]} claim as a
+ * shaded band between its bounds; the deployment names are gnuplot
+ * strings. */
+Test(plots, deployments_with_claim_band)
+{
+    static const char *text =
+        "name: deploy\nseed: 1\nduration: 2s\nreplications: 2\n"
+        "consensus:\n  nodes: 4\n  request_rate: 20/s\n"
+        "  network:\n    delay: {dist: constant, value: 1ms}\n"
+        "    regions:\n      deployment: near\n      deployments:\n"
+        "        near: {count: 1, nodes: [4], clients: 0}\n"
+        "        far: {count: 2, latency: [[0ms, 30ms], [30ms, 0ms]], nodes: [2, 2], "
+        "clients: 0}\n"
+        "sweep:\n  consensus.network.regions.deployment: [near, far]\n"
+        "claims:\n  - name: coordination in 63-78 ms\n    metric: consensus.latency\n"
+        "    bound: {within: [63ms, 78ms]}\n    source: test\n";
+    char dir[64], h5[256], pdir[128], gp[8192], path[256];
+    make_tmpdir(dir, sizeof dir);
+    simulate(dir, text, "deploy", NULL, h5, sizeof h5);
+    snprintf(pdir, sizeof pdir, "%s/plots", dir);
+    plots_list pl;
+    plots_of(h5, pdir, &pl);
+    cr_expect(has_plot(&pl, "claim_1"));
+    cr_expect(has_plot(&pl, "sweep_consensus.latency"));
+    const char *stems[] = { "claim_1", "sweep_consensus.latency" };
+    for (int k = 0; k < 2; k++) {
+        snprintf(path, sizeof path, "%s/%s.gp", pdir, stems[k]);
+        slurp(path, gp, sizeof gp);
+        cr_expect_not_null(strstr(gp, "set object rectangle from graph 0, first 63 to graph 1, "
+                                      "first 78 behind"), "%s: the claim band", stems[k]);
+        cr_expect_not_null(strstr(gp, "set xtics (\"near\" 0, \"far\" 1)"),
+                           "%s: deployments as tics", stems[k]);
+        cr_expect_not_null(strstr(gp, "with yerrorbars"), "%s: categories with CIs", stems[k]);
+        cr_expect_null(strstr(gp, "filledcurves"), "%s: no curve between categories",
+                       stems[k]);
+    }
+    /* 5d = 5 ms near; 5d + 2D = 65 ms far (test_consensus deployments). */
+    snprintf(path, sizeof path, "%s/claim_1.dat", pdir);
+    slurp(path, gp, sizeof gp);
+    cr_expect_not_null(strstr(gp, "0\tnear\t5\t"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "1\tfar\t65\t"), "%s", gp);
+    plots_list_free(&pl);
+    remove_tmpdir(dir);
+}
+
 Test(plots, capacity_escalation_and_timeline)
 {
     char dir[64], h5[256], pdir[128], gp[16384];
@@ -756,6 +803,54 @@ static void run_report(const char *const *args, run_out *o)
     if (!bin || !*bin)
         bin = "analysis/mwrasp-report";
     o->status = run_program(NULL, bin, args, o->out, sizeof o->out);
+}
+
+/* Issue 13 item 6: the report shows the throughput search (every probe,
+ * the bracket) and the A/B claims' verdicts (comparisons:), read back
+ * through the child reader; the cells are escaped like every other. */
+Test(report, throughput_search_and_ab_pair)
+{
+    static const char *text =
+        "name: tpab\nseed: 1\nduration: 2s\nwarmup: 200ms\nreplications: 3\n"
+        "consensus:\n  nodes: 4\n  request_rate: 50/s\n"
+        "  network: {delay: {dist: constant, value: 1ms}}\n"
+        "throughput:\n  rate: consensus.request_rate\n  claimed: 50/s\n"
+        "  range: [10/s, 100/s]\n  tolerance: 50%\n"
+        "comparisons:\n  - {name: halved <b>, metric: consensus.latency, statistic: mean, "
+        "baseline: [consensus.network.delay.value=2ms], variant: [], effect: reduction, "
+        "bound: {min: 40%}, source: t}\n"
+        "claims:\n  - {name: bounded, metric: consensus.backlog_growth, bound: {max: 1.2}, "
+        "source: t}\n";
+    char dir[64], h5[256], out[128], path[256];
+    make_tmpdir(dir, sizeof dir);
+    simulate(dir, text, "tpab", NULL, h5, sizeof h5);
+    snprintf(out, sizeof out, "%s/report", dir);
+    analysis_opts o;
+    analysis_opts_init(&o);
+    o.out_dir = out;
+    o.quiet = 1;
+    o.plots = 0;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(analysis_run(h5, &o, &e), 0, "%s", e.msg);
+    static char md[1 << 17], html[1 << 21];
+    snprintf(path, sizeof path, "%s/report.md", out);
+    slurp(path, md, sizeof md);
+    snprintf(path, sizeof path, "%s/report.html", out);
+    slurp(path, html, sizeof html);
+    cr_expect_not_null(strstr(md, "## Claimed rates and A/B claims"), "%s", md);
+    cr_expect_not_null(strstr(md, "Throughput search: "), "%s", md);
+    cr_expect_not_null(strstr(md, "at the claimed 50 1/s; the maximum sustainable rate lies in"),
+                       "%s", md);
+    const char *rows = strstr(md, "|---|---|---|---|---|\n| 50 | ");
+    cr_expect_not_null(rows, "the claimed rate is probed first");
+    /* 5d = 5 ms in the variant, 10 ms in the baseline: a 50 % reduction,
+     * >= 40 % HOLDS */
+    cr_expect_not_null(strstr(md, "| HOLDS | reduction 50 % \\[50, 50\\] at 95 % "
+                                  "(claim \\>= 40%) |"), "%s", md);
+    cr_expect_null(strstr(html, "halved <b>"), "claim names are escaped in HTML");
+    cr_expect_not_null(strstr(html, "halved &lt;b&gt;"), "claim names are escaped in HTML");
+    remove_tmpdir(dir);
 }
 
 Test(report, command_line_program)

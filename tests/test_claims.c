@@ -2,6 +2,7 @@
  * boundaries, unit conversion, the runbook's capacity arithmetic exactly,
  * and --strict's exit status. */
 #include <criterion/criterion.h>
+#include <hdf5.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -191,6 +192,105 @@ Test(capacity, runbook_arithmetic_exactly)
     free(r);
 }
 
+/* Issue 13 item 6: the throughput search against a closed form.  The
+ * only bottleneck is one deterministic FIFO server: the client sits alone
+ * in region 1 and every request crosses the 1 -> 0 region link as n = 4
+ * copies of 1,000 bytes at 800 Mbit/s (100 bytes/us), 40 us per request,
+ * while signatures, headers, replies and CPU cost nothing.  So the system
+ * is M/D/1 with service rate mu = 800e6 / (8 x 4 x 1000) = 25,000
+ * requests/s: below mu the backlog is bounded, above it grows at
+ * lambda - mu, and far above it the completed rate is mu itself.  The
+ * search (criterion: backlog_growth <= 1.2) must bracket mu: the highest
+ * rate shown sustained lies in [0.95 mu, mu] and the lowest not shown
+ * sustained in (that, 1.04 mu]; 10,000/s HOLDS, 50,000/s does not.  With
+ * the criterion keep_pace >= 0.95 (answered over submitted: mu / lambda
+ * past mu) the bracket may reach mu / 0.95, no further. */
+static const char md1_yaml[] =
+    "name: md1\nseed: %u\nduration: 2s\nwarmup: 200ms\nreplications: 5\n"
+    "consensus:\n  nodes: 4\n  request_rate: %s\n  batch_size: 1000\n  window: 10\n"
+    "  header_size: 0B\n  signature_size: 0B\n  request_size: 1000B\n  reply_size: 0B\n"
+    "  network:\n    delay: {dist: constant, value: 100us}\n"
+    "    regions: {count: 2, nodes: [4, 0], clients: 1, latency: [[0ms, 1ms], [1ms, 0ms]], "
+    "bandwidth_mbps: 800}\n"
+    "throughput:\n  rate: consensus.request_rate\n  claimed: %s\n"
+    "  range: [100/s, 1000000/s]\n  tolerance: 1%%\n"
+    "claims:\n  - name: bounded\n    metric: consensus.backlog_growth\n"
+    "    bound: {max: 1.2}\n    source: test\n";
+
+Test(capacity, throughput_search_md1_closed_form)
+{
+    const double mu = 800e6 / (8.0 * 4 * 1000);
+    const char *claimed[] = { "10000/s", "50000/s", "10000/s" };
+    for (int k = 0; k < 3; k++) {
+        char text[2048];
+        snprintf(text, sizeof text, md1_yaml, 3u, claimed[k], claimed[k]);
+        if (k == 2) { /* the other criterion: answered >= 95 % of submitted */
+            char *m = strstr(text, "consensus.backlog_growth\n    bound: {max: 1.2}");
+            cr_assert_not_null(m);
+            snprintf(m, sizeof text - (size_t)(m - text),
+                     "consensus.keep_pace\n    bound: {min: 0.95}\n    source: test\n");
+        }
+        scenario_t *sc = load_scenario_ok(text, NULL, 0);
+        planning_throughput *t = calloc(1, sizeof *t);
+        err_t e;
+        err_clear(&e);
+        cr_assert_eq(planning_throughput_run(sc, 1, NULL, 0, t, &e), 0, "%s", e.msg);
+        cr_log_info("claimed %s: sustained %.6g, not %.6g, mu %.6g (%zu probes)", claimed[k],
+                    t->sustained, t->unsustained, mu, t->nprobes);
+        cr_expect_eq(t->verdict, k == 1 ? VERDICT_FAILS : VERDICT_HOLDS, "claimed %s",
+                     claimed[k]);
+        /* keep_pace >= 0.95 passes an overload up to mu / 0.95 */
+        double top = k == 2 ? mu / 0.95 : mu;
+        cr_expect(t->sustained >= 0.95 * mu && t->sustained <= top,
+                  "highest rate sustained %.6g, service rate %.6g", t->sustained, mu);
+        cr_expect(t->unsustained > t->sustained && t->unsustained <= 1.04 * top,
+                  "lowest rate not sustained %.6g, service rate %.6g", t->unsustained, mu);
+        cr_expect_leq(t->unsustained, t->sustained * 1.01 + 1e-9, "bisected to 1 %%");
+        free(t);
+        scenario_free(sc);
+    }
+    /* Far above mu the link serves exactly mu requests per second. */
+    for (unsigned seed = 1; seed <= 3; seed++) {
+        char text[2048];
+        snprintf(text, sizeof text, md1_yaml, seed, "50000/s", "50000/s");
+        scenario_t *sc = load_scenario_ok(text, NULL, 0);
+        runner_result r;
+        err_t e;
+        err_clear(&e);
+        cr_assert_eq(runner_run(sc, 0, 0, 5, 1, &r, &e), 0, "%s", e.msg);
+        int m = runner_metric_index(&r, "consensus.throughput");
+        cr_assert_geq(m, 0);
+        cr_expect(fabs(r.summary[m].mean - mu) < 0.005 * mu, "seed %u: completed %.6g/s, mu %.6g",
+                  seed, r.summary[m].mean, mu);
+        m = runner_metric_index(&r, "consensus.backlog_growth");
+        cr_expect_gt(r.summary[m].ci_low, 1.2, "seed %u: backlog_growth %.4g", seed,
+                     r.summary[m].mean);
+        runner_result_free(&r);
+        scenario_free(sc);
+    }
+}
+
+/* The throughput: section's hostile input, at its position. */
+Test(capacity, throughput_section_refused)
+{
+    static const struct { const char *section, *says; } bad[] = {
+        { "throughput: {rate: consensus.nodes, claimed: 10/s, range: [1/s, 100/s]}",
+          "is not a rate key" },
+        { "throughput: {rate: consensus.request_rate, claimed: 1000/s, range: [1/s, 100/s]}",
+          "lies outside throughput.range" },
+        { "throughput: {rate: consensus.request_rate, claimed: 10/s, range: [100/s, 1/s]}",
+          "expected two rates" },
+        { "throughput: {rate: \"a`b\", claimed: 10/s, range: [1/s, 100/s]}", "throughput.rate" },
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[1024];
+        snprintf(text, sizeof text, "name: t\nconsensus: {nodes: 4}\n%s\n"
+                 "claims:\n  - {name: b, metric: consensus.backlog_growth, bound: {max: 1.2}, "
+                 "source: t}\n", bad[i].section);
+        expect_load_refused(text, bad[i].says, ":3:");
+    }
+}
+
 Test(strict, failing_claim_exits_3)
 {
     char path[] = "/tmp/mwrasp-strict-XXXXXX";
@@ -217,4 +317,52 @@ Test(strict, failing_claim_exits_3)
     cr_expect_eq(o.status, 0, "without --strict a failing claim is reported, not fatal");
     unlink(path);
     unlink("/tmp/mwrasp-strict.h5");
+}
+
+/* An A/B claim (comparisons:) and the throughput search from the command
+ * line: printed after the table, stored in /comparisons/table and
+ * /throughput/probes, and a FAILS counts for --strict (exit 3) like a
+ * claim's.  Constant delays, 1 ms in the variant and 2 ms in the
+ * baseline, isolated requests: a reduction of exactly 50 %. */
+Test(strict, comparison_and_throughput_printed_stored_and_strict)
+{
+    char dir[64], yaml[128], h5[128];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(yaml, sizeof yaml, "%s/ab.yaml", dir);
+    snprintf(h5, sizeof h5, "%s/ab.h5", dir);
+    write_file(yaml, "name: ab\nseed: 2\nduration: 3s\nreplications: 3\n"
+                     "consensus:\n  nodes: 4\n  request_rate: 20/s\n"
+                     "  network: {delay: {dist: constant, value: 1ms}}\n"
+                     "  request_interval: {dist: constant, value: 100ms}\n"
+                     "comparisons:\n  - {name: halved, metric: consensus.latency, "
+                     "statistic: mean, baseline: [consensus.network.delay.value=2ms], "
+                     "variant: [], effect: reduction, bound: {min: 60%}, source: t}\n");
+    const char *args[] = { "--strict", "--out", h5, yaml, NULL };
+    run_out o;
+    run_sim(args, &o);
+    cr_expect_eq(o.status, 3, "a 50 %% reduction against >= 60 %%: FAILS, exit 3\n%s", o.err);
+    cr_expect(strstr(o.out, "comparisons: A/B claims") &&
+                  strstr(o.out, "halved: FAILS: reduction 50 % [50, 50]"), "%s", o.out);
+    hid_t f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0, "no results file");
+    cr_expect_gt(H5Lexists(f, "/comparisons", H5P_DEFAULT), 0);
+    cr_expect_gt(H5Lexists(f, "/comparisons/table", H5P_DEFAULT), 0);
+    H5Fclose(f);
+
+    snprintf(yaml, sizeof yaml, "%s/tp.yaml", dir);
+    snprintf(h5, sizeof h5, "%s/tp.h5", dir);
+    char text[2048];
+    snprintf(text, sizeof text, md1_yaml, 1u, "50000/s", "50000/s");
+    write_file(yaml, text);
+    const char *targs[] = { "--strict", "--out", h5, yaml, NULL };
+    run_sim(targs, &o);
+    cr_expect_eq(o.status, 3, "50,000/s is past mu = 25,000/s: FAILS, exit 3\n%s", o.err);
+    cr_expect(strstr(o.out, "throughput: the highest consensus.request_rate sustained") &&
+                  strstr(o.out, "maximum sustainable"), "%s", o.out);
+    f = H5Fopen(h5, H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f, 0, "no results file");
+    cr_expect_gt(H5Lexists(f, "/throughput", H5P_DEFAULT), 0);
+    cr_expect_gt(H5Lexists(f, "/throughput/probes", H5P_DEFAULT), 0);
+    H5Fclose(f);
+    remove_tmpdir(dir);
 }

@@ -326,6 +326,26 @@ Test(paired, effects)
     cr_expect_float_eq(lo, 1 - 1.1 * exp(t1 * se), 1e-9, "lo %.12g", lo);
     cr_expect_float_eq(hi, 1 - 1.1 * exp(-t1 * se), 1e-9, "hi %.12g", hi);
     cr_expect(hi < 1, "a reduction stays below 100 %%: %g", hi);
+    /* A latency reduction by hand (the runbook's "35 % latency reduction"
+     * read as 1 - variant / baseline): baseline 10, 12, 14 ms and variant
+     * 6, 6, 9 ms in replications 1..3.  R = 7 / 12; the log-scale
+     * deviations (b - 7) / 7 - (a - 12) / 12 = (1/42, -1/7, 5/42) give
+     * se(log R) = sqrt(sum of squares / (3 x 2)) = 0.0765369, and
+     * t_{2, 0.975} = 4.302653: a reduction of 41.667 % [18.916 %, 58.034 %],
+     * INCONCLUSIVE against >= 35 %, HOLDS against >= 15 %, FAILS >= 65 %. */
+    const double la[] = { 10, 12, 14 }, lb[] = { 6, 6, 9 };
+    cr_assert_eq(paired_effect(CLAIMS_EFFECT_REDUCTION, 0, la, NULL, lb, NULL, 3, 0.95, &est,
+                               &lo, &hi), 0);
+    const double z0[] = { 1 / 42.0, -1 / 7.0, 5 / 42.0 };
+    double ss = z0[0] * z0[0] + z0[1] * z0[1] + z0[2] * z0[2], t2 = 4.302652729749464;
+    cr_expect_float_eq(sqrt(ss / 6), 0.0765369108, 1e-9, "se(log R) %.10g", sqrt(ss / 6));
+    cr_expect_float_eq(est, 5.0 / 12, 1e-12, "reduction %.12g", est);
+    cr_expect_float_eq(lo, 1 - 7.0 / 12 * exp(t2 * sqrt(ss / 6)), 1e-9, "lo %.12g", lo);
+    cr_expect_float_eq(hi, 1 - 7.0 / 12 * exp(-t2 * sqrt(ss / 6)), 1e-9, "hi %.12g", hi);
+    cr_expect_float_eq(lo, 0.189160179, 1e-8, "lo %.12g", lo);
+    cr_expect_float_eq(hi, 0.580339089, 1e-8, "hi %.12g", hi);
+    cr_expect(lo < 0.35 && hi > 0.35, "INCONCLUSIVE against >= 35 %%: [%g, %g]", lo, hi);
+    cr_expect(lo > 0.15 && hi < 0.65, "HOLDS >= 15 %%, FAILS >= 65 %%: [%g, %g]", lo, hi);
     /* No interval from one pair or from a zero mean. */
     cr_expect_eq(paired_effect(CLAIMS_EFFECT_RATIO, 0, a, NULL, b, NULL, 1, 0.95,
                                &est, &lo, &hi), -1);

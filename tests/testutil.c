@@ -210,6 +210,24 @@ scenario_t *load_scenario_ok(const char *text, const char *const *sets, size_t n
     return sc;
 }
 
+void expect_load_refused(const char *text, const char *says, const char *at)
+{
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    scenario_t *sc = NULL;
+    err_t e;
+    err_clear(&e);
+    int rc = load_scenario_text(text, NULL, 0, &c, &sc, &e);
+    cr_expect_neq(rc, 0, "loaded, expected '%s'", says);
+    int found = 0;
+    for (size_t i = 0; i < c.ndiags; i++)
+        found |= strstr(c.diags[i], says) && strstr(c.diags[i], at);
+    cr_expect(found, "no diagnostic '%s' at '%s' (first: %s)", says, at,
+              c.ndiags ? c.diags[0] : e.msg);
+    cfg_ctx_free(&c);
+    scenario_free(sc);
+}
+
 void make_tmpdir(char *buf, size_t size)
 {
     snprintf(buf, size, "/tmp/mwrasp-t-XXXXXX");

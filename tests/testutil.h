@@ -69,6 +69,9 @@ int load_scenario_text(const char *text, const char *const *sets, size_t nsets,
                        cfg_ctx *diags, scenario_t **out, err_t *e);
 /* The same, asserting that it loads (diagnostics go to stderr). */
 scenario_t *load_scenario_ok(const char *text, const char *const *sets, size_t nsets);
+/* Criterion-expects text to be refused with a diagnostic holding both
+ * says and at (a position like ":5:"). */
+void expect_load_refused(const char *text, const char *says, const char *at);
 
 /* Runs bin with args (NULL-terminated) in directory cwd (NULL: here) to
  * completion; its stdout and stderr go into out.  Returns its exit code or

@@ -139,6 +139,7 @@ void cs_client_submit(sim_t *sim, cstate *s, const consensus_client_request_msg 
                          : (creq){ sim_now(sim), 0, 0, 0, 0, -1, 0, 0, 0, 0, 0 };
     if (!origin)
         cs_client_next_arrival(sim, s);
+    cs_backlog_change(sim, s, +1);
     cmsg m = make_msg(M_REQUEST, s->client, 0, id, 0);
     cs_cast_send(sim, s, s->client, &m, 0, -1, C_REQUEST,
               (uint32_t)(sig_bytes(s) + s->p->request_bytes), 1, sim_now(sim), NULL);
@@ -147,6 +148,28 @@ void cs_client_submit(sim_t *sim, cstate *s, const consensus_client_request_msg 
 void cs_client_arrival(sim_t *sim, cstate *s)
 {
     cs_client_submit(sim, s, NULL);
+}
+
+/* The backlog changes by delta now: first the time since the last change
+ * is added to each half of the measured time it overlaps (delta 0 at the
+ * end of the run closes the integral). */
+void cs_backlog_change(sim_t *sim, cstate *s, int delta)
+{
+    int64_t now = sim_now(sim), since = sim_warmup_time(sim), end = sim_end_time(sim);
+    int64_t mid = since + (end - since) / 2;
+    const int64_t lo[2] = { since, mid }, hi[2] = { mid, end };
+    for (int h = 0; h < 2; h++) {
+        int64_t a = s->backlog_since_ns > lo[h] ? s->backlog_since_ns : lo[h];
+        int64_t b = now < hi[h] ? now : hi[h];
+        if (b > a)
+            s->backlog_area[h] += (double)(b - a) * (double)s->backlog;
+    }
+    s->backlog_since_ns = now;
+    s->backlog += (uint64_t)(int64_t)delta;
+    if (now >= since && now < end) {
+        s->measured_submitted += delta > 0;
+        s->measured_answered += delta < 0;
+    }
 }
 
 void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m)
@@ -166,6 +189,7 @@ void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m)
         r->done = 1;
         r->late = now - r->arrive_ns > s->p->deadline_ns;
         sim_tally(sim, s->m_latency, (double)(now - r->arrive_ns));
+        cs_backlog_change(sim, s, -1);
         sim_count(sim, s->m_throughput, 1);
         if (r->origin_model >= 0) {
             consensus_committed_msg done = { r->origin_id, r->arrive_ns };

@@ -193,6 +193,13 @@ static int consensus_configure_network(cfg_ctx *c, cfg_node *sec, void *params)
     cfg_prefix_enter(c, "network", saved);
     int bad = network_configure(c, net, consensus_classes, C_COUNT, &p->net);
     cfg_set_prefix(c, saved);
+    /* Placement counts replicas; the client (endpoint n) sits in `clients`. */
+    if (!bad && p->net.nplaced && p->net.nplaced != p->nodes) {
+        cfg_error(c, cfg_get(net, "regions"), "consensus.network.regions.nodes: places %lld "
+                  "replicas but consensus.nodes is %lld (the counts must add up to it)",
+                  (long long)p->net.nplaced, (long long)p->nodes);
+        bad = -1;
+    }
     return bad;
 }
 
@@ -238,8 +245,9 @@ const sim_param cs_params[CS_NPARAMS] = {
     SIM_P_SIZE("request_size", CP, request_bytes, 512, 0, 1 << 24, "one client request"),
     SIM_P_SIZE("reply_size", CP, reply_bytes, 64, 0, 1 << 24, "one reply"),
     SIM_P_LIST("network", consensus_configure_network,
-               "delay, class_delay, bandwidth_mbps, loss, regions, partitions: "
-               "see models/network.h"),
+               "delay, class_delay, bandwidth_mbps, loss, regions ({count, latency, "
+               "bandwidth_mbps, nodes, clients} or named deployments: {deployment, "
+               "deployments}), partitions: see models/network.h"),
     SIM_P_ENUM("placement", CP, placement, placement_names, 0,
                "where fault groups sit by default: first, last or random ids"),
     SIM_P_LIST("faults", consensus_configure_faults,

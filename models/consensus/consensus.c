@@ -189,6 +189,20 @@ static const sim_metric_spec consensus_metrics[] = {
               "time-average number of live honest replicas"),
     CS_METRIC(m_outages, "outages", "1", 1.0, STATS_COUNT, STATS_RARE,
               "times the network lost its quorum"),
+    /* Issue 13 item 6, the stability criterion of the throughput search: a
+     * queue that keeps up has the same time-average backlog in both halves
+     * of the run (ratio 1, by Little's law the same latency); one that
+     * grows without bound has a backlog rising linearly (ratio 3 from an
+     * empty start), and a collapse (view changes under overload) more. */
+    CS_METRIC(m_backlog_growth, "backlog_growth", "1", 1.0, STATS_VALUE, STATS_NONNEG,
+              "time-average requests awaiting their f+1 replies in the second half of the "
+              "measured time over the first half's; 1 = bounded"),
+    /* The other half of the criterion: a stationary queue answers as many
+     * requests as arrive (ratio 1 up to the backlog's fluctuation), an
+     * overloaded one only its service rate (ratio mu / lambda < 1). */
+    CS_METRIC(m_keep_pace, "keep_pace", "1", 1.0, STATS_VALUE, STATS_NONNEG,
+              "requests answered (f+1 replies) during the measured time over those submitted "
+              "during it; 1 = keeping pace"),
 };
 
 static const sim_stream_spec consensus_streams[] = {
@@ -475,6 +489,17 @@ static void consensus_finish(sim_t *sim, void *state)
     for (uint32_t i = 0; i < s->nreqs; i++)
         open += !s->reqs[i].done;
     sim_set_value(sim, s->m_uncommitted, open);
+    cs_backlog_change(sim, s, 0);
+    {
+        int64_t from = sim_warmup_time(sim), to = sim_end_time(sim);
+        double first = (double)((to - from) / 2), second = (double)(to - from) - first;
+        double b0 = s->backlog_area[0] / first, b1 = s->backlog_area[1] / second;
+        sim_set_value(sim, s->m_backlog_growth, first > 0 && b0 > 0 ? b1 / b0 : NAN);
+        sim_set_value(sim, s->m_keep_pace,
+                      s->measured_submitted ? (double)s->measured_answered /
+                                                  (double)s->measured_submitted
+                                            : NAN);
+    }
     if (s->p->traffic) {
         consensus_finish_slo(sim, s);
     } else {

@@ -231,7 +231,14 @@ typedef struct cstate {
         m_client_messages, m_bytes, m_msgs_per_dec, m_bytes_per_dec, m_cpu,
         m_cpu_max, m_view_changes, m_vc_time, m_uncommitted, m_violations,
         m_first_violation, m_lost, m_available, m_live, m_outages, m_outage_time,
-        m_st_time;
+        m_st_time, m_backlog_growth, m_keep_pace;
+    /* Requests submitted and not yet answered (f + 1 replies), and the
+     * integral of that backlog over each half of the measured time (0:
+     * first, 1: second; request-ns), for backlog_growth. */
+    uint64_t backlog;
+    int64_t backlog_since_ns;
+    double backlog_area[2];
+    uint64_t measured_submitted, measured_answered; /* in the measured time */
 } cstate;
 
 /* ------------------------------------------------------------------ */
@@ -412,6 +419,7 @@ uint32_t cs_batch_count(const cstate *s, uint32_t b);
 void cs_client_next_arrival(sim_t *sim, cstate *s);
 void cs_client_submit(sim_t *sim, cstate *s, const consensus_client_request_msg *origin);
 void cs_client_arrival(sim_t *sim, cstate *s);
+void cs_backlog_change(sim_t *sim, cstate *s, int delta);
 void cs_client_reply(sim_t *sim, cstate *s, const cmsg *m);
 void cs_reply_to_client(sim_t *sim, cstate *s, uint32_t r, uint32_t view, uint32_t seq,
                         uint32_t batch);

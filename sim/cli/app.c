@@ -77,6 +77,7 @@ typedef struct app_state {
     paired_set paired;             /* comparisons: (A/B claims) */
     paired_robust paired_robust;   /* the comparisons under --robustness */
     planning_result *capacity;
+    planning_throughput *throughput;
     char *cmdline;
 } app_state;
 
@@ -204,6 +205,10 @@ static int app_check(app_state *s)
         if (rc)
             return rc;
     }
+    if (o->nsweeps && sc->throughput.enabled)
+        return err_set(s->e, ERR_USAGE, NULL, 0, 0,
+                       "--sweep cannot be combined with the scenario's throughput: section "
+                       "(the search varies %s itself); drop one", sc->throughput.rate);
     if (o->nsweeps && sc->capacity.enabled)
         return err_set(s->e, ERR_USAGE, NULL, 0, 0,
                        "--sweep cannot be combined with the scenario's capacity: section "
@@ -497,6 +502,17 @@ static int app_judge(app_state *s)
                 return rc;
         }
     }
+    if (sc->throughput.enabled) {
+        s->throughput = calloc(1, sizeof *s->throughput);
+        if (!s->throughput)
+            return app_oom(s);
+        int rc = planning_throughput_run(sc, s->threads, o->interrupt,
+                                         !o->quiet && o->mpi_rank == 0, s->throughput, s->e);
+        if (rc)
+            return rc;
+        s->failed_claims += s->throughput->verdict == VERDICT_FAILS;
+        return 0;
+    }
     if (sc->capacity.enabled) {
         if (sc->sweep.naxes)
             return err_set(s->e, ERR_DATA, o->scenario, 0, 0,
@@ -537,6 +553,8 @@ static int app_print_results(app_state *s)
     paired_robust_print(t, sc, &s->paired_robust);
     if (s->capacity)
         planning_print(t, sc, s->capacity);
+    if (s->throughput)
+        planning_throughput_print(t, sc, s->throughput);
     if (o->mpi_size > 1)
         fprintf(t, "mpi       %d ranks x %d threads\n", o->mpi_size, s->threads);
     if (fclose(t) != 0 || !tail) {
@@ -566,7 +584,7 @@ static int app_write(app_state *s)
         return app_oom(s);
     h5out_meta meta = { o->scenario, s->cmdline, s->start, s->wall, s->threads,
                         s->sc->claims.n ? s->claim_results : NULL, APP_ALPHA, s->tests,
-                        s->looks, s->capacity, s->robust, &s->paired,
+                        s->looks, s->capacity, s->robust, &s->paired, s->throughput,
                         (const char *const *)s->diags.resolved, s->diags.nresolved };
     int rc = h5out_write_campaign(s->outpath, s->sc, &s->camp, &meta, s->e);
     if (rc)
@@ -644,6 +662,7 @@ static void app_release(app_state *s)
     free(s->cmdline);
     free(s->claim_results);
     free(s->capacity);
+    free(s->throughput);
     audit_robust_free(s->robust);
     free(s->robust);
     paired_free(&s->paired);

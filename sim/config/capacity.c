@@ -105,6 +105,77 @@ int capacity_check(cfg_ctx *c, cfg_node *sec, const scenario_t *sc)
     return bad;
 }
 
+int capacity_throughput_parse(cfg_ctx *c, cfg_node *sec, capacity_throughput *t)
+{
+    memset(t, 0, sizeof *t);
+    if (!sec)
+        return 0;
+    t->enabled = 1;
+    cfg_set_prefix(c, "throughput.");
+    int bad = cfg_require(c, sec, "rate") | cfg_require(c, sec, "claimed") |
+              cfg_require(c, sec, "range");
+    bad |= cfg_name_string(c, sec, "name", "sustained throughput", SINK_NAME_LABEL, &t->name);
+    bad |= cfg_name_string(c, sec, "rate", "", SINK_NAME_PATH, &t->rate);
+    bad |= cfg_string(c, sec, "source", "", &t->source);
+    bad |= cfg_rate(c, sec, "claimed", 1.0, 1e-9, 1e12, &t->claimed);
+    bad |= cfg_fraction(c, sec, "tolerance", 0.02, 1e-4, 1.0, &t->tolerance);
+    bad |= cfg_int(c, sec, "replications", 0, 0, 100000, &t->replications);
+    cfg_node *range = cfg_list(c, sec, "range");
+    if (range) {
+        char why[160];
+        if (range->n != 2 || range->items[0]->kind != CFG_SCALAR ||
+            range->items[1]->kind != CFG_SCALAR ||
+            cfg_parse_rate(range->items[0]->text, &t->lo, why, sizeof why) != 0 ||
+            cfg_parse_rate(range->items[1]->text, &t->hi, why, sizeof why) != 0 ||
+            !(t->lo > 0) || !(t->hi > t->lo)) {
+            cfg_error(c, range, "throughput.range: expected two rates [low, high], 0 < low < "
+                      "high, like [100/s, 1000000/s]");
+            bad = -1;
+        }
+    }
+    cfg_set_prefix(c, "");
+    return bad;
+}
+
+int capacity_throughput_check(cfg_ctx *c, cfg_node *sec, const scenario_t *sc)
+{
+    const capacity_throughput *t = &sc->throughput;
+    if (!t->enabled || !sec)
+        return 0;
+    int bad = 0;
+    if (sc->sweep.naxes) {
+        cfg_error(c, cfg_get(sc->doc->root, "sweep"), "the throughput search and a sweep "
+                  "cannot be combined (the search varies %s itself); drop one", t->rate);
+        bad = -1;
+    }
+    if (sc->capacity.enabled) {
+        cfg_error(c, sec, "throughput: and capacity: cannot be combined in one scenario; "
+                  "give each its own");
+        bad = -1;
+    }
+    if (!sc->claims.n || sc->claims.n > 64) {
+        cfg_error(c, sec, "throughput: needs 1 to 64 claims (the stability criterion: "
+                  "every claim must hold at a sustained rate); the scenario has %zu",
+                  sc->claims.n);
+        bad = -1;
+    }
+    const char *text = t->rate ? scenario_value(sc, t->rate) : NULL;
+    char why[160];
+    double v;
+    if (t->rate && t->rate[0] &&
+        (!text || cfg_parse_rate(text, &v, why, sizeof why) != 0)) {
+        cfg_error(c, cfg_get(sec, "rate"), "throughput.rate: '%s' is not a rate key set in "
+                  "the scenario (like consensus.request_rate: 50/s)", t->rate);
+        bad = -1;
+    }
+    if (t->lo > 0 && (t->claimed < t->lo || t->claimed > t->hi)) {
+        cfg_error(c, cfg_get(sec, "claimed"), "throughput.claimed: %.6g/s lies outside "
+                  "throughput.range [%.6g/s, %.6g/s]", t->claimed, t->lo, t->hi);
+        bad = -1;
+    }
+    return bad;
+}
+
 /* Scales a scenario value ("10547", "12.5/s", "2ms") by f, keeping its
  * unit; whole numbers without a unit are truncated like int(). */
 int capacity_scale(const char *text, double f, char *buf, size_t size)

@@ -53,6 +53,32 @@ typedef struct capacity_spec {
 
 int capacity_parse(cfg_ctx *c, cfg_node *section, capacity_spec *out);
 
+/* The `throughput:` section: the highest request rate the system
+ * sustains, found by search, against the rate a claim promises
+ * (experiment/planning.h runs it).
+ *   throughput:
+ *     name: 10,000 transactions per second   what is claimed (a label)
+ *     rate: consensus.request_rate           the scenario's rate key searched
+ *     claimed: 10000/s                       the claimed sustainable rate
+ *     range: [100/s, 1000000/s]              the search stays inside it
+ *     tolerance: 2%                          stop when hi / lo - 1 is below it
+ *     replications: 3                        per evaluation (default: the scenario's)
+ *     source: "runbook L907"
+ * "Sustained at a rate" means: every claim of the scenario HOLDS there
+ * (its whole 95 % CI meets the bound); the claims state the stability
+ * criterion (e.g. consensus.backlog_growth <= 1.5).  Assuming that a
+ * higher rate never helps, the search probes the claimed rate, doubles
+ * (or halves) it until the answer changes, then bisects geometrically. */
+typedef struct capacity_throughput {
+    int enabled;
+    const char *name, *rate, *source;   /* owned by the scenario document */
+    double claimed, lo, hi;             /* per second */
+    double tolerance;                   /* fraction */
+    int64_t replications;
+} capacity_throughput;
+
+int capacity_throughput_parse(cfg_ctx *c, cfg_node *section, capacity_throughput *out);
+
 struct scenario;
 /* Cross-checks of the capacity: section against the rest of the scenario
  * (sc fully configured, sec its capacity: mapping), before anything runs:
@@ -60,6 +86,11 @@ struct scenario;
  * whole-number key set in an active model's section.  Diagnostics at the
  * offending node; 0 or -1. */
 int capacity_check(cfg_ctx *c, cfg_node *sec, const struct scenario *sc);
+
+/* Cross-checks of the throughput: section (sc fully configured, sec its
+ * mapping): no sweep, no capacity: section, at least one claim and at
+ * most 64, rate a rate key set in the scenario, claimed inside range. */
+int capacity_throughput_check(cfg_ctx *c, cfg_node *sec, const struct scenario *sc);
 
 /* Scales a scenario value ("10547", "12.5/s", "2ms") by f into buf,
  * keeping its unit; whole numbers without a unit are truncated like

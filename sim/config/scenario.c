@@ -251,6 +251,8 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
         bad = -1;
     if (capacity_parse(c, cfg_section(c, root, "capacity"), &sc->capacity) != 0)
         bad = -1;
+    if (capacity_throughput_parse(c, cfg_section(c, root, "throughput"), &sc->throughput) != 0)
+        bad = -1;
     bad |= scenario_assumptions_parse(sc, c, cfg_list(c, root, "assumptions"));
 
     int active = 0;
@@ -274,6 +276,8 @@ static int scenario_configure(scenario_t *sc, cfg_ctx *c)
     cfg_set_prefix(c, "");
     /* Cross-checks that need every section read (before anything runs). */
     if (capacity_check(c, cfg_get(root, "capacity"), sc) != 0)
+        bad = -1;
+    if (capacity_throughput_check(c, cfg_get(root, "throughput"), sc) != 0)
         bad = -1;
     if (!active && c->ndiags == 0) {
         char names[512] = "";

@@ -60,6 +60,7 @@ typedef struct scenario {
     scenario_assumption *assumptions; /* `assumptions:` section */
     size_t nassumptions;
     capacity_spec capacity;  /* `capacity:` section */
+    capacity_throughput throughput; /* `throughput:` section */
     char **sets;             /* copies of the --set assignments applied */
     size_t nsets;
 } scenario_t;

@@ -191,25 +191,11 @@ static const verdict_result *audit_eval(audit_ctx *cx, double t, err_t *e)
     audit_set_text(&cx->range, x, value, sizeof value);
     snprintf(set, sizeof set, "%s=%s", cx->a->key, value);
     const char *sets[1] = { set };
-    cfg_ctx diags;
-    cfg_ctx_init(&diags);
+    char what[600];
+    snprintf(what, sizeof what, "--robustness: %s", set);
     scenario_t *sc = NULL;
-    int rc = scenario_derive(cx->sc, sets, 1, &diags, &sc, e);
-    if (rc) {
-        if (diags.ndiags)
-            err_set(e, ERR_DATA, NULL, 0, 0, "--robustness: %s: %s", set, diags.diags[0]);
-        cfg_ctx_free(&diags);
-        return NULL;
-    }
-    cfg_ctx_free(&diags);
-    campaign_opts o = *cx->copts;
-    o.journal = NULL;
-    o.resume = 0;
-    o.progress = CAMPAIGN_PROGRESS_NONE;
-    o.policy = NULL;
     campaign_result r;
-    scenario_t *pts[1] = { sc };
-    rc = campaign_run(sc, pts, 1, &o, &r, e);
+    int rc = campaign_run_derived(cx->sc, sets, 1, cx->copts, what, &sc, &r, e);
     verdict_result *res = NULL;
     if (!rc) {
         res = calloc(cx->sc->claims.n ? cx->sc->claims.n : 1, sizeof *res);

@@ -460,3 +460,28 @@ void campaign_result_free(campaign_result *r)
     r->points = NULL;
     r->npoints = 0;
 }
+
+int campaign_run_derived(const scenario_t *base, const char *const *sets, size_t nsets,
+                         const campaign_opts *opts, const char *what, scenario_t **point,
+                         campaign_result *out, err_t *e)
+{
+    memset(out, 0, sizeof *out);
+    *point = NULL;
+    cfg_ctx diags;
+    cfg_ctx_init(&diags);
+    int rc = scenario_derive(base, sets, nsets, &diags, point, e);
+    if (rc) {
+        if (diags.ndiags)
+            err_set(e, ERR_DATA, NULL, 0, 0, "%s: %s", what, diags.diags[0]);
+        cfg_ctx_free(&diags);
+        return rc;
+    }
+    cfg_ctx_free(&diags);
+    campaign_opts o = *opts;
+    o.journal = NULL;
+    o.resume = 0;
+    o.progress = CAMPAIGN_PROGRESS_NONE;
+    o.policy = NULL;
+    scenario_t *pts[1] = { *point };
+    return campaign_run(*point, pts, 1, &o, out, e);
+}

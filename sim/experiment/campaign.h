@@ -71,6 +71,17 @@ int campaign_run(const scenario_t *base, scenario_t *const *points,
                  campaign_result *out, err_t *e);
 void campaign_result_free(campaign_result *r);
 
+/* An experiment's extra campaign (capacity plan, throughput search,
+ * --robustness, an A/B pair): base with the assignments sets[0..nsets)
+ * (scenario_derive; a value the schema refuses is ERR_DATA "what:
+ * diagnostic"), its single point run with opts less the journal, resume,
+ * progress and policy, so it is never journaled.  *point receives the
+ * derived scenario and out the results; the caller frees both (also on
+ * failure: *point may be NULL, out is then empty). */
+int campaign_run_derived(const scenario_t *base, const char *const *sets, size_t nsets,
+                         const campaign_opts *opts, const char *what, scenario_t **point,
+                         campaign_result *out, err_t *e);
+
 /* The journal: journal.h (journal_claim, journal_release). */
 
 /* FNV-1a over a string, chained from h (for journal keys). */

@@ -176,6 +176,7 @@ static hid_t h5out_compound(const resfields_field *f, size_t nf, size_t size, hi
 #define H5OUT_BREAKING_F(n, k) RESFIELDS_ENTRY(h5out_breaking_row, n, k)
 #define H5OUT_PLAN_F(n, k) RESFIELDS_ENTRY(h5out_plan_row, n, k)
 #define H5OUT_ESTIMATE_F(n, k) RESFIELDS_ENTRY(h5out_estimate_row, n, k)
+#define H5OUT_PROBE_F(n, k) RESFIELDS_ENTRY(h5out_probe_row, n, k)
 
 static hid_t h5out_summary_type(void)
 {
@@ -883,6 +884,48 @@ done:
     return rc;
 }
 
+typedef struct h5out_probe_row {
+    RESFIELDS_THROUGHPUT_PROBE(RESFIELDS_WRITER)
+} h5out_probe_row;
+
+static int h5out_write_throughput(hid_t file, const scenario_t *sc, const planning_throughput *r)
+{
+    if (!r)
+        return 0;
+    const capacity_throughput *t = &sc->throughput;
+    hid_t str = H5Tcopy(H5T_C_S1);
+    H5Tset_size(str, H5T_VARIABLE);
+    H5Tset_cset(str, H5T_CSET_UTF8);
+    static const resfields_field f[] = { RESFIELDS_THROUGHPUT_PROBE(H5OUT_PROBE_F) };
+    hid_t tp = h5out_compound(f, RESFIELDS_COUNT(f), sizeof(h5out_probe_row), str);
+    h5out_probe_row rows[PLANNING_MAX_PROBES];
+    for (size_t i = 0; i < r->nprobes; i++) {
+        const planning_probe *p = &r->probes[i];
+        h5out_probe_row y = { p->rate, p->sustained, verdict_name((verdict_kind)p->verdict),
+                              p->estimate, p->ci_low, p->ci_high, p->level, p->unit };
+        rows[i] = y;
+    }
+    int rc = -1;
+    hid_t g = H5Gcreate2(file, "throughput", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    if (g < 0 || h5out_attr_str(g, "name", t->name) || h5out_attr_str(g, "rate_key", t->rate) ||
+        h5out_attr_num(g, "claimed_per_s", H5T_NATIVE_DOUBLE, &r->claimed) ||
+        h5out_attr_str(g, "verdict", verdict_name((verdict_kind)r->verdict)) ||
+        h5out_attr_num(g, "sustained_per_s", H5T_NATIVE_DOUBLE, &r->sustained) ||
+        h5out_attr_num(g, "unsustained_per_s", H5T_NATIVE_DOUBLE, &r->unsustained) ||
+        h5out_attr_str(g, "source", t->source) ||
+        h5out_table(g, "probes", tp, rows, r->nprobes, "see unit",
+                    "every rate the throughput search ran, in order: sustained when every "
+                    "claim HOLDS there; the first claim's estimate and interval"))
+        goto done;
+    rc = 0;
+done:
+    if (g >= 0)
+        H5Gclose(g);
+    H5Tclose(tp);
+    H5Tclose(str);
+    return rc;
+}
+
 /* Writes the file image to tmp (created exclusively: never through a link
  * or onto a planted file), flushed and fsync'd.  0, or ERR_CANTCREAT /
  * ERR_IO with errno set. */
@@ -958,7 +1001,8 @@ static int h5out_write_job(const char *path, const h5out_job *job, err_t *e)
                                  job->meta) != 0 ||
               h5out_write_capacity(file, job->sc, job->meta->capacity) != 0 ||
               h5out_write_robustness(file, job->sc, job->meta->robustness) != 0 ||
-              h5out_write_comparisons(file, job->sc, job->meta->comparisons) != 0;
+              h5out_write_comparisons(file, job->sc, job->meta->comparisons) != 0 ||
+              h5out_write_throughput(file, job->sc, job->meta->throughput) != 0;
     void *image = NULL;
     ssize_t size = -1;
     if (!bad && H5Fflush(file, H5F_SCOPE_GLOBAL) >= 0)

@@ -33,6 +33,11 @@
  *                               bound_low, bound_high, replications,
  *                               more_replications
  *   /claims/regions             string [claims] (sweep): where each holds
+ * Throughput search (throughput: section), attributes of /throughput:
+ * name, rate_key, claimed_per_s, verdict, sustained_per_s and
+ * unsustained_per_s (NaN: none in the range), source;
+ *   /throughput/probes          compound [k]: rate_per_s, sustained, verdict,
+ *                               estimate, ci_low, ci_high, level, unit
  * Capacity plan (capacity: section):
  *   /capacity/runbook           compound [months+1]: month, ai_agents,
  *                               transactions_per_second, storage_tb,
@@ -59,6 +64,7 @@
 
 struct verdict_result;
 struct planning_result;
+struct planning_throughput;
 typedef struct h5out_meta {
     const char *scenario_file;
     const char *command_line;
@@ -77,6 +83,9 @@ typedef struct h5out_meta {
     const struct audit_robust *robustness;
     /* The comparisons' verdicts (NULL or empty when the scenario has none). */
     const struct paired_set *comparisons;
+    /* Throughput search (throughput: section), NULL when the scenario has
+     * none. */
+    const struct planning_throughput *throughput;
     /* Every parameter as resolved, defaults included, as --validate lists
      * them ("mmc.servers = 4"); written, a line each, to the root
      * attribute `parameters` when nparameters. */

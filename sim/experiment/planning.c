@@ -97,6 +97,27 @@ static double planning_headroom(const verdict_result *r)
     return h;
 }
 
+/* Runs base with sets (a campaign at base's seed) and judges every claim
+ * as a plain run would (Holm over the claims): cr[claim]. */
+static int planning_campaign(const scenario_t *base, int threads,
+                             volatile sig_atomic_t *interrupt, const char *const *sets,
+                             size_t nsets, verdict_result *cr, err_t *e)
+{
+    campaign_opts o = { .threads = threads, .interrupt = interrupt, .mpi_size = 1 };
+    scenario_t *sc = NULL;
+    campaign_result r;
+    int rc = campaign_run_derived(base, sets, nsets, &o, "capacity", &sc, &r, e);
+    if (!rc) {
+        verdict_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
+        if (verdict_evaluate_all(&base->claims, &r.points[0], 1, &origin, PLANNING_ALPHA, cr,
+                                NULL) != 0)
+            rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    }
+    campaign_result_free(&r);
+    scenario_free(sc);
+    return rc;
+}
+
 /* Runs base with sets; fills verdict[claim]. */
 static int planning_evaluate(planning_ctx *cx, const char *const *sets, size_t nsets,
                              verdict_kind *verdict, err_t *e)
@@ -106,49 +127,77 @@ static int planning_evaluate(planning_ctx *cx, const char *const *sets, size_t n
                 cx->out->evaluations + 1, (long long)cx->month,
                 (long long)cx->base->capacity.months,
                 cx->est ? ", resources unchanged" : ", searching the resources");
-    cfg_ctx diags;
-    cfg_ctx_init(&diags);
-    scenario_t *sc = NULL;
-    int rc = scenario_derive(cx->base, sets, nsets, &diags, &sc, e);
-    if (rc) {
-        if (diags.ndiags)
-            err_set(e, ERR_DATA, NULL, 0, 0, "capacity: %s", diags.diags[0]);
-        cfg_ctx_free(&diags);
-        return rc;
-    }
-    cfg_ctx_free(&diags);
-    campaign_opts o = { .threads = cx->threads, .interrupt = cx->interrupt,
-                        .progress = CAMPAIGN_PROGRESS_NONE, .mpi_size = 1 };
-    campaign_result r;
-    scenario_t *pts[1] = { sc };
-    rc = campaign_run(sc, pts, 1, &o, &r, e);
-    if (!rc) {
-        /* The same verdicts (Holm over the claims) as a plain run would give. */
-        verdict_result *cr = calloc(cx->base->claims.n ? cx->base->claims.n : 1, sizeof *cr);
-        if (!cr) {
-            rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-        } else {
-            verdict_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
-            if (verdict_evaluate_all(&cx->base->claims, &r.points[0], 1, &origin, PLANNING_ALPHA,
-                                    cr, NULL) != 0)
-                rc = err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-            for (size_t c = 0; !rc && c < cx->base->claims.n; c++) {
-                verdict[c] = cr[c].verdict;
-                if (cx->est && c < 64) {
-                    planning_estimate x = { cr[c].verdict, cr[c].estimate, cr[c].ci_low,
-                                            cr[c].ci_high, cr[c].level, cr[c].bound_lo,
-                                            cr[c].bound_hi, planning_headroom(&cr[c]), "" };
-                    memcpy(x.unit, cr[c].unit, sizeof x.unit);
-                    cx->est[c] = x;
-                }
-            }
-            free(cr);
+    verdict_result *cr = calloc(cx->base->claims.n ? cx->base->claims.n : 1, sizeof *cr);
+    if (!cr)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    int rc = planning_campaign(cx->base, cx->threads, cx->interrupt, sets, nsets, cr, e);
+    for (size_t c = 0; !rc && c < cx->base->claims.n; c++) {
+        verdict[c] = cr[c].verdict;
+        if (cx->est && c < 64) {
+            planning_estimate x = { cr[c].verdict, cr[c].estimate, cr[c].ci_low,
+                                    cr[c].ci_high, cr[c].level, cr[c].bound_lo,
+                                    cr[c].bound_hi, planning_headroom(&cr[c]), "" };
+            memcpy(x.unit, cr[c].unit, sizeof x.unit);
+            cx->est[c] = x;
         }
-        cx->out->evaluations++;
     }
-    campaign_result_free(&r);
-    scenario_free(sc);
+    if (!rc)
+        cx->out->evaluations++;
+    free(cr);
     return rc;
+}
+
+/* ---- the search along one value, for capacity and throughput ---------- */
+
+/* Answers whether x is past the boundary (0 below it, 1 past it); the
+ * answer must not decrease with x. */
+typedef int (*planning_probe_fn)(void *ctx, double x, int *past, err_t *e);
+
+typedef struct planning_line {
+    planning_probe_fn probe;
+    void *ctx;
+    double min, max;       /* the search stays inside [min, max] */
+    int whole;             /* whole numbers: bisect to adjacent values */
+    double tolerance;      /* else: stop once hi <= lo (1 + tolerance) */
+} planning_line;
+
+/* From x0 (answer past0): doubles x (past0 = 0) or halves it (past0 = 1)
+ * until the answer changes or the limit is reached, then bisects the
+ * bracket (midpoint for whole numbers, geometric mean otherwise).
+ * *below: the largest x answered 0, *above: the smallest answered 1,
+ * NaN when none was. */
+static int planning_boundary(const planning_line *l, double x0, int past0, double *below,
+                             double *above, err_t *e)
+{
+    double lo = past0 ? NAN : x0, hi = past0 ? x0 : NAN, x = x0;
+    int rc = 0;
+    while (isnan(lo) || isnan(hi)) {
+        int up = isnan(hi);
+        if (up ? x >= l->max : x <= l->min)
+            break;
+        x = up ? fmin(2 * x, l->max) : fmax(x / 2, l->min);
+        int past;
+        if ((rc = l->probe(l->ctx, x, &past, e)))
+            return rc;
+        if (past)
+            hi = x;
+        else
+            lo = x;
+    }
+    while (!isnan(lo) && !isnan(hi) &&
+           (l->whole ? hi - lo > 1 : hi > lo * (1 + l->tolerance))) {
+        double mid = l->whole ? lo + floor((hi - lo) / 2) : sqrt(lo * hi);
+        int past;
+        if ((rc = l->probe(l->ctx, mid, &past, e)))
+            return rc;
+        if (past)
+            hi = mid;
+        else
+            lo = mid;
+    }
+    *below = lo;
+    *above = hi;
+    return 0;
 }
 
 /* The sets for month m's load plus resource values. */
@@ -196,6 +245,22 @@ static int planning_ok(planning_ctx *cx, double gf, const int64_t *res, int *ok,
     int rc = planning_evaluate(cx, sets, n, v, e);
     *ok = !rc && planning_all_held(cx, v);
     return rc;
+}
+
+typedef struct planning_resource_probe {
+    planning_ctx *cx;
+    double gf;
+    int64_t *res;
+    size_t i;
+} planning_resource_probe;
+
+/* Past the boundary: every claim that held at month 0 holds with
+ * resource i at x (the others as they are). */
+static int planning_resource_ok(void *ctx, double x, int *past, err_t *e)
+{
+    planning_resource_probe *rp = ctx;
+    rp->res[rp->i] = (int64_t)x;
+    return planning_ok(rp->cx, rp->gf, rp->res, past, e);
 }
 
 int planning_run(const scenario_t *base, int threads, volatile sig_atomic_t *interrupt,
@@ -283,29 +348,17 @@ int planning_run(const scenario_t *base, int threads, volatile sig_atomic_t *int
         if (rc)
             return rc;
         for (size_t i = 0; !ok && i < s->nresources; i++) {
-            int64_t lo = res[i], hi = res[i];
-            int hi_ok = 0;
-            while (!hi_ok && hi < s->resources[i].max) {
-                lo = hi;
-                hi = hi * 2 < s->resources[i].max ? hi * 2 : s->resources[i].max;
-                res[i] = hi;
-                if ((rc = planning_ok(&cx, gf, res, &hi_ok, e)))
-                    return rc;
-            }
-            if (!hi_ok)
+            /* More of a resource never hurts: from the value that fails,
+             * the smallest that keeps every claim. */
+            planning_resource_probe rp = { &cx, gf, res, i };
+            planning_line line = { planning_resource_ok, &rp, (double)res[i],
+                                   (double)s->resources[i].max, 1, 0 };
+            double below, above;
+            if ((rc = planning_boundary(&line, (double)res[i], 0, &below, &above, e)))
+                return rc;
+            if (isnan(above))
                 continue; /* this resource alone cannot: keep it at max, try the next */
-            while (hi - lo > 1) { /* invariant: lo fails, hi holds */
-                int64_t mid = lo + (hi - lo) / 2;
-                res[i] = mid;
-                int mid_ok;
-                if ((rc = planning_ok(&cx, gf, res, &mid_ok, e)))
-                    return rc;
-                if (mid_ok)
-                    hi = mid;
-                else
-                    lo = mid;
-            }
-            res[i] = hi;
+            res[i] = (int64_t)above;
             ok = 1;
         }
         pm->feasible = ok;
@@ -382,5 +435,132 @@ void planning_print(FILE *out, const scenario_t *base, const planning_result *r)
         else
             fprintf(out, "  %-44s breaks at month %lld\n", cl->name,
                     (long long)r->breaks_at_month[c]);
+    }
+}
+
+/* ---- throughput: the highest rate sustained ----------------------------- */
+
+typedef struct planning_tp_ctx {
+    const scenario_t *base;
+    int threads;
+    volatile sig_atomic_t *interrupt;
+    int progress;
+    planning_throughput *out;
+} planning_tp_ctx;
+
+/* Runs the scenario at rate x; past the boundary when a claim does not
+ * HOLD there. */
+static int planning_tp_probe(void *ctx, double x, int *past, err_t *e)
+{
+    planning_tp_ctx *cx = ctx;
+    const capacity_throughput *t = &cx->base->throughput;
+    planning_throughput *out = cx->out;
+    if (out->nprobes == PLANNING_MAX_PROBES)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "throughput: more than %d probes",
+                       PLANNING_MAX_PROBES);
+    if (cx->progress)
+        fprintf(stderr, "throughput campaign %zu: %s = %.6g/s\n", out->nprobes + 1, t->rate, x);
+    char buf[2][160];
+    const char *sets[2];
+    size_t n = 0;
+    snprintf(buf[n], sizeof buf[n], "%s=%.17g/s", t->rate, x);
+    sets[n] = buf[n];
+    n++;
+    if (t->replications) {
+        snprintf(buf[n], sizeof buf[n], "replications=%lld", (long long)t->replications);
+        sets[n] = buf[n];
+        n++;
+    }
+    size_t nc = cx->base->claims.n;
+    verdict_result *cr = calloc(nc ? nc : 1, sizeof *cr);
+    if (!cr)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    int rc = planning_campaign(cx->base, cx->threads, cx->interrupt, sets, n, cr, e);
+    if (!rc) {
+        planning_probe *pr = &out->probes[out->nprobes++];
+        memset(pr, 0, sizeof *pr);
+        pr->rate = x;
+        pr->sustained = 1;
+        pr->verdict = VERDICT_HOLDS;
+        for (size_t c = 0; c < nc; c++) {
+            pr->sustained &= cr[c].verdict == VERDICT_HOLDS;
+            if (cr[c].verdict == VERDICT_FAILS)
+                pr->verdict = VERDICT_FAILS;
+            else if (cr[c].verdict != VERDICT_HOLDS && pr->verdict == VERDICT_HOLDS)
+                pr->verdict = VERDICT_INCONCLUSIVE;
+        }
+        pr->estimate = cr[0].estimate;
+        pr->ci_low = cr[0].ci_low;
+        pr->ci_high = cr[0].ci_high;
+        pr->level = cr[0].level;
+        memcpy(pr->unit, cr[0].unit, sizeof pr->unit);
+        *past = !pr->sustained;
+    }
+    free(cr);
+    return rc;
+}
+
+int planning_throughput_run(const scenario_t *base, int threads,
+                            volatile sig_atomic_t *interrupt, int progress,
+                            planning_throughput *out, err_t *e)
+{
+    const capacity_throughput *t = &base->throughput;
+    memset(out, 0, sizeof *out);
+    out->claimed = t->claimed;
+    planning_tp_ctx cx = { base, threads, interrupt, progress, out };
+    int past;
+    int rc = planning_tp_probe(&cx, t->claimed, &past, e);
+    if (rc)
+        return rc;
+    out->verdict = out->probes[0].verdict;
+    planning_line line = { planning_tp_probe, &cx, t->lo, t->hi, 0, t->tolerance };
+    return planning_boundary(&line, t->claimed, past, &out->sustained, &out->unsustained, e);
+}
+
+void planning_throughput_print(FILE *out, const scenario_t *base, const planning_throughput *r)
+{
+    const capacity_throughput *t = &base->throughput;
+    const claims_claim *c0 = &base->claims.items[0];
+    char lo[32], hi[64] = "?";
+    if (isnan(r->sustained))
+        snprintf(lo, sizeof lo, "< %.6g", t->lo);
+    else
+        snprintf(lo, sizeof lo, "%.6g", r->sustained);
+    if (isnan(r->unsustained))
+        snprintf(hi, sizeof hi, "> %.6g", t->hi);
+    else /* which verdict the first rate not sustained had */
+        for (size_t i = 0; i < r->nprobes; i++)
+            if (r->probes[i].rate == r->unsustained)
+                snprintf(hi, sizeof hi, "%.6g (%s there)", r->unsustained,
+                         verdict_name((verdict_kind)r->probes[i].verdict));
+    fprintf(out, "\nthroughput: the highest %s sustained, found by search (%zu campaigns; "
+                 "sustained: every claim HOLDS, its whole 95%% CI within the bound)\n",
+            t->rate, r->nprobes);
+    fprintf(out, "%-15s %s: maximum sustainable %s in [%s, %s] 1/s against %.6g 1/s claimed",
+            verdict_name((verdict_kind)r->verdict), t->name, t->rate, lo, hi, t->claimed);
+    if (r->verdict == VERDICT_FAILS)
+        fprintf(out, " (not sustained at the claimed rate)");
+    else if (r->verdict == VERDICT_HOLDS)
+        fprintf(out, " (sustained at the claimed rate)");
+    else
+        fprintf(out, " (undecided at the claimed rate)");
+    fprintf(out, "\n  interval: the highest rate shown sustained and the lowest not shown "
+                 "sustained (FAILS, or INCONCLUSIVE: more replications may move it up), "
+                 "bisected to %.4g%%; assumes a higher rate never helps\n",
+            100 * t->tolerance);
+    fprintf(out, "  criterion: %s (%s %s %s)\n", c0->name, c0->metric,
+            claims_stat_name(c0->stat), c0->bound_text);
+    if (t->source[0])
+        fprintf(out, "  source: %s\n", t->source);
+    fprintf(out, "  %14s  %-12s  %s\n", "rate (1/s)", "verdict", "criterion estimate [CI]");
+    for (size_t i = 0; i < r->nprobes; i++) {
+        const planning_probe *p = &r->probes[i];
+        char est[24], l[24], h[24];
+        report_number(p->estimate, est, sizeof est);
+        report_number(p->ci_low, l, sizeof l);
+        report_number(p->ci_high, h, sizeof h);
+        fprintf(out, "  %14.6g  %-12s  %s %s [%s, %s] %.4g%%\n", p->rate,
+                verdict_name((verdict_kind)p->verdict), est, strcmp(p->unit, "1") ? p->unit : "",
+                l, h, 100 * p->level);
     }
 }

@@ -69,4 +69,35 @@ int planning_run(const struct scenario *base, int threads,
 
 void planning_print(FILE *out, const struct scenario *base, const planning_result *r);
 
+/* One rate the throughput search ran: every claim's verdict there, and
+ * the first claim's estimate with its interval (the stability figure). */
+typedef struct planning_probe {
+    double rate;                       /* per second */
+    int sustained;                     /* every claim HOLDS */
+    int verdict;                       /* the worst claim's: FAILS > INCONCLUSIVE > HOLDS */
+    double estimate, ci_low, ci_high, level;
+    char unit[16];
+} planning_probe;
+
+#define PLANNING_MAX_PROBES 64
+
+/* The throughput: section's answer (config/capacity.h).  The maximum
+ * sustainable rate lies in [sustained, unsustained]: the highest rate at
+ * which every claim held and the lowest at which one did not (NaN: none
+ * such inside the range).  verdict: the claimed rate's own (HOLDS when
+ * every claim held there, FAILS when one failed, else INCONCLUSIVE). */
+typedef struct planning_throughput {
+    int verdict;                       /* verdict_kind */
+    double claimed, sustained, unsustained;
+    planning_probe probes[PLANNING_MAX_PROBES];   /* in the order run */
+    size_t nprobes;
+} planning_throughput;
+
+/* Runs the throughput search of base (its throughput: section). */
+int planning_throughput_run(const struct scenario *base, int threads,
+                            volatile sig_atomic_t *interrupt, int progress,
+                            planning_throughput *out, err_t *e);
+void planning_throughput_print(FILE *out, const struct scenario *base,
+                               const planning_throughput *r);
+
 #endif

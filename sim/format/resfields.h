@@ -101,6 +101,10 @@ typedef struct resfields_field {
     X(ci_low, DOUBLE) X(ci_high, DOUBLE) X(level, DOUBLE) X(bound_low, DOUBLE) \
     X(bound_high, DOUBLE) X(headroom, DOUBLE) X(unit, STR)
 
+/* /throughput/probes: every rate the throughput search ran, in order. */
+#define RESFIELDS_THROUGHPUT_PROBE(X) \
+    X(rate_per_s, DOUBLE) X(sustained, I64) X(verdict, STR) X(estimate, DOUBLE) \
+    X(ci_low, DOUBLE) X(ci_high, DOUBLE) X(level, DOUBLE) X(unit, STR)
 #define RESFIELDS_COUNT(a) (sizeof(a) / sizeof(a)[0])
 
 #endif
