@@ -824,7 +824,8 @@ static void run_n127_silent_primary(const char *duration, unsigned seed, const c
  * of them (the first to arrive, together at d = 1 ms) one after another on
  * its one CPU: 84 x 936 = 78,624 checks; its NEW-VIEW holds q VIEW-CHANGEs
  * and |O| = 10 pre-prepares: 1 + W + q (1 + q (1 + W)) = 79,571 checks at
- * each backup (Castro & Liskov OSDI'99 4.4; notes/research_13.md sec. 3).
+ * each backup (Castro & Liskov, "Practical Byzantine Fault Tolerance",
+ * OSDI'99, sec. 4.4).
  * At 40 us per check: 2 d + 40 us x (78,624 + 79,571) = 2 ms + 6,327.8 ms
  * = 6,329.8 ms from the first timeout to a quorum in view 1.  (The view
  * timeout is 10 s: at 500 ms the view change could never finish.) */
