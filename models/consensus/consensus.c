@@ -152,8 +152,9 @@ static const sim_metric_spec consensus_metrics[] = {
               "replica messages per decision (whole run)"),
     CS_METRIC(m_bytes_per_dec, "bytes_per_decision", "kB", 1e-3, STATS_VALUE, STATS_NONNEG,
               "replica bytes per decision (whole run)"),
-    /* COUNT and RATE metrics are not scaled: cpu_run() adds busy seconds
-     * per replica (cost / 1e9 / n), so the rate is the mean busy fraction. */
+    /* COUNT and RATE metrics are not scaled: consensus_finish adds the
+     * busy seconds within the measured window per core (busy / 1e9 / (n
+     * cores)), so the rate is the mean busy fraction of a core. */
     CS_METRIC(m_cpu, "cpu_utilisation", "1", 1.0, STATS_RATE, STATS_PROPORTION,
               "mean CPU busy fraction of a replica's cores (sign + verify)"),
     CS_METRIC(m_cpu_max, "cpu_utilisation_max", "1", 1.0, STATS_VALUE, STATS_PROPORTION,
@@ -471,20 +472,25 @@ static void consensus_finish(sim_t *sim, void *state)
     sim_set_value(sim, s->m_msgs_per_dec, dec > 0 ? (double)s->msgs_total / dec : NAN);
     sim_set_value(sim, s->m_bytes_per_dec, dec > 0 ? (double)s->bytes_total / dec : NAN);
     /* Busy time within the run: the work queued but still ahead of a core
-     * at the end is not (a fraction above 1 otherwise, under a backlog). */
-    double end = (double)sim_now(sim), busiest = 0;
+     * at the end is not (a fraction above 1 otherwise, under a backlog).
+     * A core serves its queue back to back, so what lies past the end is
+     * free - end.  cpu_utilisation: the busy time from the warm-up to the
+     * end over n x cores x the measured time (the RATE's divisor). */
+    double end = (double)sim_now(sim), busiest = 0, past_all = 0;
     for (uint32_t i = 0; i < s->n; i++) {
-        double busy = s->nodes[i].busy_ns;
+        double past = 0;
         for (uint32_t j = 0; j < s->cores; j++) {
             int64_t free_ns = s->cores > 1 ? s->core_free[(size_t)i * s->cores + j]
                                            : s->nodes[i].cpu_free_ns;
             if ((double)free_ns > end)
-                busy -= (double)free_ns - end;
+                past += (double)free_ns - end;
         }
-        if (busy > busiest)
-            busiest = busy;
+        if (s->nodes[i].busy_ns - past > busiest)
+            busiest = s->nodes[i].busy_ns - past;
+        past_all += past;
     }
     sim_set_value(sim, s->m_cpu_max, end > 0 ? busiest / (end * (double)s->cores) : 0.0);
+    sim_count(sim, s->m_cpu, (s->busy_measured_ns - past_all) * s->cpu_scale);
     uint32_t open = 0;
     for (uint32_t i = 0; i < s->nreqs; i++)
         open += !s->reqs[i].done;

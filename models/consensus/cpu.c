@@ -22,30 +22,26 @@ static inline int64_t *cores_of(cstate *s, const cnode *x)
     return &s->core_free[(size_t)(x - s->nodes) * s->cores];
 }
 
-static void cpu_account(sim_t *sim, cstate *s, cnode *x, double total_ns)
-{
-    x->busy_ns += total_ns;
-    sim_count(sim, s->m_cpu, total_ns * s->cpu_scale);
-}
-
-/* Runs a job of cost_ns queued at now on the first free of the k cores
- * (the lowest on ties); its end. */
-static int64_t core_take(int64_t *core, uint32_t k, int64_t now, int64_t cost_ns)
+/* Runs a job of cost_ns queued at now on the first free of the replica's
+ * cores (the lowest on ties); its end. */
+static int64_t core_take(const sim_t *sim, cstate *s, int64_t *core, int64_t now,
+                         int64_t cost_ns)
 {
     uint32_t best = 0;
-    for (uint32_t j = 1; j < k; j++)
+    for (uint32_t j = 1; j < s->cores; j++)
         if (core[j] < core[best])
             best = j;
     int64_t start = core[best] > now ? core[best] : now;
     core[best] = start + cost_ns;
+    cs_cpu_busy(sim, s, start, core[best]);
     return core[best];
 }
 
 /* One job of cost_ns queued now: on the first free core; its end. */
 int64_t cs_cpu_job(sim_t *sim, cstate *s, cnode *x, int64_t cost_ns)
 {
-    cpu_account(sim, s, x, (double)cost_ns);
-    return core_take(cores_of(s, x), s->cores, sim_now(sim), cost_ns);
+    x->busy_ns += (double)cost_ns;
+    return core_take(sim, s, cores_of(s, x), sim_now(sim), cost_ns);
 }
 
 /* How many of the checks of cost c starting at each core's start[j] start
@@ -99,10 +95,12 @@ int64_t cs_cpu_equal(sim_t *sim, cstate *s, cnode *x, uint32_t v, int64_t c)
             nj++;
             left--;
         }
-        if (nj)
+        if (nj) {
             core[j] = start[j] + (int64_t)nj * c;
+            cs_cpu_busy(sim, s, start[j], core[j]); /* its nj checks back to back */
+        }
     }
-    cpu_account(sim, s, x, (double)v * (double)c);
+    x->busy_ns += (double)v * (double)c;
     return t + c;
 }
 
@@ -114,11 +112,11 @@ int64_t cs_cpu_drawn(sim_t *sim, cstate *s, cnode *x, uint32_t v)
     double total = 0;
     for (uint32_t i = 0; i < v; i++) {
         int64_t cost = dist_sample_ns(&s->p->verify_ns, s->r_cpu);
-        int64_t end = core_take(core, s->cores, now, cost);
+        int64_t end = core_take(sim, s, core, now, cost);
         if (end > done)
             done = end;
         total += (double)cost;
     }
-    cpu_account(sim, s, x, total);
+    x->busy_ns += total;
     return done;
 }
