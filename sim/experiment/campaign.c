@@ -479,6 +479,7 @@ int campaign_run_derived(const scenario_t *base, const char *const *sets, size_t
     cfg_ctx_free(&diags);
     campaign_opts o = *opts;
     o.journal = NULL;
+    o.journal_fd = -1;
     o.resume = 0;
     o.progress = CAMPAIGN_PROGRESS_NONE;
     o.policy = NULL;

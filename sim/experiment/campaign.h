@@ -72,7 +72,7 @@ int campaign_run(const scenario_t *base, scenario_t *const *points,
 void campaign_result_free(campaign_result *r);
 
 /* An experiment's extra campaign (capacity plan, throughput search,
- * --robustness, an A/B pair): base with the assignments sets[0..nsets)
+ * --robustness, a comparison's arm): base with the assignments sets[0..nsets)
  * (scenario_derive; a value the schema refuses is ERR_DATA "what:
  * diagnostic"), its single point run with opts less the journal, resume,
  * progress and policy, so it is never journaled.  *point receives the

@@ -149,32 +149,20 @@ static char *paired_key(const char *const *sets, size_t n)
 }
 
 /* One campaign of base with the assignments sets (its point 0, the same
- * seed: common random numbers with base), never journaled.  what names it
- * in a message about a bad assignment (at file:line:col when file). */
+ * seed: common random numbers with base), never journaled
+ * (campaign_run_derived).  what names it in a message about a bad
+ * assignment, placed at file:line:col when file. */
 static int paired_campaign(const scenario_t *base, const char *const *sets, size_t n,
                            const campaign_opts *copts, const char *what, const char *file,
                            int line, int col, campaign_result *out, err_t *e)
 {
-    memset(out, 0, sizeof *out);
-    cfg_ctx diags;
-    cfg_ctx_init(&diags);
     scenario_t *sc = NULL;
-    int rc = scenario_derive(base, sets, n, &diags, &sc, e);
-    if (rc) {
-        if (diags.ndiags)
-            err_set(e, ERR_DATA, file, line, col, "%s: %s", what, diags.diags[0]);
-        cfg_ctx_free(&diags);
-        return rc;
+    int rc = campaign_run_derived(base, sets, n, copts, what, &sc, out, e);
+    if (rc == ERR_DATA && file && !e->file[0]) {
+        snprintf(e->file, sizeof e->file, "%s", file);
+        e->line = line;
+        e->col = col;
     }
-    cfg_ctx_free(&diags);
-    campaign_opts o = *copts;
-    o.journal = NULL;
-    o.journal_fd = -1;
-    o.resume = 0;
-    o.progress = CAMPAIGN_PROGRESS_NONE;
-    o.policy = NULL;
-    scenario_t *pts[1] = { sc };
-    rc = campaign_run(sc, pts, 1, &o, out, e);
     scenario_free(sc);
     return rc;
 }
