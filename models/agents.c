@@ -171,17 +171,18 @@ static void agents_declare_route(sim_t *sim, void *state, const void *params)
                       p->review_rule == AGENTS_REVIEW_FRACTION ? "agents.review.fraction" : NULL);
 }
 
-/* Their descriptions say when the peer they need is absent. */
+/* Their descriptions say when the peer they need is absent (the peer
+ * table is in place before the metric table). */
 static void agents_declare_peers(sim_t *sim, void *state, const void *params)
 {
     (void)params;
     agents_state *s = state;
     s->m_coord = sim_metric(sim, "coordination_latency", "ms", 1e-6, STATS_TALLY,
-                            sim_model_id(sim, "consensus") >= 0
+                            s->consensus >= 0
                                 ? "coordination request to commit (runbook: 63-78 ms)"
                                 : "none: needs the consensus model (runbook: 63-78 ms)");
     s->m_auth_requests = sim_metric(sim, "auth_requests", "requests", 1.0, STATS_COUNT,
-                                    sim_model_id(sim, "auth") >= 0 ? "auth requests sent"
+                                    s->auth >= 0 ? "auth requests sent"
                                                                   : "none: needs the auth model");
 }
 
@@ -239,6 +240,27 @@ static const sim_metric_spec agents_metrics[] = {
                   "model state per agent (issue target <= 128 B)"),
     AGENTS_METRIC(m_state_mb, "state_mb", "MB", 1e-6, STATS_VALUE, STATS_NONNEG,
                   "agents model state, bytes (population + review line)"),
+};
+
+static const sim_stream_spec agents_streams[] = {
+    SIM_STREAM(agents_state, auth_rng, "auth_requests"),
+    SIM_STREAM(agents_state, check_rng, "checks"),
+    SIM_STREAM(agents_state, compromise_rng, "compromises"),
+    SIM_STREAM(agents_state, coord_rng, "coordination"),
+    SIM_STREAM(agents_state, behaviour_rng, "behaviour"),
+    SIM_STREAM(agents_state, route_rng, "routing"),
+    SIM_STREAM(agents_state, recal_rng, "recalibration"),
+    SIM_STREAM(agents_state, review_rng, "review"),
+};
+
+static const sim_peer_spec agents_peers[] = {
+    SIM_PEER(agents_state, auth, "auth"),
+    SIM_PEER(agents_state, consensus, "consensus"),
+};
+
+static const size_t agents_buffers[] = {
+    SIM_BUFFER(agents_state, agents),
+    SIM_BUFFER(agents_state, line),
 };
 
 /* --- behaviour ---------------------------------------------------------- */
@@ -324,12 +346,8 @@ static void agents_review_start(sim_t *sim, agents_state *s)
 
 static int agents_review_enqueue(agents_state *s, uint32_t agent, int64_t now)
 {
-    if (s->len == s->cap) {
-        agents_review_item *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 64);
-        if (!l)
-            return -1;
-        s->line = l;
-    }
+    if (GROW_RING_RESERVE(s->line, s->cap, s->head, s->len, 64) != 0)
+        return -1;
     s->line[(s->head + s->len) % s->cap] = (agents_review_item){ agent, now };
     s->len++;
     return 0;
@@ -469,20 +487,8 @@ static int agents_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     agents_state *s = state;
     const agents_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
-    s->auth = sim_model_id(sim, "auth");
-    s->consensus = sim_model_id(sim, "consensus");
     s->count = (uint32_t)p->count;
     s->dims = (uint32_t)p->dimensions;
-    s->auth_rng = sim_stream(sim, "auth_requests");
-    s->check_rng = sim_stream(sim, "checks");
-    s->compromise_rng = sim_stream(sim, "compromises");
-    s->coord_rng = sim_stream(sim, "coordination");
-    s->behaviour_rng = sim_stream(sim, "behaviour");
-    s->route_rng = sim_stream(sim, "routing");
-    s->recal_rng = sim_stream(sim, "recalibration");
-    s->review_rng = sim_stream(sim, "review");
     /* calloc: pages of a large population are touched only once written. */
     s->agents = calloc(s->count, sizeof *s->agents);
     if (!s->agents)
@@ -618,11 +624,6 @@ static void agents_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-void agents_send_compromise(sim_t *sim, int agents, int64_t at, const agents_compromise_msg *msg)
-{
-    sim_send(sim, at, agents, AGENTS_EV_COMPROMISE, msg->agent, msg, sizeof *msg);
-}
-
 static void agents_finish(sim_t *sim, void *state)
 {
     agents_state *s = state;
@@ -651,13 +652,6 @@ static void agents_finish(sim_t *sim, void *state)
                   (double)s->count * sizeof(agents_agent) + (double)s->cap * sizeof *s->line);
 }
 
-static void agents_release(void *state)
-{
-    agents_state *s = state;
-    free(s->agents);
-    free(s->line);
-}
-
 /* The population array dominates; the drift is lazy, so events come only
  * from the aggregate tick rates. */
 static void agents_estimate(const void *params, sim_estimate *out)
@@ -674,7 +668,7 @@ static void agents_estimate(const void *params, sim_estimate *out)
     out->events_per_s = n * ((auth ? p->auth_rate_per_s * auth_share : 0) + p->check_rate_per_s +
                              p->compromise_rate_per_s +
                              (consensus ? p->coordination_rate_per_s : 0));
-    out->metrics = 25, out->tallies = 6;
+    out->metrics += 3, out->tallies += 2; /* the declare rows: route 1 tally, peers 1 + 1 */
     out->driver = "agents.count";
 }
 
@@ -685,17 +679,16 @@ static const sim_subscription agents_subscriptions[] = {
 const sim_model agents_model = {
     .name = "agents",
     .summary = "agent population: OU/Brownian drift, auth traffic, drift detection, review",
-    .params_size = sizeof(agents_params),
-    .state_size = sizeof(agents_state),
-    .params = agents_params_table,
-    .nparams = SIM_COUNT(agents_params_table),
-    .metrics = agents_metrics,
-    .nmetrics = SIM_COUNT(agents_metrics),
+    SIM_STATE(agents_state),
+    SIM_PARAMS(agents_params, agents_params_table),
+    SIM_METRICS(agents_metrics),
+    SIM_STREAMS(agents_streams),
+    SIM_PEERS(agents_peers),
+    SIM_BUFFERS(agents_buffers),
     .configure = agents_configure,
     .init = agents_init,
     .event = agents_event,
     .finish = agents_finish,
-    .release = agents_release,
     .estimate = agents_estimate,
     SIM_SUBSCRIBE(agents_subscriptions),
 };

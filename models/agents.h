@@ -72,8 +72,7 @@ typedef struct agents_compromise_msg {
     uint32_t attack;    /* the attack's id (attacks model), for the record */
     double shift;       /* behaviour shift; 0: the scenario's compromise.shift */
 } agents_compromise_msg;
-SIM_PAYLOAD_FITS(agents_compromise_msg);
-void agents_send_compromise(sim_t *sim, int agents, int64_t at, const agents_compromise_msg *msg);
+SIM_TYPED_SEND(agents_send_compromise, AGENTS_EV_COMPROMISE, agents_compromise_msg, msg->agent);
 
 #define AGENTS_MAX_DIMENSIONS 8
 

@@ -12,7 +12,11 @@
  *    line and the timer is re-armed after every dispatch;
  *  - a request's latency is known when its batch starts (the batch's
  *    service time is drawn then), so it is recorded at dispatch and the
- *    completion event carries nothing per request;
+ *    completion event carries nothing per request; but only when that
+ *    completion falls inside the run, as if recorded at completion: a
+ *    request still in service or still in the line at the end is censored
+ *    there (latency >= end - arrival, sim_tally_censored) and counted in
+ *    auth.unfinished, never dropped;
  *  - LRU: the cached profiles form one doubly linked list through
  *    lru_prev/lru_next (indices = agent ids), most recent at lru_head.
  */
@@ -55,7 +59,7 @@ typedef struct auth_state {
     int64_t first_arrival_ns, last_done_ns;
     int measuring;              /* the counters cover [warmup, end] */
     int m_latency, m_p50, m_p99, m_wait, m_served, m_waited, m_batch, m_throughput, m_rejected,
-        m_rejected_fraction, m_util, m_hit_rate, m_queue;
+        m_rejected_fraction, m_util, m_hit_rate, m_queue, m_unfinished;
 } auth_state;
 
 static const char *const auth_cache_names[] = { "lru", "hit_rate", NULL };
@@ -115,6 +119,22 @@ static const sim_metric_spec auth_metrics[] = {
                STATS_PROPORTION, NULL, "profile cache hits / lookups"),
     SIM_METRIC(auth_state, m_queue, "queue_length", "requests", 1.0, STATS_VALUE, STATS_NONNEG,
                NULL, "time-average requests waiting while traffic flowed"),
+    SIM_METRIC(auth_state, m_unfinished, "unfinished", "requests", 1.0, STATS_COUNT,
+               STATS_NONNEG, NULL,
+               "requests still queued or in service at the end (censored in auth.latency)"),
+};
+
+static const sim_stream_spec auth_streams[] = {
+    SIM_STREAM(auth_state, service_rng, "service"),
+    SIM_STREAM(auth_state, cache_rng, "cache"),
+};
+
+static const size_t auth_buffers[] = {
+    SIM_BUFFER(auth_state, line_arrival_ns),
+    SIM_BUFFER(auth_state, line_agent),
+    SIM_BUFFER(auth_state, lru_prev),
+    SIM_BUFFER(auth_state, lru_next),
+    SIM_BUFFER(auth_state, lru_cached),
 };
 
 /* Derived: how many profiles the cache holds. */
@@ -245,6 +265,14 @@ static double auth_per_item_sum(const dist_t *d, gsl_rng *r, size_t k)
     }
 }
 
+/* A request the run ends before it is done: its latency is at least
+ * end - arrival (censored there). */
+static void auth_unfinished(sim_t *sim, auth_state *s, int64_t arrival_ns, int64_t end_ns)
+{
+    sim_tally_censored(sim, s->m_latency, (double)(end_ns - arrival_ns));
+    sim_count(sim, s->m_unfinished, 1);
+}
+
 /* Starts batches while a worker is idle and a batch is ready. */
 static void auth_dispatch(sim_t *sim, auth_state *s)
 {
@@ -275,14 +303,20 @@ static void auth_dispatch(sim_t *sim, auth_state *s)
             h = h + 1 == s->cap ? 0 : h + 1;
         }
         int64_t service_ns = service > 0 ? (int64_t)(service + 0.5) : 0;
+        /* Events at or after the end never run: such a batch never completes. */
+        int completes = now + service_ns < sim_end_time(sim);
         for (size_t i = 0; i < k; i++) {
             int64_t wait = now - s->line_arrival_ns[s->head];
             int64_t latency = wait + service_ns;
             sim_tally(sim, s->m_wait, (double)wait);
             if (wait > 0)
                 sim_count(sim, s->m_waited, 1);
-            sim_tally(sim, s->m_latency, (double)latency);
-            sim_hist_add(sim, s->hist, (uint64_t)latency);
+            if (completes) {
+                sim_tally(sim, s->m_latency, (double)latency);
+                sim_hist_add(sim, s->hist, (uint64_t)latency);
+            } else {
+                auth_unfinished(sim, s, s->line_arrival_ns[s->head], sim_end_time(sim));
+            }
             s->head = s->head + 1 == s->cap ? 0 : s->head + 1;
         }
         s->len -= k;
@@ -348,10 +382,6 @@ static int auth_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     auth_state *s = state;
     const auth_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
-    s->service_rng = sim_stream(sim, "service");
-    s->cache_rng = sim_stream(sim, "cache");
     s->cap = (size_t)p->queue_capacity;
     s->idle = p->workers;
     s->lru_head = s->lru_tail = AUTH_NIL;
@@ -410,19 +440,14 @@ static void auth_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-void auth_send_request(sim_t *sim, int auth, int64_t at, const auth_request_msg *msg)
-{
-    sim_send(sim, at, auth, AUTH_EV_REQUEST, msg->agent, msg, sizeof *msg);
-}
-
-void auth_send_population(sim_t *sim, int auth, int64_t at, const auth_population_msg *msg)
-{
-    sim_send(sim, at, auth, AUTH_EV_POPULATION, 0, msg, sizeof *msg);
-}
-
 static void auth_finish(sim_t *sim, void *state)
 {
     auth_state *s = state;
+    /* The line at the end: waiting still, so censored, never dropped. */
+    for (size_t i = 0, h = s->head; i < s->len; i++, h = h + 1 == s->cap ? 0 : h + 1) {
+        auth_unfinished(sim, s, s->line_arrival_ns[h], sim_now(sim));
+        sim_tally_censored(sim, s->m_wait, (double)(sim_now(sim) - s->line_arrival_ns[h]));
+    }
     sim_set_value(sim, s->m_p50, sim_hist_quantile(sim, s->hist, 0.50));
     sim_set_value(sim, s->m_p99, sim_hist_quantile(sim, s->hist, 0.99));
     int64_t end = s->last_done_ns < sim_now(sim) ? s->last_done_ns : sim_now(sim);
@@ -438,28 +463,16 @@ static void auth_finish(sim_t *sim, void *state)
     sim_set_value(sim, s->m_hit_rate, lookups ? (double)s->hits / (double)lookups : NAN);
 }
 
-static void auth_release(void *state)
-{
-    auth_state *s = state;
-    free(s->line_arrival_ns);
-    free(s->line_agent);
-    free(s->lru_prev);
-    free(s->lru_next);
-    free(s->lru_cached);
-}
-
 const sim_model auth_model = {
     .name = "auth",
     .summary = "behavioural authentication: bounded queue, c workers, batching, profile cache",
-    .params_size = sizeof(auth_params),
-    .state_size = sizeof(auth_state),
-    .params = auth_params_table,
-    .nparams = SIM_COUNT(auth_params_table),
-    .metrics = auth_metrics,
-    .nmetrics = SIM_COUNT(auth_metrics),
+    SIM_STATE(auth_state),
+    SIM_PARAMS(auth_params, auth_params_table),
+    SIM_METRICS(auth_metrics),
+    SIM_STREAMS(auth_streams),
+    SIM_BUFFERS(auth_buffers),
     .configure = auth_configure,
     .init = auth_init,
     .event = auth_event,
     .finish = auth_finish,
-    .release = auth_release,
 };

@@ -48,14 +48,12 @@ typedef enum auth_kind {
 typedef struct auth_request_msg {
     uint32_t agent;        /* the requesting identity */
 } auth_request_msg;
-SIM_PAYLOAD_FITS(auth_request_msg);
-void auth_send_request(sim_t *sim, int auth, int64_t at, const auth_request_msg *msg);
+SIM_TYPED_SEND(auth_send_request, AUTH_EV_REQUEST, auth_request_msg, msg->agent);
 
 typedef struct auth_population_msg {
     uint64_t agents;
 } auth_population_msg;
-SIM_PAYLOAD_FITS(auth_population_msg);
-void auth_send_population(sim_t *sim, int auth, int64_t at, const auth_population_msg *msg);
+SIM_TYPED_SEND(auth_send_population, AUTH_EV_POPULATION, auth_population_msg, 0);
 
 typedef enum auth_cache_model { AUTH_CACHE_LRU = 0, AUTH_CACHE_HIT_RATE = 1 } auth_cache_model;
 

@@ -52,15 +52,13 @@ typedef struct canaries_probe_msg {
     uint16_t type;           /* response_type of the alert */
     uint16_t flags;          /* RESPONSE_FLAG_* of the alert */
 } canaries_probe_msg;
-SIM_PAYLOAD_FITS(canaries_probe_msg);
-void canaries_send_probe(sim_t *sim, int canaries, int64_t at, const canaries_probe_msg *msg);
+SIM_TYPED_SEND(canaries_send_probe, CANARIES_EV_PROBE, canaries_probe_msg, msg->attack);
 
 /* Deploys more canaries (reactive canaries, runbook L746-L748). */
 typedef struct canaries_deploy_msg {
     uint64_t canaries;       /* canaries added */
 } canaries_deploy_msg;
-SIM_PAYLOAD_FITS(canaries_deploy_msg);
-void canaries_send_deploy(sim_t *sim, int canaries, int64_t at, const canaries_deploy_msg *msg);
+SIM_TYPED_SEND(canaries_send_deploy, CANARIES_EV_DEPLOY, canaries_deploy_msg, 0);
 
 typedef struct canaries_params {
     int64_t count, resources;

@@ -9,7 +9,7 @@
  * (`mwrasp-sim --help-model consensus`, docs/scenarios.md).  view_timeout
  * doubles on consecutive view changes; a fork reports confidence 1.0.
  * network: see network.h (message classes request, proposal, vote,
- * view_change, reply).  The list and the mapping:
+ * view_change, reply, state_transfer).  The list and the mapping:
  *   faults          list of {behaviour: crash|silent|equivocate|delay|drop,
  *                   count: k | fraction: x, start: t, hold: dist (delay),
  *                   drop: p (drop), placement: first|last|random};
@@ -38,6 +38,7 @@ extern const sim_model consensus_model;
 #define CONSENSUS_MAX_NODES 10000
 #define CONSENSUS_MAX_WINDOW 256
 #define CONSENSUS_MAX_FAULTS 8
+#define CONSENSUS_MAX_CORES 1024
 
 typedef enum consensus_protocol {
     CONSENSUS_PBFT = 0,
@@ -69,7 +70,8 @@ typedef enum consensus_kind {
     CONSENSUS_EV_FAIL,               /* a benign failure */
     CONSENSUS_EV_REPAIR,             /* its repair */
     CONSENSUS_EV_MAINT,              /* a maintenance window starts */
-    CONSENSUS_EV_MAINT_NODE          /* a node goes down for / back from it */
+    CONSENSUS_EV_MAINT_NODE,         /* a node goes down for / back from it */
+    CONSENSUS_EV_FETCH               /* PBFT: a state-transfer FETCH went unanswered */
 } consensus_kind;
 
 /* Changes a replica's behaviour at the event's time (the attack model's
@@ -80,9 +82,8 @@ typedef struct consensus_set_behaviour_msg {
     double param;         /* DROP: drop probability; DELAY: mean extra delay (ns) of an
                            * exponential hold; otherwise unused */
 } consensus_set_behaviour_msg;
-SIM_PAYLOAD_FITS(consensus_set_behaviour_msg);
-void consensus_send_set_behaviour(sim_t *sim, int consensus, int64_t at,
-                                  const consensus_set_behaviour_msg *msg);
+SIM_TYPED_SEND(consensus_send_set_behaviour, CONSENSUS_EV_SET_BEHAVIOUR,
+               consensus_set_behaviour_msg, msg->replica);
 
 /* A client request from another model (the agents' coordination
  * requests), broadcast to the replicas like the built-in client's.  When
@@ -95,9 +96,8 @@ typedef struct consensus_client_request_msg {
     uint32_t entity;
     uint16_t reply_kind;  /* an event kind of that model */
 } consensus_client_request_msg;
-SIM_PAYLOAD_FITS(consensus_client_request_msg);
-void consensus_send_client_request(sim_t *sim, int consensus, int64_t at,
-                                   const consensus_client_request_msg *msg);
+SIM_TYPED_SEND(consensus_send_client_request, CONSENSUS_EV_CLIENT_REQUEST,
+               consensus_client_request_msg, 0);
 
 /* The reply's payload (read with sim_payload). */
 typedef struct consensus_committed_msg {
@@ -132,6 +132,7 @@ typedef struct consensus_params {
     int64_t batch_size, batch_timeout_ns, window;
     int64_t checkpoint_interval; /* PBFT: seqs between checkpoints (VIEW-CHANGE contents) */
     int64_t view_timeout_ns;
+    int64_t cores;              /* CPU cores per replica (parallel verification) */
     double view_change_confidence; /* reported with each view change */
     dist_t sign_ns, verify_ns;
     int aggregate_votes;

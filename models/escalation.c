@@ -220,20 +220,17 @@ static const sim_metric_spec escalation_metrics[] = {
       offsetof(escalation_state, m_level), response_severity_names, NULL, NULL },
 };
 
+static const sim_stream_spec escalation_streams[] = {
+    SIM_STREAM(escalation_state, ack_rng, "ack"),
+};
+
 static int escalation_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
+    (void)sim, (void)e;
     escalation_state *s = state;
     const escalation_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
-    s->ack_rng = sim_stream(sim, "ack");
-    for (int k = 0; k < p->nroles; k++) {
+    for (int k = 0; k < p->nroles; k++)
         s->free_staff[k] = p->roles[k].staff;
-        s->q[k].cap = 16;
-        s->q[k].paged_ns = malloc(s->q[k].cap * sizeof(int64_t));
-        if (!s->q[k].paged_ns)
-            return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "escalation: out of memory");
-    }
     return 0;
 }
 
@@ -258,14 +255,8 @@ static void escalation_page(sim_t *sim, escalation_state *s, int k)
         return;
     }
     escalation_queue *q = &s->q[k];
-    if (q->len == q->cap) {
-        int64_t *n = grow_ring(q->paged_ns, &q->cap, &q->head, q->len, sizeof *n, 16);
-        if (!n) {
-            sim_fail(sim, "escalation: out of memory");
-            return;
-        }
-        q->paged_ns = n;
-    }
+    if (SIM_RING_RESERVE(sim, q->paged_ns, q->cap, q->head, q->len, 16) != 0)
+        return;
     q->paged_ns[(q->head + q->len) % q->cap] = sim_now(sim);
     q->len++;
     s->waiting++;
@@ -311,12 +302,6 @@ static void escalation_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-void escalation_send_incident(sim_t *sim, int escalation, int64_t at,
-                              const escalation_incident_msg *msg)
-{
-    sim_send(sim, at, escalation, ESCALATION_EV_INCIDENT, msg->incident, msg, sizeof *msg);
-}
-
 static void escalation_finish(sim_t *sim, void *state)
 {
     escalation_state *s = state;
@@ -342,12 +327,10 @@ static void escalation_release(void *state)
 const sim_model escalation_model = {
     .name = "escalation",
     .summary = "escalation matrix: pages per role, on-call staff, acknowledgement times",
-    .params_size = sizeof(escalation_params),
-    .state_size = sizeof(escalation_state),
-    .params = escalation_params_table,
-    .nparams = SIM_COUNT(escalation_params_table),
-    .metrics = escalation_metrics,
-    .nmetrics = SIM_COUNT(escalation_metrics),
+    SIM_STATE(escalation_state),
+    SIM_PARAMS(escalation_params, escalation_params_table),
+    SIM_METRICS(escalation_metrics),
+    SIM_STREAMS(escalation_streams),
     .configure = escalation_configure,
     .init = escalation_init,
     .event = escalation_event,

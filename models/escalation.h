@@ -44,9 +44,8 @@ typedef struct escalation_incident_msg {
     uint32_t type;              /* response_type */
     uint32_t severity;          /* response_severity */
 } escalation_incident_msg;
-SIM_PAYLOAD_FITS(escalation_incident_msg);
-void escalation_send_incident(sim_t *sim, int escalation, int64_t at,
-                              const escalation_incident_msg *msg);
+SIM_TYPED_SEND(escalation_send_incident, ESCALATION_EV_INCIDENT,
+               escalation_incident_msg, msg->incident);
 
 typedef struct escalation_role {
     const char *name;           /* owned by the scenario document or static */

@@ -121,6 +121,17 @@ static const sim_metric_spec fragments_metrics[] = {
                NULL, "captures noticed and reported to response"),
 };
 
+static const sim_stream_spec fragments_streams[] = {
+    SIM_STREAM(fragments_state, deal_rng, "deal"),
+    SIM_STREAM(fragments_state, read_rng, "reads"),
+    SIM_STREAM(fragments_state, theft_rng, "theft"),
+};
+
+static const size_t fragments_buffers[] = {
+    SIM_BUFFER(fragments_state, items),
+    SIM_BUFFER(fragments_state, thefts),
+};
+
 /* What the table cannot say: k <= n <= nodes. */
 static int fragments_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
@@ -299,16 +310,9 @@ static int fragments_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     fragments_state *s = state;
     const fragments_params *p = params;
-    s->p = p;
-    s->self = sim_self(sim);
-    s->deal_rng = sim_stream(sim, "deal");
-    s->read_rng = sim_stream(sim, "reads");
-    s->theft_rng = sim_stream(sim, "theft");
     s->all_mask = p->shares >= 32 ? UINT32_MAX : (1u << p->shares) - 1u;
     s->items = calloc((size_t)p->items, sizeof *s->items);
-    s->cap = 8;
-    s->thefts = calloc(s->cap, sizeof *s->thefts);
-    if (!s->items || !s->thefts)
+    if (!s->items)
         return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "fragments: out of memory");
     for (uint32_t i = 0; i < (uint32_t)p->items; i++)
         fragments_deal(sim, s, i);
@@ -377,6 +381,9 @@ static void fragments_capture(sim_t *sim, fragments_state *s, uint32_t t)
                     th->won = 1;
                     th->won_ns = now;
                     sim_tally(sim, s->m_time, (double)(now - th->start_ns));
+                    signal_attack w = { th->attack, RESPONSE_NO_ENTITY, RESPONSE_DATA_BREACH,
+                                        RESPONSE_SRC_FRAGMENTS };
+                    sim_emit(sim, SIGNAL_ATTACK_WON, &w);
                 }
             }
         }
@@ -394,14 +401,8 @@ static void fragments_theft_start(sim_t *sim, fragments_state *s, const fragment
         sim_fail(sim, "fragments: theft with capture rate %g", m->capture_rate_per_s);
         return;
     }
-    if (s->nthefts == s->cap) {
-        fragments_theft *n = grow_array(s->thefts, &s->cap, s->nthefts + 1, sizeof *n, 4);
-        if (!n) {
-            sim_fail(sim, "fragments: out of memory");
-            return;
-        }
-        s->thefts = n;
-    }
+    if (SIM_RESERVE(sim, s->thefts, s->cap, s->nthefts + 1, 4) != 0)
+        return;
     uint32_t t = (uint32_t)s->nthefts++;
     int64_t now = sim_now(sim);
     s->thefts[t] = (fragments_theft){
@@ -448,12 +449,9 @@ static void fragments_event(sim_t *sim, void *state, const sim_event *ev)
         sim_emit(sim, SIGNAL_DETECTION, &d);
         break;
     }
-    case FRAGMENTS_EV_THEFT: {
-        fragments_theft_msg m;
-        sim_payload(ev, &m, sizeof m);
-        fragments_theft_start(sim, s, &m);
+    case FRAGMENTS_EV_THEFT:
+        fragments_theft_start(sim, s, SIM_PAYLOAD(ev, fragments_theft_msg));
         break;
-    }
     case FRAGMENTS_EV_REFRESH:
         for (uint32_t i = 0; i < (uint32_t)p->items; i++) {
             for (int k = 0; k < FRAGMENTS_MAX_GENERATIONS; k++)
@@ -465,11 +463,6 @@ static void fragments_event(sim_t *sim, void *state, const sim_event *ev)
     default:
         sim_fail(sim, "fragments: unknown event kind %u", ev->kind);
     }
-}
-
-void fragments_send_theft(sim_t *sim, int fragments, int64_t at, const fragments_theft_msg *msg)
-{
-    sim_send(sim, at, fragments, FRAGMENTS_EV_THEFT, msg->attack, msg, sizeof *msg);
 }
 
 static void fragments_finish(sim_t *sim, void *state)
@@ -486,13 +479,6 @@ static void fragments_finish(sim_t *sim, void *state)
     }
 }
 
-static void fragments_release(void *state)
-{
-    fragments_state *s = state;
-    free(s->items);
-    free(s->thefts);
-}
-
 /* Every item keeps its generations in place; each dealing schedules a
  * deletion per share and the next deal. */
 static void fragments_estimate(const void *params, sim_estimate *out)
@@ -506,7 +492,6 @@ static void fragments_estimate(const void *params, sim_estimate *out)
     out->init_events = items * per_deal;
     out->events_per_s = (p->mode == FRAGMENTS_NONE || !(life_s > 0) ? 0 : items * per_deal / life_s) +
                         items * p->read_rate_per_s;
-    out->metrics = 11, out->tallies = 5;
     out->driver = "fragments.items";
 }
 
@@ -517,17 +502,15 @@ static const sim_subscription fragments_subscriptions[] = {
 const sim_model fragments_model = {
     .name = "fragments",
     .summary = "temporal fragmentation: k-of-n shares with 3-5 s expiry, reads, share theft",
-    .params_size = sizeof(fragments_params),
-    .state_size = sizeof(fragments_state),
-    .params = fragments_params_table,
-    .nparams = SIM_COUNT(fragments_params_table),
-    .metrics = fragments_metrics,
-    .nmetrics = SIM_COUNT(fragments_metrics),
+    SIM_STATE(fragments_state),
+    SIM_PARAMS(fragments_params, fragments_params_table),
+    SIM_METRICS(fragments_metrics),
+    SIM_STREAMS(fragments_streams),
+    SIM_BUFFERS(fragments_buffers),
     .configure = fragments_configure,
     .init = fragments_init,
     .event = fragments_event,
     .finish = fragments_finish,
-    .release = fragments_release,
     .estimate = fragments_estimate,
     SIM_SUBSCRIBE(fragments_subscriptions),
 };

@@ -71,8 +71,7 @@ typedef struct fragments_theft_msg {
     int64_t length_ns;         /* 0: to the end of the run */
     uint32_t attack;           /* the attack's id */
 } fragments_theft_msg;
-SIM_PAYLOAD_FITS(fragments_theft_msg);
-void fragments_send_theft(sim_t *sim, int fragments, int64_t at, const fragments_theft_msg *msg);
+SIM_TYPED_SEND(fragments_send_theft, FRAGMENTS_EV_THEFT, fragments_theft_msg, msg->attack);
 
 typedef enum fragments_mode {
     FRAGMENTS_REFRESH = 0, FRAGMENTS_EXPIRY = 1, FRAGMENTS_NONE = 2

@@ -4,6 +4,10 @@
  * oldest request first, each as the index of its request; a request's
  * left counts its keys not yet rotated and reaches 0 exactly once, when
  * SIGNAL_KEYS_ROTATED is emitted for it.
+ *
+ * No init and no release: the engine sets p, self, the stream and the
+ * metric ids from the tables, both buffers grow from empty on first use
+ * (grow.h), and the engine frees them (the buffer table).
  */
 #include "key_rotation.h"
 #include "cfg.h"
@@ -62,20 +66,14 @@ static const sim_metric_spec key_rotation_metrics[] = {
       key_rotation_util_scale, NULL },
 };
 
-static int key_rotation_init(sim_t *sim, void *state, const void *params, err_t *e)
-{
-    key_rotation_state *s = state;
-    s->p = params;
-    s->self = sim_self(sim);
-    s->cost_rng = sim_stream(sim, "cost");
-    s->jobs_cap = 64;
-    s->cap = 256;
-    s->jobs = malloc(s->jobs_cap * sizeof *s->jobs);
-    s->line = malloc(s->cap * sizeof *s->line);
-    if (!s->jobs || !s->line)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "key_rotation: out of memory");
-    return 0;
-}
+static const sim_stream_spec key_rotation_streams[] = {
+    SIM_STREAM(key_rotation_state, cost_rng, "cost"),
+};
+
+static const size_t key_rotation_buffers[] = {
+    SIM_BUFFER(key_rotation_state, jobs),
+    SIM_BUFFER(key_rotation_state, line),
+};
 
 static void key_rotation_start(sim_t *sim, key_rotation_state *s, uint32_t job)
 {
@@ -89,12 +87,8 @@ static void key_rotation_start(sim_t *sim, key_rotation_state *s, uint32_t job)
 
 static int key_rotation_push(key_rotation_state *s, uint32_t job)
 {
-    if (s->len == s->cap) {
-        uint32_t *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 256);
-        if (!l)
-            return -1;
-        s->line = l;
-    }
+    if (GROW_RING_RESERVE(s->line, s->cap, s->head, s->len, 256) != 0)
+        return -1;
     s->line[(s->head + s->len) % s->cap] = job;
     s->len++;
     return 0;
@@ -107,15 +101,10 @@ static void key_rotation_request(sim_t *sim, key_rotation_state *s,
         sim_fail(sim, "key_rotation: a request for no keys (incident %u)", m->incident);
         return;
     }
-    if (s->njobs == s->jobs_cap) {
-        /* Job indices are uint32_t event targets. */
-        key_rotation_job *j = grow_array_upto(s->jobs, &s->jobs_cap, (size_t)s->njobs + 1,
-                                              sizeof *j, 64, UINT32_MAX);
-        if (!j) {
-            sim_fail(sim, "key_rotation: out of memory for requests");
-            return;
-        }
-        s->jobs = j;
+    /* Job indices are uint32_t event targets. */
+    if (GROW_RESERVE_UPTO(s->jobs, s->jobs_cap, (size_t)s->njobs + 1, 64, UINT32_MAX) != 0) {
+        sim_fail(sim, "key_rotation: out of memory for requests");
+        return;
     }
     uint32_t job = s->njobs++;
     s->jobs[job] = (key_rotation_job){ sim_now(sim), m->keys, m->keys };
@@ -156,12 +145,9 @@ static void key_rotation_event(sim_t *sim, void *state, const sim_event *ev)
 {
     key_rotation_state *s = state;
     switch (ev->kind) {
-    case KEY_ROTATION_EV_REQUEST: {
-        key_rotation_request_msg m;
-        sim_payload(ev, &m, sizeof m);
-        key_rotation_request(sim, s, &m);
+    case KEY_ROTATION_EV_REQUEST:
+        key_rotation_request(sim, s, SIM_PAYLOAD(ev, key_rotation_request_msg));
         break;
-    }
     case KEY_ROTATION_EV_KEY_DONE:
         key_rotation_key_done(sim, s, ev->target);
         break;
@@ -170,31 +156,13 @@ static void key_rotation_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-static void key_rotation_release(void *state)
-{
-    key_rotation_state *s = state;
-    free(s->jobs);
-    free(s->line);
-}
-
-void key_rotation_send_request(sim_t *sim, int key_rotation, int64_t at,
-                               const key_rotation_request_msg *msg)
-{
-    sim_send(sim, at, key_rotation, KEY_ROTATION_EV_REQUEST, msg->incident, msg, sizeof *msg);
-}
-
 const sim_model key_rotation_model = {
     .name = "key_rotation",
     .summary = "key rotation service: a queue of per-key rotation jobs and workers",
-    .params_size = sizeof(key_rotation_params),
-    .state_size = sizeof(key_rotation_state),
-    .params = key_rotation_params_table,
-    .nparams = SIM_COUNT(key_rotation_params_table),
-    .metrics = key_rotation_metrics,
-    .nmetrics = SIM_COUNT(key_rotation_metrics),
-    .configure = NULL,
-    .init = key_rotation_init,
+    SIM_STATE(key_rotation_state),
+    SIM_PARAMS(key_rotation_params, key_rotation_params_table),
+    SIM_METRICS(key_rotation_metrics),
+    SIM_STREAMS(key_rotation_streams),
+    SIM_BUFFERS(key_rotation_buffers),
     .event = key_rotation_event,
-    .finish = NULL,
-    .release = key_rotation_release,
 };

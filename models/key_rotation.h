@@ -43,9 +43,8 @@ typedef struct key_rotation_request_msg {
     uint64_t keys;        /* >= 1 */
     uint32_t incident;    /* the requester's reference, for the record */
 } key_rotation_request_msg;
-SIM_PAYLOAD_FITS(key_rotation_request_msg);
-void key_rotation_send_request(sim_t *sim, int key_rotation, int64_t at,
-                               const key_rotation_request_msg *msg);
+SIM_TYPED_SEND(key_rotation_send_request, KEY_ROTATION_EV_REQUEST,
+               key_rotation_request_msg, msg->incident);
 
 typedef struct key_rotation_params {
     int64_t workers;

@@ -60,6 +60,15 @@ static const sim_metric_spec mmc_metrics[] = {
                NULL, "arrivals turned away by a full line"),
 };
 
+static const sim_stream_spec mmc_streams[] = {
+    SIM_STREAM(mmc_state, arrivals, "arrivals"),
+    SIM_STREAM(mmc_state, service, "service"),
+};
+
+static const size_t mmc_buffers[] = {
+    SIM_BUFFER(mmc_state, line),
+};
+
 static void mmc_next_arrival(sim_t *sim, mmc_state *s)
 {
     double gap = rng_exponential(s->arrivals, s->mean_gap_ns);
@@ -81,28 +90,18 @@ static void mmc_start_service(sim_t *sim, mmc_state *s, int64_t arrived_ns)
 
 static int mmc_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
+    (void)e;
     mmc_state *s = state;
-    s->p = params;
-    s->self = sim_self(sim);
-    s->arrivals = sim_stream(sim, "arrivals");
-    s->service = sim_stream(sim, "service");
-    s->mean_gap_ns = 1e9 / s->p->arrival_rate_per_s;
-    s->cap = 1024;
-    s->line = malloc(s->cap * sizeof *s->line);
-    if (!s->line)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+    const mmc_params *p = params;
+    s->mean_gap_ns = 1e9 / p->arrival_rate_per_s;
     mmc_next_arrival(sim, s);
     return 0;
 }
 
 static int mmc_enqueue(mmc_state *s, int64_t t)
 {
-    if (s->len == s->cap) {
-        int64_t *l = grow_ring(s->line, &s->cap, &s->head, s->len, sizeof *l, 1024);
-        if (!l)
-            return -1;
-        s->line = l;
-    }
+    if (GROW_RING_RESERVE(s->line, s->cap, s->head, s->len, 1024) != 0)
+        return -1;
     s->line[(s->head + s->len) % s->cap] = t;
     s->len++;
     return 0;
@@ -146,12 +145,6 @@ static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-static void mmc_release(void *state)
-{
-    mmc_state *s = state;
-    free(s->line);
-}
-
 /* Two events per customer; an overloaded queue (rho > 1) grows its line
  * by (lambda - c / S) customers a second, 8 bytes each (doubled on growth). */
 static void mmc_estimate(const void *params, sim_estimate *out)
@@ -166,24 +159,19 @@ static void mmc_estimate(const void *params, sim_estimate *out)
     out->state_bytes = 1024 * 8 + 16 * waiting;
     out->pending_events = (double)p->servers + 1;
     out->events_per_s = 2 * lambda;
-    out->metrics = 7, out->tallies = 3;
     out->driver = growth > 0 ? "mmc.servers" : "mmc.arrival_rate";
 }
 
 const sim_model mmc_model = {
     .name = "mmc",
     .summary = "M/M/c FIFO queue (validation model; c = 1 gives M/M/1)",
-    .params_size = sizeof(mmc_params),
-    .state_size = sizeof(mmc_state),
-    .params = mmc_params_table,
-    .nparams = SIM_COUNT(mmc_params_table),
-    .metrics = mmc_metrics,
-    .nmetrics = SIM_COUNT(mmc_metrics),
-    .configure = NULL,
+    SIM_STATE(mmc_state),
+    SIM_PARAMS(mmc_params, mmc_params_table),
+    SIM_METRICS(mmc_metrics),
+    SIM_STREAMS(mmc_streams),
+    SIM_BUFFERS(mmc_buffers),
     .init = mmc_init,
     .event = mmc_event,
-    .finish = NULL,
-    .release = mmc_release,
     .estimate = mmc_estimate,
 };
 

@@ -23,7 +23,10 @@ static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *
     if (!reg)
         return 0;
     int bad = 0;
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "regions", saved);
     bad |= cfg_int(c, reg, "count", 1, 1, NETWORK_MAX_REGIONS, &p->nregions);
+    cfg_set_prefix(c, saved);
     cfg_node *lat = cfg_list(c, reg, "latency");
     if (!lat) {
         if (p->nregions > 1) {
@@ -66,29 +69,29 @@ static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *
 
 static int network_configure_partitions(cfg_ctx *c, cfg_node *sec, network_params *p)
 {
-    cfg_node *parts = cfg_list(c, sec, "partitions");
-    if (!parts)
-        return 0;
-    if (parts->n > NETWORK_MAX_PARTITIONS) {
-        cfg_error(c, parts, "network.partitions: at most %d windows", NETWORK_MAX_PARTITIONS);
-        return -1;
-    }
     int bad = 0;
+    cfg_node *parts = cfg_list_upto(c, sec, "partitions", NETWORK_MAX_PARTITIONS,
+                                    "network.partitions", "windows", &bad);
+    if (!parts)
+        return bad;
     for (size_t i = 0; i < parts->n; i++) {
         cfg_node *w = parts->items[i];
         network_partition *q = &p->partitions[i];
-        if (w->kind != CFG_MAP) {
-            cfg_error(c, w, "network.partitions: each window is a mapping like "
-                      "{first: 0, count: 3, from: 1s, to: 5s}");
+        if (cfg_item_map(c, w, "network.partitions", "window",
+                         "{first: 0, count: 3, from: 1s, to: 5s}") != 0) {
             bad = -1;
             continue;
         }
+        char saved[sizeof c->prefix], item[48];
+        snprintf(item, sizeof item, "partitions[%zu]", i);
+        cfg_prefix_enter(c, item, saved);
         bad |= cfg_int(c, w, "first", 0, 0, INT64_C(1) << 30, &q->first);
         bad |= cfg_int(c, w, "count", 0, 0, INT64_C(1) << 30, &q->count);
         bad |= cfg_require(c, w, "from");
         bad |= cfg_require(c, w, "to");
         bad |= cfg_duration(c, w, "from", 0, 0, INT64_MAX / 4, &q->from_ns);
         bad |= cfg_duration(c, w, "to", 0, 0, INT64_MAX / 4, &q->to_ns);
+        cfg_set_prefix(c, saved);
         cfg_node *list = cfg_list(c, w, "nodes");
         if (list) {
             if (list->n > NETWORK_MAX_PARTITION_LIST) {
@@ -135,6 +138,8 @@ int network_configure(cfg_ctx *c, cfg_node *sec, const char *const *class_names,
     p->nclasses = nclasses;
     bad |= cfg_dist(c, sec, "delay", &def, 1, &p->delay);
     cfg_node *cls = cfg_section(c, sec, "class_delay");
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "class_delay", saved);
     for (int k = 0; k < nclasses; k++) {
         p->class_delay[k] = p->delay;
         if (cls && cfg_get(cls, class_names[k])) {
@@ -142,6 +147,7 @@ int network_configure(cfg_ctx *c, cfg_node *sec, const char *const *class_names,
             bad |= cfg_dist(c, cls, class_names[k], &p->delay, 1, &p->class_delay[k]);
         }
     }
+    cfg_set_prefix(c, saved);
     bad |= cfg_double(c, sec, "bandwidth_mbps", 0.0, 0.0, 1e9, &p->bandwidth_mbps);
     bad |= cfg_fraction(c, sec, "loss", 0.0, 0.0, 1.0, &p->loss);
     bad |= network_configure_regions(c, sec, p);

@@ -37,6 +37,10 @@ static const sim_metric_spec phold_metrics[] = {
                "events sent to a random LP"),
 };
 
+static const sim_stream_spec phold_streams[] = {
+    SIM_STREAM(phold_state, rng, "events"),
+};
+
 /* What the table cannot say: lookahead <= mean. */
 static int phold_configure(cfg_ctx *c, cfg_node *sec, void *params)
 {
@@ -54,21 +58,19 @@ static int phold_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     (void)e;
     phold_state *s = state;
-    s->p = params;
-    s->self = sim_self(sim);
-    s->rng = sim_stream(sim, "events");
-    s->exp_mean_ns = (double)(s->p->mean_ns - s->p->lookahead_ns);
-    s->lps = rng_range_of((uint32_t)s->p->lps);
+    const phold_params *p = params;
+    s->exp_mean_ns = (double)(p->mean_ns - p->lookahead_ns);
+    s->lps = rng_range_of((uint32_t)p->lps);
     /* Initial events at lookahead + Exp(mean - lookahead), as ROSS draws
      * them (tw_rand_exponential(mean - lookahead) + lookahead), so the
      * first steps already have the steady-state mean and a short run
      * processes as many events as the peers'.  Stops at the first failure
      * (out of memory for events): scheduling on after it would only retry
      * the failing allocation lps times. */
-    for (int64_t lp = 0; lp < s->p->lps && !sim_failed(sim); lp++)
-        for (int64_t k = 0; k < s->p->population; k++) {
+    for (int64_t lp = 0; lp < p->lps && !sim_failed(sim); lp++)
+        for (int64_t k = 0; k < p->population; k++) {
             int64_t t = sim_ns(rng_exponential(s->rng, s->exp_mean_ns));
-            sim_schedule(sim, sim_time_add(t, s->p->lookahead_ns), s->self, PHOLD_EV_HOP,
+            sim_schedule(sim, sim_time_add(t, p->lookahead_ns), s->self, PHOLD_EV_HOP,
                          (uint32_t)lp);
         }
     return 0;
@@ -97,23 +99,18 @@ static void phold_estimate(const void *params, sim_estimate *out)
     out->pending_events = n;
     out->init_events = n;
     out->events_per_s = n / ((double)p->mean_ns * 1e-9);
-    out->metrics = 2, out->tallies = 0;
     out->driver = p->lps >= p->population ? "phold.lps" : "phold.population";
 }
 
 const sim_model phold_model = {
     .name = "phold",
     .summary = "PHOLD engine benchmark (ROSS semantics)",
-    .params_size = sizeof(phold_params),
-    .state_size = sizeof(phold_state),
-    .params = phold_params_table,
-    .nparams = SIM_COUNT(phold_params_table),
-    .metrics = phold_metrics,
-    .nmetrics = SIM_COUNT(phold_metrics),
+    SIM_STATE(phold_state),
+    SIM_PARAMS(phold_params, phold_params_table),
+    SIM_METRICS(phold_metrics),
+    SIM_STREAMS(phold_streams),
     .configure = phold_configure,
     .init = phold_init,
     .event = phold_event,
-    .finish = NULL,
-    .release = NULL,
     .estimate = phold_estimate,
 };

@@ -1,33 +1,19 @@
-/* registry.c - the model list.  Order is part of determinism: models are
- * initialised in this order and their ids are these indices. */
+/* registry.c - the model list, from models/models.def.  Order is part of
+ * determinism: models are initialised in that order and their ids are
+ * these indices. */
 #include "registry.h"
 
 #include <string.h>
 
-#include "agents.h"
-#include "attacks.h"
-#include "auth.h"
-#include "canaries.h"
-#include "consensus.h"
-#include "escalation.h"
-#include "fragments.h"
-#include "key_rotation.h"
-#include "mmc.h"
-#include "phold.h"
-#include "response.h"
+/* Each model's descriptor, declared from the list (no model header needed). */
+#define MODEL(name) extern const sim_model name##_model;
+#include "models.def"
+#undef MODEL
 
 static const sim_model *const registry[] = {
-    &mmc_model,
-    &phold_model,
-    &agents_model,
-    &auth_model,
-    &consensus_model,
-    &canaries_model,
-    &fragments_model,
-    &response_model,
-    &escalation_model,
-    &attacks_model,
-    &key_rotation_model,
+#define MODEL(name) &name##_model,
+#include "models.def"
+#undef MODEL
 };
 
 const sim_model *const *registry_models(size_t *count)

@@ -2,7 +2,8 @@
  *
  * A model's registry index is its id in every replication; events carry
  * it.  To add a model: write models/<name>.c/.h exposing a const sim_model,
- * add it to the array in registry.c, and add its .c to CMakeLists.txt.
+ * add the line MODEL(<name>) at the end of models/models.def, and the line
+ * mwrasp_model(<name>) to CMakeLists.txt.
  */
 #ifndef MWRASP_REGISTRY_H
 #define MWRASP_REGISTRY_H

@@ -104,26 +104,29 @@ static int response_false_positives(cfg_ctx *c, cfg_node *sec, void *params)
 {
     response_params *p = params;
     int bad = 0;
-    cfg_node *list = cfg_list(c, sec, "false_positives");
-    if (list && list->n > RESPONSE_MAX_FALSE) {
-        cfg_error(c, list, "response.false_positives: at most %d streams", RESPONSE_MAX_FALSE);
-        return -1;
-    }
+    cfg_node *list = cfg_list_upto(c, sec, "false_positives", RESPONSE_MAX_FALSE,
+                                   "response.false_positives", "streams", &bad);
+    if (bad)
+        return bad;
     for (size_t i = 0; list && i < list->n; i++) {
         cfg_node *g = list->items[i];
         response_false *f = &p->fp[p->nfalse++];
-        if (g->kind != CFG_MAP) {
-            cfg_error(c, g, "response.false_positives: each item is a mapping like "
-                      "{type: quantum_attack, rate: 34/d, confidence: {dist: uniform, min: 0.3, max: 0.9}}");
+        if (cfg_item_map(c, g, "response.false_positives", "item",
+                         "{type: quantum_attack, rate: 34/d, confidence: {dist: uniform, "
+                         "min: 0.3, max: 0.9}}") != 0) {
             bad = -1;
             continue;
         }
+        char saved[sizeof c->prefix], item[48];
+        snprintf(item, sizeof item, "false_positives[%zu]", i);
+        cfg_prefix_enter(c, item, saved);
         bad |= cfg_require(c, g, "type");
         bad |= cfg_enum(c, g, "type", response_type_names, 0, &f->type);
         bad |= cfg_require(c, g, "rate");
         bad |= cfg_rate(c, g, "rate", 1.0 / 86400, 1e-12, 1e9, &f->rate_per_s);
         dist_t def = dist_uniform(0.3, 0.9);
         bad |= cfg_dist(c, g, "confidence", &def, 0, &f->confidence);
+        cfg_set_prefix(c, saved);
     }
     return bad ? -1 : 0;
 }
@@ -202,6 +205,23 @@ static const sim_metric_spec response_metrics[] = {
                "further detections of an attack that already has an incident"),
 };
 
+static const sim_stream_spec response_streams[] = {
+    SIM_STREAM(response_state, steps_rng, "steps"),
+    SIM_STREAM(response_state, fp_rng, "false_positives"),
+};
+
+static const sim_peer_spec response_peers[] = {
+    SIM_PEER(response_state, canaries, "canaries"),
+    SIM_PEER(response_state, escalation, "escalation"),
+    SIM_PEER(response_state, consensus, "consensus"),
+    SIM_PEER(response_state, key_rotation, "key_rotation"),
+};
+
+static const size_t response_buffers[] = {
+    SIM_BUFFER(response_state, inc),
+    SIM_BUFFER(response_state, seen),
+};
+
 static double clamp01(double x)
 {
     return x < 0 ? 0 : x > 1 ? 1 : x;
@@ -217,20 +237,10 @@ static void response_next_false(sim_t *sim, response_state *s, int i)
 
 static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
+    (void)e;
     response_state *s = state;
-    s->p = params;
-    s->self = sim_self(sim);
-    s->canaries = sim_model_id(sim, "canaries");
-    s->escalation = sim_model_id(sim, "escalation");
-    s->consensus = sim_model_id(sim, "consensus");
-    s->key_rotation = sim_model_id(sim, "key_rotation");
-    s->steps_rng = sim_stream(sim, "steps");
-    s->fp_rng = sim_stream(sim, "false_positives");
-    s->cap = 64;
-    s->inc = malloc(s->cap * sizeof *s->inc);
-    if (!s->inc)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "response: out of memory");
-    for (int i = 0; i < s->p->nfalse; i++)
+    const response_params *p = params;
+    for (int i = 0; i < p->nfalse; i++)
         response_next_false(sim, s, i);
     return 0;
 }
@@ -238,14 +248,8 @@ static int response_init(sim_t *sim, void *state, const void *params, err_t *e)
 /* Marks attack as having an incident; returns 1 if it already had one. */
 static int response_seen(sim_t *sim, response_state *s, uint32_t attack)
 {
-    if (attack >= s->seen_cap) {
-        uint8_t *n = grow_array(s->seen, &s->seen_cap, (size_t)attack + 1, 1, 64);
-        if (!n) {
-            sim_fail(sim, "response: out of memory");
-            return 1;
-        }
-        s->seen = n;
-    }
+    if (SIM_RESERVE(sim, s->seen, s->seen_cap, (size_t)attack + 1, 64) != 0)
+        return 1;
     int was = s->seen[attack];
     s->seen[attack] = 1;
     return was;
@@ -266,14 +270,8 @@ static void response_detect(sim_t *sim, response_state *s, int type, unsigned so
         signal_attack sig = { attack, entity, (uint32_t)type, source_flags & 0xffffu };
         sim_emit(sim, SIGNAL_ATTACK_DETECTED, &sig);
     }
-    if (s->ninc == s->cap) {
-        response_incident *n = grow_array(s->inc, &s->cap, s->ninc + 1, sizeof *n, 64);
-        if (!n) {
-            sim_fail(sim, "response: out of memory");
-            return;
-        }
-        s->inc = n;
-    }
+    if (SIM_RESERVE(sim, s->inc, s->cap, s->ninc + 1, 64) != 0)
+        return;
     uint32_t id = (uint32_t)s->ninc++;
     response_incident *in = &s->inc[id];
     memset(in, 0, sizeof *in);
@@ -435,13 +433,6 @@ static void response_event(sim_t *sim, void *state, const sim_event *ev)
     }
 }
 
-static void response_release(void *state)
-{
-    response_state *s = state;
-    free(s->inc);
-    free(s->seen);
-}
-
 static const sim_subscription response_subscriptions[] = {
     { SIGNAL_DETECTION, RESPONSE_EV_DETECTION },
 };
@@ -449,16 +440,13 @@ static const sim_subscription response_subscriptions[] = {
 const sim_model response_model = {
     .name = "response",
     .summary = "incident pipeline: classification, containment, key rotation, 100 ms target",
-    .params_size = sizeof(response_params),
-    .state_size = sizeof(response_state),
-    .params = response_params_table,
-    .nparams = SIM_COUNT(response_params_table),
-    .metrics = response_metrics,
-    .nmetrics = SIM_COUNT(response_metrics),
-    .configure = NULL,
+    SIM_STATE(response_state),
+    SIM_PARAMS(response_params, response_params_table),
+    SIM_METRICS(response_metrics),
+    SIM_STREAMS(response_streams),
+    SIM_PEERS(response_peers),
+    SIM_BUFFERS(response_buffers),
     .init = response_init,
     .event = response_event,
-    .finish = NULL,
-    .release = response_release,
     SIM_SUBSCRIBE(response_subscriptions),
 };

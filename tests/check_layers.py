@@ -21,8 +21,8 @@ cycle, no include cycle between folders can pass; the graph of the
 includes actually present is printed with --graph.
 
 --models also checks that no include cycle runs between models (a model is
-models/NAME.{c,h} or the folder models/NAME/; registry.c, which lists them
-all, is no model).  --self-test builds small trees that break each rule and
+models/NAME.{c,h} or the folder models/NAME/; registry.c and models.def,
+which list them all, are no model).  --self-test builds small trees that break each rule and
 checks that every one is caught.
 
 Exit status: 0 clean, 1 a rule broken (each violation printed), 2 usage.
@@ -64,13 +64,14 @@ def layer_of(rel):
 
 
 def sources(root):
-    """Every .c/.h below the layer folders, as paths relative to root."""
+    """Every .c/.h (and .def, an X-macro list) below the layer folders, as
+    paths relative to root."""
     out = []
     for layer in LAYERS:
         top = os.path.join(root, layer)
         for d, _, files in os.walk(top):
             for f in files:
-                if f.endswith((".c", ".h")):
+                if f.endswith((".c", ".h", ".def")):
                     out.append(os.path.relpath(os.path.join(d, f), root).replace(os.sep, "/"))
     return sorted(out)
 
@@ -104,7 +105,7 @@ def model_of(rel):
     if len(parts) > 2:
         return parts[1]
     stem = os.path.splitext(parts[1])[0]
-    return None if stem == "registry" else stem
+    return None if stem in ("registry", "models") else stem
 
 
 def find_cycle(graph):

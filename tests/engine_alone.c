@@ -12,6 +12,11 @@
  * is rho / (mu - lambda) = 0.5 ms and the server is busy half the time.
  * A ticker beside it fires every millisecond exactly, and a watchdog it
  * cancels each tick must never fire: calendar order and cancellation.
+ * The model is declared by tables (SIM_STATE, metric, stream, peer and
+ * buffer rows), so the engine's part of a model's start-up is checked
+ * here too: p, self, the streams, the peers' ids and the metric ids are in
+ * place before init runs, and the buffer it grows is freed by the engine
+ * (under the asan preset LeakSanitizer fails the run if it is not).
  */
 #include <math.h>
 #include <stdio.h>
@@ -36,6 +41,9 @@ typedef struct q_state {
     int bad_order;
     int m_wait, m_busy, m_ticks, m_departed, m_watchdog;
     int64_t in_system;
+    int me, absent;            /* peers: this model itself, and one not in the run */
+    int64_t *starts;           /* service start times of the first customers */
+    size_t nstarts, starts_cap;
 } q_state;
 
 static void q_next_arrival(sim_t *sim, q_state *s)
@@ -50,21 +58,41 @@ static void q_arm_watchdog(sim_t *sim, q_state *s)
     s->watchdog = sim_handle_of(sim_schedule_in(sim, 2 * s->p->tick_ns, s->self, Q_WATCHDOG, 0));
 }
 
+static const sim_metric_spec q_metrics[] = {
+    SIM_METRIC(q_state, m_wait, "wait", "ms", 1e-6, STATS_TALLY, STATS_NONNEG, NULL,
+               "time in queue"),
+    SIM_METRIC(q_state, m_busy, "busy", "1", 1.0, STATS_LEVEL, STATS_PROPORTION, NULL,
+               "server busy fraction"),
+    SIM_METRIC(q_state, m_ticks, "ticks", "ticks", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "ticker events"),
+    SIM_METRIC(q_state, m_departed, "departed", "1/s", 1.0, STATS_RATE, STATS_NONNEG, NULL,
+               "departures"),
+    SIM_METRIC(q_state, m_watchdog, "watchdog", "firings", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
+               "cancelled events that ran anyway (must stay 0)"),
+};
+
+static const sim_stream_spec q_streams[] = {
+    SIM_STREAM(q_state, arrivals, "arrivals"),
+    SIM_STREAM(q_state, service, "service"),
+};
+
+static const sim_peer_spec q_peers[] = {
+    SIM_PEER(q_state, me, "queue"),
+    SIM_PEER(q_state, absent, "no_such_model"),
+};
+
+static const size_t q_buffers[] = { SIM_BUFFER(q_state, starts) };
+
 static int q_init(sim_t *sim, void *state, const void *params, err_t *e)
 {
     (void)e;
     q_state *s = state;
-    s->p = params;
-    s->self = sim_self(sim);
-    s->arrivals = sim_stream(sim, "arrivals");
-    s->service = sim_stream(sim, "service");
+    /* What the descriptor promises is in place before init. */
+    if (s->p != params || s->self != sim_self(sim) || s->arrivals != sim_stream(sim, "arrivals") ||
+        s->service != sim_stream(sim, "service") || s->arrivals == s->service ||
+        s->m_wait != 0 || s->m_watchdog != 4 || s->me != sim_self(sim) || s->absent != -1)
+        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "queue: state not set up from the tables");
     s->last_tick = -1;
-    s->m_wait = sim_metric(sim, "wait", "ms", 1e-6, STATS_TALLY, "time in queue");
-    s->m_busy = sim_metric(sim, "busy", "1", 1.0, STATS_LEVEL, "server busy fraction");
-    s->m_ticks = sim_metric(sim, "ticks", "ticks", 1.0, STATS_COUNT, "ticker events");
-    s->m_departed = sim_metric(sim, "departed", "1/s", 1.0, STATS_RATE, "departures");
-    s->m_watchdog = sim_metric(sim, "watchdog", "firings", 1.0, STATS_COUNT,
-                               "cancelled events that ran anyway (must stay 0)");
     q_next_arrival(sim, s);
     sim_schedule(sim, 0, s->self, Q_TICK, 0);
     q_arm_watchdog(sim, s);
@@ -79,6 +107,11 @@ static void q_event(sim_t *sim, void *state, const sim_event *ev)
     case Q_ARRIVAL: {
         q_next_arrival(sim, s);
         int64_t start = now > s->free_at ? now : s->free_at;
+        if (s->nstarts < 1000) {
+            if (SIM_RESERVE(sim, s->starts, s->starts_cap, s->nstarts + 1, 4) != 0)
+                return;
+            s->starts[s->nstarts++] = start;
+        }
         sim_tally(sim, s->m_wait, (double)(start - now));
         s->free_at = start + sim_ns(rng_exponential(s->service, s->p->mean_service_ns));
         sim_schedule(sim, s->free_at, s->self, Q_DEPARTURE, 0);
@@ -114,13 +147,23 @@ static void q_finish(sim_t *sim, void *state)
     q_state *s = state;
     if (s->bad_order)
         sim_fail(sim, "queue: ticks out of order or a stale watchdog handle");
+    /* One server in FIFO order: service starts never go back. */
+    for (size_t i = 1; i < s->nstarts; i++)
+        if (s->starts[i] < s->starts[i - 1])
+            sim_fail(sim, "queue: service start %zu before the one ahead of it", i);
+    if (s->nstarts != 1000)
+        sim_fail(sim, "queue: %zu service starts kept, expected 1000", s->nstarts);
 }
 
 static const sim_model q_model = {
     .name = "queue",
     .summary = "M/M/1 by Lindley's recursion, and a ticker",
     .params_size = sizeof(q_params),
-    .state_size = sizeof(q_state),
+    SIM_STATE(q_state),
+    SIM_METRICS(q_metrics),
+    SIM_STREAMS(q_streams),
+    SIM_PEERS(q_peers),
+    SIM_BUFFERS(q_buffers),
     .init = q_init,
     .event = q_event,
     .finish = q_finish,
@@ -168,6 +211,10 @@ int main(void)
     stats_rep a[5], b[5], c[5];
     if (run(0, a) != 0 || run(0, b) != 0 || run(1, c) != 0)
         return 1;
+    double metrics, tallies;
+    sim_model_metric_count(&q_model, &metrics, &tallies);
+    check(metrics == 5 && tallies == 1, "metrics (tallies) counted from the table",
+          metrics + tallies / 10, 5.1);
     /* Measured time: the 200 s after the 10 s warmup, [10 s, 210 s); one
      * tick at every ms in it. */
     check(a[2].value == 200000, "ticks in the measured 200 s", a[2].value, 200000);

@@ -11,6 +11,7 @@
 #include <Random123/philox.h>
 
 #include "evq.h"
+#include "grow.h"
 #include "invariant.h"
 #include "rng.h"
 #include "sim.h"
@@ -495,6 +496,64 @@ Test(stats, reservoir_equals_gsl_algorithm_l)
 }
 
 /* sim_ns rounds as llround does (halves away from zero), inline. */
+/* ---- grow: arrays and rings that start empty ---------------------------- */
+
+Test(engine, grow_reserve_from_empty_doubles_and_keeps_contents)
+{
+    int64_t *a = NULL;
+    size_t cap = 0, n = 0;
+    cr_assert_eq(GROW_RESERVE(a, cap, n + 1, 4), 0);
+    cr_assert_eq(cap, 4);
+    for (int64_t v = 0; v < 1000; v++) {
+        cr_assert_eq(GROW_RESERVE(a, cap, n + 1, 4), 0);
+        a[n++] = v * v;
+    }
+    /* 4 doubled to the first power-of-two multiple >= 1000. */
+    cr_expect_eq(cap, 1024);
+    for (size_t i = 0; i < n; i++)
+        cr_expect_eq(a[i], (int64_t)(i * i));
+    /* Room already: unchanged. */
+    int64_t *before = a;
+    cr_expect_eq(GROW_RESERVE(a, cap, 10, 4), 0);
+    cr_expect(a == before && cap == 1024);
+    free(a);
+}
+
+Test(engine, grow_reserve_upto_refuses_past_the_limit)
+{
+    uint32_t *a = NULL;
+    size_t cap = 0;
+    cr_assert_eq(GROW_RESERVE_UPTO(a, cap, 5, 4, 6), 0);
+    cr_expect_eq(cap, 6, "doubling stops at the limit");
+    cr_expect_eq(GROW_RESERVE_UPTO(a, cap, 7, 4, 6), -1);
+    cr_expect_eq(cap, 6, "a refusal leaves the capacity");
+    cr_expect_neq(a, NULL);
+    free(a);
+}
+
+Test(engine, grow_ring_reserve_unwraps_oldest_first)
+{
+    int *r = NULL;
+    size_t cap = 0, head = 0, len = 0;
+    int next_in = 0, next_out = 0;
+    /* Push 3, pop 2 at a time so the ring wraps before each growth. */
+    for (int round = 0; round < 200; round++) {
+        for (int k = 0; k < 3; k++) {
+            cr_assert_eq(GROW_RING_RESERVE(r, cap, head, len, 2), 0);
+            r[(head + len) % cap] = next_in++;
+            len++;
+        }
+        for (int k = 0; k < 2; k++) {
+            cr_assert_eq(r[head], next_out++, "FIFO order after growth");
+            head = (head + 1) % cap;
+            len--;
+        }
+    }
+    cr_expect_eq(len, 200);
+    cr_expect_geq(cap, len);
+    free(r);
+}
+
 Test(engine, sim_ns_is_llround)
 {
     const double edge[] = { 0.0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994,

@@ -1589,6 +1589,12 @@ void cfg_set_prefix(cfg_ctx *c, const char *prefix)
     snprintf(c->prefix, sizeof c->prefix, "%s", prefix ? prefix : "");
 }
 
+void cfg_prefix_enter(cfg_ctx *c, const char *sub, char *saved)
+{
+    memcpy(saved, c->prefix, sizeof c->prefix);
+    snprintf(c->prefix, sizeof c->prefix, "%s%s.", saved, sub);
+}
+
 static void cfg_verror_at(cfg_ctx *c, const char *file, int line, int col,
                           const char *fmt, va_list ap)
 {
@@ -1719,6 +1725,27 @@ cfg_node *cfg_list(cfg_ctx *c, cfg_node *map, const char *key)
         return NULL;
     }
     return n;
+}
+
+cfg_node *cfg_list_upto(cfg_ctx *c, cfg_node *map, const char *key, size_t max,
+                        const char *name, const char *nouns, int *bad)
+{
+    cfg_node *list = cfg_list(c, map, key);
+    if (list && list->n > max) {
+        cfg_error(c, list, "%s: at most %zu %s", name, max, nouns);
+        *bad = -1;
+        return NULL;
+    }
+    return list;
+}
+
+int cfg_item_map(cfg_ctx *c, const cfg_node *item, const char *name, const char *noun,
+                 const char *example)
+{
+    if (item->kind == CFG_MAP)
+        return 0;
+    cfg_error(c, item, "%s: each %s is a mapping like %s", name, noun, example);
+    return -1;
 }
 
 int cfg_require(cfg_ctx *c, cfg_node *map, const char *key)

@@ -145,6 +145,11 @@ void cfg_error(cfg_ctx *c, const cfg_node *n, const char *fmt, ...)
 void cfg_oom(cfg_ctx *c, const cfg_node *n);
 /* Sets the dotted prefix used for resolved lines ("" for top level). */
 void cfg_set_prefix(cfg_ctx *c, const char *prefix);
+/* Enters a nested mapping: copies the prefix into saved (sizeof c->prefix
+ * bytes) and appends sub and "." ("consensus." + "availability" gives
+ * "consensus.availability."), so that messages and resolved lines name
+ * the whole path of nested keys.  cfg_set_prefix(c, saved) leaves it. */
+void cfg_prefix_enter(cfg_ctx *c, const char *sub, char *saved);
 
 /* Lookup without type checks.  Marks key as asked (and used when present).
  * Returns NULL when absent or map is NULL or not a mapping. */
@@ -153,6 +158,16 @@ cfg_node *cfg_get(cfg_node *map, const char *key);
 cfg_node *cfg_section(cfg_ctx *c, cfg_node *map, const char *key);
 /* The value must be a sequence (error otherwise, NULL). */
 cfg_node *cfg_list(cfg_ctx *c, cfg_node *map, const char *key);
+/* cfg_list for a hook that reads a bounded list of mappings: the list at
+ * key, named `name` in messages ("attacks.timeline"), NULL when absent or
+ * not a list; when it has more than max items, records "NAME: at most MAX
+ * NOUNS", sets *bad to -1 and returns NULL. */
+cfg_node *cfg_list_upto(cfg_ctx *c, cfg_node *map, const char *key, size_t max,
+                        const char *name, const char *nouns, int *bad);
+/* 0 when item is a mapping; else records "NAME: each NOUN is a mapping
+ * like EXAMPLE" at it and returns -1. */
+int cfg_item_map(cfg_ctx *c, const cfg_node *item, const char *name, const char *noun,
+                 const char *example);
 /* Error "missing required key" (at the mapping) when key is absent.
  * Returns 0 when present. */
 int cfg_require(cfg_ctx *c, cfg_node *map, const char *key);

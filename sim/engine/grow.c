@@ -40,6 +40,38 @@ void *grow_array(void *buf, size_t *cap, size_t need, size_t elem, size_t first)
     return grow_array_upto(buf, cap, need, elem, first, SIZE_MAX);
 }
 
+/* The buffer pointer stored at ptrp (any object pointer type). */
+static void *grow_load(const void *ptrp)
+{
+    void *buf;
+    memcpy(&buf, ptrp, sizeof buf);
+    return buf;
+}
+
+/* Stores grown at ptrp: 0, or -1 when it is NULL (out of memory). */
+static int grow_store(void *ptrp, void *grown)
+{
+    if (!grown)
+        return -1;
+    memcpy(ptrp, &grown, sizeof grown);
+    return 0;
+}
+
+int grow_reserve(void *ptrp, size_t *cap, size_t need, size_t elem, size_t first, size_t limit)
+{
+    if (need <= *cap)
+        return 0;
+    return grow_store(ptrp, grow_array_upto(grow_load(ptrp), cap, need, elem, first, limit));
+}
+
+int grow_ring_reserve(void *ptrp, size_t *cap, size_t *head, size_t len, size_t elem,
+                      size_t first)
+{
+    if (len < *cap)
+        return 0;
+    return grow_store(ptrp, grow_ring(grow_load(ptrp), cap, head, len, elem, first));
+}
+
 void *grow_ring(void *buf, size_t *cap, size_t *head, size_t len, size_t elem, size_t first)
 {
     size_t limit = SIZE_MAX / (elem ? elem : 1);

@@ -5,13 +5,11 @@
  * doubling until the need is met, an optional limit, overflow) and the
  * ring unwrapping, so a call site says only what it needs:
  *
- *     if (s->n == s->cap) {
- *         item *grown = grow_array(s->items, &s->cap, s->n + 1, sizeof *grown, 16);
- *         if (!grown)
- *             ... out of memory: s->items and s->cap are unchanged ...
- *         s->items = grown;
- *     }
+ *     if (GROW_RESERVE(s->items, s->cap, s->n + 1, 16) != 0)
+ *         ... out of memory: s->items and s->cap are unchanged ...
+ *     s->items[s->n++] = item;
  *
+ * A list starts empty (NULL, capacity 0): nothing to allocate up front.
  * New elements are zeroed.  Out of memory returns NULL and leaves the
  * buffer and its capacity as they were.
  */
@@ -19,6 +17,7 @@
 #define MWRASP_GROW_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* buf (capacity *cap elements of elem bytes) with room for at least need
  * elements: the capacity starts at first and doubles, but never passes
@@ -33,5 +32,29 @@ void *grow_array(void *buf, size_t *cap, size_t need, size_t elem, size_t first)
  * *head becomes 0.  The old buffer is freed; NULL (all unchanged) when out
  * of memory. */
 void *grow_ring(void *buf, size_t *cap, size_t *head, size_t len, size_t elem, size_t first);
+
+/* The same in place: ptrp is the address of the buffer pointer (any
+ * object pointer type), replaced when the buffer moves.  0, or -1 out of
+ * memory (all unchanged).  Called through the macros below. */
+int grow_reserve(void *ptrp, size_t *cap, size_t need, size_t elem, size_t first, size_t limit);
+int grow_ring_reserve(void *ptrp, size_t *cap, size_t *head, size_t len, size_t elem,
+                      size_t first);
+
+/* 0, or a compile error when ptr is not pointer-sized. */
+#define GROW_IS_POINTER(ptr) (0 * sizeof(char[sizeof(ptr) == sizeof(void *) ? 1 : -1]))
+/* Room for need elements in the array ptr (an lvalue T *, capacity cap, a
+ * size_t lvalue), starting at first, doubling, at most limit: 0, or -1.
+ * With room already it costs one compare. */
+#define GROW_RESERVE_UPTO(ptr, cap, need, first, limit)                        \
+    ((size_t)(need) <= (cap) ? 0                                              \
+                             : grow_reserve(&(ptr) + GROW_IS_POINTER(ptr), \
+                                            &(cap), (need), sizeof *(ptr), (first), (limit)))
+#define GROW_RESERVE(ptr, cap, need, first) GROW_RESERVE_UPTO(ptr, cap, need, first, SIZE_MAX)
+/* Room for one more element at the tail of the ring ptr (capacity cap,
+ * len elements from index head, wrapping): 0, or -1. */
+#define GROW_RING_RESERVE(ptr, cap, head, len, first)                              \
+    ((len) < (cap) ? 0                                                             \
+                   : grow_ring_reserve(&(ptr) + GROW_IS_POINTER(ptr), &(cap), &(head), \
+                                       (len), sizeof *(ptr), (first)))
 
 #endif

@@ -127,6 +127,13 @@ void sim_fail(sim_t *sim, const char *fmt, ...)
     sim->stopped = 1;
 }
 
+int sim_fail_oom(sim_t *sim)
+{
+    sim_fail(sim, "%s: out of memory",
+             sim->self >= 0 ? sim->cfg.models[sim->self]->name : "engine");
+    return -1;
+}
+
 int sim_failed(const sim_t *sim)
 {
     return sim->error.code != 0;
@@ -356,6 +363,42 @@ static void sim_declare_table(sim_t *sim, const sim_model *model, void *state,
     }
 }
 
+void sim_model_metric_count(const sim_model *model, double *metrics, double *tallies)
+{
+    *metrics = 0, *tallies = 0;
+    for (size_t r = 0; r < model->nmetrics; r++) {
+        const sim_metric_spec *m = &model->metrics[r];
+        if (m->declare)
+            continue;
+        size_t n = 1;
+        if (m->each)
+            for (n = 0; m->each[n];)
+                n++;
+        *metrics += (double)n;
+        if (m->kind == STATS_TALLY)
+            *tallies += (double)n;
+    }
+}
+
+/* What the descriptor says of state before init (and before its metric
+ * table, whose declare rows may read it): p, self, streams, peers. */
+static void sim_bind_state(sim_t *sim, const sim_model *model, void *state, const void *params)
+{
+    char *base = state;
+    if (model->binds_state) {
+        memcpy(base + model->params_at, &params, sizeof params);
+        memcpy(base + model->self_at, &sim->self, sizeof sim->self);
+    }
+    for (size_t k = 0; k < model->nstreams; k++) {
+        gsl_rng *r = sim_stream(sim, model->streams[k].purpose);
+        memcpy(base + model->streams[k].offset, &r, sizeof r);
+    }
+    for (size_t k = 0; k < model->npeers; k++) {
+        int id = sim_model_id(sim, model->peers[k].model);
+        memcpy(base + model->peers[k].offset, &id, sizeof id);
+    }
+}
+
 sim_t *sim_new(const sim_config *cfg, err_t *e)
 {
     sim_t *sim = calloc(1, sizeof *sim);
@@ -412,13 +455,15 @@ sim_t *sim_new(const sim_config *cfg, err_t *e)
     for (size_t i = 0; i < cfg->nmodels; i++) {
         if (!sim->states[i])
             continue;
+        const sim_model *m = cfg->models[i];
         sim->self = (int)i;
-        sim_declare_table(sim, cfg->models[i], sim->states[i], cfg->params[i]);
-        if (cfg->models[i]->init(sim, sim->states[i], cfg->params[i], &sim->error) != 0 ||
+        sim_bind_state(sim, m, sim->states[i], cfg->params[i]);
+        sim_declare_table(sim, m, sim->states[i], cfg->params[i]);
+        if ((m->init && m->init(sim, sim->states[i], cfg->params[i], &sim->error) != 0) ||
             sim->error.code) {
             if (!sim->error.code)
                 err_set(&sim->error, ERR_SOFTWARE, NULL, 0, 0,
-                        "model %s failed to initialise", cfg->models[i]->name);
+                        "model %s failed to initialise", m->name);
             if (e)
                 *e = sim->error;
             sim_free(sim);
@@ -439,9 +484,18 @@ void sim_free(sim_t *sim)
         return;
     if (sim->states) {
         for (size_t i = 0; i < sim->cfg.nmodels; i++) {
-            if (sim->states[i] && sim->cfg.models[i]->release)
-                sim->cfg.models[i]->release(sim->states[i]);
-            free(sim->states[i]);
+            const sim_model *m = sim->cfg.models[i];
+            char *state = sim->states[i];
+            if (!state)
+                continue;
+            if (m->release)
+                m->release(state);
+            for (size_t k = 0; k < m->nbuffers; k++) {
+                void *buf;
+                memcpy(&buf, state + m->buffers[k], sizeof buf);
+                free(buf);
+            }
+            free(state);
         }
         free(sim->states);
     }

@@ -25,6 +25,7 @@
 
 #include "dist.h"
 #include "err.h"
+#include "grow.h"
 #include "stats.h"
 
 /* The configuration layer's types, passed through to a model's configure
@@ -211,6 +212,62 @@ typedef struct sim_subscription {
 #define SIM_SUBSCRIBE(array) \
     .subscriptions = (array), .nsubscriptions = sizeof(array) / sizeof((array)[0])
 
+/* One row of a model's stream table (sim_model.streams): before the
+ * model's init the engine opens, in table order, the stream that
+ * sim_stream(sim, purpose) gives the model and writes it into the state at
+ * offset (a gsl_rng * field).  The stream depends on the purpose alone,
+ * not on the order. */
+typedef struct sim_stream_spec {
+    const char *purpose;
+    size_t offset;
+} sim_stream_spec;
+
+/* offsetof(state, field), which must be of type T (a compile error if not). */
+#define SIM_FIELD_OF(state, field, T) \
+    (offsetof(state, field) + 0 * sizeof(char[_Generic(((state *)0)->field, T: 1)]))
+
+/* A stream row: field is a gsl_rng * of the state type. */
+#define SIM_STREAM(state, field, purpose) { (purpose), SIM_FIELD_OF(state, field, gsl_rng *) }
+
+/* One row of a model's peer table (sim_model.peers): before init the
+ * engine writes sim_model_id(sim, model), the id of the model it sends
+ * work to or -1 when that model is not in the scenario (a send to -1 is a
+ * no-op), into the state at offset (an int). */
+typedef struct sim_peer_spec {
+    const char *model;
+    size_t offset;
+} sim_peer_spec;
+
+/* A peer row: field is an int of the state type. */
+#define SIM_PEER(state, field, model) { (model), SIM_FIELD_OF(state, field, int) }
+
+/* One row of a model's buffer table (sim_model.buffers, size_t offsets):
+ * a pointer field of the state that owns heap memory (malloc, or grow.h
+ * from NULL), freed by the engine after the model's release, if any. */
+#define SIM_BUFFER(state, field) \
+    (offsetof(state, field) + 0 * sizeof(char[sizeof(((state *)0)->field) == sizeof(void *) ? 1 : -1]))
+
+/* Designated initialisers of a sim_model, one a table:
+ *   SIM_STATE(state)          its state type: state_size, and the fields
+ *                             the engine sets before init: p (a pointer to
+ *                             the model's params) and self (int, its id);
+ *   SIM_PARAMS(type, table)   its params type and parameter table;
+ *   SIM_METRICS(table)        its metric table;
+ *   SIM_STREAMS(table)        its stream table;
+ *   SIM_PEERS(table)          its peer table;
+ *   SIM_BUFFERS(table)        its buffer table. */
+#define SIM_STATE(state)                                                        \
+    .state_size = sizeof(state), .binds_state = 1,                              \
+    .params_at = offsetof(state, p) +                                           \
+                 0 * sizeof(char[sizeof(((state *)0)->p) == sizeof(void *) ? 1 : -1]), \
+    .self_at = SIM_FIELD_OF(state, self, int)
+#define SIM_PARAMS(type, table) \
+    .params_size = sizeof(type), .params = (table), .nparams = SIM_COUNT(table)
+#define SIM_METRICS(table) .metrics = (table), .nmetrics = SIM_COUNT(table)
+#define SIM_STREAMS(table) .streams = (table), .nstreams = SIM_COUNT(table)
+#define SIM_PEERS(table) .peers = (table), .npeers = SIM_COUNT(table)
+#define SIM_BUFFERS(table) .buffers = (table), .nbuffers = SIM_COUNT(table)
+
 /* A model: one const table of callbacks with exact prototypes (rule 2).
  *   params     its parameter table: the configuration layer pulls the
  *              scenario section into params (params_size bytes, zeroed
@@ -220,11 +277,16 @@ typedef struct sim_subscription {
  *              recording diagnostics in c.  Called once per scenario,
  *              params are then shared read-only.
  *   metrics    its metric table, declared by the engine before init;
- *   init       sets up state (state_size bytes, zeroed) for a replication:
- *              opens streams, schedules first events.
+ *   streams    its stream table, opened by the engine before init;
+ *   peers      its peer table, the ids the engine looks up before init;
+ *   init       (may be NULL) sets up state (state_size bytes, zeroed;
+ *              with SIM_STATE, p and self already set, and the metric ids,
+ *              streams and peers of the tables in place) for a replication:
+ *              what the tables cannot say, and the first events.
  *   event      handles one event addressed to this model.
  *   finish     at the end of a replication: set STATS_VALUE metrics.
- *   release    frees what init allocated (may be NULL).
+ *   release    frees what init allocated (may be NULL) but for the
+ *              buffers of its buffer table, which the engine frees next.
  *   estimate   the cost of a replication, before any (may be NULL). */
 typedef struct sim_model {
     const char *name;          /* also the scenario section key */
@@ -241,12 +303,26 @@ typedef struct sim_model {
     void (*finish)(sim_t *sim, void *state);
     void (*release)(void *state);
     /* estimate (may be NULL: a small model) fills the outputs of est (its
-     * inputs set) for params. */
+     * inputs set, and metrics and tallies already counted from the metric
+     * table: the hook adds those of its declare rows) for params. */
     void (*estimate)(const void *params, sim_estimate *est);
     /* the signals it listens to (see sim_emit); NULL when none */
     const sim_subscription *subscriptions;
     size_t nsubscriptions;
+    const sim_stream_spec *streams;
+    size_t nstreams;
+    const sim_peer_spec *peers;
+    size_t npeers;
+    const size_t *buffers;  /* SIM_BUFFER offsets */
+    size_t nbuffers;
+    /* SIM_STATE: where the state keeps its params pointer and its id */
+    int binds_state;
+    size_t params_at, self_at;
 } sim_model;
+
+/* The metrics and the tallies among them that model's table declares,
+ * but for its declare rows (whose names come from the scenario). */
+void sim_model_metric_count(const sim_model *model, double *metrics, double *tallies);
 
 /* A threshold the caller wants counted exactly on a tally (claims: "every
  * case" and fraction_below), written with its unit as in the scenario. */
@@ -287,6 +363,15 @@ void sim_stop(sim_t *sim);
 /* Records a fatal model error (first one wins) and stops the run. */
 void sim_fail(sim_t *sim, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* Fails the run with "MODEL: out of memory" (the model being run) and
+ * returns -1. */
+int sim_fail_oom(sim_t *sim);
+/* GROW_RESERVE and GROW_RING_RESERVE (grow.h) of a model's list that fail
+ * the run when out of memory: 0, or -1 (stop handling the event). */
+#define SIM_RESERVE(sim, ptr, cap, need, first) \
+    (GROW_RESERVE(ptr, cap, need, first) == 0 ? 0 : sim_fail_oom(sim))
+#define SIM_RING_RESERVE(sim, ptr, cap, head, len, first) \
+    (GROW_RING_RESERVE(ptr, cap, head, len, first) == 0 ? 0 : sim_fail_oom(sim))
 /* 1 once sim_fail was called (e.g. out of memory for events): a model's
  * long loops (init of millions of entities) stop there. */
 int sim_failed(const sim_t *sim);
@@ -369,8 +454,9 @@ int sim_emit_bytes(sim_t *sim, int signal, const void *payload, size_t size);
 
 /* Typed payloads.  A model's header declares one struct per event kind
  * other models send it (SIM_PAYLOAD_FITS checks it fits an event) and a
- * send function built on sim_send; its handler reads the struct back with
- * sim_payload.  Nobody fills data.u32[k] by position across models. */
+ * send function built on sim_send (SIM_TYPED_SEND, one line); its handler
+ * reads the struct back with sim_payload.  Nobody fills data.u32[k] by
+ * position across models. */
 #define SIM_PAYLOAD_FITS(type) \
     _Static_assert(sizeof(type) <= sizeof(((sim_event *)0)->data), #type " fits an event payload")
 /* Schedules kind for (model, target) at `at` carrying size bytes of
@@ -383,11 +469,32 @@ static inline void sim_send(sim_t *sim, int64_t at, int model, uint16_t kind, ui
     sim_event *ev = sim_schedule(sim, at, model, kind, target);
     memcpy(&ev->data, payload, size);
 }
+/* Defines, in the receiver's header, the typed send of one of its kinds:
+ *     void fn(sim_t *sim, int to, int64_t at, const type *msg)
+ * schedules kind for model `to` (a no-op when to < 0) at `at`, at entity
+ * target (an expression of msg, e.g. msg->agent, or 0), carrying *msg;
+ * and checks that type fits an event.  Use at file scope, with a ';'. */
+#define SIM_TYPED_SEND(fn, kind, type, target)                              \
+    static inline void fn(sim_t *sim, int to, int64_t at, const type *msg)  \
+    {                                                                       \
+        sim_send(sim, at, to, (kind), (target), msg, sizeof *msg);          \
+    }                                                                       \
+    SIM_PAYLOAD_FITS(type)
 /* Copies ev's payload into out (size bytes, the struct sim_send sent). */
 static inline void sim_payload(const sim_event *ev, void *out, size_t size)
 {
     memcpy(out, &ev->data, size);
 }
+/* ev's payload as a const type *: a copy (sim_payload) in a compound
+ * literal that lives until the end of the enclosing block, so that a
+ * handler can pass it on: handle(sim, s, SIM_PAYLOAD(ev, type)). */
+static inline const void *sim_payload_copy(const sim_event *ev, void *out, size_t size)
+{
+    memcpy(out, &ev->data, size);
+    return out;
+}
+#define SIM_PAYLOAD(ev, type) \
+    ((const type *)sim_payload_copy((ev), &(type){ 0 }, sizeof(type)))
 
 /* A stream keyed by (seed, point, replication, model name + purpose).
  * Owned by the sim; the same purpose string returns the same stream. */

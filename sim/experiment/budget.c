@@ -135,8 +135,9 @@ static budget_rep budget_replication(const scenario_t *sc)
     for (size_t i = 0; i < sc->nmodels; i++) {
         if (!sc->params[i])
             continue;
-        /* Defaults: a small model. */
-        sim_estimate m = { horizon_s, budget_active, sc, 64.0 * 1024, 64, 0, 0, 16, 8, NULL };
+        /* Defaults: a small model, with the metrics its table declares. */
+        sim_estimate m = { horizon_s, budget_active, sc, 64.0 * 1024, 64, 0, 0, 0, 0, NULL };
+        sim_model_metric_count(sc->models[i], &m.metrics, &m.tallies);
         if (sc->models[i]->estimate)
             sc->models[i]->estimate(sc->params[i], &m);
         double events = m.init_events + m.events_per_s * horizon_s;
