@@ -15,6 +15,7 @@
 
 #include "consensus.h"
 #include "network.h"
+#include "rng.h"
 #include "runner.h"
 #include "scenario.h"
 
@@ -515,6 +516,76 @@ Test(network, arithmetic)
     network_release(&net);
     network_release(&net); /* idempotent */
     gsl_rng_free(rng);
+}
+
+/* network_mcast_add_batch is network_mcast_add copy by copy: the same
+ * keys, the same losses, the link left at the same time and the stream
+ * at the same position, for lognormal and other delays, with and without
+ * bandwidth, loss, partitions, regions and hold-backs. */
+Test(network, batch_equals_copy_by_copy)
+{
+    for (int variant = 0; variant < 6; variant++) {
+        network_params p;
+        memset(&p, 0, sizeof p);
+        p.delay = variant % 2 ? dist_exponential(1e6) : dist_lognormal(1e6, 0.5);
+        p.nregions = 1;
+        if (variant >= 2) {
+            p.bandwidth_mbps = 1000.0;
+            p.loss = 0.1;
+            p.nregions = 3;
+            for (int a = 0; a < 3; a++)
+                for (int b = 0; b < 3; b++)
+                    p.latency_ns[a][b] = a == b ? 0 : 7 * SIM_NS_PER_MS * (a + b);
+        }
+        if (variant >= 4) {
+            p.npartitions = 1;
+            p.partitions[0] = (network_partition){ .from_ns = 0, .to_ns = SIM_NS_PER_S,
+                                                   .first = 10, .count = 20 };
+        }
+        const uint32_t nodes = 100;
+        gsl_rng *ra = rng_stream_new(rng_key(1, 2, 3, 4)), *rb = rng_stream_new(rng_key(1, 2, 3, 4));
+        network_t na, nb;
+        err_t e;
+        err_clear(&e);
+        cr_assert_eq(network_init(&na, &p, nodes, ra, &e), 0);
+        cr_assert_eq(network_init(&nb, &p, nodes, rb, &e), 0);
+        network_mcast ma, mb;
+        cr_assert_eq(network_mcast_init(&na, &ma), 0);
+        cr_assert_eq(network_mcast_init(&nb, &mb), 0);
+        uint32_t to[100];
+        int64_t hold[100];
+        for (int round = 0; round < 20; round++) {
+            uint32_t from = (uint32_t)round % nodes, k = 0;
+            for (uint32_t j = 0; j < nodes; j++)
+                if (j != from) {
+                    to[k] = j;
+                    hold[k] = variant >= 2 && j % 5 == 0 ? 3000 * (int64_t)j : 0;
+                    k++;
+                }
+            int64_t t0 = SIM_NS_PER_MS * round;
+            network_mcast_begin(&ma, t0);
+            network_mcast_begin(&mb, t0);
+            uint32_t added = 0;
+            for (uint32_t i = 0; i < k; i++)
+                added += (uint32_t)network_mcast_add(&na, &ma, from, to[i], 1500, 0,
+                                                     variant >= 2 ? hold[i] : 0);
+            uint32_t batch = network_mcast_add_batch(&nb, &mb, from, to,
+                                                     variant >= 2 ? hold : NULL, k, 1500, 0);
+            cr_expect_eq(batch, added, "variant %d round %d", variant, round);
+            cr_assert_eq(ma.n, mb.n);
+            cr_expect_eq(memcmp(ma.key, mb.key, ma.n * sizeof *ma.key), 0,
+                         "variant %d round %d: keys differ", variant, round);
+        }
+        cr_expect_eq(na.lost, nb.lost);
+        cr_expect_eq(memcmp(na.link_free_ns, nb.link_free_ns, nodes * sizeof *na.link_free_ns), 0);
+        cr_expect_eq(gsl_rng_get(ra), gsl_rng_get(rb), "variant %d: streams at one place", variant);
+        network_mcast_release(&ma);
+        network_mcast_release(&mb);
+        network_release(&na);
+        network_release(&nb);
+        gsl_rng_free(ra);
+        gsl_rng_free(rb);
+    }
 }
 
 /* Bandwidth in a full run: PBFT with a 10 Mbit/s link and 3,309-byte
