@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "dashboard.h"
+#include "figfmt.h"
 #include "outpath.h"
 #include "plots.h"
 #include "sink.h"
@@ -250,26 +251,28 @@ int analysis_write_csv(const resfile *r, const char *dir, err_t *e)
             return rc;
     }
 
-    if (r->ncap_runbook) {
-        if ((rc = out_open(&o, dir, "capacity_runbook.csv", e)))
+    /* The capacity tables, each whole as the file holds it. */
+    const struct {
+        const char *file;
+        const resfile_table *table;
+        const void *rows;
+        size_t stride, n;
+    } cap[] = {
+        { "capacity_runbook.csv", &resfile_runbook_table, r->cap_runbook,
+          sizeof *r->cap_runbook, r->ncap_runbook },
+        { "capacity_plan.csv", &resfile_plan_table, r->cap_plan, sizeof *r->cap_plan,
+          r->ncap_plan },
+        { "capacity_breaking.csv", &resfile_breaking_table, r->cap_breaking,
+          sizeof *r->cap_breaking, r->ncap_breaking },
+        { "capacity_estimates.csv", &resfile_estimate_table, r->cap_estimates,
+          sizeof *r->cap_estimates, r->ncap_estimates },
+    };
+    for (size_t i = 0; i < sizeof cap / sizeof *cap; i++) {
+        if (!cap[i].n)
+            continue;
+        if ((rc = out_open(&o, dir, cap[i].file, e)))
             return rc;
-        csv_table(o.f, &resfile_runbook_table, r->cap_runbook, sizeof *r->cap_runbook,
-                  r->ncap_runbook);
-        if ((rc = out_close(&o, e)))
-            return rc;
-    }
-    if (r->ncap_plan) {
-        if ((rc = out_open(&o, dir, "capacity_plan.csv", e)))
-            return rc;
-        csv_table(o.f, &resfile_plan_table, r->cap_plan, sizeof *r->cap_plan, r->ncap_plan);
-        if ((rc = out_close(&o, e)))
-            return rc;
-    }
-    if (r->ncap_breaking) {
-        if ((rc = out_open(&o, dir, "capacity_breaking.csv", e)))
-            return rc;
-        csv_table(o.f, &resfile_breaking_table, r->cap_breaking, sizeof *r->cap_breaking,
-                  r->ncap_breaking);
+        csv_table(o.f, cap[i].table, cap[i].rows, cap[i].stride, cap[i].n);
         if ((rc = out_close(&o, e)))
             return rc;
     }
@@ -437,20 +440,22 @@ static void pre(doc *d, const char *summary, const char *body)
     }
 }
 
+/* Four significant digits, more where a value would pass for 1 (figfmt.h). */
 static void fmt_g(double v, char *buf, size_t size)
 {
-    if (isfinite(v))
-        snprintf(buf, size, "%.4g", v);
-    else
-        snprintf(buf, size, "-");
+    figfmt_number(v, "-", buf, size);
 }
 
 static void fmt_ci(double lo, double hi, char *buf, size_t size)
 {
-    if (isfinite(lo) && isfinite(hi))
-        snprintf(buf, size, "[%.4g, %.4g]", lo, hi);
-    else
+    char a[40], b[40];
+    if (isfinite(lo) && isfinite(hi)) {
+        figfmt_number(lo, "-", a, sizeof a);
+        figfmt_number(hi, "-", b, sizeof b);
+        snprintf(buf, size, "[%s, %s]", a, b);
+    } else {
         snprintf(buf, size, "-");
+    }
 }
 
 static const char *verdict_class(const char *v)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "figfmt.h"
 #include "sink.h"
 
 #define BOX_WIDTH 82   /* display columns between the two vertical bars */
@@ -258,12 +259,10 @@ static void fmt_ratio(double active, double total, char *buf, size_t size)
     snprintf(buf, size, "%s/%s", a, t);
 }
 
+/* With enough digits for a small value (figfmt.h): CPU 0.0017%, not 0.0%. */
 static void fmt_percent(double fraction, int decimals, char *buf, size_t size)
 {
-    if (!isfinite(fraction))
-        snprintf(buf, size, "%s", DASHBOARD_NA);
-    else
-        snprintf(buf, size, "%.*f%%", decimals, 100.0 * fraction);
+    figfmt_percent(fraction, decimals, DASHBOARD_NA, buf, size);
 }
 
 /* The runbook's generate_bar, 24 cells wide. */
@@ -275,10 +274,12 @@ static void fmt_bar(double fraction, char *buf, size_t size)
     }
     int cells = 24, filled = (int)(cells * fmin(fmax(fraction, 0.0), 1.0));
     size_t k = 0;
+    char pct[48];
+    fmt_percent(fraction, 1, pct, sizeof pct);
     k += (size_t)snprintf(buf + k, size - k, "[");
     for (int i = 0; i < cells && k + 4 < size; i++)
         k += (size_t)snprintf(buf + k, size - k, "%s", i < filled ? "█" : "░");
-    snprintf(buf + k, size - k, "] %5.1f%%", 100.0 * fraction);
+    snprintf(buf + k, size - k, "] %6s", pct);
 }
 
 /* ---- the figures, each with its candidate metrics ---- */
@@ -320,6 +321,10 @@ static const candidate c_preventable[] = {
     { "attacks.preventable", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
 static const candidate c_hndl_won[] = {
     { "attacks.hndl_won", VALUE_TALLY_COUNT, 0 }, { NULL, 0, 0 } };
+static const candidate c_fragments_won[] = {
+    { "fragments.attacker_won", VALUE_TALLY_COUNT, 0 }, { NULL, 0, 0 } };
+static const candidate c_succeeded[] = {
+    { "attacks.succeeded", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
 static const candidate c_missed_compromises[] = {
     { "agents.missed_compromises", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
 static const candidate c_cpu[] = {
@@ -345,6 +350,14 @@ static const candidate c_peak_load[] = {
     { "mmc.throughput", VALUE_REP_MAX, 0 }, { NULL, 0, 0 } };
 static const candidate c_quantum_attacks[] = {
     { "response.incidents_quantum_attack", VALUE_MEAN, 0 }, { NULL, 0, 0 } };
+/* The executive report's incidents by severity, most severe first. */
+#define SEVERITY_CANDIDATES(sev)                                                   \
+    { { "response.incidents_" sev, VALUE_MEAN, 0 }, { "escalation.level_" sev, VALUE_MEAN, 0 }, \
+      { NULL, 0, 0 } }
+static const candidate c_severity[4][3] = {
+    SEVERITY_CANDIDATES("critical"), SEVERITY_CANDIDATES("high"),
+    SEVERITY_CANDIDATES("medium"), SEVERITY_CANDIDATES("low"),
+};
 static const candidate c_transactions[] = {
     { "auth.served", VALUE_MEAN, 0 }, { "consensus.decisions", VALUE_MEAN, 0 },
     { NULL, 0, 0 } };
@@ -374,9 +387,10 @@ size_t dashboard_metric_names(const char **names, size_t max)
         c_availability, c_canaries_active, c_canaries_total, c_canary_health, c_agents_total,
         c_agents_unprotected, c_auth_rejected, c_consensus_live, c_detection_latency,
         c_threats_detected, c_threats_launched, c_grover_won, c_hndl_won, c_missed_compromises,
-        c_prevented, c_preventable,
+        c_prevented, c_preventable, c_fragments_won, c_succeeded,
         c_cpu, c_memory, c_network, c_disk, c_incidents, c_false_positives, c_agent_fp,
         c_agent_flagged, c_response_time, c_peak_load, c_quantum_attacks, c_transactions,
+        c_severity[0], c_severity[1], c_severity[2], c_severity[3],
     };
     size_t n = 0;
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
@@ -421,6 +435,37 @@ static void agents_figures(render *d, double *active, double *total)
     *total = t.present ? t.value : param(d, "AI agents total", "agents.count");
     figure u = lookup(d, "AI agents protected", c_agents_unprotected);
     *active = u.present && isfinite(*total) ? *total - u.value : NAN;
+}
+
+/* canaries.active is the time-average of every canary deployed, the
+ * reactive ones (response: reactive_canaries) included, so it is no
+ * "active of total": it may exceed canaries.count, the standing ones.
+ * Above the standing count it is shown as standing + reactive, at or
+ * below it as deployed/standing: never a count above its total. */
+static void canaries_figure(render *d, char *buf, size_t size)
+{
+    figure ca = lookup(d, "Canaries deployed (time-average)", c_canaries_active);
+    figure ct = lookup(d, "Canaries standing", c_canaries_total);
+    double standing = ct.present ? ct.value : param(d, "Canaries standing", "canaries.count");
+    char a[48], b[48];
+    if (!ca.present) {
+        fmt_num(standing, a, sizeof a);
+        snprintf(buf, size, isfinite(standing) ? "%s standing" : "%s", a);
+        return;
+    }
+    if (!isfinite(standing)) {
+        fmt_num(ca.value, a, sizeof a);
+        snprintf(buf, size, "%s deployed", a);
+        return;
+    }
+    if (ca.value <= standing) {
+        fmt_ratio(ca.value, standing, buf, size);
+        return;
+    }
+    log_source(d, "Canaries reactive", "canaries.active - canaries.count");
+    fmt_num(standing, a, sizeof a);
+    fmt_num(ca.value - standing, b, sizeof b);
+    snprintf(buf, size, "%s +%s reactive", a, b);
 }
 
 static double threats_detected(render *d, const char *label, figure *src)
@@ -475,10 +520,7 @@ static int render_dashboard(render *d, FILE *o)
     box_center(o, "CORE METRICS");
     box_rule(o, "╠", "─", "╣");
 
-    figure ca = lookup(d, "Canaries active", c_canaries_active);
-    figure ct = lookup(d, "Canaries total", c_canaries_total);
-    double ctotal = ct.present ? ct.value : param(d, "Canaries total", "canaries.count");
-    fmt_ratio(ca.present ? ca.value : NAN, ctotal, x, sizeof x);
+    canaries_figure(d, x, sizeof x);
     snprintf(a, sizeof a, "Quantum Canaries:    %s", x);
     figure ch = lookup(d, "Canary health", c_canary_health);
     fmt_percent(ch.present ? ch.value : NAN, 1, y, sizeof y);
@@ -593,9 +635,12 @@ static int render_executive(render *d, FILE *o)
     fprintf(o, "\nEXECUTIVE SUMMARY\n================\n");
     figure avail = lookup(d, "System availability", c_availability);
     if (avail.present && isfinite(avail.lo) && isfinite(avail.hi)) {
-        /* Four decimals: "99.99 %" targets need them. */
-        fprintf(o, "System Availability: %.4f%% (95%% CI %.4f%% to %.4f%%; target 99.99%%)\n",
-                100.0 * avail.value, 100.0 * avail.lo, 100.0 * avail.hi);
+        /* Four decimals at least: "99.99 %" targets need them. */
+        char lo[48], hi[48];
+        fmt_percent(avail.value, 4, v, sizeof v);
+        fmt_percent(avail.lo, 4, lo, sizeof lo);
+        fmt_percent(avail.hi, 4, hi, sizeof hi);
+        fprintf(o, "System Availability: %s (95%% CI %s to %s; target 99.99%%)\n", v, lo, hi);
     } else {
         fmt_percent(avail.present ? avail.value : NAN, 4, v, sizeof v);
         fprintf(o, "System Availability: %s\n", v);
@@ -612,11 +657,14 @@ static int render_executive(render *d, FILE *o)
         fprintf(o, "Threats Detected: %s\n", DASHBOARD_NA);
     }
     /* Prevented: attacks launched less those that succeeded (a Grover or
-     * harvest-now-decrypt-later attack that recovered a live key, an agent
-     * compromise never detected). */
+     * harvest-now-decrypt-later attack that recovered a live key, a
+     * fragment theft that reconstructed an item, an agent compromise never
+     * detected). */
     figure gw = lookup(d, NULL, c_grover_won), hw = lookup(d, NULL, c_hndl_won);
+    figure fw = lookup(d, NULL, c_fragments_won);
     figure missed = lookup(d, NULL, c_missed_compromises);
     figure prev = lookup(d, NULL, c_prevented), able = lookup(d, NULL, c_preventable);
+    figure succ = lookup(d, NULL, c_succeeded);
     if (prev.present && able.present) {
         /* docs/claims.md "Threats prevented": detected, could have
          * succeeded within the run, and did not; so never above detected. */
@@ -625,9 +673,17 @@ static int render_executive(render *d, FILE *o)
         fmt_num(able.value * month, num2, sizeof num2);
         fprintf(o, "Threats Prevented: %s (of %s that could succeed within a run)\n", num,
                 num2);
-    } else if (launched.present && (gw.present || hw.present)) {
-        double won = (gw.present ? gw.value : 0) + (hw.present ? hw.value : 0);
-        log_source(d, "Threats prevented", "attacks.launched - grover_won - hndl_won");
+        if (succ.present) {
+            log_source(d, "Threats succeeded", "attacks.succeeded");
+            fmt_num(succ.value * month, num, sizeof num);
+            fprintf(o, "Threats Succeeded: %s (keys found, fragment items reconstructed, "
+                       "harvested data broken; attacks.succeeded)\n", num);
+        }
+    } else if (launched.present && (gw.present || hw.present || fw.present)) {
+        double won = (gw.present ? gw.value : 0) + (hw.present ? hw.value : 0) +
+                     (fw.present ? fw.value : 0);
+        log_source(d, "Threats prevented",
+                   "attacks.launched - grover_won - hndl_won - fragments.attacker_won");
         fmt_num((launched.value - won) * month, num, sizeof num);
         fmt_num(won * month, num2, sizeof num2);
         fprintf(o, "Threats Prevented: %s (successful attacks: %s)\n", num, num2);
@@ -699,12 +755,9 @@ static int render_executive(render *d, FILE *o)
     static const char *const sev[] = { "critical", "high", "medium", "low" };
     static const char *const sev_label[] = { "Critical", "High", "Medium", "Low" };
     for (int i = 0; i < 4; i++) {
-        char m1[64], m2[64], label[64];
-        snprintf(m1, sizeof m1, "response.incidents_%s", sev[i]);
-        snprintf(m2, sizeof m2, "escalation.level_%s", sev[i]);
-        candidate c[] = { { m1, VALUE_MEAN, 0 }, { m2, VALUE_MEAN, 0 }, { NULL, 0, 0 } };
+        char label[64];
         snprintf(label, sizeof label, "Incidents %s", sev[i]);
-        figure f = lookup(d, label, c);
+        figure f = lookup(d, label, c_severity[i]);
         fmt_num(f.present ? f.value * month : NAN, num, sizeof num);
         fprintf(o, "%s: %s\n", sev_label[i], num);
     }

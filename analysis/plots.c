@@ -81,10 +81,15 @@ static void dat_num(FILE *o, double v)
         fputs("NaN", o);
 }
 
+static int unitless(const char *unit)
+{
+    return !unit || !*unit || !strcmp(unit, "1");
+}
+
 /* "mmc.wait (ms)", or the bare name for dimensionless units. */
 static void axis_label(const char *name, const char *unit, char *buf, size_t size)
 {
-    if (!unit || !*unit || !strcmp(unit, "1"))
+    if (unitless(unit))
         snprintf(buf, size, "%s", name);
     else
         snprintf(buf, size, "%s (%s)", name, unit);
@@ -485,6 +490,77 @@ static const char *const series_colour[] = {
 };
 #define NSERIES (sizeof series_colour / sizeof series_colour[0])
 
+/* ---- claim bounds against a y range ----
+ * A plot of data spanning [lo, hi] takes in every claim bound within nine
+ * spans of it (the data keep a tenth of the height at least), so the
+ * bound lines are seen; a bound further off gets no line, and its key
+ * entry says it is off-scale, instead of being silently hidden. */
+typedef struct yband {
+    double lo, hi;    /* the data (lo > hi: none) */
+    double ylo, yhi;  /* the range: the data and the bounds shown */
+} yband;
+
+static void yband_init(yband *y)
+{
+    y->lo = y->ylo = INFINITY;
+    y->hi = y->yhi = -INFINITY;
+}
+
+static void yband_data(yband *y, double v)
+{
+    if (isfinite(v)) {
+        y->lo = y->ylo = fmin(y->lo, v);
+        y->hi = y->yhi = fmax(y->hi, v);
+    }
+}
+
+static double yband_span(const yband *y)
+{
+    return y->hi > y->lo ? y->hi - y->lo : (fabs(y->hi) > 0 ? fabs(y->hi) : 1);
+}
+
+/* Whether bound b is drawn: finite, and near the data (or there is none). */
+static int yband_shown(const yband *y, double b)
+{
+    double span = yband_span(y);
+    return isfinite(b) && (y->lo > y->hi || (b >= y->lo - 9 * span && b <= y->hi + 9 * span));
+}
+
+/* Bound b into the range when it is shown; a line for it then. */
+static void yband_bound(FILE *g, yband *y, double b)
+{
+    if (!yband_shown(y, b))
+        return;
+    if (y->lo <= y->hi)
+        y->ylo = fmin(y->ylo, b), y->yhi = fmax(y->yhi, b);
+    fprintf(g, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
+               "lw 2 dt 2 lc rgb \"#444444\" front\n", b, b);
+}
+
+/* The range, padded by 5 %% (nothing without data: gnuplot's autoscale). */
+static void yband_set(FILE *g, const yband *y)
+{
+    if (y->lo > y->hi)
+        return;
+    double pad = (y->yhi > y->ylo ? y->yhi - y->ylo : yband_span(y)) * 0.05;
+    fprintf(g, "set yrange [%.10g:%.10g]\n", y->ylo - pad, y->yhi + pad);
+}
+
+/* "; off-scale: 3.6e+06 ms above the y range" for the finite bounds of
+ * b[0..2) not shown, into buf ("" when all are). */
+static void yband_offscale(const yband *y, const double b[2], const char *unit, char *buf,
+                           size_t size)
+{
+    size_t used = 0;
+    buf[0] = '\0';
+    for (int j = 0; j < 2; j++)
+        if (isfinite(b[j]) && !yband_shown(y, b[j]) && used < size)
+            used += (size_t)snprintf(buf + used, size - used, "%s%.4g%s%s %s",
+                                     used ? ", " : "; off-scale: ", b[j],
+                                     unitless(unit) ? "" : " ", unitless(unit) ? "" : unit,
+                                     b[j] > y->hi ? "above the y range" : "below the y range");
+}
+
 static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *ax,
                              const axis_view *ay)
 {
@@ -519,63 +595,23 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
     sweep_xaxis(g, ax);
     fprintf(g, "set key outside below center maxrows 3\nset bmargin 8\n"
                "set style fill transparent solid 0.2 noborder\n");
-    /* The y range: the points' intervals and every claim bound near them
-     * (within nine spans: the data keep a tenth of the height at least), so
-     * the bound lines are seen; a bound further
-     * off is named as off-scale instead of silently hidden. */
-    double ylo = INFINITY, yhi = -INFINITY;
+    /* The y range: the points' intervals and the bounds of the claims on
+     * this metric's mean near them (yband). */
+    yband y;
+    yband_init(&y);
     for (size_t p = 0; m->summary && p < r->npoints; p++) {
-        const resfile_summary *sp = &m->summary[p];
-        double v[3] = { sp->mean, sp->ci95_low, sp->ci95_high };
-        for (int j = 0; j < 3; j++)
-            if (isfinite(v[j]))
-                ylo = v[j] < ylo ? v[j] : ylo, yhi = v[j] > yhi ? v[j] : yhi;
+        yband_data(&y, m->summary[p].mean);
+        yband_data(&y, m->summary[p].ci95_low);
+        yband_data(&y, m->summary[p].ci95_high);
     }
-    char offscale[400] = "";
-    size_t offused = 0;
-    if (ylo <= yhi) {
-        double span = yhi > ylo ? yhi - ylo : (fabs(yhi) > 0 ? fabs(yhi) : 1);
-        double dlo = ylo, dhi = yhi;
-        for (size_t k = 0; k < r->nclaims; k++) {
-            const resfile_claim *cl = resfile_claim_at(r, k, 0);
-            if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
-                continue;
-            double b[2] = { cl->bound_low, cl->bound_high };
-            for (int j = 0; j < 2; j++) {
-                if (!isfinite(b[j]))
-                    continue;
-                char one[64];
-                snprintf(one, sizeof one, "%.4g %s", b[j], m->units);
-                if (b[j] >= dlo - 9 * span && b[j] <= dhi + 9 * span) {
-                    ylo = b[j] < ylo ? b[j] : ylo;
-                    yhi = b[j] > yhi ? b[j] : yhi;
-                } else if (offused < sizeof offscale && !strstr(offscale, one)) {
-                    offused += (size_t)snprintf(offscale + offused, sizeof offscale - offused,
-                                                "%s%s", offused ? ", " : "", one);
-                }
-            }
-        }
-        double pad = (yhi > ylo ? yhi - ylo : span) * 0.05;
-        fprintf(g, "set yrange [%.10g:%.10g]\n", ylo - pad, yhi + pad);
-    }
-    if (offscale[0]) {
-        char lab[500];
-        snprintf(lab, sizeof lab, "claim bound off-scale: %s", offscale);
-        fprintf(g, "set label ");
-        sink_gnuplot_string(g, lab);
-        fprintf(g, " at graph 0.01, graph 0.97 left front\n");
-    }
-    /* Claims on the mean of this metric: their bounds as horizontal lines. */
     for (size_t k = 0; k < r->nclaims; k++) {
         const resfile_claim *cl = resfile_claim_at(r, k, 0);
         if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
             continue;
-        double b[2] = { cl->bound_low, cl->bound_high };
-        for (int j = 0; j < 2; j++)
-            if (isfinite(b[j]))
-                fprintf(g, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
-                           "lw 2 dt 2 lc rgb \"#444444\" front\n", b[j], b[j]);
+        yband_bound(g, &y, cl->bound_low);
+        yband_bound(g, &y, cl->bound_high);
     }
+    yband_set(g, &y);
     if (ay) {
         fprintf(g, "array series[%zu] = [", nblocks);
         for (size_t iy = 0; iy < nblocks; iy++) {
@@ -605,8 +641,10 @@ static int plot_sweep_metric(pctx *c, const resfile_metric *m, const axis_view *
         const resfile_claim *cl = resfile_claim_at(r, k, 0);
         if (strcmp(cl->metric, m->name) || strcmp(cl->statistic, "mean"))
             continue;
-        char lab[400];
-        snprintf(lab, sizeof lab, "claim: %s (%s)", cl->name, cl->bound);
+        char lab[600], off[160];
+        double b[2] = { cl->bound_low, cl->bound_high };
+        yband_offscale(&y, b, m->units, off, sizeof off);
+        snprintf(lab, sizeof lab, "claim: %s (%s%s)", cl->name, cl->bound, off);
         fprintf(g, ", \\\n       NaN with lines lw 2 dt 2 lc rgb \"#444444\" title ");
         sink_gnuplot_string(g, lab);
     }
@@ -668,11 +706,19 @@ static int plot_claim_curve(pctx *c, size_t k, const axis_view *ax)
                "set style fill transparent solid 0.2 noborder\n"
                "%s"
                "set cbrange [-0.5:3.5]\nunset colorbox\n", palette);
+    /* The estimates' intervals and the bound when near them (yband). */
+    yband y;
+    yband_init(&y);
+    for (size_t p = 0; p < r->npoints; p++) {
+        const resfile_claim *cl = resfile_claim_at(r, k, p);
+        yband_data(&y, cl->estimate);
+        yband_data(&y, cl->ci_low);
+        yband_data(&y, cl->ci_high);
+    }
     double b[2] = { c0->bound_low, c0->bound_high };
-    for (int j = 0; j < 2; j++)
-        if (isfinite(b[j]))
-            fprintf(g, "set arrow from graph 0, first %.10g to graph 1, first %.10g nohead "
-                       "lw 2 dt 2 lc rgb \"#444444\" front\n", b[j], b[j]);
+    yband_bound(g, &y, b[0]);
+    yband_bound(g, &y, b[1]);
+    yband_set(g, &y);
     fprintf(g, "  plot \"%s.dat\" using 1:4:5 with filledcurves lc rgb \"#1f77b4\" "
                "title \"95%% CI\", \\\n"
                "       \"%s.dat\" using 1:3 with lines lw 2 lc rgb \"#1f77b4\" title \"estimate\", \\\n"
@@ -682,8 +728,9 @@ static int plot_claim_curve(pctx *c, size_t k, const axis_view *ax)
         fprintf(g, "       NaN with points pt 7 ps 1.8 lc rgb \"%s\" title \"%s\", \\\n",
                 verdict_colour[v], v == 0 ? "HOLDS" : v == 1 ? "FAILS" : v == 2 ? "INCONCLUSIVE"
                                                                             : "NO DATA");
-    char lab[300];
-    snprintf(lab, sizeof lab, "bound: %s", c0->bound);
+    char lab[500], off[160];
+    yband_offscale(&y, b, c0->unit, off, sizeof off);
+    snprintf(lab, sizeof lab, "bound: %s%s", c0->bound, off);
     fprintf(g, "       NaN with lines lw 2 dt 2 lc rgb \"#444444\" title ");
     sink_gnuplot_string(g, lab);
     fputc('\n', g);
@@ -798,6 +845,109 @@ static int month_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* The bound a claim's estimates are drawn against: its upper bound, else
+ * its lower one (*upper says which); NaN when neither is finite and
+ * non-zero (a share of it would mean nothing). */
+static double capacity_bound(const resfile_cap_estimate *x, int *upper)
+{
+    *upper = isfinite(x->bound_high);
+    double b = *upper ? x->bound_high : x->bound_low;
+    return isfinite(b) && b != 0 ? b : NAN;
+}
+
+/* The middle panel: each claim's per-month estimate with its interval
+ * (/capacity/estimates, resources unchanged) as a percentage of its bound,
+ * so claims in different units share one axis and 100 %% is every bound.
+ * Data blocks 2.. (one per claim, in the file's order). */
+static void plot_capacity_estimates(pctx *c, FILE *d, FILE *g)
+{
+    const resfile *r = c->r;
+    size_t n = r->ncap_estimates, nclaims = 0;
+    const char **names = calloc(n ? n : 1, sizeof *names);
+    if (!names)
+        return;   /* the panel stays empty; the other two are drawn */
+    for (size_t i = 0; i < n; i++) {
+        size_t k = 0;
+        while (k < nclaims && strcmp(names[k], r->cap_estimates[i].claim) != 0)
+            k++;
+        if (k == nclaims)
+            names[nclaims++] = r->cap_estimates[i].claim;
+    }
+    double level = NAN;
+    int mixed = 0;
+    for (size_t k = 0; k < nclaims; k++) {
+        fprintf(d, "\n\n# claim ");
+        sink_gnuplot_comment(d, names[k]);
+        fprintf(d, "\n# x (month, offset per claim)\tmonth\testimate_pct_of_bound\t"
+                   "ci_low_pct\tci_high_pct\testimate\tci_low\tci_high\tbound\tunit\t"
+                   "verdict\n");
+        size_t rows = 0;
+        double off = 0.12 * ((double)k - 0.5 * (double)(nclaims - 1));
+        for (size_t i = 0; i < n; i++) {
+            const resfile_cap_estimate *x = &r->cap_estimates[i];
+            int upper;
+            double b = capacity_bound(x, &upper);
+            if (strcmp(x->claim, names[k]) != 0 || x->month < 0 || isnan(b))
+                continue;
+            if (isnan(level))
+                level = x->level;
+            else if (level != x->level)
+                mixed = 1;
+            fprintf(d, "%.10g\t%lld\t", (double)x->month + off, (long long)x->month);
+            dat_num(d, 100 * x->estimate / b), fputc('\t', d);
+            dat_num(d, 100 * x->ci_low / b), fputc('\t', d);
+            dat_num(d, 100 * x->ci_high / b), fputc('\t', d);
+            dat_num(d, x->estimate), fputc('\t', d);
+            dat_num(d, x->ci_low), fputc('\t', d);
+            dat_num(d, x->ci_high), fputc('\t', d);
+            dat_num(d, b), fputc('\t', d);
+            sink_gnuplot_data(d, x->unit), fputc('\t', d);
+            sink_gnuplot_data(d, x->verdict), fputc('\n', d);
+            rows++;
+        }
+        if (!rows)
+            fprintf(d, "NaN\tNaN\tNaN\tNaN\tNaN\tNaN\tNaN\tNaN\tNaN\t-\t-\n");
+    }
+    char t[400], lv[64];
+    if (mixed || isnan(level))
+        snprintf(lv, sizeof lv, "each at its claim's test level");
+    else
+        snprintf(lv, sizeof lv, "level %.4g %%, the claims' test", 100 * level);
+    snprintf(t, sizeof t, "each claim's estimate and its interval (%s) as %% of its bound, "
+             "resources unchanged", lv);
+    fprintf(g, "  unset y2tics\n  unset y2label\n  set ytics mirror autofreq\n  unset label\n"
+               "  set title ");
+    sink_gnuplot_string(g, t);
+    fprintf(g, " font \",10\"\n  set ylabel \"%% of the claim's bound\"\n"
+               "  set yrange [0:*]\n  set key outside below\n  plot ");
+    static const char *const colours[] = { "#9467bd", "#8c564b", "#e377c2", "#17becf",
+                                            "#bcbd22", "#1f77b4", "#ff7f0e", "#2ca02c" };
+    for (size_t k = 0; k < nclaims; k++) {
+        const resfile_cap_estimate *x = NULL;
+        for (size_t i = 0; i < n && !x; i++)
+            if (strcmp(r->cap_estimates[i].claim, names[k]) == 0)
+                x = &r->cap_estimates[i];
+        int upper;
+        double b = capacity_bound(x, &upper);
+        char title[400];
+        if (isnan(b))
+            snprintf(title, sizeof title, "%s (bound %s: not drawn as a share; see "
+                     "/capacity/estimates)", names[k], isfinite(x->bound_high) ||
+                     isfinite(x->bound_low) ? "0" : "open");
+        else
+            snprintf(title, sizeof title, "%s (%s %.4g%s%s%s)", names[k],
+                     upper ? "max" : "min", b, unitless(x->unit) ? "" : " ",
+                     unitless(x->unit) ? "" : x->unit, upper ? "" : ": holds above 100 %");
+        fprintf(g, "%s\"capacity.dat\" index %zu using 1:3:4:5 with yerrorlines lw 2 pt 7 "
+                   "lc rgb \"%s\" title ", k ? ", \\\n       " : "", k + 2,
+                colours[k % (sizeof colours / sizeof *colours)]);
+        sink_gnuplot_string(g, title);
+    }
+    fprintf(g, "%s100 with lines lw 2 dt 2 lc rgb \"#d62728\" title \"the bound (100 %%)\"\n",
+            nclaims ? ", \\\n       " : "");
+    free(names);
+}
+
 static int plot_capacity(pctx *c)
 {
     const resfile *r = c->r;
@@ -805,7 +955,11 @@ static int plot_capacity(pctx *c)
         return 0;
     char title[320], t2[900], sline[200];
     snprintf(title, sizeof title, "capacity projection - %s", r->scenario);
-    int rc = begin_plot(c, "capacity", title, PLOT_W, r->ncap_plan ? 860 : PLOT_H);
+    /* Panels: load and resources; with the estimates, each claim against
+     * its bound; the claims holding. */
+    int panels = r->ncap_plan ? (r->ncap_estimates ? 3 : 2) : 1;
+    int rc = begin_plot(c, "capacity", title, PLOT_W, panels == 3 ? 1350 : panels == 2 ? 860
+                                                                           : PLOT_H);
     if (rc)
         return rc;
     FILE *d = c->dat, *g = c->gp;
@@ -914,12 +1068,15 @@ static int plot_capacity(pctx *c)
     else
         snprintf(t2, sizeof t2, "%s: the runbook's capacity projection\n%s", r->scenario, sline);
     if (have_plan)
-        fprintf(g, "  set multiplot layout 2,1 title ");
+        fprintf(g, "  set multiplot layout %d,1 title ", panels);
     else
         fprintf(g, "  set title ");
     sink_gnuplot_string(g, t2);
-    fprintf(g, "\n  set lmargin 12\n  set rmargin 12\n"
-               "  set ylabel \"agents (load)\"\n  set yrange [0:*]\n  set key bottom right\n");
+    /* The month axis is named under the last panel only (a key below
+     * each panel would cover the label). */
+    fprintf(g, "\n  set lmargin 12\n  set rmargin 12\n%s"
+               "  set ylabel \"agents (load)\"\n  set yrange [0:*]\n  set key outside below\n",
+            have_plan ? "  unset xlabel\n" : "");
     if (have_plan)
         fprintf(g, "  set y2label \"resource units (capacity)\"\n  set ytics nomirror\n"
                    "  set y2tics\n  set y2range [0:%.10g]\n", units_max > 0 ? units_max * 1.3 : 1);
@@ -941,10 +1098,13 @@ static int plot_capacity(pctx *c)
         fprintf(g, ", \\\n       NaN with lines lw 2 dt 2 lc rgb \"#d62728\" "
                    "title \"month a claim breaks (month-0 resources)\"");
     fputc('\n', g);
+    if (panels == 3)
+        plot_capacity_estimates(c, d, g);
     if (have_plan) {
         fprintf(g, "  unset y2tics\n  unset y2label\n  set ytics mirror\n  unset label\n"
+                   "  unset title\n  set xlabel \"month\"\n"
                    "  set ylabel \"claims holding\"\n  set yrange [0:%lld.6]\n  set ytics 1\n"
-                   "  set key bottom left\n"
+                   "  set key outside below\n"
                    "  plot \"capacity.dat\" index 0 using 1:6 with lines lw 2 dt 3 "
                    "lc rgb \"#444444\" title \"claims audited\", \\\n"
                    "       \"capacity.dat\" index 0 using 1:5 with linespoints lw 2 pt 7 "
@@ -955,6 +1115,49 @@ static int plot_capacity(pctx *c)
 }
 
 /* ---- escalation load per role ---- */
+
+/* A role's metric description without its "<role>: " lead. */
+static const char *role_description(const char *desc, const char *role)
+{
+    size_t n = strlen(role);
+    return strncmp(desc, role, n) == 0 && desc[n] == ':' && desc[n + 1] == ' ' ? desc + n + 2
+                                                                                : desc;
+}
+
+/* What the roles' descriptions say in common, into buf (size > 0): the
+ * whole text when they agree, else their common lead cut back to whole
+ * words ("pages per day (3 on call)" and "... (1 on call)" give "pages per
+ * day"); empty when nothing is common.  The escalation chart's subtitle
+ * describes the family, never one role. */
+static void family_description(const resfile *r, const char *prefix, char *buf, size_t size)
+{
+    size_t plen = strlen(prefix), common = 0;
+    const char *first = NULL;
+    int differ = 0;
+    for (size_t i = 0; i < r->nmetrics; i++) {
+        const resfile_metric *m = &r->metrics[i];
+        if (strncmp(m->name, prefix, plen) || !m->summary)
+            continue;
+        const char *d = role_description(m->description ? m->description : "", m->name + plen);
+        if (!first) {
+            first = d;
+            common = strlen(d);
+            continue;
+        }
+        size_t k = 0;
+        while (k < common && d[k] == first[k])
+            k++;
+        differ |= k < common || d[k] != '\0';
+        common = k;
+    }
+    if (differ) {
+        while (common > 0 && first[common - 1] != ' ' && first[common - 1] != '(')
+            common--;
+        while (common > 0 && strchr(" (,;:-", first[common - 1]))
+            common--;
+    }
+    snprintf(buf, size, "%.*s", first ? (int)common : 0, first ? first : "");
+}
 
 static int plot_escalation(pctx *c)
 {
@@ -989,28 +1192,30 @@ static int plot_escalation(pctx *c)
         if (rc)
             break;
         FILE *d = c->dat, *g = c->gp;
-        const char *unit = "", *desc = "";
+        const char *unit = "";
+        char desc[300];
+        family_description(r, prefix, desc, sizeof desc);
         int row = 0;
         double ymax = 0;
-        fprintf(d, "# role\tmean\tci95_low\tci95_high\tmetric\n");
+        fprintf(d, "# role\tmean\tci95_low\tci95_high\tmetric\tdescription\n");
         for (size_t i = 0; i < r->nmetrics; i++) {
             const resfile_metric *m = &r->metrics[i];
             if (strncmp(m->name, prefix, strlen(prefix)) || !m->summary)
                 continue;
             unit = m->units;
-            desc = m->description;
             sink_gnuplot_data(d, m->name + strlen(prefix)), fputc('\t', d);
             dat_num(d, m->summary[0].mean), fputc('\t', d);
             dat_num(d, m->summary[0].ci95_low), fputc('\t', d);
             dat_num(d, m->summary[0].ci95_high), fputc('\t', d);
-            sink_gnuplot_data(d, m->name), fputc('\n', d);
+            sink_gnuplot_data(d, m->name), fputc('\t', d);
+            sink_gnuplot_data(d, m->description ? m->description : ""), fputc('\n', d);
             ymax = fmax(ymax, fmax(m->summary[0].mean, isfinite(m->summary[0].ci95_high)
                                                             ? m->summary[0].ci95_high : 0));
             row++;
         }
         scenario_line(r, sline, sizeof sline);
         snprintf(t2, sizeof t2, "%s: escalation %s per role\n%s%s%s (mean, 95%% CI)", r->scenario,
-                 families[f], desc, desc[0] ? "\n" : "", sline);
+                 families[f], desc, desc[0] ? ", per role\n" : "", sline);
         fprintf(g, "set title ");
         gp_title(g, t2);
         char what[160];
@@ -1132,8 +1337,24 @@ static int time_of(const resfile *r, const char *name, double *mean, double *lo,
     return 0;
 }
 
+/* The metrics the attack timeline reads, in its order (plots_metric_names
+ * lists them for the test that every name analysis reads is produced). */
+enum { TL_DETECT, TL_ALERT, TL_CONTAIN, TL_RESP_CONTAIN, TL_ROTATE, TL_TOTAL, TL_COUNT };
+static const char *const plots_timeline_metrics[TL_COUNT] = {
+    "attacks.time_to_detect", "canaries.time_to_alert", "attacks.time_to_contain",
+    "response.time_to_contain", "response.step.emergency_key_rotation", "response.total",
+};
+
+size_t plots_metric_names(const char **names, size_t max)
+{
+    for (size_t i = 0; i < TL_COUNT && i < max; i++)
+        names[i] = plots_timeline_metrics[i];
+    return TL_COUNT;
+}
+
 static int plot_timeline(pctx *c)
 {
+    const char *const *tl = plots_timeline_metrics;
     const resfile *r = c->r;
     if (r->is_sweep)
         return 0;
@@ -1141,32 +1362,32 @@ static int plot_timeline(pctx *c)
     int n = 0;
     double t = 0, mean, lo, hi;
     int from_attack = 0;
-    if (!time_of(r, "attacks.time_to_detect", &mean, &lo, &hi)) {
-        ms[n++] = (milestone){ "attack -> detected", 0, mean, lo, hi, "attacks.time_to_detect" };
+    if (!time_of(r, tl[TL_DETECT], &mean, &lo, &hi)) {
+        ms[n++] = (milestone){ "attack -> detected", 0, mean, lo, hi, tl[TL_DETECT] };
         t = mean;
         from_attack = 1;
-    } else if (!time_of(r, "canaries.time_to_alert", &mean, &lo, &hi)) {
-        ms[n++] = (milestone){ "probe -> canary alert", 0, mean, lo, hi, "canaries.time_to_alert" };
+    } else if (!time_of(r, tl[TL_ALERT], &mean, &lo, &hi)) {
+        ms[n++] = (milestone){ "probe -> canary alert", 0, mean, lo, hi, tl[TL_ALERT] };
         t = mean;
         from_attack = 1;
     }
     double detect = t;
-    if (!time_of(r, "attacks.time_to_contain", &mean, &lo, &hi) && from_attack) {
-        ms[n++] = (milestone){ "detected -> contained", t, mean, lo, hi, "attacks.time_to_contain" };
+    if (!time_of(r, tl[TL_CONTAIN], &mean, &lo, &hi) && from_attack) {
+        ms[n++] = (milestone){ "detected -> contained", t, mean, lo, hi, tl[TL_CONTAIN] };
         t = mean;
-    } else if (!time_of(r, "response.time_to_contain", &mean, &lo, &hi)) {
+    } else if (!time_of(r, tl[TL_RESP_CONTAIN], &mean, &lo, &hi)) {
         ms[n++] = (milestone){ "detected -> contained", t, t + mean, t + lo, t + hi,
-                               "response.time_to_contain" };
+                               tl[TL_RESP_CONTAIN] };
         t += mean;
     }
-    if (!time_of(r, "response.step.emergency_key_rotation", &mean, &lo, &hi) && n) {
+    if (!time_of(r, tl[TL_ROTATE], &mean, &lo, &hi) && n) {
         ms[n++] = (milestone){ "contained -> keys rotated", t, t + mean, t + lo, t + hi,
-                               "response.step.emergency_key_rotation" };
+                               tl[TL_ROTATE] };
         t += mean;
     }
-    if (!time_of(r, "response.total", &mean, &lo, &hi) && n) {
+    if (!time_of(r, tl[TL_TOTAL], &mean, &lo, &hi) && n) {
         ms[n++] = (milestone){ "detected -> all response steps done", detect, detect + mean,
-                               detect + lo, detect + hi, "response.total" };
+                               detect + lo, detect + hi, tl[TL_TOTAL] };
     }
     if (!n)
         return 0;

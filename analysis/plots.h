@@ -52,4 +52,10 @@ int plots_write(const resfile *r, const char *dir, int run_gnuplot, FILE *warn,
 
 void plots_list_free(plots_list *l);
 
+/* The metric names the figures look for by name (the attack timeline's);
+ * the others take whatever the file has (every /cdf entry, every
+ * escalation.<family>.<role>).  Fills names[0..max) and returns how many
+ * there are. */
+size_t plots_metric_names(const char **names, size_t max);
+
 #endif

@@ -32,6 +32,7 @@ typedef resfields_field field;
 #define F_RUNBOOK(n, k) RESFIELDS_ENTRY(resfile_cap_runbook, n, k)
 #define F_BREAKING(n, k) RESFIELDS_ENTRY(resfile_cap_breaking, n, k)
 #define F_PLAN(n, k) RESFIELDS_ENTRY(resfile_cap_plan, n, k)
+#define F_ESTIMATE(n, k) RESFIELDS_ENTRY(resfile_cap_estimate, n, k)
 static const field summary_fields[] = { RESFIELDS_SUMMARY(F_SUMMARY) };
 static const field rep_fields[] = { RESFIELDS_SWEEP_REP(F_REP) };
 static const field claim_fields[] = { RESFIELDS_CLAIM(F_CLAIM) };
@@ -39,9 +40,12 @@ static const field robust_fields[] = { RESFIELDS_ROBUST(F_ROBUST) };
 static const field runbook_fields[] = { RESFIELDS_RUNBOOK(F_RUNBOOK) };
 static const field breaking_fields[] = { RESFIELDS_BREAKING(F_BREAKING) };
 static const field plan_fields[] = { RESFIELDS_PLAN(F_PLAN) };
+static const field estimate_fields[] = { RESFIELDS_CAPACITY_ESTIMATE(F_ESTIMATE) };
 const resfile_table resfile_runbook_table = { runbook_fields, RESFIELDS_COUNT(runbook_fields) };
 const resfile_table resfile_breaking_table = { breaking_fields, RESFIELDS_COUNT(breaking_fields) };
 const resfile_table resfile_plan_table = { plan_fields, RESFIELDS_COUNT(plan_fields) };
+const resfile_table resfile_estimate_table = { estimate_fields,
+                                               RESFIELDS_COUNT(estimate_fields) };
 /* Fields read_compound handles in one table (it keeps per-field arrays on
  * the stack); every table must fit. */
 #define RESFILE_MAX_FIELDS 64
@@ -51,7 +55,8 @@ _Static_assert(RESFIELDS_COUNT(summary_fields) <= RESFILE_MAX_FIELDS &&
                    RESFIELDS_COUNT(robust_fields) <= RESFILE_MAX_FIELDS &&
                    RESFIELDS_COUNT(runbook_fields) <= RESFILE_MAX_FIELDS &&
                    RESFIELDS_COUNT(breaking_fields) <= RESFILE_MAX_FIELDS &&
-                   RESFIELDS_COUNT(plan_fields) <= RESFILE_MAX_FIELDS,
+                   RESFIELDS_COUNT(plan_fields) <= RESFILE_MAX_FIELDS &&
+                   RESFIELDS_COUNT(estimate_fields) <= RESFILE_MAX_FIELDS,
                "a results table has more fields than read_compound takes");
 #define NFIELDS(a) (sizeof(a) / sizeof(a)[0])
 
@@ -758,6 +763,9 @@ static int read_capacity(hid_t f, resfile *r)
     rc |= read_table(f, "/capacity/plan", plan_fields, NFIELDS(plan_fields),
                      sizeof(resfile_cap_plan), &p, &r->ncap_plan, NULL);
     r->cap_plan = p;
+    rc |= read_table(f, "/capacity/estimates", estimate_fields, NFIELDS(estimate_fields),
+                     sizeof(resfile_cap_estimate), &p, &r->ncap_estimates, NULL);
+    r->cap_estimates = p;
     rc |= read_strings(f, "/capacity/recommendations", &r->cap_recommendations,
                        &r->ncap_recommendations);
     return rc ? -1 : 0;
@@ -1027,6 +1035,8 @@ static void put_resfile(wire *w, const resfile *r)
     put_f64(w, r->claims_alpha), put_u64(w, r->claims_tests), put_u64(w, r->claims_looks);
     put_rows(w, robust_fields, NFIELDS(robust_fields), r->robust, sizeof(resfile_robust),
              r->nrobust);
+    put_rows(w, estimate_fields, NFIELDS(estimate_fields), r->cap_estimates,
+             sizeof(resfile_cap_estimate), r->ncap_estimates);
 }
 
 /* Rebuilds a resfile from the child's bytes; NULL when they are not a
@@ -1135,6 +1145,8 @@ static resfile *get_resfile(wire *w, const char *path)
     r->claims_looks = get_u64(w);
     r->robust = get_rows(w, robust_fields, NFIELDS(robust_fields), sizeof(resfile_robust),
                          &r->nrobust);
+    r->cap_estimates = get_rows(w, estimate_fields, NFIELDS(estimate_fields),
+                                sizeof(resfile_cap_estimate), &r->ncap_estimates);
     if (w->p != w->end)
         w->bad = 1;
     if (!r->path || !r->scenario || !r->scenario_file || !r->scenario_text ||
@@ -1322,6 +1334,11 @@ void resfile_close(resfile *r)
     for (size_t i = 0; i < r->ncap_plan; i++)
         free(r->cap_plan[i].resources);
     free(r->cap_plan);
+    for (size_t i = 0; i < r->ncap_estimates; i++) {
+        resfile_cap_estimate *x = &r->cap_estimates[i];
+        free(x->claim), free(x->metric), free(x->verdict), free(x->unit);
+    }
+    free(r->cap_estimates);
     free(r);
 }
 

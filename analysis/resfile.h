@@ -77,6 +77,13 @@ typedef struct resfile_cap_plan {
     RESFIELDS_PLAN(RESFIELDS_READER)
 } resfile_cap_plan;
 
+/* /capacity/estimates: one row per month and claim, resources unchanged:
+ * the estimate, its interval [ci_low, ci_high] at level, the claim's
+ * bound [bound_low, bound_high] (an infinity where open), in unit. */
+typedef struct resfile_cap_estimate {
+    RESFIELDS_CAPACITY_ESTIMATE(RESFIELDS_READER)
+} resfile_cap_estimate;
+
 /* A table's fields at their offsets in the structs above (resfields.h):
  * what resfile reads, and what the CSV export writes whole. */
 typedef struct resfile_table {
@@ -86,6 +93,7 @@ typedef struct resfile_table {
 extern const resfile_table resfile_runbook_table;    /* resfile_cap_runbook */
 extern const resfile_table resfile_breaking_table;   /* resfile_cap_breaking */
 extern const resfile_table resfile_plan_table;       /* resfile_cap_plan */
+extern const resfile_table resfile_estimate_table;   /* resfile_cap_estimate */
 
 typedef struct resfile {
     char *path;
@@ -120,6 +128,8 @@ typedef struct resfile {
     size_t ncap_breaking;
     resfile_cap_plan *cap_plan;
     size_t ncap_plan;
+    resfile_cap_estimate *cap_estimates;
+    size_t ncap_estimates;
     /* claims audit header and --robustness */
     double claims_alpha;
     uint64_t claims_tests, claims_looks;

@@ -3,11 +3,14 @@
  *
  * usage: bench/consensus [--nodes N] [--decisions D] [--window W]
  *                        [--protocol pbft|hotstuff] [--crypto] [--seed S]
+ *                        [--rate R]
  * Default: n = 127 PBFT, 2,000 decisions of one request each (32,004
  * replica messages each), window 10, lognormal network delays (median
  * 1 ms, sigma 0.5), zero CPU cost; --crypto adds ML-DSA-65 sign/verify
  * costs (see scenarios/consensus_127_nodes.yaml).  Requests arrive fast
- * enough to keep the pipeline full.  Run with --nodes 1000 --decisions 5
+ * enough to keep the pipeline full (100,000/s, so the whole run's requests
+ * wait in the queues); --rate R sets their Poisson rate per second, below
+ * the pipeline's capacity for the memory figure of a stable system.  Run with --nodes 1000 --decisions 5
  * for the memory figure at n = 1,000.  Last line:
  *   decisions=<d> wall_s=<s> decisions_per_s=<r> events_per_s=<e> peak_rss_kb=<k>
  */
@@ -24,7 +27,7 @@
 
 int main(int argc, char **argv)
 {
-    long long nodes = 127, decisions = 2000, window = 10;
+    long long nodes = 127, decisions = 2000, window = 10, rate = 100000;
     unsigned long long seed = 1;
     const char *protocol = "pbft";
     int crypto = 0;
@@ -33,12 +36,13 @@ int main(int argc, char **argv)
         if (!strcmp(f, "--nodes")) nodes = bench_int(f, v);
         else if (!strcmp(f, "--decisions")) decisions = bench_int(f, v);
         else if (!strcmp(f, "--window")) window = bench_int(f, v);
+        else if (!strcmp(f, "--rate")) rate = bench_int(f, v);
         else if (!strcmp(f, "--seed")) seed = (unsigned long long)bench_int(f, v);
         else if (!strcmp(f, "--protocol") && v) protocol = v;
         else if (!strcmp(f, "--crypto")) { crypto = 1; continue; }
         else {
             fprintf(stderr, "usage: %s [--nodes N] [--decisions D] [--window W] "
-                    "[--protocol pbft|hotstuff] [--crypto] [--seed S]\n", argv[0]);
+                    "[--protocol pbft|hotstuff] [--crypto] [--seed S] [--rate R]\n", argv[0]);
             return 64;
         }
         i++;
@@ -46,9 +50,9 @@ int main(int argc, char **argv)
     char text[2048];
     snprintf(text, sizeof text,
              "consensus:\n  protocol: %s\n  nodes: %lld\n  window: %lld\n"
-             "  requests: %lld\n  request_rate: 100000/s\n  view_timeout: 3600s\n"
+             "  requests: %lld\n  request_rate: %lld/s\n  view_timeout: 3600s\n"
              "  network: {delay: {dist: lognormal, median: 1ms, sigma: 0.5}}\n%s",
-             protocol, nodes, window, decisions,
+             protocol, nodes, window, decisions, rate,
              crypto ? "  sign: {dist: constant, value: 86us}\n"
                       "  verify: {dist: constant, value: 40us}\n" : "");
     err_t e;

@@ -38,6 +38,24 @@ _mwrasp_sim()
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]}
     local prog=${COMP_WORDS[0]}
     COMPREPLY=()
+    # `mwrasp-sim merge PART... --out FILE`: parts are files of any name,
+    # and only the options that do not change the run.
+    if [[ ${COMP_WORDS[1]} == merge && $COMP_CWORD -gt 1 ]]; then
+        case $prev in
+        --out) _mwrasp_files "$cur" .h5; return ;;
+        --csv) compopt -o filenames 2>/dev/null; COMPREPLY=($(compgen -d -- "$cur")); return ;;
+        --format) COMPREPLY=($(compgen -W "table markdown csv json" -- "$cur")); return ;;
+        --threads | --metrics | --max-memory | --max-events) return ;;
+        esac
+        if [[ $cur == -* ]]; then
+            COMPREPLY=($(compgen -W "--out --quiet --strict --plot --csv --format --all \
+                         --metrics --threads --max-memory --max-events --help" -- "$cur"))
+        else
+            compopt -o filenames 2>/dev/null
+            COMPREPLY=($(compgen -f -- "$cur"))
+        fi
+        return
+    fi
     case $prev in
     --out)
         _mwrasp_files "$cur" .h5
@@ -72,6 +90,9 @@ _mwrasp_sim()
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "$(_mwrasp_options "$prog")" -- "$cur"))
         return
+    fi
+    if [[ $COMP_CWORD -eq 1 && merge == "$cur"* ]]; then
+        COMPREPLY=(merge)
     fi
     _mwrasp_files "$cur" .yaml .yml
 }

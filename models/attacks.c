@@ -74,7 +74,7 @@ typedef struct attacks_state {
     int64_t launched[ATTACKS_MAX_TIMELINE];
     uint64_t rotations;         /* emergency key rotations seen */
     int64_t expanded_bits;      /* 0 until a key-space expansion */
-    int m_preventable, m_prevented;
+    int m_preventable, m_prevented, m_succeeded;
     int m_launched, m_detected, m_ttd, m_ttc, m_won, m_ttw, m_measure, m_dead, m_hndl,
         m_agents, m_nodes, m_flood;
     /* per Grover timeline item (-1 for other types) */
@@ -136,9 +136,12 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
     bad |= cfg_dist(c, g, "confidence", &conf, 0, &a->confidence);
     cfg_node *det = cfg_section(c, g, "detect");
     a->has_detect = det != NULL;
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "detect", saved);
     bad |= cfg_fraction(c, det, "probability", 1.0, 0.0, 1.0, &a->detect_probability);
     dist_t lat = dist_constant(0);
     bad |= cfg_dist(c, det, "latency", &lat, 1, &a->detect_latency);
+    cfg_set_prefix(c, saved);
     bad |= cfg_rate(c, g, "probe_rate", 0, 0, 1e9, &a->probe_rate_per_s);
     bad |= cfg_duration(c, g, "probe_for", 0, 0, INT64_MAX / 4, &a->probe_for_ns);
     switch (a->type) {
@@ -156,12 +159,14 @@ static int attacks_configure_item(cfg_ctx *c, cfg_node *g, attacks_item *a)
         }
         bad |= cfg_rate(c, g, "iteration_rate", 1.0, 1e-12, 1e30, &a->iteration_rate_per_s);
         int64_t cycle = 1000;
+        cfg_prefix_enter(c, "machine", saved);
         bad |= cfg_enum(c, m, "cipher", grover_cipher_names, 0, &a->cipher);
         bad |= cfg_duration(c, m, "cycle", 1000, 1, INT64_MAX / 4, &cycle);
         a->cycle_s = (double)cycle * 1e-9;
         bad |= cfg_double(c, m, "code_distance", 27, 1, 1e4, &a->code_distance);
         bad |= cfg_double(c, m, "machines", 1, 1, 1e30, &a->machines);
         bad |= cfg_double(c, m, "maxdepth_log2", 40, 1, 1024, &a->maxdepth_log2);
+        cfg_set_prefix(c, saved);
         if (!a->has_machine) {
             /* the rate is the iteration time of one machine */
             a->cycle_s = 1.0 / a->iteration_rate_per_s;
@@ -458,6 +463,9 @@ static const sim_metric_spec attacks_metrics[] = {
                    "prevented)"),
     ATTACKS_METRIC(m_prevented, "prevented", "1", 1.0, STATS_COUNT, STATS_NONNEG,
                    "preventable attacks detected and not successful by the end of the run"),
+    ATTACKS_METRIC(m_succeeded, "succeeded", "1", 1.0, STATS_COUNT, STATS_NONNEG,
+                   "attacks successful by the end of the run: a key found (Grover, classical), "
+                   "an item reconstructed (fragment theft), harvested data broken while secret"),
     ATTACKS_METRIC(m_hndl, "hndl_won", "1", 1.0, STATS_TALLY, STATS_PROPORTION,
                    "per harvest-now-decrypt-later attack: data broken while still secret"),
     ATTACKS_METRIC(m_agents, "agents_compromised", "1", 1.0, STATS_COUNT, STATS_NONNEG,
@@ -779,6 +787,15 @@ static uint32_t attacks_resolve(const attacks_state *s, uint32_t id, uint32_t en
     return UINT32_MAX;
 }
 
+/* The instance a signal_attack event names, or NULL. */
+static attacks_instance *attacks_signalled(attacks_state *s, const sim_event *ev)
+{
+    signal_attack m;
+    sim_payload(ev, &m, sizeof m);
+    uint32_t id = attacks_resolve(s, m.attack, m.entity, m.type);
+    return id == UINT32_MAX ? NULL : &s->inst[id];
+}
+
 static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
 {
     attacks_state *s = state;
@@ -809,25 +826,31 @@ static void attacks_event(sim_t *sim, void *state, const sim_event *ev)
         attacks_flood(sim, s, ev->target);
         break;
     case ATTACKS_EV_DETECTED: {
-        signal_attack m;
-        sim_payload(ev, &m, sizeof m);
-        uint32_t id = attacks_resolve(s, m.attack, m.entity, m.type);
-        if (id != UINT32_MAX && !s->inst[id].detected) {
-            s->inst[id].detected = 1;
-            s->inst[id].detected_ns = now;
-            sim_tally(sim, s->m_ttd, (double)(now - s->inst[id].start_ns));
-            sim_tally(sim, s->m_item_ttd[s->inst[id].item], (double)(now - s->inst[id].start_ns));
+        attacks_instance *x = attacks_signalled(s, ev);
+        if (x && !x->detected) {
+            x->detected = 1;
+            x->detected_ns = now;
+            sim_tally(sim, s->m_ttd, (double)(now - x->start_ns));
+            sim_tally(sim, s->m_item_ttd[x->item], (double)(now - x->start_ns));
         }
         break;
     }
     case ATTACKS_EV_CONTAINED: {
-        signal_attack m;
-        sim_payload(ev, &m, sizeof m);
-        uint32_t id = attacks_resolve(s, m.attack, m.entity, m.type);
-        if (id != UINT32_MAX && !s->inst[id].contained) {
-            s->inst[id].contained = 1;
-            sim_tally(sim, s->m_ttc, (double)(now - s->inst[id].start_ns));
-            sim_tally(sim, s->m_item_ttc[s->inst[id].item], (double)(now - s->inst[id].start_ns));
+        attacks_instance *x = attacks_signalled(s, ev);
+        if (x && !x->contained) {
+            x->contained = 1;
+            sim_tally(sim, s->m_ttc, (double)(now - x->start_ns));
+            sim_tally(sim, s->m_item_ttc[x->item], (double)(now - x->start_ns));
+        }
+        break;
+    }
+    case ATTACKS_EV_WON: {
+        /* A success another model saw (fragments: the theft reconstructed
+         * an item): such an attack was not prevented. */
+        attacks_instance *x = attacks_signalled(s, ev);
+        if (x && !x->won) {
+            x->won = 1;
+            x->won_ns = now;
         }
         break;
     }
@@ -893,9 +916,13 @@ static void attacks_finish(sim_t *sim, void *state)
         }
         sim_tally(sim, s->m_detected, x->detected ? 1.0 : 0.0);
         const attacks_item *it = &p->items[x->item];
-        if (attacks_preventable(sim, x, it)) {
+        /* A preventable recorder always wins: its data outlive the key. */
+        int able = attacks_preventable(sim, x, it);
+        int won = x->won || (able && it->type == ATTACKS_HNDL);
+        if (won)
+            sim_count(sim, s->m_succeeded, 1);
+        if (able) {
             sim_count(sim, s->m_preventable, 1);
-            int won = x->won || (it->type == ATTACKS_HNDL);
             if (x->detected && !won)
                 sim_count(sim, s->m_prevented, 1);
         }
@@ -936,6 +963,7 @@ static const sim_subscription attacks_subscriptions[] = {
     { SIGNAL_CONTAINED, ATTACKS_EV_CONTAINED },
     { SIGNAL_KEYS_ROTATED, ATTACKS_EV_KEYS_ROTATED },
     { SIGNAL_KEYS_EXPANDED, ATTACKS_EV_KEYS_EXPANDED },
+    { SIGNAL_ATTACK_WON, ATTACKS_EV_WON },
 };
 
 const sim_model attacks_model = {

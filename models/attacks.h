@@ -82,7 +82,8 @@ typedef enum attacks_kind {
     ATTACKS_EV_LAUNCH,        /* a timeline item starts */
     ATTACKS_EV_MEASURE,       /* a Grover search ends */
     ATTACKS_EV_MONITOR,       /* the attack's monitor detects it */
-    ATTACKS_EV_FLOOD          /* the next request of an auth flood */
+    ATTACKS_EV_FLOOD,         /* the next request of an auth flood */
+    ATTACKS_EV_WON            /* SIGNAL_ATTACK_WON: another model saw it succeed */
 } attacks_kind;
 
 typedef enum attacks_type {

@@ -12,7 +12,11 @@
  *    line and the timer is re-armed after every dispatch;
  *  - a request's latency is known when its batch starts (the batch's
  *    service time is drawn then), so it is recorded at dispatch and the
- *    completion event carries nothing per request;
+ *    completion event carries nothing per request; but only when that
+ *    completion falls inside the run, as if recorded at completion: a
+ *    request still in service or still in the line at the end is censored
+ *    there (latency >= end - arrival, sim_tally_censored) and counted in
+ *    auth.unfinished, never dropped;
  *  - LRU: the cached profiles form one doubly linked list through
  *    lru_prev/lru_next (indices = agent ids), most recent at lru_head.
  */
@@ -55,7 +59,7 @@ typedef struct auth_state {
     int64_t first_arrival_ns, last_done_ns;
     int measuring;              /* the counters cover [warmup, end] */
     int m_latency, m_p50, m_p99, m_wait, m_served, m_waited, m_batch, m_throughput, m_rejected,
-        m_rejected_fraction, m_util, m_hit_rate, m_queue;
+        m_rejected_fraction, m_util, m_hit_rate, m_queue, m_unfinished;
 } auth_state;
 
 static const char *const auth_cache_names[] = { "lru", "hit_rate", NULL };
@@ -115,6 +119,9 @@ static const sim_metric_spec auth_metrics[] = {
                STATS_PROPORTION, NULL, "profile cache hits / lookups"),
     SIM_METRIC(auth_state, m_queue, "queue_length", "requests", 1.0, STATS_VALUE, STATS_NONNEG,
                NULL, "time-average requests waiting while traffic flowed"),
+    SIM_METRIC(auth_state, m_unfinished, "unfinished", "requests", 1.0, STATS_COUNT,
+               STATS_NONNEG, NULL,
+               "requests still queued or in service at the end (censored in auth.latency)"),
 };
 
 static const sim_stream_spec auth_streams[] = {
@@ -258,6 +265,14 @@ static double auth_per_item_sum(const dist_t *d, gsl_rng *r, size_t k)
     }
 }
 
+/* A request the run ends before it is done: its latency is at least
+ * end - arrival (censored there). */
+static void auth_unfinished(sim_t *sim, auth_state *s, int64_t arrival_ns, int64_t end_ns)
+{
+    sim_tally_censored(sim, s->m_latency, (double)(end_ns - arrival_ns));
+    sim_count(sim, s->m_unfinished, 1);
+}
+
 /* Starts batches while a worker is idle and a batch is ready. */
 static void auth_dispatch(sim_t *sim, auth_state *s)
 {
@@ -288,14 +303,20 @@ static void auth_dispatch(sim_t *sim, auth_state *s)
             h = h + 1 == s->cap ? 0 : h + 1;
         }
         int64_t service_ns = service > 0 ? (int64_t)(service + 0.5) : 0;
+        /* Events at or after the end never run: such a batch never completes. */
+        int completes = now + service_ns < sim_end_time(sim);
         for (size_t i = 0; i < k; i++) {
             int64_t wait = now - s->line_arrival_ns[s->head];
             int64_t latency = wait + service_ns;
             sim_tally(sim, s->m_wait, (double)wait);
             if (wait > 0)
                 sim_count(sim, s->m_waited, 1);
-            sim_tally(sim, s->m_latency, (double)latency);
-            sim_hist_add(sim, s->hist, (uint64_t)latency);
+            if (completes) {
+                sim_tally(sim, s->m_latency, (double)latency);
+                sim_hist_add(sim, s->hist, (uint64_t)latency);
+            } else {
+                auth_unfinished(sim, s, s->line_arrival_ns[s->head], sim_end_time(sim));
+            }
             s->head = s->head + 1 == s->cap ? 0 : s->head + 1;
         }
         s->len -= k;
@@ -422,6 +443,11 @@ static void auth_event(sim_t *sim, void *state, const sim_event *ev)
 static void auth_finish(sim_t *sim, void *state)
 {
     auth_state *s = state;
+    /* The line at the end: waiting still, so censored, never dropped. */
+    for (size_t i = 0, h = s->head; i < s->len; i++, h = h + 1 == s->cap ? 0 : h + 1) {
+        auth_unfinished(sim, s, s->line_arrival_ns[h], sim_now(sim));
+        sim_tally_censored(sim, s->m_wait, (double)(sim_now(sim) - s->line_arrival_ns[h]));
+    }
     sim_set_value(sim, s->m_p50, sim_hist_quantile(sim, s->hist, 0.50));
     sim_set_value(sim, s->m_p99, sim_hist_quantile(sim, s->hist, 0.99));
     int64_t end = s->last_done_ns < sim_now(sim) ? s->last_done_ns : sim_now(sim);

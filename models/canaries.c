@@ -6,8 +6,17 @@
  * computed, not simulated per canary: a sweep starting at sweep_start_ns
  * rotates canary c (c < sweep_count) during slot c / workers, so whether a
  * touched canary is blind is one division.  Each session's
- * detected_within_touches is recorded exactly once (at its trip, at its
- * window_touches-th clean touch, or never when it ends before either).
+ * detected_within_touches is decided at the window_touches-th touch: a
+ * session is in its denominator only when that touch falls inside the run
+ * and the session's probing, whatever happened; for a session that tripped
+ * earlier, the time of that touch is drawn (the rest of the Poisson touch
+ * times, from their own stream), so the early trips are not selected; the
+ * others are counted in touches_censored.
+ * detected_within_window is decided at min(start + window, session end):
+ * a session is in its denominator only when that moment falls inside the
+ * run, whatever happened, so cutting the run short never selects the early
+ * trips; the others are counted in window_censored, and a run where every
+ * session is censored has no estimate (NO DATA), never 1.
  */
 #include "canaries.h"
 #include "grow.h"
@@ -15,6 +24,8 @@
 
 #include <math.h>
 #include <stdlib.h>
+
+#include <gsl/gsl_randist.h>
 
 #include "signals.h"
 #include "rng.h"
@@ -33,13 +44,14 @@ typedef struct canaries_session {
 typedef struct canaries_state {
     const canaries_params *p;
     int self;
-    gsl_rng *touch_rng, *alert_rng, *false_rng;
+    gsl_rng *touch_rng, *alert_rng, *false_rng, *window_rng;
     int64_t active;             /* K now, reactive deployments included */
     int64_t sweep_start_ns, sweep_count;
     canaries_session *sess;
     size_t nsess, cap;
     int m_time, m_touches, m_within_window, m_within_touches, m_alert_time, m_trips,
-        m_alerts, m_false, m_blind, m_sessions, m_rotations, m_rotation_time, m_active;
+        m_alerts, m_false, m_blind, m_sessions, m_rotations, m_rotation_time, m_active,
+        m_window_censored, m_touches_censored;
 } canaries_state;
 
 static const char *const touches_names[] = {"independent", "distinct", NULL};
@@ -81,10 +93,20 @@ static const sim_metric_spec canaries_metrics[] = {
     SIM_METRIC(canaries_state, m_touches, "touches_to_trip", "touches", 1.0, STATS_TALLY,
                STATS_TTE, NULL, "touches up to and including the first trip"),
     SIM_METRIC(canaries_state, m_within_window, "detected_within_window", "1", 1.0, STATS_TALLY,
-               STATS_PROPORTION, NULL, "per probe session: tripped within `window`"),
+               STATS_PROPORTION, NULL,
+               "per probe session whose window ends within the run: tripped within `window`"),
+    SIM_METRIC(canaries_state, m_window_censored, "window_censored", "1", 1.0, STATS_COUNT,
+               STATS_NONNEG, NULL,
+               "probe sessions whose `window` runs past the end of the run (censored: not in "
+               "detected_within_window)"),
     SIM_METRIC(canaries_state, m_within_touches, "detected_within_touches", "1", 1.0,
                STATS_TALLY, STATS_PROPORTION, NULL,
-               "per probe session: tripped within `window_touches`; 1 - C(N,m)/C(N+K,m)"),
+               "per probe session whose window_touches-th touch is within the run and its "
+               "probing: tripped within them; 1 - C(N,m)/C(N+K,m)"),
+    SIM_METRIC(canaries_state, m_touches_censored, "touches_censored", "1", 1.0, STATS_COUNT,
+               STATS_NONNEG, NULL,
+               "probe sessions whose window_touches-th touch would come after the end of the "
+               "run or of the probing (censored: not in detected_within_touches)"),
     SIM_METRIC(canaries_state, m_alert_time, "time_to_alert", "s", 1e-9, STATS_TALLY, STATS_TTE,
                NULL, "probe start to the alert reaching response"),
     SIM_METRIC(canaries_state, m_trips, "trips", "1", 1.0, STATS_COUNT, STATS_NONNEG, NULL,
@@ -111,6 +133,7 @@ static const sim_stream_spec canaries_streams[] = {
     SIM_STREAM(canaries_state, touch_rng, "touches"),
     SIM_STREAM(canaries_state, alert_rng, "alerts"),
     SIM_STREAM(canaries_state, false_rng, "false_trips"),
+    SIM_STREAM(canaries_state, window_rng, "touch_window"),
 };
 
 static const size_t canaries_buffers[] = {
@@ -182,6 +205,33 @@ static void canaries_alert(sim_t *sim, canaries_state *s, uint32_t session)
     ev->data.u32[0] = session == UINT32_MAX ? 1 : 0;
 }
 
+/* Whether the run sees all of the session's detection window: it is
+ * decided at min(start + window, end of probing), and events at or after
+ * the end time never run.  Independent of the outcome, so no bias. */
+static int canaries_window_observed(const sim_t *sim, const canaries_state *s,
+                                    const canaries_session *x)
+{
+    int64_t decided = sim_time_add(x->start_ns, s->p->window_ns);
+    if (x->end_ns < decided)
+        decided = x->end_ns;
+    return decided < sim_end_time(sim);
+}
+
+/* At a trip after touches < window_touches: whether the window_touches-th
+ * touch would have come before the probing or the run ends.  The touch
+ * times are a Poisson process independent of what each touch hits, so
+ * the rest is Gamma(window_touches - touches, 1 / rate). */
+static int canaries_touches_observed(const sim_t *sim, const canaries_state *s,
+                                     const canaries_session *x)
+{
+    int64_t left = s->p->window_touches - x->touches;
+    int64_t stop = x->end_ns < sim_end_time(sim) ? x->end_ns : sim_end_time(sim);
+    if (left <= 0)
+        return 1;
+    double more_ns = gsl_ran_gamma(s->window_rng, (double)left, 1e9 / x->rate_per_s);
+    return (double)sim_now(sim) + more_ns < (double)stop;
+}
+
 static void canaries_session_end(sim_t *sim, canaries_state *s, canaries_session *x)
 {
     x->active = 0;
@@ -242,12 +292,16 @@ static void canaries_touch(sim_t *sim, canaries_state *s, uint32_t i)
         sim_count(sim, s->m_trips, 1);
         sim_tally(sim, s->m_time, (double)(now - x->start_ns));
         sim_tally(sim, s->m_touches, (double)x->touches);
-        if (!x->window_resolved) {
+        if (!x->window_resolved && canaries_window_observed(sim, s, x)) {
             sim_tally(sim, s->m_within_window, now - x->start_ns <= p->window_ns ? 1.0 : 0.0);
             x->window_resolved = 1;
         }
         if (!x->touches_resolved) {
-            sim_tally(sim, s->m_within_touches, x->touches <= p->window_touches ? 1.0 : 0.0);
+            /* Unresolved, so touches <= window_touches: a detection. */
+            if (canaries_touches_observed(sim, s, x))
+                sim_tally(sim, s->m_within_touches, 1.0);
+            else
+                sim_count(sim, s->m_touches_censored, 1);
             x->touches_resolved = 1;
         }
         x->active = 0;
@@ -352,12 +406,19 @@ static void canaries_finish(sim_t *sim, void *state)
     int64_t now = sim_now(sim);
     for (size_t i = 0; i < s->nsess; i++) {
         canaries_session *x = &s->sess[i];
-        /* A session still probing without a trip after a whole window is a
-         * miss; one cut short by the end of the run is censored. */
-        if (x->active && !x->window_resolved && now - x->start_ns >= s->p->window_ns) {
-            sim_tally(sim, s->m_within_window, 0.0);
+        /* A session without a trip in a window the run saw whole is a
+         * miss; one whose window runs past the end is censored, tripped or
+         * not. */
+        if (!x->window_resolved) {
+            if (canaries_window_observed(sim, s, x))
+                sim_tally(sim, s->m_within_window, 0.0);
+            else
+                sim_count(sim, s->m_window_censored, 1);
             x->window_resolved = 1;
         }
+        /* Fewer than window_touches clean touches when probing stopped. */
+        if (!x->touches_resolved)
+            sim_count(sim, s->m_touches_censored, 1);
         /* Times to a trip or alert that never came: censored where the
          * probing stopped (the session's end, or the run's). */
         int64_t stop = x->end_ns < now ? x->end_ns : now;

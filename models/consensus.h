@@ -9,7 +9,7 @@
  * (`mwrasp-sim --help-model consensus`, docs/scenarios.md).  view_timeout
  * doubles on consecutive view changes; a fork reports confidence 1.0.
  * network: see network.h (message classes request, proposal, vote,
- * view_change, reply).  The list and the mapping:
+ * view_change, reply, state_transfer).  The list and the mapping:
  *   faults          list of {behaviour: crash|silent|equivocate|delay|drop,
  *                   count: k | fraction: x, start: t, hold: dist (delay),
  *                   drop: p (drop), placement: first|last|random};
@@ -38,6 +38,7 @@ extern const sim_model consensus_model;
 #define CONSENSUS_MAX_NODES 10000
 #define CONSENSUS_MAX_WINDOW 256
 #define CONSENSUS_MAX_FAULTS 8
+#define CONSENSUS_MAX_CORES 1024
 
 typedef enum consensus_protocol {
     CONSENSUS_PBFT = 0,
@@ -69,7 +70,8 @@ typedef enum consensus_kind {
     CONSENSUS_EV_FAIL,               /* a benign failure */
     CONSENSUS_EV_REPAIR,             /* its repair */
     CONSENSUS_EV_MAINT,              /* a maintenance window starts */
-    CONSENSUS_EV_MAINT_NODE          /* a node goes down for / back from it */
+    CONSENSUS_EV_MAINT_NODE,         /* a node goes down for / back from it */
+    CONSENSUS_EV_FETCH               /* PBFT: a state-transfer FETCH went unanswered */
 } consensus_kind;
 
 /* Changes a replica's behaviour at the event's time (the attack model's
@@ -130,6 +132,7 @@ typedef struct consensus_params {
     int64_t batch_size, batch_timeout_ns, window;
     int64_t checkpoint_interval; /* PBFT: seqs between checkpoints (VIEW-CHANGE contents) */
     int64_t view_timeout_ns;
+    int64_t cores;              /* CPU cores per replica (parallel verification) */
     double view_change_confidence; /* reported with each view change */
     dist_t sign_ns, verify_ns;
     int aggregate_votes;

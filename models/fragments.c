@@ -381,6 +381,9 @@ static void fragments_capture(sim_t *sim, fragments_state *s, uint32_t t)
                     th->won = 1;
                     th->won_ns = now;
                     sim_tally(sim, s->m_time, (double)(now - th->start_ns));
+                    signal_attack w = { th->attack, RESPONSE_NO_ENTITY, RESPONSE_DATA_BREACH,
+                                        RESPONSE_SRC_FRAGMENTS };
+                    sim_emit(sim, SIGNAL_ATTACK_WON, &w);
                 }
             }
         }

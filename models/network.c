@@ -23,7 +23,10 @@ static int network_configure_regions(cfg_ctx *c, cfg_node *sec, network_params *
     if (!reg)
         return 0;
     int bad = 0;
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "regions", saved);
     bad |= cfg_int(c, reg, "count", 1, 1, NETWORK_MAX_REGIONS, &p->nregions);
+    cfg_set_prefix(c, saved);
     cfg_node *lat = cfg_list(c, reg, "latency");
     if (!lat) {
         if (p->nregions > 1) {
@@ -79,12 +82,16 @@ static int network_configure_partitions(cfg_ctx *c, cfg_node *sec, network_param
             bad = -1;
             continue;
         }
+        char saved[sizeof c->prefix], item[48];
+        snprintf(item, sizeof item, "partitions[%zu]", i);
+        cfg_prefix_enter(c, item, saved);
         bad |= cfg_int(c, w, "first", 0, 0, INT64_C(1) << 30, &q->first);
         bad |= cfg_int(c, w, "count", 0, 0, INT64_C(1) << 30, &q->count);
         bad |= cfg_require(c, w, "from");
         bad |= cfg_require(c, w, "to");
         bad |= cfg_duration(c, w, "from", 0, 0, INT64_MAX / 4, &q->from_ns);
         bad |= cfg_duration(c, w, "to", 0, 0, INT64_MAX / 4, &q->to_ns);
+        cfg_set_prefix(c, saved);
         cfg_node *list = cfg_list(c, w, "nodes");
         if (list) {
             if (list->n > NETWORK_MAX_PARTITION_LIST) {
@@ -131,6 +138,8 @@ int network_configure(cfg_ctx *c, cfg_node *sec, const char *const *class_names,
     p->nclasses = nclasses;
     bad |= cfg_dist(c, sec, "delay", &def, 1, &p->delay);
     cfg_node *cls = cfg_section(c, sec, "class_delay");
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "class_delay", saved);
     for (int k = 0; k < nclasses; k++) {
         p->class_delay[k] = p->delay;
         if (cls && cfg_get(cls, class_names[k])) {
@@ -138,6 +147,7 @@ int network_configure(cfg_ctx *c, cfg_node *sec, const char *const *class_names,
             bad |= cfg_dist(c, cls, class_names[k], &p->delay, 1, &p->class_delay[k]);
         }
     }
+    cfg_set_prefix(c, saved);
     bad |= cfg_double(c, sec, "bandwidth_mbps", 0.0, 0.0, 1e9, &p->bandwidth_mbps);
     bad |= cfg_fraction(c, sec, "loss", 0.0, 0.0, 1.0, &p->loss);
     bad |= network_configure_regions(c, sec, p);
@@ -324,6 +334,70 @@ int64_t network_arrival(network_t *net, int64_t send_ns, uint32_t from, uint32_t
     if (p->nregions > 1)
         arrive += p->latency_ns[net->region[from]][net->region[to]];
     return arrive;
+}
+
+/* network_mcast_add_batch's loop: network_arrival and network_mcast_add
+ * for each copy in turn, with what is the same for every copy of the
+ * multicast (the class's distribution, the sender's serialisation time
+ * and region row) worked out once.  lognormal: d is lognormal; plain: no
+ * bandwidth, partition or loss (constants at each call, so the compiler
+ * makes a loop of each combination). */
+static inline __attribute__((always_inline)) uint32_t
+network_mcast_batch_loop(network_t *net, network_mcast *mc, uint32_t from, const uint32_t *to,
+                         const int64_t *hold_ns, uint32_t k, uint32_t bytes, const dist_t *d,
+                         const int lognormal, const int plain)
+{
+    const network_params *p = net->p;
+    const int64_t base = mc->base_ns;
+    const int64_t *lat = p->nregions > 1 ? p->latency_ns[net->region[from]] : NULL;
+    const int serialise = !plain && net->ns_per_byte > 0;
+    const int64_t ser_ns = serialise ? (int64_t)(net->ns_per_byte * bytes + 0.5) : 0;
+    const double median = d->a, sigma = d->b;
+    uint32_t added = 0;
+    for (uint32_t i = 0; i < k; i++) {
+        uint32_t j = to[i];
+        INVARIANT(j <= 0xFFFF && mc->n < net->nodes, "a copy per recipient, ids in 16 bits");
+        int64_t depart = base;
+        if (serialise) {
+            int64_t start = net->link_free_ns[from] > base ? net->link_free_ns[from] : base;
+            depart = start + ser_ns;
+            net->link_free_ns[from] = depart;
+        }
+        if (!plain && p->npartitions && network_cut(net, base, from, j)) {
+            net->lost++;
+            continue;
+        }
+        if (!plain && p->loss > 0 && gsl_rng_uniform(net->rng) < p->loss) {
+            net->lost++;
+            continue;
+        }
+        double delay = lognormal ? median * exp(sigma * gsl_ran_gaussian_ziggurat(net->rng, 1.0))
+                                 : network_draw(d, net->rng);
+        int64_t arrive = depart + (int64_t)(delay + 0.5);
+        if (lat)
+            arrive += lat[net->region[j]];
+        uint64_t off = (uint64_t)(arrive + (hold_ns ? hold_ns[i] : 0) - base);
+        if (off >= (uint64_t)NETWORK_MCAST_MAX_HOLD_NS)
+            continue;
+        mc->key[mc->n++] = off << 16 | j;
+        added++;
+    }
+    return added;
+}
+
+uint32_t network_mcast_add_batch(network_t *net, network_mcast *mc, uint32_t from,
+                                 const uint32_t *to, const int64_t *hold_ns, uint32_t k,
+                                 uint32_t bytes, int cls)
+{
+    const network_params *p = net->p;
+    /* class_delay[k] equals delay unless the scenario overrides class k. */
+    const dist_t *d = cls >= 0 && cls < p->nclasses ? &p->class_delay[cls] : &p->delay;
+    int lognormal = d->kind == DIST_LOGNORMAL;
+    if (!(net->ns_per_byte > 0) && !p->npartitions && !(p->loss > 0))
+        return lognormal ? network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 1, 1)
+                         : network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 0, 1);
+    return lognormal ? network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 1, 0)
+                     : network_mcast_batch_loop(net, mc, from, to, hold_ns, k, bytes, d, 0, 0);
 }
 
 double network_mean_delay_ns(const network_t *net, uint32_t a, uint32_t b, int cls)

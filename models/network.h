@@ -145,6 +145,15 @@ static inline int network_mcast_add(network_t *net, network_mcast *mc, uint32_t 
     return 1;
 }
 
+/* network_mcast_add for each recipient to[0..k) in that order (so the same
+ * numbers are drawn in the same order), copy i held back hold_ns[i] more
+ * (hold_ns NULL: none); returns how many copies will arrive.  One loop
+ * per multicast, with what every copy shares (distribution, serialisation
+ * time, the sender's region) worked out once. */
+uint32_t network_mcast_add_batch(network_t *net, network_mcast *mc, uint32_t from,
+                                 const uint32_t *to, const int64_t *hold_ns, uint32_t k,
+                                 uint32_t bytes, int cls);
+
 /* Puts the copies added since network_mcast_begin in arrival order (ties
  * by recipient); call once, after the last network_mcast_add. */
 void network_mcast_sort(network_t *net, network_mcast *mc);

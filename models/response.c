@@ -117,12 +117,16 @@ static int response_false_positives(cfg_ctx *c, cfg_node *sec, void *params)
             bad = -1;
             continue;
         }
+        char saved[sizeof c->prefix], item[48];
+        snprintf(item, sizeof item, "false_positives[%zu]", i);
+        cfg_prefix_enter(c, item, saved);
         bad |= cfg_require(c, g, "type");
         bad |= cfg_enum(c, g, "type", response_type_names, 0, &f->type);
         bad |= cfg_require(c, g, "rate");
         bad |= cfg_rate(c, g, "rate", 1.0 / 86400, 1e-12, 1e9, &f->rate_per_s);
         dist_t def = dist_uniform(0.3, 0.9);
         bad |= cfg_dist(c, g, "confidence", &def, 0, &f->confidence);
+        cfg_set_prefix(c, saved);
     }
     return bad ? -1 : 0;
 }

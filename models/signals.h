@@ -30,6 +30,8 @@ typedef enum signal_id {
     SIGNAL_KEYS_ROTATED,    /* signal_keys_rotated: every live key was rotated */
     SIGNAL_KEYS_EXPANDED,   /* signal_keys_expanded: key space expanded */
     SIGNAL_AGENT_ISOLATED,  /* signal_agent_isolated: an agent was taken out */
+    SIGNAL_ATTACK_WON,      /* signal_attack: the attack succeeded (a fragment theft
+                             * reconstructed an item); ground truth for the figures */
     SIGNAL_COUNT
 } signal_id;
 _Static_assert(SIGNAL_COUNT <= SIM_MAX_SIGNALS, "signals fit the engine's table");
@@ -83,7 +85,7 @@ typedef struct signal_detection {
 } signal_detection;
 SIM_PAYLOAD_FITS(signal_detection);
 
-/* SIGNAL_ATTACK_DETECTED, SIGNAL_CONTAINED: the attack is named by its id,
+/* SIGNAL_ATTACK_DETECTED, SIGNAL_CONTAINED, SIGNAL_ATTACK_WON: the attack is named by its id,
  * or (RESPONSE_NO_ATTACK) by the entity it compromised and the type. */
 typedef struct signal_attack {
     uint32_t attack;      /* or RESPONSE_NO_ATTACK */

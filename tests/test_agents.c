@@ -192,6 +192,44 @@ Test(auth, batch_fill_wait)
     runner_result_free(&r);
 }
 
+/* Overload, counted by hand: one worker, batches of one, 1 s each, 100
+ * arrivals a second for 10 s.  The worker is busy from the first arrival
+ * t1 (> 0) on, so requests complete at t1 + 1, ..., t1 + 9: exactly 9
+ * latencies; the one in service at the end and the 500 still queued (the
+ * line is full) are censored at end - arrival (auth.unfinished = 501), none
+ * dropped, so completed + censored + rejected = arrivals.  (Recorded at dispatch, it was 10
+ * latencies and the queue vanished.) */
+Test(auth, overload_censors_what_the_run_leaves_unfinished)
+{
+    const char *text =
+        "name: t\nseed: 26\nduration: 10s\nreplications: 3\n"
+        "agents:\n  count: 100\n  auth_rate: 1/s\n  detect: {check_rate: 0/s}\n"
+        "auth:\n  workers: 1\n  queue: 500\n  batch: {max: 1}\n"
+        "  service: {per_item: {dist: constant, value: 1s}}\n"
+        "  cache: {model: hit_rate}\n";
+    runner_result r;
+    run(text, &r);
+    int lat = metric(&r, "auth.latency"), unf = metric(&r, "auth.unfinished");
+    int rej = metric(&r, "auth.rejected"), arr = metric(&r, "agents.auth_requests");
+    int wait = metric(&r, "auth.wait");
+    for (size_t i = 0; i < r.nreps; i++) {
+        const stats_rep *q = &r.reps[i * r.nmetrics];
+        cr_log_info("rep %zu: %g completed, %g censored, %g rejected of %g", i, q[lat].n,
+                    q[lat].censored, q[rej].value, q[arr].value);
+        cr_expect_eq(q[lat].n, 9, "rep %zu: %g latencies", i, q[lat].n);
+        cr_expect_eq(q[lat].censored, q[unf].value);
+        /* the line is full at the end (arrivals 100/s, service 1/s) */
+        cr_expect_eq(q[unf].value, 500 + 1, "500 queued + 1 in service: %g", q[unf].value);
+        cr_expect_eq(q[lat].n + q[lat].censored + q[rej].value, q[arr].value, "rep %zu", i);
+        /* waits: the 10 dispatched are known, the queued ones censored */
+        cr_expect_eq(q[wait].n, 10);
+        cr_expect_eq(q[wait].n + q[wait].censored + q[rej].value, q[arr].value);
+        /* the ninth completes within a second of the end: latency < 10 s */
+        cr_expect_lt(q[lat].max, 10000.0, "ms");
+    }
+    runner_result_free(&r);
+}
+
 /* LRU under uniform independent references: hit rate = capacity / agents. */
 Test(auth, lru_uniform_hit_rate)
 {

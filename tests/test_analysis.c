@@ -19,8 +19,10 @@
 
 #include "analysis.h"
 #include "dashboard.h"
+#include "figfmt.h"
 #include "plots.h"
 #include "registry.h"
+#include "report.h"
 #include "resfile.h"
 #include "scenario.h"
 #include "testutil.h"
@@ -64,26 +66,33 @@ static void first_line(const char *path, char *buf, size_t size)
 }
 
 /* A claims scenario on M/M/32, small enough for a test. */
-static const char claims_yaml[] =
-    "name: anl_claims\n"
-    "description: M/M/32 with claims, for the analysis tests\n"
-    "seed: 1\n"
-    "duration: 300s\n"
-    "warmup: 20s\n"
-    "replications: 4\n"
-    "mmc:\n"
-    "  servers: 32\n"
-    "  arrival_rate: 28.8/s      # ASSUMPTION: rho = 0.9\n"
-    "  service: {dist: exponential, mean: 1s}\n"
-    "claims:\n"
-    "  - name: mean wait under 1 s\n"
-    "    metric: mmc.wait\n"
-    "    bound: {max: 1s}\n"
+#define CLAIMS_YAML \
+    "name: anl_claims\n" \
+    "description: M/M/32 with claims, for the analysis tests\n" \
+    "seed: 1\n" \
+    "duration: 300s\n" \
+    "warmup: 20s\n" \
+    "replications: 4\n" \
+    "mmc:\n" \
+    "  servers: 32\n" \
+    "  arrival_rate: 28.8/s      # ASSUMPTION: rho = 0.9\n" \
+    "  service: {dist: exponential, mean: 1s}\n" \
+    "claims:\n" \
+    "  - name: mean wait under 1 s\n" \
+    "    metric: mmc.wait\n" \
+    "    bound: {max: 1s}\n" \
+    "    source: test\n" \
+    "  - name: wait p99 under 10 ms\n" \
+    "    metric: mmc.wait\n" \
+    "    statistic: p99\n" \
+    "    bound: {max: 10ms}\n" \
     "    source: test\n"
-    "  - name: wait p99 under 10 ms\n"
+static const char claims_yaml[] = CLAIMS_YAML;
+/* With a bound on the mean wait far above any sweep point's (1 h). */
+static const char far_bound_yaml[] = CLAIMS_YAML
+    "  - name: mean wait under an hour\n"
     "    metric: mmc.wait\n"
-    "    statistic: p99\n"
-    "    bound: {max: 10ms}\n"
+    "    bound: {max: 1h}\n"
     "    source: test\n";
 
 /* Runs the simulator on text (written to dir/name.yaml) with extra args;
@@ -124,7 +133,8 @@ typedef struct summary_row {
     uint64_t replications;
 } summary_row;
 
-static void summary(hid_t f, const char *name, const char *units, double mean, double half)
+static void summary_described(hid_t f, const char *name, const char *units, double mean,
+                              double half, const char *description)
 {
     hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(summary_row));
     H5Tinsert(t, "mean", HOFFSET(summary_row, mean), H5T_NATIVE_DOUBLE);
@@ -144,8 +154,13 @@ static void summary(hid_t f, const char *name, const char *units, double mean, d
     hid_t d = H5Dcreate2(f, path, t, s, lcpl, H5P_DEFAULT, H5P_DEFAULT);
     H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, &row);
     attr_str(d, "units", units);
-    attr_str(d, "description", "hand-made for test_analysis");
+    attr_str(d, "description", description);
     H5Dclose(d), H5Sclose(s), H5Pclose(lcpl), H5Tclose(t);
+}
+
+static void summary(hid_t f, const char *name, const char *units, double mean, double half)
+{
+    summary_described(f, name, units, mean, half, "hand-made for test_analysis");
 }
 
 /* The capacity layout of sim/experiment/h5out.h, with fixed-length strings in
@@ -167,6 +182,49 @@ typedef struct cap_plan {
     char resources[48];
     double resource_units;
 } cap_plan;
+
+typedef struct cap_estimate {
+    int64_t month;
+    const char *claim, *metric, *verdict;
+    double estimate, ci_low, ci_high, level, bound_low, bound_high, headroom;
+    const char *unit;
+} cap_estimate;
+
+/* The claims the capacity plot draws against their bounds: an upper bound
+ * in ms, a lower bound with a name a shell would run, a bound of 0. */
+#define CAP_HOSTILE_CLAIM "agents `id` \"kept\" $HOME"
+static void write_estimates(hid_t g, hid_t vs)
+{
+    cap_estimate es[21];
+    for (int m = 0; m < 7; m++) {
+        double p99 = 0.1 * (1 + 0.2 * m), kept = 0.9 - 0.05 * m;
+        es[3 * m] = (cap_estimate){ m, "auth p99 within 0.25 ms", "auth.latency_p99",
+                                    p99 + 0.01 < 0.25 ? "HOLDS" : "INCONCLUSIVE", p99,
+                                    p99 - 0.01, p99 + 0.01, 0.975, -INFINITY, 0.25,
+                                    0.25 - p99 - 0.01, "ms" };
+        es[3 * m + 1] = (cap_estimate){ m, CAP_HOSTILE_CLAIM, "agents.kept", "HOLDS", kept,
+                                        kept - 0.02, kept + 0.02, 0.975, 0.5, INFINITY,
+                                        kept - 0.02 - 0.5, "1" };
+        es[3 * m + 2] = (cap_estimate){ m, "nothing rejected", "auth.rejected", "HOLDS", 0, 0,
+                                        0, 0.975, -INFINITY, 0, 0, "1" };
+    }
+    hid_t t = H5Tcreate(H5T_COMPOUND, sizeof(cap_estimate));
+    H5Tinsert(t, "month", HOFFSET(cap_estimate, month), H5T_NATIVE_INT64);
+    H5Tinsert(t, "claim", HOFFSET(cap_estimate, claim), vs);
+    H5Tinsert(t, "metric", HOFFSET(cap_estimate, metric), vs);
+    H5Tinsert(t, "verdict", HOFFSET(cap_estimate, verdict), vs);
+    static const char *const num[] = { "estimate", "ci_low", "ci_high", "level", "bound_low",
+                                       "bound_high", "headroom" };
+    for (int i = 0; i < 7; i++)
+        H5Tinsert(t, num[i], HOFFSET(cap_estimate, estimate) + (size_t)i * sizeof(double),
+                  H5T_NATIVE_DOUBLE);
+    H5Tinsert(t, "unit", HOFFSET(cap_estimate, unit), vs);
+    hsize_t n = 21;
+    hid_t sp = H5Screate_simple(1, &n, NULL);
+    hid_t d = H5Dcreate2(g, "estimates", t, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    H5Dwrite(d, t, H5S_ALL, H5S_ALL, H5P_DEFAULT, es);
+    H5Dclose(d), H5Sclose(sp), H5Tclose(t);
+}
 
 static void write_capacity(hid_t f)
 {
@@ -241,7 +299,9 @@ static void write_capacity(hid_t f)
                            "Upgrade network infrastructure to 25Gbps" };
     d = H5Dcreate2(g, "recommendations", vs, sp, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
     H5Dwrite(d, vs, H5S_ALL, H5S_ALL, H5P_DEFAULT, rec);
-    H5Dclose(d), H5Sclose(sp), H5Tclose(vs), H5Gclose(g);
+    H5Dclose(d), H5Sclose(sp);
+    write_estimates(g, vs);
+    H5Tclose(vs), H5Gclose(g);
 }
 
 /* A results file with escalation.*, attacks.*, response.* and canaries.*
@@ -261,11 +321,17 @@ static void make_handmade(const char *path)
     attr_str(f, "start_time", "2026-01-01T00:00:00Z");
     attr_u64(f, "seed", 3);
     attr_u64(f, "replications", 5);
-    summary(f, "escalation.pages_per_day.soc_analyst", "1/d", 12, 2);
-    summary(f, "escalation.pages_per_day.security_lead", "1/d", 4, 1);
-    summary(f, "escalation.pages_per_day.ciso", "1/d", 0.5, 0.2);
-    summary(f, "escalation.ack.soc_analyst", "min", 6, 1);
-    summary(f, "escalation.ack.security_lead", "min", 9, 2);
+    /* As models/escalation.c describes them: "<role>: what". */
+    summary_described(f, "escalation.pages_per_day.soc_analyst", "1/d", 12, 2,
+                      "soc_analyst: pages per day (12 on call)");
+    summary_described(f, "escalation.pages_per_day.security_lead", "1/d", 4, 1,
+                      "security_lead: pages per day (3 on call)");
+    summary_described(f, "escalation.pages_per_day.ciso", "1/d", 0.5, 0.2,
+                      "ciso: pages per day (1 on call)");
+    summary_described(f, "escalation.ack.soc_analyst", "min", 6, 1,
+                      "soc_analyst: page to acknowledgement, queueing included");
+    summary_described(f, "escalation.ack.security_lead", "min", 9, 2,
+                      "security_lead: page to acknowledgement, queueing included");
     summary(f, "attacks.time_to_detect", "s", 1.0, 0.05);
     summary(f, "attacks.time_to_contain", "s", 1.08, 0.02);
     summary(f, "response.time_to_contain", "ms", 80, 5);
@@ -406,6 +472,12 @@ Test(resfile, capacity_layout)
     cr_expect_str_eq(r->cap_breaking[1].claim, "no authentication rejected");
     cr_expect_eq(r->cap_breaking[2].breaks_at_month, -1);
     cr_expect_eq(r->ncap_recommendations, 3);
+    cr_assert_eq(r->ncap_estimates, 21);
+    cr_expect_str_eq(r->cap_estimates[4].claim, CAP_HOSTILE_CLAIM);
+    cr_expect_eq(r->cap_estimates[4].month, 1);
+    cr_expect_float_eq(r->cap_estimates[3].ci_high, 0.13, 1e-12);
+    cr_expect_eq(r->cap_estimates[4].bound_high, INFINITY);
+    cr_expect_str_eq(r->cap_estimates[5].unit, "1");
     char buf[32];
     cr_expect_eq(resfile_param(r, 0, "consensus.nodes", buf, sizeof buf), 0);
     cr_expect_str_eq(buf, "10", "--set from the recorded command line wins");
@@ -482,7 +554,7 @@ Test(plots, sweep_curves_and_heat_map)
     make_tmpdir(dir, sizeof dir);
     const char *one_d[] = { "--sweep", "mmc.servers=31,33,35", "--replications", "2",
                             "--duration", "100s", NULL };
-    simulate(dir, claims_yaml, "line", one_d, h5, sizeof h5);
+    simulate(dir, far_bound_yaml, "line", one_d, h5, sizeof h5);
     snprintf(pdir, sizeof pdir, "%s/line", dir);
     plots_list pl;
     plots_of(h5, pdir, &pl);
@@ -490,6 +562,38 @@ Test(plots, sweep_curves_and_heat_map)
     cr_expect(has_plot(&pl, "claim_1"));
     cr_expect(!has_plot(&pl, "holds_1"));
     plots_list_free(&pl);
+    /* The 1 s bound is near the waits: in the y range, drawn, in the key
+     * as it is; the 1 h bound is not: no line, and its key entry says it
+     * is off-scale (no entry for a line the range hides). */
+    static char gp[16384];
+    char path[256];
+    snprintf(path, sizeof path, "%s/sweep_mmc.wait.gp", pdir);
+    slurp(path, gp, sizeof gp);
+    cr_expect_not_null(strstr(gp, "first 1000 to graph 1"), "the 1 s bound line: %s", gp);
+    cr_expect_null(strstr(gp, "first 3600000 to"), "no line for the 1 h bound: %s", gp);
+    cr_expect_not_null(strstr(gp, "title \"claim: mean wait under 1 s (<= 1s)\""), "%s", gp);
+    cr_expect_not_null(strstr(gp, "(<= 1h; off-scale: 3.6e+06 ms above the y range)"),
+                       "%s", gp);
+    double ylo, yhi;
+    const char *yr = strstr(gp, "set yrange [");
+    cr_assert_not_null(yr);
+    cr_assert_eq(sscanf(yr, "set yrange [%lf:%lf]", &ylo, &yhi), 2);
+    cr_expect(ylo < 1000 && yhi > 1000 && yhi < 3.6e6, "[%g, %g]", ylo, yhi);
+    /* The same for the claims' own curves: claim 1's 1 s bound in range,
+     * claim 3's 1 h bound named off-scale with no line. */
+    snprintf(path, sizeof path, "%s/claim_1.gp", pdir);
+    slurp(path, gp, sizeof gp);
+    yr = strstr(gp, "set yrange [");
+    cr_assert_not_null(yr, "%s", gp);
+    cr_assert_eq(sscanf(yr, "set yrange [%lf:%lf]", &ylo, &yhi), 2);
+    cr_expect(ylo < 1000 && yhi > 1000, "claim 1's bound in [%g, %g]", ylo, yhi);
+    cr_expect_not_null(strstr(gp, "first 1000 to graph 1"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "title \"bound: <= 1s\""), "%s", gp);
+    snprintf(path, sizeof path, "%s/claim_3.gp", pdir);
+    slurp(path, gp, sizeof gp);
+    cr_expect_null(strstr(gp, "set arrow"), "no line for the 1 h bound: %s", gp);
+    cr_expect_not_null(strstr(gp, "bound: <= 1h; off-scale: 3.6e+06 ms above the y range"),
+                       "%s", gp);
 
     const char *two_d[] = { "--sweep", "mmc.servers=31,33,35", "--sweep",
                             "mmc.arrival_rate=26/s,28.8/s", "--replications", "2",
@@ -500,7 +604,6 @@ Test(plots, sweep_curves_and_heat_map)
     cr_expect(has_plot(&pl, "sweep_mmc.wait"));
     cr_expect(has_plot(&pl, "holds_1"));
     cr_expect(has_plot(&pl, "holds_2"));
-    char path[256];
     snprintf(path, sizeof path, "%s/holds_1.dat", pdir);
     cr_expect_eq(count_lines(path), 2 + 1 + 2 * 4, "header + 2 rows of 3 cells + blank lines");
     plots_list_free(&pl);
@@ -525,8 +628,43 @@ Test(plots, capacity_escalation_and_timeline)
     slurp(path, gp, sizeof gp);
     cr_expect_not_null(strstr(gp, "set arrow from first 4, graph 0"), "month 4 break marked");
     cr_expect_not_null(strstr(gp, "set arrow from first 6, graph 0"), "month 6 break marked");
+    /* /capacity/estimates: each claim with its interval as a share of its
+     * bound (error bars), the bound at 100 %, the keys below the panels,
+     * the hostile claim name inert in the script. */
+    cr_expect_not_null(strstr(gp, "set multiplot layout 3,1"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "\"capacity.dat\" index 2 using 1:3:4:5 with yerrorlines"),
+                       "%s", gp);
+    cr_expect_not_null(strstr(gp, "index 3 using 1:3:4:5 with yerrorlines"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "(max 0.25 ms)"), "the bound and its unit in the key");
+    cr_expect_not_null(strstr(gp, "(min 0.5: holds above 100 %)"), "a lower bound's direction");
+    cr_expect_not_null(strstr(gp, "nothing rejected (bound 0: not drawn as a share"), "%s", gp);
+    cr_expect_not_null(strstr(gp, "100 with lines"), "the bound line, in the y range");
+    cr_expect_not_null(strstr(gp, "level 97.5 %"), "the intervals' level");
+    cr_expect_null(strstr(gp, "`"), "a backquote runs a shell command in gnuplot");
+    cr_expect_null(strstr(gp, "$HOME"), "'$' is escaped");
+    cr_expect_null(strstr(gp, "set key bottom"), "keys sit outside the data");
+    static char dat[16384];
+    snprintf(path, sizeof path, "%s/capacity.dat", pdir);
+    slurp(path, dat, sizeof dat);
+    /* Month 0: 0.1 ms [0.09, 0.11] of 0.25 ms = 40 % [36, 44], drawn
+     * left of the month (three claims side by side). */
+    cr_expect_not_null(strstr(dat, "\n-0.12\t0\t40\t36\t44\t0.1\t0.09\t0.11\t0.25\tms\tHOLDS\n"),
+                       "%s", dat);
+    /* Month 2 of the lower-bound claim: 0.8 [0.78, 0.82] of 0.5. */
+    cr_expect_not_null(strstr(dat, "\n2\t2\t160\t156\t164\t"), "%s", dat);
     snprintf(path, sizeof path, "%s/escalation_pages_per_day.dat", pdir);
     cr_expect_eq(count_lines(path), 3 + 3, "two comment lines, a header, three roles");
+    /* The subtitle describes the family, not the last role read. */
+    snprintf(path, sizeof path, "%s/escalation_pages_per_day.gp", pdir);
+    slurp(path, gp, sizeof gp);
+    cr_expect_not_null(strstr(gp, "per role\\npages per day, per role\\n"), "%s", gp);
+    cr_expect_null(strstr(gp, "ciso:"), "one role's description as the subtitle");
+    cr_expect_null(strstr(gp, "on call"), "one role's staff count as the family's");
+    snprintf(path, sizeof path, "%s/escalation_ack.gp", pdir);
+    slurp(path, gp, sizeof gp);
+    cr_expect_not_null(strstr(gp, "\\npage to acknowledgement, queueing included, per role\\n"),
+                       "%s", gp);
+    cr_expect_null(strstr(gp, "security_lead:"), "%s", gp);
     plots_list_free(&pl);
     remove_tmpdir(dir);
 }
@@ -704,9 +842,10 @@ Test(dashboard, renders_from_simulated_values_and_changes_with_them)
     remove_tmpdir(dir);
 }
 
-/* Every metric the dashboard looks for is one some model declares in a
- * shipped scenario (the catalog sim_new builds, dynamic names included):
- * no figure waits for a name nothing produces. */
+/* Every metric analysis looks for by name (the dashboard's and executive
+ * report's figures, the plots' attack timeline) is one some model declares
+ * in a shipped scenario (the catalog sim_new builds, dynamic names
+ * included): no figure waits for a name nothing produces. */
 Test(dashboard, looks_only_for_metrics_a_model_produces)
 {
     static const char *const scenarios[] = {
@@ -741,6 +880,10 @@ Test(dashboard, looks_only_for_metrics_a_model_produces)
     size_t n = dashboard_metric_names(names, 256);
     cr_assert_leq(n, 256);
     cr_assert_gt(n, 20);
+    size_t np = plots_metric_names(names + n, 256 - n);
+    cr_assert_leq(n + np, 256);
+    cr_assert_geq(np, 6, "the attack timeline's names");
+    n += np;
     for (size_t i = 0; i < n; i++) {
         int found = 0;
         for (size_t k = 0; k < nproduced && !found; k++)
@@ -778,6 +921,181 @@ Test(dashboard, every_field_from_metrics_when_present)
     free(x);
     resfile_close(r);
     remove_tmpdir(dir);
+}
+
+/* Issue 14 item 5 on the headline scenario: the executive report and the
+ * dashboard agree with the file they come from.  The false-positive rate
+ * is response.false_positives / response.incidents of that file (to the
+ * printed digits), threats prevented never exceed threats detected nor the
+ * preventable ones, no "x/total" figure has x above its total, and no
+ * figure whose value is not 0 prints as 0. */
+
+/* The number starting at p ("10,547", "52.44"), commas dropped; *end after
+ * it and *decimals its digits after the point. */
+static double number_at(const char *p, const char **end, int *decimals)
+{
+    char buf[64];
+    size_t k = 0;
+    int after = -1;
+    for (; (*p >= '0' && *p <= '9') || *p == ',' || *p == '.'; p++) {
+        if (*p == ',')
+            continue;
+        if (*p == '.')
+            after = 0;
+        else if (after >= 0)
+            after++;
+        if (k + 1 < sizeof buf)
+            buf[k++] = *p;
+    }
+    buf[k] = '\0';
+    if (end)
+        *end = p;
+    if (decimals)
+        *decimals = after < 0 ? 0 : after;
+    return k ? strtod(buf, NULL) : NAN;
+}
+
+static double figure_after(const char *text, const char *label, int *decimals)
+{
+    const char *p = strstr(text, label);
+    cr_assert_not_null(p, "no '%s' in:\n%s", label, text);
+    return number_at(p + strlen(label), NULL, decimals);
+}
+
+/* Every "x/total" in text: x <= total; returns how many there were. */
+static int expect_ratios_within_totals(const char *text)
+{
+    int found = 0;
+    for (const char *p = text; (p = strchr(p, '/')) != NULL; p++) {
+        const char *a = p;
+        while (a > text && ((a[-1] >= '0' && a[-1] <= '9') || a[-1] == ',' || a[-1] == '.'))
+            a--;
+        if (a == p || !(p[1] >= '0' && p[1] <= '9'))
+            continue;
+        double x = number_at(a, NULL, NULL), total = number_at(p + 1, NULL, NULL);
+        found++;
+        cr_expect_leq(x, total, "%.*s: a count above its total", (int)(p - a) + 12, a);
+    }
+    return found;
+}
+
+static double mean_of(const resfile *r, const char *name)
+{
+    const resfile_summary *s = resfile_summary_at(r, name, 0);
+    cr_assert_not_null(s, "no %s in the file", name);
+    return s->mean;
+}
+
+Test(dashboard, grover_attack_figures_agree_with_the_file, .timeout = 300)
+{
+    char dir[64], h5[256];
+    make_tmpdir(dir, sizeof dir);
+    snprintf(h5, sizeof h5, "%s/grover_attack.h5", dir);
+    const char *sim_args[] = { "--quiet", "--replications", "4", "--out", h5,
+                               "scenarios/grover_attack.yaml", NULL };
+    run_out o;
+    run_sim(sim_args, &o);
+    cr_assert_eq(o.status, 0, "simulator failed (%d): %s", o.status, o.err);
+    const char *ex_args[] = { h5, "--executive", NULL };
+    run_report(ex_args, &o);
+    cr_assert_eq(o.status, 0);
+    char exec[sizeof o.out];
+    memcpy(exec, o.out, sizeof exec);
+    const char *da_args[] = { h5, "--dashboard", NULL };
+    run_report(da_args, &o);
+    cr_assert_eq(o.status, 0);
+    cr_log_info("%s\n%s", exec, o.out);
+
+    resfile *r = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(resfile_open(h5, &r, &e), 0, "%s", e.msg);
+    double fp = mean_of(r, "response.false_positives"), inc = mean_of(r, "response.incidents");
+    cr_assert_gt(fp, 0, "grover_attack has drift false positives");
+    int dec;
+    double fpr = figure_after(exec, "False Positive Rate: ", &dec);
+    cr_expect(fabs(fpr - 100.0 * fp / inc) <= 0.5 * pow(10, -dec) + 1e-9,
+              "printed %g %%, the file says %g / %g = %.6g %%", fpr, fp, inc, 100.0 * fp / inc);
+    cr_expect_not_null(strstr(exec, "response.false_positives / response.incidents"), "%s", exec);
+
+    double detected = figure_after(exec, "Threats Detected: ", NULL);
+    double prevented = figure_after(exec, "Threats Prevented: ", NULL);
+    double preventable = figure_after(exec, "(of ", NULL);
+    cr_expect_leq(prevented, detected, "prevented above detected:\n%s", exec);
+    cr_expect_leq(prevented, preventable, "%s", exec);
+    /* A reconstructed fragment item is a success, never a prevention:
+     * per replication, prevented + succeeded <= preventable, and the
+     * successes take in every fragment theft the attacker won. */
+    const resfile_metric *mp = resfile_metric_find(r, "attacks.prevented");
+    const resfile_metric *ms = resfile_metric_find(r, "attacks.succeeded");
+    const resfile_metric *ma = resfile_metric_find(r, "attacks.preventable");
+    const resfile_metric *mw = resfile_metric_find(r, "fragments.attacker_won");
+    cr_assert(mp && ms && ma && mw && mp->nreps == 4 && ms->nreps == 4 && ma->nreps == 4 &&
+              mw->nreps == 4);
+    for (size_t i = 0; i < 4; i++) {
+        cr_expect_leq(mp->reps[i].value + ms->reps[i].value, ma->reps[i].value, "rep %zu", i);
+        cr_expect_geq(ms->reps[i].value, mw->reps[i].value * mw->reps[i].n, "rep %zu", i);
+    }
+    cr_expect_not_null(strstr(exec, "Threats Succeeded: "), "%s", exec);
+
+    /* "x/total": none above its total (the canaries were 5,814/5,234). */
+    int ratios = expect_ratios_within_totals(exec) + expect_ratios_within_totals(o.out);
+    cr_expect_geq(ratios, 3, "agents (twice) and consensus nodes at least");
+    double active = mean_of(r, "canaries.active");
+    cr_expect_gt(active, 5234, "reactive canaries were deployed");
+    cr_expect_not_null(strstr(o.out, "Quantum Canaries:    5,234 +"), "%s", o.out);
+
+    /* Small values keep their digits: consensus CPU is about 2e-5. */
+    double cpu = mean_of(r, "consensus.cpu_utilisation");
+    cr_assert(cpu > 0 && cpu < 1e-3, "cpu %g", cpu);
+    double cpu_exec = figure_after(exec, "Resource Utilization: ", &dec);
+    cr_expect_gt(cpu_exec, 0, "CPU printed as 0:\n%s", exec);
+    cr_expect(fabs(cpu_exec - 100 * cpu) <= 0.5 * pow(10, -dec) + 1e-12, "%g vs %g", cpu_exec,
+              100 * cpu);
+    cr_expect_null(strstr(o.out, " 0.0%"), "a zero that is not:\n%s", o.out);
+    resfile_close(r);
+    remove_tmpdir(dir);
+}
+
+/* ---- figfmt: enough digits ---- */
+
+static void expect_percent(double fraction, int decimals, const char *want)
+{
+    char buf[64];
+    figfmt_percent(fraction, decimals, "n/a", buf, sizeof buf);
+    cr_expect_str_eq(buf, want, "%.17g at %d decimals", fraction, decimals);
+}
+
+Test(figfmt, small_values_keep_two_significant_digits)
+{
+    expect_percent(0.5244, 2, "52.44%");           /* usual decimals suffice */
+    expect_percent(1.7452817e-05, 1, "0.0017%");    /* grover_attack's CPU, was 0.0% */
+    expect_percent(0.00042, 2, "0.042%");
+    expect_percent(0.0042, 2, "0.42%");
+    expect_percent(0.042, 2, "4.20%");
+    expect_percent(3e-12, 2, "3e-10%");
+    expect_percent(0.0, 2, "0.00%");                /* an exact 0 only */
+    expect_percent(1.0, 4, "100.0000%");            /* an exact 100 only */
+    expect_percent(0.99999958, 2, "99.999958%");    /* the distance to 100 shows */
+    expect_percent(0.9999, 4, "99.9900%");
+    expect_percent(1 - 1e-13, 2, "100% - 1e-11%");
+    expect_percent(NAN, 2, "n/a");
+    char buf[64];
+    figfmt_number(0.9999996, "-", buf, sizeof buf);
+    cr_expect_str_eq(buf, "0.9999996");             /* %.4g said 1 */
+    figfmt_number(1.0, "-", buf, sizeof buf);
+    cr_expect_str_eq(buf, "1");
+    figfmt_number(0.000123456, "-", buf, sizeof buf);
+    cr_expect_str_eq(buf, "0.0001235");
+    figfmt_number(5270.3, "-", buf, sizeof buf);
+    cr_expect_str_eq(buf, "5270");
+    figfmt_number(INFINITY, "-", buf, sizeof buf);
+    cr_expect_str_eq(buf, "-");
+    /* mwrasp-sim's tables follow the same rule */
+    report_number(0.9999996, buf, sizeof buf);
+    cr_expect_str_eq(buf, "0.9999996");
+    report_number(1.7452817e-05, buf, sizeof buf);
+    cr_expect_str_eq(buf, "1.745e-05");
 }
 
 /* ---- csv ---- */
@@ -863,5 +1181,10 @@ Test(csv, sweep_and_capacity)
     cr_expect_eq(count_lines(path), 1 + 3);
     snprintf(path, sizeof path, "%s/capacity_runbook.csv", csv);
     cr_expect_eq(count_lines(path), 1 + 7);
+    snprintf(path, sizeof path, "%s/capacity_estimates.csv", csv);
+    cr_expect_eq(count_lines(path), 1 + 21, "a header, 7 months x 3 claims");
+    slurp(path, line, sizeof line);
+    cr_expect_not_null(strstr(line, "month,claim,metric,verdict,estimate,ci_low,ci_high,level,"
+                                    "bound_low,bound_high,headroom,unit"), "%s", line);
     remove_tmpdir(dir);
 }

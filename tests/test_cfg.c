@@ -1773,3 +1773,73 @@ Test(reuse, included_files_are_bounded_in_number)
     cr_expect_str_eq(buf, want);
     remove_tmpdir(dir);
 }
+
+/* ------------------------------------------------------------------------
+ * getters: the path of nested keys in messages
+ */
+
+Test(getters, prefix_enter_and_leave)
+{
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    char saved[sizeof c.prefix];
+    cfg_set_prefix(&c, "consensus.");
+    cfg_prefix_enter(&c, "availability", saved);
+    cr_expect_str_eq(c.prefix, "consensus.availability.");
+    cfg_set_prefix(&c, saved);
+    cr_expect_str_eq(c.prefix, "consensus.");
+    cfg_ctx_free(&c);
+}
+
+/* Every message names the whole path of a nested key (issue 13): a bad
+ * consensus.availability.deadline is reported as that, not as
+ * "consensus.deadline", and so for list items, the network's sub-mappings
+ * and a model table's custom rows. */
+Test(getters, nested_keys_keep_their_path)
+{
+    static const char *const want[] = {
+        "consensus.availability.deadline: -5ms is out of range",
+        "consensus.availability.failures: 'maybe' is not true or false",
+        "consensus.availability.start_date: expected a date",
+        "consensus.network.delay.value: -1ms is below the minimum",
+        "consensus.network.class_delay.vote.value: -2ms is below the minimum",
+        "consensus.network.bandwidth_mbps: -3 is out of range",
+        "consensus.network.regions.count: 99 is out of range",
+        "consensus.network.partitions[0].first: -1 is out of range",
+        "consensus.faults[1].count: 99 is out of range",
+        "consensus.faults[0].drop: 2 is out of range",
+        "attacks.timeline[0].detect.probability: 2 is out of range",
+        "attacks.timeline[0].machine.cycle: -1us is out of range",
+        "response.false_positives[0].rate: '-3/d' is negative",
+    };
+    const char *text =
+        "name: t\nduration: 1s\nconsensus:\n  nodes: 4\n"
+        "  availability: {deadline: -5ms, failures: maybe, start_date: 7}\n"
+        "  network: {bandwidth_mbps: -3, delay: {dist: constant, value: -1ms},\n"
+        "            class_delay: {vote: {dist: constant, value: -2ms}},\n"
+        "            regions: {count: 99}, partitions: [{first: -1, count: 1, from: 1s, to: 2s}]}\n"
+        "  faults: [{behaviour: silent, drop: 2}, {behaviour: crash, count: 99}]\n"
+        "attacks:\n  timeline:\n    - {type: grover, at: 1h, detect: {probability: 2},\n"
+        "       machine: {cipher: aes128, cycle: -1us, code_distance: 25, machines: 1}}\n"
+        "response:\n  false_positives: [{type: quantum_attack, rate: -3/d}]\n";
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    scenario_t *sc = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_expect_neq(load_scenario_text(text, NULL, 0, &c, &sc, &e), 0);
+    for (size_t k = 0; k < sizeof want / sizeof want[0]; k++) {
+        int found = 0;
+        for (size_t i = 0; i < c.ndiags; i++)
+            found |= strstr(c.diags[i], want[k]) != NULL;
+        cr_expect(found, "no diagnostic '%s'", want[k]);
+    }
+    /* No message names a nested key by its leaf under the model alone. */
+    for (size_t i = 0; i < c.ndiags; i++)
+        cr_expect(strstr(c.diags[i], ": consensus.deadline") == NULL &&
+                      strstr(c.diags[i], ": consensus.count") == NULL &&
+                      strstr(c.diags[i], ": consensus.delay") == NULL,
+                  "leaf-only name in '%s'", c.diags[i]);
+    cfg_ctx_free(&c);
+    scenario_free(sc);
+}

@@ -301,6 +301,19 @@ Test(determinism, same_seed_same_bits_any_thread_count)
     const char *groups[] = { "/summary", "/replications", "/cdf", NULL };
     expect_same_datasets("/tmp/mwrasp-det-1.h5", "/tmp/mwrasp-det-2.h5", groups);
     expect_same_datasets("/tmp/mwrasp-det-1.h5", "/tmp/mwrasp-det-3.h5", groups);
+#ifdef MWRASP_TEST_OPENMP
+    /* ... and the two-thread run did run on two threads (the comparison
+     * above passed by itself while --threads was ignored). */
+    int64_t threads = 0;
+    hid_t f3 = H5Fopen("/tmp/mwrasp-det-3.h5", H5F_ACC_RDONLY, H5P_DEFAULT);
+    cr_assert_geq(f3, 0);
+    hid_t at = H5Aopen(f3, "threads", H5P_DEFAULT);
+    cr_assert_geq(at, 0);
+    cr_assert_geq(H5Aread(at, H5T_NATIVE_INT64, &threads), 0);
+    H5Aclose(at);
+    H5Fclose(f3);
+    cr_expect_eq(threads, 2, "--threads 2 ran with %lld thread(s)", (long long)threads);
+#endif
     /* A different seed must change the results (the check can fail). */
     const char *a4[] = { "--quiet", "--seed", "99", "--replications", "6", "--duration",
                          "2000s", "--out", "/tmp/mwrasp-det-4.h5", "scenarios/mmc.yaml", NULL };

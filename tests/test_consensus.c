@@ -665,6 +665,26 @@ Test(pbft, partial_commit_view_change)
     scenario_free(sc);
 }
 
+/* The hand-count scenario below: n = 127, 23 requests every 20 ms,
+ * checkpoints every 12 seqs, 40 us per check, d = 1 ms, the primary
+ * silent from 450 ms; extra (indented keys) is added to it, and a
+ * `verify:` there replaces the constant 40 us. */
+static void run_n127_silent_primary(const char *duration, unsigned seed, const char *timeout,
+                                    const char *extra, runner_result *r, scenario_t **sc)
+{
+    char body[1024];
+    snprintf(body, sizeof body,
+             "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
+             "  view_timeout: %s\n%s"
+             "  request_interval: {dist: constant, value: 20ms}\n"
+             "%s"
+             "  network: {delay: {dist: constant, value: 1ms}}\n"
+             "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n",
+             timeout, extra,
+             strstr(extra, "verify:") ? "" : "  verify: {dist: constant, value: 40us}\n");
+    run_consensus(duration, 1, seed, body, r, sc);
+}
+
 /* Issue 13: view_change_time at n = 127 (f = 42, q = 85) with a silent
  * primary, counted by hand.  22 requests commit (every 20 ms), then the
  * primary goes silent; the 23rd request's timers expire together.  With
@@ -683,19 +703,243 @@ Test(pbft, view_change_time_hand_count_n127)
 {
     runner_result r;
     scenario_t *sc;
-    run_consensus("30s", 1, 3,
-                  "  nodes: 127\n  requests: 23\n  checkpoint_interval: 12\n"
-                  "  view_timeout: 10s\n"
-                  "  request_interval: {dist: constant, value: 20ms}\n"
-                  "  verify: {dist: constant, value: 40us}\n"
-                  "  network: {delay: {dist: constant, value: 1ms}}\n"
-                  "  faults: [{behaviour: silent, count: 1, start: 450ms}]\n",
-                  &r, &sc);
+    run_n127_silent_primary("30s", 3, "10s", "", &r, &sc);
     const stats_rep *vct = rep_metric(&r, 0, "consensus.view_change_time");
     cr_expect_eq(vct->n, 1, "%g view changes timed", vct->n);
     cr_expect_float_eq(vct->value, 2.0 + 0.040 * (84.0 * 936 + 79571), 1e-6,
                        "view_change_time %.4f ms, hand count 6329.8 ms", vct->value);
     cr_expect_eq(rep_metric(&r, 0, "consensus.latency")->n, 23, "all 23 requests commit");
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Aggregate certificates (aggregate_votes: a quorum certificate is one
+ * aggregate signature, one check): the hand count above becomes, per
+ * VIEW-CHANGE, its signature, the checkpoint's certificate and W = 10
+ * prepared certificates: 2 + W = 12 checks; the new primary checks 84 of
+ * them (1,008), each backup checks NEW-VIEW's 1 + |O| + q x 12 = 1 + 10 +
+ * 1,020 = 1,031: view_change_time = 2 d + 40 us x 2,039 = 83.56 ms. */
+Test(pbft, aggregate_certificates_view_change_hand_count_n127)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_n127_silent_primary("30s", 3, "10s", "  aggregate_votes: true\n", &r, &sc);
+    const stats_rep *vct = rep_metric(&r, 0, "consensus.view_change_time");
+    cr_expect_eq(vct->n, 1);
+    cr_expect_float_eq(vct->value, 2.0 + 0.040 * (84.0 * 12 + 1031), 1e-6,
+                       "view_change_time %.4f ms, hand count 83.56 ms", vct->value);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* The BLS12-381 include loads and sets its cited costs. */
+Test(pbft, bls12_381_include_costs)
+{
+    char cwd[4096], text[8192];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    snprintf(text, sizeof text,
+             "name: t\nduration: 1s\nconsensus:\n  include: %s/scenarios/include/bls12_381.yaml\n",
+             cwd);
+    cfg_ctx c;
+    cfg_ctx_init(&c);
+    scenario_t *sc = NULL;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(load_scenario_text(text, NULL, 0, &c, &sc, &e), 0, "%s", e.msg);
+    static const char *const want[] = { "consensus.sign", "214us", "consensus.verify", "644us",
+                                        "consensus.aggregate_votes", "true",
+                                        "consensus.signature_size", "96" };
+    for (size_t k = 0; k < 8; k += 2) {
+        int found = 0;
+        for (size_t i = 0; i < c.nresolved; i++)
+            found |= strncmp(c.resolved[i], want[k], strlen(want[k])) == 0 &&
+                     c.resolved[i][strlen(want[k])] == ' ' && strstr(c.resolved[i], want[k + 1]);
+        cr_expect(found, "no resolved line %s = ...%s", want[k], want[k + 1]);
+    }
+    cfg_ctx_free(&c);
+    scenario_free(sc);
+}
+
+/* cpu_utilisation_max is a fraction of the run: the scenario of the hand
+ * count above with a 1 s view timeout, cut at 3 s.  Request 1's timer
+ * (armed at 21 ms) fires at 1,021 ms, finds it executed and re-arms for
+ * the oldest pending request, the 23rd, which the silent primary never
+ * proposes: the timers expire at 2,021 ms and the 126 VIEW-CHANGEs reach
+ * the new primary at 2,022 ms with 126 x 936 x 40 us = 4.7 s of checks,
+ * so it is busy without a break from then to the end: its busy fraction
+ * lies in [(3,000 - 2,022) / 3,000, 1] (0.400 measured).  Counting the
+ * queued work as done gave 1.634 here (2.36 in consensus_byzantine). */
+Test(pbft, cpu_utilisation_max_is_a_fraction_under_backlog)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_n127_silent_primary("3s", 3, "1s", "", &r, &sc);
+    double u = rep_metric(&r, 0, "consensus.cpu_utilisation_max")->value;
+    cr_expect(u <= 1.0 && u >= (3000.0 - 2022.0) / 3000.0,
+              "cpu_utilisation_max %g outside [%g, 1]", u, (3000.0 - 2022.0) / 3000.0);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Issue 13 item 2: a replica CPU with k cores.  The view change of
+ * view_change_time_hand_count_n127 (above) with cores: k: the new
+ * primary's 84 VIEW-CHANGEs of 936 checks each arrive together and their
+ * 78,624 checks of c = 40 us run on the first free core in FIFO order,
+ * so the 84th is verified ceil(78,624 / k) c after arrival; each backup's
+ * NEW-VIEW of 79,571 checks takes ceil(79,571 / k) c (its 126 VIEW-CHANGE
+ * signatures were checked seconds before).  view_change_time = 2 d +
+ * c (ceil(78,624 / k) + ceil(79,571 / k)); k = 1 gives the one-core hand
+ * count 6,329.8 ms exactly.  Two seeds each (constant delays: the seed
+ * must not matter), the second with the checks' cost drawn from a
+ * distribution of one value (uniform [40 us, 40 us]). */
+static void check_cores_view_change(int k, unsigned seed, int drawn)
+{
+    char extra[128];
+    /* drawn: the same 40 us as a distribution, so each check is drawn
+     * and placed one by one instead of in closed form. */
+    snprintf(extra, sizeof extra, "  cores: %d\n%s", k,
+             drawn ? "  verify: {dist: uniform, min: 40us, max: 40us}\n" : "");
+    runner_result r;
+    scenario_t *sc;
+    run_n127_silent_primary("30s", seed, "10s", extra, &r, &sc);
+    const stats_rep *vct = rep_metric(&r, 0, "consensus.view_change_time");
+    double expect = 2.0 + 0.040 * (ceil(78624.0 / k) + ceil(79571.0 / k));
+    cr_expect_eq(vct->n, 1, "cores %d: %g view changes timed", k, vct->n);
+    cr_expect_float_eq(vct->value, expect, 1e-6,
+                       "cores %d seed %u: view_change_time %.4f ms, closed form %.4f ms", k,
+                       seed, vct->value, expect);
+    cr_expect_eq(rep_metric(&r, 0, "consensus.latency")->n, 23, "all 23 requests commit");
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+Test(pbft, cores_view_change_ceil_q_over_k)
+{
+    static const int ks[] = { 1, 2, 10, 64 };
+    for (size_t i = 0; i < sizeof ks / sizeof ks[0]; i++)
+        for (unsigned seed = 3; seed <= 4; seed++)
+            check_cores_view_change(ks[i], seed, seed == 4);
+}
+
+/* Batches of signature checks on k cores, PBFT with isolated requests,
+ * d = 1 ms, c = 20 us per check, no signing cost.  The request and the
+ * PRE-PREPARE take one check each (2 c); the 2f other backups' PREPAREs
+ * arrive together and a backup is prepared after q - 2 of them (its own
+ * prepare counts), ceil((q - 2) / k) c; their COMMITs arrive together and
+ * it commits after q - 1 of them, ceil((q - 1) / k) c (its earlier
+ * checks are done by then: 2f c < d).  Replies need no check at the
+ * client, so latency = 5 d + c (2 + ceil((q - 2) / k) + ceil((q - 1) / k)),
+ * for every k; k = 1 is the one-core FIFO figure. */
+Test(pbft, cores_vote_batches_closed_form)
+{
+    static const int ns[] = { 4, 7, 31 }, ks[] = { 1, 2, 3, 8 };
+    for (size_t a = 0; a < 3; a++)
+        for (size_t b = 0; b < 4; b++)
+            for (unsigned seed = 5; seed <= 6; seed++) {
+                int n = ns[a], k = ks[b], f = (n - 1) / 3, q = 2 * f + 1;
+                char body[1024];
+                snprintf(body, sizeof body,
+                         "  nodes: %d\n  requests: 10\n  cores: %d\n"
+                         "  request_interval: {dist: constant, value: 100ms}\n"
+                         "  verify: {dist: constant, value: 20us}\n"
+                         "  network: {delay: {dist: constant, value: 1ms}}\n", n, k);
+                runner_result r;
+                scenario_t *sc;
+                run_consensus("2s", 1, seed, body, &r, &sc);
+                const stats_rep *lat = rep_metric(&r, 0, "consensus.latency");
+                double expect = 5.0 + 0.020 * (2 + ceil((q - 2.0) / k) + ceil((q - 1.0) / k));
+                cr_expect_eq(lat->n, 10);
+                cr_expect_float_eq(lat->min, expect, 1e-9,
+                                   "n %d cores %d seed %u: latency %g ms, closed form %g", n,
+                                   k, seed, lat->min, expect);
+                cr_expect_float_eq(lat->max, expect, 1e-9,
+                                   "n %d cores %d: max latency %g ms", n, k, lat->max);
+                runner_result_free(&r);
+                scenario_free(sc);
+            }
+}
+
+/* Issue 13 item 1: state transfer by messages.  n = 4 (q = 3), window 1
+ * (slots for 2 seqs), d = 1 ms, 100 Mbit/s links (80 ns a byte), c = 10 us
+ * per signature check, no signing cost, headers and signatures 100 B,
+ * requests 1,000 B, one request (one decision) every 10 ms.  Replica 3 is
+ * cut off from 107 ms for K decisions (the requests of 110 .. 100 + 10 K
+ * ms); the first pre-prepare after the heal is beyond its window, so it
+ * sends FETCH (200 B) to the primary, which is idle by then (its prepares
+ * were checked 2 x 96 us earlier, its commits left its link) and answers
+ * STATE with its log above replica 3's prefix: m = K decisions, each a
+ * pre-prepare (200 B + 1,000 B) and a commit certificate (3 x 100 B):
+ * 200 + 1,500 K bytes, 1 + K (1 + q) checks.  Catch-up time = 2 d +
+ * 80 ns (200 + 200 + 1,500 K) + c (1 + 1 + 4 K): K = 5, 10, 20 give
+ * 2.852, 3.652 and 5.252 ms.  Exactly one catch-up: replica 3 kept its
+ * slots for the seqs in flight and executes them after the transfer.
+ * With checkpoint_interval: 12 and K = 20 the primary's prefix is 30 and
+ * its last stable checkpoint 24: STATE carries the checkpoint
+ * certificate (300 B, q = 3 checks) and the 6 decisions above it:
+ * 2 d + 80 ns (200 + 200 + 300 + 6 x 1,500) + c (1 + 1 + 3 + 6 x 4)
+ * = 3.066 ms. */
+Test(pbft, state_transfer_catch_up_closed_form)
+{
+    static const int ks[] = { 5, 10, 20, 20 }, ckpt[] = { 128, 128, 128, 12 };
+    for (size_t i = 0; i < 4; i++)
+        for (unsigned seed = 3; seed <= 4; seed++) {
+            int k = ks[i];
+            char body[1024];
+            snprintf(body, sizeof body,
+                     "  nodes: 4\n  window: 1\n  checkpoint_interval: %d\n"
+                     "  request_interval: {dist: constant, value: 10ms}\n"
+                     "  verify: {dist: constant, value: 10us}\n"
+                     "  header_size: 100B\n  signature_size: 100B\n  request_size: 1000B\n"
+                     "  network:\n    delay: {dist: constant, value: 1ms}\n"
+                     "    bandwidth_mbps: 100\n"
+                     "    partitions: [{nodes: [3], from: 107ms, to: %dms}]\n",
+                     ckpt[i], 107 + 10 * k);
+            runner_result r;
+            scenario_t *sc;
+            run_consensus("1s", 1, seed, body, &r, &sc);
+            const stats_rep *st = rep_metric(&r, 0, "consensus.state_transfer_time");
+            double bytes = 200 + 200 + 1500.0 * k, checks = 2 + 4.0 * k;
+            if (ckpt[i] == 12) /* from the checkpoint at 24: 6 decisions */
+                bytes = 200 + 200 + 300 + 1500.0 * 6, checks = 2 + 3 + 4.0 * 6;
+            double expect = 2.0 + bytes * 80e-6 + checks * 0.010;
+            cr_expect_eq(st->n, 1, "K %d: %g catch-ups, expected one", k, st->n);
+            cr_expect_float_eq(st->value, expect, 1e-9,
+                               "K %d seed %u: catch-up %.4f ms, closed form %.4f ms", k, seed,
+                               st->value, expect);
+            cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 0);
+            cr_expect_eq(rep_metric(&r, 0, "consensus.uncommitted")->value, 0);
+            runner_result_free(&r);
+            scenario_free(sc);
+        }
+}
+
+/* State transfer after a repair, and its retry.  n = 4, no traffic,
+ * d = 1 ms, c = 10 us, view timeout T = 300 ms, a rolling maintenance
+ * window from 1 s of 4 s: replica i is down during [1 + i, 2 + i) s.
+ * Each repaired replica sends FETCH to the next one, and for i = 0, 1, 2
+ * that one has just gone down (its window opens as i's closes): no STATE
+ * comes, and after T the FETCH goes to the replica after it, which
+ * answers (nothing to transfer: 1 check at each end).  Replica 3 asks
+ * replica 0, up since 2 s.  So four catch-ups: three of T + 2 d + 2 c =
+ * 302.02 ms and one of 2 d + 2 c = 2.02 ms, 11 messages (7 FETCH, 4
+ * STATE). */
+Test(availability, state_transfer_after_repair_retries_the_next_replica)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("6s", 1, 3,
+                  "  nodes: 4\n  traffic: false\n  view_timeout: 300ms\n"
+                  "  verify: {dist: constant, value: 10us}\n"
+                  "  network: {delay: {dist: constant, value: 1ms}}\n"
+                  "  availability: {maintenance: rolling, maintenance_day: wednesday,\n"
+                  "                 maintenance_start: 1s, maintenance_length: 4s}\n",
+                  &r, &sc);
+    const stats_rep *st = rep_metric(&r, 0, "consensus.state_transfer_time");
+    cr_expect_eq(st->n, 4, "%g catch-ups", st->n);
+    cr_expect_float_eq(st->min, 2.02, 1e-9, "direct catch-up %g ms", st->min);
+    cr_expect_float_eq(st->max, 302.02, 1e-9, "retried catch-up %g ms", st->max);
+    cr_expect_float_eq(st->value, (3 * 302.02 + 2.02) / 4, 1e-9, "mean %g ms", st->value);
+    cr_expect_float_eq(rep_metric(&r, 0, "consensus.messages")->value, 11, 1e-9);
     runner_result_free(&r);
     scenario_free(sc);
 }
@@ -759,15 +1003,27 @@ static void expect_refused(const char *body, const char *key, const char *why)
     scenario_free(sc);
 }
 
+/* Issue 13 item 6: a positive fraction that rounds down to no replica
+ * is refused (a point must not be labelled Byzantine with 0 faulty
+ * nodes), and names the count. */
+Test(clients, fraction_of_no_replica_refused)
+{
+    expect_refused("  nodes: 4\n  faults: [{behaviour: equivocate, fraction: 0.2}]\n",
+                   "consensus.faults[0].fraction", "is 0 replicas");
+    scenario_t *sc = load_text("name: t\nduration: 1s\nconsensus:\n  nodes: 4\n"
+                               "  faults: [{behaviour: equivocate, fraction: 0.25}]\n");
+    scenario_free(sc);
+}
+
 Test(clients, time_beyond_int64_refused)
 {
     expect_refused("  view_timeout: 1e12s\n", "consensus.view_timeout", "292 years");
     expect_refused("  request_interval: {dist: constant, value: 300000d}\n",
                    "consensus.request_interval.value", "292 years");
     expect_refused("  availability: {deadline: 9223372036854775808ns}\n",
-                   "deadline", "292 years");
+                   "consensus.availability.deadline", "292 years");
     /* Within int64 but past the key's own bound (sums must not wrap). */
-    expect_refused("  availability: {deadline: 100000d}\n", "deadline",
+    expect_refused("  availability: {deadline: 100000d}\n", "consensus.availability.deadline",
                    "out of range");
 }
 
@@ -810,6 +1066,31 @@ Test(hotstuff, rotation_one_timeout_per_cycle)
     cr_expect_eq(rep_metric(&r, 0, "consensus.view_changes")->value, 0);
     cr_expect_float_eq(metric(&r, "consensus.decisions")->mean, 500.0, 1.0,
                        "fault-free: one decision per 2d");
+    runner_result_free(&r);
+    scenario_free(sc);
+}
+
+/* Random placement (issue 13 item 6): positions come from the stream
+ * "placement" of (seed, point, replication), uniform over the replicas.
+ * n = 4 with one silent replica placed at random: the view-0 primary is
+ * the silent one, and a view change follows, with probability 1/4.  In 60
+ * replications the count of those with a view change is Binomial(60,
+ * 1/4): mean 15, and [5, 26] holds it with probability > 0.999. */
+Test(faults, random_placement_hits_the_primary_a_quarter_of_the_time)
+{
+    runner_result r;
+    scenario_t *sc;
+    run_consensus("1s", 60, 11,
+                  "  nodes: 4\n  requests: 5\n"
+                  "  request_interval: {dist: constant, value: 10ms}\n"
+                  "  network: {delay: {dist: constant, value: 1ms}}\n"
+                  "  faults: [{behaviour: silent, count: 1, placement: random}]\n",
+                  &r, &sc);
+    int hit = 0;
+    for (size_t i = 0; i < 60; i++)
+        hit += rep_metric(&r, i, "consensus.view_changes")->value > 0;
+    cr_expect(hit >= 5 && hit <= 26, "%d of 60 replications placed the silent replica at "
+              "the primary, Binomial(60, 1/4) expects 15", hit);
     runner_result_free(&r);
     scenario_free(sc);
 }

@@ -3,6 +3,7 @@
 #include <criterion/criterion.h>
 #include <signal.h>
 #include <gsl/gsl_randist.h>
+#include <gsl/gsl_sort.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -384,6 +385,56 @@ Test(stats, tally_exact_quantiles_below_cap)
     cr_assert_float_eq(r.max, 100.0, 0);
     cr_assert_float_eq(r.sd, sqrt(101.0 * 102.0 / 12.0), 1e-9);
     stats_acc_free(&a);
+}
+
+/* The summary's sort (a radix sort once there are enough samples) leaves
+ * the samples exactly as gsl_sort does, bit for bit: sizes on both sides
+ * of the radix threshold and of the 16-bit digits, negative values,
+ * repeats, zeros and infinities; and with a -0.0 or a NaN among them
+ * (gsl_sort's own path). */
+Test(stats, sorted_samples_equal_gsl_sort)
+{
+    const size_t sizes[] = { 10, 255, 256, 1000, 65535, 65536, 200000 };
+    gsl_rng *r = rng_stream_new(rng_key(3, 0, 0, 9));
+    cr_assert_not_null(r);
+    for (size_t z = 0; z < sizeof sizes / sizeof *sizes; z++) {
+        for (int special = 0; special < 3; special++) {
+            size_t n = sizes[z];
+            stats_acc a;
+            stats_acc_init(&a, STATS_TALLY, n, 1);
+            double *want = malloc(n * sizeof *want);
+            cr_assert_not_null(want);
+            for (size_t i = 0; i < n; i++) {
+                double u = gsl_rng_uniform(r), x;
+                if (i % 7 == 0)
+                    x = (double)(i % 13);                 /* repeats, +0.0 */
+                else if (i % 11 == 0)
+                    x = -gsl_ran_exponential(r, 1e-3);    /* negatives */
+                else
+                    x = gsl_ran_lognormal(r, 0.0, 4.0);   /* many magnitudes */
+                if (i == n / 2)
+                    x = special == 1 ? -0.0 : special == 2 ? NAN : INFINITY;
+                if (i == n / 3)
+                    x = -INFINITY;
+                (void)u;
+                want[i] = x;
+                stats_tally_add(&a, x);
+            }
+            gsl_sort(want, 1, n);
+            stats_rep rep;
+            stats_acc_finish(&a, 0, 1, &rep);
+            const double *got, *cens;
+            size_t ngot, ncens;
+            double w, cw;
+            stats_acc_samples(&a, &got, &ngot, &cens, &ncens, &w, &cw);
+            cr_assert_eq(ngot, n);
+            cr_expect_eq(memcmp(got, want, n * sizeof *want), 0,
+                         "n = %zu, special %d: sorted samples differ from gsl_sort", n, special);
+            free(want);
+            stats_acc_free(&a);
+        }
+    }
+    gsl_rng_free(r);
 }
 
 Test(stats, reservoir_beyond_cap_keeps_moments_exact)

@@ -34,6 +34,13 @@ complete_line 3 "$sim" scenarios/mmc.yaml --set mmc.serve
 complete_line 3 "$sim" scenarios/consensus_5_nodes.yaml --sweep consensus.signa
 [[ ${COMPREPLY[*]:-} == "consensus.signature_size=" ]] ||
     fail "--sweep keys from an included file: gave: ${COMPREPLY[*]:-}"
+complete_line 1 "$sim" mer
+[[ ${COMPREPLY[*]:-} == merge ]] || fail "the merge subcommand: 'mer' gave: ${COMPREPLY[*]:-}"
+complete_line 2 "$sim" merge --s
+[[ ${COMPREPLY[*]:-} == --strict ]] || fail "merge's options: '--s' gave: ${COMPREPLY[*]:-}"
+complete_line 2 "$sim" merge tests/test_ba
+has tests/test_batch.sh "${COMPREPLY[@]}" ||
+    fail "merge's parts (any file): 'tests/test_ba' gave: ${COMPREPLY[*]:-}"
 complete_line 2 "$sim" --out /nonexistent-dir/x
 [[ ${#COMPREPLY[@]} -eq 0 ]] || fail "--out: gave ${COMPREPLY[*]}"
 

@@ -90,9 +90,11 @@ def main():
     sweep = json.loads(run(sim, ["--format", "json", "--threads", "1", "--replications", "2",
                                  "--duration", "300ms", "--out", os.path.join(tmp, "s.h5"),
                                  "scenarios/sweep_consensus.yaml"]))
-    check(sweep["sweep"]["mode"] == "grid" and len(sweep["claims"]["verdicts"][0]["points"]) == 20
-          and sweep["claims"]["verdicts"][0]["points"][19]["axes"]["consensus.nodes"] == "127",
-          "sweep JSON: 20 points per claim with their axis values")
+    pts = sweep["claims"]["verdicts"][0]["points"]
+    check(sweep["sweep"]["mode"] == "zip" and len(pts) == 23
+          and pts[22]["axes"]["consensus.nodes"] == "127"
+          and pts[22]["axes"]["consensus.faults.0.count"] == "41",
+          "sweep JSON: 23 points per claim with their axis values")
     # report.html: contents first, the verdicts, then the long tables.
     report = os.path.join(a.build, "mwrasp-report")
     subprocess.run([report, out, "--out", os.path.join(tmp, "rep"), "--no-plots", "--quiet"],

@@ -32,6 +32,7 @@
 #include "response.h"
 #include "runner.h"
 #include "scenario.h"
+#include "verdict.h"
 
 static scenario_t *load_text(const char *text)
 {
@@ -106,6 +107,116 @@ static void canary_window(int touches)
 
 Test(canaries, detect_within_10_touches) { canary_window(10); }
 Test(canaries, detect_within_50_touches) { canary_window(50); }
+
+/* Recon sessions (1/min) against 5,234 canaries among 100,000 resources
+ * with independent touches; `canaries` and `probe` add keys. */
+static void run_recon(uint64_t seed, const char *duration, int reps, const char *canaries,
+                      const char *probe, runner_result *r)
+{
+    char text[2048];
+    snprintf(text, sizeof text,
+             "name: t\nseed: %llu\nduration: %s\nreplications: %d\n"
+             "canaries:\n  count: 5234\n  resources: 100000\n  touches: independent\n"
+             "  rotation: {period: 0s}\n  %s\n"
+             "attacks:\n  timeline:\n"
+             "    - {type: recon, rate: 1/min, %s}\n",
+             (unsigned long long)seed, duration, reps, canaries, probe);
+    run(text, r);
+}
+
+/* Hand count, every replication: each session is decided (an observation
+ * of `decided`) or counted in `censored`, never both, never neither;
+ * returns the smallest censored share of a replication. */
+static double expect_decided_or_censored(const runner_result *r, const char *decided,
+                                         const char *censored)
+{
+    int kw = runner_metric_index(r, decided), kc = runner_metric_index(r, censored);
+    int ks = runner_metric_index(r, "canaries.sessions");
+    cr_assert(kw >= 0 && kc >= 0 && ks >= 0);
+    double least = 1;
+    for (size_t i = 0; i < r->nreps; i++) {
+        const stats_rep *q = &r->reps[i * r->nmetrics];
+        cr_expect_eq(q[kw].n + q[kc].value, q[ks].value,
+                     "rep %zu: %g decided + %g censored != %g sessions", i, q[kw].n,
+                     q[kc].value, q[ks].value);
+        least = fmin(least, q[kc].value / q[ks].value);
+    }
+    return least;
+}
+
+/* detected_within_window under censoring.  Independent touches at rate r
+ * trip at rate lambda = r K / (N + K), so P(trip within W) = 1 - exp(-lambda
+ * W).  Recon sessions probe without end, so a session is in the denominator
+ * exactly when it started at least W before the end of the run; the others
+ * are censored, tripped or not (keeping the early trips among them is what
+ * made a short run report 1 [1, 1]). */
+static void canary_censored_window(uint64_t seed)
+{
+    runner_result r;
+    run_recon(seed, "1h", 20, "window: 10min", "probe_rate: 0.02/s", &r);
+    double lambda = 0.02 * 5234.0 / 105234.0;
+    check_inside(&r, "canaries.detected_within_window", -expm1(-lambda * 600.0));
+    expect_decided_or_censored(&r, "canaries.detected_within_window",
+                               "canaries.window_censored");
+    /* Sessions start as a Poisson process of 1/min: those of the last
+     * 10 min are censored, 10 per replication on average. */
+    check_inside(&r, "canaries.window_censored", 10.0);
+    runner_result_free(&r);
+}
+
+Test(canaries, censored_window_seed_31) { canary_censored_window(31); }
+Test(canaries, censored_window_seed_32) { canary_censored_window(32); }
+Test(canaries, censored_window_seed_33) { canary_censored_window(33); }
+
+/* detected_within_touches when probing stops early: 5 min at 0.1/s is 30
+ * touches on average, so about half the sessions stop before the 30th.
+ * Independent touches hit with K / (N + K) each: P(trip within m) =
+ * 1 - (N / (N + K))^m, 0.783 at m = 30.  Keeping the early trips of the
+ * sessions that stopped short (and dropping the rest) gave about 0.87. */
+static void canary_censored_touches(uint64_t seed)
+{
+    runner_result r;
+    run_recon(seed, "2h", 10, "window_touches: 30", "probe_rate: 0.1/s, probe_for: 5min", &r);
+    check_inside(&r, "canaries.detected_within_touches", 1 - pow(100000.0 / 105234.0, 30));
+    double least = expect_decided_or_censored(&r, "canaries.detected_within_touches",
+                                              "canaries.touches_censored");
+    cr_expect_gt(least, 0.3, "about half the sessions censored, at least %g", least);
+    runner_result_free(&r);
+}
+
+Test(canaries, censored_touches_seed_41) { canary_censored_touches(41); }
+Test(canaries, censored_touches_seed_42) { canary_censored_touches(42); }
+Test(canaries, censored_touches_seed_43) { canary_censored_touches(43); }
+
+/* A run shorter than the window decides no session: no estimate (the
+ * verdict is NO DATA), every session censored. */
+Test(canaries, run_shorter_than_window_has_no_estimate)
+{
+    scenario_t *sc = load_text(
+        "name: t\nseed: 34\nduration: 30min\nreplications: 4\n"
+        "canaries:\n  count: 5234\n  resources: 100000\n  touches: independent\n"
+        "  window: 1h\n  rotation: {period: 0s}\n"
+        "attacks:\n  timeline:\n"
+        "    - {type: recon, rate: 1/min, probe_rate: 0.1/s}\n"
+        "claims:\n  - {name: c, metric: canaries.detected_within_window, statistic: mean,"
+        " bound: {min: 0.9}, source: t}\n");
+    runner_result r;
+    err_t e;
+    err_clear(&e);
+    cr_assert_eq(runner_run(sc, 0, 0, (size_t)sc->replications, 0, &r, &e), 0, "%s", e.msg);
+    const stats_summary *w = summary(&r, "canaries.detected_within_window");
+    cr_expect(w->n == 0 && w->reps_with_data == 0 && isnan(w->mean), "n %g, mean %g", w->n,
+              w->mean);
+    cr_expect_eq(summary(&r, "canaries.window_censored")->mean,
+                 summary(&r, "canaries.sessions")->mean);
+    cr_expect_gt(summary(&r, "canaries.trips")->mean, 10, "trips happen, yet no estimate");
+    verdict_origin origin = { sc->seed, 0, (double)sc->duration_ns / 1e9 };
+    verdict_result v;
+    verdict_evaluate(&sc->claims.items[0], &r, &origin, 0.95, &v);
+    cr_expect_eq(v.verdict, VERDICT_NO_DATA, "verdict %d: %s", (int)v.verdict, v.note);
+    runner_result_free(&r);
+    scenario_free(sc);
+}
 
 Test(canaries, mean_time_to_first_trip)
 {
@@ -219,6 +330,24 @@ Test(fragments, refresh_gap_costs_reads)
         "fragments: {mode: refresh, refresh: 4s, reshare_time: {dist: constant, value: 1s}, "
         "read_rate: 5/s}\n", &r);
     check_inside(&r, "fragments.read_success", 0.75);
+    runner_result_free(&r);
+}
+
+/* Issue 14 item 6, counted by hand: the first deal happens in init, at
+ * t = 0, and counts (it was lost to a metrics reset at t = 0 even without
+ * warmup: 1919 for 1920 deals).  Refresh every 4 s over 7680 s deals at
+ * 0, 4, ..., 7676 s (the one at 7680 s = the end does not run): 1920 per
+ * item, in every replication. */
+Test(fragments, generations_count_the_deal_made_in_init)
+{
+    runner_result r;
+    run("name: t\nseed: 37\nduration: 7680s\nwarmup: 0s\nreplications: 3\n"
+        "fragments: {items: 2, mode: refresh, refresh: 4s, read_rate: 0/s}\n", &r);
+    int k = runner_metric_index(&r, "fragments.generations");
+    cr_assert_geq(k, 0);
+    for (size_t i = 0; i < r.nreps; i++)
+        cr_expect_eq(r.reps[i * r.nmetrics + (size_t)k].value, 2 * 1920.0, "rep %zu: %g", i,
+                     r.reps[i * r.nmetrics + (size_t)k].value);
     runner_result_free(&r);
 }
 

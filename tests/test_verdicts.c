@@ -440,3 +440,29 @@ Test(audit, looks_double_up_to_the_maximum)
     cr_expect_eq(audit_looks(10, 10), 1);
     cr_expect_eq(audit_looks(10, 1000), 8);
 }
+
+/* A zip sweep's points are named by all their values (issue 13: the
+ * Byzantine sweep's points differ by behaviour and integer count at one
+ * node count, so "holds for 4, 4" would not say which). */
+Test(rules, zip_sweep_region_names_every_axis)
+{
+    char *nodes[] = { "4", "4", "16" }, *beh[] = { "honest", "equivocate", "delay" },
+         *count[] = { "0", "1", "5" };
+    sweep_axis axes[3] = {
+        { .path = "consensus.nodes", .values = nodes, .nvalues = 3 },
+        { .path = "consensus.faults.0.behaviour", .values = beh, .nvalues = 3 },
+        { .path = "consensus.faults.0.count", .values = count, .nvalues = 3 },
+    };
+    sweep_spec sw = { .axes = axes, .naxes = 3, .zip = 1 };
+    verdict_result res[3];
+    memset(res, 0, sizeof res);
+    res[0].verdict = VERDICT_HOLDS;
+    res[1].verdict = VERDICT_FAILS;
+    res[2].verdict = VERDICT_HOLDS;
+    claims_list l = { 0 };
+    char buf[1024];
+    verdict_region(&l, 0, &sw, 3, res, buf, sizeof buf);
+    cr_expect_str_eq(buf, "holds for (4, honest, 0), (16, delay, 5); fails for (4, equivocate, 1) "
+                          "(consensus.nodes, consensus.faults.0.behaviour, "
+                          "consensus.faults.0.count)");
+}

@@ -38,32 +38,52 @@ def main():
     report = os.path.join(a.build, "mwrasp-report")
     tmp = tempfile.mkdtemp(prefix="mwrasp-xarray-")
 
-    # The shipped grid sweep (5 node counts x 4 fractions), shortened.
-    out = os.path.join(tmp, "sweep_consensus.h5")
+    # A grid sweep (5 node counts x 4 loss fractions) over the 5-node
+    # scenario, shortened.
+    out = os.path.join(tmp, "sweep_grid.h5")
     run([sim, "--quiet", "--threads", "1", "--replications", "2", "--duration", "300ms",
-         "--out", out, "scenarios/sweep_consensus.yaml"])
+         "--sweep", "consensus.nodes=4,16,31,64,127",
+         "--sweep", "consensus.network.loss=0,0.01,0.02,0.05",
+         "--out", out, "scenarios/consensus_5_nodes.yaml"])
     ds = xr.open_dataset(out, engine="h5netcdf", group="sweep/summary")
     lat = ds["consensus.latency"]
-    check(lat.dims == ("consensus.nodes", "consensus.faults.0.fraction"),
+    check(lat.dims == ("consensus.nodes", "consensus.network.loss"),
           "consensus.latency is labelled by the two sweep axes: %s" % (lat.dims,))
     nodes = ds["consensus.nodes"]
-    frac = ds["consensus.faults.0.fraction"]
+    frac = ds["consensus.network.loss"]
     check(nodes.dtype.kind == "f" and list(nodes.values) == [4, 16, 31, 64, 127],
           "consensus.nodes is numeric: %s" % list(nodes.values))
-    check(np.allclose(frac.values, [0, 0.1, 0.2, 0.33]),
-          "consensus.faults.0.fraction is numeric: %s" % list(frac.values))
+    check(np.allclose(frac.values, [0, 0.01, 0.02, 0.05]),
+          "consensus.network.loss is numeric: %s" % list(frac.values))
     check(nodes.attrs.get("units") == "1" and frac.attrs.get("units") == "1",
           "axes carry units")
     check("consensus.nodes" not in ds.data_vars and "consensus.latency" in ds.data_vars,
           "axes are coordinates, metrics are variables")
     # Selecting by label gives the cell h5py reads at that grid index.
-    mean = lat.sel({"consensus.nodes": 31, "consensus.faults.0.fraction": 0.2}).values["mean"]
+    mean = lat.sel({"consensus.nodes": 31, "consensus.network.loss": 0.02}).values["mean"]
     with h5py.File(out, "r") as f:
         raw = f["sweep/summary/consensus.latency"][2, 2]["mean"]
         check(f["sweep/summary/consensus.latency"].attrs["units"] in (b"ms", "ms"),
               "the metric keeps its units attribute")
     check(np.array_equal(mean, raw, equal_nan=True) and np.isfinite(raw),
-          "sel(nodes=31, fraction=0.2) is grid cell [2][2] (%r ms)" % float(raw))
+          "sel(nodes=31, loss=0.02) is grid cell [2][2] (%r ms)" % float(raw))
+
+    # The shipped Byzantine sweep (mode zip): one point axis, each point
+    # labelled by its node count, behaviour and integer fault count.
+    out = os.path.join(tmp, "sweep_consensus.h5")
+    run([sim, "--quiet", "--threads", "1", "--replications", "2", "--duration", "300ms",
+         "--out", out, "scenarios/sweep_consensus.yaml"])
+    ds = xr.open_dataset(out, engine="h5netcdf", group="sweep/summary")
+    lat = ds["consensus.latency"]
+    count = ds["consensus.faults.0.count"]
+    beh = ds["consensus.faults.0.behaviour"]
+    check(lat.dims == ("point",) and len(lat) == 23, "zip: 23 points on one axis: %s" % (lat.dims,))
+    check(all(float(c) == int(c) for c in count.values),
+          "fault counts are integers: %s" % list(count.values))
+    check(all((str(b) == "honest") == (float(c) == 0) for b, c in zip(beh.values, count.values)),
+          "a point is labelled honest exactly when it has no faulty replica")
+    check(int(count.values[-1]) == 41 and float(ds["consensus.nodes"].values[-1]) == 127,
+          "the last point is 41 of 127 (the dashboard's 33 %)")
 
     # Units converted to SI: a duration axis in s, a rate axis in 1/s.
     out = os.path.join(tmp, "mmc.h5")

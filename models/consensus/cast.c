@@ -71,18 +71,25 @@ void cs_cast_send(sim_t *sim, cstate *s, uint32_t from, const cmsg *m, uint32_t 
         c->msg.aux2 = id;
     const cnode *x = from < s->n ? &s->nodes[from] : NULL;
     int faulty_sender = x && (x->beh == CONSENSUS_DROP || x->beh == CONSENSUS_DELAY);
-    uint32_t sent = 0;
+    /* The recipients (and a faulty sender's hold-backs, drawn from its own
+     * stream) first, then every copy's delay in one batch. */
+    uint32_t sent = 0, k = 0, *to = s->cast_to;
+    int64_t *hold = faulty_sender ? s->cast_hold : NULL;
     for (uint32_t j = 0; j < s->n; j++) {
         if (j == from)
             continue;
         if (filter >= 0 && s->nodes[j].side != filter && s->nodes[j].side != SIDE_FAULTY)
             continue;
         sent++;
-        int64_t extra = faulty_sender ? sender_fault(s, x) : 0;
-        if (extra < 0)
-            continue;
-        network_mcast_add(&s->net, &c->mc, from, j, bytes, cls, extra);
+        if (hold) {
+            int64_t extra = sender_fault(s, x);
+            if (extra < 0)
+                continue;
+            hold[k] = extra;
+        }
+        to[k++] = j;
     }
+    network_mcast_add_batch(&s->net, &c->mc, from, to, hold, k, bytes, cls);
     if (from < s->n) {
         s->msgs_total += sent;
         s->bytes_total += (uint64_t)sent * bytes;

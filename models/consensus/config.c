@@ -8,7 +8,7 @@
 #include <stdio.h>
 
 static const char *const consensus_classes[C_COUNT] = {
-    "request", "proposal", "vote", "view_change", "reply"
+    "request", "proposal", "vote", "view_change", "reply", "state_transfer"
 };
 
 
@@ -90,6 +90,7 @@ static int consensus_configure_faults(cfg_ctx *c, cfg_node *sec, void *params)
         return -1;
     }
     int64_t total = 0;
+    char saved[sizeof c->prefix];
     for (size_t i = 0; i < list->n; i++) {
         cfg_node *g = list->items[i];
         consensus_fault *fl = &p->faults[p->nfaults++];
@@ -99,6 +100,9 @@ static int consensus_configure_faults(cfg_ctx *c, cfg_node *sec, void *params)
             bad = -1;
             continue;
         }
+        char item[48];
+        snprintf(item, sizeof item, "faults[%zu]", i);
+        cfg_prefix_enter(c, item, saved);
         bad |= cfg_require(c, g, "behaviour");
         bad |= cfg_enum(c, g, "behaviour", behaviour_names, 0, &fl->behaviour);
         double fraction = 0;
@@ -111,6 +115,14 @@ static int consensus_configure_faults(cfg_ctx *c, cfg_node *sec, void *params)
         } else if (has_frac) {
             /* Rounded down: "33%" of 127 is 41 replicas, within f = 42. */
             fl->count = (int64_t)floor(fraction * (double)p->nodes + 1e-9);
+            /* A point labelled by a positive fraction must have a faulty
+             * replica (issue 13: "10 %" of 4 nodes is none). */
+            if (fraction > 0 && fl->count == 0) {
+                cfg_error(c, cfg_get(g, "fraction"), "consensus.faults[%zu].fraction: %g of "
+                          "%lld nodes is 0 replicas (rounded down); write count: 0 for none, "
+                          "or the count you mean", i, fraction, (long long)p->nodes);
+                bad = -1;
+            }
         } else if (!has_count) {
             fl->count = 1;
         }
@@ -119,6 +131,7 @@ static int consensus_configure_faults(cfg_ctx *c, cfg_node *sec, void *params)
         dist_t hold = dist_exponential(10.0 * SIM_NS_PER_MS);
         bad |= cfg_dist(c, g, "hold", &hold, 1, &fl->hold);
         bad |= cfg_fraction(c, g, "drop", 0.5, 0.0, 1.0, &fl->drop);
+        cfg_set_prefix(c, saved);
         total += fl->count;
     }
     if (total > p->nodes) {
@@ -129,9 +142,8 @@ static int consensus_configure_faults(cfg_ctx *c, cfg_node *sec, void *params)
     return bad;
 }
 
-/* availability: its rows are read here, under the prefix "consensus." as
- * the hand-written reader printed them (--validate shows
- * "consensus.failures"), then the start date is parsed. */
+/* availability: its rows are read here (each named by its whole path,
+ * "consensus.availability.failures"), then the start date is parsed. */
 static int consensus_configure_availability(cfg_ctx *c, cfg_node *sec, void *params)
 {
     static const char *const keys[] = {
@@ -146,7 +158,10 @@ static int consensus_configure_availability(cfg_ctx *c, cfg_node *sec, void *par
     for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
         bad |= modeltab_get(c, a, &consensus_model, keys[k], p);
     const char *date = "2025-01-01";
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "availability", saved);
     bad |= cfg_string(c, a, "start_date", "2025-01-01", &date);
+    cfg_set_prefix(c, saved);
     int y = 0, m = 0, d = 0;
     char tail = 0;
     if (sscanf(date, "%d-%d-%d%c", &y, &m, &d, &tail) != 3 || m < 1 || m > 12 || d < 1 ||
@@ -174,7 +189,11 @@ static int consensus_configure_network(cfg_ctx *c, cfg_node *sec, void *params)
 {
     consensus_params *p = params;
     cfg_node *net = cfg_section(c, sec, "network");
-    return network_configure(c, net, consensus_classes, C_COUNT, &p->net);
+    char saved[sizeof c->prefix];
+    cfg_prefix_enter(c, "network", saved);
+    int bad = network_configure(c, net, consensus_classes, C_COUNT, &p->net);
+    cfg_set_prefix(c, saved);
+    return bad;
 }
 
 #define CP consensus_params
@@ -205,6 +224,9 @@ const sim_param cs_params[CS_NPARAMS] = {
                    "confidence reported to response with each view change"),
     SIM_P_DURATION("view_timeout", CP, view_timeout_ns, 500 * SIM_NS_PER_MS, SIM_NS_PER_US,
                    3600 * SIM_NS_PER_S, "view-change timeout"),
+    SIM_P_INT("cores", CP, cores, 1, 1, CONSENSUS_MAX_CORES, "cores",
+              "CPU cores per replica: messages queue FIFO and each signature check runs on "
+              "the first free core (runbook L952 parallel_validations)"),
     SIM_P_TIME_DIST("sign", CP, sign_ns, DIST_CONSTANT, 0.0, 0, "CPU time to sign a message"),
     SIM_P_TIME_DIST("verify", CP, verify_ns, DIST_CONSTANT, 0.0, 0,
                     "CPU time to verify a signature"),

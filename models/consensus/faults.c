@@ -39,14 +39,17 @@ static void node_recovered(sim_t *sim, cstate *s, uint32_t r)
     cnode *x = &s->nodes[r];
     if (!node_alive(x))
         return;
-    /* Rejoin at the latest view with the decided prefix (state transfer). */
-    if (s->max_view != NO_VIEW && s->max_view > x->view) {
+    /* PBFT: fetch the log and the view from the next replica (state
+     * transfer by messages).  HotStuff: rejoin at the latest view (still
+     * global knowledge, see internal.h). */
+    x->in_vc = 0;
+    cs_timer_clear(x);
+    if (s->p->protocol == CONSENSUS_PBFT) {
+        cs_pbft_fetch(sim, s, r, (r + 1) % s->n, 1);
+    } else if (s->max_view != NO_VIEW && s->max_view > x->view) {
         x->view = s->max_view;
         x->vc_target = s->max_view;
     }
-    x->in_vc = 0;
-    cs_pbft_state_transfer(s, r, s->decided_prefix);
-    cs_timer_clear(x);
     cs_request_timer_arm(sim, s, r);
 }
 

@@ -39,6 +39,7 @@ static void hs_commit(sim_t *sim, cstate *s, uint32_t r, uint32_t b0)
         if (node_sends(x))
             cs_reply_to_client(sim, s, r, bl->view, bl->height, bl->batch);
     }
+    cs_fifo_prune(s, r); /* memory only, as in PBFT's pbft_advance_prefix */
 }
 
 /* The chained-HotStuff update on seeing a QC for block b2. */

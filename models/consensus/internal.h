@@ -17,14 +17,20 @@
  * in the cast's aux array, which stays alive until every recipient has
  * processed it (refs).
  *
- * CPU.  Each replica is one FIFO server: busy_until = max(now, busy_until)
- * + cost.  A received message is processed when its verification ends (an
- * extra event only when the cost is non-zero); a sent message leaves when
- * its signature is done.
+ * CPU.  Each replica has `cores` cores behind one FIFO queue; with one
+ * core (the default) it is one FIFO server: busy_until = max(now,
+ * busy_until) + cost.  With more, each job (a signature, one signature
+ * check) runs on the first free core (cpu.c), so a message's checks run in
+ * parallel.  A received message is processed when its verification ends
+ * (an extra event only when the cost is non-zero); a sent message leaves
+ * when its signature is done.
  *
  * PBFT state.  Replica r keeps a ring of 2 * window slots indexed by seq
- * mod ring covering (prefix, prefix + ring], where prefix is r's highest
- * contiguous committed seq.  A slot counts prepares and commits for at most
+ * mod ring covering (base, base + ring], where prefix is r's highest
+ * contiguous committed seq and base is prefix, or while r fetches the
+ * decisions it missed, the low watermark fetch_low that a message beyond
+ * the ring moved up (so that r keeps taking part in the seqs in flight
+ * and executes them once the STATE fills the hole).  A slot counts prepares and commits for at most
  * two digests of one (view, seq); counts from an older view are discarded
  * when a newer view's message arrives; the prepared certificate
  * (p_digest, p_view) survives view changes.  Prepared = pre-prepare plus
@@ -49,11 +55,17 @@
  * replica's request timer starts on receipt.  A replica's timers, queue
  * and batches use only its own log (req_executed: its prefix / committed
  * height reaches the seq that decided the request), never another
- * replica's state (issue 13).  Still global: a lagging or repaired
- * replica catches up by state transfer from the decided log (PBFT's
- * checkpoint transfer, modelled as instantaneous and free), and a new
- * view's min-s is the highest prefix reported rather than the last stable
- * checkpoint (the VIEW-CHANGE's verification cost does count the prepared
+ * replica's state (issue 13).  A lagging or repaired PBFT replica catches
+ * up by messages (pbft.c, state transfer): a FETCH to one peer, whose
+ * STATE reply carries its log above the requester's prefix (each
+ * decision's pre-prepare, requests and commit certificate: bytes on the
+ * link, 1 + m (1 + q) signature checks for m decisions); only the sizes of
+ * those batches are read from the decided log, which an honest peer's log
+ * equals.  Still global: a repaired HotStuff replica rejoins at the latest
+ * view, a HotStuff replica commits ancestors it never received, colluding
+ * equivocators share the decided prefix, and a new view's min-s is the
+ * highest prefix reported rather than the last stable checkpoint (the
+ * VIEW-CHANGE's verification cost does count the prepared
  * certificates above the checkpoint, checkpoint_interval).  A replica
  * enters view v on the first valid message from v's primary (pre-prepares
  * after NEW-VIEW) instead of buffering it.
@@ -70,11 +82,11 @@
 /* Message kinds (low byte of cmsg.kind_from). */
 enum {
     M_REQUEST = 1, M_PREPREPARE, M_PREPARE, M_COMMIT, M_REPLY, M_VIEWCHANGE,
-    M_NEWVIEW, M_PROPOSAL, M_VOTE, M_HSNEWVIEW
+    M_NEWVIEW, M_PROPOSAL, M_VOTE, M_HSNEWVIEW, M_FETCH, M_STATE
 };
 
 /* Network classes; names in the same order for network.class_delay. */
-enum { C_REQUEST, C_PROPOSAL, C_VOTE, C_VIEWCHANGE, C_REPLY, C_COUNT };
+enum { C_REQUEST, C_PROPOSAL, C_VOTE, C_VIEWCHANGE, C_REPLY, C_STATE, C_COUNT };
 
 #define NULL_BATCH 1u           /* PBFT null request */
 #define BOGUS_DIGEST 0xFFFFFFFEu /* an equivocator's vote for nothing */
@@ -168,6 +180,12 @@ typedef struct cnode {
     uint32_t hs_qc, hs_locked, hs_vview, hs_vheight, hs_committed;
     uint32_t hs_side_qc[2], hs_waiting[2], hs_flush[2];
     uint32_t hs_proposed;    /* rotating: view + 1 of this leader's last proposal */
+    /* PBFT state transfer: one FETCH outstanding at a time */
+    uint8_t fetch_armed, fetch_view; /* fetch_view: take the peer's view (recovery) */
+    uint32_t fetch_peer, fetch_gen, fetch_tries;
+    uint32_t fetch_low;      /* while catching up: slots cover (fetch_low, + ring] */
+    int64_t fetch_since_ns;  /* first FETCH of this catch-up */
+    uint32_t nv_min_from;    /* new primary: who reported the highest prefix */
 } cnode;
 
 typedef struct cstate {
@@ -178,7 +196,9 @@ typedef struct cstate {
     network_t net;
     gsl_rng *r_client, *r_cpu, *r_fault, *r_avail;
     int sign_zero, verify_zero;
-    double cpu_scale;        /* 1e-9 / n: ns of one replica to mean busy s */
+    double cpu_scale;        /* 1e-9 / (n cores): ns of one replica to mean busy s */
+    uint32_t cores;          /* CPU cores per replica */
+    int64_t *core_free;      /* [n][cores] when cores > 1: each core's end */
     cnode *nodes;
     pbft_slot *slots;        /* [n][ring] */
     nv_entry *nvtab;         /* [n][ring] */
@@ -196,6 +216,8 @@ typedef struct cstate {
     uint32_t decided_cap, decided_prefix;
     uint32_t *scratch;
     uint32_t scratch_cap;
+    uint32_t *cast_to;       /* [n]: a broadcast's recipients (cast.c) */
+    int64_t *cast_hold;      /* [n]: their hold-backs, faulty senders */
     uint32_t max_view;       /* highest view installed by a primary */
     int64_t vc_first_ns;     /* first view-change start since last install */
     uint32_t vc_view, vc_accepts; /* PBFT: view being installed, replicas in it */
@@ -208,7 +230,8 @@ typedef struct cstate {
     int m_latency, m_quorum_wait, m_throughput, m_decisions, m_messages,
         m_client_messages, m_bytes, m_msgs_per_dec, m_bytes_per_dec, m_cpu,
         m_cpu_max, m_view_changes, m_vc_time, m_uncommitted, m_violations,
-        m_first_violation, m_lost, m_available, m_live, m_outages, m_outage_time;
+        m_first_violation, m_lost, m_available, m_live, m_outages, m_outage_time,
+        m_st_time;
 } cstate;
 
 /* ------------------------------------------------------------------ */
@@ -259,9 +282,16 @@ static inline int cs_grow(void **buf, uint32_t *cap, uint32_t need, size_t elem)
     return 0;
 }
 
-/* CPU: the time the node's FIFO CPU finishes a job of cost_ns queued now. */
+/* cpu.c: several cores (s->cores > 1). */
+int64_t cs_cpu_job(sim_t *sim, cstate *s, cnode *x, int64_t cost_ns);
+int64_t cs_cpu_equal(sim_t *sim, cstate *s, cnode *x, uint32_t v, int64_t c);
+int64_t cs_cpu_drawn(sim_t *sim, cstate *s, cnode *x, uint32_t v);
+
+/* CPU: the time the node's CPU finishes a job of cost_ns queued now. */
 static inline int64_t cpu_run(sim_t *sim, cstate *s, cnode *x, int64_t cost_ns)
 {
+    if (s->cores > 1)
+        return cs_cpu_job(sim, s, x, cost_ns);
     int64_t now = sim_now(sim);
     int64_t start = x->cpu_free_ns > now ? x->cpu_free_ns : now;
     x->cpu_free_ns = start + cost_ns;
@@ -357,7 +387,7 @@ static inline void fifo_pop(cnode *x)
 /* config.c */
 int cs_configure(cfg_ctx *c, cfg_node *sec, void *params);
 /* The parameter and metric tables (config.c, consensus.c). */
-#define CS_NPARAMS 31
+#define CS_NPARAMS 32
 extern const sim_param cs_params[CS_NPARAMS];
 
 /* cast.c */
@@ -400,7 +430,10 @@ void cs_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t target);
 void cs_on_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen);
 
 /* pbft.c */
-void cs_pbft_state_transfer(cstate *s, uint32_t r, uint32_t upto);
+void cs_pbft_fetch(sim_t *sim, cstate *s, uint32_t r, uint32_t peer, int take_view);
+void cs_pbft_on_fetch_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen);
+void cs_pbft_on_fetch(sim_t *sim, cstate *s, uint32_t r, const cmsg *m);
+void cs_pbft_on_state(sim_t *sim, cstate *s, uint32_t r, const cmsg *m);
 void cs_pbft_try_propose(sim_t *sim, cstate *s, uint32_t r);
 void cs_pbft_on_preprepare(sim_t *sim, cstate *s, uint32_t r, const cmsg *m);
 void cs_pbft_on_vote(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, int commit);

@@ -8,13 +8,22 @@ static inline pbft_slot *slot_at(cstate *s, uint32_t r, uint32_t seq)
     return &s->slots[(size_t)r * s->ring + seq % s->ring];
 }
 
+/* The low end of r's slot window: its prefix, or while it catches up
+ * the low watermark a message beyond the window set (internal.h). */
+static inline uint32_t slot_base(const cnode *x)
+{
+    return x->fetch_low > x->prefix ? x->fetch_low : x->prefix;
+}
+
 /* The slot of (seq, view) at r, reset for view when it held an older view
  * or another seq; NULL when seq is outside r's window or the slot already
  * moved to a newer view. */
-static pbft_slot *slot_get(cstate *s, uint32_t r, uint32_t seq, uint32_t view)
+static inline __attribute__((always_inline)) pbft_slot *slot_get(cstate *s, uint32_t r,
+                                                                  uint32_t seq, uint32_t view)
 {
     cnode *x = &s->nodes[r];
-    if (seq <= x->prefix || seq > x->prefix + s->ring)
+    uint32_t base = slot_base(x);
+    if (seq <= base || seq > base + s->ring)
         return NULL;
     pbft_slot *sl = slot_at(s, r, seq);
     if (sl->seq != seq) {
@@ -52,15 +61,140 @@ static inline int slot_index(pbft_slot *sl, uint32_t d)
     return -1;
 }
 
-/* A lagging replica (a message beyond its window) fetches the decided
- * prefix: PBFT's checkpoint state transfer, taken as instantaneous. */
-void cs_pbft_state_transfer(cstate *s, uint32_t r, uint32_t upto)
+static void pbft_advance_prefix(cstate *s, uint32_t r);
+
+/* ------------------------------------------------------------------ */
+/* State transfer by messages (issue 13 item 1; PBFT OSDI'99 4.3 and
+ * Castro's thesis 5.3).  A replica that learns it lags (a message beyond
+ * its window, a NEW-VIEW whose min-s is above its prefix, a repair) sends
+ * FETCH (its prefix) to one peer: the sender of what revealed the lag, or
+ * the next replica after a repair.  A peer that follows the protocol
+ * answers STATE: its prefix and view, and its log above the requester's
+ * prefix, m decisions each with its pre-prepare (header, signature,
+ * requests) and commit certificate (q signatures, or one aggregate), so
+ * the reply takes 8 bytes / bandwidth on the peer's link and 1 + m (1 + q)
+ * checks at the requester (1 + 2m aggregated); when the requester is
+ * below the peer's last stable checkpoint (every checkpoint_interval
+ * seqs), the checkpoint's certificate (q more checks) stands for the log
+ * below it.  The requester moves its
+ * prefix to the peer's when the checks are done.  One FETCH is
+ * outstanding at a time; unanswered within view_timeout, it goes to the
+ * next replica, n - 1 tries in all.  state_transfer_time: first FETCH to
+ * the STATE applied.  Catch-up time with constant delay d and an idle
+ * peer: 2 d + 8 (B_fetch + B_state) / bandwidth + c (2 + m (1 + q)). */
+
+static void fetch_send(sim_t *sim, cstate *s, uint32_t r)
 {
     cnode *x = &s->nodes[r];
-    if (upto > s->decided_prefix)
-        upto = s->decided_prefix;
-    if (upto > x->prefix)
-        x->prefix = upto;
+    cmsg m = make_msg(M_FETCH, r, x->view, x->prefix, 0);
+    cs_unicast_send(sim, s, r, x->fetch_peer, &m, C_STATE, sig_bytes(s), sign_done(sim, s, x));
+    sim_event *ev = sim_schedule_in(sim, s->p->view_timeout_ns, s->self, CONSENSUS_EV_FETCH, r);
+    ev->data.u32[0] = x->fetch_gen;
+}
+
+void cs_pbft_fetch(sim_t *sim, cstate *s, uint32_t r, uint32_t peer, int take_view)
+{
+    cnode *x = &s->nodes[r];
+    if (!node_follows(x) || peer == r || peer >= s->n)
+        return;
+    if (x->fetch_armed) {
+        x->fetch_view |= (uint8_t)take_view;
+        return;
+    }
+    x->fetch_armed = 1;
+    x->fetch_view = (uint8_t)take_view;
+    x->fetch_peer = peer;
+    x->fetch_tries = 1;
+    x->fetch_gen++;
+    x->fetch_since_ns = sim_now(sim);
+    fetch_send(sim, s, r);
+}
+
+void cs_pbft_on_fetch_timer(sim_t *sim, cstate *s, uint32_t r, uint32_t gen)
+{
+    cnode *x = &s->nodes[r];
+    if (!x->fetch_armed || gen != x->fetch_gen)
+        return;
+    if (!node_follows(x) || x->fetch_tries >= s->n - 1) {
+        x->fetch_armed = 0;
+        return;
+    }
+    do
+        x->fetch_peer = (x->fetch_peer + 1) % s->n;
+    while (x->fetch_peer == r);
+    x->fetch_tries++;
+    x->fetch_gen++;
+    fetch_send(sim, s, r);
+}
+
+/* A peer answers a FETCH with its log above the requester's prefix. */
+void cs_pbft_on_fetch(sim_t *sim, cstate *s, uint32_t r, const cmsg *m)
+{
+    cnode *x = &s->nodes[r];
+    if (!node_follows(x))
+        return;
+    /* Below the peer's last stable checkpoint h the log is replaced by the
+     * checkpoint and its certificate (q CHECKPOINT signatures); the log
+     * above it travels decision by decision.  The application state at h
+     * is not sized (the runbook gives none). */
+    uint32_t k = (uint32_t)s->p->checkpoint_interval, h = x->prefix - x->prefix % k;
+    uint32_t have = m->seq, from = have;
+    uint64_t bytes = sig_bytes(s), checks = 1;
+    if (h > have) {
+        from = h;
+        bytes += cert_bytes(s);
+        checks += cert_checks(s);
+    }
+    uint32_t count = x->prefix > from ? x->prefix - from : 0;
+    for (uint32_t seq = from + 1; seq <= x->prefix; seq++) {
+        /* The peer's log: its commits, which are the decided digests. */
+        uint32_t batch = seq < s->decided_cap ? (uint32_t)s->decided[seq] : 0;
+        bytes += sig_bytes(s) + cs_batch_count(s, batch) * s->p->request_bytes + cert_bytes(s);
+        checks += 1 + cert_checks(s);
+    }
+    cmsg st = make_msg(M_STATE, r, x->view, x->prefix, have);
+    st.aux = checks > UINT32_MAX ? UINT32_MAX : (uint32_t)checks;
+    st.aux2 = count;
+    cs_unicast_send(sim, s, r, msg_from(m), &st, C_STATE,
+                    bytes > UINT32_MAX ? UINT32_MAX : (uint32_t)bytes, sign_done(sim, s, x));
+}
+
+/* STATE, its certificates verified: take the peer's prefix (and, after a
+ * repair, its view). */
+void cs_pbft_on_state(sim_t *sim, cstate *s, uint32_t r, const cmsg *m)
+{
+    cnode *x = &s->nodes[r];
+    if (!node_follows(x))
+        return;
+    if (x->fetch_armed && x->fetch_view && m->view > x->view && !x->in_vc) {
+        x->view = m->view;
+        x->vc_target = m->view;
+    }
+    if (m->seq > x->prefix) {
+        x->prefix = m->seq;
+        pbft_advance_prefix(s, r);
+    }
+    if (x->fetch_low <= x->prefix)
+        x->fetch_low = 0;
+    if (x->fetch_armed) {
+        x->fetch_armed = 0;
+        x->fetch_gen++;
+        sim_tally(sim, s->m_st_time, (double)(sim_now(sim) - x->fetch_since_ns));
+    }
+    cs_fifo_prune(s, r);
+    cs_request_timer_arm(sim, s, r);
+    cs_pbft_try_propose(sim, s, r);
+}
+
+/* m (at seq) lies beyond r's window: r moves its low watermark so that
+ * m fits, and fetches what it missed from m's sender. */
+static void pbft_note_lag(sim_t *sim, cstate *s, uint32_t r, const cmsg *m)
+{
+    cnode *x = &s->nodes[r];
+    if (m->seq <= slot_base(x) + s->ring)
+        return;
+    x->fetch_low = m->seq - s->ring;
+    cs_pbft_fetch(sim, s, r, msg_from(m), 0);
 }
 
 static void pbft_advance_prefix(cstate *s, uint32_t r)
@@ -74,6 +208,10 @@ static void pbft_advance_prefix(cstate *s, uint32_t r)
     }
     if (x->next_seq <= x->prefix)
         x->next_seq = x->prefix + 1;
+    /* Every reader of the queue prunes it first (executed requests stay
+     * executed), so pruning here changes nothing but memory: a backup's
+     * queue no longer keeps every request it ever received. */
+    cs_fifo_prune(s, r);
 }
 
 static void pbft_commit_local(sim_t *sim, cstate *s, uint32_t r, pbft_slot *sl, uint32_t d)
@@ -178,7 +316,8 @@ void cs_pbft_try_propose(sim_t *sim, cstate *s, uint32_t r)
     int64_t now = sim_now(sim);
     if (x->beh == CONSENSUS_EQUIVOCATE) {
         /* Colluders learn the decided prefix from each other. */
-        cs_pbft_state_transfer(s, r, s->decided_prefix);
+        if (s->decided_prefix > x->prefix)
+            x->prefix = s->decided_prefix;
         if (x->next_seq <= x->prefix)
             x->next_seq = x->prefix + 1;
     }
@@ -224,8 +363,7 @@ void cs_pbft_on_preprepare(sim_t *sim, cstate *s, uint32_t r, const cmsg *m)
         return;
     if (v > x->view || x->in_vc)
         cs_enter_view(sim, s, r, v);
-    if (m->seq > x->prefix + s->ring)
-        cs_pbft_state_transfer(s, r, m->seq - s->ring);
+    pbft_note_lag(sim, s, r, m);
     pbft_accept(sim, s, r, v, m->seq, m->digest);
 }
 
@@ -236,20 +374,23 @@ void cs_pbft_on_vote(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, int commi
         return;
     if (!commit && msg_from(m) == primary_of(s, m->view))
         return; /* the primary's pre-prepare is its vote */
-    if (m->seq > x->prefix + s->ring)
-        cs_pbft_state_transfer(s, r, m->seq - s->ring);
+    pbft_note_lag(sim, s, r, m);
     pbft_slot *sl = slot_get(s, r, m->seq, m->view);
     if (!sl)
         return;
     int k = slot_index(sl, m->digest);
     if (k < 0)
         return;
+    /* The checks' first tests, here: most votes arrive after their
+     * certificate is complete and change nothing but a count. */
     if (commit) {
         sl->nc[k]++;
-        pbft_check_committed(sim, s, r, sl);
+        if (!sl->committed && sl->prepared)
+            pbft_check_committed(sim, s, r, sl);
     } else {
         sl->np[k]++;
-        pbft_check_prepared(sim, s, r, sl);
+        if (!sl->prepared)
+            pbft_check_prepared(sim, s, r, sl);
     }
 }
 
@@ -273,12 +414,15 @@ static void pbft_prepared_set(cstate *s, uint32_t r, uint32_t *aux, uint32_t *co
 }
 
 /* The new primary merges one view-change message into its table. */
-static void pbft_nv_merge(cstate *s, uint32_t r, uint32_t prefix, const uint32_t *aux)
+static void pbft_nv_merge(cstate *s, uint32_t r, uint32_t from, uint32_t prefix,
+                          const uint32_t *aux)
 {
     cnode *x = &s->nodes[r];
     nv_entry *tab = &s->nvtab[(size_t)r * s->ring];
-    if (prefix > x->nv_min)
+    if (prefix > x->nv_min) {
         x->nv_min = prefix;
+        x->nv_min_from = from;
+    }
     for (uint32_t k = 0; k < s->ring; k++) {
         if (!aux[2 * k])
             continue;
@@ -317,10 +461,10 @@ static void pbft_install(sim_t *sim, cstate *s, uint32_t r, uint32_t view)
     uint32_t *own = s->scratch, nown;
     pbft_prepared_set(s, r, own, &nown);
     uint64_t vchecks = x->nv_checks + pbft_vc_checks(s, x, nown); /* V holds own VC too */
-    pbft_nv_merge(s, r, x->prefix, own);
+    pbft_nv_merge(s, r, r, x->prefix, own);
     uint32_t min_s = x->nv_min, max_s = x->nv_max > min_s ? x->nv_max : min_s;
     if (x->prefix < min_s)
-        cs_pbft_state_transfer(s, r, min_s);
+        cs_pbft_fetch(sim, s, r, x->nv_min_from, 0);
     x->view = view;
     x->vc_target = view;
     x->in_vc = 0;
@@ -451,7 +595,7 @@ void cs_pbft_on_view_change(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
     } else if (x->nv_view > t) {
         return;
     }
-    pbft_nv_merge(s, r, m->seq, aux);
+    pbft_nv_merge(s, r, msg_from(m), m->seq, aux);
     x->nv_count++;
     x->nv_checks += m->aux;
     if (x->nv_count >= s->q - 1 && (colluder || (x->in_vc && x->vc_target == t)))
@@ -471,7 +615,7 @@ void cs_pbft_on_new_view(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
     cs_view_accepted(sim, s, v);
     uint32_t min_s = m->seq, max_s = m->digest;
     if (x->prefix < min_s)
-        cs_pbft_state_transfer(s, r, min_s);
+        cs_pbft_fetch(sim, s, r, msg_from(m), 0);
     for (uint32_t k = 0; k < m->aux && k < s->ring; k++) {
         uint32_t seq = min_s + 1 + k;
         if (seq <= x->prefix || seq > max_s)

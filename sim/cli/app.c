@@ -172,8 +172,12 @@ static int app_check_outputs(const app_opts *o, const char *outpath, const char 
 static int app_load(app_state *s)
 {
     const app_opts *o = s->o;
-    int rc = scenario_load(o->scenario, o->models, o->nmodels, o->sets, o->nsets, &s->diags,
-                           &s->sc, s->e);
+    int rc = o->scenario_text
+                 ? scenario_load_text(o->scenario, o->scenario_text, o->scenario_len,
+                                      o->includes, o->nincludes, o->models, o->nmodels,
+                                      o->sets, o->nsets, &s->diags, &s->sc, s->e)
+                 : scenario_load(o->scenario, o->models, o->nmodels, o->sets, o->nsets,
+                                 &s->diags, &s->sc, s->e);
     if (rc) {
         if (s->diags.ndiags == 0)
             return rc;
@@ -270,6 +274,14 @@ static int app_outputs(app_state *s)
         rc = app_check_outputs(o, s->outpath, s->journal, s->e);
         if (!rc)
             rc = journal_claim(s->journal, s->key, o->resume, &s->journal_fd, s->e);
+        /* A new part describes its run first (batch.h). */
+        if (!rc && o->run_of && !o->resume) {
+            rc = batch_write_manifest(s->journal_fd, s->key, o, sc, s->e);
+            if (rc) {
+                journal_release(s->journal_fd, s->journal, 1);
+                s->journal_fd = -1;
+            }
+        }
         if (!rc && o->nmerge)
             rc = batch_merge_parts(s->journal_fd, o->merge, o->nmerge, s->key, s->e);
         if (rc && o->nmerge && s->journal_fd >= 0 && !o->resume) {
@@ -550,13 +562,16 @@ static int app_stages(app_state *s)
     if (!rc)
         rc = app_simulate(s);
     if (!rc && s->o->run_of) {
-        /* A part: its journal is its output, kept. */
+        /* A part: its journal is its output, kept, marked finished. */
+        rc = batch_write_end(s->journal_fd, s->key, s->camp.saved, s->e);
+        if (rc)
+            return rc;
         journal_release(s->journal_fd, s->journal, 0);
         s->journal_fd = -1;
         s->journal_created = 0;
         if (!s->o->quiet)
             printf("part      %zu of %zu: %zu replications in %s (join the parts with "
-                   "--merge PART ... and these options)\n", s->o->run_index, s->o->run_of,
+                   "mwrasp-sim merge PART... --out FILE)\n", s->o->run_index, s->o->run_of,
                    s->camp.saved, s->journal);
         return 0;
     }

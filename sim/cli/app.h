@@ -15,6 +15,7 @@
 #include <stddef.h>
 
 #include "budget.h"
+#include "cfg.h"
 #include "err.h"
 #include "output.h"
 #include "sim.h"
@@ -34,8 +35,14 @@ typedef struct app_opts {
     output_view view;                 /* --format, --all, --metrics, the width */
     size_t run_index, run_of;         /* --run-index K --of N (run_of 0: whole run) */
     int run_index_given;
-    const char *merge[APP_MAX_SETS];  /* --merge PART (batch.h) */
+    const char *merge[APP_MAX_SETS];  /* --merge PART, or merge's parts (batch.h) */
     size_t nmerge;
+    /* `mwrasp-sim merge`: the scenario's text and its included files' as
+     * the parts recorded them (scenario_text NULL: read o->scenario). */
+    const char *scenario_text;
+    size_t scenario_len;
+    const cfg_source *includes;
+    size_t nincludes;
     double ci_target;
     budget_limits budget;             /* --max-memory, --max-events (0: defaults) */
     /* The program around the pipeline. */

@@ -13,6 +13,7 @@
 
 #include "drift_calibrate.h"
 #include "app.h"
+#include "batch.h"
 #include "cfg.h"
 #include "err.h"
 #include "launch.h"
@@ -30,6 +31,7 @@ static void main_usage(FILE *out)
     const sim_model *const *models = registry_models(&n);
     fprintf(out,
             "Usage: mwrasp-sim [options] SCENARIO.yaml\n"
+            "   or: mwrasp-sim merge [options] PART... --out FILE.h5\n"
             "\n"
             "Runs a scenario's replications and prints each metric with its unit,\n"
             "mean, 95%% confidence interval and p50/p95/p99; writes an HDF5 file.\n"
@@ -66,7 +68,8 @@ static void main_usage(FILE *out)
             "  --run-index K --of N  run only replications r with r mod N = K and leave\n"
             "                      them (samples included) in --out as a part to merge\n"
             "  --merge PART        (repeated) join parts of --run-index into --out, as one\n"
-            "                      run with the same options writes it (README: Slurm)\n"
+            "                      run with the same options writes it (README: Slurm);\n"
+            "                      runs the replications no part holds\n"
             "  --max-memory SIZE   refuse a run estimated to need more memory (default: 3/4\n"
             "                      of the memory this process may use)\n"
             "  --max-events N      refuse a run estimated to take more events (default 1e11)\n"
@@ -82,6 +85,15 @@ static void main_usage(FILE *out)
             "exit status:\n"
             "  0 ok, 3 a claim FAILS (--strict), 64 usage, 65 bad scenario, 66 missing\n"
             "  input, 70 internal error, 73/74 cannot write results, 130 interrupted\n"
+            "\n"
+            "merge (batch jobs):\n"
+            "  mwrasp-sim merge PART... --out FILE.h5 joins the parts of --run-index K\n"
+            "  --of N (K = 0..N-1, in any order) into the file the single run writes;\n"
+            "  each part holds its scenario and options, so none are given here.  It\n"
+            "  takes --out, --quiet, --strict, --plot, --csv, --format, --all,\n"
+            "  --metrics, --threads, --max-memory, --max-events.  Parts of different\n"
+            "  runs or builds, unfinished, repeated or missing parts are refused\n"
+            "  (exit 65) before anything is written\n"
             "\n"
             "parallel runs:\n"
             "  mpirun -np K (or srun) mwrasp-sim ... splits replications across K\n"
@@ -120,8 +132,22 @@ static int main_add_set(app_opts *o, const char *key, const char *value)
     return 0;
 }
 
-/* Returns -1 to exit 0 (help/version), 0 to go on, or an ERR_* code. */
-static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
+/* What `mwrasp-sim merge` takes: the options that do not change what
+ * the parts ran (the parts hold the scenario and those). */
+static int main_merge_takes(const char *option)
+{
+    static const char *const takes[] = { "out", "quiet", "strict", "plot", "csv", "format",
+                                         "all", "metrics", "threads", "max-memory",
+                                         "max-events", "help", "version" };
+    for (size_t i = 0; i < sizeof takes / sizeof *takes; i++)
+        if (strcmp(option, takes[i]) == 0)
+            return 1;
+    return 0;
+}
+
+/* Returns -1 to exit 0 (help/version), 0 to go on, or an ERR_* code.
+ * merge: argv is `merge ...`, its operands the parts. */
+static int main_parse(int argc, char **argv, int merge, app_opts *o, err_t *e)
 {
     enum { O_SEED = 256, O_REPS, O_DURATION, O_THREADS, O_OUT, O_SET,
            O_VALIDATE, O_QUIET, O_VERSION, O_HELP, O_SWEEP, O_RESUME, O_CI, O_STRICT,
@@ -160,9 +186,14 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
         { NULL, 0, NULL, 0 }
     };
     opterr = 0;
-    int c;
-    while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    int c, which = -1;
+    while ((c = getopt_long(argc, argv, "", longopts, &which)) != -1) {
         int bad = 0;
+        if (merge && c != '?' && which >= 0 && !main_merge_takes(longopts[which].name))
+            return err_set(e, ERR_USAGE, NULL, 0, 0,
+                           "merge: --%s cannot be given: each part holds the scenario and "
+                           "the options it ran with (see --help)", longopts[which].name);
+        which = -1;
         switch (c) {
         case O_SEED: bad = main_add_set(o, "seed", optarg); break;
         case O_REPS: bad = main_add_set(o, "replications", optarg); break;
@@ -278,6 +309,21 @@ static int main_parse(int argc, char **argv, app_opts *o, err_t *e)
             return err_set(e, ERR_USAGE, NULL, 0, 0, "too many --set options (at most %d)",
                            APP_MAX_SETS);
     }
+    if (merge) {
+        if (optind >= argc)
+            return err_set(e, ERR_USAGE, NULL, 0, 0,
+                           "merge: no parts given: mwrasp-sim merge PART... --out FILE.h5");
+        if (!o->out)
+            return err_set(e, ERR_USAGE, NULL, 0, 0,
+                           "merge: --out FILE.h5 is required (the merged results file)");
+        for (; optind < argc; optind++) {
+            if (o->nmerge == APP_MAX_SETS)
+                return err_set(e, ERR_USAGE, NULL, 0, 0, "merge: at most %d parts",
+                               APP_MAX_SETS);
+            o->merge[o->nmerge++] = argv[optind];
+        }
+        return 0;
+    }
     if (optind >= argc)
         return err_set(e, ERR_USAGE, NULL, 0, 0,
                        "no scenario given: mwrasp-sim [options] SCENARIO.yaml (see --help)");
@@ -369,7 +415,25 @@ int main(int argc, char **argv)
     }
     err_t e;
     err_clear(&e);
-    rc = main_parse(argc, argv, &o, &e);
+    /* `mwrasp-sim merge PART...`: the scenario and options from the parts. */
+    int merge = argc > 1 && strcmp(argv[1], "merge") == 0;
+    batch_manifest parts;
+    memset(&parts, 0, sizeof parts);
+    rc = merge ? main_parse(argc - 1, argv + 1, 1, &o, &e) : main_parse(argc, argv, 0, &o, &e);
+    if (rc == 0 && merge && (rc = batch_read_parts(o.merge, o.nmerge, o.out, &parts, &e)) == 0) {
+        o.scenario = parts.scenario;
+        o.scenario_text = parts.text;
+        o.scenario_len = parts.text_len;
+        o.includes = parts.includes;
+        o.nincludes = parts.nincludes;
+        for (size_t i = 0; i < parts.nsets; i++)
+            main_add_set(&o, NULL, parts.sets[i]);
+        for (size_t i = 0; i < parts.nsweeps; i++)
+            o.sweeps[o.nsweeps++] = parts.sweeps[i];
+        if (!o.quiet)
+            fprintf(stderr, "merge: %zu parts of %s, %zu replications\n", o.nmerge,
+                    parts.scenario, parts.saved);
+    }
     if (rc == 0) {
         o.argc = argc;
         o.argv = argv;
@@ -384,6 +448,7 @@ int main(int argc, char **argv)
         main_print_error(&e);
     for (size_t i = 0; i < o.nsets; i++)
         free(o.owned[i]);
+    batch_manifest_free(&parts);
     main_stop_mpi(launched);
     return rc;
 }

@@ -1589,6 +1589,12 @@ void cfg_set_prefix(cfg_ctx *c, const char *prefix)
     snprintf(c->prefix, sizeof c->prefix, "%s", prefix ? prefix : "");
 }
 
+void cfg_prefix_enter(cfg_ctx *c, const char *sub, char *saved)
+{
+    memcpy(saved, c->prefix, sizeof c->prefix);
+    snprintf(c->prefix, sizeof c->prefix, "%s%s.", saved, sub);
+}
+
 static void cfg_verror_at(cfg_ctx *c, const char *file, int line, int col,
                           const char *fmt, va_list ap)
 {

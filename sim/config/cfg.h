@@ -145,6 +145,11 @@ void cfg_error(cfg_ctx *c, const cfg_node *n, const char *fmt, ...)
 void cfg_oom(cfg_ctx *c, const cfg_node *n);
 /* Sets the dotted prefix used for resolved lines ("" for top level). */
 void cfg_set_prefix(cfg_ctx *c, const char *prefix);
+/* Enters a nested mapping: copies the prefix into saved (sizeof c->prefix
+ * bytes) and appends sub and "." ("consensus." + "availability" gives
+ * "consensus.availability."), so that messages and resolved lines name
+ * the whole path of nested keys.  cfg_set_prefix(c, saved) leaves it. */
+void cfg_prefix_enter(cfg_ctx *c, const char *sub, char *saved);
 
 /* Lookup without type checks.  Marks key as asked (and used when present).
  * Returns NULL when absent or map is NULL or not a mapping. */

@@ -139,7 +139,17 @@ int modeltab_get(cfg_ctx *c, cfg_node *map, const sim_model *m, const char *key,
         cfg_error(c, NULL, "internal: model %s has no parameter row '%s'", m->name, key);
         return -1;
     }
-    return modeltab_read(c, map, r, params) != 0 ? -1 : 0;
+    /* Messages and resolved lines name the row's whole path
+     * ("consensus.availability.deadline"), whatever prefix the hook
+     * calling it left. */
+    const char *leaf = modeltab_leaf(key);
+    char saved[sizeof c->prefix], prefix[sizeof c->prefix];
+    memcpy(saved, c->prefix, sizeof saved);
+    snprintf(prefix, sizeof prefix, "%s.%.*s", m->name, (int)(leaf - key), key);
+    cfg_set_prefix(c, prefix);
+    int bad = modeltab_read(c, map, r, params) != 0 ? -1 : 0;
+    cfg_set_prefix(c, saved);
+    return bad;
 }
 
 /* ------------------------------------------------------------------------

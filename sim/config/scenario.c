@@ -270,20 +270,10 @@ static int scenario_apply_sets(scenario_t *sc, const char *const *sets, size_t n
     return 0;
 }
 
-int scenario_load(const char *path, const sim_model *const *models, size_t nmodels,
-                  const char *const *sets, size_t nsets, cfg_ctx *diags, scenario_t **out,
-                  err_t *e)
+/* scenario_load's work once the document is loaded (or failed: rc). */
+static int scenario_load_doc(scenario_t *sc, int rc, const char *path, const char *const *sets,
+                             size_t nsets, cfg_ctx *diags, scenario_t **out, err_t *e)
 {
-    *out = NULL;
-    if (nmodels > SCENARIO_MAX_MODELS)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "%zu models, at most %d", nmodels,
-                       SCENARIO_MAX_MODELS);
-    scenario_t *sc = calloc(1, sizeof *sc);
-    if (!sc)
-        return err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
-    sc->models = models;
-    sc->nmodels = nmodels;
-    int rc = cfg_load_file(path, &sc->doc, e);
     if (rc)
         goto fail;
     rc = scenario_apply_sets(sc, sets, nsets, NULL, e);
@@ -302,6 +292,48 @@ int scenario_load(const char *path, const sim_model *const *models, size_t nmode
 fail:
     scenario_free(sc);
     return rc;
+}
+
+static scenario_t *scenario_new(const sim_model *const *models, size_t nmodels, err_t *e)
+{
+    if (nmodels > SCENARIO_MAX_MODELS) {
+        err_set(e, ERR_SOFTWARE, NULL, 0, 0, "%zu models, at most %d", nmodels,
+                SCENARIO_MAX_MODELS);
+        return NULL;
+    }
+    scenario_t *sc = calloc(1, sizeof *sc);
+    if (!sc) {
+        err_set(e, ERR_SOFTWARE, NULL, 0, 0, "out of memory");
+        return NULL;
+    }
+    sc->models = models;
+    sc->nmodels = nmodels;
+    return sc;
+}
+
+int scenario_load(const char *path, const sim_model *const *models, size_t nmodels,
+                  const char *const *sets, size_t nsets, cfg_ctx *diags, scenario_t **out,
+                  err_t *e)
+{
+    *out = NULL;
+    scenario_t *sc = scenario_new(models, nmodels, e);
+    if (!sc)
+        return e->code;
+    return scenario_load_doc(sc, cfg_load_file(path, &sc->doc, e), path, sets, nsets, diags,
+                             out, e);
+}
+
+int scenario_load_text(const char *name, const char *text, size_t len, const cfg_source *known,
+                       size_t nknown, const sim_model *const *models, size_t nmodels,
+                       const char *const *sets, size_t nsets, cfg_ctx *diags,
+                       scenario_t **out, err_t *e)
+{
+    *out = NULL;
+    scenario_t *sc = scenario_new(models, nmodels, e);
+    if (!sc)
+        return e->code;
+    return scenario_load_doc(sc, cfg_load_with(name, text, len, known, nknown, &sc->doc, e),
+                             name, sets, nsets, diags, out, e);
 }
 
 static int scenario_derive_at(const scenario_t *base, const char *const *extra, size_t nextra,

@@ -71,6 +71,13 @@ typedef struct scenario {
 int scenario_load(const char *path, const sim_model *const *models, size_t nmodels,
                   const char *const *sets, size_t nsets, cfg_ctx *diags, scenario_t **out,
                   err_t *e);
+/* scenario_load from a text already read (what a batch part recorded,
+ * batch.h): name stands for the file's path (messages, include:), known
+ * are the texts of the files it includes (none is read from disk). */
+int scenario_load_text(const char *name, const char *text, size_t len, const cfg_source *known,
+                       size_t nknown, const sim_model *const *models, size_t nmodels,
+                       const char *const *sets, size_t nsets, cfg_ctx *diags,
+                       scenario_t **out, err_t *e);
 void scenario_free(scenario_t *sc);
 
 /* The scenario of one sweep point: base's file text with base's --set

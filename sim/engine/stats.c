@@ -107,6 +107,77 @@ static int stats_keep_sample(stats_acc *a, double x)
     return 0;
 }
 
+/* Radix sort of the samples: gsl_sort's result bit for bit, about a
+ * tenth of its instructions (its heapsort was 45 % of bench/mm1 at 100,000
+ * customers, sorting the 100,000-sample reservoir).  Doubles map to
+ * unsigned keys in numeric order (negative: all bits flipped; else the
+ * sign bit set); without NaNs and without -0.0 (which compares equal to
+ * +0.0), values that compare equal have the same bits, so every correct
+ * sort leaves the same array.  Otherwise, for short arrays and when
+ * the work array cannot be had: gsl_sort itself. */
+#define STATS_RADIX_MIN 256
+
+static inline uint64_t stats_sort_key(double v)
+{
+    uint64_t u;
+    memcpy(&u, &v, sizeof u);
+    return u >> 63 ? ~u : u | UINT64_C(1) << 63;
+}
+
+static inline double stats_sort_value(uint64_t k)
+{
+    uint64_t u = k >> 63 ? k & ~(UINT64_C(1) << 63) : ~k;
+    double v;
+    memcpy(&v, &u, sizeof v);
+    return v;
+}
+
+static void stats_sort_samples(double *x, size_t n)
+{
+    int plain = n < STATS_RADIX_MIN || n > UINT32_MAX;
+    for (size_t i = 0; i < n && !plain; i++)
+        plain = isnan(x[i]) || (x[i] == 0.0 && signbit(x[i]));
+    /* Digits of 16 bits (4 passes) once the 64 Ki counters per pass are
+     * paid for by the keys, else 11 bits (6 passes). */
+    unsigned bits = n >= (1u << 16) ? 16 : 11, passes = (64 + bits - 1) / bits;
+    size_t radix = (size_t)1 << bits;
+    uint64_t *key = plain ? NULL : malloc(2 * n * sizeof *key);
+    uint32_t *count = key ? calloc(passes * radix, sizeof *count) : NULL;
+    if (!count) {
+        free(key);
+        gsl_sort(x, 1, n);
+        return;
+    }
+    const uint64_t mask = radix - 1;
+    uint64_t *a = key, *b = key + n;
+    for (size_t i = 0; i < n; i++) {
+        a[i] = stats_sort_key(x[i]);
+        for (unsigned p = 0; p < passes; p++)
+            count[p * radix + ((a[i] >> (p * bits)) & mask)]++;
+    }
+    for (unsigned p = 0; p < passes; p++) {
+        unsigned shift = p * bits;
+        uint32_t *c = count + p * radix;
+        if (c[(a[0] >> shift) & mask] == n)
+            continue; /* every key has this digit: the pass would not move one */
+        uint32_t sum = 0;
+        for (size_t d = 0; d < radix; d++) {
+            uint32_t k = c[d];
+            c[d] = sum;
+            sum += k;
+        }
+        for (size_t i = 0; i < n; i++)
+            b[c[(a[i] >> shift) & mask]++] = a[i]; /* stable: LSD order holds */
+        uint64_t *t = a;
+        a = b;
+        b = t;
+    }
+    for (size_t i = 0; i < n; i++)
+        x[i] = stats_sort_value(a[i]);
+    free(count);
+    free(key);
+}
+
 int stats_tally_add(stats_acc *a, double x)
 {
     a->n += 1.0;
@@ -220,7 +291,7 @@ void stats_acc_finish(stats_acc *a, int64_t end_ns, double measured_s,
         out->min = a->n > 0 ? a->min : NAN;
         out->max = a->n > 0 ? a->max : NAN;
         if (a->nsamples > 0) {
-            gsl_sort(a->samples, 1, a->nsamples);
+            stats_sort_samples(a->samples, a->nsamples);
             out->p50 = gsl_stats_quantile_from_sorted_data(a->samples, 1, a->nsamples, 0.50);
             out->p90 = gsl_stats_quantile_from_sorted_data(a->samples, 1, a->nsamples, 0.90);
             out->p95 = gsl_stats_quantile_from_sorted_data(a->samples, 1, a->nsamples, 0.95);

@@ -1,6 +1,7 @@
 /* report.c - results table (see report.h). */
 #include "report.h"
 #include "campaign.h"
+#include "figfmt.h"
 
 #include <math.h>
 #include <string.h>
@@ -12,7 +13,7 @@ void report_number(double v, char *buf, size_t size)
     else if (v != 0 && (fabs(v) >= 1e6 || fabs(v) < 1e-3))
         snprintf(buf, size, "%.3e", v);
     else
-        snprintf(buf, size, "%.4g", v);
+        figfmt_number(v, "-", buf, size);   /* %.4g, never "1" for 0.9999996 */
 }
 
 /* The numeric columns of a summary row: mean, CI (or why there is none),

@@ -43,6 +43,42 @@ static int repstore_frame(repstore_buf *b, uint32_t tag, const repstore_buf *pay
            repstore_put(b, &sum, 8);
 }
 
+/* A NOTE: the key, 0 (no point), the note's length, the note. */
+int repstore_encode_note(repstore_buf *b, uint64_t key, const void *note, size_t n)
+{
+    if (n > UINT32_MAX - 64)
+        return -1;
+    repstore_buf pl = { 0 };
+    uint32_t zero = 0, len = (uint32_t)n;
+    int rc = repstore_put(&pl, &key, 8) || repstore_put(&pl, &zero, 4) ||
+             repstore_put(&pl, &len, 4) || repstore_put(&pl, note, n) ||
+             repstore_frame(b, REPSTORE_REC_NOTE, &pl);
+    free(pl.data);
+    return rc;
+}
+
+int repstore_decode_note(const unsigned char *data, size_t len, uint64_t key,
+                         const unsigned char **note, size_t *n)
+{
+    uint32_t tag, plen, nlen;
+    uint64_t sum, rkey;
+    if (len < 8 + 16 + 8)
+        return -1;
+    memcpy(&tag, data, 4);
+    memcpy(&plen, data + 4, 4);
+    if (tag != REPSTORE_REC_NOTE || plen < 16 || (size_t)plen + 16 != len)
+        return -1;
+    const unsigned char *pl = data + 8;
+    memcpy(&sum, pl + plen, 8);
+    memcpy(&rkey, pl, 8);
+    memcpy(&nlen, pl + 12, 4);
+    if (sum != repstore_checksum(pl, plen) || rkey != key || (size_t)nlen + 16 != plen)
+        return -1;
+    *note = pl + 16;
+    *n = nlen;
+    return 0;
+}
+
 /* Every record starts with the run key, so that a record another run
  * appended (or a journal spliced from two) is never taken for this run's. */
 int repstore_encode_defs(repstore_buf *b, uint64_t key, uint32_t point,
@@ -202,6 +238,10 @@ size_t repstore_decode(const unsigned char *data, size_t len, uint64_t key,
             break;
         }
         const size_t frame = 8 + (size_t)plen + 8;
+        if (tag == REPSTORE_REC_NOTE) {
+            off += frame;
+            continue;
+        }
         pl += 8;
         plen -= 8;
         uint32_t point, a;

@@ -6,7 +6,9 @@
  * A record is framed as tag, payload length, payload, FNV-1a checksum;
  * every payload starts with the run key, so that a record of another run
  * (a journal spliced from two) is never taken for this run's.  DEFS holds
- * a point's metric catalog, REP one replication's results and samples.
+ * a point's metric catalog, REP one replication's results and samples,
+ * NOTE bytes the store never reads (what a batch part says about itself,
+ * batch.h), which repstore_decode skips.
  */
 #ifndef MWRASP_REPSTORE_H
 #define MWRASP_REPSTORE_H
@@ -17,7 +19,8 @@
 #include "runner.h"
 #include "stats.h"
 
-enum { REPSTORE_REC_DEFS = 0x44454653u, REPSTORE_REC_REP = 0x52455053u };
+enum { REPSTORE_REC_DEFS = 0x44454653u, REPSTORE_REC_REP = 0x52455053u,
+       REPSTORE_REC_NOTE = 0x4e4f5445u };
 
 /* One point's store.  Invariant: have[r] == 1 iff replication r has a
  * result, and then it is exactly what (seed, point, r) produces. */
@@ -60,6 +63,13 @@ int repstore_encode_defs(repstore_buf *b, uint64_t key, uint32_t point,
                          const repstore_point *cp);
 int repstore_encode_rep(repstore_buf *b, uint64_t key, uint32_t point, uint32_t rep,
                         const repstore_point *cp);
+/* Appends a NOTE record holding note[0..n).  0, or -1 out of memory. */
+int repstore_encode_note(repstore_buf *b, uint64_t key, const void *note, size_t n);
+/* The frame at data[0..len) when it is one whole NOTE record of run key:
+ * 0 with *note, *n pointing into data; -1 otherwise (another tag, torn,
+ * corrupt, another key). */
+int repstore_decode_note(const unsigned char *data, size_t len, uint64_t key,
+                         const unsigned char **note, size_t *n);
 /* Parses records from data[0..len) into pts[0..npoints) (counting newly
  * stored replications in *stored, which may be NULL).  Returns the length
  * of the valid prefix: a torn or corrupt tail stops the parse.  *bad is 0,

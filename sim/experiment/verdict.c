@@ -873,6 +873,21 @@ void verdict_print(FILE *out, const claims_list *l, const verdict_result *res, d
     }
 }
 
+/* Point p's values of the first k axes: "4", or "(16, equivocate, 5)". */
+static void verdict_point_label(const sweep_spec *sw, size_t p, size_t k, char *buf,
+                                size_t size)
+{
+    if (!sw->naxes) {
+        snprintf(buf, size, "-");
+        return;
+    }
+    size_t w = 0;
+    for (size_t a = 0; a < k; a++)
+        w += (size_t)snprintf(buf + w, w < size ? size - w : 0, "%s%s%s", a ? ", " : k > 1 ? "(" : "",
+                              sw->axes[a].values[sweep_value_index(sw, p, a)],
+                              a + 1 == k && k > 1 ? ")" : "");
+}
+
 void verdict_region(const claims_list *l, size_t claim, const sweep_spec *sw, size_t npoints,
                    const verdict_result *res, char *buf, size_t size)
 {
@@ -913,8 +928,10 @@ void verdict_region(const claims_list *l, size_t claim, const sweep_spec *sw, si
                 }
                 if ((int)res[claim * npoints + p].verdict != v)
                     continue;
-                const char *val = sw->naxes ? sw->axes[0].values[sweep_value_index(sw, p, 0)]
-                                            : "-";
+                /* A zip point is named by all its values, "(16, equivocate,
+                 * 5)": the first axis alone would not tell its points apart. */
+                char val[192];
+                verdict_point_label(sw, p, sw->zip ? sw->naxes : 1, val, sizeof val);
                 static const char *const heads[VERDICT_NKINDS] = {
                     "holds for ", "fails for ", "undecided for ", "no data for ",
                     "by construction for "
@@ -926,8 +943,14 @@ void verdict_region(const claims_list *l, size_t claim, const sweep_spec *sw, si
             }
         }
     }
-    if (sw->naxes && used < size)
-        snprintf(buf + used, size - used, " (%s)", sw->axes[0].path);
+    if (sw->naxes && used < size) {
+        char paths[512];
+        size_t w = 0, k = sw->zip ? sw->naxes : 1;
+        for (size_t a = 0; a < k; a++)
+            w += (size_t)snprintf(paths + w, w < sizeof paths ? sizeof paths - w : 0, "%s%s",
+                                  a ? ", " : "", sw->axes[a].path);
+        snprintf(buf + used, size - used, " (%s)", paths);
+    }
 }
 
 void verdict_print_sweep(FILE *out, const claims_list *l, const sweep_spec *sw, size_t npoints,
