@@ -287,12 +287,10 @@ static int attacks_timeline(cfg_ctx *c, cfg_node *sec, void *params)
     if (!list)
         return bad;
     for (size_t i = 0; i < list->n; i++) {
-        cfg_node *g = list->items[i];
-        if (cfg_item_map(c, g, "attacks.timeline", "attack",
-                         "{type: grover, at: 1h, iteration_rate: 1e4/s}") != 0) {
-            bad = -1;
+        cfg_node *g = cfg_list_map(c, list, i, "attacks.timeline", "attack",
+                                   "{type: grover, at: 1h, iteration_rate: 1e4/s}", &bad);
+        if (!g)
             continue;
-        }
         char prefix[64];
         snprintf(prefix, sizeof prefix, "attacks.timeline[%zu].", i);
         cfg_set_prefix(c, prefix);

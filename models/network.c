@@ -221,13 +221,11 @@ static int network_configure_partitions(cfg_ctx *c, cfg_node *sec, network_param
     if (!parts)
         return bad;
     for (size_t i = 0; i < parts->n; i++) {
-        cfg_node *w = parts->items[i];
-        network_partition *q = &p->partitions[i];
-        if (cfg_item_map(c, w, "network.partitions", "window",
-                         "{first: 0, count: 3, from: 1s, to: 5s}") != 0) {
-            bad = -1;
+        cfg_node *w = cfg_list_map(c, parts, i, "network.partitions", "window",
+                                   "{first: 0, count: 3, from: 1s, to: 5s}", &bad);
+        if (!w)
             continue;
-        }
+        network_partition *q = &p->partitions[i];
         char saved[sizeof c->prefix], item[48];
         snprintf(item, sizeof item, "partitions[%zu]", i);
         cfg_prefix_enter(c, item, saved);

@@ -204,6 +204,18 @@ static inline int network_mcast_take(network_mcast *mc, int64_t due_ns, uint32_t
     return 1;
 }
 
+/* Takes the next copy (network_mcast_pending) into *to, whenever it is
+ * due; returns 1 when the copy after it is due at the same instant (so a
+ * caller woken at a copy's instant takes them all without comparing the
+ * first). */
+static inline int network_mcast_take_next(network_mcast *mc, uint32_t *to)
+{
+    INVARIANT(mc->next < mc->n, "a copy is pending");
+    uint64_t k = mc->key[mc->next++];
+    *to = (uint32_t)(k & 0xFFFF);
+    return mc->next < mc->n && (mc->key[mc->next] >> 16) == (k >> 16);
+}
+
 /* 1 when a partition window separates a and b at time t_ns. */
 int network_cut(const network_t *net, int64_t t_ns, uint32_t a, uint32_t b);
 /* Region of node i (0 without regions). */

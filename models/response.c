@@ -109,14 +109,12 @@ static int response_false_positives(cfg_ctx *c, cfg_node *sec, void *params)
     if (bad)
         return bad;
     for (size_t i = 0; list && i < list->n; i++) {
-        cfg_node *g = list->items[i];
+        cfg_node *g = cfg_list_map(c, list, i, "response.false_positives", "item",
+                                   "{type: quantum_attack, rate: 34/d, confidence: {dist: "
+                                   "uniform, min: 0.3, max: 0.9}}", &bad);
         response_false *f = &p->fp[p->nfalse++];
-        if (cfg_item_map(c, g, "response.false_positives", "item",
-                         "{type: quantum_attack, rate: 34/d, confidence: {dist: uniform, "
-                         "min: 0.3, max: 0.9}}") != 0) {
-            bad = -1;
+        if (!g)
             continue;
-        }
         char saved[sizeof c->prefix], item[48];
         snprintf(item, sizeof item, "false_positives[%zu]", i);
         cfg_prefix_enter(c, item, saved);

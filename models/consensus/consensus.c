@@ -93,10 +93,11 @@ static void deliver(sim_t *sim, cstate *s, uint32_t r, const cmsg *m, uint32_t v
 static void on_cast(sim_t *sim, cstate *s, uint32_t id)
 {
     ccast *c = &s->casts[id];
-    int64_t due = network_mcast_due(&c->mc);
     c->refs++; /* keep aux alive while this handler delivers */
     uint32_t j;
-    while (network_mcast_take(&c->mc, due, &j)) {
+    int more; /* this event is due for at least one copy */
+    do {
+        more = network_mcast_take_next(&c->mc, &j);
         cmsg m = c->msg;
         if (s->nodes[j].side == 1)
             m.digest = c->digest1;
@@ -117,7 +118,7 @@ static void on_cast(sim_t *sim, cstate *s, uint32_t id)
             checks = 1;
         deliver(sim, s, j, &m, checks);
         c = &s->casts[id]; /* deliver may have grown the cast array */
-    }
+    } while (more);
     if (network_mcast_pending(&c->mc)) {
         sim_event *ev = sim_schedule(sim, network_mcast_due(&c->mc), s->self, CONSENSUS_EV_CAST, 0);
         ev->data.u32[0] = id;

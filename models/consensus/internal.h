@@ -30,8 +30,8 @@
  * contiguous committed seq and base is prefix, or while r fetches the
  * decisions it missed, the low watermark fetch_low that a message beyond
  * the ring moved up (so that r keeps taking part in the seqs in flight
- * and executes them once the STATE fills the hole).  A slot counts prepares and commits for at most
- * two digests of one (view, seq); counts from an older view are discarded
+ * and executes them once the STATE fills the hole).  A slot counts
+ * prepares and commits for at most two digests of one (view, seq); counts from an older view are discarded
  * when a newer view's message arrives; the prepared certificate
  * (p_digest, p_view) survives view changes.  Prepared = pre-prepare plus
  * q-1 matching prepares from backups; committed-local = prepared plus q
@@ -59,9 +59,11 @@
  * up by messages (pbft.c, state transfer): a FETCH to one peer, whose
  * STATE reply carries its log above the requester's prefix (each
  * decision's pre-prepare, requests and commit certificate: bytes on the
- * link, 1 + m (1 + q) signature checks for m decisions); only the sizes of
- * those batches are read from the decided log, which an honest peer's log
- * equals.  Still global: a repaired HotStuff replica rejoins at the latest
+ * link, 1 + m (1 + q) signature checks for m decisions; below the
+ * peer's last stable checkpoint, its certificate instead); only the sizes
+ * of those batches are read from the decided log, which an honest peer's
+ * log equals.  A catching-up replica's VIEW-CHANGE reports the prepared
+ * certificates of (prefix, prefix + ring] only.  Still global: a repaired HotStuff replica rejoins at the latest
  * view, a HotStuff replica commits ancestors it never received, colluding
  * equivocators share the decided prefix, and a new view's min-s is the
  * highest prefix reported rather than the last stable checkpoint (the

@@ -1739,13 +1739,15 @@ cfg_node *cfg_list_upto(cfg_ctx *c, cfg_node *map, const char *key, size_t max,
     return list;
 }
 
-int cfg_item_map(cfg_ctx *c, const cfg_node *item, const char *name, const char *noun,
-                 const char *example)
+cfg_node *cfg_list_map(cfg_ctx *c, const cfg_node *list, size_t i, const char *name,
+                       const char *noun, const char *example, int *bad)
 {
+    cfg_node *item = list->items[i];
     if (item->kind == CFG_MAP)
-        return 0;
+        return item;
     cfg_error(c, item, "%s: each %s is a mapping like %s", name, noun, example);
-    return -1;
+    *bad = -1;
+    return NULL;
 }
 
 int cfg_require(cfg_ctx *c, cfg_node *map, const char *key)

@@ -164,10 +164,10 @@ cfg_node *cfg_list(cfg_ctx *c, cfg_node *map, const char *key);
  * NOUNS", sets *bad to -1 and returns NULL. */
 cfg_node *cfg_list_upto(cfg_ctx *c, cfg_node *map, const char *key, size_t max,
                         const char *name, const char *nouns, int *bad);
-/* 0 when item is a mapping; else records "NAME: each NOUN is a mapping
- * like EXAMPLE" at it and returns -1. */
-int cfg_item_map(cfg_ctx *c, const cfg_node *item, const char *name, const char *noun,
-                 const char *example);
+/* Item i of list when it is a mapping; else records "NAME: each NOUN is a
+ * mapping like EXAMPLE" at it, sets *bad to -1 and returns NULL. */
+cfg_node *cfg_list_map(cfg_ctx *c, const cfg_node *list, size_t i, const char *name,
+                       const char *noun, const char *example, int *bad);
 /* Error "missing required key" (at the mapping) when key is absent.
  * Returns 0 when present. */
 int cfg_require(cfg_ctx *c, cfg_node *map, const char *key);

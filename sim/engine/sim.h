@@ -244,8 +244,7 @@ typedef struct sim_peer_spec {
 /* One row of a model's buffer table (sim_model.buffers, size_t offsets):
  * a pointer field of the state that owns heap memory (malloc, or grow.h
  * from NULL), freed by the engine after the model's release, if any. */
-#define SIM_BUFFER(state, field) \
-    (offsetof(state, field) + 0 * sizeof(char[sizeof(((state *)0)->field) == sizeof(void *) ? 1 : -1]))
+#define SIM_BUFFER(state, field) (offsetof(state, field) + GROW_IS_POINTER(((state *)0)->field))
 
 /* Designated initialisers of a sim_model, one a table:
  *   SIM_STATE(state)          its state type: state_size, and the fields
@@ -258,8 +257,7 @@ typedef struct sim_peer_spec {
  *   SIM_BUFFERS(table)        its buffer table. */
 #define SIM_STATE(state)                                                        \
     .state_size = sizeof(state), .binds_state = 1,                              \
-    .params_at = offsetof(state, p) +                                           \
-                 0 * sizeof(char[sizeof(((state *)0)->p) == sizeof(void *) ? 1 : -1]), \
+    .params_at = offsetof(state, p) + GROW_IS_POINTER(((state *)0)->p),        \
     .self_at = SIM_FIELD_OF(state, self, int)
 #define SIM_PARAMS(type, table) \
     .params_size = sizeof(type), .params = (table), .nparams = SIM_COUNT(table)
