@@ -50,6 +50,15 @@ typedef struct h5out_rep_row {
 
 /* A variable-length UTF-8 string attribute: a scalar (v[0]) when n is 0,
  * else 1-D of v[0..n). */
+/* A variable-length UTF-8 string type (the caller closes it). */
+static hid_t h5out_utf8_type(void)
+{
+    hid_t type = H5Tcopy(H5T_C_S1);
+    H5Tset_size(type, H5T_VARIABLE);
+    H5Tset_cset(type, H5T_CSET_UTF8);
+    return type;
+}
+
 static int h5out_attr_text(hid_t obj, const char *name, const char *const *v, size_t n)
 {
     hid_t type = H5Tcopy(H5T_C_S1);
@@ -365,9 +374,7 @@ static hid_t h5out_sweep_rep_type(void)
 static int h5out_strings(hid_t group, const char *name, const char *const *v, size_t n,
                          const char *what)
 {
-    hid_t type = H5Tcopy(H5T_C_S1);
-    H5Tset_size(type, H5T_VARIABLE);
-    H5Tset_cset(type, H5T_CSET_UTF8);
+    hid_t type = h5out_utf8_type();
     hsize_t dims[1] = { n };
     hid_t space = H5Screate_simple(1, dims, NULL);
     hid_t ds = H5Dcreate2(group, name, type, space, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
@@ -506,9 +513,7 @@ static int h5out_write_claims(hid_t file, const scenario_t *sc, size_t npoints,
     const claims_list *l = &sc->claims;
     if (!l->n || !res)
         return 0;
-    hid_t str = H5Tcopy(H5T_C_S1);
-    H5Tset_size(str, H5T_VARIABLE);
-    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t str = h5out_utf8_type();
     static const resfields_field cf[] = { RESFIELDS_CLAIM(H5OUT_CLAIM_F) };
     hid_t t = h5out_compound(cf, RESFIELDS_COUNT(cf), sizeof(h5out_claim_row), str);
     size_t n = l->n * npoints;
@@ -649,6 +654,21 @@ static int h5out_table(hid_t g, const char *name, hid_t t, const void *rows, siz
     return ok ? 0 : -1;
 }
 
+/* Creates group name under file with its "runs" attribute and the
+ * dataset "table" of rows. */
+static int h5out_runs_table(hid_t file, const char *name, uint64_t runs, hid_t t,
+                            const void *rows, size_t n, const char *units, const char *what)
+{
+    hid_t g = H5Gcreate2(file, name, H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
+    int rc = g < 0 || h5out_attr_num(g, "runs", H5T_NATIVE_UINT64, &runs) != 0 ||
+                     h5out_table(g, "table", t, rows, n, units, what) != 0
+                 ? -1
+                 : 0;
+    if (g >= 0)
+        H5Gclose(g);
+    return rc;
+}
+
 typedef struct h5out_robust_row {
     RESFIELDS_ROBUST(RESFIELDS_WRITER)
 } h5out_robust_row;
@@ -657,13 +677,10 @@ static int h5out_write_robustness(hid_t file, const scenario_t *sc, const audit_
 {
     if (!r || !r->n)
         return 0;
-    hid_t str = H5Tcopy(H5T_C_S1);
-    H5Tset_size(str, H5T_VARIABLE);
-    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t str = h5out_utf8_type();
     static const resfields_field rf[] = { RESFIELDS_ROBUST(H5OUT_ROBUST_F) };
     hid_t t = h5out_compound(rf, RESFIELDS_COUNT(rf), sizeof(h5out_robust_row), str);
     int rc = -1;
-    hid_t g = -1;
     h5out_robust_row *rows = calloc(r->n, sizeof *rows);
     if (!rows)
         goto done;
@@ -690,18 +707,11 @@ static int h5out_write_robustness(hid_t file, const scenario_t *sc, const audit_
         w->break_even_low = x->break_even_low;
         w->break_even_high = x->break_even_high;
     }
-    g = H5Gcreate2(file, "robustness", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    uint64_t runs = r->runs;
-    if (g < 0 || h5out_attr_num(g, "runs", H5T_NATIVE_UINT64, &runs) != 0 ||
-        h5out_table(g, "table", t, rows, r->n, "see unit and value_unit",
-                    "every claim at both ends of each assumption's range (common random "
-                    "numbers); break_even: the assumption's value where the estimate meets "
-                    "the bound, with the values where the CI does") != 0)
-        goto done;
-    rc = 0;
+    rc = h5out_runs_table(file, "robustness", r->runs, t, rows, r->n, "see unit and value_unit",
+                          "every claim at both ends of each assumption's range (common random "
+                          "numbers); break_even: the assumption's value where the estimate "
+                          "meets the bound, with the values where the CI does");
 done:
-    if (g >= 0)
-        H5Gclose(g);
     free(rows);
     H5Tclose(t);
     H5Tclose(str);
@@ -734,13 +744,10 @@ static int h5out_write_comparisons(hid_t file, const scenario_t *sc, const paire
 {
     if (!r || !r->n)
         return 0;
-    hid_t str = H5Tcopy(H5T_C_S1);
-    H5Tset_size(str, H5T_VARIABLE);
-    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t str = h5out_utf8_type();
     static const resfields_field cf[] = { RESFIELDS_COMPARISON(H5OUT_COMPARISON_F) };
     hid_t t = h5out_compound(cf, RESFIELDS_COUNT(cf), sizeof(h5out_comparison_row), str);
     int rc = -1;
-    hid_t g = -1;
     h5out_comparison_row *rows = calloc(r->n, sizeof *rows);
     char **joined = calloc(3 * r->n, sizeof *joined);
     if (!rows || !joined)
@@ -777,18 +784,12 @@ static int h5out_write_comparisons(hid_t file, const scenario_t *sc, const paire
         w->variant_mean = x->variant_mean;
         w->pairs = x->pairs;
     }
-    g = H5Gcreate2(file, "comparisons", H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT);
-    uint64_t runs = r->runs;
-    if (g < 0 || h5out_attr_num(g, "runs", H5T_NATIVE_UINT64, &runs) != 0 ||
-        h5out_table(g, "table", t, rows, r->n, "effect: 1 for a ratio, else see unit",
-                    "A/B claims: both arms with the scenario's seed and streams (common "
-                    "random numbers); the effect variant/baseline (ratio) or variant - "
-                    "baseline (difference) over paired replications, its CI at level") != 0)
-        goto done;
-    rc = 0;
+    rc = h5out_runs_table(file, "comparisons", r->runs, t, rows, r->n,
+                          "effect: 1 for a ratio, else see unit",
+                          "A/B claims: both arms with the scenario's seed and streams (common "
+                          "random numbers); the effect variant/baseline (ratio) or variant - "
+                          "baseline (difference) over paired replications, its CI at level");
 done:
-    if (g >= 0)
-        H5Gclose(g);
     if (joined)
         for (size_t i = 0; i < 3 * r->n; i++)
             free(joined[i]);
@@ -805,9 +806,7 @@ static int h5out_write_capacity(hid_t file, const scenario_t *sc, const planning
         return 0;
     int rc = -1;
     size_t rows = r->months + 1;
-    hid_t str = H5Tcopy(H5T_C_S1);
-    H5Tset_size(str, H5T_VARIABLE);
-    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t str = h5out_utf8_type();
     static const resfields_field rbf[] = { RESFIELDS_RUNBOOK(H5OUT_RUNBOOK_F) };
     static const resfields_field brf[] = { RESFIELDS_BREAKING(H5OUT_BREAKING_F) };
     static const resfields_field plf[] = { RESFIELDS_PLAN(H5OUT_PLAN_F) };
@@ -893,9 +892,7 @@ static int h5out_write_throughput(hid_t file, const scenario_t *sc, const planni
     if (!r)
         return 0;
     const capacity_throughput *t = &sc->throughput;
-    hid_t str = H5Tcopy(H5T_C_S1);
-    H5Tset_size(str, H5T_VARIABLE);
-    H5Tset_cset(str, H5T_CSET_UTF8);
+    hid_t str = h5out_utf8_type();
     static const resfields_field f[] = { RESFIELDS_THROUGHPUT_PROBE(H5OUT_PROBE_F) };
     hid_t tp = h5out_compound(f, RESFIELDS_COUNT(f), sizeof(h5out_probe_row), str);
     h5out_probe_row rows[PLANNING_MAX_PROBES];
