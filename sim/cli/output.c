@@ -335,6 +335,15 @@ static void output_json_num(FILE *o, const char *key, double v)
     sink_json_number(o, v);
 }
 
+/* An estimate with its interval: estimate, ci_low, ci_high, level. */
+static void output_json_ci(FILE *o, double estimate, double lo, double hi, double level)
+{
+    output_json_num(o, "estimate", estimate);
+    output_json_num(o, "ci_low", lo);
+    output_json_num(o, "ci_high", hi);
+    output_json_num(o, "level", level);
+}
+
 static void output_json_str(FILE *o, const char *key, const char *s, int first)
 {
     output_json_key(o, key, first);
@@ -417,10 +426,7 @@ static void output_json(FILE *o, const output_view *v, const output_run *r)
             output_json_str(o, "rule", verdict_rule_name(x->rule), 0);
             output_json_str(o, "method", x->method, 0);
             output_json_str(o, "unit", x->unit, 0);
-            output_json_num(o, "estimate", x->estimate);
-            output_json_num(o, "ci_low", x->ci_low);
-            output_json_num(o, "ci_high", x->ci_high);
-            output_json_num(o, "level", x->level);
+            output_json_ci(o, x->estimate, x->ci_low, x->ci_high, x->level);
             output_json_num(o, "pvalue", x->pvalue);
             output_json_num(o, "bound_low", x->bound_lo);
             output_json_num(o, "bound_high", x->bound_hi);
@@ -449,10 +455,7 @@ static void output_json(FILE *o, const output_view *v, const output_run *r)
         output_json_str(o, "source", cmp->claim.source, 0);
         output_json_str(o, "verdict", verdict_name(x->verdict), 0);
         output_json_str(o, "unit", x->unit, 0);
-        output_json_num(o, "estimate", x->estimate);
-        output_json_num(o, "ci_low", x->ci_low);
-        output_json_num(o, "ci_high", x->ci_high);
-        output_json_num(o, "level", x->level);
+        output_json_ci(o, x->estimate, x->ci_low, x->ci_high, x->level);
         output_json_num(o, "baseline_mean", x->baseline_mean);
         output_json_num(o, "variant_mean", x->variant_mean);
         output_json_num(o, "pairs", (double)x->pairs);
