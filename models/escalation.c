@@ -286,9 +286,7 @@ static void escalation_event(sim_t *sim, void *state, const sim_event *ev)
         int k = (int)ev->target;
         escalation_queue *q = &s->q[k];
         if (q->len) {
-            int64_t paged = q->paged_ns[q->head];
-            q->head = (q->head + 1) % q->cap;
-            q->len--;
+            int64_t paged = q->paged_ns[grow_ring_pop(&q->head, &q->len, q->cap)];
             s->waiting--;
             sim_level(sim, s->m_backlog, (double)s->waiting);
             escalation_take(sim, s, k, paged);

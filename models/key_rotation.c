@@ -131,9 +131,7 @@ static void key_rotation_key_done(sim_t *sim, key_rotation_state *s, uint32_t jo
         sim_emit(sim, SIGNAL_KEYS_ROTATED, &(signal_keys_rotated){ j->keys });
     }
     if (s->len) {
-        uint32_t next = s->line[s->head];
-        s->head = (s->head + 1) % s->cap;
-        s->len--;
+        uint32_t next = s->line[grow_ring_pop(&s->head, &s->len, s->cap)];
         sim_level(sim, s->m_queue, (double)s->len);
         key_rotation_start(sim, s, next);
     } else {

@@ -131,9 +131,7 @@ static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
         sim_count(sim, s->m_throughput, 1);
         s->busy--;
         if (s->len) {
-            int64_t t = s->line[s->head];
-            s->head = (s->head + 1) % s->cap;
-            s->len--;
+            int64_t t = s->line[grow_ring_pop(&s->head, &s->len, s->cap)];
             sim_level(sim, s->m_queue, (double)s->len);
             mmc_start_service(sim, s, t);
         } else {
