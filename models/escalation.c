@@ -255,10 +255,8 @@ static void escalation_page(sim_t *sim, escalation_state *s, int k)
         return;
     }
     escalation_queue *q = &s->q[k];
-    if (SIM_RING_RESERVE(sim, q->paged_ns, q->cap, q->head, q->len, 16) != 0)
+    if (SIM_RING_PUSH(sim, q->paged_ns, q->cap, q->head, q->len, 16, sim_now(sim)) != 0)
         return;
-    q->paged_ns[(q->head + q->len) % q->cap] = sim_now(sim);
-    q->len++;
     s->waiting++;
     sim_level(sim, s->m_backlog, (double)s->waiting);
 }

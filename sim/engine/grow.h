@@ -57,6 +57,13 @@ int grow_ring_reserve(void *ptrp, size_t *cap, size_t *head, size_t len, size_t 
                    : grow_ring_reserve(&(ptr) + GROW_IS_POINTER(ptr), &(cap), &(head), \
                                        (len), sizeof *(ptr), (first)))
 
+/* Appends value at the tail of the ring (GROW_RING_RESERVE, then one
+ * more in len): 0, or -1 out of memory (all unchanged, value not read). */
+#define GROW_RING_PUSH(ptr, cap, head, len, first, value)                    \
+    (GROW_RING_RESERVE(ptr, cap, head, len, first) != 0                      \
+         ? -1                                                                \
+         : ((ptr)[((head) + (len)) % (cap)] = (value), (len)++, 0))
+
 /* Takes the oldest element of a non-empty ring (len elements from index
  * *head, capacity cap): returns its index and advances *head, one fewer
  * in *len.  The caller reads ptr[index] before the next reserve:
