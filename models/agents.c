@@ -346,11 +346,8 @@ static void agents_review_start(sim_t *sim, agents_state *s)
 
 static int agents_review_enqueue(agents_state *s, uint32_t agent, int64_t now)
 {
-    if (GROW_RING_RESERVE(s->line, s->cap, s->head, s->len, 64) != 0)
-        return -1;
-    s->line[(s->head + s->len) % s->cap] = (agents_review_item){ agent, now };
-    s->len++;
-    return 0;
+    agents_review_item item = { agent, now };
+    return GROW_RING_PUSH(s->line, s->cap, s->head, s->len, 64, item);
 }
 
 static void agents_flag(sim_t *sim, agents_state *s, uint32_t id, agents_agent *a, double score)

@@ -255,10 +255,8 @@ static void escalation_page(sim_t *sim, escalation_state *s, int k)
         return;
     }
     escalation_queue *q = &s->q[k];
-    if (SIM_RING_RESERVE(sim, q->paged_ns, q->cap, q->head, q->len, 16) != 0)
+    if (SIM_RING_PUSH(sim, q->paged_ns, q->cap, q->head, q->len, 16, sim_now(sim)) != 0)
         return;
-    q->paged_ns[(q->head + q->len) % q->cap] = sim_now(sim);
-    q->len++;
     s->waiting++;
     sim_level(sim, s->m_backlog, (double)s->waiting);
 }
@@ -286,9 +284,7 @@ static void escalation_event(sim_t *sim, void *state, const sim_event *ev)
         int k = (int)ev->target;
         escalation_queue *q = &s->q[k];
         if (q->len) {
-            int64_t paged = q->paged_ns[q->head];
-            q->head = (q->head + 1) % q->cap;
-            q->len--;
+            int64_t paged = q->paged_ns[grow_ring_pop(&q->head, &q->len, q->cap)];
             s->waiting--;
             sim_level(sim, s->m_backlog, (double)s->waiting);
             escalation_take(sim, s, k, paged);

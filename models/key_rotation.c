@@ -85,15 +85,6 @@ static void key_rotation_start(sim_t *sim, key_rotation_state *s, uint32_t job)
                     KEY_ROTATION_EV_KEY_DONE, job);
 }
 
-static int key_rotation_push(key_rotation_state *s, uint32_t job)
-{
-    if (GROW_RING_RESERVE(s->line, s->cap, s->head, s->len, 256) != 0)
-        return -1;
-    s->line[(s->head + s->len) % s->cap] = job;
-    s->len++;
-    return 0;
-}
-
 static void key_rotation_request(sim_t *sim, key_rotation_state *s,
                                  const key_rotation_request_msg *m)
 {
@@ -112,7 +103,7 @@ static void key_rotation_request(sim_t *sim, key_rotation_state *s,
     for (uint64_t k = 0; k < m->keys; k++) {
         if (s->busy < s->p->workers) {
             key_rotation_start(sim, s, job);
-        } else if (key_rotation_push(s, job) != 0) {
+        } else if (GROW_RING_PUSH(s->line, s->cap, s->head, s->len, 256, job) != 0) {
             sim_fail(sim, "key_rotation: out of memory for the queue");
             return;
         }
@@ -131,9 +122,7 @@ static void key_rotation_key_done(sim_t *sim, key_rotation_state *s, uint32_t jo
         sim_emit(sim, SIGNAL_KEYS_ROTATED, &(signal_keys_rotated){ j->keys });
     }
     if (s->len) {
-        uint32_t next = s->line[s->head];
-        s->head = (s->head + 1) % s->cap;
-        s->len--;
+        uint32_t next = s->line[grow_ring_pop(&s->head, &s->len, s->cap)];
         sim_level(sim, s->m_queue, (double)s->len);
         key_rotation_start(sim, s, next);
     } else {

@@ -98,15 +98,6 @@ static int mmc_init(sim_t *sim, void *state, const void *params, err_t *e)
     return 0;
 }
 
-static int mmc_enqueue(mmc_state *s, int64_t t)
-{
-    if (GROW_RING_RESERVE(s->line, s->cap, s->head, s->len, 1024) != 0)
-        return -1;
-    s->line[(s->head + s->len) % s->cap] = t;
-    s->len++;
-    return 0;
-}
-
 static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
 {
     mmc_state *s = state;
@@ -119,7 +110,7 @@ static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
         } else if (s->p->capacity && (int64_t)s->len >= s->p->capacity) {
             sim_count(sim, s->m_rejected, 1);
         } else {
-            if (mmc_enqueue(s, now) != 0) {
+            if (GROW_RING_PUSH(s->line, s->cap, s->head, s->len, 1024, now) != 0) {
                 sim_fail(sim, "mmc: out of memory for the waiting line");
                 return;
             }
@@ -131,9 +122,7 @@ static void mmc_event(sim_t *sim, void *state, const sim_event *ev)
         sim_count(sim, s->m_throughput, 1);
         s->busy--;
         if (s->len) {
-            int64_t t = s->line[s->head];
-            s->head = (s->head + 1) % s->cap;
-            s->len--;
+            int64_t t = s->line[grow_ring_pop(&s->head, &s->len, s->cap)];
             sim_level(sim, s->m_queue, (double)s->len);
             mmc_start_service(sim, s, t);
         } else {

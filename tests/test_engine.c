@@ -554,6 +554,27 @@ Test(engine, grow_ring_reserve_unwraps_oldest_first)
     free(r);
 }
 
+Test(engine, grow_ring_push_pop_is_fifo_across_wraps)
+{
+    int64_t *r = NULL;
+    size_t cap = 0, head = 0, len = 0;
+    int64_t next_in = 0, next_out = 0;
+    /* Push 3, pop 2 at a time (the ring wraps before each growth), then
+     * drain: every element comes out once, oldest first. */
+    for (int round = 0; round < 200; round++) {
+        for (int k = 0; k < 3; k++)
+            cr_assert_eq(GROW_RING_PUSH(r, cap, head, len, 2, next_in++), 0);
+        for (int k = 0; k < 2; k++)
+            cr_assert_eq(r[grow_ring_pop(&head, &len, cap)], next_out++, "FIFO order");
+        cr_assert_lt(head, cap, "head stays inside the ring");
+    }
+    cr_expect_eq(len, 200);
+    while (len)
+        cr_assert_eq(r[grow_ring_pop(&head, &len, cap)], next_out++, "FIFO order on drain");
+    cr_expect_eq(next_out, next_in);
+    free(r);
+}
+
 Test(engine, sim_ns_is_llround)
 {
     const double edge[] = { 0.0, 0.5, 1.5, 2.5, -0.5, -1.5, -2.5, 0.49999999999999994,

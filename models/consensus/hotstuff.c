@@ -296,10 +296,8 @@ static void hs_install(sim_t *sim, cstate *s, uint32_t r, uint32_t view)
 void cs_hs_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t target)
 {
     cnode *x = &s->nodes[r];
-    if (!node_follows(x))
+    if (!cs_vc_enter(x, target))
         return;
-    x->in_vc = 1;
-    x->vc_target = target;
     uint32_t leader = primary_of(s, target);
     if (leader != r) {
         if (node_sends(x)) {
@@ -316,10 +314,9 @@ void cs_hs_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t target)
         if (x->nv_count >= s->q - 1)
             hs_install(sim, s, r, target);
     }
-    uint32_t fails = x->vc_fails < 20 ? x->vc_fails : 20;
-    x->vc_fails++;
+    int64_t timeout_ns = cs_vc_backoff_ns(s, x);
     if (x->in_vc)
-        cs_timer_set(sim, s, r, s->p->view_timeout_ns << fails);
+        cs_timer_set(sim, s, r, timeout_ns);
 }
 
 void cs_hs_on_new_view(sim_t *sim, cstate *s, uint32_t r, const cmsg *m)

@@ -274,6 +274,26 @@ static inline int node_follows(const cnode *x)
                              x->beh == CONSENSUS_DROP);
 }
 
+/* Replica r starts a view change to target (both protocols): 0 when it
+ * does not follow the protocol and so takes no part. */
+static inline int cs_vc_enter(cnode *x, uint32_t target)
+{
+    if (!node_follows(x))
+        return 0;
+    x->in_vc = 1;
+    x->vc_target = target;
+    return 1;
+}
+
+/* This attempt's view-change timeout: view_timeout doubled per earlier
+ * failed attempt (at most 2^20 times); counts the attempt. */
+static inline int64_t cs_vc_backoff_ns(const cstate *s, cnode *x)
+{
+    uint32_t fails = x->vc_fails < 20 ? x->vc_fails : 20;
+    x->vc_fails++;
+    return s->p->view_timeout_ns << fails;
+}
+
 static inline int cs_grow(void **buf, uint32_t *cap, uint32_t need, size_t elem)
 {
     if (need <= *cap)

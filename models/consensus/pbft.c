@@ -515,13 +515,23 @@ static void pbft_install(sim_t *sim, cstate *s, uint32_t r, uint32_t view)
     cs_pbft_try_propose(sim, s, r);
 }
 
+/* Primary r starts collecting VIEW-CHANGE messages for view afresh. */
+static void pbft_nv_collect(cstate *s, uint32_t r, uint32_t view)
+{
+    cnode *x = &s->nodes[r];
+    x->nv_view = view;
+    x->nv_count = 0;
+    x->nv_min = 0;
+    x->nv_max = 0;
+    x->nv_checks = 0;
+    memset(&s->nvtab[(size_t)r * s->ring], 0, s->ring * sizeof(nv_entry));
+}
+
 void cs_pbft_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t target)
 {
     cnode *x = &s->nodes[r];
-    if (!node_follows(x))
+    if (!cs_vc_enter(x, target))
         return;
-    x->in_vc = 1;
-    x->vc_target = target;
     uint32_t *aux = s->scratch, count;
     pbft_prepared_set(s, r, aux, &count);
     uint32_t checks = pbft_vc_checks(s, x, count);
@@ -532,19 +542,11 @@ void cs_pbft_start_view_change(sim_t *sim, cstate *s, uint32_t r, uint32_t targe
         cs_cast_send(sim, s, r, &m, 0, -1, C_VIEWCHANGE, bytes, checks, sign_done(sim, s, x),
                      aux);
     }
-    uint32_t fails = x->vc_fails < 20 ? x->vc_fails : 20;
-    x->vc_fails++;
-    x->vc_timeout_ns = s->p->view_timeout_ns << fails;
+    x->vc_timeout_ns = cs_vc_backoff_ns(s, x);
     cs_timer_set(sim, s, r, x->vc_timeout_ns);
     if (primary_of(s, target) == r) {
-        if (x->nv_view != target) {
-            x->nv_view = target;
-            x->nv_count = 0;
-            x->nv_min = 0;
-            x->nv_max = 0;
-            x->nv_checks = 0;
-            memset(&s->nvtab[(size_t)r * s->ring], 0, s->ring * sizeof(nv_entry));
-        }
+        if (x->nv_view != target)
+            pbft_nv_collect(s, r, target);
         if (x->nv_count >= s->q - 1)
             pbft_install(sim, s, r, target);
     }
@@ -586,12 +588,7 @@ void cs_pbft_on_view_change(sim_t *sim, cstate *s, uint32_t r, const cmsg *m,
     if (primary_of(s, t) != r || (x->installed != NO_VIEW && x->installed >= t))
         return;
     if (x->nv_view == NO_VIEW || x->nv_view < t) {
-        x->nv_view = t;
-        x->nv_count = 0;
-        x->nv_min = 0;
-        x->nv_max = 0;
-        x->nv_checks = 0;
-        memset(&s->nvtab[(size_t)r * s->ring], 0, s->ring * sizeof(nv_entry));
+        pbft_nv_collect(s, r, t);
     } else if (x->nv_view > t) {
         return;
     }

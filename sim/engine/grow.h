@@ -57,4 +57,25 @@ int grow_ring_reserve(void *ptrp, size_t *cap, size_t *head, size_t len, size_t 
                    : grow_ring_reserve(&(ptr) + GROW_IS_POINTER(ptr), &(cap), &(head), \
                                        (len), sizeof *(ptr), (first)))
 
+/* Appends value at the tail of the ring (GROW_RING_RESERVE, then one
+ * more in len): 0, or -1 out of memory (all unchanged, value not read). */
+#define GROW_RING_PUSH(ptr, cap, head, len, first, value)                    \
+    (GROW_RING_RESERVE(ptr, cap, head, len, first) != 0                      \
+         ? -1                                                                \
+         : ((ptr)[((head) + (len)) % (cap)] = (value), (len)++, 0))
+
+/* Takes the oldest element of a non-empty ring (len elements from index
+ * *head, capacity cap): returns its index and advances *head, one fewer
+ * in *len.  The caller reads ptr[index] before the next reserve:
+ *
+ *     int64_t t = s->line[grow_ring_pop(&s->head, &s->len, s->cap)];
+ */
+static inline size_t grow_ring_pop(size_t *head, size_t *len, size_t cap)
+{
+    size_t at = *head;
+    *head = (at + 1) % cap;
+    (*len)--;
+    return at;
+}
+
 #endif

@@ -364,12 +364,12 @@ void sim_fail(sim_t *sim, const char *fmt, ...)
 /* Fails the run with "MODEL: out of memory" (the model being run) and
  * returns -1. */
 int sim_fail_oom(sim_t *sim);
-/* GROW_RESERVE and GROW_RING_RESERVE (grow.h) of a model's list that fail
+/* GROW_RESERVE and GROW_RING_PUSH (grow.h) of a model's list that fail
  * the run when out of memory: 0, or -1 (stop handling the event). */
 #define SIM_RESERVE(sim, ptr, cap, need, first) \
     (GROW_RESERVE(ptr, cap, need, first) == 0 ? 0 : sim_fail_oom(sim))
-#define SIM_RING_RESERVE(sim, ptr, cap, head, len, first) \
-    (GROW_RING_RESERVE(ptr, cap, head, len, first) == 0 ? 0 : sim_fail_oom(sim))
+#define SIM_RING_PUSH(sim, ptr, cap, head, len, first, value) \
+    (GROW_RING_PUSH(ptr, cap, head, len, first, value) == 0 ? 0 : sim_fail_oom(sim))
 /* 1 once sim_fail was called (e.g. out of memory for events): a model's
  * long loops (init of millions of entities) stop there. */
 int sim_failed(const sim_t *sim);
